@@ -1,0 +1,12 @@
+/**
+ * The one literal map of check types. Adding a check = one file in this folder + one line here.
+ * The agent config schema and the README reference are derived from it.
+ */
+import type { CheckPlugin } from './types.js';
+import { tcpCheck } from './tcp.js';
+
+export const checkRegistry = {
+  tcp: tcpCheck,
+} as const satisfies Record<string, CheckPlugin>;
+
+export type CheckType = keyof typeof checkRegistry;

@@ -1,0 +1,23 @@
+/**
+ * What a CLI command may touch. Only bin/outpost.ts builds this from the real process; commands and tests
+ * receive it, so nothing else reads argv/env or calls exit.
+ */
+export interface CliIo {
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream;
+  cwd: string;
+  /** Registers a handler for SIGTERM/SIGINT; long-running commands resolve their exit code after it ran. */
+  onShutdownSignal(handler: (signal: string) => void): void;
+}
+
+/** A command's failure with a one-line reason; the bin prints it and exits with `exitCode`. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

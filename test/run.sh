@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The one test command (README, .ci/run): installs what the tests need, builds, runs the whole suite, and
+# ends with one line "N passed, N failed, N skipped". Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages the tests start for real (Debian 12 / Ubuntu names).
+PACKAGES=(mosquitto mosquitto-clients iputils-ping iproute2 procps)
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  SUDO=""
+  if [[ $(id -u) -ne 0 ]]; then SUDO="sudo"; fi
+  echo "test/run.sh: installing system packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+# The Debian packages start their own daemons; tests start their own instances on free ports instead.
+if [[ $(id -u) -eq 0 ]] && command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
+  systemctl stop mosquitto prometheus-node-exporter 2>/dev/null || true
+fi
+
+npm ci --no-audit --no-fund --loglevel=error
+npm run build --silent
+
+results=$(mktemp)
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  if (r.numTotalTests === 0) { console.log("no tests ran"); process.exit(1); }
+' "$results" || status=1
+rm -f "$results"
+exit "$status"
