@@ -1,0 +1,60 @@
+/**
+ * Events passed between collector components (in-process). The state tracker emits StateChange; the
+ * incident service consumes them and emits IncidentNotice for the notification dispatcher.
+ */
+import type { CheckState } from '../common/protocol.js';
+
+export type Severity = 'P1' | 'P2' | 'P3' | 'P4';
+export const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
+export const SEVERITY_LABEL_ZH: Record<Severity, string> = { P1: '紧急', P2: '高', P3: '中', P4: '低' };
+
+/** A (target, check) changed its confirmed state. Emitted after the new interval is durably stored. */
+export interface StateChange {
+  agentId: string;
+  target: string;
+  checkId: string;
+  checkType: string;
+  from: CheckState | null;
+  to: CheckState;
+  /** When the new state began (observation time, clamped to the collector's clock). */
+  atMs: number;
+  reason: string;
+  /** `result` (a check said so), `agent_offline` (Last Will / shutdown), `silence` (no result for 3 × interval). */
+  cause: 'result' | 'agent_offline' | 'silence' | 'agent_online';
+}
+
+export type IncidentNoticeKind =
+  | 'opened'
+  | 'updated'
+  | 'acknowledged'
+  | 'resolved'
+  | 'reopened'
+  | 'closed'
+  | 'escalated'
+  | 'sla_warning'
+  | 'sla_breach'
+  | 'report_reminder';
+
+/** What the notification dispatcher needs to tell people about an incident. */
+export interface IncidentNotice {
+  kind: IncidentNoticeKind;
+  incident: {
+    id: number;
+    number: string;
+    title: string;
+    severity: Severity;
+    status: 'open' | 'acknowledged' | 'resolved' | 'closed';
+    target: string | null;
+    checkId: string | null;
+    openedAtMs: number;
+    /** Link for the IM card / email, when the collector knows its public URL. */
+    url?: string;
+  };
+  atMs: number;
+  actor?: string;
+  note?: string;
+  /** Escalation level name / SLA timer name, for `escalated`, `sla_warning`, `sla_breach`. */
+  detail?: string;
+  /** Restrict delivery to these channel names (escalation levels name their channels); otherwise routing rules apply. */
+  channels?: string[];
+}
