@@ -4,9 +4,13 @@
  */
 import type { CheckPlugin } from './types.js';
 import { tcpCheck } from './tcp.js';
+import { pingCheck } from './ping.js';
+import { httpCheck } from './http.js';
 
 export const checkRegistry = {
   tcp: tcpCheck,
+  ping: pingCheck,
+  http: httpCheck,
 } as const satisfies Record<string, CheckPlugin>;
 
 export type CheckType = keyof typeof checkRegistry;

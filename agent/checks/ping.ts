@@ -1,0 +1,98 @@
+/**
+ * `ping`: multi-packet ICMP echo through the system `ping` (iputils).
+ *
+ * Why not the `ping` npm package (0.4.4)? It cannot be aborted (the runner's timeout would leave the ping process
+ * running into the next interval) and it sets LANG=C by mutating the agent's own `process.env`. We spawn the same
+ * system binary with execFile (killed on abort) and parse its output in ./ping/parse.ts.
+ */
+import { execFile } from 'node:child_process';
+import { isIPv6 } from 'node:net';
+import { z } from 'zod';
+import { durationSchema } from '../../common/duration.js';
+import { defineCheck } from './types.js';
+import type { Observation } from './types.js';
+import { evaluatePing, pingMetrics } from './ping/evaluate.js';
+import { parsePingOutput, pingErrorReason } from './ping/parse.js';
+
+const configSchema = z.strictObject({
+  /** Host name or address to ping. */
+  host: z.string().min(1).max(255).regex(/^[^\s-][^\s]*$/, 'host must be a name or address (no spaces, no leading "-")'),
+  /** Echo requests per run. */
+  count: z.number().int().min(1).max(100).default(5),
+  /** Gap between packets (iputils `-i`); below 200ms needs root. */
+  interval: durationSchema({ min: '2ms', max: '60s' }).default(1000),
+  /** How long to wait for the last reply (iputils `-W`). */
+  packet_timeout: durationSchema({ min: '10ms', max: '60s' }).default(2000),
+  /** ICMP payload bytes (iputils `-s`). */
+  packet_size: z.number().int().min(0).max(65507).optional(),
+  /** Force IPv6 (otherwise chosen from the address). */
+  ipv6: z.boolean().default(false),
+  warn_loss_percent: z.number().min(0).max(100).default(20),
+  /** Total loss is always crit; lower this to go crit earlier. */
+  crit_loss_percent: z.number().min(0).max(100).default(100),
+  warn_rtt_ms: z.number().positive().optional(),
+  crit_rtt_ms: z.number().positive().optional(),
+});
+
+export type PingConfig = z.output<typeof configSchema>;
+
+export function pingArgs(cfg: PingConfig): string[] {
+  const args = ['-n', '-c', String(cfg.count), '-i', (cfg.interval / 1000).toFixed(3), '-W', (cfg.packet_timeout / 1000).toFixed(3)];
+  if (cfg.packet_size !== undefined) args.push('-s', String(cfg.packet_size));
+  if (cfg.ipv6 || isIPv6(cfg.host)) args.push('-6');
+  args.push(cfg.host);
+  return args;
+}
+
+interface PingRun {
+  stdout: string;
+  stderr: string;
+  aborted: boolean;
+}
+
+function runPing(args: string[], signal: AbortSignal): Promise<PingRun> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'ping',
+      args,
+      // SIGINT makes ping print its statistics before exiting, so an aborted run still reports what it saw.
+      { signal, killSignal: 'SIGINT', env: { ...process.env, LANG: 'C', LC_ALL: 'C' }, maxBuffer: 1024 * 1024 },
+      (error, stdout, stderr) => {
+        if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') {
+          reject(new Error('the ping binary was not found (install iputils-ping)'));
+          return;
+        }
+        resolve({ stdout: String(stdout), stderr: String(stderr), aborted: error?.name === 'AbortError' });
+      },
+    );
+  });
+}
+
+export const pingCheck = defineCheck({
+  type: 'ping',
+  configSchema,
+  defaultTarget: (cfg) => cfg.host,
+  create(cfg, deps) {
+    const args = pingArgs(cfg);
+    const logger = deps.logger.child({ check: 'ping', host: cfg.host });
+    return {
+      async run(signal): Promise<Observation> {
+        const { stdout, stderr, aborted } = await runPing(args, signal);
+        const stats = parsePingOutput(stdout);
+        if (aborted) {
+          return {
+            state: 'crit',
+            message: `ping ${cfg.host} timed out before ${cfg.count} packets were answered`,
+            metrics: stats ? pingMetrics(stats) : { up: 0 },
+          };
+        }
+        if (!stats) {
+          const reason = pingErrorReason(stderr);
+          logger.debug({ reason }, 'ping produced no statistics');
+          return { state: 'crit', message: `cannot ping ${cfg.host}: ${reason}`, metrics: { up: 0 } };
+        }
+        return evaluatePing(cfg.host, stats, cfg);
+      },
+    };
+  },
+});
