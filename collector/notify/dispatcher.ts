@@ -1,0 +1,161 @@
+/**
+ * The notification dispatcher: the incidents service calls `notify(notice)`, which renders the notice once, picks the
+ * channels (routing.ts) and queues one delivery per channel (channel-queue.ts). `notify` never blocks or throws:
+ * a failing channel never holds up ingest. Every final outcome — delivered, failed after retries, refused because the
+ * queue is full, unknown channel, dropped at shutdown — is reported through `onDelivery` so it lands on the ticket
+ * timeline, and failures also through `onFailure` (metrics).
+ */
+import type { Logger } from '../../common/logger.js';
+import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
+import { createChannels } from './channels.js';
+import { createChannelQueue, realTimers, type AttemptOutcome, type ChannelQueue, type Timers } from './channel-queue.js';
+import type { NotifyConfig } from './config.js';
+import { renderNotice } from './render.js';
+import { selectChannels } from './routing.js';
+import type { Channel, FetchLike } from './types.js';
+
+export interface DeliveryResult {
+  incidentId: number;
+  number: string;
+  channel: string;
+  kind: IncidentNoticeKind;
+  ok: boolean;
+  /** Requests made (0 when the delivery was refused before any attempt). */
+  attempts: number;
+  error?: string;
+  /** When the outcome was known (dispatcher clock). */
+  atMs: number;
+}
+
+export interface DispatcherDeps {
+  logger: Logger;
+  now: () => number;
+  /** Replaces the channels built from `cfg.channels` (tests, or a collector that builds them itself). */
+  channels?: Iterable<Channel>;
+  fetch?: FetchLike;
+  timers?: Timers;
+  onDelivery(result: DeliveryResult): void;
+  /** Metrics hook, e.g. `(channel) => failures.inc({ channel })`. */
+  onFailure?(channel: string, error: string): void;
+}
+
+export interface Dispatcher {
+  notify(notice: IncidentNotice): void;
+  /** Deliveries waiting or in flight, over all channels. */
+  pending(): number;
+  channelNames(): string[];
+  /**
+   * Stops accepting notices, retries what is queued without further backoff waits, and after `deadlineMs` aborts
+   * what is left (reported as failed). Closes the channels.
+   */
+  stop(opts?: { deadlineMs?: number }): Promise<void>;
+}
+
+export const DEFAULT_STOP_DEADLINE_MS = 5_000;
+
+export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispatcher {
+  const logger = deps.logger.child({ component: 'notify' });
+  const timers = deps.timers ?? realTimers;
+  const channelList = deps.channels
+    ? [...deps.channels]
+    : [...createChannels(cfg.channels, { fetch: deps.fetch, logger, now: deps.now }).values()];
+  const channels = new Map(channelList.map((channel) => [channel.name, channel]));
+  let stopped = false;
+
+  function report(notice: IncidentNotice, channel: string, ok: boolean, attempts: number, error?: string): void {
+    const result: DeliveryResult = {
+      incidentId: notice.incident.id,
+      number: notice.incident.number,
+      channel,
+      kind: notice.kind,
+      ok,
+      attempts,
+      atMs: deps.now(),
+      ...(error === undefined ? {} : { error }),
+    };
+    const log = logger.child({ channel, incident: notice.incident.number, kind: notice.kind });
+    if (ok) log.info({ attempts }, 'notification delivered');
+    else log.warn({ attempts, error }, 'notification failed');
+    try {
+      deps.onDelivery(result);
+    } catch (err) {
+      logger.error({ err }, 'onDelivery handler threw');
+    }
+    if (!ok) {
+      try {
+        deps.onFailure?.(channel, error ?? 'unknown error');
+      } catch (err) {
+        logger.error({ err }, 'onFailure handler threw');
+      }
+    }
+  }
+
+  const queues = new Map<string, ChannelQueue>();
+  for (const channel of channels.values()) {
+    queues.set(
+      channel.name,
+      createChannelQueue({
+        channel,
+        retry: cfg.retry,
+        capacity: cfg.queue_size,
+        logger: logger.child({ channel: channel.name }),
+        timers,
+        settle: (outcome: AttemptOutcome) => report(outcome.item.notice, channel.name, outcome.ok, outcome.attempts, outcome.error),
+      }),
+    );
+  }
+
+  function enqueue(notice: IncidentNotice): void {
+    const names = selectChannels(notice, cfg.routes);
+    if (names.length === 0) {
+      logger.debug({ incident: notice.incident.number, kind: notice.kind }, 'no route matches; not notifying');
+      return;
+    }
+    const message = renderNotice(notice, cfg.lang);
+    for (const name of names) {
+      const queue = queues.get(name);
+      if (!queue) {
+        report(notice, name, false, 0, `unknown channel "${name}"`);
+        continue;
+      }
+      if (stopped) {
+        report(notice, name, false, 0, 'dispatcher is stopping');
+        continue;
+      }
+      if (!queue.push({ notice, message })) {
+        report(notice, name, false, 0, `queue full (${cfg.queue_size} waiting)`);
+      }
+    }
+  }
+
+  return {
+    notify(notice) {
+      try {
+        enqueue(notice);
+      } catch (err) {
+        // Rendering or routing bugs must not reach the incidents service.
+        logger.error({ err, incident: notice?.incident?.number }, 'could not dispatch notice');
+      }
+    },
+    pending: () => [...queues.values()].reduce((sum, q) => sum + q.size(), 0),
+    channelNames: () => [...channels.keys()],
+    async stop(opts = {}) {
+      stopped = true;
+      const deadlineMs = opts.deadlineMs ?? DEFAULT_STOP_DEADLINE_MS;
+      for (const queue of queues.values()) queue.flush();
+      let handle: unknown;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        handle = timers.setTimeout(() => resolve('deadline'), deadlineMs);
+      });
+      const drained = Promise.all([...queues.values()].map((q) => q.idle())).then(() => 'drained' as const);
+      const outcome = await Promise.race([drained, deadline]);
+      timers.clearTimeout(handle);
+      if (outcome === 'deadline') {
+        logger.warn({ pending: [...queues.values()].reduce((sum, q) => sum + q.size(), 0) }, 'notification flush deadline reached');
+        for (const queue of queues.values()) queue.abort(`dropped at shutdown (flush deadline ${deadlineMs} ms)`);
+        await drained;
+      }
+      for (const channel of channels.values()) channel.close?.();
+    },
+  };
+}
