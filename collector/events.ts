@@ -21,6 +21,8 @@ export interface StateChange {
   reason: string;
   /** `result` (a check said so), `agent_offline` (Last Will / shutdown), `silence` (no result for 3 × interval). */
   cause: 'result' | 'agent_offline' | 'silence' | 'agent_online';
+  /** The check is flagged `reachability` (tells whether its whole target is up); incidents fold under it. Optional. */
+  reachability?: boolean;
 }
 
 export type IncidentNoticeKind =
