@@ -6,11 +6,13 @@ import type { CheckPlugin } from './types.js';
 import { tcpCheck } from './tcp.js';
 import { pingCheck } from './ping.js';
 import { httpCheck } from './http.js';
+import { serviceCheck } from './service.js';
 
 export const checkRegistry = {
   tcp: tcpCheck,
   ping: pingCheck,
   http: httpCheck,
+  service: serviceCheck,
 } as const satisfies Record<string, CheckPlugin>;
 
 export type CheckType = keyof typeof checkRegistry;
