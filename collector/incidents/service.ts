@@ -1,0 +1,381 @@
+/**
+ * Incident persistence: applies engine actions and people's actions in SQLite transactions (the database is
+ * opened with synchronous FULL), writes the timeline, then — after commit — sends IncidentNotices through the
+ * injected `notify`. Incidents folded under a host incident (parent_id set) send no notices.
+ */
+import type { Logger } from '../../common/logger.js';
+import { SEVERITIES, type IncidentNotice, type IncidentNoticeKind, type Severity, type StateChange } from '../events.js';
+import type { Db } from '../store/db.js';
+import type { IncidentsConfig } from './config.js';
+import { agentKey, decide, dedupKeyFor, type EngineAction } from './engine.js';
+import { transition, type LifecycleAction } from './lifecycle.js';
+import { nextIncidentNumber } from './numbering.js';
+import {
+  addTimelineEntry,
+  countActiveBySeverity,
+  findActiveByKey,
+  findActiveChildren,
+  findActiveHosts,
+  findLastResolvedByKey,
+  getIncidentById,
+  getIncidentByNumber,
+  insertIncident,
+  listChildren,
+  listIncidents,
+  listTimeline,
+  snapshotOf,
+  UNSET_INCIDENT_FIELDS,
+  updateIncident,
+  type IncidentFilters,
+  type IncidentRecord,
+  type TimelineEntry,
+} from './repository.js';
+
+export type { IncidentFilters, IncidentRecord, TimelineEntry };
+
+/** Actor name of everything the collector does by itself. */
+export const SYSTEM_ACTOR = 'system';
+
+export interface IncidentServiceDeps {
+  db: Db;
+  config: IncidentsConfig;
+  now: () => number;
+  logger: Logger;
+  /** Called after commit, once per notice; errors are logged, never undo the change. */
+  notify: (notice: IncidentNotice) => void;
+  /** Link to an incident for IM cards / emails, when the collector knows its public URL. */
+  incidentUrl?: (number: string) => string;
+  /** The core's `outpost_incidents_open{severity}` gauge (collector/metrics.ts), refreshed after each change. */
+  openGauge?: { set(labels: { severity: Severity }, value: number): void };
+}
+
+export class IncidentError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'illegal_transition',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IncidentError';
+  }
+}
+
+export interface ManualIncidentInput {
+  title: string;
+  severity: Severity;
+  description?: string;
+  target?: string;
+  checkId?: string;
+  /** Who reported it (e.g. the caller on the hotline). */
+  reporter?: string;
+  /** When the problem began, if earlier than now. */
+  startedAtMs?: number;
+}
+
+export interface IncidentDetail extends IncidentRecord {
+  parentNumber: string | null;
+  children: Array<{ number: string; status: IncidentRecord['status'] }>;
+  timeline: TimelineEntry[];
+}
+
+type PendingNotice = { kind: IncidentNoticeKind; incidentId: number; actor?: string; note?: string };
+
+export function createIncidentService(deps: IncidentServiceDeps) {
+  const { db, config, now, notify } = deps;
+  const logger = deps.logger.child({ component: 'incidents' });
+
+  function toNotice(pending: PendingNotice, atMs: number): IncidentNotice | null {
+    const record = getIncidentById(db, pending.incidentId);
+    if (!record || record.parentId !== null) return null;
+    const url = deps.incidentUrl?.(record.number);
+    return {
+      kind: pending.kind,
+      incident: {
+        id: record.id,
+        number: record.number,
+        title: record.title,
+        severity: record.severity,
+        status: record.status,
+        target: record.target,
+        checkId: record.checkId,
+        openedAtMs: record.openedAtMs,
+        ...(url ? { url } : {}),
+      },
+      atMs,
+      ...(pending.actor ? { actor: pending.actor } : {}),
+      ...(pending.note ? { note: pending.note } : {}),
+    };
+  }
+
+  /** Runs `work` in an IMMEDIATE transaction, then refreshes the gauge and sends the collected notices. */
+  function commit<T>(work: (pending: PendingNotice[], atMs: number) => T): T {
+    const atMs = now();
+    const pending: PendingNotice[] = [];
+    const { result, notices } = db
+      .transaction(() => {
+        const result = work(pending, atMs);
+        // Built inside the transaction so each notice shows the committed state.
+        const notices = pending.map((p) => toNotice(p, atMs)).filter((n): n is IncidentNotice => n !== null);
+        return { result, notices };
+      })
+      .immediate();
+    refreshGauge();
+    for (const notice of notices) {
+      try {
+        notify(notice);
+      } catch (error) {
+        logger.error({ err: error, number: notice.incident.number, kind: notice.kind }, 'notify callback failed');
+      }
+    }
+    return result;
+  }
+
+  function refreshGauge(): void {
+    if (!deps.openGauge) return;
+    const counts = countActiveBySeverity(db);
+    for (const severity of SEVERITIES) deps.openGauge.set({ severity }, counts[severity]);
+  }
+
+  function timeline(incidentId: number, atMs: number, actor: string, kind: string, note: string | null, data: Record<string, unknown> | null = null): void {
+    addTimelineEntry(db, { incidentId, atMs, actor, kind, note, data });
+  }
+
+  /** Children still active when their host incident ends become independent and are paged now. */
+  function promoteChildren(parent: IncidentRecord, atMs: number, pending: PendingNotice[]): void {
+    for (const child of findActiveChildren(db, parent.id)) {
+      updateIncident(db, child.id, { parentId: null, updatedAtMs: atMs });
+      timeline(child.id, atMs, SYSTEM_ACTOR, 'unfolded', `host incident ${parent.number} resolved; this incident is now independent`);
+      pending.push({ kind: 'opened', incidentId: child.id, note: `was folded under ${parent.number}` });
+    }
+  }
+
+  function applyResolve(record: IncidentRecord, actor: string, cause: string, resolution: string, atMs: number, pending: PendingNotice[]): IncidentRecord {
+    const updated = updateIncident(db, record.id, { status: 'resolved', resolvedAtMs: atMs, resolvedBy: actor, cause, resolution, updatedAtMs: atMs });
+    timeline(record.id, atMs, actor, 'resolved', resolution, { cause });
+    pending.push({ kind: 'resolved', incidentId: record.id, actor, note: resolution });
+    promoteChildren(record, atMs, pending);
+    return updated;
+  }
+
+  function applyAction(action: EngineAction, atMs: number, pending: PendingNotice[]): void {
+    switch (action.kind) {
+      case 'open': {
+        const record = insertIncident(db, {
+          ...UNSET_INCIDENT_FIELDS,
+          number: nextIncidentNumber(db, atMs),
+          title: action.title,
+          severity: action.severity,
+          status: 'open',
+          source: 'auto',
+          dedupKey: action.dedupKey,
+          agentId: action.agentId,
+          target: action.target,
+          checkId: action.checkId,
+          checkType: action.checkType,
+          lastState: action.state,
+          isHost: action.isHost,
+          autoResolve: action.autoResolve,
+          rule: action.rule,
+          parentId: action.parentId,
+          slaPolicy: action.slaPolicy,
+          startedAtMs: action.startedAtMs,
+          openedAtMs: atMs,
+          updatedAtMs: atMs,
+        });
+        const parent = action.parentId === null ? null : getIncidentById(db, action.parentId);
+        timeline(record.id, atMs, SYSTEM_ACTOR, 'opened', action.reason, { state: action.state, severity: action.severity, rule: action.rule, ...(parent ? { folded_under: parent.number } : {}) });
+        pending.push({ kind: 'opened', incidentId: record.id, note: action.reason });
+        return;
+      }
+      case 'update': {
+        const before = getIncidentById(db, action.incidentId);
+        updateIncident(db, action.incidentId, { lastState: action.state, severity: action.severity, updatedAtMs: atMs });
+        timeline(action.incidentId, atMs, SYSTEM_ACTOR, 'state_changed', action.reason, { from: before?.lastState ?? null, to: action.state, severity: action.severity });
+        if (action.severityRaised) pending.push({ kind: 'updated', incidentId: action.incidentId, note: `severity raised to ${action.severity}` });
+        return;
+      }
+      case 'resolve': {
+        const record = getIncidentById(db, action.incidentId);
+        if (!record) return;
+        updateIncident(db, record.id, { lastState: 'ok' });
+        applyResolve(record, SYSTEM_ACTOR, action.cause, action.resolution, atMs, pending);
+        return;
+      }
+      case 'reopen': {
+        updateIncident(db, action.incidentId, {
+          status: 'open',
+          lastState: action.state,
+          severity: action.severity,
+          autoResolve: action.autoResolve,
+          parentId: action.parentId,
+          rule: action.rule,
+          acknowledgedAtMs: null,
+          acknowledgedBy: null,
+          resolvedAtMs: null,
+          resolvedBy: null,
+          cause: null,
+          resolution: null,
+          updatedAtMs: atMs,
+        });
+        timeline(action.incidentId, atMs, SYSTEM_ACTOR, 'reopened', action.reason, { state: action.state, severity: action.severity });
+        pending.push({ kind: 'reopened', incidentId: action.incidentId, note: action.reason });
+        return;
+      }
+    }
+  }
+
+  function mustGet(number: string): IncidentRecord {
+    const record = getIncidentByNumber(db, number);
+    if (!record) throw new IncidentError('not_found', `incident ${number} not found`);
+    return record;
+  }
+
+  function mustTransition(record: IncidentRecord, action: LifecycleAction) {
+    const to = transition(record.status, action);
+    if (!to) throw new IncidentError('illegal_transition', `cannot ${action} incident ${record.number}: it is ${record.status}`);
+    return to;
+  }
+
+  return {
+    /** Applies one confirmed state change (call after it is durably stored). Idempotent for replays. */
+    handleStateChange(change: StateChange): void {
+      const key = dedupKeyFor(change);
+      commit((pending, atMs) => {
+        const current = findActiveByKey(db, key);
+        const lastResolved = findLastResolvedByKey(db, key);
+        const agentLost = findActiveByKey(db, agentKey(change.agentId));
+        const hosts = findActiveHosts(db, change.target);
+        const actions = decide(
+          change,
+          {
+            current: current && snapshotOf(current),
+            lastResolved: lastResolved && snapshotOf(lastResolved),
+            hosts: hosts.map(snapshotOf),
+            agentLost: agentLost && snapshotOf(agentLost),
+          },
+          config,
+        );
+        for (const action of actions) applyAction(action, atMs, pending);
+        if (actions.length) logger.debug({ key, to: change.to, actions: actions.map((a) => a.kind) }, 'incident actions applied');
+      });
+    },
+
+    /** A ticket raised by a person (e.g. a hotline call): numbered at once, never deduplicated. */
+    createManual(input: ManualIncidentInput, actor: string): IncidentRecord {
+      return commit((pending, atMs) => {
+        const record = insertIncident(db, {
+          ...UNSET_INCIDENT_FIELDS,
+          number: nextIncidentNumber(db, atMs),
+          title: input.title,
+          description: input.description ?? null,
+          severity: input.severity,
+          status: 'open',
+          source: 'manual',
+          target: input.target ?? null,
+          checkId: input.checkId ?? null,
+          reporter: input.reporter ?? null,
+          startedAtMs: input.startedAtMs ?? atMs,
+          openedAtMs: atMs,
+          updatedAtMs: atMs,
+        });
+        timeline(record.id, atMs, actor, 'opened', input.description ?? null, { source: 'manual', severity: input.severity, reporter: input.reporter ?? null });
+        pending.push({ kind: 'opened', incidentId: record.id, actor });
+        return record;
+      });
+    },
+
+    acknowledge(number: string, actor: string, note?: string): IncidentRecord {
+      return commit((pending, atMs) => {
+        const record = mustGet(number);
+        const status = mustTransition(record, 'acknowledge');
+        const updated = updateIncident(db, record.id, { status, acknowledgedAtMs: atMs, acknowledgedBy: actor, updatedAtMs: atMs });
+        timeline(record.id, atMs, actor, 'acknowledged', note ?? null);
+        pending.push({ kind: 'acknowledged', incidentId: record.id, actor, ...(note ? { note } : {}) });
+        return updated;
+      });
+    },
+
+    /** Resolve by a person: cause and resolution feed the fault report. */
+    resolve(number: string, actor: string, cause: string, resolution: string): IncidentRecord {
+      return commit((pending, atMs) => {
+        const record = mustGet(number);
+        mustTransition(record, 'resolve');
+        return applyResolve(record, actor, cause, resolution, atMs, pending);
+      });
+    },
+
+    close(number: string, actor: string, note?: string): IncidentRecord {
+      return commit((pending, atMs) => {
+        const record = mustGet(number);
+        const status = mustTransition(record, 'close');
+        const updated = updateIncident(db, record.id, { status, closedAtMs: atMs, closedBy: actor, updatedAtMs: atMs });
+        timeline(record.id, atMs, actor, 'closed', note ?? null);
+        pending.push({ kind: 'closed', incidentId: record.id, actor, ...(note ? { note } : {}) });
+        return updated;
+      });
+    },
+
+    /** A person reopens a resolved incident; 409 when another incident is already active for its key. */
+    reopen(number: string, actor: string, note?: string): IncidentRecord {
+      return commit((pending, atMs) => {
+        const record = mustGet(number);
+        const status = mustTransition(record, 'reopen');
+        const active = record.dedupKey ? findActiveByKey(db, record.dedupKey) : null;
+        if (active) throw new IncidentError('illegal_transition', `cannot reopen ${record.number}: ${active.number} is already active for the same check`);
+        const updated = updateIncident(db, record.id, {
+          status,
+          acknowledgedAtMs: null,
+          acknowledgedBy: null,
+          resolvedAtMs: null,
+          resolvedBy: null,
+          cause: null,
+          resolution: null,
+          updatedAtMs: atMs,
+        });
+        timeline(record.id, atMs, actor, 'reopened', note ?? null);
+        pending.push({ kind: 'reopened', incidentId: record.id, actor, ...(note ? { note } : {}) });
+        return updated;
+      });
+    },
+
+    addNote(number: string, actor: string, text: string): TimelineEntry {
+      return commit((_pending, atMs) => {
+        const record = mustGet(number);
+        updateIncident(db, record.id, { updatedAtMs: atMs });
+        timeline(record.id, atMs, actor, 'note', text);
+        const entries = listTimeline(db, record.id);
+        return entries[entries.length - 1] as TimelineEntry;
+      });
+    },
+
+    /** Timeline entry for a notification attempt, reported by the dispatcher. False when the incident is unknown. */
+    recordDelivery(incidentId: number, channel: string, ok: boolean, attempts: number, error?: string | null): boolean {
+      const atMs = now();
+      return db
+        .transaction(() => {
+          if (!getIncidentById(db, incidentId)) return false;
+          const note = ok ? `${channel}: delivered (${attempts} attempt(s))` : `${channel}: failed after ${attempts} attempt(s): ${error ?? 'unknown error'}`;
+          timeline(incidentId, atMs, 'notifier', ok ? 'notification_delivered' : 'notification_failed', note, { channel, ok, attempts, error: error ?? null });
+          return true;
+        })
+        .immediate();
+    },
+
+    get(number: string): IncidentDetail | null {
+      const record = getIncidentByNumber(db, number);
+      if (!record) return null;
+      const parent = record.parentId === null ? null : getIncidentById(db, record.parentId);
+      const children = listChildren(db, record.id);
+      return { ...record, parentNumber: parent?.number ?? null, children, timeline: listTimeline(db, record.id) };
+    },
+
+    list(filters: IncidentFilters): { items: IncidentRecord[]; total: number } {
+      return listIncidents(db, filters);
+    },
+
+    openCountsBySeverity(): Record<Severity, number> {
+      return countActiveBySeverity(db);
+    },
+  };
+}
+
+export type IncidentService = ReturnType<typeof createIncidentService>;
