@@ -1,0 +1,135 @@
+/**
+ * The agent: checks on a schedule → ordered disk spool → MQTT. Start order: spool, seq, checks, MQTT,
+ * scheduler, inventory; stop in reverse (graceful: last results flushed, `offline`/`shutdown` published).
+ */
+import { mkdirSync } from 'node:fs';
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import type { IClientOptions, MqttClient } from 'mqtt';
+import { createLifecycle } from '../common/lifecycle.js';
+import type { Logger } from '../common/logger.js';
+import { PROTOCOL_VERSION, topics, type StatusMessage } from '../common/protocol.js';
+import { OUTPOST_VERSION } from '../common/version.js';
+import type { AgentConfig } from './config.js';
+import { createCheckInstances, describeChecks, toResult } from './instances.js';
+import { createInventoryCollector, inventoryHash, type InventoryContent } from './inventory.js';
+import { createOutbox } from './outbox.js';
+import { createPublisher } from './publisher.js';
+import { createScheduler } from './scheduler.js';
+import { openSeqAllocator } from './seq.js';
+import { openSpool } from './spool.js';
+
+export interface AgentDeps {
+  config: AgentConfig;
+  logger: Logger;
+  now?: () => number;
+  hostname?: string;
+  /** In [0, 1): first-run offsets within each interval. */
+  random?: () => number;
+  collectInventory?: () => Promise<InventoryContent>;
+  mqttConnect?: (url: string, options: IClientOptions) => MqttClient;
+  /** How long stop() waits for unacked results before disconnecting (they stay spooled either way). */
+  flushTimeoutMs?: number;
+}
+
+export function createAgent(deps: AgentDeps) {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const hostname = deps.hostname ?? osHostname();
+  const agentId = config.agent.id;
+  const log = deps.logger.child({ component: 'agent', agent_id: agentId });
+  const lifecycle = createLifecycle(log);
+  const descriptors = describeChecks(config.checks);
+
+  const status = (state: 'online' | 'offline', reason?: string): string =>
+    JSON.stringify({
+      v: PROTOCOL_VERSION,
+      agent_id: agentId,
+      state,
+      ...(reason ? { reason } : {}),
+      sent_at_ms: now(),
+      agent_version: OUTPOST_VERSION,
+      hostname,
+      checks: descriptors,
+    } satisfies StatusMessage);
+
+  let outbox: ReturnType<typeof createOutbox> | null = null;
+
+  return {
+    async start(): Promise<void> {
+      mkdirSync(config.agent.stateDir, { recursive: true, mode: 0o750 });
+      const spool = openSpool({ dir: join(config.agent.stateDir, 'spool'), maxBytes: config.spool.maxBytes, maxAgeMs: config.spool.maxAgeMs, now, logger: deps.logger });
+      lifecycle.add({ name: 'spool', stop: () => spool.close() });
+      const seq = openSeqAllocator(join(config.agent.stateDir, 'seq'), { atLeast: spool.highestSeq() });
+      const checks = createCheckInstances(config.checks, { logger: deps.logger, now, hostname, stateDir: config.agent.stateDir });
+      lifecycle.add({ name: 'checks', stop: async () => void (await Promise.allSettled(checks.map((c) => c.instance.close?.()))) });
+
+      const publisher = createPublisher({
+        mqtt: config.mqtt,
+        agentId,
+        logger: deps.logger,
+        will: { topic: topics.status(agentId), payload: status('offline', 'lost') },
+        connect: deps.mqttConnect,
+      });
+      const box = createOutbox({ agentId, spool, seq, publisher, now, logger: deps.logger });
+      outbox = box;
+
+      let inventory: InventoryContent | null = null;
+      let publishedInventoryHash = '';
+      const publishInventory = (): void => {
+        if (!inventory || !publisher.connected()) return;
+        const hash = inventoryHash(inventory);
+        publisher.publish(topics.inventory(agentId), JSON.stringify({ ...inventory, sent_at_ms: now() }), { qos: 1, retain: true }).then(
+          () => (publishedInventoryHash = hash),
+          (error: unknown) => log.warn({ err: error }, 'inventory publish failed'),
+        );
+      };
+      publisher.onConnect(() => {
+        publisher.publish(topics.status(agentId), status('online'), { qos: 1, retain: true }).catch((error: unknown) => log.warn({ err: error }, 'status publish failed'));
+        publishInventory(); // the broker may have lost retained messages while we were away
+        box.pump();
+      });
+      publisher.start();
+      lifecycle.add({
+        name: 'mqtt',
+        stop: async () => {
+          if (publisher.connected() && !(await box.flush(deps.flushTimeoutMs ?? 5000))) log.warn('unacknowledged results stay in the spool for the next start');
+          await publisher.stop({ topic: topics.status(agentId), payload: status('offline', 'shutdown') });
+        },
+      });
+
+      const scheduler = createScheduler({
+        checks,
+        now,
+        random: deps.random ?? Math.random,
+        logger: deps.logger,
+        onResult: (check, outcome) => void box.enqueueResult(toResult(agentId, check, outcome)),
+      });
+      scheduler.start();
+      lifecycle.add({ name: 'scheduler', stop: () => scheduler.stop() });
+
+      const collect = deps.collectInventory ?? createInventoryCollector(agentId, hostname);
+      const refreshInventory = async (): Promise<void> => {
+        try {
+          const fresh = await collect();
+          inventory = fresh;
+          if (inventoryHash(fresh) !== publishedInventoryHash) publishInventory();
+        } catch (error) {
+          log.warn({ err: error }, 'inventory collection failed');
+        }
+      };
+      void refreshInventory();
+      const inventoryTimer = setInterval(() => void refreshInventory(), config.inventory.intervalMs);
+      const spoolAgeTimer = setInterval(() => spool.enforceBounds(), 60_000);
+      lifecycle.add({ name: 'timers', stop: () => { clearInterval(inventoryTimer); clearInterval(spoolAgeTimer); } });
+      log.info({ checks: descriptors.length, broker: config.mqtt.url, state_dir: config.agent.stateDir }, 'agent started');
+    },
+
+    /** Graceful: stops checks, flushes what the broker will take, publishes offline/shutdown, closes the spool. */
+    stop: (): Promise<void> => lifecycle.stop(),
+
+    stats: () => outbox?.stats() ?? { published: 0, inflight: 0 },
+  };
+}
+
+export type Agent = ReturnType<typeof createAgent>;
