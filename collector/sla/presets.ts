@@ -1,0 +1,119 @@
+/**
+ * The SLA presets of DESIGN.md §5, from the service-commitment documents in shared/seeds. Durations the
+ * sources give in "working days" are converted with the calendar's working-day length (5x8 = 8.5 h,
+ * 5x8-0800 = 9 h). Where a source gives no calendar, urgent levels run on 24x7 and the others on the
+ * source's 5x8 hours; where it gives the first escalation delay only, later levels double it.
+ */
+import type { Severity } from '../events.js';
+import type { EscalationChain, SeverityPolicy, SlaPolicy } from './policy-types.js';
+
+const M = 60_000;
+const H = 60 * M;
+
+function sev(response: [number, string] | null, resolution: [number, string] | null, escalation: string | null = null): SeverityPolicy {
+  return {
+    response: response ? { afterMs: response[0], calendar: response[1] } : null,
+    resolution: resolution ? { afterMs: resolution[0], calendar: resolution[1] } : null,
+    escalation,
+  };
+}
+
+function policy(
+  name: string,
+  description: string,
+  severities: Record<Severity, SeverityPolicy>,
+  extra: Partial<Pick<SlaPolicy, 'availabilityTarget' | 'complianceTarget'>> = {},
+): SlaPolicy {
+  return { name, description, severities, availabilityTarget: extra.availabilityTarget ?? null, complianceTarget: extra.complianceTarget ?? null };
+}
+
+export const DEFAULT_POLICY = 'levels-i-iv';
+
+export const PRESET_ESCALATIONS: Readonly<Record<string, EscalationChain>> = {
+  // Seed 004: 如故障发生二个小时后仍未解决 … 项目经理 → 技术总监 → 技术副总 (only the first delay is given).
+  'commitment-004-p1': {
+    name: 'commitment-004-p1',
+    timer: 'resolution',
+    calendar: null,
+    levels: [
+      { afterMs: 2 * H, name: 'project-manager', channels: [] },
+      { afterMs: 4 * H, name: 'technical-director', channels: [] },
+      { afterMs: 8 * H, name: 'deputy-general-manager', channels: [] },
+    ],
+  },
+  // Seed 004 fault table: handling plan within 2 h at every level; level I unresolved at 12 h → contingency plan by 16 h.
+  'levels-i-iv-p1': {
+    name: 'levels-i-iv-p1',
+    timer: 'resolution',
+    calendar: null,
+    levels: [
+      { afterMs: 2 * H, name: 'handling-plan-due', channels: [] },
+      { afterMs: 12 * H, name: 'contingency-plan-due', channels: [] },
+    ],
+  },
+  'levels-i-iv': {
+    name: 'levels-i-iv',
+    timer: 'resolution',
+    calendar: null,
+    levels: [{ afterMs: 2 * H, name: 'handling-plan-due', channels: [] }],
+  },
+  // Seed 000: start recovery within 4 h, restore within 8 h.
+  'commitment-000': {
+    name: 'commitment-000',
+    timer: 'resolution',
+    calendar: null,
+    levels: [{ afterMs: 4 * H, name: 'recovery-start-due', channels: [] }],
+  },
+};
+
+const DAY_5X8 = 8.5 * H; // 09:00–17:30
+const DAY_5X8_0800 = 9 * H; // 08:00–17:00
+
+export const PRESET_POLICIES: Readonly<Record<string, SlaPolicy>> = {
+  'levels-i-iv': policy('levels-i-iv', 'Seed 004 fault levels I–IV: response 30 min; resolution 12 h / 24 h / 48 h / 5 days (7x24)', {
+    P1: sev([30 * M, '24x7'], [12 * H, '24x7'], 'levels-i-iv-p1'),
+    P2: sev([30 * M, '24x7'], [24 * H, '24x7'], 'levels-i-iv'),
+    P3: sev([30 * M, '24x7'], [48 * H, '24x7'], 'levels-i-iv'),
+    P4: sev([30 * M, '24x7'], [120 * H, '24x7'], 'levels-i-iv'),
+  }),
+  'commitment-004': policy('commitment-004', 'Seed 004 service levels: P1 15 min 7x24 with escalation after 2 h; P2 1 h / 12 h; P3–P4 1 h / 2 days (5x8 09:00–17:30)', {
+    P1: sev([15 * M, '24x7'], null, 'commitment-004-p1'),
+    P2: sev([1 * H, '5x8'], [12 * H, '5x8']),
+    P3: sev([1 * H, '5x8'], [2 * DAY_5X8, '5x8']),
+    P4: sev([1 * H, '5x8'], [2 * DAY_5X8, '5x8']),
+  }),
+  'contract-003': policy(
+    'contract-003',
+    'Seed 003 contract: response 30 min; urgent/high < 8 h, medium/low < 24 h (7x24, holidays included); 95 % within target; availability ≥ 98 %',
+    {
+      P1: sev([30 * M, '24x7'], [8 * H, '24x7']),
+      P2: sev([30 * M, '24x7'], [8 * H, '24x7']),
+      P3: sev([30 * M, '24x7'], [24 * H, '24x7']),
+      P4: sev([30 * M, '24x7'], [24 * H, '24x7']),
+    },
+    { availabilityTarget: 98, complianceTarget: 95 },
+  ),
+  'emergency-001': policy('emergency-001', 'Seed 001 emergency levels: urgent 15 min / 8 h, important 30 min / 4 h, general 1 h / 2 h (as written)', {
+    P1: sev([15 * M, '24x7'], [8 * H, '24x7']),
+    P2: sev([30 * M, '24x7'], [4 * H, '24x7']),
+    P3: sev([1 * H, '24x7'], [2 * H, '24x7']),
+    P4: sev([1 * H, '24x7'], [2 * H, '24x7']),
+  }),
+  'four-level-001': policy('four-level-001', 'Seed 001 SLA levels: L1 30 min / 2 h, L2 4 h / 12 h (7x24); L3 24 h / 5 working days; L4 5 / 10 working days (5x8 08:00–17:00)', {
+    P1: sev([30 * M, '24x7'], [2 * H, '24x7']),
+    P2: sev([4 * H, '24x7'], [12 * H, '24x7']),
+    P3: sev([24 * H, '24x7'], [5 * DAY_5X8_0800, '5x8-0800']),
+    P4: sev([5 * DAY_5X8_0800, '5x8-0800'], [10 * DAY_5X8_0800, '5x8-0800']),
+  }),
+  'commitment-000': policy(
+    'commitment-000',
+    'Seed 000: response 1 h; start recovery within 4 h, restore within 8 h (7x24); availability ≥ 99.9 %',
+    {
+      P1: sev([1 * H, '24x7'], [8 * H, '24x7'], 'commitment-000'),
+      P2: sev([1 * H, '24x7'], [8 * H, '24x7'], 'commitment-000'),
+      P3: sev([1 * H, '24x7'], [8 * H, '24x7'], 'commitment-000'),
+      P4: sev([1 * H, '24x7'], [8 * H, '24x7'], 'commitment-000'),
+    },
+    { availabilityTarget: 99.9 },
+  ),
+};

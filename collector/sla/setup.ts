@@ -1,0 +1,151 @@
+/**
+ * Turns the validated `sla:` config into the engine's runtime objects: compiled calendars (built-ins plus
+ * config), policies (presets plus config, `extends` applied), escalation chains, contracts and maintenance
+ * windows — and resolves which contract/policy applies to a (target, groups) pair.
+ */
+import { SEVERITIES, type Severity } from '../events.js';
+import { BUILTIN_CALENDARS } from './builtin-calendars.js';
+import { calendarWarnings, compileCalendar, type BusinessCalendar, type CalendarSpec } from './calendar.js';
+import type { SlaConfig } from './config.js';
+import { parseWeeklyHours, parseWindows } from './hours.js';
+import type { MaintenanceWindow } from './maintenance.js';
+import type { EscalationChain, SeverityPolicy, SlaPolicy } from './policy-types.js';
+import { PRESET_ESCALATIONS, PRESET_POLICIES } from './presets.js';
+import { allWeek, type TimeWindow } from './calendar.js';
+import { parseDayKey } from './zoned-time.js';
+
+export interface Contract {
+  name: string;
+  policy: string;
+  /** Calendar name for availability (contract time). */
+  calendar: string;
+  /** Percent. */
+  availabilityTarget: number;
+  targets: readonly string[];
+  groups: readonly string[];
+}
+
+export interface SlaSetup {
+  warnAt: number;
+  unknownPolicy: 'excluded' | 'up' | 'down';
+  warnCountsAsUp: boolean;
+  defaultPolicy: string;
+  calendars: ReadonlyMap<string, BusinessCalendar>;
+  policies: ReadonlyMap<string, SlaPolicy>;
+  escalations: ReadonlyMap<string, EscalationChain>;
+  contracts: readonly Contract[];
+  maintenance: readonly MaintenanceWindow[];
+}
+
+export class UnknownNameError extends Error {}
+
+function days(keys: readonly string[]): number[] {
+  return keys.map((k) => parseDayKey(k)).filter((d): d is number => d !== null);
+}
+
+export function calendarSpecFromConfig(name: string, cal: SlaConfig['calendars'][string]): CalendarSpec {
+  const week = cal.hours === '24x7' ? allWeek() : parseWeeklyHours(cal.hours);
+  if (typeof week === 'string') throw new Error(`calendar ${name}: ${week}`); // the schema rejected this already
+  const makeup = cal.makeup_hours === undefined ? undefined : parseWindows(cal.makeup_hours);
+  if (typeof makeup === 'string') throw new Error(`calendar ${name}: ${makeup}`);
+  const spec: CalendarSpec = {
+    name,
+    timeZone: cal.timezone,
+    week,
+    chinaHolidays: (cal.holidays ?? (cal.hours === '24x7' ? 'none' : 'cn')) === 'cn',
+    extraHolidays: days(cal.extra_holidays),
+    extraWorkdays: days(cal.extra_workdays),
+  };
+  if (makeup) spec.makeupWindows = makeup as TimeWindow[];
+  return spec;
+}
+
+function policyFromConfig(name: string, p: SlaConfig['policies'][string]): SlaPolicy {
+  const base = p.extends ? PRESET_POLICIES[p.extends] : undefined;
+  const severities = {} as Record<Severity, SeverityPolicy>;
+  for (const s of SEVERITIES) {
+    const from = base?.severities[s] ?? { response: null, resolution: null, escalation: null };
+    const o = p.severities[s] ?? {};
+    const timer = (ms: number | null | undefined, calendar: string | undefined, prev: SeverityPolicy['response']) => {
+      if (ms === null) return null;
+      const afterMs = ms ?? prev?.afterMs;
+      if (afterMs === undefined) return null;
+      return { afterMs, calendar: calendar ?? p.calendar ?? prev?.calendar ?? '24x7' };
+    };
+    severities[s] = {
+      response: timer(o.response, o.response_calendar, from.response),
+      resolution: timer(o.resolution, o.resolution_calendar, from.resolution),
+      escalation: o.escalation === undefined ? from.escalation : o.escalation,
+    };
+  }
+  return {
+    name,
+    description: p.description ?? base?.description ?? name,
+    severities,
+    availabilityTarget: p.availability_target ?? base?.availabilityTarget ?? null,
+    complianceTarget: base?.complianceTarget ?? null,
+  };
+}
+
+function maintenanceFromConfig(m: SlaConfig['maintenance'][number]): MaintenanceWindow {
+  const base = { name: m.name, targets: m.targets, groups: m.groups };
+  if (m.rrule !== undefined) return { ...base, schedule: { kind: 'rrule', rule: m.rrule, durationMs: m.duration ?? 0, timeZone: m.timezone } };
+  if (m.cron !== undefined) return { ...base, schedule: { kind: 'cron', pattern: m.cron, durationMs: m.duration ?? 0, timeZone: m.timezone } };
+  return { ...base, schedule: { kind: 'once', startMs: Date.parse(m.start ?? ''), endMs: Date.parse(m.end ?? '') } };
+}
+
+/** Builds the runtime from a config that passed slaConfigSchema. */
+export function createSlaSetup(config: SlaConfig): SlaSetup {
+  const calendars = new Map<string, BusinessCalendar>();
+  for (const [name, spec] of Object.entries(BUILTIN_CALENDARS)) calendars.set(name, compileCalendar(spec));
+  for (const [name, cal] of Object.entries(config.calendars)) calendars.set(name, compileCalendar(calendarSpecFromConfig(name, cal)));
+  const policies = new Map<string, SlaPolicy>(Object.entries(PRESET_POLICIES));
+  for (const [name, p] of Object.entries(config.policies)) policies.set(name, policyFromConfig(name, p));
+  const escalations = new Map<string, EscalationChain>(Object.entries(PRESET_ESCALATIONS));
+  for (const [name, e] of Object.entries(config.escalations)) {
+    escalations.set(name, { name, timer: e.timer, calendar: e.calendar ?? null, levels: e.levels.map((l) => ({ afterMs: l.after, name: l.name, channels: l.channels })) });
+  }
+  const contracts = config.contracts.map((c) => ({
+    name: c.name,
+    policy: c.policy,
+    calendar: c.calendar,
+    availabilityTarget: c.availability_target ?? policies.get(c.policy)?.availabilityTarget ?? 99.9,
+    targets: c.members.targets,
+    groups: c.members.groups,
+  }));
+  return {
+    warnAt: config.warn_at,
+    unknownPolicy: config.unknown_policy,
+    warnCountsAsUp: config.warn_counts_as_up,
+    defaultPolicy: config.default_policy,
+    calendars,
+    policies,
+    escalations,
+    contracts,
+    maintenance: config.maintenance.map(maintenanceFromConfig),
+  };
+}
+
+export function getCalendar(setup: SlaSetup, name: string): BusinessCalendar {
+  const calendar = setup.calendars.get(name);
+  if (!calendar) throw new UnknownNameError(`unknown calendar "${name}" (known: ${[...setup.calendars.keys()].sort().join(', ')})`);
+  return calendar;
+}
+
+/**
+ * The contract and policy for a target: the first contract listing the target by name, else the first
+ * contract listing one of its groups, else no contract and the default policy.
+ */
+export function resolvePolicy(setup: SlaSetup, target: string, groups: readonly string[]): { contract: Contract | null; policy: SlaPolicy } {
+  const contract =
+    setup.contracts.find((c) => c.targets.includes(target)) ?? setup.contracts.find((c) => c.groups.some((g) => groups.includes(g))) ?? null;
+  const name = contract?.policy ?? setup.defaultPolicy;
+  const policy = setup.policies.get(name);
+  if (!policy) throw new UnknownNameError(`unknown policy "${name}"`);
+  return { contract, policy };
+}
+
+/** Holiday-data warnings for every calendar that applies Chinese holidays, for the given years. */
+export function setupWarnings(setup: SlaSetup, years: readonly number[]): string[] {
+  return [...setup.calendars.values()].flatMap((calendar) => calendarWarnings(calendar, years));
+}
