@@ -2,7 +2,9 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../common/cli.js';
 import { registerSlaCommands } from './sla/cli.js';
+import { registerCollectorCommand } from './collector-command.js';
 
 export function registerCollectorCommands(program: Command, io: CliIo, result: { code: number }): void {
+  registerCollectorCommand(program, io, result);
   registerSlaCommands(program, io, result);
 }

@@ -1,5 +1,7 @@
 /** Every migration, in version order. 001 core (collector core), 002 incidents, 003 SLA / maintenance. */
 import type Database from 'better-sqlite3';
+import { migration001Core } from './001_core.js';
+import { migration002Incidents } from './002_incidents.js';
 
 export interface Migration {
   version: number;
@@ -7,4 +9,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [];
+export const migrations: Migration[] = [migration001Core, migration002Incidents];

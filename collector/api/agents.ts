@@ -1,0 +1,36 @@
+/** GET /api/v1/agents and /api/v1/agents/:id: liveness, last seen, version, clock skew, inventory. */
+import { Router } from 'express';
+import { z } from 'zod';
+import type { AgentRow, AgentsStore } from '../store/agents-store.js';
+import { HttpError, validate } from './errors.js';
+import { agentIdParam } from './params.js';
+
+function present(agent: AgentRow, withInventory: boolean) {
+  return {
+    agent_id: agent.agentId,
+    hostname: agent.hostname,
+    agent_version: agent.agentVersion,
+    online: agent.online,
+    status_reason: agent.statusReason,
+    status_at_ms: agent.statusAtMs,
+    last_seen_ms: agent.lastSeenMs,
+    skew_ms: agent.skewMs,
+    checks: agent.checks,
+    ...(withInventory ? { inventory: agent.inventory, inventory_at_ms: agent.inventoryAtMs } : {}),
+  };
+}
+
+export function createAgentsRouter(deps: { agents: AgentsStore }): Router {
+  const router = Router();
+  router.get('/', (req, res) => {
+    const q = validate(z.strictObject({ inventory: z.enum(['true', 'false']).default('true') }), req.query, 'query');
+    res.json({ agents: deps.agents.list().map((a) => present(a, q.inventory === 'true')) });
+  });
+  router.get('/:id', (req, res) => {
+    const { id } = validate(z.strictObject({ id: agentIdParam }), req.params, 'params');
+    const agent = deps.agents.get(id);
+    if (!agent) throw new HttpError(404, `agent ${id} not found`);
+    res.json(present(agent, true));
+  });
+  return router;
+}

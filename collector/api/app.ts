@@ -1,0 +1,54 @@
+/**
+ * The REST API as an express app, without listen (tests and the collector bind it). JSON under /api/v1 with
+ * bearer tokens (viewer < operator < admin); /healthz and /metrics outside /api.
+ */
+import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { Logger } from '../../common/logger.js';
+import type { AgentsStore } from '../store/agents-store.js';
+import type { ChecksStore } from '../store/checks-store.js';
+import type { IntervalsStore } from '../store/intervals-store.js';
+import type { Db } from '../store/db.js';
+import { createAgentsRouter } from './agents.js';
+import { createAuthenticate, requireRole, type ApiToken } from './auth.js';
+import { createChecksRouter } from './checks.js';
+import { errorHandler, notFound } from './errors.js';
+import { createHealthRouter, type HealthProbe } from './health.js';
+import { createIncidentsRouter } from './incidents.js';
+import { createStatesRouter } from './states.js';
+import { createTargetsRouter } from './targets.js';
+
+export interface ApiDeps {
+  db: Db;
+  agents: AgentsStore;
+  checks: ChecksStore;
+  intervals: IntervalsStore;
+  tokens: readonly ApiToken[];
+  registry: Registry;
+  health: HealthProbe;
+  logger: Logger;
+  now: () => number;
+  /** Base URL for links (config api.public_url). */
+  publicUrl?: string;
+  /** Whatever the incidents router needs (its service); passed through untouched. */
+  incidents?: unknown;
+}
+
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(express.json({ limit: '1mb' }));
+  app.use(createHealthRouter(deps));
+  const api = express.Router();
+  api.use(createAuthenticate(deps.tokens));
+  api.use('/agents', requireRole('viewer'), createAgentsRouter(deps));
+  api.use('/targets', requireRole('viewer'), createTargetsRouter(deps));
+  api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
+  api.use('/states', requireRole('viewer'), createStatesRouter(deps));
+  api.use('/incidents', requireRole('viewer'), createIncidentsRouter(deps));
+  app.use('/api/v1', api);
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,224 @@
+/**
+ * /api/v1/incidents — list, show (with timeline), manual tickets and the people's lifecycle actions.
+ * Reading needs viewer, every POST needs operator. Errors as {"error","details"}: 400 invalid input (each bad
+ * field named), 404 unknown number, 409 illegal transition. JSON fields are snake_case.
+ */
+import { Router, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../../common/logger.js';
+import { SEVERITIES, SEVERITY_LABEL_ZH, type Severity } from '../events.js';
+import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/lifecycle.js';
+import { INCIDENT_NUMBER_PATTERN } from '../incidents/numbering.js';
+import { IncidentError, type IncidentDetail, type IncidentRecord, type IncidentService, type TimelineEntry } from '../incidents/service.js';
+import { HttpError, validate } from './errors.js';
+import { timeParam } from './params.js';
+
+export type IncidentsRole = 'viewer' | 'operator' | 'admin';
+
+export interface IncidentsRouterDeps {
+  /** The one incident service, shared with the ingest path (state changes) and the dispatcher (deliveries). */
+  incidents: IncidentService;
+  /** Role guard (collector/api/auth.ts `requireRole`). */
+  requireRole: (role: IncidentsRole) => RequestHandler;
+  logger: Logger;
+  /** Name of the authenticated caller; by default `res.locals.caller.name` as set by collector/api/auth.ts. */
+  actorOf?: (res: Response) => string | undefined;
+}
+
+const severitySchema = z.enum(SEVERITIES as [Severity, ...Severity[]]);
+
+/** `a,b` or a repeated parameter, each value checked against `item`. */
+function listParam<T extends z.ZodType>(item: T) {
+  return z
+    .union([z.string(), z.array(z.string())])
+    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(item));
+}
+
+const listQuerySchema = z
+  .strictObject({
+    status: listParam(z.enum(INCIDENT_STATUSES)).optional(),
+    severity: listParam(severitySchema).optional(),
+    target: z.string().min(1).max(200).optional(),
+    from: timeParam.optional(),
+    to: timeParam.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['from'] });
+
+const byField = z.string().trim().min(1).max(100).optional();
+const manualSchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  severity: severitySchema,
+  description: z.string().max(10_000).optional(),
+  target: z.string().min(1).max(200).optional(),
+  check_id: z.string().min(1).max(200).optional(),
+  reporter: z.string().trim().min(1).max(200).optional(),
+  started_at: z.union([z.number().int().min(0), timeParam]).optional(),
+  by: byField,
+});
+const noteOptional = z.strictObject({ by: byField, note: z.string().trim().min(1).max(10_000).optional() });
+const resolveSchema = z.strictObject({
+  by: byField,
+  cause: z.string().trim().min(1, 'cause is required').max(5_000),
+  resolution: z.string().trim().min(1, 'resolution is required').max(10_000),
+});
+const noteSchema = z.strictObject({ by: byField, text: z.string().trim().min(1, 'text is required').max(10_000) });
+const numberSchema = z.strictObject({ number: z.string().regex(INCIDENT_NUMBER_PATTERN, 'expected INC-YYYYMMDD-NNNN') });
+
+export function incidentJson(record: IncidentRecord) {
+  return {
+    id: record.id,
+    number: record.number,
+    title: record.title,
+    description: record.description,
+    severity: record.severity,
+    severity_label: SEVERITY_LABEL_ZH[record.severity],
+    status: record.status,
+    source: record.source,
+    agent_id: record.agentId,
+    target: record.target,
+    check_id: record.checkId,
+    check_type: record.checkType,
+    last_state: record.lastState,
+    is_host: record.isHost,
+    auto_resolve: record.autoResolve,
+    rule: record.rule,
+    parent_id: record.parentId,
+    sla_policy: record.slaPolicy,
+    reporter: record.reporter,
+    started_at_ms: record.startedAtMs,
+    opened_at_ms: record.openedAtMs,
+    acknowledged_at_ms: record.acknowledgedAtMs,
+    acknowledged_by: record.acknowledgedBy,
+    resolved_at_ms: record.resolvedAtMs,
+    resolved_by: record.resolvedBy,
+    cause: record.cause,
+    resolution: record.resolution,
+    closed_at_ms: record.closedAtMs,
+    closed_by: record.closedBy,
+    updated_at_ms: record.updatedAtMs,
+  };
+}
+
+function timelineJson(entry: TimelineEntry) {
+  return { at_ms: entry.atMs, actor: entry.actor, kind: entry.kind, note: entry.note, data: entry.data };
+}
+
+export function incidentDetailJson(detail: IncidentDetail) {
+  return { ...incidentJson(detail), parent_number: detail.parentNumber, children: detail.children, timeline: detail.timeline.map(timelineJson) };
+}
+
+const defaultActorOf = (res: Response): string | undefined => (res.locals.caller as { name?: string } | undefined)?.name;
+
+export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
+  const { incidents, requireRole } = deps;
+  const actorOf = deps.actorOf ?? defaultActorOf;
+  const logger = deps.logger.child({ component: 'api.incidents' });
+  const router = Router();
+
+  /** The person acting: `by` in the body (a named user behind a shared token) or the token's own name. */
+  function actor(by: string | undefined, res: Response): string {
+    const name = by ?? actorOf(res);
+    if (!name) throw new HttpError(400, 'invalid body', [{ field: 'body.by', message: 'name the person acting (by)' }]);
+    return name;
+  }
+
+  /** Runs a person's action; service errors become 404 / 409. */
+  function guarded(action: string, number: string, who: string, work: () => unknown): void {
+    try {
+      work();
+      logger.info({ number, action, actor: who }, 'incident action');
+    } catch (error) {
+      if (error instanceof IncidentError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.message);
+      throw error;
+    }
+  }
+
+  function detailOf(number: string) {
+    const detail = incidents.get(number);
+    if (!detail) throw new HttpError(404, `incident ${number} not found`);
+    return incidentDetailJson(detail);
+  }
+
+  router.get('/', requireRole('viewer'), (req, res) => {
+    const q = validate(listQuerySchema, req.query, 'query');
+    const { items, total } = incidents.list({
+      status: q.status as IncidentStatus[] | undefined,
+      severity: q.severity as Severity[] | undefined,
+      target: q.target,
+      fromMs: q.from,
+      toMs: q.to,
+      limit: q.limit,
+      offset: q.offset,
+    });
+    res.json({ items: items.map(incidentJson), total, limit: q.limit, offset: q.offset });
+  });
+
+  router.get('/:number', requireRole('viewer'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    res.json(detailOf(number));
+  });
+
+  router.post('/', requireRole('operator'), (req, res) => {
+    const body = validate(manualSchema, req.body ?? {}, 'body');
+    const who = actor(body.by, res);
+    const record = incidents.createManual(
+      {
+        title: body.title,
+        severity: body.severity,
+        description: body.description,
+        target: body.target,
+        checkId: body.check_id,
+        reporter: body.reporter,
+        startedAtMs: body.started_at,
+      },
+      who,
+    );
+    logger.info({ number: record.number, action: 'create', actor: who }, 'incident action');
+    res.status(201).json(detailOf(record.number));
+  });
+
+  router.post('/:number/ack', requireRole('operator'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    const body = validate(noteOptional, req.body ?? {}, 'body');
+    const who = actor(body.by, res);
+    guarded('acknowledge', number, who, () => incidents.acknowledge(number, who, body.note));
+    res.json(detailOf(number));
+  });
+
+  router.post('/:number/resolve', requireRole('operator'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    const body = validate(resolveSchema, req.body ?? {}, 'body');
+    const who = actor(body.by, res);
+    guarded('resolve', number, who, () => incidents.resolve(number, who, body.cause, body.resolution));
+    res.json(detailOf(number));
+  });
+
+  router.post('/:number/note', requireRole('operator'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    const body = validate(noteSchema, req.body ?? {}, 'body');
+    const who = actor(body.by, res);
+    guarded('note', number, who, () => incidents.addNote(number, who, body.text));
+    res.status(201).json(detailOf(number));
+  });
+
+  router.post('/:number/close', requireRole('operator'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    const body = validate(noteOptional, req.body ?? {}, 'body');
+    const who = actor(body.by, res);
+    guarded('close', number, who, () => incidents.close(number, who, body.note));
+    res.json(detailOf(number));
+  });
+
+  router.post('/:number/reopen', requireRole('operator'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    const body = validate(noteOptional, req.body ?? {}, 'body');
+    const who = actor(body.by, res);
+    guarded('reopen', number, who, () => incidents.reopen(number, who, body.note));
+    res.json(detailOf(number));
+  });
+
+  return router;
+}

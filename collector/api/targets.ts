@@ -1,0 +1,32 @@
+/** GET /api/v1/targets: every target with its checks' current states and the worst of them. */
+import { Router } from 'express';
+import type { CheckState } from '../../common/protocol.js';
+import type { ChecksStore } from '../store/checks-store.js';
+import type { IntervalsStore } from '../store/intervals-store.js';
+
+const SEVERITY: Record<CheckState, number> = { ok: 0, unknown: 1, warn: 2, crit: 3 };
+
+export function createTargetsRouter(deps: { checks: ChecksStore; intervals: IntervalsStore }): Router {
+  const router = Router();
+  router.get('/', (_req, res) => {
+    const open = new Map(deps.intervals.openAll().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
+    const targets = new Map<string, { target: string; agents: Set<string>; checks: Array<{ agent_id: string; check_id: string; state: CheckState | null }>; worst: CheckState | null }>();
+    for (const c of deps.checks.all()) {
+      const state = open.get(`${c.agentId}\u0000${c.checkId}`)?.state ?? null;
+      let t = targets.get(c.target);
+      if (!t) {
+        t = { target: c.target, agents: new Set(), checks: [], worst: null };
+        targets.set(c.target, t);
+      }
+      t.agents.add(c.agentId);
+      t.checks.push({ agent_id: c.agentId, check_id: c.checkId, state });
+      if (state && (t.worst === null || SEVERITY[state] > SEVERITY[t.worst])) t.worst = state;
+    }
+    res.json({
+      targets: [...targets.values()]
+        .sort((a, b) => a.target.localeCompare(b.target))
+        .map((t) => ({ target: t.target, state: t.worst, agents: [...t.agents].sort(), checks: t.checks })),
+    });
+  });
+  return router;
+}

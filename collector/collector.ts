@@ -1,0 +1,205 @@
+/**
+ * createCollector(deps): wires the store, state tracker, ingest, broker (embedded aedes or an external
+ * broker), liveness scanning and the REST API. Starts in dependency order; stops in reverse. State changes
+ * are announced to listeners only after they are committed.
+ */
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import type { Logger } from '../common/logger.js';
+import { createLifecycle } from '../common/lifecycle.js';
+import { createRateLimitedLog } from '../common/logger.js';
+import { createApp } from './api/app.js';
+import { startEmbeddedBroker } from './broker.js';
+import type { CollectorConfig } from './config.js';
+import type { StateChange } from './events.js';
+import { startExternalSource } from './ingest/external-source.js';
+import { createIngest, type Ingest } from './ingest/ingest.js';
+import { createProcessor } from './ingest/processor.js';
+import { createLivenessMonitor } from './liveness.js';
+import { createCollectorMetrics, type CollectorMetrics } from './metrics.js';
+import { createStateTracker, type CheckMeta } from './states/tracker.js';
+import { createAgentsStore, type AgentsStore } from './store/agents-store.js';
+import { createChecksStore, type ChecksStore } from './store/checks-store.js';
+import { openDatabase, type Db } from './store/db.js';
+import { createIntervalsStore, type IntervalsStore } from './store/intervals-store.js';
+import { createObservationLog } from './store/observation-log.js';
+import { createSeqMarks } from './store/seq-marks.js';
+
+export type StateChangeListener = (change: StateChange) => void;
+
+export interface CollectorDeps {
+  config: CollectorConfig;
+  logger: Logger;
+  now?: () => number;
+  /** Defaults to a fresh registry (tests run several collectors in one process). */
+  registry?: Registry;
+  /** Subscribers to committed state changes (the incident engine). More can be added with onStateChange. */
+  listeners?: StateChangeListener[];
+  /** Passed to the incidents router. */
+  incidents?: unknown;
+}
+
+export interface RunningCollector {
+  db: Db;
+  agents: AgentsStore;
+  checks: ChecksStore;
+  intervals: IntervalsStore;
+  metrics: CollectorMetrics;
+  registry: Registry;
+  ingest: Ingest;
+  /** Bound ports (the config may ask for 0). mqttPort is null with an external broker. */
+  mqttPort: number | null;
+  apiPort: number;
+  warnings: string[];
+  stop(): Promise<void>;
+}
+
+export const SHARED_GROUP_WARNING =
+  'mqtt.shared_group is set: several collectors on one shared subscription split each agent\'s history between their own SQLite files until a shared store (PostgreSQL) exists; run one collector per broker otherwise';
+
+export function createCollector(deps: CollectorDeps) {
+  const { config } = deps;
+  const now = deps.now ?? Date.now;
+  const listeners: StateChangeListener[] = [...(deps.listeners ?? [])];
+  const log = deps.logger.child({ component: 'collector' });
+
+  function announce(changes: StateChange[], metrics: CollectorMetrics): void {
+    for (const change of changes) {
+      metrics.stateChanges.inc({ to: change.to, cause: change.cause });
+      log.info({ agent_id: change.agentId, check_id: change.checkId, target: change.target, from: change.from, to: change.to, at_ms: change.atMs, cause: change.cause }, 'state change');
+      for (const listener of listeners) {
+        try {
+          listener(change);
+        } catch (error) {
+          log.error({ err: error }, 'state change listener failed');
+        }
+      }
+    }
+  }
+
+  async function start(): Promise<RunningCollector> {
+    const lifecycle = createLifecycle(log);
+    const registry = deps.registry ?? new Registry();
+    const metrics = createCollectorMetrics(registry);
+    const warnings: string[] = [];
+    const db = openDatabase(join(config.data_dir, 'outpost.db'));
+    lifecycle.add({ name: 'database', stop: () => void db.close() });
+    const agents = createAgentsStore(db);
+    const checks = createChecksStore(db);
+    const intervals = createIntervalsStore(db);
+    const confirmations = config.states.confirmations;
+    const tracker = createStateTracker({
+      intervals,
+      log: createObservationLog(db),
+      confirmationsFor: (meta: CheckMeta) => confirmations[meta.checkId] ?? confirmations[meta.checkType] ?? config.states.default_confirmations,
+    });
+    const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
+    restoreLiveness(liveness, checks, agents, intervals);
+    const warn = createRateLimitedLog(log.child({ component: 'ingest' }), 10_000, 5, now);
+    const processor = createProcessor({ db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn });
+    const ingest = createIngest({
+      processor,
+      metrics,
+      logger: log.child({ component: 'ingest' }),
+      warn,
+      now,
+      maxPayloadBytes: config.ingest.max_payload_bytes,
+      batchMaxItems: config.ingest.batch_max_messages,
+      batchMaxDelayMs: config.ingest.batch_max_delay,
+      announce: (changes) => announce(changes, metrics),
+    });
+    lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
+
+    const scan = setInterval(() => {
+      const due = liveness.dueForSilence(now());
+      if (due.length > 0) ingest.silence(due).catch((error: unknown) => log.error({ err: error }, 'silence verdicts not stored'));
+    }, config.states.silence_scan);
+    lifecycle.add({ name: 'silence scan', stop: () => clearInterval(scan) });
+
+    let mqttPort: number | null = null;
+    let brokerUp: () => boolean;
+    const onMessage = (topic: string, payload: Uint8Array) => ingest.handle(topic, payload);
+    if (config.mqtt.url) {
+      if (config.mqtt.shared_group) {
+        log.warn({ shared_group: config.mqtt.shared_group }, SHARED_GROUP_WARNING);
+        warnings.push(SHARED_GROUP_WARNING);
+      }
+      const source = await startExternalSource({
+        url: config.mqtt.url,
+        clientId: config.mqtt.client_id,
+        username: config.mqtt.username,
+        password: config.mqtt.password,
+        ca: config.mqtt.ca,
+        cert: config.mqtt.cert,
+        key: config.mqtt.key,
+        sharedGroup: config.mqtt.shared_group,
+        protocolVersion: config.mqtt.protocol_version,
+        logger: log.child({ component: 'mqtt' }),
+        onMessage,
+      });
+      brokerUp = source.connected;
+      lifecycle.add({ name: 'mqtt client', stop: () => source.stop() });
+    } else {
+      const broker = await startEmbeddedBroker({ ...config.mqtt.listen, logger: log.child({ component: 'broker' }), onPublish: onMessage });
+      mqttPort = broker.port;
+      let up = true;
+      brokerUp = () => up;
+      lifecycle.add({ name: 'embedded broker', stop: () => ((up = false), broker.stop()) });
+    }
+
+    if (config.api.tokens.length === 0) warnings.push('api.tokens is empty: every /api/v1 request is refused (401)');
+    for (const w of warnings) if (w !== SHARED_GROUP_WARNING) log.warn(w);
+    const app = createApp({
+      db,
+      agents,
+      checks,
+      intervals,
+      tokens: config.api.tokens,
+      registry,
+      logger: log.child({ component: 'api' }),
+      now,
+      publicUrl: config.api.public_url,
+      incidents: deps.incidents,
+      health: {
+        db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
+        broker: () => brokerUp(),
+        warnings: () => warnings,
+      },
+    });
+    const server: Server = await new Promise((resolve, reject) => {
+      const s = app.listen(config.api.listen.port, config.api.listen.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    });
+    const address = server.address();
+    const apiPort = typeof address === 'object' && address ? address.port : config.api.listen.port;
+    lifecycle.add({ name: 'api', stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
+    log.info({ api: `${config.api.listen.host}:${apiPort}`, mqtt: config.mqtt.url ?? `embedded ${config.mqtt.listen.host}:${mqttPort}`, data_dir: config.data_dir }, 'collector started');
+
+    return { db, agents, checks, intervals, metrics, registry, ingest, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
+  }
+
+  return {
+    start,
+    /** Subscribes to state changes (announced after commit). */
+    onStateChange(listener: StateChangeListener): void {
+      listeners.push(listener);
+    },
+  };
+}
+export type Collector = ReturnType<typeof createCollector>;
+
+/** Seeds liveness from the database: offline agents and checks already UNKNOWN by liveness stay quiet. */
+function restoreLiveness(
+  liveness: ReturnType<typeof createLivenessMonitor>,
+  checks: ChecksStore,
+  agents: AgentsStore,
+  intervals: IntervalsStore,
+): void {
+  const offline = new Set(agents.list().filter((a) => !a.online && a.statusAtMs !== null).map((a) => a.agentId));
+  const open = new Map(intervals.openAll().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
+  for (const row of checks.all()) {
+    const current = open.get(`${row.agentId}\u0000${row.checkId}`);
+    const quiet = offline.has(row.agentId) || (current !== undefined && current.cause !== 'result');
+    liveness.restore({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target }, row.intervalS, row.lastReceivedMs, quiet);
+  }
+}

@@ -1,0 +1,121 @@
+/**
+ * `collector.yaml`: strict schema (unknown keys are errors), `${ENV}` substitution, every problem listed with
+ * its path. Every key has a default, so an empty file (or none) runs the embedded setup: aedes on
+ * 127.0.0.1:1883, SQLite in ./data, the API on 127.0.0.1:8080.
+ */
+import { z } from 'zod';
+import { loadConfigFile, type ConfigResult } from '../common/config.js';
+import { durationSchema } from '../common/duration.js';
+import { MAX_PAYLOAD_BYTES } from '../common/protocol.js';
+import { incidentsConfigSchema } from './incidents/config.js';
+import { notifyConfigSchema } from './notify/config.js';
+import { slaConfigSchema } from './sla/config.js';
+
+const hostSchema = z.string().min(1).max(255);
+const portSchema = z.number().int().min(0).max(65_535);
+
+const mqttSchema = z
+  .strictObject({
+    /** Embedded broker address (ignored when `url` points at an external broker). */
+    listen: z.strictObject({ host: hostSchema.default('127.0.0.1'), port: portSchema.default(1883) }).prefault({}),
+    /** External broker, e.g. `mqtts://broker.example:8883`; unset = embedded aedes broker. */
+    url: z
+      .string()
+      .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, 'must be a mqtt://, mqtts://, ws:// or wss:// URL')
+      .optional(),
+    /** Fixed client id: with clean: false the broker keeps our session and redelivers unacknowledged messages. */
+    client_id: z.string().min(1).max(128).default('outpost-collector'),
+    username: z.string().min(1).optional(),
+    password: z.string().optional(),
+    /** PEM file paths for TLS. */
+    ca: z.string().min(1).optional(),
+    cert: z.string().min(1).optional(),
+    key: z.string().min(1).optional(),
+    protocol_version: z.union([z.literal(4), z.literal(5)]).default(4),
+    /** Subscribe via `$share/<group>/…` (several collectors share the load; needs a shared store). */
+    shared_group: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
+      .optional(),
+  })
+  .superRefine((mqtt, ctx) => {
+    if (!mqtt.url) {
+      for (const key of ['username', 'password', 'ca', 'cert', 'key', 'shared_group'] as const) {
+        if (mqtt[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only valid with mqtt.url (external broker)' });
+      }
+    }
+    if ((mqtt.cert === undefined) !== (mqtt.key === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [mqtt.cert === undefined ? 'cert' : 'key'], message: 'cert and key go together' });
+    }
+  });
+
+export const API_ROLES = ['viewer', 'operator', 'admin'] as const;
+export type ApiRole = (typeof API_ROLES)[number];
+
+const apiSchema = z
+  .strictObject({
+    listen: z.strictObject({ host: hostSchema.default('127.0.0.1'), port: portSchema.default(8080) }).prefault({}),
+    tokens: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1).max(100),
+          token: z.string().min(16, 'token must be at least 16 characters'),
+          role: z.enum(API_ROLES),
+        }),
+      )
+      .default([]),
+    /** Base URL people reach the API/console at; used for links in notifications. */
+    public_url: z.url().optional(),
+  })
+  .superRefine((api, ctx) => {
+    const seen = new Set<string>();
+    api.tokens.forEach((t, i) => {
+      if (seen.has(t.token)) ctx.addIssue({ code: 'custom', path: ['tokens', i, 'token'], message: 'duplicate token' });
+      seen.add(t.token);
+    });
+  });
+
+const ingestSchema = z.strictObject({
+  max_payload_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(MAX_PAYLOAD_BYTES),
+  /** A batch is committed after this many messages or this delay, whichever comes first. */
+  batch_max_messages: z.number().int().min(1).max(100_000).default(2000),
+  batch_max_delay: durationSchema({ max: '1s' }).default(5),
+  /** Clock skew beyond this is logged as a warning. */
+  skew_warn: durationSchema({ min: '1s' }).default(30_000),
+});
+
+const statesSchema = z.strictObject({
+  /** Consecutive results needed before a check's state changes (damps flapping). */
+  default_confirmations: z.number().int().min(1).max(100).default(1),
+  /** Per check id or check type (the id wins), e.g. `{ ping: 3, web-home: 2 }`. */
+  confirmations: z.record(z.string().min(1), z.number().int().min(1).max(100)).default({}),
+  /** A check silent longer than this many intervals goes UNKNOWN. */
+  silence_factor: z.number().min(1).max(100).default(3),
+  /** How often silence is looked for. */
+  silence_scan: durationSchema({ min: '100ms', max: '5m' }).default(1000),
+});
+
+export const collectorConfigSchema = z.strictObject({
+  data_dir: z.string().min(1).default('./data'),
+  mqtt: mqttSchema.prefault({}),
+  api: apiSchema.prefault({}),
+  ingest: ingestSchema.prefault({}),
+  states: statesSchema.prefault({}),
+  incidents: incidentsConfigSchema,
+  notifications: notifyConfigSchema,
+  sla: slaConfigSchema,
+});
+export type CollectorConfig = z.output<typeof collectorConfigSchema>;
+
+/** The embedded-defaults configuration (what `outpost collector` runs without --config). */
+export function defaultCollectorConfig(): CollectorConfig {
+  return collectorConfigSchema.parse({});
+}
+
+/** Loads and validates a collector config file; problems are returned (each with its path), never thrown. */
+export function validateCollectorConfigFile(
+  file: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<ConfigResult<CollectorConfig>> {
+  return loadConfigFile(file, collectorConfigSchema, env);
+}

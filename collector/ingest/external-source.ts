@@ -1,0 +1,74 @@
+/**
+ * Subscribes to an external broker (Mosquitto, EMQX) with mqtt.js. A persistent session (clean: false, fixed
+ * client id) and `handleMessage` holding the PUBACK until the ingest committed mean unacknowledged QoS 1
+ * messages are redelivered after a crash. `shared_group` subscribes via `$share/<group>/…`.
+ */
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Logger } from '../../common/logger.js';
+import { topics } from '../../common/protocol.js';
+
+export interface ExternalSourceOptions {
+  url: string;
+  clientId: string;
+  username?: string;
+  password?: string;
+  /** PEM file paths. */
+  ca?: string;
+  cert?: string;
+  key?: string;
+  sharedGroup?: string;
+  /** 4 = MQTT 3.1.1 (works everywhere), 5 = MQTT 5. */
+  protocolVersion: 4 | 5;
+  logger: Logger;
+  onMessage(topic: string, payload: Uint8Array): Promise<void>;
+}
+
+export interface ExternalSource {
+  connected(): boolean;
+  stop(): Promise<void>;
+}
+
+export function subscriptionFilter(sharedGroup: string | undefined): string {
+  return sharedGroup ? `$share/${sharedGroup}/${topics.all}` : topics.all;
+}
+
+export async function startExternalSource(opts: ExternalSourceOptions): Promise<ExternalSource> {
+  const log = opts.logger;
+  const options: IClientOptions = {
+    clientId: opts.clientId,
+    clean: false,
+    protocolVersion: opts.protocolVersion,
+    reconnectPeriod: 1000,
+    connectTimeout: 10_000,
+    username: opts.username,
+    password: opts.password,
+    ca: opts.ca ? readFileSync(opts.ca) : undefined,
+    cert: opts.cert ? readFileSync(opts.cert) : undefined,
+    key: opts.key ? readFileSync(opts.key) : undefined,
+    ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff } } : {}),
+  };
+  const client: MqttClient = mqtt.connect(opts.url, options);
+  // The PUBACK goes out when this callback is called: after the message's batch committed.
+  client.handleMessage = (packet, callback) => {
+    const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    opts.onMessage(packet.topic, payload).then(
+      () => callback(),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+    );
+  };
+  const filter = subscriptionFilter(opts.sharedGroup);
+  client.on('connect', (connack) => {
+    log.info({ url: opts.url, filter, session_present: connack.sessionPresent }, 'connected to external MQTT broker');
+    // Re-subscribing is harmless and covers a broker that lost the session.
+    client.subscribe(filter, { qos: 1 }, (error) => {
+      if (error) log.error({ err: error.message, filter }, 'subscribe failed');
+    });
+  });
+  client.on('error', (error) => log.warn({ err: error.message }, 'MQTT client error'));
+  client.on('offline', () => log.warn({ url: opts.url }, 'external MQTT broker unreachable; reconnecting'));
+  return {
+    connected: () => client.connected,
+    stop: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The ingest pipeline: decode and validate every MQTT message at the edge (rejections are counted per reason
+ * and logged with a rate limit, never thrown), then hand valid ones to the micro-batcher. `handle` resolves
+ * once the message's effects are committed, which is when the broker may acknowledge it.
+ */
+import type { Logger } from '../../common/logger.js';
+import type { StateChange } from '../events.js';
+import type { CollectorMetrics } from '../metrics.js';
+import { createBatcher } from './batcher.js';
+import { decodeMessage } from './decode.js';
+import type { IngestItem, Processor } from './processor.js';
+import type { SilenceVerdict } from '../liveness.js';
+
+export interface IngestDeps {
+  processor: Processor;
+  metrics: CollectorMetrics;
+  logger: Logger;
+  warn(key: string, obj: object, msg: string): void;
+  now: () => number;
+  maxPayloadBytes: number;
+  batchMaxItems: number;
+  batchMaxDelayMs: number;
+  /** Called after each commit with the state changes it made durable. */
+  announce(changes: StateChange[]): void;
+}
+
+export function createIngest(deps: IngestDeps) {
+  const batcher = createBatcher<IngestItem, StateChange[]>({
+    maxItems: deps.batchMaxItems,
+    maxDelayMs: deps.batchMaxDelayMs,
+    processBatch: (items) => deps.processor.processBatch(items),
+    afterCommit: (changes) => {
+      if (changes.length > 0) deps.announce(changes);
+    },
+    onError: (error, items) => {
+      deps.metrics.ingestBatchErrors.inc();
+      deps.logger.error({ err: error, items: items.length }, 'ingest batch failed; messages not acknowledged');
+    },
+  });
+
+  return {
+    /** Validates and queues one message; resolves after commit (rejected messages resolve at once). */
+    handle(topic: string, payload: Uint8Array): Promise<void> {
+      const receivedAtMs = deps.now();
+      const outcome = decodeMessage(topic, payload, deps.maxPayloadBytes);
+      if (!outcome.ok) {
+        deps.metrics.messagesRejected.inc({ reason: outcome.reason });
+        deps.warn(`reject:${outcome.reason}:${outcome.agentId ?? '-'}`, { reason: outcome.reason, agent_id: outcome.agentId, topic: topic.slice(0, 200), detail: outcome.detail }, 'message rejected');
+        return Promise.resolve();
+      }
+      return batcher.submit({ type: 'message', decoded: outcome.decoded, receivedAtMs });
+    },
+    /** Queues liveness verdicts through the same single-writer path. */
+    silence(verdicts: SilenceVerdict[]): Promise<void> {
+      return Promise.all(verdicts.map((verdict) => batcher.submit({ type: 'silence', verdict }))).then(() => undefined);
+    },
+    /** Commits whatever is queued now (shutdown). */
+    flush(): void {
+      batcher.flush();
+    },
+  };
+}
+export type Ingest = ReturnType<typeof createIngest>;

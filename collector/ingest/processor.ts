@@ -1,0 +1,158 @@
+/**
+ * Applies a batch of decoded messages (and liveness verdicts) in one SQLite transaction: dedupe by seq, the
+ * agent's skew and liveness, the latest result per check, and the state tracker. Returns the state changes to
+ * announce once the transaction has committed. Per-agent and per-check bookkeeping is coalesced per batch.
+ */
+import type { Db } from '../store/db.js';
+import type { AgentsStore } from '../store/agents-store.js';
+import type { ChecksStore, CheckRow } from '../store/checks-store.js';
+import type { SeqMarks } from '../store/seq-marks.js';
+import type { StateTracker, CheckMeta } from '../states/tracker.js';
+import type { LivenessMonitor, SilenceVerdict } from '../liveness.js';
+import type { CollectorMetrics } from '../metrics.js';
+import type { StateChange } from '../events.js';
+import type { Logger } from '../../common/logger.js';
+import type { ResultMessage, StatusMessage } from '../../common/protocol.js';
+import { singleRun } from '../states/machine.js';
+import type { DecodedMessage } from './decode.js';
+
+export type IngestItem =
+  | { type: 'message'; decoded: DecodedMessage; receivedAtMs: number }
+  | { type: 'silence'; verdict: SilenceVerdict };
+
+export interface ProcessorDeps {
+  db: Db;
+  agents: AgentsStore;
+  checks: ChecksStore;
+  seqMarks: SeqMarks;
+  tracker: StateTracker;
+  liveness: LivenessMonitor;
+  metrics: CollectorMetrics;
+  logger: Logger;
+  /** Skew beyond this is logged as a warning (rate limited per agent). */
+  skewWarnMs: number;
+  warn(key: string, obj: object, msg: string): void;
+}
+
+/** Skew is stored only when it moved by more than this, to spare a write per result. */
+const SKEW_STORE_STEP_MS = 1000;
+
+export function createProcessor(deps: ProcessorDeps) {
+  const { agents, checks, seqMarks, tracker, liveness, metrics } = deps;
+  const storedSkew = new Map<string, number>();
+
+  function applyResult(m: ResultMessage, receivedAtMs: number, ctx: BatchContext): void {
+    if (!seqMarks.accept(m.agent_id, 'results', m.seq)) {
+      metrics.duplicates.inc({ kind: 'results' });
+      return;
+    }
+    const skewMs = receivedAtMs - m.sent_at_ms;
+    const stored = storedSkew.get(m.agent_id);
+    if (stored === undefined || Math.abs(stored - skewMs) > SKEW_STORE_STEP_MS) {
+      ctx.skews.set(m.agent_id, skewMs);
+      storedSkew.set(m.agent_id, skewMs);
+    }
+    if (Math.abs(skewMs) > deps.skewWarnMs) {
+      deps.warn(`skew:${m.agent_id}`, { agent_id: m.agent_id, skew_ms: skewMs }, 'agent clock skew beyond bound (collector receive time minus agent send time)');
+    }
+    // A clock running ahead must not date anything after we received it.
+    const observedMs = Math.min(m.observed_at_ms, receivedAtMs);
+    const meta: CheckMeta = { agentId: m.agent_id, checkId: m.check_id, checkType: m.check_type, target: m.target };
+    const previous = ctx.checkRows.get(`${m.agent_id}\u0000${m.check_id}`);
+    if (!previous || observedMs >= previous.lastObservedMs) {
+      ctx.checkRows.set(`${m.agent_id}\u0000${m.check_id}`, {
+        ...meta,
+        intervalS: m.interval_s,
+        lastObservedMs: observedMs,
+        lastReceivedMs: receivedAtMs,
+        lastState: m.state,
+        lastMessage: m.message,
+        lastMetrics: m.metrics,
+      });
+    }
+    ctx.lastSeen.set(m.agent_id, receivedAtMs);
+    liveness.seen(meta, m.interval_s, receivedAtMs);
+    const change = tracker.observe(meta, singleRun(m.state, 'result', observedMs, m.message));
+    if (change) ctx.changes.push(change);
+  }
+
+  function applyStatus(m: StatusMessage, receivedAtMs: number, ctx: BatchContext): void {
+    // Checks announced by the last online status count too: a Last Will was composed at connect time.
+    const announced = agents.get(m.agent_id)?.checks ?? [];
+    agents.setStatus(m, receivedAtMs);
+    if (m.state !== 'offline') return;
+    const reason = m.reason === 'shutdown' ? 'agent shut down' : `agent lost (${m.reason ?? 'last will'})`;
+    const metas = new Map<string, CheckMeta>();
+    const toMeta = (row: CheckRow): CheckMeta => ({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target });
+    for (const row of checks.byAgent(m.agent_id)) metas.set(row.checkId, toMeta(row));
+    for (const row of ctx.checkRows.values()) if (row.agentId === m.agent_id) metas.set(row.checkId, toMeta(row));
+    for (const d of [...m.checks, ...announced]) {
+      if (!metas.has(d.check_id)) metas.set(d.check_id, { agentId: m.agent_id, checkId: d.check_id, checkType: d.check_type, target: d.target });
+    }
+    for (const meta of metas.values()) {
+      const change = tracker.observe(meta, singleRun('unknown', 'agent_offline', receivedAtMs, reason));
+      if (change) ctx.changes.push(change);
+    }
+    liveness.agentOffline(m.agent_id);
+  }
+
+  function applyMessage(decoded: DecodedMessage, receivedAtMs: number, ctx: BatchContext): void {
+    metrics.messagesIn.inc({ kind: decoded.kind });
+    switch (decoded.kind) {
+      case 'results':
+        applyResult(decoded.message, receivedAtMs, ctx);
+        return;
+      case 'status':
+        applyStatus(decoded.message, receivedAtMs, ctx);
+        return;
+      case 'inventory':
+        agents.setInventory(decoded.message, receivedAtMs);
+        return;
+      case 'events':
+        if (!seqMarks.accept(decoded.agentId, 'events', decoded.message.seq)) metrics.duplicates.inc({ kind: 'events' });
+        else ctx.lastSeen.set(decoded.agentId, receivedAtMs);
+        return;
+    }
+  }
+
+  function applySilence(verdict: SilenceVerdict, ctx: BatchContext): void {
+    const seconds = Math.round(verdict.silentForMs / 1000);
+    const change = tracker.observe(verdict.meta, singleRun('unknown', 'silence', verdict.atMs, `no result for ${seconds} s`));
+    if (change) ctx.changes.push(change);
+  }
+
+  const run = deps.db.transaction((items: IngestItem[]): StateChange[] => {
+    const ctx: BatchContext = { changes: [], checkRows: new Map(), lastSeen: new Map(), skews: new Map() };
+    for (const item of items) {
+      if (item.type === 'message') applyMessage(item.decoded, item.receivedAtMs, ctx);
+      else applySilence(item.verdict, ctx);
+    }
+    for (const row of ctx.checkRows.values()) checks.record(row);
+    for (const [agentId, atMs] of ctx.lastSeen) agents.touch(agentId, atMs);
+    for (const [agentId, skewMs] of ctx.skews) agents.setSkew(agentId, skewMs);
+    seqMarks.persist();
+    return ctx.changes;
+  });
+
+  return {
+    /** Runs the batch in one transaction; on failure every cache is dropped so memory matches the database. */
+    processBatch(items: IngestItem[]): StateChange[] {
+      try {
+        return run(items);
+      } catch (error) {
+        seqMarks.resetCache();
+        tracker.resetCache();
+        storedSkew.clear();
+        throw error;
+      }
+    },
+  };
+}
+
+interface BatchContext {
+  changes: StateChange[];
+  checkRows: Map<string, CheckRow>;
+  lastSeen: Map<string, number>;
+  skews: Map<string, number>;
+}
+export type Processor = ReturnType<typeof createProcessor>;

@@ -1,0 +1,57 @@
+/**
+ * Liveness on the collector's own clock. An agent that goes offline (retained `offline` status: Last Will =
+ * "agent lost", or a graceful shutdown) makes its checks UNKNOWN at once (handled by the ingest processor);
+ * a check silent for longer than `silenceFactor` × its interval becomes UNKNOWN (cause silence), dated when
+ * its next-but-(factor-1) result was due, so the verdict does not depend on how often we scan.
+ */
+import type { CheckMeta } from './states/tracker.js';
+
+interface Watched {
+  meta: CheckMeta;
+  intervalMs: number;
+  lastReceivedMs: number;
+  /** Already declared UNKNOWN (silence or agent offline) since the last result. */
+  quiet: boolean;
+}
+
+export interface SilenceVerdict {
+  meta: CheckMeta;
+  atMs: number;
+  silentForMs: number;
+}
+
+export function createLivenessMonitor(opts: { silenceFactor: number }) {
+  const watched = new Map<string, Watched>();
+  const key = (agentId: string, checkId: string) => `${agentId}\u0000${checkId}`;
+  return {
+    /** A result arrived (collector receive time). */
+    seen(meta: CheckMeta, intervalS: number, receivedAtMs: number): void {
+      const k = key(meta.agentId, meta.checkId);
+      const entry = watched.get(k);
+      const lastReceivedMs = Math.max(entry?.lastReceivedMs ?? receivedAtMs, receivedAtMs);
+      watched.set(k, { meta, intervalMs: intervalS * 1000, lastReceivedMs, quiet: false });
+    },
+    /** The agent is offline: its checks are UNKNOWN already; do not also declare them silent. */
+    agentOffline(agentId: string): void {
+      for (const entry of watched.values()) if (entry.meta.agentId === agentId) entry.quiet = true;
+    },
+    /** Checks silent past their deadline at `nowMs`; each is reported once until it is heard from again. */
+    dueForSilence(nowMs: number): SilenceVerdict[] {
+      const due: SilenceVerdict[] = [];
+      for (const entry of watched.values()) {
+        if (entry.quiet) continue;
+        const deadline = entry.lastReceivedMs + opts.silenceFactor * entry.intervalMs;
+        if (nowMs > deadline) {
+          entry.quiet = true;
+          due.push({ meta: entry.meta, atMs: deadline, silentForMs: nowMs - entry.lastReceivedMs });
+        }
+      }
+      return due;
+    },
+    /** Seeds the monitor at start-up from stored checks. */
+    restore(meta: CheckMeta, intervalS: number, lastReceivedMs: number, quiet: boolean): void {
+      watched.set(key(meta.agentId, meta.checkId), { meta, intervalMs: intervalS * 1000, lastReceivedMs, quiet });
+    },
+  };
+}
+export type LivenessMonitor = ReturnType<typeof createLivenessMonitor>;

@@ -1,0 +1,62 @@
+/** Every Prometheus metric of the collector, registered on an injected registry (tests use their own). */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { SEVERITIES } from './events.js';
+import { REJECT_REASONS } from './ingest/decode.js';
+
+export function createCollectorMetrics(registry: Registry) {
+  const registers = [registry];
+  const metrics = {
+    messagesIn: new Counter({
+      name: 'outpost_messages_in_total',
+      help: 'MQTT messages received on outpost topics, by kind',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    messagesRejected: new Counter({
+      name: 'outpost_messages_rejected_total',
+      help: 'Messages rejected by the collector, by reason',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    duplicates: new Counter({
+      name: 'outpost_messages_duplicate_total',
+      help: 'Messages already applied (QoS 1 redelivery, spool replay), by kind',
+      labelNames: ['kind'] as const,
+      registers,
+    }),
+    lateResults: new Counter({
+      name: 'outpost_results_late_total',
+      help: 'Results older than the newest one of their check (history re-derived)',
+      registers,
+    }),
+    stateChanges: new Counter({
+      name: 'outpost_state_changes_total',
+      help: 'Confirmed state changes, by new state and cause',
+      labelNames: ['to', 'cause'] as const,
+      registers,
+    }),
+    ingestBatchErrors: new Counter({
+      name: 'outpost_ingest_batch_errors_total',
+      help: 'Ingest batches whose transaction failed (messages not acknowledged)',
+      registers,
+    }),
+    agentsOnline: new Gauge({ name: 'outpost_agents_online', help: 'Agents whose last status is online', registers }),
+    notificationFailures: new Counter({
+      name: 'outpost_notification_failures_total',
+      help: 'Notification deliveries that failed after retries, by channel',
+      labelNames: ['channel'] as const,
+      registers,
+    }),
+    incidentsOpen: new Gauge({
+      name: 'outpost_incidents_open',
+      help: 'Open incidents by severity',
+      labelNames: ['severity'] as const,
+      registers,
+    }),
+  };
+  // Zero every known label so dashboards see the series before the first event.
+  for (const reason of REJECT_REASONS) metrics.messagesRejected.inc({ reason }, 0);
+  for (const severity of SEVERITIES) metrics.incidentsOpen.set({ severity }, 0);
+  return metrics;
+}
+export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;

@@ -1,0 +1,74 @@
+/** Latest known facts per check (descriptor, last result, when it was last heard of) for the API and liveness. */
+import type { Db } from './db.js';
+import type { CheckState } from '../../common/protocol.js';
+
+export interface CheckRow {
+  agentId: string;
+  checkId: string;
+  checkType: string;
+  target: string;
+  intervalS: number;
+  lastObservedMs: number;
+  lastReceivedMs: number;
+  lastState: CheckState;
+  lastMessage: string;
+  lastMetrics: Record<string, number>;
+}
+
+interface RawCheck {
+  agent_id: string;
+  check_id: string;
+  check_type: string;
+  target: string;
+  interval_s: number;
+  last_observed_ms: number;
+  last_received_ms: number;
+  last_state: CheckState;
+  last_message: string;
+  last_metrics_json: string | null;
+}
+
+const toRow = (r: RawCheck): CheckRow => ({
+  agentId: r.agent_id,
+  checkId: r.check_id,
+  checkType: r.check_type,
+  target: r.target,
+  intervalS: r.interval_s,
+  lastObservedMs: r.last_observed_ms,
+  lastReceivedMs: r.last_received_ms,
+  lastState: r.last_state,
+  lastMessage: r.last_message,
+  lastMetrics: r.last_metrics_json ? (JSON.parse(r.last_metrics_json) as Record<string, number>) : {},
+});
+
+export function createChecksStore(db: Db) {
+  const upsert = db.prepare(
+    `INSERT INTO checks (agent_id, check_id, check_type, target, interval_s, last_observed_ms, last_received_ms, last_state, last_message, last_metrics_json)
+     VALUES (@agentId, @checkId, @checkType, @target, @intervalS, @lastObservedMs, @lastReceivedMs, @lastState, @lastMessage, @metrics)
+     ON CONFLICT (agent_id, check_id) DO UPDATE SET check_type = excluded.check_type, target = excluded.target,
+       interval_s = excluded.interval_s, last_received_ms = excluded.last_received_ms,
+       last_observed_ms = max(last_observed_ms, excluded.last_observed_ms),
+       last_state = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_state ELSE last_state END,
+       last_message = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_message ELSE last_message END,
+       last_metrics_json = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_metrics_json ELSE last_metrics_json END`,
+  );
+  const all = db.prepare<[], RawCheck>('SELECT * FROM checks ORDER BY agent_id, check_id');
+  const byAgent = db.prepare<[string], RawCheck>('SELECT * FROM checks WHERE agent_id = ? ORDER BY check_id');
+  const one = db.prepare<[string, string], RawCheck>('SELECT * FROM checks WHERE agent_id = ? AND check_id = ?');
+  return {
+    record(row: CheckRow): void {
+      upsert.run({ ...row, metrics: JSON.stringify(row.lastMetrics) });
+    },
+    all(): CheckRow[] {
+      return all.all().map(toRow);
+    },
+    byAgent(agentId: string): CheckRow[] {
+      return byAgent.all(agentId).map(toRow);
+    },
+    get(agentId: string, checkId: string): CheckRow | null {
+      const raw = one.get(agentId, checkId);
+      return raw ? toRow(raw) : null;
+    },
+  };
+}
+export type ChecksStore = ReturnType<typeof createChecksStore>;

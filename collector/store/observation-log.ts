@@ -1,0 +1,66 @@
+/** Persistence of the run-length encoded per-check observation log (see collector/states/runs.ts). */
+import type { Db } from './db.js';
+import type { CheckState } from '../../common/protocol.js';
+import type { ObservationCause, ObservationRun } from '../states/machine.js';
+
+export interface StoredRun extends ObservationRun {
+  id: number;
+}
+
+interface RawRun {
+  id: number;
+  state: CheckState;
+  cause: ObservationCause;
+  first_ms: number;
+  last_ms: number;
+  count: number;
+  reason: string;
+}
+
+const toRun = (r: RawRun): StoredRun => ({
+  id: r.id,
+  state: r.state,
+  cause: r.cause,
+  firstMs: r.first_ms,
+  lastMs: r.last_ms,
+  count: r.count,
+  reason: r.reason,
+});
+
+export function createObservationLog(db: Db) {
+  const insert = db.prepare(
+    'INSERT INTO observation_runs (agent_id, check_id, state, cause, first_ms, last_ms, count, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const extend = db.prepare('UPDATE observation_runs SET last_ms = ?, count = count + 1 WHERE id = ?');
+  const last = db.prepare<[string, string], RawRun>(
+    'SELECT * FROM observation_runs WHERE agent_id = ? AND check_id = ? ORDER BY first_ms DESC, id DESC LIMIT 1',
+  );
+  const from = db.prepare<[string, string, number], RawRun>(
+    'SELECT * FROM observation_runs WHERE agent_id = ? AND check_id = ? AND first_ms >= ? ORDER BY first_ms, id',
+  );
+  const deleteFrom = db.prepare('DELETE FROM observation_runs WHERE agent_id = ? AND check_id = ? AND first_ms >= ?');
+  return {
+    last(agentId: string, checkId: string): StoredRun | null {
+      const raw = last.get(agentId, checkId);
+      return raw ? toRun(raw) : null;
+    },
+    append(agentId: string, checkId: string, run: ObservationRun): StoredRun {
+      const info = insert.run(agentId, checkId, run.state, run.cause, run.firstMs, run.lastMs, run.count, run.reason);
+      return { ...run, id: Number(info.lastInsertRowid) };
+    },
+    extend(run: StoredRun, atMs: number): StoredRun {
+      extend.run(atMs, run.id);
+      return { ...run, lastMs: atMs, count: run.count + 1 };
+    },
+    /** Runs starting at or after `fromMs`, in time order. */
+    loadFrom(agentId: string, checkId: string, fromMs: number): StoredRun[] {
+      return from.all(agentId, checkId, fromMs).map(toRun);
+    },
+    /** Replaces every run starting at or after `fromMs` (after a late observation was inserted). */
+    replaceFrom(agentId: string, checkId: string, fromMs: number, runs: readonly ObservationRun[]): StoredRun[] {
+      deleteFrom.run(agentId, checkId, fromMs);
+      return runs.map((run) => this.append(agentId, checkId, run));
+    },
+  };
+}
+export type ObservationLog = ReturnType<typeof createObservationLog>;
