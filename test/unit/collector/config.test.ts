@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfigText } from '../../../common/config.js';
+import { collectorConfigSchema, defaultCollectorConfig, validateCollectorConfigFile } from '../../../collector/config.js';
+
+const parse = (text: string, env: Record<string, string> = {}) => parseConfigText(text, collectorConfigSchema, env);
+
+describe('collector config', () => {
+  it('embedded defaults: aedes on 127.0.0.1:1883, ./data, API on 127.0.0.1:8080', () => {
+    const c = defaultCollectorConfig();
+    expect(c.data_dir).toBe('./data');
+    expect(c.mqtt.url).toBeUndefined();
+    expect(c.mqtt.listen).toEqual({ host: '127.0.0.1', port: 1883 });
+    expect(c.api.listen).toEqual({ host: '127.0.0.1', port: 8080 });
+    expect(c.states).toMatchObject({ default_confirmations: 1, silence_factor: 3 });
+    expect(c.ingest.skew_warn).toBe(30_000);
+    expect(c.incidents.enabled).toBe(true);
+  });
+
+  it('an empty file is the defaults', () => {
+    expect(parse('')).toEqual({ ok: true, config: defaultCollectorConfig() });
+  });
+
+  it('external broker with TLS, credentials from ${ENV} and a shared group', () => {
+    const out = parse(
+      ['mqtt:', '  url: mqtts://broker.test:8883', '  username: collector', '  password: ${MQTT_PASSWORD}', '  ca: /etc/ca.pem', '  shared_group: collectors'].join('\n'),
+      { MQTT_PASSWORD: 's3cret' },
+    );
+    expect(out.ok).toBe(true);
+    if (out.ok) expect(out.config.mqtt).toMatchObject({ url: 'mqtts://broker.test:8883', password: 's3cret', shared_group: 'collectors', client_id: 'outpost-collector' });
+  });
+
+  it('lists every problem with its path', () => {
+    const out = parse(
+      [
+        'data_dir: ""',
+        'bogus: 1',
+        'mqtt:',
+        '  listen: { port: 99999 }',
+        '  username: x',
+        'api:',
+        '  tokens:',
+        '    - { name: ci, token: short, role: root }',
+        'states:',
+        '  default_confirmations: 0',
+        'ingest:',
+        '  batch_max_delay: soon',
+        'incidents:',
+        '  nope: true',
+      ].join('\n'),
+    );
+    expect(out.ok).toBe(false);
+    if (out.ok) return;
+    const paths = out.problems.map((p) => p.path);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'data_dir',
+        'bogus',
+        'mqtt.listen.port',
+        'api.tokens[0].token',
+        'api.tokens[0].role',
+        'states.default_confirmations',
+        'ingest.batch_max_delay',
+        'incidents.nope',
+      ]),
+    );
+    expect(out.problems.find((p) => p.path === 'bogus')?.message).toBe('unknown key');
+    expect(out.problems.find((p) => p.path === 'api.tokens[0].token')?.message).toBe('token must be at least 16 characters');
+  });
+
+  it('embedded-only mistakes: credentials without an external url, cert without key', () => {
+    const out = parse(['mqtt:', '  username: x'].join('\n'));
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.problems).toContainEqual({ path: 'mqtt.username', message: 'only valid with mqtt.url (external broker)' });
+    const tls = parse(['mqtt:', '  url: mqtts://b:8883', '  cert: /c.pem'].join('\n'));
+    expect(tls.ok).toBe(false);
+    if (!tls.ok) expect(tls.problems).toContainEqual({ path: 'mqtt.key', message: 'cert and key go together' });
+  });
+
+  it('an unset ${ENV} is a problem naming the path', () => {
+    const out = parse(['api:', '  tokens:', '    - { name: a, token: "${API_TOKEN}", role: admin }'].join('\n'));
+    expect(out.ok).toBe(false);
+    if (!out.ok) expect(out.problems).toContainEqual({ path: 'api.tokens[0].token', message: 'environment variable API_TOKEN is not set' });
+  });
+
+  it('validateCollectorConfigFile reads a file and reports an unreadable one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-cfg-'));
+    const file = join(dir, 'collector.yaml');
+    writeFileSync(file, 'states:\n  confirmations: { ping: 3 }\n');
+    const ok = await validateCollectorConfigFile(file, {});
+    expect(ok.ok && ok.config.states.confirmations).toEqual({ ping: 3 });
+    const missing = await validateCollectorConfigFile(join(dir, 'nope.yaml'), {});
+    expect(missing).toEqual({ ok: false, problems: [{ path: '', message: `cannot read ${join(dir, 'nope.yaml')}: ENOENT` }] });
+  });
+});
