@@ -7,7 +7,7 @@ import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import { SEVERITIES, SEVERITY_LABEL_ZH, type Severity } from '../events.js';
-import { INCIDENT_STATUSES, type IncidentStatus } from '../incidents/lifecycle.js';
+import { INCIDENT_STATUSES } from '../incidents/lifecycle.js';
 import { INCIDENT_NUMBER_PATTERN } from '../incidents/numbering.js';
 import { IncidentError, type IncidentDetail, type IncidentRecord, type IncidentService, type TimelineEntry } from '../incidents/service.js';
 import { HttpError, validate } from './errors.js';
@@ -27,18 +27,15 @@ export interface IncidentsRouterDeps {
 
 const severitySchema = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
-/** `a,b` or a repeated parameter, each value checked against `item`. */
-function listParam<T extends z.ZodType>(item: T) {
-  return z
-    .union([z.string(), z.array(z.string())])
-    .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean))
-    .pipe(z.array(item));
-}
+/** `a,b` or a repeated parameter, split into a list of values. */
+const csvList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean));
 
 const listQuerySchema = z
   .strictObject({
-    status: listParam(z.enum(INCIDENT_STATUSES)).optional(),
-    severity: listParam(severitySchema).optional(),
+    status: csvList.pipe(z.array(z.enum(INCIDENT_STATUSES))).optional(),
+    severity: csvList.pipe(z.array(severitySchema)).optional(),
     target: z.string().min(1).max(200).optional(),
     from: timeParam.optional(),
     to: timeParam.optional(),
@@ -145,8 +142,8 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
   router.get('/', requireRole('viewer'), (req, res) => {
     const q = validate(listQuerySchema, req.query, 'query');
     const { items, total } = incidents.list({
-      status: q.status as IncidentStatus[] | undefined,
-      severity: q.severity as Severity[] | undefined,
+      status: q.status,
+      severity: q.severity,
       target: q.target,
       fromMs: q.from,
       toMs: q.to,
