@@ -7,12 +7,14 @@ import { tcpCheck } from './tcp.js';
 import { pingCheck } from './ping.js';
 import { httpCheck } from './http.js';
 import { serviceCheck } from './service.js';
+import { hostCheck } from './host.js';
 
 export const checkRegistry = {
   tcp: tcpCheck,
   ping: pingCheck,
   http: httpCheck,
   service: serviceCheck,
+  host: hostCheck,
 } as const satisfies Record<string, CheckPlugin>;
 
 export type CheckType = keyof typeof checkRegistry;

@@ -1,0 +1,128 @@
+/**
+ * `host`: CPU, load, memory, swap, per-mount disk and inode usage, per-interface traffic and errors, uptime.
+ * Footprint matters (agent CPU ≤ 2× node_exporter): cheap counters are read from /proc and /sys (see host/proc.ts
+ * for why not systeminformation there), memory via si.mem() (one /proc/meminfo read), disks via si.fsSize()
+ * (spawns df) at most every `disk_refresh`. Rates and CPU % need two samples: the first run omits them.
+ */
+import { statfs } from 'node:fs/promises';
+import { availableParallelism, loadavg, uptime } from 'node:os';
+import { defineCheck } from './types.js';
+import type { CheckDeps, CheckInstance, Observation } from './types.js';
+import { hostConfigSchema, type HostConfig } from './host/config.js';
+import { createDiskSampler, type DiskSources, type FsEntry } from './host/disks.js';
+import { evaluateHost, type InterfaceSample } from './host/evaluate.js';
+import { selected } from './host/filters.js';
+import { listInterfaceNames, readCpuTimes, readInterfaceCounters, type CpuTimes, type InterfaceCounters } from './host/proc.js';
+import { counterRate, cpuUsage } from './host/rates.js';
+
+/** Loaded on first use: agents without a host check never pay for systeminformation's module graph. */
+const loadSi = async () => (await import('systeminformation')).default;
+
+/** Everything the host check reads; tests inject fakes. */
+export interface HostSources extends DiskSources {
+  cpuTimes(): Promise<CpuTimes>;
+  loadavg(): [number, number, number];
+  cores(): number;
+  uptimeS(): number;
+  memory(): Promise<{ totalBytes: number; availableBytes: number; swapTotalBytes: number; swapUsedBytes: number }>;
+  interfaceNames(): Promise<string[]>;
+  interfaceCounters(name: string): Promise<InterfaceCounters | null>;
+}
+
+export const systemHostSources: HostSources = {
+  cpuTimes: () => readCpuTimes(),
+  loadavg: () => {
+    const [a = 0, b = 0, c = 0] = loadavg();
+    return [a, b, c];
+  },
+  cores: () => availableParallelism(),
+  uptimeS: () => uptime(),
+  async memory() {
+    const m = await (await loadSi()).mem();
+    return { totalBytes: m.total, availableBytes: m.available, swapTotalBytes: m.swaptotal, swapUsedBytes: m.swapused };
+  },
+  async fileSystems(): Promise<FsEntry[]> {
+    return (await (await loadSi()).fsSize()).map((f) => ({
+      device: f.fs,
+      type: f.type,
+      mount: f.mount,
+      sizeBytes: f.size,
+      usedBytes: f.used,
+      availableBytes: f.available,
+      usedPercent: f.use ?? 0,
+    }));
+  },
+  async statfs(mount) {
+    const s = await statfs(mount);
+    return { files: s.files, ffree: s.ffree };
+  },
+  interfaceNames: () => listInterfaceNames(),
+  interfaceCounters: (name) => readInterfaceCounters(name),
+};
+
+/** The wire schema caps series per result; a host with thousands of veths keeps the first ones. */
+const MAX_SERIES = 1000;
+
+export function createHostInstance(cfg: HostConfig, deps: CheckDeps, sources: HostSources = systemHostSources): CheckInstance {
+  const logger = deps.logger.child({ check: 'host' });
+  const sampleDisks = createDiskSampler(sources, { include: cfg.mounts.include, exclude: cfg.mounts.exclude, excludeTypes: cfg.mounts.exclude_types }, cfg.disk_refresh);
+  let previousCpu: CpuTimes | null = null;
+  let previousNet = new Map<string, { at: number; counters: InterfaceCounters }>();
+  let interfaces: { at: number; names: string[] } | null = null;
+
+  async function interfaceNames(nowMs: number): Promise<string[]> {
+    if (!interfaces || nowMs - interfaces.at >= cfg.interface_refresh || nowMs < interfaces.at) {
+      const names = (await sources.interfaceNames()).filter((n) => selected(n, cfg.interfaces.include, cfg.interfaces.exclude));
+      interfaces = { at: nowMs, names };
+    }
+    return interfaces.names;
+  }
+
+  async function sampleInterfaces(nowMs: number): Promise<InterfaceSample[]> {
+    const names = await interfaceNames(nowMs);
+    const read = await Promise.all(names.map(async (name) => ({ name, counters: await sources.interfaceCounters(name) })));
+    const current = new Map<string, { at: number; counters: InterfaceCounters }>();
+    const samples: InterfaceSample[] = [];
+    for (const { name, counters } of read) {
+      if (!counters) continue; // vanished since discovery; the next refresh drops it
+      current.set(name, { at: nowMs, counters });
+      const prev = previousNet.get(name);
+      const rate = (pick: (c: InterfaceCounters) => number) => (prev ? counterRate(pick(prev.counters), pick(counters), nowMs - prev.at) : null);
+      samples.push({
+        name,
+        counters,
+        rxBytesPerS: rate((c) => c.rxBytes),
+        txBytesPerS: rate((c) => c.txBytes),
+        rxErrorsPerS: rate((c) => c.rxErrors),
+        txErrorsPerS: rate((c) => c.txErrors),
+      });
+    }
+    previousNet = current;
+    return samples;
+  }
+
+  return {
+    async run(): Promise<Observation> {
+      const nowMs = deps.now();
+      const [cpuTimes, memory, mounts, nets] = await Promise.all([sources.cpuTimes(), sources.memory(), sampleDisks(nowMs), sampleInterfaces(nowMs)]);
+      const cpu = previousCpu ? cpuUsage(previousCpu, cpuTimes) : null;
+      previousCpu = cpuTimes;
+      const observation = evaluateHost(
+        { cpu, cores: sources.cores(), load: sources.loadavg(), memory, uptimeS: sources.uptimeS(), mounts, interfaces: nets },
+        cfg.thresholds,
+      );
+      if (observation.series && observation.series.length > MAX_SERIES) {
+        logger.warn({ series: observation.series.length, kept: MAX_SERIES }, 'too many mounts/interfaces; narrow mounts/interfaces include');
+        observation.series = observation.series.slice(0, MAX_SERIES);
+      }
+      return observation;
+    },
+  };
+}
+
+export const hostCheck = defineCheck({
+  type: 'host',
+  configSchema: hostConfigSchema,
+  defaultTarget: (_cfg, deps) => deps.hostname,
+  create: (cfg, deps) => createHostInstance(cfg, deps),
+});
