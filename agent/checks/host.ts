@@ -64,7 +64,7 @@ export const systemHostSources: HostSources = {
 const MAX_SERIES = 1000;
 
 export function createHostInstance(cfg: HostConfig, deps: CheckDeps, sources: HostSources = systemHostSources): CheckInstance {
-  const logger = deps.logger.child({ check: 'host' });
+  const logger = deps.logger;
   const sampleDisks = createDiskSampler(sources, { include: cfg.mounts.include, exclude: cfg.mounts.exclude, excludeTypes: cfg.mounts.exclude_types }, cfg.disk_refresh);
   let previousCpu: CpuTimes | null = null;
   let previousNet = new Map<string, { at: number; counters: InterfaceCounters }>();

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { defineCheck } from './types.js';
 import type { Observation } from './types.js';
-import { evaluateHttp, httpFailure } from './http/evaluate.js';
+import { evaluateHttp, httpFailure, redactUrl } from './http/evaluate.js';
 import { probeHttp, type ProbeOptions } from './http/probe.js';
 import { expectedStatusSchema } from './http/status.js';
 
@@ -51,7 +51,7 @@ export const httpCheck = defineCheck({
   configSchema,
   defaultTarget: (cfg) => new URL(cfg.url).host,
   create(cfg, deps) {
-    const logger = deps.logger.child({ check: 'http', url: cfg.url });
+    const logger = deps.logger.child({ url: redactUrl(cfg.url) });
     // Read once at start: a missing CA file is a broken check (create throws), not a failing target.
     const options: ProbeOptions = {
       url: cfg.url,

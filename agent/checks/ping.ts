@@ -74,7 +74,7 @@ export const pingCheck = defineCheck({
   defaultTarget: (cfg) => cfg.host,
   create(cfg, deps) {
     const args = pingArgs(cfg);
-    const logger = deps.logger.child({ check: 'ping', host: cfg.host });
+    const logger = deps.logger.child({ host: cfg.host });
     return {
       async run(signal): Promise<Observation> {
         const { stdout, stderr, aborted } = await runPing(args, signal);

@@ -73,7 +73,7 @@ export function describeService(cfg: ServiceConfig): string {
 }
 
 export function createServiceInstance(cfg: ServiceConfig, deps: CheckDeps, env: ServiceEnv = defaultServiceEnv): CheckInstance {
-  const logger = deps.logger.child({ check: 'service', service: describeService(cfg) });
+  const logger = deps.logger.child({ service: describeService(cfg) });
   let restartState: RestartState = INITIAL_RESTART_STATE;
 
   function noteRestart(mainPid: number | null) {

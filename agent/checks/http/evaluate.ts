@@ -16,6 +16,17 @@ export interface HttpRules {
 
 const DAY_MS = 86_400_000;
 
+/** URLs may carry `user:password@`; results and logs travel to the collector, so the password is masked. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
 export function certDaysLeft(validTo: Date, nowMs: number): number {
   return (validTo.getTime() - nowMs) / DAY_MS;
 }
@@ -31,7 +42,7 @@ export function evaluateHttp(res: ProbeResponse, rules: HttpRules, nowMs: number
     body_bytes: res.bodyBytes,
     redirects: res.redirects,
   };
-  const details: Record<string, string | number> = { final_url: res.finalUrl };
+  const details: Record<string, string | number> = { final_url: redactUrl(res.finalUrl) };
 
   if (!statusMatches(res.status, rules.expected_status)) {
     states.push('crit');
@@ -81,5 +92,5 @@ export function evaluateHttp(res: ProbeResponse, rules: HttpRules, nowMs: number
 export function httpFailure(url: string, error: unknown, timeoutMs: number | null): Observation {
   const err = error as NodeJS.ErrnoException;
   const reason = err.name === 'AbortError' ? `timed out${timeoutMs !== null ? ` after ${round(timeoutMs)} ms` : ''}` : err.code ? `${err.code}: ${err.message}` : err.message;
-  return { state: 'crit', message: `${url}: ${reason}`, metrics: { up: 0 } };
+  return { state: 'crit', message: `${redactUrl(url)}: ${reason}`, metrics: { up: 0 } };
 }

@@ -67,6 +67,11 @@ describe('httpFailure', () => {
       metrics: { up: 0 },
     });
   });
+  it('masks a password in the URL', () => {
+    const err = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    expect(httpFailure('http://ops:hunter2@127.0.0.1:1/x', err, 1).message).toBe('http://ops:***@127.0.0.1:1/x: ECONNREFUSED: refused');
+    expect(evaluateHttp(response({ finalUrl: 'https://u:p@example.test/' }), RULES, NOW).details?.final_url).toBe('https://u:***@example.test/');
+  });
   it('says timed out for aborts', () => {
     const abort = new DOMException('aborted', 'AbortError');
     expect(httpFailure('http://x/', abort, 200).message).toBe('http://x/: timed out after 200 ms');
