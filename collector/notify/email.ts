@@ -49,12 +49,23 @@ export function createEmailChannel(name: string, cfg: EmailChannelConfig, deps: 
     name,
     type: 'email',
     async send(message, opts = {}) {
-      if (opts.signal?.aborted) throw new DeliveryError('email not sent: aborted (shutdown)', false);
-      try {
-        const info = await transport.sendMail(emailMessage(message, cfg));
-        logger.debug({ messageId: info.messageId }, 'email accepted');
-      } catch (error) {
+      const signal = opts.signal;
+      if (signal?.aborted) throw new DeliveryError('email not sent: aborted (shutdown)', false);
+      // nodemailer cannot cancel a send: on abort we stop waiting and let the socket time out on its own.
+      let onAbort: (() => void) | undefined;
+      const aborted = new Promise<never>((_, reject) => {
+        onAbort = () => reject(new DeliveryError('email send aborted (shutdown)', false));
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
+      const sending = transport.sendMail(emailMessage(message, cfg)).catch((error: unknown) => {
         throw classify(error);
+      });
+      sending.catch(() => undefined); // when aborted, a later failure has no one waiting for it
+      try {
+        const info = await Promise.race([sending, aborted]);
+        logger.debug({ messageId: info.messageId }, 'email accepted');
+      } finally {
+        if (onAbort) signal?.removeEventListener('abort', onAbort);
       }
     },
     close() {

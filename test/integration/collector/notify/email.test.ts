@@ -1,3 +1,5 @@
+import { createServer as createTcpServer } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailChannelSchema } from '../../../../collector/notify/config.js';
 import { createEmailChannel } from '../../../../collector/notify/email.js';
@@ -88,5 +90,25 @@ describe('email channel against a local SMTP server', () => {
     const refused = await channel({ port }).send(sampleMessage()).catch((e: unknown) => e);
     expect((refused as DeliveryError).message).toMatch(/^SMTP ESOCKET: .*ECONNREFUSED/);
     expect((refused as DeliveryError).retryable).toBe(true);
+  });
+
+  it('an abort signal (dispatcher shutdown) ends a send stuck on a server that never greets', async () => {
+    const sockets: Socket[] = [];
+    const silent = createTcpServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const controller = new AbortController();
+      const sending = channel({ port, timeout: '1m' }).send(sampleMessage(), { signal: controller.signal }).catch((e: unknown) => e);
+      await new Promise<void>((resolve) => silent.once('connection', () => resolve()));
+      controller.abort();
+      const error = await sending;
+      expect((error as DeliveryError).message).toBe('email send aborted (shutdown)');
+      expect((error as DeliveryError).retryable).toBe(false);
+    } finally {
+      opened.pop()?.close?.();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
