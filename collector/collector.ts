@@ -12,7 +12,8 @@ import { createRateLimitedLog } from '../common/logger.js';
 import { createApp } from './api/app.js';
 import { startEmbeddedBroker } from './broker.js';
 import type { CollectorConfig } from './config.js';
-import type { StateChange } from './events.js';
+import type { IncidentNotice, StateChange } from './events.js';
+import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { startExternalSource } from './ingest/external-source.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createProcessor } from './ingest/processor.js';
@@ -36,8 +37,8 @@ export interface CollectorDeps {
   registry?: Registry;
   /** Subscribers to committed state changes (the incident engine). More can be added with onStateChange. */
   listeners?: StateChangeListener[];
-  /** Passed to the incidents router. */
-  incidents?: unknown;
+  /** Where incident notices go (the notification dispatcher); without it they are only logged. */
+  onIncidentNotice?: (notice: IncidentNotice) => void;
 }
 
 export interface RunningCollector {
@@ -94,6 +95,21 @@ export function createCollector(deps: CollectorDeps) {
       log: createObservationLog(db),
       confirmationsFor: (meta: CheckMeta) => confirmations[meta.checkId] ?? confirmations[meta.checkType] ?? config.states.default_confirmations,
     });
+    let incidents: IncidentService | undefined;
+    if (config.incidents.enabled) {
+      const publicUrl = config.api.public_url?.replace(/\/$/, '');
+      incidents = createIncidentService({
+        db,
+        config: config.incidents,
+        now,
+        logger: log,
+        notify: deps.onIncidentNotice ?? ((notice) => log.info({ kind: notice.kind, number: notice.incident.number }, 'incident notice (no dispatcher)')),
+        ...(publicUrl ? { incidentUrl: (number: string) => `${publicUrl}/api/v1/incidents/${number}` } : {}),
+        openGauge: metrics.incidentsOpen,
+      });
+      const service = incidents;
+      listeners.push((change) => service.handleStateChange(change));
+    }
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
     restoreLiveness(liveness, checks, agents, intervals);
     const warn = createRateLimitedLog(log.child({ component: 'ingest' }), 10_000, 5, now);
@@ -160,7 +176,7 @@ export function createCollector(deps: CollectorDeps) {
       logger: log.child({ component: 'api' }),
       now,
       publicUrl: config.api.public_url,
-      incidents: deps.incidents,
+      incidents,
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),

@@ -15,6 +15,7 @@ import { createChecksRouter } from './checks.js';
 import { errorHandler, notFound } from './errors.js';
 import { createHealthRouter, type HealthProbe } from './health.js';
 import { createIncidentsRouter } from './incidents.js';
+import type { IncidentService } from '../incidents/service.js';
 import { createStatesRouter } from './states.js';
 import { createTargetsRouter } from './targets.js';
 
@@ -30,8 +31,8 @@ export interface ApiDeps {
   now: () => number;
   /** Base URL for links (config api.public_url). */
   publicUrl?: string;
-  /** Whatever the incidents router needs (its service); passed through untouched. */
-  incidents?: unknown;
+  /** The incident service; /api/v1/incidents is mounted when present. */
+  incidents?: IncidentService;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -46,7 +47,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use('/targets', requireRole('viewer'), createTargetsRouter(deps));
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
   api.use('/states', requireRole('viewer'), createStatesRouter(deps));
-  api.use('/incidents', requireRole('viewer'), createIncidentsRouter(deps));
+  if (deps.incidents) api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger }));
   app.use('/api/v1', api);
   app.use(notFound);
   app.use(errorHandler(deps.logger));

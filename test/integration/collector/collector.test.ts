@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { topics } from '../../../common/protocol.js';
 import { waitUntil } from '../../helpers/wait.js';
-import { connectAgent, counterValue, publishResult, result, startTestCollector, status, VIEWER, type TestCollector } from './support.js';
+import { connectAgent, json, counterValue, publishResult, result, startTestCollector, status, VIEWER, type TestCollector } from './support.js';
 
 const BASE = Date.now() - 3_600_000;
 const MIN = 60_000;
@@ -112,7 +112,7 @@ describe('collector with the embedded broker', () => {
     expect(tc.changes.find((ch) => ch.agentId === 'zeta' && ch.checkId === 'cpu')).toMatchObject({ from: null, to: 'unknown' });
     expect(tc.running.agents.get('zeta')).toMatchObject({ online: false, statusReason: 'lost' });
     const res = await tc.api('/api/v1/agents/zeta', VIEWER);
-    expect(await res.json()).toMatchObject({ agent_id: 'zeta', online: false, hostname: 'zeta.local' });
+    expect(await json(res)).toMatchObject({ agent_id: 'zeta', online: false, hostname: 'zeta.local' });
   });
 
   it('silence longer than 3 × interval turns a check UNKNOWN (cause silence), a result brings it back', async () => {
@@ -127,15 +127,15 @@ describe('collector with the embedded broker', () => {
   it('lists checks with current state and last result over the API', async () => {
     const res = await tc.api('/api/v1/checks?agent=alpha', VIEWER);
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { checks: Array<Record<string, unknown>> };
+    const body = (await json(res)) as { checks: Array<Record<string, unknown>> };
     expect(body.checks).toEqual([
       expect.objectContaining({ agent_id: 'alpha', check_id: 'web', state: 'crit', since_ms: BASE + 2 * MIN, last_result: expect.objectContaining({ state: 'crit', metrics: { latency_ms: 3 } }) }),
     ]);
-    const history = await (await tc.api(`/api/v1/checks/alpha/web/history?from=${BASE}`, VIEWER)).json();
+    const history = await json(tc.api(`/api/v1/checks/alpha/web/history?from=${BASE}`, VIEWER));
     expect(history.intervals).toHaveLength(2);
-    const states = await (await tc.api(`/api/v1/states?target=alpha-target&from=${BASE}`, VIEWER)).json();
+    const states = await json(tc.api(`/api/v1/states?target=alpha-target&from=${BASE}`, VIEWER));
     expect(states.intervals.map((i: { state: string }) => i.state)).toEqual(['ok', 'crit']);
-    const targets = await (await tc.api('/api/v1/targets', VIEWER)).json();
+    const targets = await json(tc.api('/api/v1/targets', VIEWER));
     expect(targets.targets.find((t: { target: string }) => t.target === 'alpha-target')).toMatchObject({ state: 'crit', agents: ['alpha'] });
   });
 });

@@ -86,6 +86,11 @@ export async function startTestCollector(overrides: Record<string, unknown> = {}
   };
 }
 
+/** Response body as loosely typed JSON (test convenience). */
+export async function json(res: Response | Promise<Response>): Promise<any> {
+  return (await res).json();
+}
+
 export async function connectAgent(url: string, agentId: string, opts: mqtt.IClientOptions = {}): Promise<MqttClient> {
   const client = await mqtt.connectAsync(url, { protocolVersion: 4, clientId: `agent-${agentId}-${process.pid}`, reconnectPeriod: 0, ...opts });
   (client.stream as unknown as { setNoDelay?: (v: boolean) => void }).setNoDelay?.(true);
