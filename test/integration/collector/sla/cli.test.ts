@@ -1,0 +1,107 @@
+/**
+ * Runs the built `outpost sla due|elapsed` as a child process: exact output, exit codes and one-line reasons.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../../../..');
+const BIN = join(ROOT, 'dist/bin/outpost.js');
+const run = promisify(execFile);
+let dir = '';
+
+async function outpost(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: dir });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+beforeAll(async () => {
+  // Other files may fail to typecheck while in progress; tsc still emits, and we only need ours.
+  await run('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
+  if (!existsSync(BIN)) throw new Error(`build produced no ${BIN}`);
+  dir = await mkdtemp(join(tmpdir(), 'outpost-sla-cli-'));
+}, 180_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+describe('outpost sla due', () => {
+  it('skips 2024 National Day on the built-in 5x8 calendar', async () => {
+    const r = await outpost('sla', 'due', '--calendar', '5x8', '--start', '2024-09-30T16:00+08:00', '--duration', '4h');
+    expect(r).toEqual({ code: 0, stdout: '2024-10-08T11:30:00+08:00\n', stderr: '' });
+  });
+
+  it('uses 08:00–17:00 on 5x8-0800 and plain time on 24x7; start without offset is calendar time', async () => {
+    expect((await outpost('sla', 'due', '--calendar', '5x8-0800', '--start', '2024-09-30T16:00', '--duration', '4h')).stdout).toBe('2024-10-08T11:00:00+08:00\n');
+    expect((await outpost('sla', 'due', '--calendar', '24x7', '--start', '2024-09-30T08:00:00Z', '--duration', '1h30m')).stdout).toBe(
+      '2024-09-30T17:30:00+08:00\n',
+    );
+  });
+
+  it('warns on stderr for a year without holiday data, still answering', async () => {
+    const r = await outpost('sla', 'due', '--calendar', '5x8', '--start', '2027-01-04T09:00', '--duration', '4h');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('2027-01-04T13:00:00+08:00\n');
+    expect(r.stderr).toContain('warning: calendar "5x8": no Chinese holiday data for 2027');
+  });
+
+  it('reads calendars from the sla section of a collector config, passing other keys through', async () => {
+    const file = join(dir, 'collector.yaml');
+    await writeFile(
+      file,
+      ['broker: { url: mqtt://127.0.0.1:1883 }', 'sla:', '  calendars:', '    office:', "      hours: ['mon-fri 08:00-12:00,13:00-17:00']", '      extra_holidays: [2024-11-05]', ''].join('\n'),
+    );
+    const r = await outpost('sla', 'due', '--calendar', 'office', '--start', '2024-11-04T11:00', '--duration', '8h', '--config', 'collector.yaml');
+    // Mon 11–12 + 13–17 = 5 h, Tue is an extra holiday, Wed 08–11 = 3 h.
+    expect(r).toEqual({ code: 0, stdout: '2024-11-06T11:00:00+08:00\n', stderr: '' });
+  });
+});
+
+describe('outpost sla elapsed', () => {
+  it('prints working seconds: Sep 28 … Oct 14 2024 on 5x8 = 7 days × 8.5 h', async () => {
+    const r = await outpost('sla', 'elapsed', '--calendar', '5x8', '--from', '2024-09-28T00:00', '--to', '2024-10-14T00:00');
+    expect(r).toEqual({ code: 0, stdout: '214200\n', stderr: '' });
+  });
+});
+
+describe('bad input: one-line reason, non-zero exit', () => {
+  const cases: [string, string[], string][] = [
+    ['unknown calendar', ['due', '--calendar', 'office', '--start', '2024-10-01T00:00', '--duration', '1h'], 'outpost: unknown calendar "office" (known: 24x7, 5x8, 5x8-0800)\n'],
+    ['bad instant', ['due', '--calendar', '5x8', '--start', '2024-02-30T09:00', '--duration', '1h'], 'outpost: --start: invalid ISO 8601 instant "2024-02-30T09:00" (e.g. 2024-09-30T16:00+08:00)\n'],
+    ['bad duration', ['due', '--calendar', '5x8', '--start', '2024-10-01T09:00', '--duration', 'soon'], 'outpost: --duration: invalid duration "soon" (use e.g. 30m, 4h, 2d)\n'],
+    ['reversed range', ['elapsed', '--calendar', '5x8', '--from', '2024-10-02', '--to', '2024-10-01'], 'outpost: --to is before --from\n'],
+    ['missing config', ['due', '--calendar', '5x8', '--start', '2024-10-01T09:00', '--duration', '1h', '--config', 'nope.yaml'], 'cannot read'],
+  ];
+  for (const [name, args, message] of cases) {
+    it(name, async () => {
+      const r = await outpost('sla', ...args);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
+      expect(r.stderr).toContain(message);
+    });
+  }
+
+  it('names the bad config field', async () => {
+    await writeFile(join(dir, 'bad.yaml'), "sla:\n  calendars:\n    office: { hours: ['mon-fry 09:00-17:00'] }\n");
+    const r = await outpost('sla', 'due', '--calendar', 'office', '--start', '2024-10-01T09:00', '--duration', '1h', '--config', 'bad.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('outpost: bad.yaml: sla.calendars.office.hours: bad day range "mon-fry" (use e.g. mon-fri, sat, mon,wed)\n');
+  });
+
+  it('rejects a missing required option through commander', async () => {
+    const r = await outpost('sla', 'due', '--calendar', '5x8');
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain("required option '--start <iso>' not specified");
+  });
+});
