@@ -1,66 +1,18 @@
 /** /api/v1/incidents on a real express app bound to 127.0.0.1, with the collector's own auth and error handler. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import express from 'express';
-import type { Server } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase, type Db } from '../../../../collector/store/db.js';
-import { migration002Incidents } from '../../../../collector/store/migrations/002_incidents.js';
-import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
-import { createIncidentService, type IncidentService } from '../../../../collector/incidents/service.js';
-import { createIncidentsRouter } from '../../../../collector/api/incidents.js';
-import { createAuthenticate, requireRole } from '../../../../collector/api/auth.js';
-import { errorHandler, notFound } from '../../../../collector/api/errors.js';
-import { createLogger } from '../../../../common/logger.js';
-import type { IncidentNotice, StateChange } from '../../../../collector/events.js';
-import { freePort } from '../../../helpers/ports.js';
+import type { StateChange } from '../../../../collector/events.js';
+import { startIncidentsApiServer, type IncidentsApiServer } from './api-server.js';
 
 const T0 = Date.parse('2025-03-14T02:00:00Z');
-const TOKENS = [
-  { name: 'vera', token: 'viewer-token', role: 'viewer' as const },
-  { name: 'oscar', token: 'operator-token', role: 'operator' as const },
-  { name: 'ada', token: 'admin-token', role: 'admin' as const },
-];
-
-let dir: string;
-let db: Db;
-let server: Server;
+let server: IncidentsApiServer;
 let base: string;
-let clock = T0;
-let notices: IncidentNotice[] = [];
-let service: IncidentService;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'outpost-incidents-api-'));
-  db = openDatabase(join(dir, 'collector.db'), [migration002Incidents]);
-  const logger = createLogger({ level: 'silent' });
-  service = createIncidentService({ db, config: incidentsConfigSchema.parse({}), now: () => clock, logger, notify: (n) => notices.push(n) });
-  const app = express();
-  app.set('query parser', 'simple');
-  app.use(express.json());
-  const api = express.Router();
-  api.use(createAuthenticate(TOKENS));
-  api.use('/incidents', createIncidentsRouter({ incidents: service, requireRole, logger }));
-  app.use('/api/v1', api);
-  app.use(notFound);
-  app.use(errorHandler(logger));
-  const port = await freePort();
-  server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(port, '127.0.0.1', (error?: Error) => (error ? reject(error) : resolve(s)));
-  });
-  base = `http://127.0.0.1:${port}/api/v1/incidents`;
+  server = await startIncidentsApiServer(T0);
+  base = `${server.url}/api/v1/incidents`;
 });
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-beforeEach(() => {
-  db.exec('DELETE FROM incident_events; DELETE FROM incidents; DELETE FROM incident_number_sequences;');
-  clock = T0;
-  notices = [];
-});
+afterAll(() => server.stop());
+beforeEach(() => server.reset());
 
 async function call(method: string, path: string, token: string | null, body?: unknown) {
   const headers: Record<string, string> = {};
@@ -72,7 +24,7 @@ async function call(method: string, path: string, token: string | null, body?: u
 const op = (method: string, path: string, body?: unknown) => call(method, path, 'operator-token', body);
 
 function change(overrides: Partial<StateChange> = {}): StateChange {
-  return { agentId: 'web-1', target: 'web-1', checkId: 'disk-root', checkType: 'disk', from: 'ok', to: 'crit', atMs: clock, reason: 'disk full', cause: 'result', ...overrides };
+  return { agentId: 'web-1', target: 'web-1', checkId: 'disk-root', checkType: 'disk', from: 'ok', to: 'crit', atMs: server.clock.now, reason: 'disk full', cause: 'result', ...overrides };
 }
 
 describe('auth', () => {
@@ -101,7 +53,7 @@ describe('manual tickets and the lifecycle', () => {
       timeline: [{ at_ms: T0, actor: 'oscar', kind: 'opened', note: 'hotline call', data: { source: 'manual', severity: 'P2', reporter: 'Zhang San' } }],
     });
     const number = created.body.number as string;
-    expect(notices.map((n) => [n.kind, n.incident.number, n.actor])).toEqual([['opened', number, 'oscar']]);
+    expect(server.notices.map((n) => [n.kind, n.incident.number, n.actor])).toEqual([['opened', number, 'oscar']]);
 
     const acked = await op('POST', `/${number}/ack`, { by: 'Wang Wu' });
     expect(acked.body).toMatchObject({ status: 'acknowledged', acknowledged_by: 'Wang Wu' });
@@ -186,10 +138,10 @@ describe('validation', () => {
 describe('listing', () => {
   it('filters by status, severity, target and time; pages with a total', async () => {
     for (let i = 0; i < 7; i++) {
-      clock = T0 + i * 60_000;
-      service.handleStateChange(change({ target: i % 2 ? 'db-1' : 'web-1', checkId: `c${i}`, to: i < 3 ? 'crit' : 'warn', atMs: clock }));
+      server.clock.now = T0 + i * 60_000;
+      server.service.handleStateChange(change({ target: i % 2 ? 'db-1' : 'web-1', checkId: `c${i}`, to: i < 3 ? 'crit' : 'warn' }));
     }
-    service.resolve('INC-20250314-0001', 'wang', 'c', 'r');
+    server.service.resolve('INC-20250314-0001', 'wang', 'c', 'r');
     const all = await call('GET', '/?limit=3', 'viewer-token');
     expect(all.body).toMatchObject({ total: 7, limit: 3, offset: 0 });
     expect(all.body.items.map((i: any) => i.number)).toEqual(['INC-20250314-0007', 'INC-20250314-0006', 'INC-20250314-0005']);
@@ -207,8 +159,8 @@ describe('listing', () => {
   });
 
   it('shows a folded child with its parent number', async () => {
-    service.handleStateChange(change({ checkId: 'ping', checkType: 'ping' }));
-    service.handleStateChange(change());
+    server.service.handleStateChange(change({ checkId: 'ping', checkType: 'ping' }));
+    server.service.handleStateChange(change());
     const child = await call('GET', '/INC-20250314-0002', 'viewer-token');
     expect(child.body).toMatchObject({ parent_number: 'INC-20250314-0001', parent_id: expect.any(Number) });
     const host = await call('GET', '/INC-20250314-0001', 'viewer-token');
