@@ -22,12 +22,14 @@ export const NOTICE_KINDS = [
 
 export const CHANNEL_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL'});
+/** Only judged for a valid http(s) URL: anything else is already reported by the URL check. */
 function hasKeyParam(url: string): boolean {
   try {
-    return new URL(url).searchParams.has('key');
+    const parsed = new URL(url);
+    return !/^https?:$/.test(parsed.protocol) || parsed.searchParams.has('key');
   } catch {
-    return true; // the URL check already reported it
+    return true;
   }
 }
 const secret = z.string().min(1, 'must not be empty');

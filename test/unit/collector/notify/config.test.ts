@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../../common/config.js';
 import { z } from 'zod';
@@ -161,5 +162,33 @@ notifications:
     expect(result.problems.find((p) => p.path === 'notifications.retry.base_delay')?.message).toBe(
       'invalid duration "soon" (use e.g. 30s, 5m, 4h, 2d)',
     );
+  });
+
+  it('reports channel and route problems together (one pass lists everything)', () => {
+    const result = parse(`
+notifications:
+  channels:
+    a: { type: wecom, url: "ftp://x" }
+  routes:
+    - channels: [a, zz]
+`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      { path: 'notifications.channels.a.url', message: 'must be an http(s) URL' },
+      { path: 'notifications.routes[0].channels[1]', message: 'unknown channel "zz"' },
+    ]);
+  });
+
+  it('the example in collector/notify/README.md is valid', () => {
+    const readme = readFileSync(new URL('../../../../collector/notify/README.md', import.meta.url), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example).toBeDefined();
+    const env = Object.fromEntries(
+      ['DINGTALK_TOKEN', 'DINGTALK_SECRET', 'WECOM_KEY', 'FEISHU_HOOK', 'FEISHU_SECRET', 'SMTP_PASSWORD', 'WEBHOOK_SECRET'].map((k) => [k, `v-${k}`]),
+    );
+    const result = parse(example!, env);
+    if (!result.ok) throw new Error(JSON.stringify(result.problems));
+    expect(Object.keys(result.config.notifications.channels)).toEqual(['oncall-dingtalk', 'ops-wecom', 'ops-feishu', 'email-ops', 'audit-hook']);
   });
 });
