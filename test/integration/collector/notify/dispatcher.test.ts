@@ -125,6 +125,17 @@ describe('notification dispatcher with real receivers', () => {
     await dispatcher.stop();
   });
 
+  it('retries a DingTalk rate limit (130101) and an SMTP 451 until they succeed', async () => {
+    const { dispatcher, results } = start();
+    receiver.failNext('dingtalk', 2, 'vendor');
+    smtp.failNext(1);
+    dispatcher.notify(sampleNotice({}, { id: 203, severity: 'P1' }));
+    const mine = await resultsFor(results, 203, 2);
+    expect(mine.find((r) => r.channel === 'oncall-dingtalk')).toMatchObject({ ok: true, attempts: 3 });
+    expect(mine.find((r) => r.channel === 'email-ops')).toMatchObject({ ok: true, attempts: 2 });
+    await dispatcher.stop();
+  });
+
   it('gives up after the configured attempts and reports the last error', async () => {
     const { dispatcher, results, failures } = start();
     receiver.failNext('feishu', 10, 'vendor');
