@@ -181,6 +181,13 @@ describe('http check over plain HTTP', () => {
     expect(result.metrics.up).toBe(0);
   });
 
+  it('an abort with a reason (as the runner aborts) is still reported as timed out', async () => {
+    const controller = new AbortController();
+    const run = check({ url: `${base}/hang` }).run(controller.signal);
+    controller.abort(new Error('timed out after 1s'));
+    expect((await run).message).toMatch(/\/hang: timed out after/);
+  });
+
   it('crit on connection refused', async () => {
     const port = await freePort();
     const result = await check({ url: `http://127.0.0.1:${port}/` }).run(neverAbort());

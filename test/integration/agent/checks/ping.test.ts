@@ -1,4 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pingCheck } from '../../../../agent/checks/ping.js';
 import { createNetnsHost, type NetnsHost } from '../../../helpers/netns.js';
 import { rootSkipReason } from '../../../helpers/root.js';
@@ -27,7 +30,7 @@ describe('ping check against loopback', () => {
   it('is crit "timed out" when the runner aborts mid-run', async () => {
     const controller = new AbortController();
     const run = pinger('127.0.0.1', { count: 50, interval: '1s' }).run(controller.signal);
-    controller.abort();
+    controller.abort(new Error('timed out after 1s')); // as the runner does
     const result = await run;
     expect(result.state).toBe('crit');
     expect(result.message).toMatch(/timed out/);
@@ -35,6 +38,27 @@ describe('ping check against loopback', () => {
 
   it('default target is the host', () => {
     expect(pingCheck.defaultTarget(pingCheck.configSchema.parse({ host: '127.0.0.1' }), { hostname: 'h' })).toBe('127.0.0.1');
+  });
+});
+
+describe('ping check error paths (a stand-in ping binary on PATH; no name lookups leave this machine)', () => {
+  const realPath = process.env.PATH;
+  afterEach(() => {
+    process.env.PATH = realPath;
+  });
+
+  it('crit with ping\'s own reason when it prints no statistics', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'outpost-fakeping-'));
+    writeFileSync(join(bin, 'ping'), '#!/bin/sh\necho "ping: db.invalid: Name or service not known" >&2\nexit 2\n');
+    chmodSync(join(bin, 'ping'), 0o755);
+    process.env.PATH = bin;
+    const result = await pinger('db.invalid').run(neverAbort());
+    expect(result).toEqual({ state: 'crit', message: 'cannot ping db.invalid: db.invalid: Name or service not known', metrics: { up: 0 } });
+  });
+
+  it('throws (broken check) when there is no ping binary', async () => {
+    process.env.PATH = mkdtempSync(join(tmpdir(), 'outpost-noping-'));
+    await expect(pinger('127.0.0.1').run(neverAbort())).rejects.toThrow('the ping binary was not found (install iputils-ping)');
   });
 });
 

@@ -158,6 +158,15 @@ describe('host check with a scripted machine', () => {
     expect(o.state).toBe('ok');
   });
 
+  it('keeps at most 1000 series (the wire limit) on hosts with thousands of interfaces', async () => {
+    const { check, state } = setup({ interfaces: { exclude: [] } });
+    state.names = Array.from({ length: 1200 }, (_, i) => `veth${i}`);
+    for (const name of state.names) state.counters[name] = { ...state.counters.lo! };
+    const o = await check.run(neverAbort());
+    expect(o.series).toHaveLength(1000);
+    expect(o.series?.[0]?.tags.mount).toBe('/');
+  });
+
   it('defaultTarget is the agent hostname', () => {
     expect(hostCheck.defaultTarget(hostCheck.configSchema.parse({}), { hostname: 'web-1' })).toBe('web-1');
   });
