@@ -28,6 +28,8 @@ export interface AgentDeps {
   random?: () => number;
   collectInventory?: () => Promise<InventoryContent>;
   mqttConnect?: (url: string, options: IClientOptions) => MqttClient;
+  /** Observability hook: called with every result after it was spooled (tests, diagnostics). */
+  onResultQueued?: (seq: number, result: ReturnType<typeof toResult>) => void;
   /** How long stop() waits for unacked results before disconnecting (they stay spooled either way). */
   flushTimeoutMs?: number;
 }
@@ -103,7 +105,11 @@ export function createAgent(deps: AgentDeps) {
         now,
         random: deps.random ?? Math.random,
         logger: deps.logger,
-        onResult: (check, outcome) => void box.enqueueResult(toResult(agentId, check, outcome)),
+        onResult: (check, outcome) => {
+          const result = toResult(agentId, check, outcome);
+          const seq = box.enqueueResult(result);
+          deps.onResultQueued?.(seq, result);
+        },
       });
       scheduler.start();
       lifecycle.add({ name: 'scheduler', stop: () => scheduler.stop() });
