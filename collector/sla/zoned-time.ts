@@ -40,25 +40,43 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 const QUARTER_HOUR_MS = 15 * MINUTE_MS;
 const OFFSET_CACHE_LIMIT = 500_000;
-const offsetCaches = new Map<string, Map<number, number>>();
+/** Per zone: UTC day → its offset when constant all day, or null when the day has a transition. */
+const dayOffsetCaches = new Map<string, Map<number, number | null>>();
+/** Per zone: quarter hour → offset, only for days with a transition. */
+const quarterOffsetCaches = new Map<string, Map<number, number>>();
+
+function cacheFor<V>(caches: Map<string, Map<number, V>>, timeZone: string): Map<number, V> {
+  let cache = caches.get(timeZone);
+  if (!cache) {
+    cache = new Map();
+    caches.set(timeZone, cache);
+  }
+  if (cache.size >= OFFSET_CACHE_LIMIT) cache.clear();
+  return cache;
+}
 
 /**
- * The zone's offset from UTC at an instant, in ms (Asia/Shanghai → 28 800 000). Cached per quarter hour:
- * every transition since tz offsets were standardised falls on a quarter-hour UTC boundary, and Intl is slow.
+ * The zone's offset from UTC at an instant, in ms (Asia/Shanghai → 28 800 000). Intl is slow, so offsets are
+ * cached per UTC day when the day has no transition (the same offset at both ends), else per quarter hour:
+ * every transition since offsets were standardised falls on a quarter-hour UTC boundary.
  */
 export function zoneOffsetMs(timeZone: string, utcMs: number): number {
   if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
-  let cache = offsetCaches.get(timeZone);
-  if (!cache) {
-    cache = new Map();
-    offsetCaches.set(timeZone, cache);
+  const days = cacheFor(dayOffsetCaches, timeZone);
+  const day = Math.floor(utcMs / DAY_MS);
+  let whole = days.get(day);
+  if (whole === undefined) {
+    const atStart = intlOffsetMs(timeZone, day * DAY_MS);
+    whole = atStart === intlOffsetMs(timeZone, (day + 1) * DAY_MS - 1000) ? atStart : null;
+    days.set(day, whole);
   }
+  if (whole !== null) return whole;
+  const quarters = cacheFor(quarterOffsetCaches, timeZone);
   const bucket = Math.floor(utcMs / QUARTER_HOUR_MS);
-  let offset = cache.get(bucket);
+  let offset = quarters.get(bucket);
   if (offset === undefined) {
-    if (cache.size >= OFFSET_CACHE_LIMIT) cache.clear();
     offset = intlOffsetMs(timeZone, bucket * QUARTER_HOUR_MS);
-    cache.set(bucket, offset);
+    quarters.set(bucket, offset);
   }
   return offset;
 }
