@@ -4,7 +4,7 @@
  *
  * Decisions (documented in docs and tested in test/unit/collector/incidents/engine.test.ts):
  * - Dedup key = target + check. While an incident for the key is open or acknowledged, repeats and state changes
- *   update it (severity only ever rises automatically; a person may lower it). Never a second active incident.
+ *   update it (severity only ever rises automatically, never falls). Never a second active incident.
  * - Recovery (ok) resolves it when its rule says auto_resolve (default), else records "recovered" and waits.
  * - A re-failure within `grace_period` after resolution (not after close) reopens the same incident.
  * - Agent lost (cause agent_offline): one incident per agent (key `agent:<agentId>`, target = agent id) instead of

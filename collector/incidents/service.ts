@@ -223,6 +223,26 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     }
   }
 
+  function applyChange(change: StateChange, atMs: number, pending: PendingNotice[]): void {
+    const key = dedupKeyFor(change);
+    const current = findActiveByKey(db, key);
+    const lastResolved = findLastResolvedByKey(db, key);
+    const agentLost = findActiveByKey(db, agentKey(change.agentId));
+    const hosts = findActiveHosts(db, change.target);
+    const actions = decide(
+      change,
+      {
+        current: current && snapshotOf(current),
+        lastResolved: lastResolved && snapshotOf(lastResolved),
+        hosts: hosts.map(snapshotOf),
+        agentLost: agentLost && snapshotOf(agentLost),
+      },
+      config,
+    );
+    for (const action of actions) applyAction(action, atMs, pending);
+    if (actions.length) logger.debug({ key, to: change.to, actions: actions.map((a) => a.kind) }, 'incident actions applied');
+  }
+
   function mustGet(number: string): IncidentRecord {
     const record = getIncidentByNumber(db, number);
     if (!record) throw new IncidentError('not_found', `incident ${number} not found`);
@@ -238,24 +258,17 @@ export function createIncidentService(deps: IncidentServiceDeps) {
   return {
     /** Applies one confirmed state change (call after it is durably stored). Idempotent for replays. */
     handleStateChange(change: StateChange): void {
-      const key = dedupKeyFor(change);
+      commit((pending, atMs) => applyChange(change, atMs, pending));
+    },
+
+    /**
+     * Applies a batch in one transaction (one fsync instead of one per change, e.g. an agent with 500 checks
+     * going offline). Replaying every check's current state at start-up repairs changes lost in a crash.
+     */
+    handleStateChanges(changes: readonly StateChange[]): void {
+      if (changes.length === 0) return;
       commit((pending, atMs) => {
-        const current = findActiveByKey(db, key);
-        const lastResolved = findLastResolvedByKey(db, key);
-        const agentLost = findActiveByKey(db, agentKey(change.agentId));
-        const hosts = findActiveHosts(db, change.target);
-        const actions = decide(
-          change,
-          {
-            current: current && snapshotOf(current),
-            lastResolved: lastResolved && snapshotOf(lastResolved),
-            hosts: hosts.map(snapshotOf),
-            agentLost: agentLost && snapshotOf(agentLost),
-          },
-          config,
-        );
-        for (const action of actions) applyAction(action, atMs, pending);
-        if (actions.length) logger.debug({ key, to: change.to, actions: actions.map((a) => a.kind) }, 'incident actions applied');
+        for (const change of changes) applyChange(change, atMs, pending);
       });
     },
 
@@ -273,7 +286,8 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           target: input.target ?? null,
           checkId: input.checkId ?? null,
           reporter: input.reporter ?? null,
-          startedAtMs: input.startedAtMs ?? atMs,
+          // A start in the future would make SLA clocks run backwards.
+          startedAtMs: Math.min(input.startedAtMs ?? atMs, atMs),
           openedAtMs: atMs,
           updatedAtMs: atMs,
         });

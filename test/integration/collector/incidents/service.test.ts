@@ -146,6 +146,23 @@ describe('automatic incidents', () => {
   });
 });
 
+describe('batches', () => {
+  it('handleStateChanges applies a batch in one transaction and notifies after it', () => {
+    const lost = Array.from({ length: 200 }, (_, i) => change({ checkId: `c${i}`, to: 'unknown', cause: 'agent_offline', reason: 'lost' }));
+    service.handleStateChanges([...lost, change({ agentId: 'db-1', target: 'db-1' })]);
+    expect(all().map((i) => [i.number, i.target, i.checkId])).toEqual([
+      ['INC-20250314-0002', 'db-1', 'disk-root'],
+      ['INC-20250314-0001', 'web-1', 'agent'],
+    ]);
+    expect(notices.map((n) => [n.kind, n.incident.number])).toEqual([
+      ['opened', 'INC-20250314-0001'],
+      ['opened', 'INC-20250314-0002'],
+    ]);
+    service.handleStateChanges([]);
+    expect(notices).toHaveLength(2);
+  });
+});
+
 describe('folding under the host incident', () => {
   it('children fold silently; when the host resolves, still-bad children become independent and are paged', () => {
     service.handleStateChange(change({ checkId: 'ping', checkType: 'ping', reason: '100% loss' }));
@@ -211,6 +228,11 @@ describe('people and manual tickets', () => {
       ['resolved', 'wang'],
       ['closed', 'li'],
     ]);
+  });
+
+  it('a start time in the future is clamped to now', () => {
+    expect(service.createManual({ title: 't', severity: 'P4', startedAtMs: clock + 3_600_000 }, 'x').startedAtMs).toBe(clock);
+    expect(service.createManual({ title: 't', severity: 'P4', startedAtMs: clock - 60_000 }, 'x').startedAtMs).toBe(clock - 60_000);
   });
 
   it('unknown numbers are not_found; illegal transitions are illegal_transition', () => {
@@ -314,5 +336,22 @@ describe('durability', () => {
     for (const c of changes) service.handleStateChange(c);
     expect(all()).toEqual(before);
     expect(service.createManual({ title: 'after restart', severity: 'P4' }, 'x').number).toBe('INC-20250314-0004');
+  });
+
+  it('replaying every check\'s current state at start-up repairs changes a crash kept from the incident service', () => {
+    service.handleStateChange(change({ checkId: 'cpu' })); // will recover while "down"
+    service.handleStateChange(change({ checkId: 'mem', to: 'warn' })); // unchanged
+    db.close();
+    open();
+    clock += 60_000;
+    // Current states as the state history has them (from: null = replay): disk went crit, cpu recovered, mem still warn.
+    const current = [change({ from: null, atMs: clock - 30_000 }), change({ checkId: 'cpu', from: null, to: 'ok' }), change({ checkId: 'mem', from: null, to: 'warn' })];
+    for (const c of current) service.handleStateChange(c);
+    for (const c of current) service.handleStateChange(c); // and replaying twice changes nothing more
+    expect(all().map((i) => [i.number, i.checkId, i.status, i.lastState])).toEqual([
+      ['INC-20250314-0003', 'disk-root', 'open', 'crit'],
+      ['INC-20250314-0002', 'mem', 'open', 'warn'],
+      ['INC-20250314-0001', 'cpu', 'resolved', 'ok'],
+    ]);
   });
 });
