@@ -71,7 +71,7 @@ export const httpCheck = defineCheck({
           return evaluateHttp(response, cfg, deps.now());
         } catch (error) {
           logger.debug({ err: error }, 'http probe failed');
-          return httpFailure(cfg.url, error, performance.now() - started);
+          return httpFailure(cfg.url, error, performance.now() - started, signal.aborted);
         }
       },
     };

@@ -89,8 +89,9 @@ export function evaluateHttp(res: ProbeResponse, rules: HttpRules, nowMs: number
 }
 
 /** A transport failure (refused, TLS rejected, timeout) is a crit result about the target. */
-export function httpFailure(url: string, error: unknown, timeoutMs: number | null): Observation {
+export function httpFailure(url: string, error: unknown, timeoutMs: number | null, aborted = false): Observation {
   const err = error as NodeJS.ErrnoException;
-  const reason = err.name === 'AbortError' ? `timed out${timeoutMs !== null ? ` after ${round(timeoutMs)} ms` : ''}` : err.code ? `${err.code}: ${err.message}` : err.message;
+  // Aborting mid-body surfaces as a reset socket; the signal says what really happened.
+  const reason = aborted || err.name === 'AbortError' ? `timed out${timeoutMs !== null ? ` after ${round(timeoutMs)} ms` : ''}` : err.code ? `${err.code}: ${err.message}` : err.message;
   return { state: 'crit', message: `${redactUrl(url)}: ${reason}`, metrics: { up: 0 } };
 }

@@ -50,6 +50,12 @@ const routes: RequestListener = (req, res) => {
     case '/echo':
       res.end(`${req.method} ${req.headers['x-probe'] ?? ''} ${JSON.stringify(req.headers.authorization ?? null)}`);
       return;
+    case '/trickle':
+      // Headers and a first chunk, then nothing: the abort must land while the body is being read.
+      res.writeHead(200);
+      res.write('partial');
+      held.push(() => res.destroy());
+      return;
     case '/hang':
       // Never answers on its own: the client's abort signal ends it; afterAll releases it.
       held.push(() => res.destroy());
@@ -186,6 +192,12 @@ describe('http check over plain HTTP', () => {
     const run = check({ url: `${base}/hang` }).run(controller.signal);
     controller.abort(new Error('timed out after 1s'));
     expect((await run).message).toMatch(/\/hang: timed out after/);
+  });
+
+  it('crit "timed out" when the abort lands while the body is still arriving', async () => {
+    const result = await check({ url: `${base}/trickle` }).run(AbortSignal.timeout(300));
+    expect(result.state).toBe('crit');
+    expect(result.message).toMatch(/\/trickle: timed out after/);
   });
 
   it('crit on connection refused', async () => {
