@@ -13,6 +13,7 @@ import { createAgent } from './agent.js';
 import { DEFAULT_AGENT_CONFIG_FILE, validateAgentConfigFile, type AgentConfig } from './config.js';
 import { createCheckInstances, toResult } from './instances.js';
 import { runAllOnce } from './scheduler.js';
+import { validateCollectorConfigFile } from '../collector/config.js';
 
 type Env = CliIo['env'];
 type Validator = (file: string, env: Env) => Promise<ConfigResult<unknown>>;
@@ -23,7 +24,7 @@ type Validator = (file: string, env: Env) => Promise<ConfigResult<unknown>>;
  */
 export const CONFIG_VALIDATORS: Record<'agent' | 'collector', Validator | undefined> = {
   agent: validateAgentConfigFile,
-  collector: undefined,
+  collector: validateCollectorConfigFile,
 };
 
 async function loadOrReport(file: string, io: CliIo, result: { code: number }): Promise<AgentConfig | null> {
