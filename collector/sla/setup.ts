@@ -5,13 +5,12 @@
  */
 import { SEVERITIES, type Severity } from '../events.js';
 import { BUILTIN_CALENDARS } from './builtin-calendars.js';
-import { calendarWarnings, compileCalendar, type BusinessCalendar, type CalendarSpec } from './calendar.js';
+import { allWeek, calendarWarnings, compileCalendar, type BusinessCalendar, type CalendarSpec } from './calendar.js';
 import type { SlaConfig } from './config.js';
 import { parseWeeklyHours, parseWindows } from './hours.js';
 import type { MaintenanceWindow } from './maintenance.js';
 import type { EscalationChain, SeverityPolicy, SlaPolicy } from './policy-types.js';
 import { PRESET_ESCALATIONS, PRESET_POLICIES } from './presets.js';
-import { allWeek, type TimeWindow } from './calendar.js';
 import { parseDayKey } from './zoned-time.js';
 
 export interface Contract {
@@ -56,7 +55,7 @@ export function calendarSpecFromConfig(name: string, cal: SlaConfig['calendars']
     extraHolidays: days(cal.extra_holidays),
     extraWorkdays: days(cal.extra_workdays),
   };
-  if (makeup) spec.makeupWindows = makeup as TimeWindow[];
+  if (makeup) spec.makeupWindows = makeup;
   return spec;
 }
 
