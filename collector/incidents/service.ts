@@ -9,6 +9,7 @@ import type { Db } from '../store/db.js';
 import type { IncidentsConfig } from './config.js';
 import { agentKey, decide, dedupKeyFor, type EngineAction } from './engine.js';
 import { transition, type LifecycleAction } from './lifecycle.js';
+import { recordDeliveryReport, type DeliveryReport } from './deliveries.js';
 import { nextIncidentNumber } from './numbering.js';
 import {
   addTimelineEntry,
@@ -31,7 +32,7 @@ import {
   type TimelineEntry,
 } from './repository.js';
 
-export type { IncidentFilters, IncidentRecord, TimelineEntry };
+export type { DeliveryReport, IncidentFilters, IncidentRecord, TimelineEntry };
 
 /** Actor name of everything the collector does by itself. */
 export const SYSTEM_ACTOR = 'system';
@@ -361,17 +362,17 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       });
     },
 
-    /** Timeline entry for a notification attempt, reported by the dispatcher. False when the incident is unknown. */
-    recordDelivery(incidentId: number, channel: string, ok: boolean, attempts: number, error?: string | null): boolean {
-      const atMs = now();
-      return db
-        .transaction(() => {
-          if (!getIncidentById(db, incidentId)) return false;
-          const note = ok ? `${channel}: delivered (${attempts} attempt(s))` : `${channel}: failed after ${attempts} attempt(s): ${error ?? 'unknown error'}`;
-          timeline(incidentId, atMs, 'notifier', ok ? 'notification_delivered' : 'notification_failed', note, { channel, ok, attempts, error: error ?? null });
-          return true;
-        })
-        .immediate();
+    /**
+     * Timeline entry for a notification outcome, reported by the dispatcher: positional
+     * `(incidentId, channel, ok, attempts, error)` or the dispatcher's DeliveryResult object. False when the
+     * incident is unknown.
+     */
+    recordDelivery(incidentOrResult: number | DeliveryReport, channel?: string, ok?: boolean, attempts?: number, error?: string | null): boolean {
+      const report: DeliveryReport =
+        typeof incidentOrResult === 'number'
+          ? { incidentId: incidentOrResult, channel: channel ?? 'unknown', ok: ok ?? false, attempts: attempts ?? 0, error: error ?? undefined }
+          : incidentOrResult;
+      return db.transaction(() => recordDeliveryReport(db, report, now())).immediate();
     },
 
     get(number: string): IncidentDetail | null {

@@ -8,6 +8,7 @@ import { incidentsConfigSchema } from '../../../../collector/incidents/config.js
 import { createIncidentService, IncidentError, type IncidentService } from '../../../../collector/incidents/service.js';
 import { createLogger } from '../../../../common/logger.js';
 import type { IncidentNotice, Severity, StateChange } from '../../../../collector/events.js';
+import type { DeliveryResult } from '../../../../collector/notify/dispatcher.js';
 
 const T0 = Date.parse('2025-03-14T02:00:00Z'); // 10:00 in Shanghai
 const config = incidentsConfigSchema.parse({ targets: { 'db-1': { criticality: 'critical' } } });
@@ -269,10 +270,15 @@ describe('people and manual tickets', () => {
     expect(service.recordDelivery(created.id, 'dingtalk', true, 1)).toBe(true);
     expect(service.recordDelivery(created.id, 'email', false, 3, 'ECONNREFUSED')).toBe(true);
     expect(service.recordDelivery(99_999, 'email', true, 1)).toBe(false);
+    // The dispatcher's DeliveryResult object is accepted as is.
+    const result: DeliveryResult = { incidentId: created.id, number: created.number, channel: 'feishu', kind: 'opened', ok: true, attempts: 2, atMs: clock + 5 };
+    expect(service.recordDelivery(result)).toBe(true);
     expect(service.get(created.number)?.timeline.slice(1).map((e) => [e.kind, e.actor, e.note, e.data])).toEqual([
       ['notification_delivered', 'notifier', 'dingtalk: delivered (1 attempt(s))', { channel: 'dingtalk', ok: true, attempts: 1, error: null }],
       ['notification_failed', 'notifier', 'email: failed after 3 attempt(s): ECONNREFUSED', { channel: 'email', ok: false, attempts: 3, error: 'ECONNREFUSED' }],
+      ['notification_delivered', 'notifier', 'feishu: delivered (2 attempt(s))', { channel: 'feishu', ok: true, attempts: 2, error: null, notice: 'opened' }],
     ]);
+    expect(service.get(created.number)?.timeline.at(-1)?.atMs).toBe(clock + 5);
   });
 
   it('a throwing notify callback does not undo the committed change', () => {

@@ -1,0 +1,34 @@
+/** Notification outcomes reported by the dispatcher, written to the incident timeline. */
+import type { IncidentNoticeKind } from '../events.js';
+import type { Db } from '../store/db.js';
+import { addTimelineEntry, getIncidentById } from './repository.js';
+
+/** What the dispatcher reports per channel (structurally its DeliveryResult). */
+export interface DeliveryReport {
+  incidentId: number;
+  channel: string;
+  ok: boolean;
+  attempts: number;
+  error?: string;
+  /** The notice kind that was delivered. */
+  kind?: IncidentNoticeKind;
+  /** When the outcome was known; defaults to now. */
+  atMs?: number;
+}
+
+/** Adds the timeline entry; false when the incident does not exist. Call inside a transaction. */
+export function recordDeliveryReport(db: Db, report: DeliveryReport, nowMs: number): boolean {
+  if (!getIncidentById(db, report.incidentId)) return false;
+  const note = report.ok
+    ? `${report.channel}: delivered (${report.attempts} attempt(s))`
+    : `${report.channel}: failed after ${report.attempts} attempt(s): ${report.error ?? 'unknown error'}`;
+  addTimelineEntry(db, {
+    incidentId: report.incidentId,
+    atMs: report.atMs ?? nowMs,
+    actor: 'notifier',
+    kind: report.ok ? 'notification_delivered' : 'notification_failed',
+    note,
+    data: { channel: report.channel, ok: report.ok, attempts: report.attempts, error: report.error ?? null, ...(report.kind ? { notice: report.kind } : {}) },
+  });
+  return true;
+}
