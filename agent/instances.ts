@@ -24,7 +24,13 @@ export function createCheckInstances(
 }
 
 export function describeChecks(checks: CheckConfig[]): CheckDescriptor[] {
-  return checks.map((c) => ({ check_id: c.name, check_type: c.type, target: c.target, interval_s: c.intervalMs / 1000 }));
+  return checks.map((c) => ({
+    check_id: c.name,
+    check_type: c.type,
+    target: c.target,
+    interval_s: c.intervalMs / 1000,
+    ...(Object.keys(c.tags).length > 0 ? { tags: c.tags } : {}),
+  }));
 }
 
 /** The protocol envelope around one run's outcome, without `seq`/`sent_at_ms` (set when queued / published). */
@@ -36,6 +42,7 @@ export function toResult(agentId: string, check: CheckConfig, outcome: RunOutcom
     check_type: check.type,
     target: check.target,
     interval_s: check.intervalMs / 1000,
+    ...(Object.keys(check.tags).length > 0 ? { tags: check.tags } : {}),
     observed_at_ms: outcome.startedAtMs,
     duration_ms: outcome.durationMs,
     ...outcome.observation,

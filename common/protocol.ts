@@ -73,6 +73,8 @@ export const resultMessageSchema = z.strictObject({
   /** What the check is about: the agent's host, a pinged address, an SNMP device... Each target has its own availability. */
   target: nameSchema,
   interval_s: z.number().positive(),
+  /** The check's `tags:` from agent.yaml (e.g. role, site); omitted when empty. */
+  tags: tagsSchema.optional(),
   observed_at_ms: epochMsSchema,
   sent_at_ms: epochMsSchema,
   duration_ms: z.number().min(0),
@@ -85,6 +87,7 @@ export const checkDescriptorSchema = z.strictObject({
   check_type: nameSchema,
   target: nameSchema,
   interval_s: z.number().positive(),
+  tags: tagsSchema.optional(),
 });
 export type CheckDescriptor = z.infer<typeof checkDescriptorSchema>;
 
