@@ -184,3 +184,14 @@ describe('validateAgentConfigFile', () => {
     expect(problems(await validateAgentConfigFile(dir, {}, HOST))[0]).toMatch(/cannot read .*EISDIR/);
   });
 });
+
+describe('deploy/agent.example.yaml', () => {
+  it('is valid and documents exactly the defaults', async () => {
+    const file = join(import.meta.dirname, '../../../deploy/agent.example.yaml');
+    const example = ok(await validateAgentConfigFile(file, {}, HOST));
+    const defaults = ok(parseAgentConfigText('', {}, HOST));
+    expect({ ...example, checks: [] }).toEqual(defaults);
+    expect(example.checks.map((c) => c.name)).toEqual(['host:Web-01.Example.COM', 'ssh']);
+    expect(example.checks.every((c) => c.intervalMs === 60_000 && c.timeoutMs === 10_000)).toBe(true);
+  });
+});
