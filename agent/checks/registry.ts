@@ -8,6 +8,7 @@ import { pingCheck } from './ping.js';
 import { httpCheck } from './http.js';
 import { serviceCheck } from './service.js';
 import { hostCheck } from './host.js';
+import { backupCheck } from './backup.js';
 
 export const checkRegistry = {
   tcp: tcpCheck,
@@ -15,6 +16,7 @@ export const checkRegistry = {
   http: httpCheck,
   service: serviceCheck,
   host: hostCheck,
+  backup: backupCheck,
 } as const satisfies Record<string, CheckPlugin>;
 
 export type CheckType = keyof typeof checkRegistry;

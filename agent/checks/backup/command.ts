@@ -1,0 +1,50 @@
+/**
+ * Runs the backup tool's listing command: argv without a shell, stdout kept up to a cap, stderr's tail kept
+ * for the message. The runner's abort signal kills the child (SIGKILL: a hung tool may ignore SIGTERM) and
+ * the run rejects, so the runner reports the timeout.
+ */
+import { spawn } from 'node:child_process';
+
+export interface CommandOutput {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderrTail: string;
+}
+
+const MAX_STDOUT_BYTES = 32 * 1024 * 1024;
+const STDERR_TAIL_BYTES = 500;
+
+export function runCommand(argv: readonly string[], env: Record<string, string>, signal: AbortSignal): Promise<CommandOutput> {
+  const [file, ...args] = argv;
+  return new Promise((resolve, reject) => {
+    if (!file) return reject(new Error('empty command'));
+    if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    const baseEnv: Record<string, string> = {};
+    for (const key of ['PATH', 'HOME', 'LANG', 'TZ']) if (process.env[key] !== undefined) baseEnv[key] = process.env[key] ?? '';
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...baseEnv, ...env }, signal, killSignal: 'SIGKILL' });
+    const stdout: Buffer[] = [];
+    let stdoutBytes = 0;
+    let stderr = '';
+    let overflow = false;
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdoutBytes += chunk.length;
+      if (stdoutBytes > MAX_STDOUT_BYTES) {
+        overflow = true;
+        child.kill('SIGKILL');
+      } else stdout.push(chunk);
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.name === 'AbortError') reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+      else reject(new Error(`cannot run ${file}: ${error.code ?? error.message}`));
+    });
+    child.once('close', (exitCode, exitSignal) => {
+      if (signal.aborted) return; // the 'error' handler rejected already
+      if (overflow) return reject(new Error(`${file} wrote more than ${MAX_STDOUT_BYTES} bytes`));
+      resolve({ exitCode, signal: exitSignal, stdout: Buffer.concat(stdout).toString('utf8'), stderrTail: stderr.trim() });
+    });
+  });
+}
