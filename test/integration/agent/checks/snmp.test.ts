@@ -1,0 +1,126 @@
+/** The snmp check against a real net-snmp snmpd on 127.0.0.1: v2c, v3 authPriv, wrong credentials, reboot. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import snmp from 'net-snmp';
+import { createSnmpPlugin } from '../../../../agent/checks/snmp.js';
+import type { SnmpConfig } from '../../../../agent/checks/snmp/config.js';
+import type { Observation } from '../../../../common/protocol.js';
+import { freeUdpPort, startSnmpd, type SnmpdServer } from '../../../helpers/snmpd.js';
+import { waitUntil } from '../../../helpers/wait.js';
+import { neverAbort, testDeps } from '../../../unit/agent/checks/deps.js';
+
+let snmpd: SnmpdServer;
+beforeAll(async () => {
+  snmpd = await startSnmpd({ sysName: 'core-sw-test' });
+}, 30_000);
+afterAll(async () => snmpd?.stop());
+
+function instance(extra: Record<string, unknown>, plugin = createSnmpPlugin()) {
+  const cfg = plugin.configSchema.parse({ host: '127.0.0.1', port: snmpd.port, request_timeout: '500ms', retries: 0, ...extra }) as SnmpConfig;
+  return plugin.create(cfg, testDeps());
+}
+
+async function pollOnce(extra: Record<string, unknown>): Promise<Observation> {
+  const check = instance(extra);
+  try {
+    return await check.run(neverAbort());
+  } finally {
+    await check.close?.();
+  }
+}
+
+const v3 = () => ({ username: snmpd.user.name, level: 'authPriv', auth_protocol: 'sha', auth_password: snmpd.user.authPassword, priv_protocol: 'aes', priv_password: snmpd.user.privPassword });
+
+/** sysUpTime straight from snmpd, to wait until it is past a value. */
+async function uptimeTicks(): Promise<number> {
+  const session = snmp.createSession('127.0.0.1', snmpd.community, { port: snmpd.port, version: snmp.Version2c, timeout: 500, retries: 0 });
+  try {
+    return await new Promise((resolve, reject) => session.get(['1.3.6.1.2.1.1.3.0'], (e, vbs) => (e ? reject(e) : resolve(Number(vbs?.[0]?.value)))));
+  } finally {
+    session.close();
+  }
+}
+
+describe('snmp check against snmpd', () => {
+  it('v2c: system group, loopback interface, and rates on the second poll', async () => {
+    const check = instance({ community: snmpd.community, interfaces: { include: ['lo'] } });
+    try {
+      const first = await check.run(neverAbort());
+      expect(first.state).toBe('ok');
+      expect(first.details?.sys_name).toBe('core-sw-test');
+      expect(first.metrics.up).toBe(1);
+      expect(first.series?.map((s) => s.tags.if_name)).toEqual(['lo']);
+      expect(first.series?.[0]?.metrics.counter_bits).toBe(64);
+      const second = await check.run(neverAbort());
+      const lo = second.series?.[0]?.metrics ?? {};
+      // snmpd caches ifTable for a few seconds, so the counters may not have moved: a rate, not necessarily > 0
+      expect(lo.in_bits_per_s).toBeGreaterThanOrEqual(0);
+      expect(lo.in_errors_per_s).toBe(0);
+      expect(second.metrics.reboots).toBe(0);
+    } finally {
+      await check.close?.();
+    }
+  });
+
+  it('v3 authPriv (SHA/AES) polls the same device', async () => {
+    const obs = await pollOnce({ version: 3, v3: v3() });
+    expect(obs.state).toBe('ok');
+    expect(obs.details?.sys_name).toBe('core-sw-test');
+  });
+
+  it('v3 with a wrong auth password: unknown, naming the USM cause (wrong digest)', async () => {
+    const obs = await pollOnce({ version: 3, v3: { ...v3(), auth_password: 'not-the-password' } });
+    expect(obs.state).toBe('unknown');
+    expect(obs.message).toContain('SNMPv3 authentication failed: Wrong Digest');
+    expect(obs.message).toContain('check v3.username and passwords for 127.0.0.1');
+  });
+
+  it('v3 with an unknown user: unknown, naming the cause', async () => {
+    const obs = await pollOnce({ version: 3, v3: { ...v3(), username: 'nobody-here' } });
+    expect(obs.state).toBe('unknown');
+    expect(obs.message).toContain('SNMPv3 authentication failed: Unknown User Name');
+  });
+
+  it('v2c with a wrong community: crit, device unreachable (SNMP timeout), hinting at the community', async () => {
+    const obs = await pollOnce({ community: 'wrong-community' });
+    expect(obs.state).toBe('crit');
+    expect(obs.message).toMatch(/^device unreachable \(SNMP timeout: no answer from 127\.0\.0\.1:\d+ in 1 attempt\(s\) of 0\.5s; a wrong community gets no answer either\)$/);
+  });
+
+  it('timeout_state: unknown for a port where nothing answers', async () => {
+    const port = await freeUdpPort();
+    const obs = await pollOnce({ port, community: snmpd.community, timeout_state: 'unknown' });
+    expect(obs.state).toBe('unknown');
+    expect(obs.message).toContain('device unreachable (SNMP timeout');
+  });
+
+  it('detects a reboot when snmpd restarts (uptime goes backwards): warn, message, reboots = 1, no fake rates', async () => {
+    const check = instance({ community: snmpd.community, interfaces: { include: ['lo'] } });
+    try {
+      await waitUntil(async () => (await uptimeTicks()) > 150, 20_000, 'snmpd uptime past 1.5 s');
+      const before = await check.run(neverAbort());
+      expect(before.metrics.reboots).toBe(0);
+      await snmpd.restart();
+      const after = await check.run(neverAbort());
+      expect(after.state).toBe('warn');
+      expect(after.message).toMatch(/device rebooted \(uptime went from \d+s to \d+s\)/);
+      expect(after.metrics.reboots).toBe(1);
+      expect(after.series?.[0]?.metrics.in_bits_per_s).toBeUndefined();
+      const next = await check.run(neverAbort());
+      expect(next.metrics.reboots).toBe(0);
+      expect(next.state).toBe('ok');
+    } finally {
+      await check.close?.();
+    }
+  });
+
+  it('the per-agent limiter is shared by every instance of one plugin', async () => {
+    const plugin = createSnmpPlugin({ maxConcurrentPolls: 1 });
+    const checks = Array.from({ length: 4 }, () => instance({ community: snmpd.community, interfaces: { enabled: false }, resources: false }, plugin));
+    try {
+      const results = await Promise.all(checks.map((c) => c.run(neverAbort())));
+      expect(results.map((r) => r.state)).toEqual(['ok', 'ok', 'ok', 'ok']);
+    } finally {
+      await Promise.all(checks.map((c) => c.close?.()));
+    }
+  });
+});
