@@ -8,6 +8,7 @@ import { pingCheck } from './ping.js';
 import { httpCheck } from './http.js';
 import { serviceCheck } from './service.js';
 import { hostCheck } from './host.js';
+import { snmpCheck } from './snmp.js';
 import { backupCheck } from './backup.js';
 
 export const checkRegistry = {
@@ -16,6 +17,7 @@ export const checkRegistry = {
   http: httpCheck,
   service: serviceCheck,
   host: hostCheck,
+  snmp: snmpCheck,
   backup: backupCheck,
 } as const satisfies Record<string, CheckPlugin>;
 
