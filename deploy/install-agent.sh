@@ -65,10 +65,17 @@ fi
 run install -d -m 0750 -o outpost -g outpost "$STATE_DIR"
 
 # 4. the unit: installed, enabled, (re)started only if the config validates
-run install -m 0644 "$HERE/systemd/outpost-agent.service" "$UNIT"
+NODE_BIN="$(command -v node || echo /usr/bin/node)"
+if ((DRY_RUN)); then
+  echo "would write: $UNIT (from $HERE/systemd/outpost-agent.service, node=$NODE_BIN, app=$APP_DIR)"
+else
+  sed -e "s#/usr/bin/node#$NODE_BIN#g" -e "s#/usr/local/lib/outpost#$APP_DIR#g" "$HERE/systemd/outpost-agent.service" >"$UNIT.tmp"
+  chmod 0644 "$UNIT.tmp"
+  mv "$UNIT.tmp" "$UNIT"
+fi
 run systemctl daemon-reload
 run systemctl enable outpost-agent.service
-if ((DRY_RUN)) || "$PREFIX/bin/outpost" check-config --agent "$CONF_DIR/agent.yaml"; then
+if ((DRY_RUN)) || "$NODE_BIN" "$APP_DIR/dist/agent/main.js" check-config --agent "$CONF_DIR/agent.yaml"; then
   run systemctl restart outpost-agent.service
 else
   echo "install-agent.sh: fix $CONF_DIR/agent.yaml, then: systemctl restart outpost-agent" >&2
