@@ -18,6 +18,9 @@ import { createPublisher } from './publisher.js';
 import { createScheduler } from './scheduler.js';
 import { openSeqAllocator } from './seq.js';
 import { openSpool } from './spool.js';
+import { snmpDevices } from './traps/devices.js';
+import { createEventQueue } from './traps/events.js';
+import { createTrapReceiver } from './traps/receiver.js';
 
 export interface AgentDeps {
   config: AgentConfig;
@@ -113,6 +116,16 @@ export function createAgent(deps: AgentDeps) {
       });
       scheduler.start();
       lifecycle.add({ name: 'scheduler', stop: () => scheduler.stop() });
+
+      if (config.traps) {
+        const onEvent = createEventQueue({ agentId, spool, seq, now, pump: () => box.pump() });
+        const traps = createTrapReceiver({ config: config.traps, devices: snmpDevices(config.checks), logger: deps.logger, now, onEvent });
+        // a port we may not bind (162 without root) costs the traps, not the agent
+        await traps.start().then(
+          () => lifecycle.add({ name: 'traps', stop: () => traps.stop() }),
+          (error: unknown) => log.error({ err: error, port: config.traps?.port }, 'snmp trap receiver could not start; running without it'),
+        );
+      }
 
       const collect = deps.collectInventory ?? createInventoryCollector(agentId, hostname);
       const refreshInventory = async (): Promise<void> => {

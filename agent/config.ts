@@ -11,6 +11,7 @@ import { durationSchema } from '../common/duration.js';
 import { loadConfigFile, parseConfigText, type ConfigProblem, type ConfigResult } from '../common/config.js';
 import { checkRegistry, type CheckType } from './checks/registry.js';
 import type { CheckPlugin } from './checks/types.js';
+import { trapsConfigSchema, type TrapsConfig } from './traps/config.js';
 
 export const DEFAULT_AGENT_CONFIG_FILE = '/etc/outpost/agent.yaml';
 export const DEFAULT_STATE_DIR = '/var/lib/outpost-agent';
@@ -47,6 +48,8 @@ export interface AgentConfig {
   };
   spool: { maxBytes: number; maxAgeMs: number };
   inventory: { intervalMs: number };
+  /** The SNMP trap receiver; absent when disabled. */
+  traps?: TrapsConfig;
   checks: CheckConfig[];
 }
 
@@ -173,6 +176,7 @@ export function agentConfigSchema(hostname: string) {
       mqtt,
       spool,
       inventory,
+      traps: trapsConfigSchema,
       checks: z
         .array(z.unknown())
         .nullish()
@@ -196,6 +200,7 @@ export function agentConfigSchema(hostname: string) {
         },
         spool: { maxBytes: c.spool.max_bytes, maxAgeMs: c.spool.max_age },
         inventory: { intervalMs: c.inventory.interval },
+        traps: c.traps.enabled ? c.traps : undefined,
         checks: c.checks,
       }),
     );
