@@ -14,6 +14,8 @@ import { startEmbeddedBroker } from './broker.js';
 import type { CollectorConfig } from './config.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
+import { withHeartbeatRules } from './heartbeats/incident-rules.js';
+import { createHeartbeatService, type HeartbeatService } from './heartbeats/service.js';
 import { startExternalSource } from './ingest/external-source.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createProcessor } from './ingest/processor.js';
@@ -46,6 +48,7 @@ export interface RunningCollector {
   agents: AgentsStore;
   checks: ChecksStore;
   intervals: IntervalsStore;
+  heartbeats: HeartbeatService;
   metrics: CollectorMetrics;
   registry: Registry;
   ingest: Ingest;
@@ -95,12 +98,14 @@ export function createCollector(deps: CollectorDeps) {
       log: createObservationLog(db),
       confirmationsFor: (meta: CheckMeta) => confirmations[meta.checkId] ?? confirmations[meta.checkType] ?? config.states.default_confirmations,
     });
+    // Heartbeats publish their results through the ingest (created below), like an agent; deadlines run on our clock.
+    const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, publish: (topic, payload) => ingest.handle(topic, payload) });
     let incidents: IncidentService | undefined;
     if (config.incidents.enabled) {
       const publicUrl = config.api.public_url?.replace(/\/$/, '');
       incidents = createIncidentService({
         db,
-        config: config.incidents,
+        config: withHeartbeatRules(config.incidents, () => heartbeats.list()),
         now,
         logger: log,
         notify: deps.onIncidentNotice ?? ((notice) => log.info({ kind: notice.kind, number: notice.incident.number }, 'incident notice (no dispatcher)')),
@@ -126,6 +131,10 @@ export function createCollector(deps: CollectorDeps) {
       announce: (changes) => announce(changes, metrics),
     });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
+    const deadlineScan = setInterval(() => {
+      heartbeats.checkDeadlines().catch((error: unknown) => log.error({ err: error }, 'heartbeat deadlines not applied'));
+    }, config.states.silence_scan);
+    lifecycle.add({ name: 'heartbeat deadlines', stop: () => clearInterval(deadlineScan) });
 
     const scan = setInterval(() => {
       const due = liveness.dueForSilence(now());
@@ -177,6 +186,7 @@ export function createCollector(deps: CollectorDeps) {
       now,
       publicUrl: config.api.public_url,
       incidents,
+      heartbeats,
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),
@@ -191,7 +201,7 @@ export function createCollector(deps: CollectorDeps) {
     lifecycle.add({ name: 'api', stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
     log.info({ api: `${config.api.listen.host}:${apiPort}`, mqtt: config.mqtt.url ?? `embedded ${config.mqtt.listen.host}:${mqttPort}`, data_dir: config.data_dir }, 'collector started');
 
-    return { db, agents, checks, intervals, metrics, registry, ingest, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
+    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
   }
 
   return {

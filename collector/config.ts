@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { loadConfigFile, type ConfigResult } from '../common/config.js';
 import { durationSchema } from '../common/duration.js';
 import { MAX_PAYLOAD_BYTES } from '../common/protocol.js';
+import { heartbeatsConfigSchema } from './heartbeats/config.js';
 import { incidentsConfigSchema } from './incidents/config.js';
 import { notifyConfigSchema } from './notify/config.js';
 import { slaConfigSchema } from './sla/config.js';
@@ -104,6 +105,8 @@ export const collectorConfigSchema = z.strictObject({
   incidents: incidentsConfigSchema,
   notifications: notifyConfigSchema,
   sla: slaConfigSchema,
+  /** Push heartbeats for jobs on machines without an agent (collector/heartbeats/config.ts). */
+  heartbeats: heartbeatsConfigSchema,
 });
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 

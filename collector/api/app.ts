@@ -14,6 +14,8 @@ import { createAuthenticate, requireRole, type ApiToken } from './auth.js';
 import { createChecksRouter } from './checks.js';
 import { errorHandler, notFound } from './errors.js';
 import { createHealthRouter, type HealthProbe } from './health.js';
+import { createHeartbeatPingRouter, createHeartbeatsRouter } from './heartbeats.js';
+import type { HeartbeatService } from '../heartbeats/service.js';
 import { createIncidentsRouter } from './incidents.js';
 import type { IncidentService } from '../incidents/service.js';
 import { createStatesRouter } from './states.js';
@@ -33,6 +35,8 @@ export interface ApiDeps {
   publicUrl?: string;
   /** The incident service; /api/v1/incidents is mounted when present. */
   incidents?: IncidentService;
+  /** Push heartbeats; /api/v1/heartbeat/<token> (unauthenticated pings) and /api/v1/heartbeats are mounted when present. */
+  heartbeats?: HeartbeatService;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -41,6 +45,8 @@ export function createApp(deps: ApiDeps): Express {
   app.set('query parser', 'simple');
   app.use(express.json({ limit: '1mb' }));
   app.use(createHealthRouter(deps));
+  // Heartbeat pings carry their own secret (the token in the URL), so they are mounted before bearer auth.
+  if (deps.heartbeats) app.use('/api/v1/heartbeat', createHeartbeatPingRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now }));
   const api = express.Router();
   api.use(createAuthenticate(deps.tokens));
   api.use('/agents', requireRole('viewer'), createAgentsRouter(deps));
@@ -48,6 +54,7 @@ export function createApp(deps: ApiDeps): Express {
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
   api.use('/states', requireRole('viewer'), createStatesRouter(deps));
   if (deps.incidents) api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger }));
+  if (deps.heartbeats) api.use('/heartbeats', createHeartbeatsRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now, publicUrl: deps.publicUrl, requireRole }));
   app.use('/api/v1', api);
   app.use(notFound);
   app.use(errorHandler(deps.logger));

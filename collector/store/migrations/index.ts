@@ -1,7 +1,8 @@
-/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 SLA / maintenance. */
+/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 heartbeats (SLA / maintenance take the next). */
 import type Database from 'better-sqlite3';
 import { migration001Core } from './001_core.js';
 import { migration002Incidents } from './002_incidents.js';
+import { migration003Heartbeats } from './003_heartbeats.js';
 
 export interface Migration {
   version: number;
@@ -9,4 +10,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [migration001Core, migration002Incidents];
+export const migrations: Migration[] = [migration001Core, migration002Incidents, migration003Heartbeats];

@@ -1,0 +1,201 @@
+/**
+ * The heartbeat service: keeps definitions (config + API) and their state, turns pings and passed deadlines
+ * (collector clock) into results of check type `heartbeat` published as the virtual agent
+ * `outpost-heartbeats` through the collector's ingest — the same path agents' results take, so the state
+ * history, incidents and availability treat a heartbeat like any check. Tokens are looked up by SHA-256
+ * digest (a Map keyed by the digest never compares the secret byte by byte).
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { Logger } from '../../common/logger.js';
+import { PROTOCOL_VERSION, topics, type ResultMessage } from '../../common/protocol.js';
+import type { Db } from '../store/db.js';
+import type { Severity } from '../events.js';
+import type { HeartbeatConfig } from './config.js';
+import { applyPing, newRecord, passDeadlines, type FinishedRun, type PingKind, type Step } from './machine.js';
+import { longestGapS, type HeartbeatRule } from './schedule.js';
+import { createHeartbeatStore, type StoredHeartbeat } from './store.js';
+
+export const HEARTBEAT_AGENT_ID = 'outpost-heartbeats';
+export const HEARTBEAT_CHECK_TYPE = 'heartbeat';
+
+export interface HeartbeatServiceDeps {
+  db: Db;
+  logger: Logger;
+  now: () => number;
+  configured: readonly HeartbeatConfig[];
+  /** The collector's ingest entry (`ingest.handle`): resolves once the result is committed. */
+  publish(topic: string, payload: Uint8Array): Promise<void>;
+}
+
+export interface NewHeartbeat {
+  name: string;
+  target: string;
+  period?: number;
+  schedule?: string;
+  timezone?: string;
+  grace: number;
+  severity?: Severity;
+}
+
+export class HeartbeatError extends Error {
+  constructor(readonly code: 'not_found' | 'conflict' | 'read_only', message: string) {
+    super(message);
+    this.name = 'HeartbeatError';
+  }
+}
+
+export const tokenDigest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+function ruleOf(def: { period?: number; schedule?: string; timezone?: string; grace: number }): HeartbeatRule {
+  return def.period !== undefined
+    ? { kind: 'period', periodMs: def.period, graceMs: def.grace }
+    : { kind: 'cron', schedule: def.schedule ?? '', timezone: def.timezone, graceMs: def.grace };
+}
+
+const sameRule = (a: HeartbeatRule, b: HeartbeatRule) => JSON.stringify(a) === JSON.stringify(b);
+
+export function createHeartbeatService(deps: HeartbeatServiceDeps) {
+  const store = createHeartbeatStore(deps.db);
+  const log = deps.logger.child({ component: 'heartbeats' });
+  const byName = new Map<string, StoredHeartbeat>();
+  const byDigest = new Map<string, string>();
+  let chain: Promise<void> = Promise.resolve();
+
+  for (const hb of store.all()) byName.set(hb.name, hb);
+  syncConfigured();
+
+  /** Config entries replace their stored definitions (keeping state unless the rule changed); removed ones go. */
+  function syncConfigured(): void {
+    const nowMs = deps.now();
+    const wanted = new Set(deps.configured.map((c) => c.name));
+    for (const hb of [...byName.values()]) {
+      if (hb.source === 'config' && !wanted.has(hb.name)) {
+        store.remove(hb.name);
+        byName.delete(hb.name);
+      }
+    }
+    for (const c of deps.configured) {
+      const rule = ruleOf(c);
+      const existing = byName.get(c.name);
+      const record = existing && sameRule(existing.rule, rule) ? existing.record : { ...newRecord(rule, nowMs), ...(existing ? keepHistory(existing) : {}) };
+      const hb: StoredHeartbeat = { name: c.name, tokenSha256: tokenDigest(c.token), source: 'config', target: c.target, rule, severity: c.severity ?? null, record };
+      store.save(hb);
+      byName.set(hb.name, hb);
+    }
+    byDigest.clear();
+    for (const hb of byName.values()) byDigest.set(hb.tokenSha256, hb.name);
+  }
+
+  /** When a rule changes, what already happened stays known; only the deadline restarts. */
+  function keepHistory(hb: StoredHeartbeat) {
+    const { lastPingMs, lastPingKind, lastSuccessMs, lastDurationMs, lastExitCode } = hb.record;
+    return { lastPingMs, lastPingKind, lastSuccessMs, lastDurationMs, lastExitCode, status: hb.record.status };
+  }
+
+  function publishObservation(hb: StoredHeartbeat, step: Step, nowMs: number): Promise<void> {
+    const o = step.observation;
+    if (!o) return Promise.resolve();
+    const message: ResultMessage = {
+      v: PROTOCOL_VERSION,
+      agent_id: HEARTBEAT_AGENT_ID,
+      seq: store.nextSeq(),
+      check_id: hb.name,
+      check_type: HEARTBEAT_CHECK_TYPE,
+      target: hb.target,
+      interval_s: longestGapS(hb.rule, nowMs),
+      observed_at_ms: Math.min(o.atMs, nowMs),
+      sent_at_ms: nowMs,
+      duration_ms: 0,
+      state: o.state,
+      message: o.message,
+      metrics: o.metrics,
+    };
+    return deps.publish(topics.results(HEARTBEAT_AGENT_ID), Buffer.from(JSON.stringify(message)));
+  }
+
+  /** Applies a step: persist state (+ run), then publish its observation. */
+  function commit(hb: StoredHeartbeat, step: Step, nowMs: number): Promise<void> {
+    const next = { ...hb, record: step.record };
+    store.saveStep(next, step.run);
+    byName.set(hb.name, next);
+    return publishObservation(next, step, nowMs);
+  }
+
+  /** Serialises work so seqs are handed out in the order results are submitted. */
+  function serial<T>(work: () => Promise<T>): Promise<T> {
+    const result = chain.then(work);
+    chain = result.then(() => undefined, () => undefined);
+    return result;
+  }
+
+  function overdue(nowMs: number): Promise<void>[] {
+    const pending: Promise<void>[] = [];
+    for (const hb of [...byName.values()]) {
+      const step = passDeadlines(hb.rule, hb.record, nowMs);
+      if (step.observation) {
+        log.info({ heartbeat: hb.name, target: hb.target, status: step.record.status }, 'heartbeat deadline passed');
+        pending.push(commit(hb, step, nowMs));
+      }
+    }
+    return pending;
+  }
+
+  return {
+    /** Applies every passed deadline at the collector's clock (called by a timer; tests call it directly). */
+    checkDeadlines(): Promise<void> {
+      return serial(async () => {
+        await Promise.all(overdue(deps.now()));
+      });
+    },
+
+    /** A ping; null when the token is unknown. Resolves after the resulting state is committed. */
+    ping(token: string, kind: PingKind, exitCode: number | null): Promise<StoredHeartbeat | null> {
+      const name = byDigest.get(tokenDigest(token));
+      if (name === undefined) return Promise.resolve(null);
+      return serial(async () => {
+        const nowMs = deps.now();
+        const pending = overdue(nowMs); // a ping after a deadline: the lateness is history first
+        const hb = byName.get(name);
+        if (!hb) return null;
+        const effective: PingKind = kind === 'success' && exitCode !== null && exitCode !== 0 ? 'fail' : kind;
+        pending.push(commit(hb, applyPing(hb.rule, hb.record, effective, nowMs, exitCode), nowMs));
+        await Promise.all(pending);
+        return byName.get(name) ?? null;
+      });
+    },
+
+    /** Creates a heartbeat through the API; returns it with its generated token (shown once). */
+    create(def: NewHeartbeat): { heartbeat: StoredHeartbeat; token: string } {
+      if (byName.has(def.name)) throw new HeartbeatError('conflict', `heartbeat "${def.name}" already exists`);
+      const token = randomBytes(24).toString('base64url');
+      const rule = ruleOf(def);
+      const hb: StoredHeartbeat = { name: def.name, tokenSha256: tokenDigest(token), source: 'api', target: def.target, rule, severity: def.severity ?? null, record: newRecord(rule, deps.now()) };
+      store.save(hb);
+      byName.set(hb.name, hb);
+      byDigest.set(hb.tokenSha256, hb.name);
+      log.info({ heartbeat: hb.name, target: hb.target }, 'heartbeat created');
+      return { heartbeat: hb, token };
+    },
+
+    /** Deletes an API-created heartbeat (config ones are removed from the config file). */
+    remove(name: string): void {
+      const hb = byName.get(name);
+      if (!hb) throw new HeartbeatError('not_found', `no heartbeat "${name}"`);
+      if (hb.source === 'config') throw new HeartbeatError('read_only', `heartbeat "${name}" comes from the config file; remove it there`);
+      store.remove(name);
+      byName.delete(name);
+      byDigest.delete(hb.tokenSha256);
+    },
+
+    list(): StoredHeartbeat[] {
+      return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+    },
+    get(name: string): StoredHeartbeat | null {
+      return byName.get(name) ?? null;
+    },
+    recentRuns(name: string, limit = 20): FinishedRun[] {
+      return store.recentRuns(name, limit);
+    },
+  };
+}
+export type HeartbeatService = ReturnType<typeof createHeartbeatService>;
