@@ -14,6 +14,8 @@ import { startEmbeddedBroker } from './broker.js';
 import type { CollectorConfig } from './config.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
+import { createInfluxService, type InfluxService } from './influx/service.js';
+import { createSlaSetup } from './sla/setup.js';
 import { withHeartbeatRules } from './heartbeats/incident-rules.js';
 import { createHeartbeatService, type HeartbeatService } from './heartbeats/service.js';
 import { startExternalSource } from './ingest/external-source.js';
@@ -52,6 +54,8 @@ export interface RunningCollector {
   metrics: CollectorMetrics;
   registry: Registry;
   ingest: Ingest;
+  /** The InfluxDB writer when `influx.enabled` (flush/stats for tests and /healthz). */
+  influx: InfluxService | null;
   /** Bound ports (the config may ask for 0). mqttPort is null with an external broker. */
   mqttPort: number | null;
   apiPort: number;
@@ -100,6 +104,13 @@ export function createCollector(deps: CollectorDeps) {
     });
     // Heartbeats publish their results through the ingest (created below), like an agent; deadlines run on our clock.
     const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, publish: (topic, payload) => ingest.handle(topic, payload) });
+    let influx: InfluxService | null = null;
+    if (config.influx.enabled) {
+      const sink = createInfluxService({ config: config.influx, setup: createSlaSetup(config.sla), db, agents, checks, intervals, logger: log, now });
+      influx = sink;
+      listeners.push((change) => sink.onStateChange(change));
+      lifecycle.add({ name: 'influx', stop: () => sink.stop() });
+    }
     let incidents: IncidentService | undefined;
     if (config.incidents.enabled) {
       const publicUrl = config.api.public_url?.replace(/\/$/, '');
@@ -108,7 +119,7 @@ export function createCollector(deps: CollectorDeps) {
         config: withHeartbeatRules(config.incidents, () => heartbeats.list()),
         now,
         logger: log,
-        notify: deps.onIncidentNotice ?? ((notice) => log.info({ kind: notice.kind, number: notice.incident.number }, 'incident notice (no dispatcher)')),
+        notify: withInfluxNotices(influx, deps.onIncidentNotice ?? ((notice) => log.info({ kind: notice.kind, number: notice.incident.number }, 'incident notice (no dispatcher)'))),
         ...(publicUrl ? { incidentUrl: (number: string) => `${publicUrl}/api/v1/incidents/${number}` } : {}),
         openGauge: metrics.incidentsOpen,
       });
@@ -129,6 +140,7 @@ export function createCollector(deps: CollectorDeps) {
       batchMaxItems: config.ingest.batch_max_messages,
       batchMaxDelayMs: config.ingest.batch_max_delay,
       announce: (changes) => announce(changes, metrics),
+      ...(influx ? { onResult: influx.onResult } : {}),
     });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
     const deadlineScan = setInterval(() => {
@@ -196,12 +208,13 @@ export function createCollector(deps: CollectorDeps) {
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.api.listen.port, config.api.listen.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     });
+    influx?.start();
     const address = server.address();
     const apiPort = typeof address === 'object' && address ? address.port : config.api.listen.port;
     lifecycle.add({ name: 'api', stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
     log.info({ api: `${config.api.listen.host}:${apiPort}`, mqtt: config.mqtt.url ?? `embedded ${config.mqtt.listen.host}:${mqttPort}`, data_dir: config.data_dir }, 'collector started');
 
-    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
+    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
   }
 
   return {
@@ -228,4 +241,13 @@ function restoreLiveness(
     const quiet = offline.has(row.agentId) || (current !== undefined && current.cause !== 'result');
     liveness.restore({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target }, row.intervalS, row.lastReceivedMs, quiet);
   }
+}
+
+/** Incident notices also go to InfluxDB (events, SLA outcomes) when it is enabled. */
+function withInfluxNotices(influx: InfluxService | null, notify: (notice: IncidentNotice) => void): (notice: IncidentNotice) => void {
+  if (!influx) return notify;
+  return (notice) => {
+    influx.onIncidentNotice(notice);
+    notify(notice);
+  };
 }

@@ -9,6 +9,7 @@ import { durationSchema } from '../common/duration.js';
 import { MAX_PAYLOAD_BYTES } from '../common/protocol.js';
 import { heartbeatsConfigSchema } from './heartbeats/config.js';
 import { incidentsConfigSchema } from './incidents/config.js';
+import { influxConfigSchema } from './influx/config.js';
 import { notifyConfigSchema } from './notify/config.js';
 import { slaConfigSchema } from './sla/config.js';
 
@@ -105,6 +106,8 @@ export const collectorConfigSchema = z.strictObject({
   incidents: incidentsConfigSchema,
   notifications: notifyConfigSchema,
   sla: slaConfigSchema,
+  /** Time series for Grafana (collector/influx/config.ts). */
+  influx: influxConfigSchema.prefault({}),
   /** Push heartbeats for jobs on machines without an agent (collector/heartbeats/config.ts). */
   heartbeats: heartbeatsConfigSchema,
 });

@@ -4,6 +4,7 @@
  * once the message's effects are committed, which is when the broker may acknowledge it.
  */
 import type { Logger } from '../../common/logger.js';
+import type { ResultMessage } from '../../common/protocol.js';
 import type { StateChange } from '../events.js';
 import type { CollectorMetrics } from '../metrics.js';
 import { createBatcher } from './batcher.js';
@@ -22,6 +23,8 @@ export interface IngestDeps {
   batchMaxDelayMs: number;
   /** Called after each commit with the state changes it made durable. */
   announce(changes: StateChange[]): void;
+  /** Sees every valid result as it arrives (before dedupe and commit; time-series sinks are idempotent). Must not block. */
+  onResult?(message: ResultMessage, receivedAtMs: number): void;
 }
 
 export function createIngest(deps: IngestDeps) {
@@ -48,6 +51,7 @@ export function createIngest(deps: IngestDeps) {
         deps.warn(`reject:${outcome.reason}:${outcome.agentId ?? '-'}`, { reason: outcome.reason, agent_id: outcome.agentId, topic: topic.slice(0, 200), detail: outcome.detail }, 'message rejected');
         return Promise.resolve();
       }
+      if (outcome.decoded.kind === 'results') deps.onResult?.(outcome.decoded.message, receivedAtMs);
       return batcher.submit({ type: 'message', decoded: outcome.decoded, receivedAtMs });
     },
     /** Queues liveness verdicts through the same single-writer path. */

@@ -1,0 +1,98 @@
+/**
+ * Turns the state history into per-minute availability points. Each tick writes the minutes that closed since
+ * the last one (a minute closes `closeDelayMs` after it ends) for every target, once. Late data (a state change
+ * or result dated before the closed mark) marks its target dirty from that minute; the next tick rewrites those
+ * minutes (same series and timestamp: InfluxDB overwrites), as far back as `maxRewriteMs`.
+ */
+import type { StateInterval as AvailabilityInterval } from '../sla/availability.js';
+import { maintenanceIntervals } from '../sla/maintenance.js';
+import { getCalendar, resolvePolicy, type SlaSetup } from '../sla/setup.js';
+import type { StateInterval } from '../store/intervals-store.js';
+import { floorMinute, minuteBuckets, targetStateIntervals } from './buckets.js';
+import { float, int, type Point } from './line-protocol.js';
+import { MEASUREMENTS } from './points.js';
+
+export interface AvailabilityFeedDeps {
+  setup: SlaSetup;
+  /** Every target with a check. */
+  targets(): string[];
+  /** Intervals of every check of the target overlapping [fromMs, toMs). */
+  byTarget(target: string, fromMs: number, toMs: number): StateInterval[];
+  /** Groups a target belongs to (for contracts and maintenance by group). */
+  groupsOf(target: string): readonly string[];
+  write(points: Point[]): void;
+  closeDelayMs: number;
+  backfillMs: number;
+  maxRewriteMs: number;
+}
+
+/** Groups store intervals per (agent, check) and derives the target's state (see targetStateIntervals). */
+export function targetIntervalsFromRows(rows: readonly StateInterval[], fromMs: number, toMs: number): AvailabilityInterval[] {
+  const perCheck = new Map<string, AvailabilityInterval[]>();
+  for (const r of rows) {
+    const key = `${r.agentId}\u0000${r.checkId}`;
+    const list = perCheck.get(key) ?? [];
+    list.push({ startMs: r.startMs, endMs: r.endMs, state: r.state });
+    perCheck.set(key, list);
+  }
+  return targetStateIntervals([...perCheck.values()], fromMs, toMs);
+}
+
+/** The availability points of one target for the minutes [fromMs, toMs). */
+export function targetAvailabilityPoints(deps: Pick<AvailabilityFeedDeps, 'setup' | 'byTarget' | 'groupsOf'>, target: string, fromMs: number, toMs: number): Point[] {
+  const groups = deps.groupsOf(target);
+  const { contract } = resolvePolicy(deps.setup, target, groups);
+  const calendarName = contract?.calendar ?? '24x7';
+  const intervals = targetIntervalsFromRows(deps.byTarget(target, fromMs, toMs), fromMs, toMs);
+  const maintenance = maintenanceIntervals(deps.setup.maintenance, target, groups, fromMs, toMs);
+  const tags: Record<string, string> = { target, contract: contract?.name ?? 'none', calendar: calendarName };
+  if (groups[0]) tags.group = groups[0];
+  return minuteBuckets(getCalendar(deps.setup, calendarName), intervals, maintenance, fromMs, toMs, deps.setup.warnCountsAsUp).map((b) => ({
+    measurement: MEASUREMENTS.availability,
+    tags,
+    fields: {
+      up_s: float(b.upMs / 1000),
+      down_s: float(b.downMs / 1000),
+      unknown_s: float(b.unknownMs / 1000),
+      maintenance_s: float(b.maintenanceMs / 1000),
+      scheduled_s: float(b.scheduledMs / 1000),
+      state_code: int(b.stateCode),
+    },
+    timeMs: b.minuteMs,
+  }));
+}
+
+export function createAvailabilityFeed(deps: AvailabilityFeedDeps) {
+  let closedUntil: number | null = null;
+  const dirty = new Map<string, number>();
+
+  return {
+    /** Late data for `target` at `atMs`: rewrite from its minute on the next tick. */
+    markDirty(target: string, atMs: number): void {
+      if (closedUntil === null || atMs >= closedUntil) return;
+      const from = floorMinute(atMs);
+      dirty.set(target, Math.min(dirty.get(target) ?? from, from));
+    },
+    /** Writes newly closed minutes (and dirty ones); returns how many points were produced. */
+    tick(nowMs: number): number {
+      const closeUntil = floorMinute(nowMs - deps.closeDelayMs);
+      const previous = closedUntil ?? floorMinute(nowMs - deps.backfillMs);
+      const floor = floorMinute(nowMs - deps.maxRewriteMs);
+      if (closeUntil <= previous && dirty.size === 0) return 0;
+      let written = 0;
+      const to = Math.max(previous, closeUntil);
+      for (const target of deps.targets()) {
+        const from = Math.max(floor, Math.min(previous, dirty.get(target) ?? previous));
+        if (from >= to) continue;
+        const points = targetAvailabilityPoints(deps, target, from, to);
+        written += points.length;
+        deps.write(points);
+      }
+      dirty.clear();
+      closedUntil = to;
+      return written;
+    },
+    closedUntil: (): number | null => closedUntil,
+  };
+}
+export type AvailabilityFeed = ReturnType<typeof createAvailabilityFeed>;

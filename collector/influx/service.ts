@@ -1,0 +1,154 @@
+/**
+ * The collector's InfluxDB side: turns results, committed state changes and incident notices into points,
+ * and on a timer writes closed availability minutes, the current state of every check (once a minute),
+ * open incidents by severity and agents online/offline. Every hook only queues lines: nothing here blocks ingest.
+ */
+import type { Logger } from '../../common/logger.js';
+import type { ResultMessage } from '../../common/protocol.js';
+import type { IncidentNotice, StateChange } from '../events.js';
+import { countActiveBySeverity, getIncidentByNumber } from '../incidents/repository.js';
+import { computeIncidentSla } from '../sla/incident-sla.js';
+import { resolvePolicy, type SlaSetup } from '../sla/setup.js';
+import type { AgentsStore } from '../store/agents-store.js';
+import type { ChecksStore } from '../store/checks-store.js';
+import type { Db } from '../store/db.js';
+import type { IntervalsStore } from '../store/intervals-store.js';
+import { createAvailabilityFeed } from './availability-feed.js';
+import { floorMinute } from './buckets.js';
+import type { InfluxConfig } from './config.js';
+import { formatPoint, type Point } from './line-protocol.js';
+import { agentPoints, incidentCountPoints, incidentEventPoint, incidentSlaPoint, resultPoints, stateChangePoint, statePoint } from './points.js';
+import { createTransport, type InfluxTransport } from './transport.js';
+import { createInfluxWriter } from './writer.js';
+
+export interface InfluxServiceDeps {
+  config: InfluxConfig;
+  setup: SlaSetup;
+  db: Db;
+  agents: AgentsStore;
+  checks: ChecksStore;
+  intervals: IntervalsStore;
+  logger: Logger;
+  now: () => number;
+  /** Defaults to the transport the config's mode asks for. */
+  transport?: InfluxTransport;
+}
+
+export function createInfluxService(deps: InfluxServiceDeps) {
+  const { config } = deps;
+  const log = deps.logger.child({ component: 'influx' });
+  const writer = createInfluxWriter({
+    transport: deps.transport ?? createTransport(config),
+    logger: log,
+    batchSize: config.batch_size,
+    flushIntervalMs: config.flush_interval,
+    maxBufferLines: config.max_buffer_lines,
+    retryMinMs: config.retry_min,
+    retryMaxMs: config.retry_max,
+  });
+  /** Groups come from the `group` tag agents put on their checks (agent.yaml `tags: {group: ...}`). */
+  const groups = new Map<string, string[]>();
+
+  function write(points: readonly Point[]): void {
+    const lines: string[] = [];
+    for (const p of points) {
+      const line = formatPoint(p);
+      if (line !== null) lines.push(line);
+    }
+    writer.write(lines);
+  }
+
+  const feed = createAvailabilityFeed({
+    setup: deps.setup,
+    targets: () => [...new Set(deps.checks.all().map((c) => c.target))],
+    byTarget: (target, fromMs, toMs) => deps.intervals.byTarget(target, fromMs, toMs),
+    groupsOf: (target) => groups.get(target) ?? [],
+    write,
+    closeDelayMs: config.availability.close_delay,
+    backfillMs: config.availability.backfill,
+    maxRewriteMs: config.availability.max_rewrite,
+  });
+  let snapshotMinute = -1;
+
+  function resolvedSla(notice: IncidentNotice): void {
+    const record = getIncidentByNumber(deps.db, notice.incident.number);
+    if (!record || record.resolvedAtMs === null) return;
+    const { contract, policy } = resolvePolicy(deps.setup, record.target ?? '', record.target ? (groups.get(record.target) ?? []) : []);
+    const facts = { openedAtMs: record.openedAtMs, acknowledgedAtMs: record.acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses: [], maintenance: [] };
+    const sla = computeIncidentSla(deps.setup, policy, record.severity, facts, notice.atMs);
+    const point = incidentSlaPoint(
+      {
+        severity: record.severity,
+        contract: contract?.name ?? null,
+        number: record.number,
+        responseMet: sla.response ? !sla.response.breached : null,
+        resolutionMet: sla.resolution ? !sla.resolution.breached : null,
+        responseElapsedMs: sla.response?.elapsedMs ?? null,
+        resolutionElapsedMs: sla.resolution?.elapsedMs ?? null,
+      },
+      notice.atMs,
+    );
+    if (point) write([point]);
+  }
+
+  function tick(): void {
+    const nowMs = deps.now();
+    feed.tick(nowMs);
+    const minute = floorMinute(nowMs);
+    if (minute !== snapshotMinute) {
+      snapshotMinute = minute;
+      write(deps.intervals.openAll().map((i) => statePoint(i, minute, false)));
+      write(agentPoints(deps.agents.list(), minute));
+    }
+    write(incidentCountPoints(countActiveBySeverity(deps.db), nowMs));
+  }
+
+  let timer: NodeJS.Timeout | null = null;
+  const guarded = (what: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (error) {
+      log.error({ err: error }, `influx ${what} failed`);
+    }
+  };
+
+  return {
+    onResult(m: ResultMessage, receivedAtMs: number): void {
+      guarded('result', () => {
+        const observedMs = Math.min(m.observed_at_ms, receivedAtMs);
+        const group = m.tags?.group;
+        if (group) groups.set(m.target, [group]);
+        write(resultPoints(m, observedMs));
+        feed.markDirty(m.target, observedMs);
+      });
+    },
+    onStateChange(change: StateChange): void {
+      guarded('state change', () => {
+        write([stateChangePoint(change)]);
+        feed.markDirty(change.target, change.atMs);
+      });
+    },
+    onIncidentNotice(notice: IncidentNotice): void {
+      guarded('incident notice', () => {
+        write([incidentEventPoint(notice)]);
+        if (notice.kind === 'resolved') resolvedSla(notice);
+      });
+    },
+    /** Runs one tick now (tests, shutdown). */
+    tick: (): void => guarded('tick', tick),
+    start(): void {
+      guarded('tick', tick);
+      timer = setInterval(() => guarded('tick', tick), config.availability.tick);
+      timer.unref();
+    },
+    flush: () => writer.flush(),
+    stats: () => writer.stats(),
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = null;
+      guarded('tick', tick);
+      await writer.stop();
+    },
+  };
+}
+export type InfluxService = ReturnType<typeof createInfluxService>;
