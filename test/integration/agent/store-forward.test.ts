@@ -14,7 +14,7 @@ import { createAgent, type Agent } from '../../../agent/agent.js';
 import { parseAgentConfigText, type AgentConfig } from '../../../agent/config.js';
 import { startMosquitto, type MosquittoServer } from '../../helpers/mosquitto.js';
 import { waitUntil } from '../../helpers/wait.js';
-import { record, tcpTarget, type Recorder } from './support.js';
+import { buildOnce, record, spawnOutpost, tcpTarget, writeAgentConfig, type AgentChild, type Recorder } from './support.js';
 
 const logger = createLogger({ level: 'silent' });
 const fixedInventory = async () => ({
@@ -30,22 +30,33 @@ const fixedInventory = async () => ({
   interfaces: [],
 });
 
-function spooledLines(stateDir: string): number {
+/** Seqs in the spool not yet acked, oldest first. */
+function spooledSeqs(stateDir: string): number[] {
   const dir = join(stateDir, 'spool');
-  const acked = (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { acked_seq: number }).acked_seq;
+  let acked = 0;
+  try {
+    acked = (JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { acked_seq: number }).acked_seq;
+  } catch {
+    // not written yet
+  }
   return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
+    .sort()
     .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean))
-    .filter((line) => (JSON.parse(line) as { seq: number }).seq > acked).length;
+    .map((line) => (JSON.parse(line) as { seq: number }).seq)
+    .filter((seq) => seq > acked);
 }
+const spooledLines = (stateDir: string): number => spooledSeqs(stateDir).length;
 
 describe('store-and-forward (Mosquitto)', () => {
   let broker: MosquittoServer;
   let target: Awaited<ReturnType<typeof tcpTarget>>;
   let recorder: Recorder;
   const agents: Agent[] = [];
+  const children: AgentChild[] = [];
 
   beforeAll(async () => {
+    await buildOnce();
     const persistDir = mkdtempSync(join(tmpdir(), 'outpost-mosq-data-'));
     chmodSync(persistDir, 0o777); // mosquitto drops to its own user
     broker = await startMosquitto({ extraConfig: `persistence true\npersistence_location ${persistDir}/\nautosave_interval 1\n` });
@@ -54,6 +65,7 @@ describe('store-and-forward (Mosquitto)', () => {
     recorder = await record(broker.url, { clientId: 'sf-recorder', clean: false });
   });
   afterAll(async () => {
+    for (const c of children) if (c.child.exitCode === null) c.child.kill('SIGKILL');
     for (const agent of agents) await agent.stop();
     await recorder?.close();
     await target?.close();
@@ -167,5 +179,42 @@ ${checks}
     expect(events()[0]).toMatchObject({ kind: 'spool_dropped' });
     expect(reported()).toBeGreaterThan(0);
     expect(spoolState().dropped_unreported).toBe(0);
+  });
+  it('kill -9 while the broker is down loses nothing that was written to the spool', async () => {
+    const stateDir = mkdtempSync(join(tmpdir(), 'outpost-sf-kill-'));
+    const file = writeAgentConfig(
+      stateDir,
+      `agent: { id: sf-kill, state_dir: ${stateDir}/state, log_level: warn }
+mqtt: { url: "${broker.url}", reconnect_min: 100ms, reconnect_max: 500ms }
+checks:
+  - { type: tcp, name: probe, host: 127.0.0.1, port: ${target.port}, interval: 1s, timeout: 500ms }
+`,
+    );
+    await broker.stop();
+    const first = spawnOutpost(['agent', '--config', file]);
+    children.push(first);
+    await waitUntil(() => spooledLines(join(stateDir, 'state')) >= 3, 30_000, 'results spooled by the first process');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const beforeKill = spooledSeqs(join(stateDir, 'state'));
+
+    const second = spawnOutpost(['agent', '--config', file]);
+    children.push(second);
+    await waitUntil(() => spooledLines(join(stateDir, 'state')) >= beforeKill.length + 2, 30_000, 'results spooled after the restart');
+    await broker.start();
+    const received = () =>
+      recorder
+        .of('results')
+        .filter((m) => m.topic === 'outpost/v1/sf-kill/results')
+        .map((m) => resultMessageSchema.parse(m.payload).seq);
+    await waitUntil(() => received().length >= beforeKill.length + 2, 30_000, 'the replay');
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    const seqs = received();
+    expect(seqs.slice(0, beforeKill.length)).toEqual(beforeKill); // everything written before kill -9, first, in order
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(Math.min(...seqs.slice(beforeKill.length))).toBeGreaterThan(Math.max(...beforeKill)); // seq never reused
   });
 });
