@@ -57,6 +57,8 @@ export function targetAvailabilityPoints(deps: Pick<AvailabilityFeedDeps, 'setup
       maintenance_s: float(b.maintenanceMs / 1000),
       scheduled_s: float(b.scheduledMs / 1000),
       state_code: int(b.stateCode),
+      /** The contract's availability target (percent): lets dashboards compute allowed downtime. */
+      target_percent: float(contract?.availabilityTarget ?? 99.9),
     },
     timeMs: b.minuteMs,
   }));
