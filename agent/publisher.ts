@@ -66,6 +66,7 @@ export function createPublisher(deps: PublisherDeps) {
       c.on('reconnect', () => {
         c.options.reconnectPeriod = Math.min((c.options.reconnectPeriod ?? deps.mqtt.reconnectMinMs) * 2, deps.mqtt.reconnectMaxMs);
       });
+      c.on('close', () => log.debug({ retry_ms: c.options.reconnectPeriod }, 'connection closed; reconnecting'));
       c.on('offline', () => log.warn({ url: deps.mqtt.url, retry_ms: c.options.reconnectPeriod }, 'broker unreachable; results go to the spool'));
       c.on('error', (error) => log.warn({ err: error.message }, 'mqtt error'));
     },

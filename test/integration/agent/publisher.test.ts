@@ -132,3 +132,24 @@ describe('publisher: TLS + client certificate + username/password (Mosquitto)', 
     expect(publisher.connected()).toBe(false);
   });
 });
+
+describe('publisher: reconnect backoff', () => {
+  it('doubles the wait after each failed attempt, from reconnect_min up to reconnect_max', async () => {
+    const { freePort } = await import('../../helpers/ports.js');
+    const port = await freePort(); // nothing listens here
+    const { lines, logger } = capturingLogger();
+    const publisher = createPublisher({
+      mqtt: { ...mqttConfig(`mqtt://127.0.0.1:${port}`), ca: undefined, cert: undefined, key: undefined, reconnectMinMs: 50, reconnectMaxMs: 400 },
+      agentId: 'backoff',
+      logger,
+      will: { topic: 'outpost/v1/backoff/status', payload: '{}' },
+    });
+    publisher.start();
+    const retries = () =>
+      lines.map((l) => JSON.parse(l) as { msg: string; retry_ms?: number }).filter((l) => l.msg === 'connection closed; reconnecting').map((l) => l.retry_ms);
+    await waitUntil(() => retries().length >= 6, 20_000, '6 failed attempts');
+    await publisher.stop();
+    expect(retries().slice(0, 6)).toEqual([50, 100, 200, 400, 400, 400]);
+  });
+});
+
