@@ -16,6 +16,7 @@ export const SNMPSIM_EXAMPLES = '/usr/share/doc/snmpsim/examples/data';
 
 export interface SnmpsimServer {
   port: number;
+  pid: number | undefined;
   dataDir: string;
   stop(): Promise<void>;
 }
@@ -59,14 +60,20 @@ export async function startSnmpsim(opts: {
     writeFileSync(join(dataDir, `${community}.snmprec`), text, { mode: 0o644 });
   }
   const port = await freeUdpPort();
-  const args = [`--data-dir=${dataDir}`, `--agent-udpv4-endpoint=127.0.0.1:${port}`, `--cache-dir=${cacheDir}`, '--logging-method=stderr'];
+  // snmpsim logs every request: to a file, so reading its output costs the test (and benchmark) process nothing
+  const logFile = join(root, 'snmpsim.log');
+  writeFileSync(logFile, '', { mode: 0o666 });
+  chmodSync(logFile, 0o666);
+  const args = [`--data-dir=${dataDir}`, `--agent-udpv4-endpoint=127.0.0.1:${port}`, `--cache-dir=${cacheDir}`, `--logging-method=file:${logFile}`];
   if (process.getuid?.() === 0) args.push('--process-user=nobody', '--process-group=nogroup');
   const child: ChildProcess = spawn('snmpsimd', args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const logTail = (): string => `${stderr}${readFileSync(logFile, 'utf8').slice(-4000)}`;
   const community = [...(opts.examples ?? []).map((e) => e.split('/').pop() ?? e), ...Object.keys(opts.recordings ?? {})][0];
   const server: SnmpsimServer = {
     port,
+    pid: child.pid,
     dataDir,
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
@@ -79,7 +86,7 @@ export async function startSnmpsim(opts: {
   };
   try {
     await waitUntil(async () => {
-      if (child.exitCode !== null) throw new Error(`snmpsimd exited (${child.exitCode}): ${stderr}`);
+      if (child.exitCode !== null) throw new Error(`snmpsimd exited (${child.exitCode}): ${logTail()}`);
       return community === undefined || (await answers(port, community));
     }, 60_000, `snmpsimd on 127.0.0.1:${port}`);
   } catch (error) {
