@@ -80,6 +80,31 @@ describe('snmp check against snmpd', () => {
     expect(obs.message).toContain('SNMPv3 authentication failed: Unknown User Name');
   });
 
+  it('v1 polls too (GETNEXT walks, 32-bit counters only)', async () => {
+    const obs = await pollOnce({ version: 1, community: snmpd.community, interfaces: { include: ['lo'] }, oids: [{ name: 'missing_value', oid: '1.3.6.1.4.1.99999.1.0' }] });
+    expect(obs.details?.sys_name).toBe('core-sw-test');
+    expect(obs.series?.[0]?.metrics.counter_bits).toBe(32);
+    // SNMPv1 fails a whole GET for one missing OID (noSuchName): the custom OID is reported missing, the rest stands
+    expect(obs.state).toBe('unknown');
+    expect(obs.message).toContain('missing_value: the device has no value at 1.3.6.1.4.1.99999.1.0');
+  });
+
+  it('the runner aborting a poll (its timeout) rejects the run at once: no result of its own, the session is dropped', async () => {
+    const blocked = instance({ port: await freeUdpPort(), request_timeout: '30s' });
+    try {
+      const controller = new AbortController();
+      const pending = blocked.run(controller.signal);
+      controller.abort(new Error('timed out after 1s'));
+      await expect(pending).rejects.toThrow('aborted');
+      const again = new AbortController();
+      const second = blocked.run(again.signal); // a fresh session for the next run
+      again.abort(new Error('timed out after 1s'));
+      await expect(second).rejects.toThrow('aborted');
+    } finally {
+      await blocked.close?.();
+    }
+  });
+
   it('v2c with a wrong community: crit, device unreachable (SNMP timeout), hinting at the community', async () => {
     const obs = await pollOnce({ community: 'wrong-community' });
     expect(obs.state).toBe('crit');
