@@ -1,7 +1,7 @@
 /**
  * Moves spooled messages to the broker in order: seq assigned at enqueue, appended to the spool, published
  * with QoS 1 while connected (a bounded window in flight), removed on PUBACK. Spool drops are reported
- * once connected as an `events` message of kind `spool_dropped`.
+ * once connected and the backlog is delivered, as an `events` message of kind `spool_dropped`.
  */
 import { PROTOCOL_VERSION, topics, type EventMessage, type ResultMessage } from '../common/protocol.js';
 import type { Logger } from '../common/logger.js';
@@ -35,9 +35,13 @@ export function createOutbox(deps: OutboxDeps) {
     drainWaiters.clear();
   }
 
+  /**
+   * Reported only once the backlog is delivered: the event's seq is then above every result already sent and
+   * below every later one, so seq order holds across topics too.
+   */
   function reportDrops(): void {
     const dropped = deps.spool.droppedUnreported();
-    if (dropped === 0 || reportingDrops) return;
+    if (dropped === 0 || reportingDrops || !deps.spool.isDrained()) return;
     reportingDrops = true;
     const at = deps.now();
     const event: EventMessage = {
@@ -81,10 +85,9 @@ export function createOutbox(deps: OutboxDeps) {
 
   function pump(): void {
     if (!deps.publisher.connected()) return;
-    reportDrops();
     const room = window - deps.spool.inflightCount();
-    if (room <= 0) return;
-    for (const entry of deps.spool.nextBatch(room)) send(entry);
+    if (room > 0) for (const entry of deps.spool.nextBatch(room)) send(entry);
+    reportDrops();
   }
 
   return {

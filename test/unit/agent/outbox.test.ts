@@ -107,23 +107,30 @@ describe('outbox', () => {
     expect(await outbox.flush(20)).toBe(false);
   });
 
-  it('spool drops are reported as one spool_dropped event, and the count is cleared once acknowledged', async () => {
+  it('spool drops are reported as one spool_dropped event after the backlog, and cleared once acknowledged', async () => {
     const { fake, outbox, spool } = setup(1000, { maxBytes: 4096 });
     for (let n = 1; n <= 60; n++) outbox.enqueueResult(result(n));
     const dropped = spool.droppedUnreported();
     expect(dropped).toBeGreaterThan(0);
     fake.state.connected = true;
     outbox.pump();
-    const event = fake.sent[0]!;
-    expect(event.topic).toBe('outpost/v1/a1/events');
-    expect(eventMessageSchema.parse(event.payload)).toMatchObject({ kind: 'spool_dropped', data: { dropped } });
+    const backlog = fake.sent.filter((s) => s.topic.endsWith('/results'));
+    expect(fake.sent.filter((s) => s.topic.endsWith('/events'))).toHaveLength(0); // not before the backlog
+    for (const s of backlog) s.ack();
+    await flushMicrotasks();
+    const events = fake.sent.filter((s) => s.topic.endsWith('/events'));
+    expect(events).toHaveLength(1);
+    const event = eventMessageSchema.parse(events[0]!.payload);
+    expect(event).toMatchObject({ kind: 'spool_dropped', data: { dropped } });
+    expect(event.seq).toBeGreaterThan(60); // above every result sent before it
     outbox.pump(); // no second report while the first is in flight
     expect(fake.sent.filter((s) => s.topic.endsWith('/events'))).toHaveLength(1);
-    event.ack();
+    events[0]!.ack();
     await flushMicrotasks();
     expect(spool.droppedUnreported()).toBe(0);
-    const results = fake.sent.filter((s) => s.topic.endsWith('/results')).map((s) => s.payload.seq as number);
-    expect(results.length + dropped).toBe(60);
-    expect(results[results.length - 1]).toBe(60);
+    const seqs = backlog.map((s) => s.payload.seq as number);
+    expect(seqs.length + dropped).toBe(60);
+    expect(seqs[seqs.length - 1]).toBe(60);
+    expect(outbox.enqueueResult(result(61))).toBeGreaterThan(event.seq);
   });
 });
