@@ -1,8 +1,9 @@
-/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 heartbeats (SLA / maintenance take the next). */
+/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 heartbeats, 004 SLA (maintenance, incident timers). */
 import type Database from 'better-sqlite3';
 import { migration001Core } from './001_core.js';
 import { migration002Incidents } from './002_incidents.js';
 import { migration003Heartbeats } from './003_heartbeats.js';
+import { migration004Sla } from './004_sla.js';
 
 export interface Migration {
   version: number;
@@ -10,4 +11,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [migration001Core, migration002Incidents, migration003Heartbeats];
+export const migrations: Migration[] = [migration001Core, migration002Incidents, migration003Heartbeats, migration004Sla];
