@@ -24,6 +24,10 @@ export function classifySnmpError(error: unknown): SnmpRequestError {
   if (error instanceof SnmpRequestError) return error;
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof snmp.RequestTimedOutError || /timed out/i.test(message)) return new SnmpRequestError('timeout', 'SNMP timeout');
+  // net-snmp encrypts DES with OpenSSL, whose version 3 (Node 17+) only has it in the legacy provider
+  if (/digital envelope routines::unsupported|ERR_OSSL_EVP_UNSUPPORTED/.test(message)) {
+    return new SnmpRequestError('error', 'SNMPv3 DES privacy is not available in this Node.js (OpenSSL 3 moved DES to its legacy provider): use priv_protocol aes, or run the agent with NODE_OPTIONS=--openssl-legacy-provider');
+  }
   // usmStats reports (wrong digest, unknown user, unsupported level) and local digest/decrypt failures
   if (error instanceof snmp.ResponseInvalidError && /digest|unknown user|security level|decrypt|authentication|engine id/i.test(message)) {
     return new SnmpRequestError('auth', `SNMPv3 authentication failed: ${message}`);

@@ -67,6 +67,29 @@ describe('snmp check against snmpd', () => {
     expect(obs.details?.sys_name).toBe('core-sw-test');
   });
 
+  it('v3 MD5/DES: works with the OpenSSL legacy provider, otherwise says exactly what to do', async () => {
+    const secret = 'ops-md5-des-secret';
+    const obs = await pollOnce({ version: 3, interfaces: { enabled: false }, v3: { username: 'ops-md5-des', auth_protocol: 'md5', auth_password: secret, priv_protocol: 'des', priv_password: secret } });
+    const legacy = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`.includes('--openssl-legacy-provider');
+    if (legacy) {
+      expect(obs.state).toBe('ok');
+    } else {
+      expect(obs.state).toBe('unknown');
+      expect(obs.message).toContain('SNMPv3 DES privacy is not available in this Node.js (OpenSSL 3 moved DES to its legacy provider): use priv_protocol aes, or run the agent with NODE_OPTIONS=--openssl-legacy-provider');
+    }
+  });
+
+  it.each([
+    ['ops-md5-aes', 'authPriv', 'md5', 'aes'],
+    ['ops-sha256-aes', 'authPriv', 'sha256', 'aes'],
+    ['ops-sha-auth', 'authNoPriv', 'sha', 'aes'],
+  ])('v3 user %s (%s, %s/%s) polls', async (username, level, auth, priv) => {
+    const secret = `${username}-secret`;
+    const obs = await pollOnce({ version: 3, interfaces: { enabled: false }, v3: { username, level, auth_protocol: auth, auth_password: secret, priv_protocol: priv, ...(level === 'authPriv' ? { priv_password: secret } : {}) } });
+    expect(obs.state).toBe('ok');
+    expect(obs.details?.sys_name).toBe('core-sw-test');
+  });
+
   it('v3 with a wrong auth password: unknown, naming the USM cause (wrong digest)', async () => {
     const obs = await pollOnce({ version: 3, v3: { ...v3(), auth_password: 'not-the-password' } });
     expect(obs.state).toBe('unknown');
