@@ -73,6 +73,27 @@ describe('trap receiver', () => {
     expect(await nextEvent((x) => x.data?.trap_name === 'warmStart')).toMatchObject({ target: 'core-sw1' });
   });
 
+  it('a trap storm beyond max_per_second is counted and dropped', async () => {
+    const stormPort = await freeUdpPort();
+    const got: AgentEvent[] = [];
+    const limited = createTrapReceiver({
+      config: trapsConfigSchema.parse({ enabled: true, listen: '127.0.0.1', port: stormPort, communities: ['storm'], max_per_second: 2 }),
+      devices: new Map(),
+      logger: createLogger({ level: 'silent' }),
+      now: () => 1_000_000, // one frozen second
+      onEvent: (e) => got.push(e),
+    });
+    await limited.start();
+    try {
+      for (let i = 0; i < 5; i++) await snmptrap(['-v', '2c', '-c', 'storm', `127.0.0.1:${stormPort}`, '', '1.3.6.1.6.3.1.1.5.1']);
+      await waitUntil(() => limited.stats().received === 5, 10_000, 'five traps');
+      expect(limited.stats()).toEqual({ received: 5, dropped: 3, rejected: 0 });
+      expect(got).toHaveLength(2);
+    } finally {
+      await limited.stop();
+    }
+  });
+
   it('start() rejects with the bind error when the port is taken, instead of crashing', async () => {
     const second = createTrapReceiver({
       config: trapsConfigSchema.parse({ enabled: true, listen: '127.0.0.1', port, communities: ['x'] }),
