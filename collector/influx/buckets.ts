@@ -6,7 +6,7 @@
  */
 import { availabilityWindow, computeAvailability, type StateInterval } from '../sla/availability.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
-import { intersectIntervals, totalMs, type Interval } from '../sla/intervals.js';
+import { intersectIntervals, mergeIntervals, totalMs, type Interval } from '../sla/intervals.js';
 import { deriveStateIntervals } from '../sla/derived-state.js';
 
 export const MINUTE_MS = 60_000;
@@ -48,6 +48,7 @@ export function minuteBuckets(
 ): MinuteBucket[] {
   const span = availabilityWindow(calendar, fromMs, toMs);
   const sorted = [...intervals].sort((a, b) => a.startMs - b.startMs);
+  const maintenanceMerged = mergeIntervals(maintenance); // intersectIntervals needs sorted, disjoint input
   const out: MinuteBucket[] = [];
   let first = 0;
   for (let m = fromMs; m < toMs; m += MINUTE_MS) {
@@ -59,7 +60,7 @@ export function minuteBuckets(
       const iv = sorted[i] as StateInterval;
       if ((iv.endMs ?? Infinity) > m) here.push(iv);
     }
-    const maint = intersectIntervals(maintenance, minute);
+    const maint = intersectIntervals(maintenanceMerged, minute);
     const scheduled = intersectIntervals(span.scheduled, minute);
     const contract = computeAvailability({ fromMs: m, toMs: end, scheduled, scheduledMs: totalMs(scheduled) }, here, maint, {
       ...EVERYTHING,

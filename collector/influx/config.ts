@@ -48,6 +48,7 @@ export const influxConfigSchema = z
       .prefault({}),
   })
   .superRefine((influx, ctx) => {
+    if (influx.retry_max < influx.retry_min) ctx.addIssue({ code: 'custom', path: ['retry_max'], message: 'must be at least retry_min' });
     if (!influx.enabled) return;
     const need = (key: 'token' | 'org' | 'bucket' | 'database', why: string): void => {
       if (influx[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required with ${why}` });
@@ -59,7 +60,6 @@ export const influxConfigSchema = z
     } else {
       need('database', 'mode v1');
     }
-    if (influx.retry_max < influx.retry_min) ctx.addIssue({ code: 'custom', path: ['retry_max'], message: 'must be at least retry_min' });
   });
 
 export type InfluxConfig = z.output<typeof influxConfigSchema>;
