@@ -12,7 +12,7 @@ import { PROTOCOL_VERSION, topics, type StatusMessage } from '../common/protocol
 import { OUTPOST_VERSION } from '../common/version.js';
 import type { AgentConfig } from './config.js';
 import { createCheckInstances, describeChecks, toResult } from './instances.js';
-import { createInventoryCollector, inventoryHash, type InventoryContent } from './inventory.js';
+import { createInventoryCollector, createInventoryReporter, type InventoryContent } from './inventory.js';
 import { createOutbox } from './outbox.js';
 import { createPublisher } from './publisher.js';
 import { createScheduler } from './scheduler.js';
@@ -79,19 +79,16 @@ export function createAgent(deps: AgentDeps) {
       const box = createOutbox({ agentId, spool, seq, publisher, now, logger: deps.logger });
       outbox = box;
 
-      let inventory: InventoryContent | null = null;
-      let publishedInventoryHash = '';
-      const publishInventory = (): void => {
-        if (!inventory || !publisher.connected()) return;
-        const hash = inventoryHash(inventory);
-        publisher.publish(topics.inventory(agentId), JSON.stringify({ ...inventory, sent_at_ms: now() }), { qos: 1, retain: true }).then(
-          () => (publishedInventoryHash = hash),
-          (error: unknown) => log.warn({ err: error }, 'inventory publish failed'),
-        );
-      };
+      const inventory = createInventoryReporter({
+        collect: deps.collectInventory ?? createInventoryCollector(agentId, hostname),
+        connected: publisher.connected,
+        publish: (message) => publisher.publish(topics.inventory(agentId), JSON.stringify(message), { qos: 1, retain: true }),
+        now,
+        logger: log,
+      });
       publisher.onConnect(() => {
         publisher.publish(topics.status(agentId), status('online'), { qos: 1, retain: true }).catch((error: unknown) => log.warn({ err: error }, 'status publish failed'));
-        publishInventory(); // the broker may have lost retained messages while we were away
+        inventory.onConnect();
         box.pump();
       });
       publisher.start();
@@ -127,18 +124,8 @@ export function createAgent(deps: AgentDeps) {
         );
       }
 
-      const collect = deps.collectInventory ?? createInventoryCollector(agentId, hostname);
-      const refreshInventory = async (): Promise<void> => {
-        try {
-          const fresh = await collect();
-          inventory = fresh;
-          if (inventoryHash(fresh) !== publishedInventoryHash) publishInventory();
-        } catch (error) {
-          log.warn({ err: error }, 'inventory collection failed');
-        }
-      };
-      void refreshInventory();
-      const inventoryTimer = setInterval(() => void refreshInventory(), config.inventory.intervalMs);
+      void inventory.refresh();
+      const inventoryTimer = setInterval(() => void inventory.refresh(), config.inventory.intervalMs);
       const spoolAgeTimer = setInterval(() => spool.enforceBounds(), 60_000);
       lifecycle.add({ name: 'timers', stop: () => { clearInterval(inventoryTimer); clearInterval(spoolAgeTimer); } });
       log.info({ checks: descriptors.length, broker: config.mqtt.url, state_dir: config.agent.stateDir }, 'agent started');

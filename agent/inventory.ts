@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import si from 'systeminformation';
+import type { Logger } from '../common/logger.js';
 import { PROTOCOL_VERSION, type InventoryMessage } from '../common/protocol.js';
 import { OUTPOST_VERSION } from '../common/version.js';
 
@@ -38,5 +39,44 @@ export function createInventoryCollector(agentId: string, hostname: string) {
       disks: disks.filter((d) => d.type === 'disk' && d.size > 0).map((d) => ({ device: d.device || `/dev/${d.name}`, type: d.physical, size_bytes: d.size })),
       interfaces,
     };
+  };
+}
+
+export interface InventoryReporterDeps {
+  collect: () => Promise<InventoryContent>;
+  connected: () => boolean;
+  /** Publishes the retained inventory message; resolves on PUBACK. */
+  publish: (message: InventoryMessage) => Promise<void>;
+  now: () => number;
+  logger: Logger;
+}
+
+/** Keeps the latest inventory and publishes it at connect and whenever its content changed. */
+export function createInventoryReporter(deps: InventoryReporterDeps) {
+  let latest: InventoryContent | null = null;
+  let publishedHash = '';
+
+  function publishLatest(): void {
+    if (!latest || !deps.connected()) return;
+    const hash = inventoryHash(latest);
+    deps.publish({ ...latest, sent_at_ms: deps.now() }).then(
+      () => (publishedHash = hash),
+      (error: unknown) => deps.logger.warn({ err: error }, 'inventory publish failed'),
+    );
+  }
+
+  return {
+    /** Re-reads the inventory; publishes only if it differs from what the broker has. */
+    async refresh(): Promise<void> {
+      try {
+        latest = await deps.collect();
+      } catch (error) {
+        deps.logger.warn({ err: error }, 'inventory collection failed');
+        return;
+      }
+      if (inventoryHash(latest) !== publishedHash) publishLatest();
+    },
+    /** A broker without persistence forgets retained messages: always republish after (re)connecting. */
+    onConnect: publishLatest,
   };
 }

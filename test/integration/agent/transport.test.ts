@@ -14,6 +14,15 @@ import { buildOnce, record, spawnOutpost, startAedes, tcpTarget, writeAgentConfi
 
 beforeAll(buildOnce, 180_000);
 
+/** Adds the agent's own output to a failed wait, so a failure says why the agent did not deliver. */
+async function explained<T>(agent: AgentChild, waiting: Promise<T>): Promise<T> {
+  try {
+    return await waiting;
+  } catch (error) {
+    throw new Error(`${(error as Error).message}\nagent exit code: ${agent.child.exitCode}\nagent output:\n${agent.output()}`);
+  }
+}
+
 const brokers = [
   ['mosquitto', async () => startMosquitto()],
   ['aedes', async () => startAedes()],
@@ -52,10 +61,13 @@ checks:
   it('results arrive valid and in seq order; status and inventory are retained for a late subscriber', async () => {
     const early = await record(broker.url);
     const agent = startAgent('transport-a');
-    const results = await waitUntil(() => {
-      const r = early.of('results').filter((m) => m.topic === 'outpost/v1/transport-a/results');
-      return r.length >= 3 && r;
-    }, 30_000, `3 results (agent output: ${agent.output()})`);
+    const results = await explained(
+      agent,
+      waitUntil(() => {
+        const r = early.of('results').filter((m) => m.topic === 'outpost/v1/transport-a/results');
+        return r.length >= 3 && r;
+      }, 30_000, '3 results'),
+    );
     const parsed = results.map((m) => resultMessageSchema.parse(m.payload));
     expect(parsed.every((r) => r.state === 'ok' && r.check_id === 'loopback' && r.target === '127.0.0.1' && r.interval_s === 1)).toBe(true);
     expect(parsed.every((r) => r.sent_at_ms >= r.observed_at_ms)).toBe(true);
@@ -81,7 +93,7 @@ checks:
   it('kill -9 of the agent makes the broker publish the retained Last Will offline/lost', async () => {
     const watcher = await record(broker.url);
     const agent = startAgent('transport-kill');
-    await waitUntil(() => watcher.of('results').some((m) => m.topic === 'outpost/v1/transport-kill/results'), 30_000, 'a result');
+    await explained(agent, waitUntil(() => watcher.of('results').some((m) => m.topic === 'outpost/v1/transport-kill/results'), 30_000, 'a result'));
     agent.child.kill('SIGKILL');
     const offline = await waitUntil(
       () => watcher.of('status').find((m) => m.topic === 'outpost/v1/transport-kill/status' && m.payload.state === 'offline'),
@@ -99,7 +111,7 @@ checks:
   it('SIGTERM publishes offline/shutdown and exits 0', async () => {
     const watcher = await record(broker.url);
     const agent = startAgent('transport-term');
-    await waitUntil(() => watcher.of('status').some((m) => m.topic === 'outpost/v1/transport-term/status' && m.payload.state === 'online'), 30_000, 'online');
+    await explained(agent, waitUntil(() => watcher.of('status').some((m) => m.topic === 'outpost/v1/transport-term/status' && m.payload.state === 'online'), 30_000, 'online'));
     agent.child.kill('SIGTERM');
     expect(await agent.exited).toBe(0);
     const offline = await waitUntil(
