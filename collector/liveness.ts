@@ -28,8 +28,15 @@ export function createLivenessMonitor(opts: { silenceFactor: number }) {
     seen(meta: CheckMeta, intervalS: number, receivedAtMs: number): void {
       const k = key(meta.agentId, meta.checkId);
       const entry = watched.get(k);
-      const lastReceivedMs = Math.max(entry?.lastReceivedMs ?? receivedAtMs, receivedAtMs);
-      watched.set(k, { meta, intervalMs: intervalS * 1000, lastReceivedMs, quiet: false });
+      if (!entry) {
+        watched.set(k, { meta, intervalMs: intervalS * 1000, lastReceivedMs: receivedAtMs, quiet: false });
+        return;
+      }
+      // Hot path: update in place.
+      entry.meta = meta;
+      entry.intervalMs = intervalS * 1000;
+      entry.lastReceivedMs = Math.max(entry.lastReceivedMs, receivedAtMs);
+      entry.quiet = false;
     },
     /** The agent is offline: its checks are UNKNOWN already; do not also declare them silent. */
     agentOffline(agentId: string): void {

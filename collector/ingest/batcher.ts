@@ -1,5 +1,5 @@
 /**
- * Micro-batching: items are collected until `maxItems` or `maxDelayMs`, then processed together in one
+ * Micro-batching: items are collected until `maxItems` or `maxDelayMs` (0: end of the current I/O turn), then processed together in one
  * SQLite transaction. Each submitter's promise resolves only after the batch committed, so the broker can
  * hold the acknowledgement until the effect is durable; after-commit work (announcing changes) runs then.
  */
@@ -16,10 +16,13 @@ export function createBatcher<T, R>(opts: BatcherOptions<T, R>) {
   let items: T[] = [];
   let waiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
   let timer: NodeJS.Timeout | null = null;
+  let immediate: NodeJS.Immediate | null = null;
 
   function flush(): void {
     if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
     timer = null;
+    immediate = null;
     if (items.length === 0) return;
     const batch = items;
     const batchWaiters = waiters;
@@ -42,7 +45,9 @@ export function createBatcher<T, R>(opts: BatcherOptions<T, R>) {
       items.push(item);
       const done = new Promise<void>((resolve, reject) => waiters.push({ resolve, reject }));
       if (items.length >= opts.maxItems) flush();
-      else if (!timer) timer = setTimeout(flush, opts.maxDelayMs);
+      // 0 = flush once the current I/O has been handled: everything that arrived together shares a commit.
+      else if (opts.maxDelayMs <= 0) immediate ??= setImmediate(flush);
+      else timer ??= setTimeout(flush, opts.maxDelayMs);
       return done;
     },
     flush,

@@ -131,6 +131,7 @@ export function createProcessor(deps: ProcessorDeps) {
     for (const [agentId, atMs] of ctx.lastSeen) agents.touch(agentId, atMs);
     for (const [agentId, skewMs] of ctx.skews) agents.setSkew(agentId, skewMs);
     seqMarks.persist();
+    tracker.persist();
     return ctx.changes;
   });
 

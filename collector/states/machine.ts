@@ -46,6 +46,7 @@ export function stepRun(
   const immediate = run.cause !== 'result' || machine.confirmed === null || machine.confirmedSynthetic;
   if (run.state === machine.confirmed) {
     // Agreeing with the confirmed state cancels any pending streak; a real result replaces a synthetic verdict.
+    if (machine.pending === null && machine.confirmedSynthetic === (run.cause !== 'result')) return { machine, change: null };
     return { machine: { confirmed: machine.confirmed, confirmedSynthetic: run.cause !== 'result', pending: null }, change: null };
   }
   if (immediate) {

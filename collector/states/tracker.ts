@@ -117,9 +117,14 @@ export function createStateTracker(deps: StateTrackerDeps) {
     current(meta: CheckMeta): CheckState | null {
       return get(meta).machine.confirmed;
     },
+    /** Writes coalesced observation-log updates; call at the end of the batch transaction. */
+    persist(): void {
+      log.persist();
+    },
     /** Forgets cached machines (after a rolled-back transaction they may be ahead of the database). */
     resetCache(): void {
       tracked.clear();
+      log.discard();
     },
   };
 }

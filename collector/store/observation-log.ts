@@ -31,7 +31,7 @@ export function createObservationLog(db: Db) {
   const insert = db.prepare(
     'INSERT INTO observation_runs (agent_id, check_id, state, cause, first_ms, last_ms, count, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
-  const extend = db.prepare('UPDATE observation_runs SET last_ms = ?, count = count + 1 WHERE id = ?');
+  const extend = db.prepare('UPDATE observation_runs SET last_ms = ?, count = ? WHERE id = ?');
   const last = db.prepare<[string, string], RawRun>(
     'SELECT * FROM observation_runs WHERE agent_id = ? AND check_id = ? ORDER BY first_ms DESC, id DESC LIMIT 1',
   );
@@ -39,8 +39,21 @@ export function createObservationLog(db: Db) {
     'SELECT * FROM observation_runs WHERE agent_id = ? AND check_id = ? AND first_ms >= ? ORDER BY first_ms, id',
   );
   const deleteFrom = db.prepare('DELETE FROM observation_runs WHERE agent_id = ? AND check_id = ? AND first_ms >= ?');
+  // Extending a run is the hot path (a stable check): keep the newest extent per run, write it once per batch.
+  const extended = new Map<number, StoredRun>();
+  function persist(): void {
+    for (const run of extended.values()) extend.run(run.lastMs, run.count, run.id);
+    extended.clear();
+  }
   return {
+    /** Writes pending run extensions; call inside the batch transaction before it commits. */
+    persist,
+    /** Forgets pending extensions (the batch transaction rolled back). */
+    discard(): void {
+      extended.clear();
+    },
     last(agentId: string, checkId: string): StoredRun | null {
+      persist();
       const raw = last.get(agentId, checkId);
       return raw ? toRun(raw) : null;
     },
@@ -49,15 +62,18 @@ export function createObservationLog(db: Db) {
       return { ...run, id: Number(info.lastInsertRowid) };
     },
     extend(run: StoredRun, atMs: number): StoredRun {
-      extend.run(atMs, run.id);
-      return { ...run, lastMs: atMs, count: run.count + 1 };
+      const next = { ...run, lastMs: atMs, count: run.count + 1 };
+      extended.set(run.id, next);
+      return next;
     },
     /** Runs starting at or after `fromMs`, in time order. */
     loadFrom(agentId: string, checkId: string, fromMs: number): StoredRun[] {
+      persist();
       return from.all(agentId, checkId, fromMs).map(toRun);
     },
     /** Replaces every run starting at or after `fromMs` (after a late observation was inserted). */
     replaceFrom(agentId: string, checkId: string, fromMs: number, runs: readonly ObservationRun[]): StoredRun[] {
+      persist();
       deleteFrom.run(agentId, checkId, fromMs);
       return runs.map((run) => this.append(agentId, checkId, run));
     },
