@@ -1,6 +1,6 @@
 /** Shared pieces for the agent integration tests: build once, aedes broker, recording subscriber, agent child. */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -24,6 +24,8 @@ export async function buildOnce(): Promise<void> {
       mkdirSync(lock);
       return true;
     } catch {
+      // a lock left by a killed test run: older than any build takes
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 300_000) rmdirSync(lock);
       return false;
     }
   }, 120_000, 'the build lock');
