@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
 import { topics } from '../../../common/protocol.js';
 import { waitUntil } from '../../helpers/wait.js';
-import { connectAgent, json, counterValue, publishResult, result, startTestCollector, status, VIEWER, type TestCollector } from './support.js';
+import { captureLogger, connectAgent, json, counterValue, publishResult, result, startTestCollector, status, VIEWER, type TestCollector } from './support.js';
 
 const BASE = Date.now() - 3_600_000;
 const MIN = 60_000;
@@ -137,5 +137,48 @@ describe('collector with the embedded broker', () => {
     expect(states.intervals.map((i: { state: string }) => i.state)).toEqual(['ok', 'crit']);
     const targets = await json(tc.api('/api/v1/targets', VIEWER));
     expect(targets.targets.find((t: { target: string }) => t.target === 'alpha-target')).toMatchObject({ state: 'crit', agents: ['alpha'] });
+  });
+
+  it('stores status and inventory; lists the agent with version and inventory', async () => {
+    const c = await agent('theta');
+    await c.publishAsync(topics.status('theta'), JSON.stringify(status('theta', 'online', [{ check_id: 'ping' }])), { qos: 1, retain: true });
+    const inventory = {
+      v: 1,
+      agent_id: 'theta',
+      sent_at_ms: Date.now(),
+      agent_version: '0.1.0',
+      hostname: 'theta.local',
+      os: { platform: 'linux', distro: 'Debian', release: '12', kernel: '6.1', arch: 'x64' },
+      hardware: { manufacturer: 'QEMU', model: 'Standard PC', serial: 'N/A' },
+      cpu: { model: 'vCPU', cores: 2, physical_cores: 2 },
+      memory_bytes: 4_000_000_000,
+      disks: [{ device: '/dev/vda', type: 'HD', size_bytes: 1e11 }],
+      interfaces: [{ name: 'eth0', mac: '52:54:00:00:00:01', ipv4: ['127.0.0.2'], ipv6: [] }],
+    };
+    await c.publishAsync(topics.inventory('theta'), JSON.stringify(inventory), { qos: 1, retain: true });
+    const body = await json(tc.api('/api/v1/agents/theta', VIEWER));
+    expect(body).toMatchObject({ agent_id: 'theta', online: true, agent_version: '0.1.0', checks: [{ check_id: 'ping' }], inventory: { cpu: { cores: 2 } } });
+    const list = await json(tc.api('/api/v1/agents?inventory=false', VIEWER));
+    expect(list.agents.find((a: { agent_id: string }) => a.agent_id === 'theta')).not.toHaveProperty('inventory');
+  });
+});
+
+describe('clock skew', () => {
+  it('warns (rate limited) when an agent clock is off by more than 30 s, and keeps the skew per agent', async () => {
+    const { logger, lines } = captureLogger();
+    const tc = await startTestCollector({}, undefined, logger);
+    try {
+      const c = await connectAgent(`mqtt://127.0.0.1:${tc.running.mqttPort}`, 'skewed');
+      const behind = Date.now() - 120_000;
+      for (let seq = 1; seq <= 10; seq++) await publishResult(c, result('skewed', seq, 'cpu', 'ok', behind + seq, { sent_at_ms: behind + seq }));
+      c.end(true);
+      const warnings = lines.filter((l) => l.msg?.toString().startsWith('agent clock skew'));
+      expect(warnings.length).toBe(5); // 5 per 10 s window, the rest are counted
+      expect(warnings[0]).toMatchObject({ agent_id: 'skewed', level: 40 });
+      expect(warnings[0]!.skew_ms as number).toBeGreaterThan(110_000);
+      expect(tc.running.agents.get('skewed')!.skewMs).toBeGreaterThan(110_000);
+    } finally {
+      await tc.running.stop();
+    }
   });
 });

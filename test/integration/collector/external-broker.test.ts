@@ -84,4 +84,13 @@ describe('collector behind an external Mosquitto', () => {
       await shared.running.stop();
     }
   });
+
+  it('healthz turns 503 (broker false) while the external broker is down', async () => {
+    await mosq.stop();
+    const res = await waitUntil(async () => {
+      const r = await tc.api('/healthz');
+      return r.status === 503 ? r : undefined;
+    }, 15_000, 'healthz 503');
+    expect(await json(res)).toMatchObject({ ok: false, db: true, broker: false });
+  });
 });

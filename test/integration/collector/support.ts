@@ -1,10 +1,11 @@
 /** Shared by the collector integration tests: protocol message builders, a collector on free ports, an MQTT client. */
 import { mkdtempSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import { Registry } from 'prom-client';
-import { createLogger } from '../../../common/logger.js';
+import { createLogger, type Logger } from '../../../common/logger.js';
 import { PROTOCOL_VERSION, topics, type CheckState, type ResultMessage, type StatusMessage } from '../../../common/protocol.js';
 import { collectorConfigSchema, type CollectorConfig } from '../../../collector/config.js';
 import { createCollector, type RunningCollector } from '../../../collector/collector.js';
@@ -69,9 +70,13 @@ export interface TestCollector {
   api(path: string, token?: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function startTestCollector(overrides: Record<string, unknown> = {}, dataDir = mkdtempSync(join(tmpdir(), 'outpost-col-'))): Promise<TestCollector> {
+export async function startTestCollector(
+  overrides: Record<string, unknown> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'outpost-col-')),
+  logger: Logger = createLogger({ level: 'silent' }),
+): Promise<TestCollector> {
   const changes: StateChange[] = [];
-  const collector = createCollector({ config: configFor(dataDir, overrides), logger: createLogger({ level: 'silent' }), registry: new Registry() });
+  const collector = createCollector({ config: configFor(dataDir, overrides), logger, registry: new Registry() });
   collector.onStateChange((c) => changes.push(c));
   const running = await collector.start();
   return {
@@ -84,6 +89,18 @@ export async function startTestCollector(overrides: Record<string, unknown> = {}
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
       }),
   };
+}
+
+/** A logger whose JSON lines are kept in `lines` (to assert warnings). */
+export function captureLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { logger: createLogger({ level: 'info', destination }), lines };
 }
 
 /** Response body as loosely typed JSON (test convenience). */
