@@ -16,6 +16,8 @@ import type { IncidentNotice, StateChange } from './events.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
 import { createSlaSetup } from './sla/setup.js';
+import type { TimerFunctions } from './sla-service/scheduler.js';
+import { createSlaService, type SlaService } from './sla-service/service.js';
 import { withHeartbeatRules } from './heartbeats/incident-rules.js';
 import { createHeartbeatService, type HeartbeatService } from './heartbeats/service.js';
 import { startExternalSource } from './ingest/external-source.js';
@@ -43,6 +45,8 @@ export interface CollectorDeps {
   listeners?: StateChangeListener[];
   /** Where incident notices go (the notification dispatcher); without it they are only logged. */
   onIncidentNotice?: (notice: IncidentNotice) => void;
+  /** Timer functions of the SLA scheduler and burn-rate monitor (tests drive time with `now` and these). */
+  timerFunctions?: TimerFunctions;
 }
 
 export interface RunningCollector {
@@ -56,6 +60,8 @@ export interface RunningCollector {
   ingest: Ingest;
   /** The InfluxDB writer when `influx.enabled` (flush/stats for tests and /healthz). */
   influx: InfluxService | null;
+  /** SLA timers, maintenance, availability (collector/sla-service). */
+  sla: SlaService;
   /** Bound ports (the config may ask for 0). mqttPort is null with an external broker. */
   mqttPort: number | null;
   apiPort: number;
@@ -111,17 +117,33 @@ export function createCollector(deps: CollectorDeps) {
       listeners.push((change) => sink.onStateChange(change));
       lifecycle.add({ name: 'influx', stop: () => sink.stop() });
     }
+    const publicUrl = config.api.public_url?.replace(/\/$/, '');
+    const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
+    const notify = withInfluxNotices(influx, deps.onIncidentNotice ?? ((notice) => log.info({ kind: notice.kind, number: notice.incident.number }, 'incident notice (no dispatcher)')));
+    const sla = createSlaService({
+      db,
+      sla: config.sla,
+      incidents: config.incidents,
+      services: config.services,
+      now,
+      logger: log,
+      notify,
+      ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}),
+      ...(incidentUrl ? { incidentUrl } : {}),
+    });
+    warnings.push(...sla.warnings);
+    lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
     let incidents: IncidentService | undefined;
     if (config.incidents.enabled) {
-      const publicUrl = config.api.public_url?.replace(/\/$/, '');
       incidents = createIncidentService({
         db,
         config: withHeartbeatRules(config.incidents, () => heartbeats.list()),
         now,
         logger: log,
-        notify: withInfluxNotices(influx, deps.onIncidentNotice ?? ((notice) => log.info({ kind: notice.kind, number: notice.incident.number }, 'incident notice (no dispatcher)'))),
-        ...(publicUrl ? { incidentUrl: (number: string) => `${publicUrl}/api/v1/incidents/${number}` } : {}),
+        notify,
+        ...(incidentUrl ? { incidentUrl } : {}),
         openGauge: metrics.incidentsOpen,
+        sla: sla.incidentHooks,
       });
       const service = incidents;
       listeners.push((change) => service.handleStateChange(change));
@@ -199,6 +221,7 @@ export function createCollector(deps: CollectorDeps) {
       publicUrl: config.api.public_url,
       incidents,
       heartbeats,
+      sla,
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),
@@ -214,7 +237,8 @@ export function createCollector(deps: CollectorDeps) {
     lifecycle.add({ name: 'api', stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
     log.info({ api: `${config.api.listen.host}:${apiPort}`, mqtt: config.mqtt.url ?? `embedded ${config.mqtt.listen.host}:${mqttPort}`, data_dir: config.data_dir }, 'collector started');
 
-    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
+    sla.start(incidents);
+    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
   }
 
   return {

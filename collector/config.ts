@@ -12,6 +12,7 @@ import { incidentsConfigSchema } from './incidents/config.js';
 import { influxConfigSchema } from './influx/config.js';
 import { notifyConfigSchema } from './notify/config.js';
 import { slaConfigSchema } from './sla/config.js';
+import { servicesConfigSchema } from './sla-service/config.js';
 
 const hostSchema = z.string().min(1).max(255);
 const portSchema = z.number().int().min(0).max(65_535);
@@ -110,6 +111,8 @@ export const collectorConfigSchema = z.strictObject({
   influx: influxConfigSchema.prefault({}),
   /** Push heartbeats for jobs on machines without an agent (collector/heartbeats/config.ts). */
   heartbeats: heartbeatsConfigSchema,
+  /** Business services whose availability derives from member targets/checks (collector/sla-service/config.ts). */
+  services: servicesConfigSchema,
 });
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 

@@ -19,6 +19,10 @@ import type { HeartbeatService } from '../heartbeats/service.js';
 import { createIncidentsRouter } from './incidents.js';
 import type { IncidentService } from '../incidents/service.js';
 import { createStatesRouter } from './states.js';
+import type { SlaService } from '../sla-service/service.js';
+import { createAvailabilityRouter } from './availability.js';
+import { createMaintenanceRouter } from './maintenance.js';
+import { createIncidentPauseRouter, createSlaRouter } from './sla.js';
 import { createTargetsRouter } from './targets.js';
 
 export interface ApiDeps {
@@ -37,6 +41,8 @@ export interface ApiDeps {
   incidents?: IncidentService;
   /** Push heartbeats; /api/v1/heartbeat/<token> (unauthenticated pings) and /api/v1/heartbeats are mounted when present. */
   heartbeats?: HeartbeatService;
+  /** The SLA glue; /api/v1/availability, /maintenance, /sla and incident pause/resume + `sla` timers are mounted when present. */
+  sla?: SlaService;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -53,7 +59,17 @@ export function createApp(deps: ApiDeps): Express {
   api.use('/targets', requireRole('viewer'), createTargetsRouter(deps));
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
   api.use('/states', requireRole('viewer'), createStatesRouter(deps));
-  if (deps.incidents) api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger }));
+  const sla = deps.sla;
+  if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ db: deps.db, pauses: sla.pauses, timers: sla.timers, now: deps.now, requireRole }));
+  if (deps.incidents) {
+    const slaOf = sla ? { slaOf: (record: Parameters<SlaService['timers']['json']>[0]) => sla.timers.json(record, deps.now()) } : {};
+    api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf }));
+  }
+  if (sla) {
+    api.use('/availability', requireRole('viewer'), createAvailabilityRouter({ availability: sla.availability, now: deps.now }));
+    api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
+    api.use('/sla', requireRole('viewer'), createSlaRouter({ summary: sla.summary }));
+  }
   if (deps.heartbeats) api.use('/heartbeats', createHeartbeatsRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now, publicUrl: deps.publicUrl, requireRole }));
   app.use('/api/v1', api);
   app.use(notFound);

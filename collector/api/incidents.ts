@@ -23,6 +23,8 @@ export interface IncidentsRouterDeps {
   logger: Logger;
   /** Name of the authenticated caller; by default `res.locals.caller.name` as set by collector/api/auth.ts. */
   actorOf?: (res: Response) => string | undefined;
+  /** SLA timers of an incident (collector/sla-service), shown as `sla` in list and show when present. */
+  slaOf?: (record: IncidentRecord) => unknown;
 }
 
 const severitySchema = z.enum(SEVERITIES as [Severity, ...Severity[]]);
@@ -114,6 +116,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
   const actorOf = deps.actorOf ?? defaultActorOf;
   const logger = deps.logger.child({ component: 'api.incidents' });
   const router = Router();
+  const withSla = <T extends object>(json: T, record: IncidentRecord): T => (deps.slaOf ? { ...json, sla: deps.slaOf(record) } : json);
 
   /** The person acting: `by` in the body (a named user behind a shared token) or the token's own name. */
   function actor(by: string | undefined, res: Response): string {
@@ -136,7 +139,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
   function detailOf(number: string) {
     const detail = incidents.get(number);
     if (!detail) throw new HttpError(404, `incident ${number} not found`);
-    return incidentDetailJson(detail);
+    return withSla(incidentDetailJson(detail), detail);
   }
 
   router.get('/', requireRole('viewer'), (req, res) => {
@@ -150,7 +153,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
       limit: q.limit,
       offset: q.offset,
     });
-    res.json({ items: items.map(incidentJson), total, limit: q.limit, offset: q.offset });
+    res.json({ items: items.map((r) => withSla(incidentJson(r), r)), total, limit: q.limit, offset: q.offset });
   });
 
   router.get('/:number', requireRole('viewer'), (req, res) => {

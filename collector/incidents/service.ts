@@ -48,6 +48,22 @@ export interface IncidentServiceDeps {
   incidentUrl?: (number: string) => string;
   /** The core's `outpost_incidents_open{severity}` gauge (collector/metrics.ts), refreshed after each change. */
   openGauge?: { set(labels: { severity: Severity }, value: number): void };
+  /** SLA glue (collector/sla-service): maintenance suppression of new incidents and re-arming SLA timers. */
+  sla?: IncidentSlaHooks;
+}
+
+export interface IncidentSlaHooks {
+  /** A reason when automatic incidents for this change must not open or reopen now (target in maintenance), else null. */
+  suppressOpening(change: StateChange, atMs: number): string | null;
+  /** Called after every committed change (SLA timers re-arm). */
+  changed(): void;
+}
+
+/** An incident the collector raises under its own dedup key (e.g. an SLA burn-rate alert). */
+export interface KeyedIncidentInput extends ManualIncidentInput {
+  dedupKey: string;
+  checkType: string;
+  rule: string;
 }
 
 export class IncidentError extends Error {
@@ -120,6 +136,11 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       })
       .immediate();
     refreshGauge();
+    try {
+      deps.sla?.changed();
+    } catch (error) {
+      logger.error({ err: error }, 'SLA hook failed');
+    }
     for (const notice of notices) {
       try {
         notify(notice);
@@ -240,7 +261,11 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       },
       config,
     );
-    for (const action of actions) applyAction(action, atMs, pending);
+    // Maintenance: the state is recorded, but no new incident opens or pages (updates and resolves still apply).
+    const suppressed = deps.sla && actions.some((a) => a.kind === 'open' || a.kind === 'reopen') ? deps.sla.suppressOpening(change, atMs) : null;
+    const allowed = suppressed === null ? actions : actions.filter((a) => a.kind !== 'open' && a.kind !== 'reopen');
+    if (suppressed !== null) logger.info({ key, target: change.target, to: change.to, reason: suppressed }, 'incident suppressed by maintenance');
+    for (const action of allowed) applyAction(action, atMs, pending);
     if (actions.length) logger.debug({ key, to: change.to, actions: actions.map((a) => a.kind) }, 'incident actions applied');
   }
 
@@ -295,6 +320,44 @@ export function createIncidentService(deps: IncidentServiceDeps) {
         timeline(record.id, atMs, actor, 'opened', input.description ?? null, { source: 'manual', severity: input.severity, reporter: input.reporter ?? null });
         pending.push({ kind: 'opened', incidentId: record.id, actor });
         return record;
+      });
+    },
+
+    /** Opens an incident under `dedupKey` unless one is active for it (then returns that one unchanged). */
+    openKeyed(input: KeyedIncidentInput, actor: string = SYSTEM_ACTOR): IncidentRecord {
+      return commit((pending, atMs) => {
+        const active = findActiveByKey(db, input.dedupKey);
+        if (active) return active;
+        const record = insertIncident(db, {
+          ...UNSET_INCIDENT_FIELDS,
+          number: nextIncidentNumber(db, atMs),
+          title: input.title,
+          description: input.description ?? null,
+          severity: input.severity,
+          status: 'open',
+          source: 'auto',
+          dedupKey: input.dedupKey,
+          target: input.target ?? null,
+          checkId: input.checkId ?? null,
+          checkType: input.checkType,
+          autoResolve: true,
+          rule: input.rule,
+          startedAtMs: Math.min(input.startedAtMs ?? atMs, atMs),
+          openedAtMs: atMs,
+          updatedAtMs: atMs,
+        });
+        timeline(record.id, atMs, actor, 'opened', input.description ?? null, { source: 'auto', severity: input.severity, rule: input.rule });
+        pending.push({ kind: 'opened', incidentId: record.id, ...(input.description ? { note: input.description } : {}) });
+        return record;
+      });
+    },
+
+    /** Resolves the active incident of `dedupKey` (its condition ended); null when none is active. */
+    resolveKeyed(dedupKey: string, cause: string, resolution: string, actor: string = SYSTEM_ACTOR): IncidentRecord | null {
+      if (!findActiveByKey(db, dedupKey)) return null;
+      return commit((pending, atMs) => {
+        const active = findActiveByKey(db, dedupKey);
+        return active ? applyResolve(active, actor, cause, resolution, atMs, pending) : null;
       });
     },
 

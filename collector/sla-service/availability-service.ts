@@ -221,13 +221,18 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       return evaluate({ kind: 'service', name }, derivationRuleOf(def.rule), members, named, fromMs, toMs);
     },
 
+    /** [from, to) of a calendar month `YYYY-MM` in the subject's contract time zone; `check` names are `target/check_id`. */
+    periodRange(kind: SubjectKind, name: string, period: string): { fromMs: number; toMs: number } {
+      const target = kind === 'check' ? name.slice(0, Math.max(0, name.indexOf('/'))) : undefined;
+      const contract = contractFor(kind, name, target);
+      const range = monthPeriod(getCalendar(setup, contract?.calendar ?? '24x7').spec.timeZone, period);
+      if (!range) throw new AvailabilityError('invalid', `period must be YYYY-MM, got "${period}"`);
+      return range;
+    },
+
     /** A calendar month `YYYY-MM` in the contract's time zone; `check` names are `target/check_id`. */
     forPeriod(kind: SubjectKind, name: string, period: string): AvailabilityResult {
-      const probe = kind === 'check' ? name.split('/')[0] ?? name : name;
-      const contract = contractFor(kind, name, kind === 'check' ? probe : undefined);
-      const timeZone = getCalendar(setup, contract?.calendar ?? '24x7').spec.timeZone;
-      const range = monthPeriod(timeZone, period);
-      if (!range) throw new AvailabilityError('invalid', `period must be YYYY-MM, got "${period}"`);
+      const range = service.periodRange(kind, name, period);
       if (kind === 'target') return service.forTarget(name, range.fromMs, range.toMs);
       if (kind === 'group') return service.forGroup(name, range.fromMs, range.toMs);
       if (kind === 'service') return service.forService(name, range.fromMs, range.toMs);
@@ -239,6 +244,12 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     /** Targets of a contract: its listed targets plus the configured targets of its groups. */
     contractMembers(contract: Contract): string[] {
       return [...new Set([...contract.targets, ...contract.groups.flatMap(targetsOfGroup)])].sort();
+    },
+
+    /** A target's derived state intervals and maintenance over [fromMs, toMs) (burn-rate alerts). */
+    targetTimeline(target: string, fromMs: number, toMs: number): { intervals: ReasonedInterval[]; maintenance: Interval[] } {
+      const member = targetMember(target, fromMs, toMs);
+      return { intervals: member.intervals, maintenance: member.maintenance };
     },
 
     groupsOf,

@@ -1,0 +1,80 @@
+/**
+ * /api/v1/sla/summary?period=YYYY-MM (viewer): per contract, availability of each member against its target and
+ * incidents by severity with response/resolution compliance, MTTA and MTTR.
+ * /api/v1/incidents/:number/pause {reason} and /resume (operator): stop and restart an incident's SLA clocks
+ * (waiting on the customer or a vendor), audited on its timeline. Both answer with the incident's `sla` block.
+ */
+import { Router, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { ApiRole } from '../config.js';
+import { INCIDENT_NUMBER_PATTERN } from '../incidents/numbering.js';
+import { getIncidentByNumber } from '../incidents/repository.js';
+import { IncidentError } from '../incidents/service.js';
+import type { Db } from '../store/db.js';
+import { AvailabilityError } from '../sla-service/availability-service.js';
+import type { IncidentTimers } from '../sla-service/incident-timers.js';
+import type { Pauses } from '../sla-service/pauses.js';
+import type { SlaSummary } from '../sla-service/summary.js';
+import { HttpError, validate } from './errors.js';
+
+const summarySchema = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM') });
+const numberSchema = z.strictObject({ number: z.string().regex(INCIDENT_NUMBER_PATTERN, 'expected INC-YYYYMMDD-NNNN') });
+const by = z.string().trim().min(1).max(100).optional();
+const pauseSchema = z.strictObject({ reason: z.string().trim().min(1, 'reason is required (e.g. waiting on customer)').max(2000), by });
+const resumeSchema = z.strictObject({ note: z.string().trim().min(1).max(2000).optional(), by });
+
+const callerName = (res: Response): string | undefined => (res.locals.caller as { name?: string } | undefined)?.name;
+
+export function createSlaRouter(deps: { summary: SlaSummary }): Router {
+  const router = Router();
+  router.get('/summary', (req, res) => {
+    const { period } = validate(summarySchema, req.query, 'query');
+    try {
+      res.json(deps.summary.forPeriod(period));
+    } catch (error) {
+      if (error instanceof AvailabilityError) throw new HttpError(400, error.message, [{ field: 'query.period', message: error.message }]);
+      throw error;
+    }
+  });
+  return router;
+}
+
+export interface IncidentPauseRouterDeps {
+  db: Db;
+  pauses: Pauses;
+  timers: IncidentTimers;
+  now: () => number;
+  requireRole: (role: ApiRole) => RequestHandler;
+}
+
+export function createIncidentPauseRouter(deps: IncidentPauseRouterDeps): Router {
+  const router = Router();
+
+  function act(res: Response, number: string, who: string | undefined, work: (actor: string) => void): void {
+    const actor = who ?? callerName(res);
+    if (!actor) throw new HttpError(400, 'invalid body', [{ field: 'body.by', message: 'name the person acting (by)' }]);
+    try {
+      work(actor);
+    } catch (error) {
+      if (error instanceof IncidentError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.message);
+      throw error;
+    }
+    const record = getIncidentByNumber(deps.db, number);
+    if (!record) throw new HttpError(404, `incident ${number} not found`);
+    res.json({ number, status: record.status, sla: deps.timers.json(record, deps.now()) });
+  }
+
+  router.post('/:number/pause', deps.requireRole('operator'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    const body = validate(pauseSchema, req.body ?? {}, 'body');
+    act(res, number, body.by, (actor) => deps.pauses.pause(number, actor, body.reason));
+  });
+
+  router.post('/:number/resume', deps.requireRole('operator'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    const body = validate(resumeSchema, req.body ?? {}, 'body');
+    act(res, number, body.by, (actor) => deps.pauses.resume(number, actor, body.note));
+  });
+
+  return router;
+}

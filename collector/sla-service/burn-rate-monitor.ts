@@ -1,0 +1,104 @@
+/**
+ * Burn-rate alerting: every minute (collector clock) each member target of each contract is evaluated with the
+ * engine's multi-window burn-rate rules against the contract's availability target. A firing rule opens one
+ * incident per contract and target (dedup key `burn-rate:["<contract>","<target>"]`) through the incident service —
+ * P2 for the paging rules (14.4× over 1 h, 6× over 6 h), P3 for the ticket rules (3× over 1 d, 1× over 3 d) — and
+ * it resolves when no rule fires any more.
+ */
+import type { Logger } from '../../common/logger.js';
+import type { Severity } from '../events.js';
+import { findActiveByKey } from '../incidents/repository.js';
+import type { IncidentService } from '../incidents/service.js';
+import { evaluateBurnRate, getCalendar, type BurnRateRule, type SlaSetup } from '../sla/index.js';
+import type { Db } from '../store/db.js';
+import type { AvailabilityService } from './availability-service.js';
+import type { TimerFunctions } from './scheduler.js';
+
+export const BURN_RATE_CHECK = 'burn-rate';
+
+/** History the rules need: the longest default window is 3 days. */
+const HISTORY_MS = 3 * 86_400_000;
+
+export function burnRateKey(contract: string, target: string): string {
+  return `${BURN_RATE_CHECK}:${JSON.stringify([contract, target])}`;
+}
+
+/** Paging rules (factor ≥ 6) are P2, ticket rules P3. */
+export function burnRateSeverity(rule: BurnRateRule): Severity {
+  return rule.severity === 'page' ? 'P2' : 'P3';
+}
+
+export interface BurnRateMonitorDeps {
+  db: Db;
+  setup: SlaSetup;
+  availability: AvailabilityService;
+  incidents: Pick<IncidentService, 'openKeyed' | 'resolveKeyed'>;
+  now: () => number;
+  logger: Logger;
+  timerFunctions: TimerFunctions;
+  everyMs?: number;
+}
+
+export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
+  const { db, setup, availability, incidents, now } = deps;
+  const log = deps.logger.child({ component: 'sla.burn-rate' });
+  const everyMs = deps.everyMs ?? 60_000;
+  let handle: unknown = null;
+  let stopped = false;
+
+  /** One pass; returns the keys firing now. */
+  function evaluate(): string[] {
+    const nowMs = now();
+    const firing: string[] = [];
+    for (const contract of setup.contracts) {
+      const calendar = getCalendar(setup, contract.calendar);
+      const options = { targetPercent: contract.availabilityTarget, unknownPolicy: setup.unknownPolicy, warnCountsAsUp: setup.warnCountsAsUp };
+      for (const target of availability.contractMembers(contract)) {
+        const key = burnRateKey(contract.name, target);
+        try {
+          const { intervals, maintenance } = availability.targetTimeline(target, nowMs - HISTORY_MS, nowMs);
+          const result = evaluateBurnRate(calendar, intervals, maintenance, options, nowMs);
+          if (result.firing) {
+            firing.push(key);
+            const rule = result.firing;
+            const burn = result.results.find((r) => r.rule === rule)?.longBurn ?? rule.factor;
+            incidents.openKeyed({
+              dedupKey: key,
+              checkType: BURN_RATE_CHECK,
+              checkId: BURN_RATE_CHECK,
+              rule: `burn-rate ${rule.name}`,
+              target,
+              severity: burnRateSeverity(rule),
+              title: `${target}: error budget of ${contract.name} burning ${burn.toFixed(1)}× (${rule.name}, threshold ${rule.factor}×)`,
+              description: `availability target ${contract.availabilityTarget} %; the ${rule.name} windows both burn the budget at least ${rule.factor}× too fast`,
+            });
+          } else if (findActiveByKey(db, key)) {
+            incidents.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold');
+          }
+        } catch (error) {
+          log.error({ err: error, contract: contract.name, target }, 'burn rate not evaluated');
+        }
+      }
+    }
+    return firing;
+  }
+
+  function loop(): void {
+    if (stopped) return;
+    handle = deps.timerFunctions.setTimeout(() => {
+      evaluate();
+      loop();
+    }, everyMs);
+  }
+
+  return {
+    evaluate,
+    start(): void {
+      if (setup.contracts.length > 0) loop();
+    },
+    stop(): void {
+      stopped = true;
+      if (handle !== null) deps.timerFunctions.clearTimeout(handle);
+    },
+  };
+}

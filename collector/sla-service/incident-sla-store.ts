@@ -1,0 +1,60 @@
+/**
+ * SQL for the SLA facts of incidents (migration 004): the policy/contract an incident was opened under, pauses
+ * of its clocks, and which SLA events (warning, breach, escalation level) were already fired.
+ */
+import type { PauseInterval } from '../sla/index.js';
+import type { Db } from '../store/db.js';
+
+export type FiredKind = 'warning' | 'breach' | 'escalation';
+
+export interface StoredPause extends PauseInterval {
+  id: number;
+  pausedBy: string;
+  resumedBy: string | null;
+}
+
+export function createIncidentSlaStore(db: Db) {
+  const getPolicy = db.prepare<[number], { policy: string; contract: string | null }>('SELECT policy, contract FROM incident_sla WHERE incident_id = ?');
+  const setPolicy = db.prepare('INSERT OR IGNORE INTO incident_sla (incident_id, policy, contract) VALUES (?, ?, ?)');
+  const pauses = db.prepare<[number], { id: number; start_ms: number; end_ms: number | null; reason: string; paused_by: string; resumed_by: string | null }>(
+    'SELECT id, start_ms, end_ms, reason, paused_by, resumed_by FROM incident_pauses WHERE incident_id = ? ORDER BY start_ms, id',
+  );
+  const insertPause = db.prepare('INSERT INTO incident_pauses (incident_id, start_ms, reason, paused_by) VALUES (?, ?, ?, ?)');
+  const endPause = db.prepare('UPDATE incident_pauses SET end_ms = ?, resumed_by = ? WHERE incident_id = ? AND end_ms IS NULL');
+  const fired = db.prepare<[number], { kind: FiredKind; key: string; at_ms: number }>('SELECT kind, key, at_ms FROM incident_sla_fired WHERE incident_id = ?');
+  const markFired = db.prepare('INSERT OR IGNORE INTO incident_sla_fired (incident_id, kind, key, at_ms) VALUES (?, ?, ?, ?)');
+  const firstAck = db.prepare<[number], { at_ms: number | null }>("SELECT MIN(at_ms) AS at_ms FROM incident_events WHERE incident_id = ? AND kind = 'acknowledged'");
+
+  return {
+    policyOf(incidentId: number): { policy: string; contract: string | null } | null {
+      return getPolicy.get(incidentId) ?? null;
+    },
+    /** Records the policy once; later calls keep the first (the policy an incident opened under never changes). */
+    recordPolicy(incidentId: number, policy: string, contract: string | null): void {
+      setPolicy.run(incidentId, policy, contract);
+    },
+    pauses(incidentId: number): StoredPause[] {
+      return pauses.all(incidentId).map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, reason: r.reason, pausedBy: r.paused_by, resumedBy: r.resumed_by }));
+    },
+    pause(incidentId: number, atMs: number, reason: string, by: string): void {
+      insertPause.run(incidentId, atMs, reason, by);
+    },
+    /** Ends the open pause; false when there was none. */
+    resume(incidentId: number, atMs: number, by: string): boolean {
+      return endPause.run(atMs, by, incidentId).changes > 0;
+    },
+    /** The first acknowledgement on the timeline (a reopen clears the incident's own field; the response was still met). */
+    firstAckMs(incidentId: number): number | null {
+      return firstAck.get(incidentId)?.at_ms ?? null;
+    },
+    /** `kind:key` → when it fired. */
+    fired(incidentId: number): Map<string, number> {
+      return new Map(fired.all(incidentId).map((r) => [`${r.kind}:${r.key}`, r.at_ms]));
+    },
+    /** True when this call recorded it (false: it had fired already). */
+    markFired(incidentId: number, kind: FiredKind, key: string, atMs: number): boolean {
+      return markFired.run(incidentId, kind, key, atMs).changes > 0;
+    },
+  };
+}
+export type IncidentSlaStore = ReturnType<typeof createIncidentSlaStore>;

@@ -1,0 +1,135 @@
+/**
+ * SLA timers of stored incidents: the policy (the incident rule's `sla_policy`, else the target's contract, else
+ * the default policy — recorded the first time it is resolved), the facts (opened, first acknowledgement,
+ * resolution, pauses, maintenance windows of the target) and the engine's computeIncidentSla; plus the JSON the
+ * incident API shows.
+ */
+import type { Logger } from '../../common/logger.js';
+import type { IncidentRecord } from '../incidents/repository.js';
+import {
+  computeIncidentSla,
+  maintenanceIntervals,
+  resolvePolicy,
+  type IncidentFacts,
+  type IncidentSla,
+  type SlaPolicy,
+  type SlaSetup,
+  type TimerStatus,
+} from '../sla/index.js';
+import type { IncidentSlaStore, StoredPause } from './incident-sla-store.js';
+import type { MaintenanceStore } from './maintenance-store.js';
+
+const MONTH_MS = 31 * 86_400_000;
+
+export interface IncidentTimersDeps {
+  setup: SlaSetup;
+  store: IncidentSlaStore;
+  maintenance: MaintenanceStore;
+  groupsOf: (target: string) => string[];
+  logger: Logger;
+}
+
+export interface IncidentTimers {
+  policyOf(record: IncidentRecord): { policy: SlaPolicy; contract: string | null };
+  facts(record: IncidentRecord): IncidentFacts;
+  compute(record: IncidentRecord, nowMs: number): IncidentSla;
+  json(record: IncidentRecord, nowMs: number): IncidentSlaJson;
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const seconds = (ms: number): number => Math.round(ms / 1000);
+
+function timerJson(t: TimerStatus | null) {
+  if (!t) return null;
+  return {
+    calendar: t.calendar,
+    target_s: seconds(t.targetMs),
+    started_at: iso(t.startedAtMs),
+    due_at: iso(t.dueAtMs),
+    warn_at: iso(t.warnAtMs),
+    stopped_at: iso(t.stoppedAtMs),
+    elapsed_business_s: seconds(t.elapsedMs),
+    remaining_business_s: seconds(t.remainingMs),
+    state: t.state,
+    warning: t.warning,
+    breached: t.breached,
+    /** true/false once stopped (ack for response, resolve for resolution); null while running. */
+    met: t.stoppedAtMs === null ? (t.breached ? false : null) : !t.breached,
+  };
+}
+
+export type IncidentSlaJson = ReturnType<typeof buildJson>;
+
+function buildJson(policy: string, contract: string | null, sla: IncidentSla, pauses: readonly StoredPause[], fired: Map<string, number>) {
+  const open = pauses.find((p) => p.endMs === null) ?? null;
+  return {
+    policy,
+    contract,
+    response_due_at: iso(sla.response?.dueAtMs ?? null),
+    resolution_due_at: iso(sla.resolution?.dueAtMs ?? null),
+    response: timerJson(sla.response),
+    resolution: timerJson(sla.resolution),
+    paused: open !== null,
+    pause_reason: open?.reason ?? null,
+    pauses: pauses.map((p) => ({ start: iso(p.startMs), end: iso(p.endMs), reason: p.reason, paused_by: p.pausedBy, resumed_by: p.resumedBy })),
+    escalation: sla.escalation && {
+      chain: sla.escalation.chain,
+      levels: sla.escalation.steps.map((s) => ({
+        level: s.index + 1,
+        name: s.level.name,
+        channels: s.level.channels,
+        due_at: iso(s.dueAtMs),
+        cancelled: s.cancelled,
+        fired_at: iso(fired.get(`escalation:${s.index}`) ?? null),
+      })),
+    },
+    next_change_at: iso(sla.nextChangeAtMs),
+  };
+}
+
+export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
+  const { setup, store } = deps;
+  const log = deps.logger.child({ component: 'sla.timers' });
+
+  function policyOf(record: IncidentRecord): { policy: SlaPolicy; contract: string | null } {
+    const stored = store.policyOf(record.id);
+    if (stored) {
+      const policy = setup.policies.get(stored.policy);
+      if (policy) return { policy, contract: stored.contract };
+      log.warn({ number: record.number, policy: stored.policy }, 'stored SLA policy no longer configured; using the current resolution');
+    }
+    const resolved = record.target ? resolvePolicy(setup, record.target, deps.groupsOf(record.target)) : { contract: null, policy: setup.policies.get(setup.defaultPolicy) };
+    const named = record.slaPolicy ? setup.policies.get(record.slaPolicy) : undefined;
+    const policy = named ?? resolved.policy ?? resolvePolicy(setup, '', []).policy;
+    const contract = resolved.contract?.name ?? null;
+    if (!stored) store.recordPolicy(record.id, policy.name, contract);
+    return { policy, contract };
+  }
+
+  function facts(record: IncidentRecord): IncidentFacts {
+    const end = record.resolvedAtMs;
+    // A pause still open at resolution ends there (the clocks stopped anyway).
+    const pauses = store.pauses(record.id).map((p) => ({ startMs: p.startMs, endMs: p.endMs ?? end, reason: p.reason }));
+    const maintenance = record.target
+      ? maintenanceIntervals(deps.maintenance.windows(setup), record.target, deps.groupsOf(record.target), record.openedAtMs - MONTH_MS, record.openedAtMs + MONTH_MS)
+      : [];
+    const firstAck = store.firstAckMs(record.id);
+    const acknowledgedAtMs = firstAck === null ? record.acknowledgedAtMs : Math.min(firstAck, record.acknowledgedAtMs ?? firstAck);
+    return { openedAtMs: record.openedAtMs, acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses, maintenance };
+  }
+
+  function compute(record: IncidentRecord, nowMs: number): IncidentSla {
+    return computeIncidentSla(setup, policyOf(record).policy, record.severity, facts(record), nowMs);
+  }
+
+  return {
+    policyOf,
+    facts,
+    compute,
+    json(record, nowMs) {
+      const { policy, contract } = policyOf(record);
+      const sla = computeIncidentSla(setup, policy, record.severity, facts(record), nowMs);
+      return buildJson(policy.name, contract, sla, store.pauses(record.id), store.fired(record.id));
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * The SLA summary of a month per contract: availability of each member target against the contract's target, and
+ * the contract's incidents opened in the month by severity with response/resolution compliance (met ÷ incidents
+ * that have that target; still-running clocks count as not met yet and are shown as pending), MTTA and MTTR
+ * (wall clock, acknowledged / resolved incidents only).
+ */
+import { SEVERITIES, type Severity } from '../events.js';
+import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
+import { getCalendar, monthPeriod, type SlaSetup, type TimerStatus } from '../sla/index.js';
+import type { Db } from '../store/db.js';
+import { AvailabilityError, type AvailabilityService } from './availability-service.js';
+import type { IncidentTimers } from './incident-timers.js';
+
+interface Compliance {
+  with_target: number;
+  met: number;
+  breached: number;
+  pending: number;
+  compliance_percent: number | null;
+}
+
+const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
+const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
+
+function tally(timers: Array<TimerStatus | null>): Compliance {
+  const withTarget = timers.filter((t): t is TimerStatus => t !== null);
+  const met = withTarget.filter((t) => t.stoppedAtMs !== null && !t.breached).length;
+  const breached = withTarget.filter((t) => t.breached).length;
+  return {
+    with_target: withTarget.length,
+    met,
+    breached,
+    pending: withTarget.length - met - breached,
+    compliance_percent: withTarget.length ? (met / withTarget.length) * 100 : null,
+  };
+}
+
+export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: AvailabilityService; timers: IncidentTimers; now: () => number }) {
+  const { db, setup, availability, timers, now } = deps;
+
+  function incidentsOf(contract: string, fromMs: number, toMs: number): IncidentRecord[] {
+    const { items } = listIncidents(db, { fromMs, toMs, limit: 100_000, offset: 0 });
+    return items.filter((r) => r.parentId === null && timers.policyOf(r).contract === contract);
+  }
+
+  return {
+    forPeriod(period: string) {
+      const nowMs = now();
+      const contracts = setup.contracts.map((contract) => {
+        const timeZone = getCalendar(setup, contract.calendar).spec.timeZone;
+        const range = monthPeriod(timeZone, period);
+        if (!range) throw new AvailabilityError('invalid', `period must be YYYY-MM, got "${period}"`);
+        const members = availability.contractMembers(contract).map((target) => {
+          try {
+            const { report } = availability.forTarget(target, range.fromMs, range.toMs);
+            return {
+              target,
+              availability_percent: report.availabilityPercent,
+              target_percent: report.targetPercent,
+              target_met: report.targetMet,
+              downtime_s: seconds(report.downMs),
+              allowed_downtime_s: seconds(report.allowedDowntimeMs),
+              coverage: report.coverage,
+              outages: report.outageCount,
+            };
+          } catch (error) {
+            if (error instanceof AvailabilityError) return { target, availability_percent: null, target_percent: contract.availabilityTarget, target_met: null, downtime_s: null, allowed_downtime_s: null, coverage: 0, outages: 0 };
+            throw error;
+          }
+        });
+        const incidents = incidentsOf(contract.name, range.fromMs, range.toMs);
+        const slas = incidents.map((r) => ({ record: r, sla: timers.compute(r, nowMs) }));
+        const bySeverity = Object.fromEntries(
+          SEVERITIES.map((s: Severity) => {
+            const of = slas.filter((x) => x.record.severity === s);
+            return [s, { total: of.length, response: tally(of.map((x) => x.sla.response)), resolution: tally(of.map((x) => x.sla.resolution)) }];
+          }),
+        );
+        const ackDelays = incidents.filter((r) => r.acknowledgedAtMs !== null).map((r) => (r.acknowledgedAtMs as number) - r.openedAtMs);
+        const fixDelays = incidents.filter((r) => r.resolvedAtMs !== null).map((r) => (r.resolvedAtMs as number) - r.openedAtMs);
+        return {
+          name: contract.name,
+          policy: contract.policy,
+          calendar: contract.calendar,
+          time_zone: timeZone,
+          from: new Date(range.fromMs).toISOString(),
+          to: new Date(range.toMs).toISOString(),
+          availability_target: contract.availabilityTarget,
+          members,
+          incidents: {
+            total: incidents.length,
+            by_severity: bySeverity,
+            response: tally(slas.map((x) => x.sla.response)),
+            resolution: tally(slas.map((x) => x.sla.resolution)),
+            mtta_s: seconds(mean(ackDelays)),
+            mttr_s: seconds(mean(fixDelays)),
+          },
+        };
+      });
+      return { period, contracts };
+    },
+  };
+}
+export type SlaSummary = ReturnType<typeof createSlaSummary>;
