@@ -36,6 +36,8 @@ export interface ProcessorDeps {
 
 /** Skew is stored only when it moved by more than this, to spare a write per result. */
 const SKEW_STORE_STEP_MS = 1000;
+/** A duplicate seq 1 after more than this many results means the agent's seq restarted. */
+const SEQ_RESTART_HINT = 100;
 
 export function createProcessor(deps: ProcessorDeps) {
   const { agents, checks, seqMarks, tracker, liveness, metrics } = deps;
@@ -44,6 +46,11 @@ export function createProcessor(deps: ProcessorDeps) {
   function applyResult(m: ResultMessage, receivedAtMs: number, ctx: BatchContext): void {
     if (!seqMarks.accept(m.agent_id, 'results', m.seq)) {
       metrics.duplicates.inc({ kind: 'results' });
+      const highest = seqMarks.highest(m.agent_id, 'results');
+      if (m.seq === 1 && highest > SEQ_RESTART_HINT) {
+        // Redelivery never reaches back to 1 after this many later seqs: the agent lost its persisted seq.
+        deps.warn(`seq-restart:${m.agent_id}`, { agent_id: m.agent_id, max_seq: highest }, 'agent seq restarted at 1 (persisted seq lost?): its results count as duplicates until seq passes max_seq');
+      }
       return;
     }
     const skewMs = receivedAtMs - m.sent_at_ms;

@@ -32,6 +32,10 @@ export function createSeqMarks(db: Db) {
       dirty.set(key, { agentId, stream, seq });
       return true;
     },
+    /** The highest seq applied so far (0 = none). */
+    highest(agentId: string, stream: SeqStream): number {
+      return mark(agentId, stream);
+    },
     /** Writes the marks noted since the last call; call inside the batch transaction, once per batch. */
     persist(): void {
       for (const m of dirty.values()) upsert.run(m.agentId, m.stream, m.seq);

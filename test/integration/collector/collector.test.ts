@@ -181,4 +181,20 @@ describe('clock skew', () => {
       await tc.running.stop();
     }
   });
+
+  it('warns when an agent restarts its seq at 1 (persisted seq lost); those results are duplicates', async () => {
+    const { logger, lines } = captureLogger();
+    const tc = await startTestCollector({}, undefined, logger);
+    try {
+      const c = await connectAgent(`mqtt://127.0.0.1:${tc.running.mqttPort}`, 'amnesic');
+      const t0 = Date.now() - 600_000;
+      await Promise.all(Array.from({ length: 150 }, (_, i) => publishResult(c, result('amnesic', i + 1, 'cpu', 'ok', t0 + i))));
+      await publishResult(c, result('amnesic', 1, 'cpu', 'crit', Date.now()));
+      c.end(true);
+      expect(lines.find((l) => String(l.msg).startsWith('agent seq restarted at 1'))).toMatchObject({ agent_id: 'amnesic', max_seq: 150 });
+      expect(tc.running.intervals.open('amnesic', 'cpu')?.state).toBe('ok');
+    } finally {
+      await tc.running.stop();
+    }
+  });
 });
