@@ -33,6 +33,8 @@ import { createIntervalsStore, type IntervalsStore } from './store/intervals-sto
 import { createObservationLog } from './store/observation-log.js';
 import { createSeqMarks } from './store/seq-marks.js';
 
+const PRUNE_EVERY_MS = 3_600_000;
+
 export type StateChangeListener = (change: StateChange) => void;
 
 export interface CollectorDeps {
@@ -103,13 +105,19 @@ export function createCollector(deps: CollectorDeps) {
     const checks = createChecksStore(db);
     const intervals = createIntervalsStore(db);
     const confirmations = config.states.confirmations;
+    const observationLog = createObservationLog(db);
+    const warn = createRateLimitedLog(log.child({ component: 'ingest' }), 10_000, 5, now);
     const tracker = createStateTracker({
       intervals,
-      log: createObservationLog(db),
+      log: observationLog,
       confirmationsFor: (meta: CheckMeta) => confirmations[meta.checkId] ?? confirmations[meta.checkType] ?? config.states.default_confirmations,
+      reorderWindowMs: config.states.reorder_window,
+      now,
+      onTooLate: (meta, run) => {
+        metrics.tooLate.inc();
+        warn(`too-late:${meta.agentId}`, { agent_id: meta.agentId, check_id: meta.checkId, observed_at_ms: run.firstMs }, 'result older than the reorder window dropped');
+      },
     });
-    // Heartbeats publish their results through the ingest (created below), like an agent; deadlines run on our clock.
-    const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, publish: (topic, payload) => ingest.handle(topic, payload) });
     let influx: InfluxService | null = null;
     if (config.influx.enabled) {
       const sink = createInfluxService({ config: config.influx, setup: createSlaSetup(config.sla), db, agents, checks, intervals, logger: log, now });
@@ -117,6 +125,8 @@ export function createCollector(deps: CollectorDeps) {
       listeners.push((change) => sink.onStateChange(change));
       lifecycle.add({ name: 'influx', stop: () => sink.stop() });
     }
+    // Heartbeats publish their results through the ingest (created below), like an agent; deadlines run on our clock.
+    const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, publish: (topic, payload) => ingest.handle(topic, payload) });
     const publicUrl = config.api.public_url?.replace(/\/$/, '');
     const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
     const notify = withInfluxNotices(influx, deps.onIncidentNotice ?? ((notice) => log.info({ kind: notice.kind, number: notice.incident.number }, 'incident notice (no dispatcher)')));
@@ -150,7 +160,6 @@ export function createCollector(deps: CollectorDeps) {
     }
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
     restoreLiveness(liveness, checks, agents, intervals);
-    const warn = createRateLimitedLog(log.child({ component: 'ingest' }), 10_000, 5, now);
     const processor = createProcessor({ db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn });
     const ingest = createIngest({
       processor,
@@ -175,6 +184,14 @@ export function createCollector(deps: CollectorDeps) {
       if (due.length > 0) ingest.silence(due).catch((error: unknown) => log.error({ err: error }, 'silence verdicts not stored'));
     }, config.states.silence_scan);
     lifecycle.add({ name: 'silence scan', stop: () => clearInterval(scan) });
+    // Between batches (better-sqlite3 is synchronous), so it never interleaves with an ingest transaction.
+    const pruneOld = () => {
+      const dropped = observationLog.prune(now() - config.states.reorder_window);
+      if (dropped > 0) log.info({ dropped }, 'observation log pruned beyond the reorder window');
+    };
+    pruneOld();
+    const pruning = setInterval(pruneOld, PRUNE_EVERY_MS);
+    lifecycle.add({ name: 'observation log pruning', stop: () => clearInterval(pruning) });
 
     let mqttPort: number | null = null;
     let brokerUp: () => boolean;
@@ -231,12 +248,12 @@ export function createCollector(deps: CollectorDeps) {
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.api.listen.port, config.api.listen.host, (error?: Error) => (error ? reject(error) : resolve(s)));
     });
-    influx?.start();
     const address = server.address();
     const apiPort = typeof address === 'object' && address ? address.port : config.api.listen.port;
     lifecycle.add({ name: 'api', stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
     log.info({ api: `${config.api.listen.host}:${apiPort}`, mqtt: config.mqtt.url ?? `embedded ${config.mqtt.listen.host}:${mqttPort}`, data_dir: config.data_dir }, 'collector started');
 
+    influx?.start();
     sla.start(incidents);
     return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
   }

@@ -94,6 +94,8 @@ const statesSchema = z.strictObject({
   confirmations: z.record(z.string().min(1), z.number().int().min(1).max(100)).default({}),
   /** A check silent longer than this many intervals goes UNKNOWN. */
   silence_factor: z.number().min(1).max(100).default(3),
+  /** A late result may rewrite a check's history this far back; the observation log is pruned beyond it. */
+  reorder_window: durationSchema({ min: '1m', max: '90d' }).default(7 * 86_400_000),
   /** How often silence is looked for. */
   silence_scan: durationSchema({ min: '100ms', max: '5m' }).default(1000),
 });

@@ -29,6 +29,11 @@ export function createCollectorMetrics(registry: Registry) {
       help: 'Results older than the newest one of their check (history re-derived)',
       registers,
     }),
+    tooLate: new Counter({
+      name: 'outpost_results_too_late_total',
+      help: 'Results older than the reorder window behind their check (dropped; history not rewritten)',
+      registers,
+    }),
     stateChanges: new Counter({
       name: 'outpost_state_changes_total',
       help: 'Confirmed state changes, by new state and cause',

@@ -30,6 +30,13 @@ export interface StateTrackerDeps {
   log: ObservationLog;
   /** Consecutive results needed before a change, for this check (config by check id, then type, then default). */
   confirmationsFor(meta: CheckMeta): number;
+  /**
+   * How far back (from now) a late observation may still rewrite history. Older late ones are dropped (and
+   * reported): the observation log is pruned beyond this window.
+   */
+  reorderWindowMs: number;
+  now(): number;
+  onTooLate?(meta: CheckMeta, run: ObservationRun): void;
 }
 
 const EARLIEST = Number.MIN_SAFE_INTEGER;
@@ -111,6 +118,10 @@ export function createStateTracker(deps: StateTrackerDeps) {
     observe(meta: CheckMeta, run: ObservationRun): StateChange | null {
       const check = get(meta);
       if (run.firstMs >= check.lastObservedMs) return appendInOrder(check, run);
+      if (run.firstMs < deps.now() - deps.reorderWindowMs) {
+        deps.onTooLate?.(meta, run);
+        return null;
+      }
       return rederive(check, run);
     },
     /** The current confirmed state (null before the first result). */

@@ -39,6 +39,11 @@ export function createObservationLog(db: Db) {
     'SELECT * FROM observation_runs WHERE agent_id = ? AND check_id = ? AND first_ms >= ? ORDER BY first_ms, id',
   );
   const deleteFrom = db.prepare('DELETE FROM observation_runs WHERE agent_id = ? AND check_id = ? AND first_ms >= ?');
+  // Runs appended or rewritten later always get higher ids, so max(id) per check is its newest run: keep it.
+  const prune = db.prepare(
+    `DELETE FROM observation_runs WHERE last_ms < ?
+       AND id NOT IN (SELECT max(id) FROM observation_runs GROUP BY agent_id, check_id)`,
+  );
   // Extending a run is the hot path (a stable check): keep the newest extent per run, write it once per batch.
   const extended = new Map<number, StoredRun>();
   function persist(): void {
@@ -70,6 +75,11 @@ export function createObservationLog(db: Db) {
     loadFrom(agentId: string, checkId: string, fromMs: number): StoredRun[] {
       persist();
       return from.all(agentId, checkId, fromMs).map(toRun);
+    },
+    /** Drops runs that ended before `beforeMs` (beyond the reorder window), keeping each check's newest run. */
+    prune(beforeMs: number): number {
+      persist();
+      return prune.run(beforeMs).changes;
     },
     /** Replaces every run starting at or after `fromMs` (after a late observation was inserted). */
     replaceFrom(agentId: string, checkId: string, fromMs: number, runs: readonly ObservationRun[]): StoredRun[] {

@@ -13,11 +13,15 @@ import type { CheckState } from '../../../../common/protocol.js';
 const META: CheckMeta = { agentId: 'a1', checkId: 'c1', checkType: 'ping', target: 'host-1' };
 const dbs: Db[] = [];
 
-function open(file: string, confirmations = 1) {
+const WINDOW = 1_000_000;
+
+function open(file: string, confirmations = 1, now = () => 500) {
   const db = openDatabase(file);
   dbs.push(db);
   const intervals = createIntervalsStore(db);
-  const tracker = createStateTracker({ intervals, log: createObservationLog(db), confirmationsFor: () => confirmations });
+  const log = createObservationLog(db);
+  const tooLate: number[] = [];
+  const tracker = createStateTracker({ intervals, log, confirmationsFor: () => confirmations, reorderWindowMs: WINDOW, now, onTooLate: (_m, run) => tooLate.push(run.firstMs) });
   const observe = (state: CheckState, at: number, cause: ObservationCause = 'result') =>
     db.transaction(() => {
       const change = tracker.observe(META, singleRun(state, cause, at, `${state}@${at}`));
@@ -25,7 +29,7 @@ function open(file: string, confirmations = 1) {
       return change;
     })();
   const history = () => intervals.history('a1', 'c1', 0, 1e15).map((i) => [i.state, i.startMs, i.endMs]);
-  return { observe, history, tracker };
+  return { observe, history, tracker, log, tooLate, db };
 }
 
 afterEach(() => {
@@ -101,5 +105,26 @@ describe('state tracker (SQLite)', () => {
       ['ok', 0, 10],
       ['crit', 10, null],
     ]);
+  });
+
+  it('late results beyond the reorder window are dropped and reported; pruning keeps each check\'s newest run', () => {
+    let now = 500;
+    const t = open(file(), 1, () => now);
+    t.observe('ok', 0);
+    t.observe('crit', 100);
+    t.observe('ok', 200);
+    now = WINDOW + 150;
+    expect(t.observe('crit', 140)).toBeNull();
+    expect(t.tooLate).toEqual([140]);
+    expect(t.history()).toEqual([
+      ['ok', 0, 100],
+      ['crit', 100, 200],
+      ['ok', 200, null],
+    ]);
+    expect(t.log.prune(now - WINDOW)).toBe(2);
+    expect(t.log.loadFrom('a1', 'c1', 0).map((r) => [r.state, r.firstMs])).toEqual([['ok', 200]]);
+    // History (intervals) is untouched by pruning, and the tracker goes on.
+    expect(t.observe('crit', WINDOW + 200)).toMatchObject({ from: 'ok', to: 'crit' });
+    expect(t.history()).toHaveLength(4);
   });
 });
