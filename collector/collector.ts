@@ -4,14 +4,13 @@
  * are announced to listeners only after they are committed.
  */
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.js';
 import { createLifecycle } from '../common/lifecycle.js';
 import { createRateLimitedLog } from '../common/logger.js';
 import { createApp } from './api/app.js';
 import { startEmbeddedBroker } from './broker.js';
-import type { CollectorConfig } from './config.js';
+import { databaseFile, type CollectorConfig } from './config.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
@@ -94,12 +93,22 @@ export function createCollector(deps: CollectorDeps) {
     }
   }
 
+  /** Starts everything; if a step fails, what already started is stopped again before the error is rethrown. */
   async function start(): Promise<RunningCollector> {
     const lifecycle = createLifecycle(log);
+    try {
+      return await startWith(lifecycle);
+    } catch (error) {
+      await lifecycle.stop();
+      throw error;
+    }
+  }
+
+  async function startWith(lifecycle: ReturnType<typeof createLifecycle>): Promise<RunningCollector> {
     const registry = deps.registry ?? new Registry();
     const metrics = createCollectorMetrics(registry);
     const warnings: string[] = [];
-    const db = openDatabase(join(config.data_dir, 'outpost.db'));
+    const db = openDatabase(databaseFile(config));
     lifecycle.add({ name: 'database', stop: () => void db.close() });
     const agents = createAgentsStore(db);
     const checks = createChecksStore(db);

@@ -3,6 +3,7 @@
  * its path. Every key has a default, so an empty file (or none) runs the embedded setup: aedes on
  * 127.0.0.1:1883, SQLite in ./data, the API on 127.0.0.1:8080.
  */
+import { join } from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile, type ConfigResult } from '../common/config.js';
 import { durationSchema } from '../common/duration.js';
@@ -117,6 +118,11 @@ export const collectorConfigSchema = z.strictObject({
   services: servicesConfigSchema,
 });
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
+
+/** The SQLite file every collector-side command opens (the collector, `incident …`, `report …`). */
+export function databaseFile(config: Pick<CollectorConfig, 'data_dir'>): string {
+  return join(config.data_dir, 'outpost.db');
+}
 
 /** The embedded-defaults configuration (what `outpost collector` runs without --config). */
 export function defaultCollectorConfig(): CollectorConfig {

@@ -1,7 +1,9 @@
 /** Agent-protocol messages from a real mqtt.js client → embedded aedes broker → collector → SQLite + API. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttClient } from 'mqtt';
+import { createServer } from 'node:net';
 import { topics } from '../../../common/protocol.js';
+import { freePort } from '../../helpers/ports.js';
 import { waitUntil } from '../../helpers/wait.js';
 import { captureLogger, connectAgent, json, counterValue, publishResult, result, startTestCollector, status, VIEWER, type TestCollector } from './support.js';
 
@@ -196,5 +198,22 @@ describe('clock skew', () => {
     } finally {
       await tc.running.stop();
     }
+  });
+});
+
+describe('start-up failure', () => {
+  it('a taken API port fails start() and releases what had started (the MQTT port)', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const apiPort = (blocker.address() as { port: number }).port;
+    const mqttPort = await freePort();
+    await expect(startTestCollector({ mqtt: { listen: { port: mqttPort } }, api: { listen: { port: apiPort } } })).rejects.toThrow(/EADDRINUSE/);
+    const probe = createServer();
+    await new Promise<void>((resolve, reject) => {
+      probe.once('error', reject);
+      probe.listen(mqttPort, '127.0.0.1', resolve);
+    });
+    probe.close();
+    blocker.close();
   });
 });
