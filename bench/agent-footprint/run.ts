@@ -24,14 +24,17 @@ const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }
 interface Sample {
   cpuSeconds: number;
   rssBytes: number;
+  /** Private memory: RSS minus file-backed pages (the node binary's pages are shared by every node process). */
+  anonBytes: number;
 }
 
 function sample(pid: number): Sample {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14, 15 of stat)
-  const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-  return { cpuSeconds: ticks / CLK_TCK, rssBytes: rssKb * 1024 };
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) * 1024;
+  return { cpuSeconds: ticks / CLK_TCK, rssBytes: kb('VmRSS'), anonBytes: kb('RssAnon') };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -90,12 +93,17 @@ checks:
   const names = Object.keys(pids) as Name[];
   const start = Object.fromEntries(names.map((n) => [n, sample(pids[n])])) as Record<Name, Sample>;
   const rss = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+  const anon = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
   const startedAt = performance.now();
   const resultsAtStart = results;
   const scrapesAtStart = scrapes;
   while (performance.now() - startedAt < seconds * 1000) {
     await sleep(SAMPLE_MS);
-    for (const name of names) rss[name].push(sample(pids[name]).rssBytes);
+    for (const name of names) {
+      const now = sample(pids[name]);
+      rss[name].push(now.rssBytes);
+      anon[name].push(now.anonBytes);
+    }
   }
   const elapsed = (performance.now() - startedAt) / 1000;
   const end = Object.fromEntries(names.map((n) => [n, sample(pids[n])])) as Record<Name, Sample>;
@@ -104,7 +112,8 @@ checks:
   const rows = names.map((name) => {
     const cpu = end[name].cpuSeconds - start[name].cpuSeconds;
     const r = rss[name];
-    return { name, cpuSeconds: cpu, cpuPercent: (cpu / elapsed) * 100, rssAvg: r.reduce((a, b) => a + b, 0) / r.length, rssMax: Math.max(...r) };
+    const avg = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
+    return { name, cpuSeconds: cpu, cpuPercent: (cpu / elapsed) * 100, rssAvg: avg(r), rssMax: Math.max(...r), anonAvg: avg(anon[name]) };
   });
   const [a, p, n] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
   const ratio = (x: (typeof rows)[0]) =>
@@ -114,9 +123,9 @@ checks:
     `Agent footprint: ${elapsed.toFixed(0)} s measured after ${WARMUP_S} s warm-up; each agent: host + tcp checks every 10 s ` +
       `(${results - resultsAtStart} results published by both); node_exporter: default collectors, ${scrapes - scrapesAtStart} scrapes of ${scrapeBytes} bytes`,
     '',
-    '| process | CPU seconds | CPU % of one core | RSS avg MiB | RSS max MiB |',
-    '|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${r.cpuSeconds.toFixed(2)} | ${r.cpuPercent.toFixed(3)} | ${mib(r.rssAvg)} | ${mib(r.rssMax)} |`),
+    '| process | CPU seconds | CPU % of one core | RSS avg MiB | RSS max MiB | private (RssAnon) avg MiB |',
+    '|---|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.name} | ${r.cpuSeconds.toFixed(2)} | ${r.cpuPercent.toFixed(3)} | ${mib(r.rssAvg)} | ${mib(r.rssMax)} | ${mib(r.anonAvg)} |`),
     '',
     ratio(a),
     ratio(p),
