@@ -88,7 +88,8 @@ export function createProcessor(deps: ProcessorDeps) {
     const announced = agents.get(m.agent_id)?.checks ?? [];
     agents.setStatus(m, receivedAtMs);
     if (m.state !== 'offline') return;
-    const reason = m.reason === 'shutdown' ? 'agent shut down' : `agent lost (${m.reason ?? 'last will'})`;
+    // "Agent lost" (no news from the agent) is not "host down": its checks become UNKNOWN, never CRIT.
+    const reason = m.reason === 'shutdown' ? 'agent shut down' : m.reason && m.reason !== 'lost' ? `agent lost (${m.reason})` : 'agent lost';
     const metas = new Map<string, CheckMeta>();
     const toMeta = (row: CheckRow): CheckMeta => ({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target });
     for (const row of checks.byAgent(m.agent_id)) metas.set(row.checkId, toMeta(row));
