@@ -1,0 +1,89 @@
+/** A real collector on a test-driven clock: `now` and the SLA timer functions are injected, results go over MQTT. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MqttClient } from 'mqtt';
+import { Registry } from 'prom-client';
+import { createLogger } from '../../../../common/logger.js';
+import type { CheckState } from '../../../../common/protocol.js';
+import { createCollector, type RunningCollector } from '../../../../collector/collector.js';
+import type { IncidentNotice } from '../../../../collector/events.js';
+import type { TimerFunctions } from '../../../../collector/sla-service/scheduler.js';
+import { waitUntil } from '../../../helpers/wait.js';
+import { configFor, connectAgent, publishResult, result } from '../support.js';
+
+export interface ClockedCollector {
+  running: RunningCollector;
+  dataDir: string;
+  notices: IncidentNotice[];
+  /** The fake clock (epoch ms); move it with `advance`. */
+  clock(): number;
+  advance(ms: number): void;
+  /** Armed SLA/burn-rate timers (never fire by themselves: tests evaluate explicitly). */
+  armed: Array<{ atMs: number }>;
+  api(path: string, token?: string, init?: RequestInit): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+export async function startClockedCollector(overrides: Record<string, unknown>, startMs: number, dataDir = mkdtempSync(join(tmpdir(), 'outpost-sla-'))): Promise<ClockedCollector> {
+  let clock = startMs;
+  const notices: IncidentNotice[] = [];
+  const armed: Array<{ atMs: number }> = [];
+  const timerFunctions: TimerFunctions = {
+    setTimeout: (_callback, ms) => {
+      const entry = { atMs: clock + ms };
+      armed.push(entry);
+      return entry;
+    },
+    clearTimeout: (handle) => {
+      const i = armed.indexOf(handle as { atMs: number });
+      if (i >= 0) armed.splice(i, 1);
+    },
+  };
+  const collector = createCollector({
+    config: configFor(dataDir, overrides),
+    logger: createLogger({ level: 'silent' }),
+    registry: new Registry(),
+    now: () => clock,
+    timerFunctions,
+    onIncidentNotice: (n) => notices.push(n),
+  });
+  const running = await collector.start();
+  return {
+    running,
+    dataDir,
+    notices,
+    armed,
+    clock: () => clock,
+    advance: (ms) => void (clock += ms),
+    api: (path, token, init = {}) =>
+      fetch(`http://127.0.0.1:${running.apiPort}${path}`, {
+        ...init,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
+      }),
+    stop: () => running.stop(),
+  };
+}
+
+/** Per agent id, so a reconnected agent continues its seq (the collector dedupes by seq high-water mark). */
+const seqs = new Map<string, number>();
+
+/** An agent publishing results stamped with the collector's fake clock; waits until each is a stored interval. */
+export async function clockedAgent(c: ClockedCollector, agentId: string) {
+  const client: MqttClient = await connectAgent(`mqtt://127.0.0.1:${c.running.mqttPort}`, agentId);
+  return {
+    client,
+    async publish(target: string, checkId: string, checkType: string, state: CheckState, message = `${checkId} ${state}`): Promise<void> {
+      const seq = (seqs.get(agentId) ?? 0) + 1;
+      seqs.set(agentId, seq);
+      const at = c.clock();
+      // A day-long interval keeps liveness from calling the check silent while tests jump the clock.
+      await publishResult(client, result(agentId, seq, checkId, state, at, { target, check_type: checkType, interval_s: 86_400, message }));
+      await waitUntil(() => {
+        const open = c.running.intervals.open(agentId, checkId);
+        return open !== null && open.state === state && (open.startMs === at || c.running.intervals.lastBefore(agentId, checkId, at + 1)?.state === state);
+      }, 20_000, `${checkId} ${state} stored`);
+    },
+    end: () => client.end(true),
+  };
+}
