@@ -1,0 +1,103 @@
+/**
+ * Collector config section `reports:` — where generated reports go, the PDF font, result sampling for trends, the
+ * fault-report reminder and the report schedules (croner patterns in a time zone).
+ *
+ * ```yaml
+ * reports:
+ *   dir: ./data/reports
+ *   lang: zh-CN                      # zh-CN | en
+ *   font: /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+ *   font_family: WenQuanYi Micro Hei # the face inside a .ttc/.otc collection
+ *   schedules:                       # default: inspection daily 08:00, SLA report on the 1st 08:00 (Asia/Shanghai)
+ *     - { report: inspection, cron: '0 8 * * *', formats: [pdf, xlsx], channels: [ops-mail] }
+ *     - { report: sla, cron: '0 8 1 * *', contract: acme, formats: [pdf] }
+ * ```
+ */
+import { Cron } from 'croner';
+import { z } from 'zod';
+import { durationSchema } from '../../common/duration.js';
+import { DEFAULT_TIME_ZONE } from '../sla/index.js';
+import { isValidTimeZone } from '../sla/zoned-time.js';
+
+export const REPORT_FORMATS = ['pdf', 'xlsx', 'csv', 'html', 'json'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const REPORT_LANGS = ['zh-CN', 'en'] as const;
+export type ReportLang = (typeof REPORT_LANGS)[number];
+
+const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'unknown time zone (use an IANA name such as Asia/Shanghai)' });
+
+const cronSchema = z.string().refine(
+  (pattern) => {
+    try {
+      new Cron(pattern, { paused: true }).stop();
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'invalid cron pattern (e.g. "0 8 * * *")' },
+);
+
+export const reportScheduleSchema = z.strictObject({
+  report: z.enum(['sla', 'inspection']),
+  cron: cronSchema,
+  timezone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+  /** SLA reports: one contract (default: every contract, one report each). */
+  contract: z.string().min(1).max(200).optional(),
+  formats: z.array(z.enum(REPORT_FORMATS)).min(1).default(['pdf']),
+  lang: z.enum(REPORT_LANGS).optional(),
+  /** Write the files to `reports.dir`. */
+  write: z.boolean().default(true),
+  /** Notification channels (collector `notifications.channels`): email gets the files attached, IM a summary/link. */
+  channels: z.array(z.string().min(1)).default([]),
+});
+export type ReportSchedule = z.output<typeof reportScheduleSchema>;
+
+const thresholdSchema = z.strictObject({
+  warn: z.number(),
+  crit: z.number(),
+  /** true: lower values are worse (days left, free space). */
+  below: z.boolean().default(false),
+});
+export type MetricThreshold = z.output<typeof thresholdSchema>;
+
+export const DEFAULT_THRESHOLDS: Record<string, MetricThreshold> = {
+  used_percent: { warn: 80, crit: 90, below: false },
+  cert_days_left: { warn: 30, crit: 7, below: true },
+  loss_percent: { warn: 5, crit: 50, below: false },
+};
+
+export const reportsConfigSchema = z
+  .strictObject({
+    dir: z.string().min(1).optional(),
+    lang: z.enum(REPORT_LANGS).default('zh-CN'),
+    font: z.string().min(1).default('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'),
+    font_family: z.string().min(1).optional().default('WenQuanYi Micro Hei'),
+    /** One stored result sample per check and period (trends: disk fill, backup size). */
+    sample_period: durationSchema({ min: '1m', max: '1d' }).default(3_600_000),
+    sample_retention: durationSchema({ min: '1d' }).default(90 * 86_400_000),
+    fault_reminder: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        /** A resolved P1/P2 without a fault report this long after resolution gets one reminder. */
+        after: durationSchema({ min: '1m' }).default(86_400_000),
+        scan: durationSchema({ min: '1s', max: '1h' }).default(60_000),
+      })
+      .prefault({}),
+    inspection: z
+      .strictObject({
+        /** Per metric name; merged over the defaults (used_percent 80/90, cert_days_left 30/7 below, loss_percent 5/50). */
+        thresholds: z.record(z.string().min(1), thresholdSchema).default({}),
+        /** Disks predicted full within this many days are a finding. */
+        disk_full_warn_days: z.number().int().min(1).max(3650).default(30),
+      })
+      .prefault({}),
+    schedules: z
+      .array(reportScheduleSchema)
+      .default([
+        { report: 'inspection', cron: '0 8 * * *', timezone: DEFAULT_TIME_ZONE, formats: ['pdf'], write: true, channels: [] },
+        { report: 'sla', cron: '0 8 1 * *', timezone: DEFAULT_TIME_ZONE, formats: ['pdf'], write: true, channels: [] },
+      ]),
+  })
+  .prefault({});
+export type ReportsConfig = z.output<typeof reportsConfigSchema>;

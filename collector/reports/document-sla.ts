@@ -1,0 +1,190 @@
+/** The SLA report's JSON laid out as a document (sections, facts, tables) in one language. */
+import { SEVERITY_LABEL_ZH, SEVERITIES } from '../events.js';
+import type { ReportDocument, Section } from './document.js';
+import { t, type Lang } from './i18n.js';
+import type { SlaReport } from './sla-model.js';
+
+export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
+  const L = (k: Parameters<typeof t>[1]) => t(lang, k);
+  const sevLabel = (s: (typeof SEVERITIES)[number]) => (lang === 'zh-CN' ? `${s} ${SEVERITY_LABEL_ZH[s]}` : s);
+  const o = r.overview;
+  const sections: Section[] = [
+    {
+      id: 'overview',
+      title: L('overview'),
+      facts: [
+        { label: L('contract'), value: r.contract.name, type: 'text' },
+        { label: L('period'), value: r.period, type: 'text' },
+        { label: L('availability_target'), value: r.contract.availability_target, type: 'percent' },
+        { label: L('targets_met'), value: `${o.targets_met} / ${o.targets}`, type: 'text' },
+        { label: L('lowest_availability'), value: o.lowest_availability_percent, type: 'percent' },
+        { label: L('downtime'), value: o.downtime_s, type: 'duration' },
+        { label: L('outage_count'), value: o.outages, type: 'integer' },
+        { label: L('incidents'), value: o.incidents, type: 'integer' },
+        { label: L('resolution_compliance'), value: o.resolution_compliance_percent, type: 'percent' },
+        { label: L('compliance_goal'), value: o.compliance_goal, type: 'percent' },
+        { label: L('mtta'), value: o.mtta_s, type: 'duration' },
+        { label: L('mttr'), value: o.mttr_s, type: 'duration' },
+        { label: L('backup_success'), value: o.backup_success_percent, type: 'percent' },
+        { label: L('generated_at'), value: r.generated_at, type: 'datetime' },
+      ],
+    },
+    {
+      id: 'availability',
+      title: L('availability'),
+      table: {
+        columns: [
+          { label: L('target'), type: 'text' },
+          { label: L('availability_percent'), type: 'percent' },
+          { label: L('target_percent'), type: 'percent' },
+          { label: L('target_met'), type: 'text' },
+          { label: L('downtime'), type: 'duration' },
+          { label: L('allowed_downtime'), type: 'duration' },
+          { label: L('maintenance_time'), type: 'duration' },
+          { label: L('unknown_time'), type: 'duration' },
+          { label: L('coverage'), type: 'percent' },
+          { label: L('outage_count'), type: 'integer' },
+        ],
+        rows: r.availability.map((a) => [
+          a.subject.name,
+          a.availability_percent,
+          a.target_percent,
+          a.target_met === null ? null : a.target_met ? L('met') : L('breached'),
+          a.down_s,
+          a.allowed_downtime_s,
+          a.maintenance_s,
+          a.unknown_s,
+          a.coverage * 100,
+          a.outage_count,
+        ]),
+      },
+    },
+    {
+      id: 'outages',
+      title: L('outages'),
+      table: {
+        columns: [
+          { label: L('target'), type: 'text' },
+          { label: L('start'), type: 'datetime' },
+          { label: L('end'), type: 'datetime' },
+          { label: L('duration'), type: 'duration' },
+          { label: L('downtime'), type: 'duration' },
+          { label: L('cause'), type: 'text' },
+          { label: L('incident'), type: 'text' },
+        ],
+        rows: r.outages.map((x) => [x.target, x.start, x.end, x.duration_s, x.downtime_s, x.cause, x.incident]),
+      },
+    },
+    {
+      id: 'maintenance',
+      title: L('maintenance'),
+      table: {
+        columns: [
+          { label: L('name'), type: 'text' },
+          { label: L('start'), type: 'datetime' },
+          { label: L('end'), type: 'datetime' },
+          { label: L('duration'), type: 'duration' },
+          { label: L('targets'), type: 'text' },
+        ],
+        rows: r.maintenance.map((m) => [m.name, m.start, m.end, m.duration_s, m.targets.join(', ')]),
+      },
+    },
+    {
+      id: 'incidents',
+      title: L('incidents'),
+      table: {
+        columns: [
+          { label: L('incident'), type: 'text' },
+          { label: L('severity'), type: 'text' },
+          { label: L('target'), type: 'text' },
+          { label: L('opened_at'), type: 'datetime' },
+          { label: L('response_time'), type: 'duration' },
+          { label: L('response_target'), type: 'duration' },
+          { label: L('response_met'), type: 'text' },
+          { label: L('resolution_time'), type: 'duration' },
+          { label: L('resolution_target'), type: 'duration' },
+          { label: L('resolution_met'), type: 'text' },
+          { label: L('cause'), type: 'text' },
+        ],
+        rows: r.incidents.list.map((i) => [
+          i.number,
+          sevLabel(i.severity),
+          i.target,
+          i.opened_at,
+          i.response_s,
+          i.response_target_s,
+          metText(i.response_met, lang),
+          i.resolution_s,
+          i.resolution_target_s,
+          metText(i.resolution_met, lang),
+          i.cause,
+        ]),
+      },
+    },
+    {
+      id: 'compliance',
+      title: L('compliance'),
+      facts: [
+        { label: L('resolution_compliance'), value: r.compliance.resolution_percent, type: 'percent' },
+        { label: L('compliance_goal'), value: r.compliance.goal_percent, type: 'percent' },
+        { label: L('goal_met'), value: r.compliance.resolution_met_goal, type: 'text' },
+        { label: L('response_compliance'), value: r.compliance.response_percent, type: 'percent' },
+        { label: L('mtta'), value: r.incidents.mtta_s, type: 'duration' },
+        { label: L('mttr'), value: r.incidents.mttr_s, type: 'duration' },
+      ],
+      table: {
+        columns: [
+          { label: L('severity'), type: 'text' },
+          { label: L('total'), type: 'integer' },
+          { label: L('response_met'), type: 'integer' },
+          { label: L('response_compliance'), type: 'percent' },
+          { label: L('resolution_met'), type: 'integer' },
+          { label: L('breached'), type: 'integer' },
+          { label: L('pending'), type: 'integer' },
+          { label: L('resolution_compliance'), type: 'percent' },
+        ],
+        rows: SEVERITIES.map((s) => {
+          const b = r.incidents.by_severity[s];
+          return [sevLabel(s), b.total, b.response.met, b.response.compliance_percent, b.resolution.met, b.resolution.breached, b.resolution.pending, b.resolution.compliance_percent];
+        }),
+      },
+    },
+    {
+      id: 'backups',
+      title: `${L('backups')} / ${L('inspection_summary')}`,
+      table: {
+        columns: [
+          { label: L('name'), type: 'text' },
+          { label: L('samples'), type: 'integer' },
+          { label: L('ok'), type: 'integer' },
+          { label: L('warn'), type: 'integer' },
+          { label: L('crit'), type: 'integer' },
+          { label: L('unknown'), type: 'integer' },
+          { label: L('backup_success'), type: 'percent' },
+        ],
+        rows: [
+          [L('backups'), r.backups.samples, r.backups.ok, r.backups.warn, r.backups.crit, r.backups.unknown, r.backups.success_percent],
+          [L('inspection_summary'), r.inspection.samples, r.inspection.ok, r.inspection.warn, r.inspection.crit, r.inspection.unknown, r.inspection.success_percent],
+        ],
+      },
+    },
+    {
+      id: 'calculation',
+      title: L('calculation'),
+      facts: [
+        { label: L('formula'), value: r.calculation.formula, type: 'text' },
+        { label: L('unknown_policy'), value: r.calculation.unknown_policy, type: 'text' },
+        { label: L('warn_counts_as_up'), value: r.calculation.warn_counts_as_up, type: 'text' },
+        { label: L('calendar'), value: r.calculation.calendar, type: 'text' },
+        { label: L('time_zone'), value: r.calculation.time_zone, type: 'text' },
+        { label: L('policy'), value: `${r.contract.policy} — ${r.contract.policy_description}`, type: 'text' },
+        { label: L('target_rule'), value: r.calculation.target_rule, type: 'text' },
+      ],
+    },
+  ];
+  return { title: L('sla_title'), subtitle: `${L('contract')} ${r.contract.name} · ${r.period}`, lang, timeZone: r.contract.time_zone, sections };
+}
+
+export function metText(met: boolean | null, lang: Lang): string | null {
+  return met === null ? null : met ? t(lang, 'met') : t(lang, 'breached');
+}

@@ -1,0 +1,77 @@
+/**
+ * The fault report (故障处理报告) of a resolved incident as JSON: type, timeline, cause, resolution method, impact
+ * (wall-clock duration, downtime of the target from the state history), SLA response/resolution met or breached.
+ */
+import { getIncidentByNumber, listChildren, listTimeline } from '../incidents/repository.js';
+import { AvailabilityError } from '../sla-service/availability-service.js';
+import type { ReportContext } from './context.js';
+import { ReportError } from './errors.js';
+import { iso, seconds } from './period.js';
+
+export function buildFaultReport(ctx: ReportContext, number: string) {
+  const nowMs = ctx.now();
+  const record = getIncidentByNumber(ctx.db, number);
+  if (!record) throw new ReportError('not_found', `unknown incident "${number}"`);
+  if (record.resolvedAtMs === null) throw new ReportError('invalid', `incident ${number} is not resolved yet (status ${record.status}); a fault report is written after resolution`);
+  const { policy, contract } = ctx.sla.timers.policyOf(record);
+  const sla = ctx.sla.timers.compute(record, nowMs);
+  const timer = (t: typeof sla.response) =>
+    t === null ? null : { target_s: seconds(t.targetMs), elapsed_business_s: seconds(t.elapsedMs), due_at: iso(t.dueAtMs), stopped_at: iso(t.stoppedAtMs), met: t.stoppedAtMs === null ? (t.breached ? false : null) : !t.breached };
+
+  let downtimeS: number | null = null;
+  let outages: Array<{ start: string | null; end: string | null; downtime_s: number | null }> = [];
+  if (record.target) {
+    try {
+      const a = ctx.sla.availability.forTarget(record.target, record.startedAtMs, Math.max(record.resolvedAtMs, record.startedAtMs + 1));
+      downtimeS = seconds(a.report.downMs);
+      outages = a.outages.map((o) => ({ start: iso(o.startMs), end: iso(o.endMs), downtime_s: seconds(o.downtimeMs) }));
+    } catch (error) {
+      if (!(error instanceof AvailabilityError)) throw error;
+    }
+  }
+  const response = timer(sla.response);
+  const resolution = timer(sla.resolution);
+  const breached = [response, resolution].some((t) => t?.met === false);
+  return {
+    kind: 'fault' as const,
+    generated_at: iso(nowMs) as string,
+    incident: {
+      number: record.number,
+      title: record.title,
+      description: record.description,
+      severity: record.severity,
+      status: record.status,
+      type: record.checkType ?? (record.source === 'manual' ? 'manual' : 'other'),
+      source: record.source,
+      rule: record.rule,
+      target: record.target,
+      check_id: record.checkId,
+      reporter: record.reporter,
+      started_at: iso(record.startedAtMs),
+      opened_at: iso(record.openedAtMs),
+      acknowledged_at: iso(record.acknowledgedAtMs),
+      acknowledged_by: record.acknowledgedBy,
+      resolved_at: iso(record.resolvedAtMs),
+      resolved_by: record.resolvedBy,
+      cause: record.cause,
+      resolution: record.resolution,
+      folded: listChildren(ctx.db, record.id).map((c) => c.number),
+    },
+    impact: {
+      duration_s: seconds(record.resolvedAtMs - record.startedAtMs),
+      downtime_s: downtimeS,
+      outages,
+    },
+    sla: { policy: policy.name, contract, response, resolution, met: response === null && resolution === null ? null : !breached },
+    timeline: listTimeline(ctx.db, record.id).map((e) => ({ at: iso(e.atMs), actor: e.actor, kind: e.kind, note: e.note })),
+  };
+}
+export type FaultReport = ReturnType<typeof buildFaultReport>;
+
+/** Builds the report and records that it was generated (which silences the 24 h reminder). */
+export function generateFaultReport(ctx: ReportContext, number: string, by: string): FaultReport {
+  const report = buildFaultReport(ctx, number);
+  const record = getIncidentByNumber(ctx.db, number);
+  if (record) ctx.store.recordFaultReport(record.id, record.number, ctx.now(), by);
+  return report;
+}

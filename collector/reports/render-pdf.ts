@@ -1,0 +1,107 @@
+/**
+ * PDF (pdfkit) with an embedded CJK font — wqy-microhei by default, or the configured font file (a .ttc/.otc needs
+ * the face name). A missing or unreadable font is a clear error, never boxes. A4 landscape, tables repeat their
+ * header after a page break.
+ */
+import { existsSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
+import type { ReportDocument } from './document.js';
+import { ReportError } from './errors.js';
+import { formatCell } from './format-values.js';
+
+export interface PdfFont {
+  path: string;
+  /** Face inside a collection (.ttc/.otc): its PostScript name, e.g. 'WenQuanYiMicroHei' (the family name works too). */
+  family?: string | undefined;
+}
+
+const MARGIN = 36;
+
+export function renderPdf(doc: ReportDocument, font: PdfFont): Promise<Buffer> {
+  if (!existsSync(font.path)) {
+    throw new ReportError('invalid', `PDF font not found: ${font.path} (install Debian fonts-wqy-microhei or set reports.font to a TTF/OTF/TTC with CJK glyphs)`);
+  }
+  const pdf = new PDFDocument({ size: 'A4', layout: 'landscape', margin: MARGIN, info: { Title: `${doc.title} ${doc.subtitle}`, Producer: 'Outpost' } });
+  try {
+    const collection = /\.(ttc|otc)$/i.test(font.path);
+    if (!collection) {
+      pdf.registerFont('cjk', font.path);
+      pdf.font('cjk');
+    } else {
+      // fontkit looks faces up by PostScript name ('WenQuanYiMicroHei'); accept the family name with spaces too.
+      const family = font.family ?? 'WenQuanYiMicroHei';
+      try {
+        pdf.registerFont('cjk', font.path, family);
+        pdf.font('cjk');
+      } catch {
+        pdf.registerFont('cjk', font.path, family.replace(/\s+/g, ''));
+        pdf.font('cjk');
+      }
+    }
+  } catch (error) {
+    throw new ReportError('invalid', `PDF font ${font.path}${font.family ? ` (face "${font.family}")` : ''} cannot be used: ${(error as Error).message}`);
+  }
+  const chunks: Buffer[] = [];
+  pdf.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+
+  const width = pdf.page.width - 2 * MARGIN;
+  const bottom = () => pdf.page.height - MARGIN;
+  const text = (v: Parameters<typeof formatCell>[0], type: Parameters<typeof formatCell>[1]) => formatCell(v, type, doc.lang, doc.timeZone);
+
+  pdf.fontSize(18).text(doc.title, { align: 'left' });
+  pdf.fontSize(11).fillColor('#555555').text(doc.subtitle).fillColor('#000000');
+  for (const section of doc.sections) {
+    if (pdf.y + 60 > bottom()) pdf.addPage();
+    pdf.moveDown(0.8).fontSize(13).text(section.title, MARGIN);
+    pdf.moveTo(MARGIN, pdf.y).lineTo(MARGIN + width, pdf.y).strokeColor('#2b6cb0').stroke();
+    pdf.moveDown(0.3).fontSize(9);
+    for (const f of section.facts ?? []) {
+      if (pdf.y + 14 > bottom()) pdf.addPage();
+      const y = pdf.y;
+      pdf.fillColor('#555555').text(f.label, MARGIN, y, { width: 170 });
+      const labelBottom = pdf.y;
+      pdf.fillColor('#000000').text(text(f.value, f.type), MARGIN + 180, y, { width: width - 180 });
+      pdf.y = Math.max(pdf.y, labelBottom);
+    }
+    for (const p of section.paragraphs ?? []) pdf.text(p, MARGIN, pdf.y, { width });
+    if (section.table) {
+      const { columns, rows } = section.table;
+      if (section.facts?.length) pdf.moveDown(0.4);
+      if (rows.length === 0) {
+        pdf.fillColor('#888888').text('—', MARGIN).fillColor('#000000');
+        continue;
+      }
+      const weights = columns.map((c) => (c.type === 'text' ? 2 : c.type === 'datetime' ? 1.4 : 1));
+      const sum = weights.reduce((a, b) => a + b, 0);
+      const widths = weights.map((w) => (w / sum) * width);
+      const drawRow = (cells: string[], header: boolean) => {
+        pdf.fontSize(header ? 8 : 7.5);
+        const heights = cells.map((c, i) => pdf.heightOfString(c, { width: (widths[i] ?? 40) - 4 }));
+        const h = Math.max(...heights, 8) + 4;
+        if (pdf.y + h > bottom()) {
+          pdf.addPage();
+          if (!header) drawRow(columns.map((c) => c.label), true);
+          pdf.fontSize(7.5);
+        }
+        const y = pdf.y;
+        if (header) pdf.rect(MARGIN, y, width, h).fill('#edf2f7').fillColor('#000000');
+        let x = MARGIN;
+        cells.forEach((c, i) => {
+          pdf.text(c, x + 2, y + 2, { width: (widths[i] ?? 40) - 4, lineBreak: true });
+          x += widths[i] ?? 40;
+        });
+        pdf.moveTo(MARGIN, y + h).lineTo(MARGIN + width, y + h).strokeColor('#cccccc').stroke();
+        pdf.x = MARGIN;
+        pdf.y = y + h;
+      };
+      drawRow(columns.map((c) => c.label), true);
+      for (const row of rows) drawRow(row.map((v, i) => text(v, columns[i]?.type ?? 'text')), false);
+    }
+  }
+  pdf.end();
+  return done;
+}

@@ -1,0 +1,67 @@
+/**
+ * Generates reports in any format from their JSON form: the SLA report of a contract and month, the inspection
+ * report of a day, the fault report of a resolved incident (recorded as generated). Used by the CLI, the API and the
+ * scheduler alike.
+ */
+import type { ReportFormat, ReportLang } from './config.js';
+import type { ReportContext } from './context.js';
+import { faultDocument } from './document-fault.js';
+import { inspectionDocument } from './document-inspection.js';
+import { slaDocument } from './document-sla.js';
+import { generateFaultReport } from './fault-model.js';
+import { buildInspectionReport } from './inspection-model.js';
+import { CONTENT_TYPES, renderReport } from './render.js';
+import { buildSlaReport } from './sla-model.js';
+
+export type ReportRequest =
+  | { kind: 'sla'; period: string; contract: string }
+  | { kind: 'inspection'; date: string; timeZone?: string }
+  | { kind: 'fault'; number: string; by: string };
+
+export interface GeneratedReport {
+  filename: string;
+  contentType: string;
+  body: Buffer;
+  /** One line for IM messages and logs. */
+  summary: string;
+}
+
+const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
+
+export function createReportService(ctx: ReportContext) {
+  const font = { path: ctx.config.font, family: ctx.config.font_family };
+
+  function json(request: ReportRequest) {
+    if (request.kind === 'sla') return buildSlaReport(ctx, request);
+    if (request.kind === 'inspection') return buildInspectionReport(ctx, request);
+    return generateFaultReport(ctx, request.number, request.by);
+  }
+
+  return {
+    json,
+    async generate(request: ReportRequest, format: ReportFormat, lang: ReportLang = ctx.config.lang): Promise<GeneratedReport> {
+      const report = json(request);
+      let body: Buffer;
+      let base: string;
+      let summary: string;
+      if (report.kind === 'sla') {
+        body = await renderReport(report, () => slaDocument(report, lang), format, font);
+        base = `sla-${safe(report.contract.name)}-${report.period}`;
+        const o = report.overview;
+        summary = `SLA ${report.contract.name} ${report.period}: ${o.targets_met}/${o.targets} targets met, ${o.outages} outages, ${o.incidents} incidents, resolution compliance ${o.resolution_compliance_percent === null ? '—' : `${o.resolution_compliance_percent.toFixed(1)} %`}`;
+      } else if (report.kind === 'inspection') {
+        body = await renderReport(report, () => inspectionDocument(report, lang), format, font);
+        base = `inspection-${report.date}`;
+        const s = report.summary;
+        summary = `Inspection ${report.date}: ${s.checks} checks, ${s.fail} fail, ${s.warn} warn, ${s.findings} findings`;
+      } else {
+        const timeZone = ctx.sla.setup.calendars.get('24x7')?.spec.timeZone ?? 'Asia/Shanghai';
+        body = await renderReport(report, () => faultDocument(report, lang, timeZone), format, font);
+        base = `fault-${safe(report.incident.number)}`;
+        summary = `Fault report ${report.incident.number}: ${report.incident.title}`;
+      }
+      return { filename: `${base}.${format}`, contentType: CONTENT_TYPES[format], body, summary };
+    },
+  };
+}
+export type ReportService = ReturnType<typeof createReportService>;

@@ -1,0 +1,205 @@
+/**
+ * The monthly SLA report of one contract as JSON (every other format is rendered from it). Every figure comes from
+ * the SLA glue the API uses: availability per member target (availability service, the same JSON as
+ * GET /api/v1/availability), incident compliance, MTTA and MTTR (the /api/v1/sla/summary figures), incident timers.
+ */
+import { availabilityJson } from '../api/availability.js';
+import type { Severity } from '../events.js';
+import { SEVERITIES } from '../events.js';
+import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
+import { expandWindow, getCalendar, windowApplies, type Contract } from '../sla/index.js';
+import { AvailabilityError, type AvailabilityResult } from '../sla-service/availability-service.js';
+import type { ReportContext } from './context.js';
+import { ReportError } from './errors.js';
+import { iso, monthRange, seconds } from './period.js';
+
+export const AVAILABILITY_FORMULA = 'A = up / (scheduled − maintenance − unknown)';
+
+type Summary = ReturnType<ReportContext['sla']['summary']['forPeriod']>['contracts'][number];
+type AvailabilityJson = ReturnType<typeof availabilityJson>;
+
+export interface SlaReportOptions {
+  period: string;
+  contract: string;
+}
+
+function pickContract(ctx: ReportContext, name: string): Contract {
+  const contract = ctx.sla.setup.contracts.find((c) => c.name === name);
+  if (!contract) {
+    const known = ctx.sla.setup.contracts.map((c) => c.name).sort();
+    throw new ReportError('not_found', `unknown contract "${name}" (known: ${known.join(', ') || 'none — add sla.contracts to the config'})`);
+  }
+  return contract;
+}
+
+/** Contract names to report on: the one asked for, else every configured contract. */
+export function contractNames(ctx: ReportContext, contract?: string): string[] {
+  if (contract !== undefined) return [pickContract(ctx, contract).name];
+  const all = ctx.sla.setup.contracts.map((c) => c.name);
+  if (all.length === 0) throw new ReportError('not_found', 'no contracts configured (sla.contracts)');
+  return all;
+}
+
+function incidentRow(ctx: ReportContext, r: IncidentRecord, nowMs: number) {
+  const sla = ctx.sla.timers.compute(r, nowMs);
+  const met = (t: typeof sla.response) => (t === null ? null : t.stoppedAtMs === null ? (t.breached ? false : null) : !t.breached);
+  return {
+    number: r.number,
+    severity: r.severity,
+    title: r.title,
+    target: r.target,
+    status: r.status,
+    opened_at: iso(r.openedAtMs),
+    acknowledged_at: iso(sla.response?.stoppedAtMs ?? r.acknowledgedAtMs),
+    resolved_at: iso(r.resolvedAtMs),
+    response_s: r.acknowledgedAtMs === null ? null : seconds(r.acknowledgedAtMs - r.openedAtMs),
+    resolution_s: r.resolvedAtMs === null ? null : seconds(r.resolvedAtMs - r.openedAtMs),
+    response_target_s: sla.response ? seconds(sla.response.targetMs) : null,
+    response_business_s: sla.response ? seconds(sla.response.elapsedMs) : null,
+    response_met: met(sla.response),
+    resolution_target_s: sla.resolution ? seconds(sla.resolution.targetMs) : null,
+    resolution_business_s: sla.resolution ? seconds(sla.resolution.elapsedMs) : null,
+    resolution_met: met(sla.resolution),
+    cause: r.cause,
+    resolution: r.resolution,
+  };
+}
+
+function outageIncident(incidents: readonly IncidentRecord[], target: string, startMs: number, endMs: number): IncidentRecord | undefined {
+  // The incident opened for this outage: same target, opened while it lasted (confirmations may delay it a little).
+  return incidents.find((i) => i.target === target && i.openedAtMs >= startMs - 60_000 && i.openedAtMs <= endMs);
+}
+
+export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
+  const nowMs = ctx.now();
+  const contract = pickContract(ctx, opts.contract);
+  const timeZone = getCalendar(ctx.sla.setup, contract.calendar).spec.timeZone;
+  const range = monthRange(timeZone, opts.period, nowMs);
+  const summary: Summary | undefined = ctx.sla.summary.forPeriod(opts.period).contracts.find((c) => c.name === contract.name);
+  if (!summary) throw new ReportError('not_found', `contract "${contract.name}" has no summary`);
+  const policy = ctx.sla.setup.policies.get(contract.policy);
+
+  const members = ctx.sla.availability.contractMembers(contract);
+  const availability: AvailabilityJson[] = [];
+  const results: AvailabilityResult[] = [];
+  for (const target of members) {
+    try {
+      const result = ctx.sla.availability.forTarget(target, range.fromMs, range.toMs);
+      results.push(result);
+      availability.push(availabilityJson(result));
+    } catch (error) {
+      if (!(error instanceof AvailabilityError)) throw error;
+    }
+  }
+
+  const { items } = listIncidents(ctx.db, { fromMs: range.fromMs, toMs: range.toMs, limit: 1_000_000, offset: 0 });
+  const incidents = items.filter((r) => r.parentId === null && ctx.sla.timers.policyOf(r).contract === contract.name).sort((a, b) => a.openedAtMs - b.openedAtMs || a.id - b.id);
+  const sampleCounts = ctx.store.stateCounts(range.fromMs, range.toMs).filter((c) => members.includes(c.target));
+  const hasData = availability.some((a) => (a.scheduled_s ?? 0) > 0 && a.coverage > 0) || incidents.length > 0 || sampleCounts.length > 0;
+  if (!hasData) throw new ReportError('no_data', `no data for contract "${contract.name}" in ${opts.period} (no state history, incidents or results for its targets)`);
+
+  const outages = results
+    .flatMap((a) =>
+      a.outages.map((o) => {
+        const incident = outageIncident(incidents, a.subject.name, o.startMs, o.endMs);
+        return {
+          target: a.subject.name,
+          start: iso(o.startMs),
+          end: iso(o.endMs),
+          ongoing: o.ongoing,
+          duration_s: seconds(o.durationMs),
+          downtime_s: seconds(o.downtimeMs),
+          cause: incident?.cause ?? o.causes.join('; '),
+          incident: incident?.number ?? null,
+        };
+      }),
+    )
+    .sort((a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.target.localeCompare(b.target));
+
+  const maintenance = ctx.sla.maintenance
+    .windows(ctx.sla.setup)
+    .flatMap((w) => {
+      const applies = members.filter((t) => windowApplies(w, t, ctx.sla.availability.groupsOf(t)));
+      if (applies.length === 0) return [];
+      return expandWindow(w, range.fromMs, range.toMs).map((iv) => ({ name: w.name, start: iso(iv.startMs), end: iso(iv.endMs), duration_s: seconds(iv.endMs - iv.startMs), targets: applies }));
+    })
+    .sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
+
+  const goal = policy?.complianceTarget ?? null;
+  const s = summary.incidents;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((sev: Severity) => [sev, s.by_severity[sev]])) as Record<Severity, (typeof s.by_severity)[string]>;
+  const compliance = {
+    goal_percent: goal,
+    response_percent: s.response.compliance_percent,
+    resolution_percent: s.resolution.compliance_percent,
+    resolution_met_goal: goal === null || s.resolution.compliance_percent === null ? null : s.resolution.compliance_percent >= goal,
+    by_severity: Object.fromEntries(
+      SEVERITIES.map((sev) => [sev, { response_percent: bySeverity[sev].response.compliance_percent, resolution_percent: bySeverity[sev].resolution.compliance_percent }]),
+    ) as Record<Severity, { response_percent: number | null; resolution_percent: number | null }>,
+  };
+
+  const backups = countStates(sampleCounts.filter((c) => c.check_type === 'backup'));
+  const inspection = countStates(sampleCounts);
+  const targetsMet = availability.filter((a) => a.target_met === true).length;
+
+  return {
+    kind: 'sla' as const,
+    period: opts.period,
+    generated_at: iso(nowMs) as string,
+    from: iso(range.fromMs) as string,
+    to: iso(range.toMs) as string,
+    contract: {
+      name: contract.name,
+      policy: contract.policy,
+      policy_description: policy?.description ?? '',
+      calendar: contract.calendar,
+      time_zone: timeZone,
+      availability_target: contract.availabilityTarget,
+      compliance_goal: goal,
+      targets: members,
+    },
+    calculation: {
+      formula: AVAILABILITY_FORMULA,
+      unknown_policy: ctx.sla.setup.unknownPolicy,
+      warn_counts_as_up: ctx.sla.setup.warnCountsAsUp,
+      calendar: contract.calendar,
+      time_zone: timeZone,
+      target_rule: 'reachability checks if the target has any, else all its checks (down while any is down)',
+    },
+    overview: {
+      targets: availability.length,
+      targets_met: targetsMet,
+      lowest_availability_percent: min(availability.map((a) => a.availability_percent)),
+      downtime_s: availability.reduce((sum, a) => sum + (a.down_s ?? 0), 0),
+      outages: outages.length,
+      incidents: s.total,
+      mtta_s: s.mtta_s,
+      mttr_s: s.mttr_s,
+      resolution_compliance_percent: s.resolution.compliance_percent,
+      compliance_goal: goal,
+      backup_success_percent: backups.success_percent,
+    },
+    availability,
+    outages,
+    maintenance,
+    incidents: { total: s.total, by_severity: bySeverity, response: s.response, resolution: s.resolution, mtta_s: s.mtta_s, mttr_s: s.mttr_s, list: incidents.map((r) => incidentRow(ctx, r, nowMs)) },
+    compliance,
+    backups,
+    inspection,
+  };
+}
+export type SlaReport = ReturnType<typeof buildSlaReport>;
+
+function min(values: Array<number | null>): number | null {
+  const known = values.filter((v): v is number => v !== null);
+  return known.length ? Math.min(...known) : null;
+}
+
+/** Samples by state; success = ok share of the samples with a verdict. */
+export function countStates(rows: ReadonlyArray<{ state: string; n: number }>) {
+  const by = { ok: 0, warn: 0, crit: 0, unknown: 0 };
+  for (const r of rows) if (r.state in by) by[r.state as keyof typeof by] += r.n;
+  const total = by.ok + by.warn + by.crit + by.unknown;
+  const judged = by.ok + by.warn + by.crit;
+  return { samples: total, ...by, success_percent: judged ? (by.ok / judged) * 100 : null };
+}

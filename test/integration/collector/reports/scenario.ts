@@ -1,0 +1,163 @@
+/**
+ * A seeded October 2026 (Asia/Shanghai; National Day holidays Oct 1–7) for the report tests, fed through the real
+ * collector ingest (results), the real incident service (opened by state changes, acknowledged and resolved with a
+ * driven clock) and the SLA glue. Ground truth:
+ * - web-1 (critical): ping down 2 h from Oct 3 00:00 (INC P1: ack after 10 min, resolved after 1 h 30 min);
+ *   down 1 h on Oct 10 02:00 inside the config maintenance window 02:00–04:00 (no downtime, no incident).
+ * - db-1 (normal): ping down 30 min from Oct 16 00:00 (INC P2: ack after 40 min — breached; resolved after 9 h — breached).
+ * - a manual P3 on web-1 on Oct 21 00:00: ack after 20 min, resolved after 5 h (met).
+ * - nightly backup of web-1 at 01:00 every day, crit on Oct 20 (30 ok of 31).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Registry } from 'prom-client';
+import { createLogger } from '../../../../common/logger.js';
+import { PROTOCOL_VERSION, topics, type CheckState, type ResultMessage } from '../../../../common/protocol.js';
+import { createCollector, type RunningCollector } from '../../../../collector/collector.js';
+import { collectorConfigSchema, type CollectorConfig } from '../../../../collector/config.js';
+import type { IncidentNotice } from '../../../../collector/events.js';
+import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
+import { createIncidentService, type IncidentService } from '../../../../collector/incidents/service.js';
+import { createSlaService, type SlaService } from '../../../../collector/sla-service/service.js';
+import { createReportContext, type ReportContext } from '../../../../collector/reports/context.js';
+import { reportsConfigSchema } from '../../../../collector/reports/config.js';
+import { createSampleRecorder } from '../../../../collector/reports/samples.js';
+import { createReportStore } from '../../../../collector/reports/store.js';
+
+export const MIN = 60_000;
+export const HOUR = 60 * MIN;
+export const DAY = 24 * HOUR;
+/** 2026-10-01T00:00 Asia/Shanghai. */
+export const OCT = Date.parse('2026-09-30T16:00:00Z');
+export const NOV = Date.parse('2026-10-31T16:00:00Z');
+/** When the reports are generated. */
+export const REPORT_NOW = NOV + 21 * DAY + 9 * HOUR;
+export const TOKEN = 'reports-viewer-token-0123456789';
+
+export const config = {
+  sla: {
+    contracts: [{ name: 'acme', policy: 'contract-003', calendar: '24x7', availability_target: 98, members: { targets: ['web-1', 'db-1'] } }],
+    maintenance: [{ name: 'patch', targets: ['web-1'], start: new Date(OCT + 9 * DAY + 2 * HOUR).toISOString(), end: new Date(OCT + 9 * DAY + 4 * HOUR).toISOString() }],
+  },
+  incidents: { enabled: false, auto_resolve: false, rules: [{ match: { check_type: 'backup' }, open: false }], targets: { 'web-1': { criticality: 'critical' }, 'db-1': { criticality: 'normal' } } },
+  states: { silence_factor: 100 },
+};
+
+export interface Scenario {
+  dir: string;
+  clock: { now: number };
+  running: RunningCollector;
+  config: CollectorConfig;
+  incidents: IncidentService;
+  sla: SlaService;
+  ctx: ReportContext;
+  notices: IncidentNotice[];
+  numbers: { web: string; db: string; manual: string };
+  stop(): Promise<void>;
+}
+
+const INTERVAL_S = 3_000_000; // far beyond the month: no silence verdicts while the clock jumps
+
+export async function seedScenario(): Promise<Scenario> {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-reports-'));
+  const clock = { now: OCT };
+  const now = () => clock.now;
+  const cfg = collectorConfigSchema.parse({
+    data_dir: dir,
+    mqtt: { listen: { port: 0 } },
+    api: { listen: { port: 0 }, tokens: [{ name: 'v', token: TOKEN, role: 'viewer' }] },
+    ...config,
+  });
+  const logger = createLogger({ level: 'silent' });
+  const holder: { incidents?: IncidentService } = {};
+  const notices: IncidentNotice[] = [];
+  const collector = createCollector({ config: cfg, logger, now, registry: new Registry(), listeners: [(c) => holder.incidents?.handleStateChange(c)] });
+  const running = await collector.start();
+  const sla = createSlaService({ db: running.db, sla: cfg.sla, incidents: cfg.incidents, services: [], now, logger, notify: (n) => notices.push(n) });
+  const incidents = createIncidentService({
+    db: running.db,
+    config: incidentsConfigSchema.parse({ ...config.incidents, enabled: true }),
+    now,
+    logger,
+    notify: (n) => notices.push(n),
+    sla: sla.incidentHooks,
+  });
+  holder.incidents = incidents;
+  const reports = reportsConfigSchema.parse({});
+  const recorder = createSampleRecorder({ store: createReportStore(running.db), periodMs: reports.sample_period, retentionMs: 365 * DAY, now, logger });
+  let seq = 0;
+  async function publish(agentId: string, target: string, checkId: string, checkType: string, state: CheckState, atMs: number, extra: Partial<ResultMessage> = {}): Promise<void> {
+    clock.now = atMs;
+    const message: ResultMessage = {
+      v: PROTOCOL_VERSION,
+      agent_id: agentId,
+      seq: ++seq,
+      check_id: checkId,
+      check_type: checkType,
+      target,
+      interval_s: INTERVAL_S,
+      observed_at_ms: atMs,
+      sent_at_ms: atMs,
+      duration_ms: 1,
+      state,
+      message: `${checkId} ${state}`,
+      metrics: {},
+      ...extra,
+    };
+    recorder.onResult(message);
+    await running.ingest.handle(topics.results(agentId), Buffer.from(JSON.stringify(message)));
+  }
+  const ping = (agent: string, target: string, state: CheckState, atMs: number) =>
+    publish(agent, target, 'ping', 'ping', state, atMs, { message: state === 'ok' ? 'reply in 1 ms' : '100% packet loss', metrics: { loss_percent: state === 'ok' ? 0 : 100 } });
+  const service = incidents;
+  const at = (ms: number) => {
+    clock.now = ms;
+  };
+
+  await ping('a1', 'web-1', 'ok', OCT);
+  await ping('a2', 'db-1', 'ok', OCT);
+  const backup = async (day: number) => {
+    const state: CheckState = day === 19 ? 'crit' : 'ok';
+    await publish('a1', 'web-1', 'nightly', 'backup', state, OCT + day * DAY + HOUR, {
+      message: state === 'ok' ? 'backup fresh' : 'backup failed',
+      metrics: { age_s: 3600, size_bytes: 1_000_000_000 + day * 10_000_000 },
+      details: { status: state === 'ok' ? 'ok' : 'failed' },
+    });
+  };
+  for (let day = 0; day <= 2; day++) await backup(day);
+  // Outage 1 (web-1, P1).
+  await ping('a1', 'web-1', 'crit', OCT + 2 * DAY);
+  const web = service.list({ limit: 10, offset: 0 }).items[0]?.number as string;
+  at(OCT + 2 * DAY + 10 * MIN);
+  service.acknowledge(web, 'alice');
+  await ping('a1', 'web-1', 'ok', OCT + 2 * DAY + 2 * HOUR);
+  at(OCT + 2 * DAY + 90 * MIN);
+  service.resolve(web, 'alice', 'switch port flapping', 'replaced the patch cable');
+  for (let day = 3; day <= 9; day++) await backup(day);
+  // In maintenance (no downtime, no incident).
+  await ping('a1', 'web-1', 'crit', OCT + 9 * DAY + 2 * HOUR);
+  await ping('a1', 'web-1', 'ok', OCT + 9 * DAY + 3 * HOUR);
+  for (let day = 10; day <= 15; day++) await backup(day);
+  // Outage 2 (db-1, P2).
+  await ping('a2', 'db-1', 'crit', OCT + 15 * DAY);
+  const db = service.list({ target: 'db-1', limit: 10, offset: 0 }).items[0]?.number as string;
+  at(OCT + 15 * DAY + 40 * MIN);
+  service.acknowledge(db, 'bob');
+  await ping('a2', 'db-1', 'ok', OCT + 15 * DAY + 30 * MIN);
+  at(OCT + 15 * DAY + 9 * HOUR);
+  service.resolve(db, 'bob', 'disk full', 'rotated logs');
+  for (let day = 16; day <= 20; day++) await backup(day);
+  // Manual P3.
+  at(OCT + 20 * DAY);
+  const manual = service.createManual({ title: 'slow pages', severity: 'P3', target: 'web-1', reporter: 'customer hotline' }, 'carol').number;
+  at(OCT + 20 * DAY + 20 * MIN);
+  service.acknowledge(manual, 'carol');
+  at(OCT + 20 * DAY + 5 * HOUR);
+  service.resolve(manual, 'carol', 'cache cold', 'warmed the cache');
+  for (let day = 21; day < 31; day++) await backup(day);
+  recorder.flush();
+  clock.now = REPORT_NOW;
+  const ctx = createReportContext({ db: running.db, config: cfg, reports, now, logger, sla });
+  return { dir, clock, running, config: cfg, incidents: service, sla, ctx, notices, numbers: { web, db, manual }, stop: () => running.stop() };
+}
