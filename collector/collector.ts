@@ -13,6 +13,8 @@ import { startEmbeddedBroker } from './broker.js';
 import { databaseFile, type CollectorConfig } from './config.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
+import { createDispatcher } from './notify/dispatcher.js';
+import { createNotifyMetrics } from './notify/metrics.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
 import { createSlaSetup } from './sla/setup.js';
 import type { TimerFunctions } from './sla-service/scheduler.js';
@@ -138,7 +140,23 @@ export function createCollector(deps: CollectorDeps) {
     const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, publish: (topic, payload) => ingest.handle(topic, payload) });
     const publicUrl = config.api.public_url?.replace(/\/$/, '');
     const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
-    const notify = withInfluxNotices(influx, deps.onIncidentNotice ?? ((notice) => log.info({ kind: notice.kind, number: notice.incident.number }, 'incident notice (no dispatcher)')));
+    let incidents: IncidentService | undefined;
+    const notify = withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher());
+    /** Notices go to the configured channels; every delivery outcome lands on the ticket timeline and in /metrics. */
+    function startDispatcher(): (notice: IncidentNotice) => void {
+      const notifyMetrics = createNotifyMetrics(registry);
+      const dispatcher = createDispatcher(config.notifications, {
+        logger: log,
+        now,
+        onDelivery: (delivery) => {
+          notifyMetrics.record(delivery);
+          if (delivery.incidentId > 0) incidents?.recordDelivery(delivery);
+        },
+        onFailure: (channel) => metrics.notificationFailures.inc({ channel }),
+      });
+      lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
+      return (notice) => dispatcher.notify(notice);
+    }
     const sla = createSlaService({
       db,
       sla: config.sla,
@@ -152,7 +170,6 @@ export function createCollector(deps: CollectorDeps) {
     });
     warnings.push(...sla.warnings);
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
-    let incidents: IncidentService | undefined;
     if (config.incidents.enabled) {
       incidents = createIncidentService({
         db,
