@@ -144,6 +144,12 @@ describe('SLA in a running collector', () => {
     expect(history.intervals.map((i: any) => i.state)).toEqual(['crit']);
     expect((await json(c.api('/api/v1/incidents?target=web-2', VIEWER))).total).toBe(0);
 
+    // A ticket raised by a person during the window: its clocks start when the window ends (contract-003).
+    c.advance(10 * MIN);
+    const manual = await json(post('/api/v1/incidents', OPERATOR, { title: 'web-2 slow', severity: 'P2', target: 'web-2' }));
+    expect(manual.sla).toMatchObject({ response: { state: 'pending', started_at: iso(now + HOUR) }, response_due_at: iso(now + HOUR + 30 * MIN) });
+    c.advance(-10 * MIN);
+
     c.advance(HOUR);
     await agent.publish('web-2', 'disk', 'tcp', 'ok');
     const availability = await json(c.api(`/api/v1/availability?target=web-2&from=${now}&to=${now + HOUR}`, VIEWER));
