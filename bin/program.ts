@@ -4,6 +4,7 @@ import { OUTPOST_VERSION } from '../common/version.js';
 import type { CliIo } from '../common/cli.js';
 import { registerAgentCommands } from '../agent/cli.js';
 import { registerCollectorCommands } from '../collector/cli.js';
+import { registerUpCommand } from './up.js';
 
 /**
  * Builds the commander program. Each action stores its exit code in `result.code`; the bin exits with it.
@@ -20,5 +21,6 @@ export function buildProgram(io: CliIo, result: { code: number }): Command {
     .showHelpAfterError(false);
   registerAgentCommands(program, io, result);
   registerCollectorCommands(program, io, result);
+  registerUpCommand(program, io, result);
   return program;
 }

@@ -1,0 +1,63 @@
+/**
+ * The quick start: `outpost up` (what `npm start` runs) starts the collector on embedded defaults plus a local agent;
+ * within a minute the API, with the admin token created in the data directory, lists this host, its checks and
+ * their states. SIGTERM stops both cleanly.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sanitiseAgentId } from '../../../agent/config.js';
+import { freePort } from '../../helpers/ports.js';
+import { waitUntil } from '../../helpers/wait.js';
+
+const BIN = join(import.meta.dirname, '../../../dist/bin/outpost.js');
+let child: ChildProcess | null = null;
+
+afterAll(() => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('outpost up', () => {
+  it('lists this host, its checks and their states through the API, then stops on SIGTERM', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-up-'));
+    const [mqttPort, apiPort] = [await freePort(), await freePort()];
+    // Free ports instead of 1883/8080 (which the quick start uses) so the test never collides with anything.
+    writeFileSync(join(dir, 'collector.yaml'), `data_dir: ./data\nmqtt:\n  listen: { host: 127.0.0.1, port: ${mqttPort} }\napi:\n  listen: { host: 127.0.0.1, port: ${apiPort} }\n`);
+    let output = '';
+    child = spawn(process.execPath, [BIN, 'up', '--config', 'collector.yaml'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output += d.toString()));
+
+    const token = await waitUntil(() => {
+      try {
+        return readFileSync(join(dir, 'data/admin.token'), 'utf8').trim();
+      } catch {
+        return undefined;
+      }
+    }, 30_000, 'admin token file');
+    const get = async (path: string) => {
+      const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, { headers: { authorization: `Bearer ${token}` } });
+      return res.ok ? ((await res.json()) as any) : undefined;
+    };
+    const agentId = sanitiseAgentId(hostname());
+    const checks = await waitUntil(async () => {
+      const body = await get('/api/v1/checks');
+      const ids = new Set((body?.checks ?? []).map((c: { check_id: string }) => c.check_id));
+      return ['host', 'collector-mqtt', 'collector-api'].every((id) => ids.has(id)) ? body.checks : undefined;
+    }, 60_000, 'the local agent\'s checks in the API');
+    for (const check of checks) {
+      expect(check.agent_id).toBe(agentId);
+      expect(['ok', 'warn', 'crit', 'unknown']).toContain(check.state);
+    }
+    expect(checks.find((c: { check_id: string }) => c.check_id === 'collector-mqtt').state).toBe('ok');
+    const agents = await get('/api/v1/agents');
+    expect(JSON.stringify(agents)).toContain(agentId);
+    expect(output).toContain('Outpost is up');
+
+    const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
