@@ -19,6 +19,7 @@ import { createInfluxService, type InfluxService } from './influx/service.js';
 import { createSlaSetup } from './sla/setup.js';
 import type { TimerFunctions } from './sla-service/scheduler.js';
 import { createSlaService, type SlaService } from './sla-service/service.js';
+import { startReports } from './reports/runtime.js';
 import { withHeartbeatRules } from './heartbeats/incident-rules.js';
 import { createHeartbeatService, type HeartbeatService } from './heartbeats/service.js';
 import { startExternalSource } from './ingest/external-source.js';
@@ -170,6 +171,8 @@ export function createCollector(deps: CollectorDeps) {
     });
     warnings.push(...sla.warnings);
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
+    const reports = startReports({ db, config, sla, now, logger: log, notify, ...(incidentUrl ? { incidentUrl } : {}) });
+    lifecycle.add({ name: 'reports', stop: () => reports.stop() });
     if (config.incidents.enabled) {
       incidents = createIncidentService({
         db,
@@ -197,7 +200,10 @@ export function createCollector(deps: CollectorDeps) {
       batchMaxItems: config.ingest.batch_max_messages,
       batchMaxDelayMs: config.ingest.batch_max_delay,
       announce: (changes) => announce(changes, metrics),
-      ...(influx ? { onResult: influx.onResult } : {}),
+      onResult: (m, receivedAtMs) => {
+        influx?.onResult(m, receivedAtMs);
+        reports.onResult(m);
+      },
     });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
     const deadlineScan = setInterval(() => {
@@ -271,6 +277,7 @@ export function createCollector(deps: CollectorDeps) {
       incidents,
       heartbeats,
       sla,
+      reports: reports.service,
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),

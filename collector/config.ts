@@ -14,6 +14,7 @@ import { influxConfigSchema } from './influx/config.js';
 import { notifyConfigSchema } from './notify/config.js';
 import { slaConfigSchema } from './sla/config.js';
 import { servicesConfigSchema } from './sla-service/config.js';
+import { reportsConfigSchema } from './reports/config.js';
 
 const hostSchema = z.string().min(1).max(255);
 const portSchema = z.number().int().min(0).max(65_535);
@@ -116,6 +117,8 @@ export const collectorConfigSchema = z.strictObject({
   heartbeats: heartbeatsConfigSchema,
   /** Business services whose availability derives from member targets/checks (collector/sla-service/config.ts). */
   services: servicesConfigSchema,
+  /** SLA / inspection / fault reports: directory, PDF font, sampling, reminder, schedules (collector/reports/config.ts). */
+  reports: reportsConfigSchema,
 });
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 

@@ -24,6 +24,8 @@ import { createAvailabilityRouter } from './availability.js';
 import { createMaintenanceRouter } from './maintenance.js';
 import { createIncidentPauseRouter, createSlaRouter } from './sla.js';
 import { createTargetsRouter } from './targets.js';
+import { createReportsRouter } from './reports.js';
+import type { ReportService } from '../reports/service.js';
 
 export interface ApiDeps {
   db: Db;
@@ -43,6 +45,8 @@ export interface ApiDeps {
   heartbeats?: HeartbeatService;
   /** The SLA glue; /api/v1/availability, /maintenance, /sla and incident pause/resume + `sla` timers are mounted when present. */
   sla?: SlaService;
+  /** Reports (collector/reports); /api/v1/reports is mounted when present. */
+  reports?: ReportService;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -70,6 +74,7 @@ export function createApp(deps: ApiDeps): Express {
     api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
     api.use('/sla', requireRole('viewer'), createSlaRouter({ summary: sla.summary }));
   }
+  if (deps.reports) api.use('/reports', requireRole('viewer'), createReportsRouter({ reports: deps.reports }));
   if (deps.heartbeats) api.use('/heartbeats', createHeartbeatsRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now, publicUrl: deps.publicUrl, requireRole }));
   app.use('/api/v1', api);
   app.use(notFound);

@@ -1,0 +1,57 @@
+/**
+ * /api/v1/reports (viewer): GET /sla?period=YYYY-MM&contract=&format=&lang=, GET /inspection?date=YYYY-MM-DD&tz=&format=&lang=,
+ * GET /fault/:number?format=&lang= (records that the fault report was generated). JSON by default; pdf/xlsx/csv/html
+ * are sent as attachments with their content type.
+ */
+import { Router, type Response } from 'express';
+import { z } from 'zod';
+import { INCIDENT_NUMBER_PATTERN } from '../incidents/numbering.js';
+import { REPORT_FORMATS, REPORT_LANGS } from '../reports/config.js';
+import { ReportError } from '../reports/errors.js';
+import type { ReportRequest, ReportService } from '../reports/service.js';
+import { isValidTimeZone } from '../sla/zoned-time.js';
+import { HttpError, validate } from './errors.js';
+
+const output = { format: z.enum(REPORT_FORMATS).default('json'), lang: z.enum(REPORT_LANGS).optional() };
+const slaSchema = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'), contract: z.string().min(1).max(200), ...output });
+const inspectionSchema = z.strictObject({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
+  tz: z.string().refine(isValidTimeZone, 'unknown time zone').optional(),
+  ...output,
+});
+const faultSchema = z.strictObject({ number: z.string().regex(INCIDENT_NUMBER_PATTERN, 'expected INC-YYYYMMDD-NNNN') });
+const faultQuerySchema = z.strictObject(output);
+
+const STATUS = { invalid: 400, future: 400, no_data: 404, not_found: 404 } as const;
+
+export function createReportsRouter(deps: { reports: ReportService }): Router {
+  const router = Router();
+
+  async function send(res: Response, request: ReportRequest, format: (typeof REPORT_FORMATS)[number], lang: (typeof REPORT_LANGS)[number] | undefined, field: string): Promise<void> {
+    try {
+      const report = await deps.reports.generate(request, format, lang);
+      res.type(report.contentType);
+      if (format !== 'json' && format !== 'html') res.attachment(report.filename);
+      res.send(report.body);
+    } catch (error) {
+      if (error instanceof ReportError) throw new HttpError(STATUS[error.code], error.message, [{ field, message: error.message }]);
+      throw error;
+    }
+  }
+
+  router.get('/sla', async (req, res) => {
+    const q = validate(slaSchema, req.query, 'query');
+    await send(res, { kind: 'sla', period: q.period, contract: q.contract }, q.format, q.lang, 'query.contract');
+  });
+  router.get('/inspection', async (req, res) => {
+    const q = validate(inspectionSchema, req.query, 'query');
+    await send(res, { kind: 'inspection', date: q.date, ...(q.tz ? { timeZone: q.tz } : {}) }, q.format, q.lang, 'query.date');
+  });
+  router.get('/fault/:number', async (req, res) => {
+    const { number } = validate(faultSchema, req.params, 'params');
+    const q = validate(faultQuerySchema, req.query, 'query');
+    const caller = (res.locals.caller as { name?: string } | undefined)?.name ?? 'api';
+    await send(res, { kind: 'fault', number, by: caller }, q.format, q.lang, 'params.number');
+  });
+  return router;
+}

@@ -1,0 +1,113 @@
+/**
+ * `outpost report sla|inspection|fault`: reads the collector's SQLite and config directly (`--config collector.yaml`,
+ * the database in its data_dir) and writes the report in a format to `--out` (or stdout). A progress bar is drawn on a TTY.
+ */
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { CliError, type CliIo } from '../../common/cli.js';
+import { formatProblems } from '../../common/config.js';
+import { createLogger } from '../../common/logger.js';
+import { defaultCollectorConfig, validateCollectorConfigFile, type CollectorConfig } from '../config.js';
+import { openDatabase } from '../store/db.js';
+import { REPORT_FORMATS, REPORT_LANGS, type ReportFormat, type ReportLang, type ReportsConfig } from './config.js';
+import { createReportContext } from './context.js';
+import { ReportError } from './errors.js';
+import { createProgress } from './progress.js';
+import { createReportService, type ReportRequest } from './service.js';
+import { contractNames } from './sla-model.js';
+
+interface CommonOptions {
+  config?: string;
+  format: string;
+  lang?: string;
+  out?: string;
+}
+
+async function loadConfig(io: CliIo, file: string | undefined): Promise<CollectorConfig> {
+  if (file === undefined) return defaultCollectorConfig();
+  const loaded = await validateCollectorConfigFile(resolve(io.cwd, file), io.env);
+  if (!loaded.ok) throw new CliError(`${file}: ${formatProblems(loaded.problems.slice(0, 1)).trim().replace(/^- /, '')}${loaded.problems.length > 1 ? ` (+${loaded.problems.length - 1} more)` : ''}`);
+  return loaded.config;
+}
+
+/** The `reports:` section when the collector config has one, else the defaults. */
+function reportsOf(config: CollectorConfig): ReportsConfig {
+  return config.reports;
+}
+
+function check<T extends string>(value: string, allowed: readonly T[], option: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new CliError(`${option}: must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
+
+async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<typeof contractNames>[0]) => ReportRequest[]): Promise<void> {
+  const format = check<ReportFormat>(opts.format, REPORT_FORMATS, '--format');
+  const lang = opts.lang === undefined ? undefined : check<ReportLang>(opts.lang, REPORT_LANGS, '--lang');
+  const progress = createProgress(io.stdout, 4);
+  const config = await loadConfig(io, opts.config);
+  progress.step('loading');
+  const db = openDatabase(join(resolve(io.cwd, config.data_dir), 'outpost.db'));
+  try {
+    const ctx = createReportContext({ db, config, reports: reportsOf(config), now: Date.now, logger: createLogger({ level: 'silent' }) });
+    const list = requests(ctx);
+    if (list.length > 1 && opts.out === undefined) throw new CliError('several contracts: give --contract NAME, or --out DIR to write one file each');
+    progress.step('building');
+    const service = createReportService(ctx);
+    for (const request of list) {
+      const report = await service.generate(request, format, lang);
+      progress.step(`rendered ${format}`);
+      if (opts.out === undefined) {
+        progress.end();
+        io.stdout.write(report.body);
+        continue;
+      }
+      const target = resolve(io.cwd, opts.out);
+      const file = list.length > 1 ? join(target, report.filename) : target;
+      writeFileSync(file, report.body);
+      progress.step('written');
+      progress.end();
+      io.stderr.write(`${file}: ${report.summary}\n`);
+    }
+  } catch (error) {
+    progress.end();
+    if (error instanceof ReportError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
+export function registerReportCommands(program: Command, io: CliIo, result: { code: number }): void {
+  const report = program.command('report').description('SLA (monthly), inspection (daily) and fault reports from the collector database');
+  const common = (cmd: Command) =>
+    cmd
+      .option('--config <file>', 'collector config (its data_dir holds outpost.db; sla/incidents/reports sections apply)')
+      .option('--format <format>', `one of ${REPORT_FORMATS.join(', ')}`, 'json')
+      .option('--lang <lang>', `one of ${REPORT_LANGS.join(', ')} (default: reports.lang)`)
+      .option('--out <file>', 'write here (default: stdout)');
+
+  common(report.command('sla').description('monthly SLA report of a contract'))
+    .requiredOption('--period <YYYY-MM>', 'calendar month in the contract time zone')
+    .option('--contract <name>', 'contract (default: every contract; needs --out DIR when there are several)')
+    .action(async (opts: CommonOptions & { period: string; contract?: string }) => {
+      await run(io, opts, (ctx) => contractNames(ctx, opts.contract).map((contract) => ({ kind: 'sla', period: opts.period, contract })));
+      result.code = 0;
+    });
+
+  common(report.command('inspection').description('daily inspection report (巡检报告)'))
+    .requiredOption('--date <YYYY-MM-DD>', 'day in --tz')
+    .option('--tz <zone>', 'IANA time zone', 'Asia/Shanghai')
+    .action(async (opts: CommonOptions & { date: string; tz: string }) => {
+      await run(io, opts, () => [{ kind: 'inspection', date: opts.date, timeZone: opts.tz }]);
+      result.code = 0;
+    });
+
+  common(report.command('fault').description('fault report (故障处理报告) of a resolved incident'))
+    .argument('<number>', 'incident number, e.g. INC-20261003-0001')
+    .option('--by <name>', 'who generates it (recorded)', 'cli')
+    .action(async (number: string, opts: CommonOptions & { by: string }) => {
+      await run(io, opts, () => [{ kind: 'fault', number, by: opts.by }]);
+      result.code = 0;
+    });
+}

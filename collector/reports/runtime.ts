@@ -1,0 +1,57 @@
+/**
+ * The reports inside a running collector: the report service (API), result sampling (ingest hook, flushed every few
+ * seconds), the fault-report reminder scan and the report schedules. One call to start, one to stop.
+ */
+import { join } from 'node:path';
+import type { Logger } from '../../common/logger.js';
+import type { ResultMessage } from '../../common/protocol.js';
+import type { CollectorConfig } from '../config.js';
+import type { IncidentNotice } from '../events.js';
+import { createChannels } from '../notify/channels.js';
+import type { SlaService } from '../sla-service/service.js';
+import type { Db } from '../store/db.js';
+import { createReportContext } from './context.js';
+import { createFaultReportReminder } from './reminder.js';
+import { createSampleRecorder } from './samples.js';
+import { createReportScheduler } from './scheduler.js';
+import { createReportService } from './service.js';
+
+const SAMPLE_FLUSH_MS = 5_000;
+
+export function startReports(deps: { db: Db; config: CollectorConfig; sla: SlaService; now: () => number; logger: Logger; notify: (notice: IncidentNotice) => void; incidentUrl?: (number: string) => string }) {
+  const cfg = deps.config.reports;
+  const ctx = createReportContext({ db: deps.db, config: deps.config, reports: cfg, now: deps.now, logger: deps.logger, sla: deps.sla });
+  const service = createReportService(ctx);
+  const recorder = createSampleRecorder({ store: ctx.store, periodMs: cfg.sample_period, retentionMs: cfg.sample_retention, now: deps.now, logger: deps.logger });
+  const flush = setInterval(() => recorder.flush(), SAMPLE_FLUSH_MS);
+  flush.unref();
+  const reminder = createFaultReportReminder({ store: ctx.store, db: deps.db, afterMs: cfg.fault_reminder.after, now: deps.now, notify: deps.notify, logger: deps.logger, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
+  const scan = cfg.fault_reminder.enabled ? setInterval(() => reminder.scan(), cfg.fault_reminder.scan) : null;
+  scan?.unref();
+  const needsChannels = cfg.schedules.some((s) => s.channels.length > 0);
+  const channels = needsChannels ? createChannels(deps.config.notifications.channels, { logger: deps.logger, now: deps.now }) : new Map();
+  const scheduler = createReportScheduler({
+    schedules: cfg.schedules,
+    reports: service,
+    contracts: () => ctx.sla.setup.contracts.map((c) => c.name),
+    dir: cfg.dir ?? join(deps.config.data_dir, 'reports'),
+    channels,
+    now: deps.now,
+    logger: deps.logger,
+  });
+  scheduler.start();
+  return {
+    service,
+    reminder,
+    scheduler,
+    onResult: (m: ResultMessage): void => recorder.onResult(m),
+    flushSamples: (): void => recorder.flush(),
+    stop(): void {
+      scheduler.stop();
+      clearInterval(flush);
+      if (scan) clearInterval(scan);
+      recorder.flush();
+      for (const channel of channels.values()) channel.close?.();
+    },
+  };
+}
