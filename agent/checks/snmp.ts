@@ -1,7 +1,7 @@
 /**
  * `snmp`: polls one network device (switch, router, firewall, UPS, machine-room sensor) over SNMP v1/v2c/v3.
  * Each device is its own target. Helpers live in ./snmp/: session (net-snmp), system, interfaces + counter
- * math, resources (CPU/memory MIBs), custom OIDs, limiter. See docs/checks.md#snmp.
+ * math, resources (CPU/memory MIBs), custom OIDs, limiter. See the README check reference (snmp).
  */
 import { defineCheck } from './types.js';
 import { snmpConfigSchema } from './snmp/config.js';
