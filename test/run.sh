@@ -27,7 +27,7 @@ npm run build --silent
 
 results=$(mktemp)
 status=0
-npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+OUTPOST_TEST_BUILT=1 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
 node -e '
   const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
   const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);

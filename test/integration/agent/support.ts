@@ -8,33 +8,14 @@ import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { freePort, waitForPort } from '../../helpers/ports.js';
 import { waitUntil } from '../../helpers/wait.js';
+import { assertBuilt } from '../../helpers/built.js';
 
 export const ROOT = join(import.meta.dirname, '../../..');
 export const BIN = join(ROOT, 'dist/bin/outpost.js');
 
-/**
- * Compiles the product into dist/ (other engineers' in-progress type errors do not stop emit). A lock directory
- * keeps parallel test files from building at the same time.
- */
+/** dist/ is built once by test/global-setup.ts; this only checks it is there. */
 export async function buildOnce(): Promise<void> {
-  const lock = join(ROOT, 'dist/.agent-test-build.lock');
-  mkdirSync(join(ROOT, 'dist'), { recursive: true });
-  await waitUntil(() => {
-    try {
-      mkdirSync(lock);
-      return true;
-    } catch {
-      // a lock left by a killed test run: older than any build takes
-      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 300_000) rmdirSync(lock);
-      return false;
-    }
-  }, 120_000, 'the build lock');
-  try {
-    await promisify(execFile)('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT }).catch(() => undefined);
-  } finally {
-    rmdirSync(lock);
-  }
-  if (!existsSync(BIN)) throw new Error(`build produced no ${BIN}`);
+  assertBuilt();
 }
 
 export interface AedesServer {

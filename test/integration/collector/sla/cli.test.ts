@@ -10,10 +10,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
-// A private build directory (inside dist/, so node_modules and "type": "module" resolve from the repo root):
-// other test files rebuild dist/ concurrently, and a half-written file there would break our child processes.
-const OUT = join(ROOT, 'dist/.test-sla-cli');
-const BIN = join(OUT, 'bin/outpost.js');
+// Built once by test/global-setup.ts.
+const BIN = join(ROOT, 'dist/bin/outpost.js');
 const run = promisify(execFile);
 let dir = '';
 
@@ -28,9 +26,7 @@ async function outpost(...args: string[]): Promise<{ code: number; stdout: strin
 }
 
 beforeAll(async () => {
-  // Other files may fail to typecheck while in progress; tsc still emits, and we only need ours.
-  await run('npx', ['tsc', '-p', 'tsconfig.build.json', '--outDir', OUT], { cwd: ROOT }).catch(() => undefined);
-  if (!existsSync(BIN)) throw new Error(`build produced no ${BIN}`);
+  if (!existsSync(BIN)) throw new Error(`${BIN} is missing (test/global-setup.ts builds it)`);
   dir = await mkdtemp(join(tmpdir(), 'outpost-sla-cli-'));
 }, 180_000);
 

@@ -1,0 +1,14 @@
+/**
+ * Builds dist/ once before any test file runs, so tests that spawn `node dist/bin/outpost.js` never race a rebuild.
+ * test/run.sh has just built and sets OUTPOST_TEST_BUILT=1 to skip it.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+export default function setup(): void {
+  if (process.env.OUTPOST_TEST_BUILT === '1') return;
+  execFileSync(process.execPath, [join(import.meta.dirname, '../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: join(import.meta.dirname, '..'),
+    stdio: 'inherit',
+  });
+}
