@@ -12,6 +12,7 @@ import { createApp } from './api/app.js';
 import { startEmbeddedBroker } from './broker.js';
 import { databaseFile, type CollectorConfig } from './config.js';
 import type { IncidentNotice, StateChange } from './events.js';
+import { getIncidentByNumber } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher } from './notify/dispatcher.js';
 import { createNotifyMetrics } from './notify/metrics.js';
@@ -131,8 +132,27 @@ export function createCollector(deps: CollectorDeps) {
       },
     });
     let influx: InfluxService | null = null;
+    let slaRef: SlaService | undefined;
     if (config.influx.enabled) {
-      const sink = createInfluxService({ config: config.influx, setup: createSlaSetup(config.sla), db, agents, checks, intervals, logger: log, now });
+      const sink = createInfluxService({
+        config: config.influx,
+        setup: createSlaSetup(config.sla),
+        db,
+        agents,
+        checks,
+        intervals,
+        logger: log,
+        now,
+        // The same derivation as /api/v1/availability and the incident API (the SLA service exists by the first tick).
+        shared: {
+          timeline: (target, fromMs, toMs) => slaRef!.availability.targetTimeline(target, fromMs, toMs),
+          groupsOf: (target) => slaRef?.availability.groupsOf(target) ?? [],
+          incidentSla: (number, atMs) => {
+            const record = getIncidentByNumber(db, number);
+            return record && slaRef ? slaRef.timers.compute(record, atMs) : null;
+          },
+        },
+      });
       influx = sink;
       listeners.push((change) => sink.onStateChange(change));
       lifecycle.add({ name: 'influx', stop: () => sink.stop() });
@@ -169,6 +189,7 @@ export function createCollector(deps: CollectorDeps) {
       ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}),
       ...(incidentUrl ? { incidentUrl } : {}),
     });
+    slaRef = sla;
     warnings.push(...sla.warnings);
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
     const reports = startReports({ db, config, sla, now, logger: log, notify, ...(incidentUrl ? { incidentUrl } : {}) });

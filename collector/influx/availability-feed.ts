@@ -21,6 +21,11 @@ export interface AvailabilityFeedDeps {
   /** Groups a target belongs to (for contracts and maintenance by group). */
   groupsOf(target: string): readonly string[];
   write(points: Point[]): void;
+  /**
+   * The target's derived state and maintenance as the availability service (the API and reports) sees them.
+   * When given it replaces `byTarget` + config maintenance, so the buckets and /api/v1/availability agree.
+   */
+  timeline?(target: string, fromMs: number, toMs: number): { intervals: AvailabilityInterval[]; maintenance: Array<{ startMs: number; endMs: number }> };
   closeDelayMs: number;
   backfillMs: number;
   maxRewriteMs: number;
@@ -39,12 +44,13 @@ export function targetIntervalsFromRows(rows: readonly StateInterval[], fromMs: 
 }
 
 /** The availability points of one target for the minutes [fromMs, toMs). */
-export function targetAvailabilityPoints(deps: Pick<AvailabilityFeedDeps, 'setup' | 'byTarget' | 'groupsOf'>, target: string, fromMs: number, toMs: number): Point[] {
+export function targetAvailabilityPoints(deps: Pick<AvailabilityFeedDeps, 'setup' | 'byTarget' | 'groupsOf' | 'timeline'>, target: string, fromMs: number, toMs: number): Point[] {
   const groups = deps.groupsOf(target);
   const { contract } = resolvePolicy(deps.setup, target, groups);
   const calendarName = contract?.calendar ?? '24x7';
-  const intervals = targetIntervalsFromRows(deps.byTarget(target, fromMs, toMs), fromMs, toMs);
-  const maintenance = maintenanceIntervals(deps.setup.maintenance, target, groups, fromMs, toMs);
+  const shared = deps.timeline?.(target, fromMs, toMs);
+  const intervals = shared?.intervals ?? targetIntervalsFromRows(deps.byTarget(target, fromMs, toMs), fromMs, toMs);
+  const maintenance = shared?.maintenance ?? maintenanceIntervals(deps.setup.maintenance, target, groups, fromMs, toMs);
   const tags: Record<string, string> = { target, contract: contract?.name ?? 'none', calendar: calendarName };
   if (groups[0]) tags.group = groups[0];
   return minuteBuckets(getCalendar(deps.setup, calendarName), intervals, maintenance, fromMs, toMs, deps.setup.warnCountsAsUp).map((b) => ({

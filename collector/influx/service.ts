@@ -32,6 +32,16 @@ export interface InfluxServiceDeps {
   now: () => number;
   /** Defaults to the transport the config's mode asks for. */
   transport?: InfluxTransport;
+  /**
+   * The availability service's view (target derivation, groups, config + API maintenance) so the buckets equal
+   * /api/v1/availability; and the incident SLA as the incident API computes it (pauses, maintenance). Resolved
+   * lazily: the SLA service is created after this one.
+   */
+  shared?: {
+    timeline(target: string, fromMs: number, toMs: number): { intervals: Array<{ startMs: number; endMs: number | null; state: 'ok' | 'warn' | 'crit' | 'unknown' }>; maintenance: Array<{ startMs: number; endMs: number }> };
+    groupsOf(target: string): readonly string[];
+    incidentSla(number: string, atMs: number): ReturnType<typeof computeIncidentSla> | null;
+  };
 }
 
 export function createInfluxService(deps: InfluxServiceDeps) {
@@ -62,7 +72,8 @@ export function createInfluxService(deps: InfluxServiceDeps) {
     setup: deps.setup,
     targets: () => [...new Set(deps.checks.all().map((c) => c.target))],
     byTarget: (target, fromMs, toMs) => deps.intervals.byTarget(target, fromMs, toMs),
-    groupsOf: (target) => groups.get(target) ?? [],
+    groupsOf: (target) => deps.shared?.groupsOf(target) ?? groups.get(target) ?? [],
+    ...(deps.shared ? { timeline: deps.shared.timeline } : {}),
     write,
     closeDelayMs: config.availability.close_delay,
     backfillMs: config.availability.backfill,
@@ -75,7 +86,7 @@ export function createInfluxService(deps: InfluxServiceDeps) {
     if (!record || record.resolvedAtMs === null) return;
     const { contract, policy } = resolvePolicy(deps.setup, record.target ?? '', record.target ? (groups.get(record.target) ?? []) : []);
     const facts = { openedAtMs: record.openedAtMs, acknowledgedAtMs: record.acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses: [], maintenance: [] };
-    const sla = computeIncidentSla(deps.setup, policy, record.severity, facts, notice.atMs);
+    const sla = deps.shared?.incidentSla(record.number, notice.atMs) ?? computeIncidentSla(deps.setup, policy, record.severity, facts, notice.atMs);
     const point = incidentSlaPoint(
       {
         severity: record.severity,

@@ -3,21 +3,17 @@
  * 1.6.7, with a known outage (web-1 crit for 15 of 60 minutes). Then EVERY InfluxQL target of EVERY dashboard
  * panel runs against InfluxDB with Grafana's macro expansion reproduced ($timeFilter, $__interval,
  * $__interval_ms, template variables as regexes /^(a|b)$/ or .* for All) and must return data; the
- * availability panels must show the SLA engine's number for the same minute-aligned window to 0.001 points.
- * GET /api/v1/availability does not exist yet: the comparison is with targetAvailability (collector/sla) over
- * the same store intervals and target derivation — the same calculation that endpoint is to use.
+ * availability panels must show exactly what GET /api/v1/availability answers for the same minute-aligned window
+ * (to 0.001 percentage points).
  */
 import type { Dashboard, Panel } from '@grafana/schema';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { topics, type ResultMessage } from '../../../common/protocol.js';
-import { collectorConfigSchema } from '../../../collector/config.js';
-import { targetIntervalsFromRows } from '../../../collector/influx/availability-feed.js';
-import { createSlaSetup, targetAvailability } from '../../../collector/sla/index.js';
 import { DASHBOARDS } from '../../../dashboards/src/dashboards.js';
 import { startInfluxDb, type InfluxDbServer, type InfluxSeries } from '../../helpers/influxdb.js';
 import { waitUntil } from '../../helpers/wait.js';
-import { connectAgent, result, startTestCollector, status, type TestCollector } from '../collector/support.js';
+import { connectAgent, json, result, startTestCollector, status, VIEWER, type TestCollector } from '../collector/support.js';
 
 const MIN = 60_000;
 const T0 = Math.floor((Date.now() - 3 * 3_600_000) / 3_600_000) * 3_600_000; // a whole hour, ≥ 2 h ago
@@ -133,19 +129,16 @@ describe('dashboards against InfluxDB 1.6.7 after an end-to-end scenario', () =>
     }
   });
 
-  it('the availability panels show the SLA engine number for the same minute-aligned window (to 0.001 points)', async () => {
+  it('the availability panels show the number GET /api/v1/availability gives for the same window (to 0.001 points)', async () => {
     // Grafana's $timeFilter is inclusive at both ends: the range [T0, T1 − 1 ms] holds exactly the buckets of [T0, T1).
     const range = { fromMs: T0, toMs: T1 - 1 };
-    const setup = createSlaSetup(collectorConfigSchema.parse({}).sla); // the collector runs the default sla section
-    const engine = (target: string) =>
-      targetAvailability(setup, {
-        target,
-        groups: [],
-        intervals: targetIntervalsFromRows(col.running.intervals.byTarget(target, T0, T1), T0, T1),
-        fromMs: T0,
-        toMs: T1,
-        nowMs: Date.now(),
-      }).report;
+    const api = new Map<string, any>();
+    for (const host of ['web-1', 'host-1', 'switch-1']) {
+      const from = new Date(T0).toISOString();
+      const to = new Date(T1).toISOString();
+      api.set(host, await json(col.api(`/api/v1/availability?target=${host}&from=${from}&to=${to}`, VIEWER)));
+    }
+    const engine = (target: string) => ({ availabilityPercent: api.get(target).availability_percent as number, downMs: api.get(target).down_s * 1000 });
     const web = engine('web-1');
     expect(web.availabilityPercent).toBeCloseTo(75, 6); // 15 of 60 minutes down
     expect(web.downMs).toBe(15 * MIN);
