@@ -1,10 +1,11 @@
-/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 heartbeats, 004 SLA (maintenance, incident timers), 005 reports. */
+/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 heartbeats, 004 SLA (maintenance, incident timers), 005 reports, 006 agent events. */
 import type Database from 'better-sqlite3';
 import { migration001Core } from './001_core.js';
 import { migration002Incidents } from './002_incidents.js';
 import { migration003Heartbeats } from './003_heartbeats.js';
 import { migration004Sla } from './004_sla.js';
 import { migration005Reports } from './005_reports.js';
+import { migration006AgentEvents } from './006_agent_events.js';
 
 export interface Migration {
   version: number;
@@ -12,4 +13,4 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [migration001Core, migration002Incidents, migration003Heartbeats, migration004Sla, migration005Reports];
+export const migrations: Migration[] = [migration001Core, migration002Incidents, migration003Heartbeats, migration004Sla, migration005Reports, migration006AgentEvents];
