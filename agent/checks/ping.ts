@@ -1,9 +1,9 @@
 /**
  * `ping`: multi-packet ICMP echo through the system `ping` (iputils).
  *
- * Why not the `ping` npm package (0.4.4)? It cannot be aborted (the runner's timeout would leave the ping process
+ * Why not `ping.promise.probe` from the `ping` npm package (0.4.4)? It cannot be aborted (the runner's timeout would leave the ping process
  * running into the next interval) and it sets LANG=C by mutating the agent's own `process.env`. We spawn the same
- * system binary with execFile (killed on abort) and parse its output in ./ping/parse.ts.
+ * system binary with execFile (killed on abort) and parse its output in ./ping/parse.ts with the package's own parser.
  */
 import { execFile } from 'node:child_process';
 import { isIPv6 } from 'node:net';
