@@ -1,15 +1,18 @@
 /**
  * `outpost report sla|inspection|fault`: reads the collector's SQLite and config directly (`--config collector.yaml`,
- * the database in its data_dir) and writes the report in a format to `--out` (or stdout). A progress bar is drawn on a TTY.
+ * the database in its data_dir; safe while the collector runs, SQLite WAL) or, with `--url`, fetches the rendered
+ * report from a running collector's /api/v1/reports. Writes it to `--out` (or stdout). A progress bar is drawn on a
+ * TTY. Exit 2 with a one-line reason for bad input (unknown contract or incident, a future period, no data).
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, type CliIo } from '../../common/cli.js';
 import { formatProblems } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
-import { defaultCollectorConfig, validateCollectorConfigFile, type CollectorConfig } from '../config.js';
+import { databaseFile, defaultCollectorConfig, validateCollectorConfigFile, type CollectorConfig } from '../config.js';
 import { openDatabase } from '../store/db.js';
+import { fetchReport } from './cli-remote.js';
 import { REPORT_FORMATS, REPORT_LANGS, type ReportFormat, type ReportLang, type ReportsConfig } from './config.js';
 import { createReportContext } from './context.js';
 import { ReportError } from './errors.js';
@@ -22,6 +25,8 @@ interface CommonOptions {
   format: string;
   lang?: string;
   out?: string;
+  url?: string;
+  token?: string;
 }
 
 async function loadConfig(io: CliIo, file: string | undefined): Promise<CollectorConfig> {
@@ -36,6 +41,8 @@ function reportsOf(config: CollectorConfig): ReportsConfig {
   return config.reports;
 }
 
+const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+
 function check<T extends string>(value: string, allowed: readonly T[], option: string): T {
   if (!(allowed as readonly string[]).includes(value)) throw new CliError(`${option}: must be one of ${allowed.join(', ')}, got "${value}"`);
   return value as T;
@@ -46,8 +53,11 @@ async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<ty
   const lang = opts.lang === undefined ? undefined : check<ReportLang>(opts.lang, REPORT_LANGS, '--lang');
   const progress = createProgress(io.stdout, 4);
   const config = await loadConfig(io, opts.config);
+  // Never create an empty database by reading from the wrong place.
+  const dbFile = resolve(io.cwd, databaseFile(config));
+  if (!existsSync(dbFile)) throw new CliError(`no collector database at ${dbFile} (check data_dir${opts.config === undefined ? ': pass --config collector.yaml' : ` in ${opts.config}`})`);
   progress.step('loading');
-  const db = openDatabase(join(resolve(io.cwd, config.data_dir), 'outpost.db'));
+  const db = openDatabase(dbFile);
   try {
     const ctx = createReportContext({ db, config, reports: reportsOf(config), now: Date.now, logger: createLogger({ level: 'silent' }) });
     const list = requests(ctx);
@@ -63,7 +73,8 @@ async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<ty
         continue;
       }
       const target = resolve(io.cwd, opts.out);
-      const file = list.length > 1 ? join(target, report.filename) : target;
+      // --out DIR: the report's own file name inside it (one file per contract).
+      const file = list.length > 1 || isDirectory(target) ? join(target, report.filename) : target;
       writeFileSync(file, report.body);
       progress.step('written');
       progress.end();
@@ -78,6 +89,25 @@ async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<ty
   }
 }
 
+/** `--url` mode: one request to the API, the body written as is. */
+async function runRemote(io: CliIo, opts: CommonOptions & { url: string }, path: string, params: Record<string, string | undefined>, fallbackName: string): Promise<void> {
+  const format = check<ReportFormat>(opts.format, REPORT_FORMATS, '--format');
+  if (opts.lang !== undefined) check<ReportLang>(opts.lang, REPORT_LANGS, '--lang');
+  const query = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...params, format, lang: opts.lang })) if (v !== undefined) query.set(k, v);
+  const report = await fetchReport(io, opts, `${path}?${query.toString()}`, `${fallbackName}.${format}`);
+  if (opts.out === undefined) {
+    io.stdout.write(report.body);
+    return;
+  }
+  const target = resolve(io.cwd, opts.out);
+  const file = isDirectory(target) ? join(target, report.filename) : target;
+  writeFileSync(file, report.body);
+  io.stderr.write(`${file}: ${report.filename}, ${report.body.length} bytes from ${opts.url}\n`);
+}
+
+const withUrl = (opts: CommonOptions): opts is CommonOptions & { url: string } => opts.url !== undefined;
+
 export function registerReportCommands(program: Command, io: CliIo, result: { code: number }): void {
   const report = program.command('report').description('SLA (monthly), inspection (daily) and fault reports from the collector database');
   const common = (cmd: Command) =>
@@ -85,12 +115,20 @@ export function registerReportCommands(program: Command, io: CliIo, result: { co
       .option('--config <file>', 'collector config (its data_dir holds outpost.db; sla/incidents/reports sections apply)')
       .option('--format <format>', `one of ${REPORT_FORMATS.join(', ')}`, 'json')
       .option('--lang <lang>', `one of ${REPORT_LANGS.join(', ')} (default: reports.lang)`)
-      .option('--out <file>', 'write here (default: stdout)');
+      .option('--out <file>', 'write here (default: stdout)')
+      .option('--url <url>', 'fetch the report from a running collector API instead of reading its database')
+      .option('--token <token>', 'with --url: API bearer token, role viewer (default: $OUTPOST_TOKEN)');
 
   common(report.command('sla').description('monthly SLA report of a contract'))
     .requiredOption('--period <YYYY-MM>', 'calendar month in the contract time zone')
     .option('--contract <name>', 'contract (default: every contract; needs --out DIR when there are several)')
     .action(async (opts: CommonOptions & { period: string; contract?: string }) => {
+      if (withUrl(opts)) {
+        if (opts.contract === undefined) throw new CliError('--url needs --contract NAME');
+        await runRemote(io, opts, '/sla', { period: opts.period, contract: opts.contract }, `sla-${opts.contract}-${opts.period}`);
+        result.code = 0;
+        return;
+      }
       await run(io, opts, (ctx) => contractNames(ctx, opts.contract).map((contract) => ({ kind: 'sla', period: opts.period, contract })));
       result.code = 0;
     });
@@ -99,14 +137,25 @@ export function registerReportCommands(program: Command, io: CliIo, result: { co
     .requiredOption('--date <YYYY-MM-DD>', 'day in --tz')
     .option('--tz <zone>', 'IANA time zone', 'Asia/Shanghai')
     .action(async (opts: CommonOptions & { date: string; tz: string }) => {
+      if (withUrl(opts)) {
+        await runRemote(io, opts, '/inspection', { date: opts.date, tz: opts.tz }, `inspection-${opts.date}`);
+        result.code = 0;
+        return;
+      }
       await run(io, opts, () => [{ kind: 'inspection', date: opts.date, timeZone: opts.tz }]);
       result.code = 0;
     });
 
   common(report.command('fault').description('fault report (故障处理报告) of a resolved incident'))
     .argument('<number>', 'incident number, e.g. INC-20261003-0001')
-    .option('--by <name>', 'who generates it (recorded)', 'cli')
+    .option('--by <name>', 'who generates it (recorded; with --url the token name)', 'cli')
     .action(async (number: string, opts: CommonOptions & { by: string }) => {
+      if (withUrl(opts)) {
+        // The API records the token's name as the author.
+        await runRemote(io, opts, `/fault/${encodeURIComponent(number)}`, {}, `fault-${number}`);
+        result.code = 0;
+        return;
+      }
       await run(io, opts, () => [{ kind: 'fault', number, by: opts.by }]);
       result.code = 0;
     });
