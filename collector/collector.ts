@@ -35,6 +35,7 @@ import { openDatabase, type Db } from './store/db.js';
 import { createIntervalsStore, type IntervalsStore } from './store/intervals-store.js';
 import { createObservationLog } from './store/observation-log.js';
 import { createSeqMarks } from './store/seq-marks.js';
+import { createAgentEventsService } from './agent-events/service.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -208,9 +209,12 @@ export function createCollector(deps: CollectorDeps) {
       const service = incidents;
       listeners.push((change) => service.handleStateChange(change));
     }
+    // Agent events are stored in the ingest transaction; trap rules open/resolve incidents after its commit.
+    const agentEvents = createAgentEventsService({ db, config: config.events, logger: log, now, ...(incidents ? { incidents } : {}) });
+    lifecycle.add({ name: 'agent events', stop: () => agentEvents.stop() });
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
     restoreLiveness(liveness, checks, agents, intervals);
-    const processor = createProcessor({ db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn });
+    const processor = createProcessor({ db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn, onEvent: (m, receivedAtMs) => agentEvents.record(m, receivedAtMs) });
     const ingest = createIngest({
       processor,
       metrics,
@@ -265,13 +269,8 @@ export function createCollector(deps: CollectorDeps) {
         sharedGroup: config.mqtt.shared_group,
         protocolVersion: config.mqtt.protocol_version,
         logger: log.child({ component: 'mqtt' }),
-        // mqtt.js hands over one message at a time and waits for its PUBACK, so nothing else can join the
-        // batch: commit at once instead of waiting for the batch timer.
-        onMessage: (topic, payload) => {
-          const done = ingest.handle(topic, payload);
-          ingest.flush();
-          return done;
-        },
+        // PUBACKs wait in the corked socket until the batch commits (ingest/ack-gate.ts), so messages batch here too.
+        onMessage,
       });
       brokerUp = source.connected;
       lifecycle.add({ name: 'mqtt client', stop: () => source.stop() });
@@ -299,6 +298,7 @@ export function createCollector(deps: CollectorDeps) {
       heartbeats,
       sla,
       reports: reports.service,
+      events: agentEvents,
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),
@@ -315,6 +315,7 @@ export function createCollector(deps: CollectorDeps) {
 
     influx?.start();
     sla.start(incidents);
+    agentEvents.start();
     return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
   }
 

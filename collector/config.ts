@@ -15,6 +15,7 @@ import { notifyConfigSchema } from './notify/config.js';
 import { slaConfigSchema } from './sla/config.js';
 import { servicesConfigSchema } from './sla-service/config.js';
 import { reportsConfigSchema } from './reports/config.js';
+import { eventsConfigSchema } from './agent-events/config.js';
 
 const hostSchema = z.string().min(1).max(255);
 const portSchema = z.number().int().min(0).max(65_535);
@@ -119,6 +120,8 @@ export const collectorConfigSchema = z.strictObject({
   services: servicesConfigSchema,
   /** SLA / inspection / fault reports: directory, PDF font, sampling, reminder, schedules (collector/reports/config.ts). */
   reports: reportsConfigSchema,
+  /** Agent events (SNMP traps, ...): retention and the trap rules that open/resolve incidents (collector/agent-events/config.ts). */
+  events: eventsConfigSchema,
 });
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 

@@ -26,6 +26,7 @@ import { createIncidentPauseRouter, createSlaRouter } from './sla.js';
 import { createTargetsRouter } from './targets.js';
 import { createReportsRouter } from './reports.js';
 import type { ReportService } from '../reports/service.js';
+import { createEventsRouter, type EventsRouterDeps } from './events.js';
 
 export interface ApiDeps {
   db: Db;
@@ -47,6 +48,8 @@ export interface ApiDeps {
   sla?: SlaService;
   /** Reports (collector/reports); /api/v1/reports is mounted when present. */
   reports?: ReportService;
+  /** Agent events (collector/agent-events); /api/v1/events is mounted when present. */
+  events?: EventsRouterDeps['events'];
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -74,6 +77,7 @@ export function createApp(deps: ApiDeps): Express {
     api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
     api.use('/sla', requireRole('viewer'), createSlaRouter({ summary: sla.summary }));
   }
+  if (deps.events) api.use('/events', requireRole('viewer'), createEventsRouter({ events: deps.events, now: deps.now }));
   if (deps.reports) api.use('/reports', requireRole('viewer'), createReportsRouter({ reports: deps.reports }));
   if (deps.heartbeats) api.use('/heartbeats', createHeartbeatsRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now, publicUrl: deps.publicUrl, requireRole }));
   app.use('/api/v1', api);

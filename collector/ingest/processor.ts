@@ -12,7 +12,7 @@ import type { LivenessMonitor, SilenceVerdict } from '../liveness.js';
 import type { CollectorMetrics } from '../metrics.js';
 import type { StateChange } from '../events.js';
 import type { Logger } from '../../common/logger.js';
-import type { ResultMessage, StatusMessage } from '../../common/protocol.js';
+import type { EventMessage, ResultMessage, StatusMessage } from '../../common/protocol.js';
 import { singleRun } from '../states/machine.js';
 import type { DecodedMessage } from './decode.js';
 
@@ -32,6 +32,8 @@ export interface ProcessorDeps {
   /** Skew beyond this is logged as a warning (rate limited per agent). */
   skewWarnMs: number;
   warn(key: string, obj: object, msg: string): void;
+  /** Sees each accepted (non-duplicate) event inside the batch transaction: stores it with the batch. */
+  onEvent?(message: EventMessage, receivedAtMs: number): void;
 }
 
 /** Skew is stored only when it moved by more than this, to spare a write per result. */
@@ -118,7 +120,10 @@ export function createProcessor(deps: ProcessorDeps) {
         return;
       case 'events':
         if (!seqMarks.accept(decoded.agentId, 'events', decoded.message.seq)) metrics.duplicates.inc({ kind: 'events' });
-        else ctx.lastSeen.set(decoded.agentId, receivedAtMs);
+        else {
+          ctx.lastSeen.set(decoded.agentId, receivedAtMs);
+          deps.onEvent?.(decoded.message, receivedAtMs);
+        }
         return;
     }
   }
