@@ -35,8 +35,8 @@ export async function fetchReport(io: CliIo, opts: { url: string; token?: string
     const reason = parsed?.success ? parsed.data.error : `HTTP ${res.status}`;
     throw new CliError(`${res.status} ${reason}`, res.status === 400 || res.status === 404 ? 2 : 1);
   }
-  // Content-Disposition: attachment; filename="sla-acme-2026-10.pdf" (json/html come inline: use the fallback).
+  // Content-Disposition: attachment; filename=sla-acme-2026-10.pdf (quoted when needed) (json/html come inline: use the fallback).
   const disposition = res.headers.get('content-disposition') ?? '';
-  const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? fallbackName;
+  const filename = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
   return { filename, body };
 }
