@@ -269,13 +269,8 @@ export function createCollector(deps: CollectorDeps) {
         sharedGroup: config.mqtt.shared_group,
         protocolVersion: config.mqtt.protocol_version,
         logger: log.child({ component: 'mqtt' }),
-        // mqtt.js hands over one message at a time and waits for its PUBACK, so nothing else can join the
-        // batch: commit at once instead of waiting for the batch timer.
-        onMessage: (topic, payload) => {
-          const done = ingest.handle(topic, payload);
-          ingest.flush();
-          return done;
-        },
+        // PUBACKs wait in the corked socket until the batch commits (ingest/ack-gate.ts), so messages batch here too.
+        onMessage,
       });
       brokerUp = source.connected;
       lifecycle.add({ name: 'mqtt client', stop: () => source.stop() });

@@ -1,12 +1,15 @@
 /**
  * Subscribes to an external broker (Mosquitto, EMQX) with mqtt.js. A persistent session (clean: false, fixed
- * client id) and `handleMessage` holding the PUBACK until the ingest committed mean unacknowledged QoS 1
- * messages are redelivered after a crash. `shared_group` subscribes via `$share/<group>/…`.
+ * client id) and PUBACKs held back until the ingest committed (./ack-gate.ts: the socket stays corked, so a
+ * whole socket read shares one transaction) mean unacknowledged QoS 1 messages are redelivered after a crash.
+ * `shared_group` subscribes via `$share/<group>/…`. The broker must let several messages be in flight to us
+ * (Mosquitto `max_inflight_messages`, default 20) or batches stay that small.
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import type { Logger } from '../../common/logger.js';
 import { topics } from '../../common/protocol.js';
+import { createAckGate } from './ack-gate.js';
 
 export interface ExternalSourceOptions {
   url: string;
@@ -49,13 +52,19 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff } } : {}),
   };
   const client: MqttClient = mqtt.connect(opts.url, options);
-  // The PUBACK goes out when this callback is called: after the message's batch committed.
+  // The PUBACK is written when this callback runs, into a stream the gate keeps corked until the commit.
+  const gate = createAckGate();
   client.handleMessage = (packet, callback) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
+    const stream = gate.hold(client.stream);
     opts.onMessage(packet.topic, payload).then(
-      () => callback(),
-      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      () => gate.committed(stream),
+      (error: unknown) => {
+        log.warn({ err: error instanceof Error ? error.message : String(error) }, 'ingest failed: dropping the connection so the broker redelivers');
+        gate.failed(stream, error instanceof Error ? error : new Error(String(error)));
+      },
     );
+    callback();
   };
   const filter = subscriptionFilter(opts.sharedGroup);
   client.on('connect', (connack) => {

@@ -52,12 +52,20 @@ export function createChecksStore(db: Db) {
        last_message = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_message ELSE last_message END,
        last_metrics_json = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_metrics_json ELSE last_metrics_json END`,
   );
+  // Hot path (a known check reporting in order, same descriptor): touches no indexed column, binds positionally.
+  const update = db.prepare<[number, number, string, string, string, string, string, string, string, number, number]>(
+    `UPDATE checks SET last_received_ms = ?, last_observed_ms = ?, last_state = ?, last_message = ?, last_metrics_json = ?
+     WHERE agent_id = ? AND check_id = ? AND check_type = ? AND target = ? AND interval_s = ? AND last_observed_ms <= ?`,
+  );
   const all = db.prepare<[], RawCheck>('SELECT * FROM checks ORDER BY agent_id, check_id');
   const byAgent = db.prepare<[string], RawCheck>('SELECT * FROM checks WHERE agent_id = ? ORDER BY check_id');
   const one = db.prepare<[string, string], RawCheck>('SELECT * FROM checks WHERE agent_id = ? AND check_id = ?');
   return {
     record(row: CheckRow): void {
-      upsert.run({ ...row, metrics: JSON.stringify(row.lastMetrics) });
+      const metrics = JSON.stringify(row.lastMetrics);
+      const { changes } = update.run(row.lastReceivedMs, row.lastObservedMs, row.lastState, row.lastMessage, metrics, row.agentId, row.checkId, row.checkType, row.target, row.intervalS, row.lastObservedMs);
+      // New check, changed descriptor or an older result: the full upsert decides column by column.
+      if (changes === 0) upsert.run({ ...row, metrics });
     },
     all(): CheckRow[] {
       return all.all().map(toRow);
