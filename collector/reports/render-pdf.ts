@@ -80,7 +80,10 @@ export function renderPdf(doc: ReportDocument, font: PdfFont): Promise<Buffer> {
       const widths = weights.map((w) => (w / sum) * width);
       const drawRow = (cells: string[], header: boolean) => {
         pdf.fontSize(header ? 8 : 7.5);
-        const heights = cells.map((c, i) => pdf.heightOfString(c, { width: (widths[i] ?? 40) - 4 }));
+        // Most cells fit on one line: measuring their width is far cheaper than wrapping them (large reports).
+        const fits = cells.map((c, i) => !c.includes('\n') && pdf.widthOfString(c) <= (widths[i] ?? 40) - 4);
+        const lineHeight = pdf.currentLineHeight(true);
+        const heights = cells.map((c, i) => (fits[i] ? lineHeight : pdf.heightOfString(c, { width: (widths[i] ?? 40) - 4 })));
         const h = Math.max(...heights, 8) + 4;
         if (pdf.y + h > bottom()) {
           pdf.addPage();
@@ -91,7 +94,8 @@ export function renderPdf(doc: ReportDocument, font: PdfFont): Promise<Buffer> {
         if (header) pdf.rect(MARGIN, y, width, h).fill('#edf2f7').fillColor('#000000');
         let x = MARGIN;
         cells.forEach((c, i) => {
-          pdf.text(c, x + 2, y + 2, { width: (widths[i] ?? 40) - 4, lineBreak: true });
+          if (fits[i]) pdf.text(c, x + 2, y + 2, { lineBreak: false });
+          else pdf.text(c, x + 2, y + 2, { width: (widths[i] ?? 40) - 4, lineBreak: true });
           x += widths[i] ?? 40;
         });
         pdf.moveTo(MARGIN, y + h).lineTo(MARGIN + width, y + h).strokeColor('#cccccc').stroke();

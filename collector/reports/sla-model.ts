@@ -65,9 +65,20 @@ function incidentRow(ctx: ReportContext, r: IncidentRecord, nowMs: number) {
   };
 }
 
-function outageIncident(incidents: readonly IncidentRecord[], target: string, startMs: number, endMs: number): IncidentRecord | undefined {
+function outageIncident(byTarget: ReadonlyMap<string | null, readonly IncidentRecord[]>, target: string, startMs: number, endMs: number): IncidentRecord | undefined {
   // The incident opened for this outage: same target, opened while it lasted (confirmations may delay it a little).
-  return incidents.find((i) => i.target === target && i.openedAtMs >= startMs - 60_000 && i.openedAtMs <= endMs);
+  return byTarget.get(target)?.find((i) => i.openedAtMs >= startMs - 60_000 && i.openedAtMs <= endMs);
+}
+
+/** Incidents per target, in the order given (a month's outages × incidents would be quadratic otherwise). */
+function groupByTarget(incidents: readonly IncidentRecord[]): Map<string | null, IncidentRecord[]> {
+  const map = new Map<string | null, IncidentRecord[]>();
+  for (const i of incidents) {
+    const list = map.get(i.target);
+    if (list) list.push(i);
+    else map.set(i.target, [i]);
+  }
+  return map;
 }
 
 export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
@@ -98,10 +109,11 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
   const hasData = availability.some((a) => (a.scheduled_s ?? 0) > 0 && a.coverage > 0) || incidents.length > 0 || sampleCounts.length > 0;
   if (!hasData) throw new ReportError('no_data', `no data for contract "${contract.name}" in ${opts.period} (no state history, incidents or results for its targets)`);
 
+  const incidentsByTarget = groupByTarget(incidents);
   const outages = results
     .flatMap((a) =>
       a.outages.map((o) => {
-        const incident = outageIncident(incidents, a.subject.name, o.startMs, o.endMs);
+        const incident = outageIncident(incidentsByTarget, a.subject.name, o.startMs, o.endMs);
         return {
           target: a.subject.name,
           start: iso(o.startMs),
