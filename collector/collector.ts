@@ -36,6 +36,7 @@ import { createIntervalsStore, type IntervalsStore } from './store/intervals-sto
 import { createObservationLog } from './store/observation-log.js';
 import { createSeqMarks } from './store/seq-marks.js';
 import { createAgentEventsService } from './agent-events/service.js';
+import { maintenanceIntervals } from './sla/index.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -210,7 +211,14 @@ export function createCollector(deps: CollectorDeps) {
       listeners.push((change) => service.handleStateChange(change));
     }
     // Agent events are stored in the ingest transaction; trap rules open/resolve incidents after its commit.
-    const agentEvents = createAgentEventsService({ db, config: config.events, logger: log, now, ...(incidents ? { incidents } : {}) });
+    const agentEvents = createAgentEventsService({
+      db,
+      config: config.events,
+      logger: log,
+      now,
+      ...(incidents ? { incidents } : {}),
+      inMaintenance: (target, atMs) => maintenanceIntervals(sla.maintenance.windows(sla.setup), target, sla.availability.groupsOf(target), atMs, atMs + 1).length > 0,
+    });
     lifecycle.add({ name: 'agent events', stop: () => agentEvents.stop() });
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
     restoreLiveness(liveness, checks, agents, intervals);

@@ -25,11 +25,13 @@ export interface AgentEventsDeps {
   incidents?: Pick<IncidentService, 'openKeyed' | 'resolveKeyed'>;
   logger: Logger;
   now: () => number;
+  /** Is the target in a maintenance window now? Then a trap opens no incident (updates and resolves still apply). */
+  inMaintenance?: (target: string, atMs: number) => boolean;
   /** Runs `fn` after the current transaction (default setImmediate; better-sqlite3 transactions are synchronous). */
   defer?: (fn: () => void) => void;
 }
 
-type Outcome = { action: 'open' | 'update' | 'resolve' | 'record'; rule: string | null; incidentId: number | null };
+type Outcome = { action: 'open' | 'update' | 'resolve' | 'record' | 'suppressed'; rule: string | null; incidentId: number | null };
 
 export function createAgentEventsService(deps: AgentEventsDeps) {
   const { db, config, now } = deps;
@@ -67,6 +69,10 @@ export function createAgentEventsService(deps: AgentEventsDeps) {
         return { action: 'update', rule: decision.rule, incidentId: active.id };
       }
       const s = trapSubject(event);
+      if (deps.inMaintenance?.(s.target, atMs)) {
+        log.info({ key: decision.dedupKey, target: s.target, rule: decision.rule }, 'trap incident suppressed by maintenance');
+        return { action: 'suppressed', rule: decision.rule, incidentId: null };
+      }
       const record = incidents.openKeyed({
         dedupKey: decision.dedupKey,
         title: decision.title,

@@ -10,7 +10,7 @@ import { PROTOCOL_VERSION, topics } from '../../../../common/protocol.js';
 import { openDatabase } from '../../../../collector/store/db.js';
 import { databaseFile } from '../../../../collector/config.js';
 import { waitUntil } from '../../../helpers/wait.js';
-import { connectAgent, counterValue, json, startTestCollector, VIEWER, type TestCollector } from '../support.js';
+import { ADMIN, connectAgent, counterValue, json, startTestCollector, VIEWER, type TestCollector } from '../support.js';
 import { COLD_START_OID, linkDown, linkUp, publishEvent, trapEvent } from './support.js';
 
 const AGENT = 'trap-agent';
@@ -130,6 +130,16 @@ describe('SNMP traps open and resolve incidents', () => {
     await publishEvent(agent, ok);
     expect(await handled(ok.seq)).toMatchObject({ action: 'resolve', rule: 'rules[1]' });
     expect((await incidentsOf('core-sw1'))[0]).toMatchObject({ status: 'resolved', cause: 'fan ok (trap)' });
+  });
+
+  it('in a maintenance window a linkDown opens nothing (suppressed, still on the timeline)', async () => {
+    const now = Date.now();
+    const window = await collector.api('/api/v1/maintenance', ADMIN, { method: 'POST', body: JSON.stringify({ name: 'lab recabling', reason: 'planned', targets: ['lab-sw1'], start: now - 60_000, end: now + 3_600_000 }) });
+    expect(window.ok).toBe(true);
+    const down = linkDown(AGENT, ++seq, 'lab-sw1', 2);
+    await publishEvent(agent, down);
+    expect(await handled(down.seq)).toMatchObject({ action: 'suppressed', rule: 'builtin[0]', incident: null });
+    expect(await incidentsOf('lab-sw1')).toEqual([]);
   });
 
   it('a trap from an unknown source (target = its address) still records and opens', async () => {
