@@ -20,7 +20,6 @@ import { openSeqAllocator } from './seq.js';
 import { openSpool } from './spool.js';
 import { snmpDevices } from './traps/devices.js';
 import { createEventQueue } from './traps/events.js';
-import { createTrapReceiver } from './traps/receiver.js';
 
 export interface AgentDeps {
   config: AgentConfig;
@@ -116,6 +115,8 @@ export function createAgent(deps: AgentDeps) {
 
       if (config.traps) {
         const onEvent = createEventQueue({ agentId, spool, seq, now, pump: () => box.pump() });
+        // imported here: net-snmp stays out of agents without traps (BENCHMARKS.md "Agent footprint")
+        const { createTrapReceiver } = await import('./traps/receiver.js');
         const traps = createTrapReceiver({ config: config.traps, devices: snmpDevices(config.checks), logger: deps.logger, now, onEvent });
         // a port we may not bind (162 without root) costs the traps, not the agent
         await traps.start().then(

@@ -13,7 +13,6 @@ import { createAgent } from './agent.js';
 import { DEFAULT_AGENT_CONFIG_FILE, validateAgentConfigFile, type AgentConfig } from './config.js';
 import { createCheckInstances, toResult } from './instances.js';
 import { runAllOnce } from './scheduler.js';
-import { validateCollectorConfigFile } from '../collector/config.js';
 
 type Env = CliIo['env'];
 type Validator = (file: string, env: Env) => Promise<ConfigResult<unknown>>;
@@ -24,7 +23,8 @@ type Validator = (file: string, env: Env) => Promise<ConfigResult<unknown>>;
  */
 export const CONFIG_VALIDATORS: Record<'agent' | 'collector', Validator | undefined> = {
   agent: validateAgentConfigFile,
-  collector: validateCollectorConfigFile,
+  // loaded on use: the collector's config graph (SLA calendars, holidays) would cost the agent process ~3 MiB
+  collector: async (file, env) => (await import('../collector/config.js')).validateCollectorConfigFile(file, env),
 };
 
 async function loadOrReport(file: string, io: CliIo, result: { code: number }): Promise<AgentConfig | null> {
@@ -69,48 +69,56 @@ async function runUntilSignal(config: AgentConfig, io: CliIo, result: { code: nu
   result.code = 0;
 }
 
+/** `agent [--config FILE] [--once]`; shared by `outpost` (commander) and the lean dist/agent/main.js. */
+export async function runAgentCommand(opts: { config: string; once?: boolean }, io: CliIo, result: { code: number }): Promise<void> {
+  const config = await loadOrReport(resolve(io.cwd, opts.config), io, result);
+  if (!config) return;
+  if (opts.once) await runOnce(config, io, result);
+  else await runUntilSignal(config, io, result);
+}
+
+export type CheckConfigOptions = Partial<Record<keyof typeof CONFIG_VALIDATORS, string>>;
+
+/** `check-config --agent FILE --collector FILE`: every problem listed; code 1 if any file has problems. */
+export async function runCheckConfigCommand(opts: CheckConfigOptions, io: CliIo, result: { code: number }): Promise<void> {
+  const given = (Object.keys(CONFIG_VALIDATORS) as Array<keyof typeof CONFIG_VALIDATORS>).filter((kind) => opts[kind] !== undefined);
+  if (given.length === 0) {
+    io.stderr.write('outpost: check-config needs --agent FILE or --collector FILE\n');
+    result.code = 2;
+    return;
+  }
+  let failed = false;
+  for (const kind of given) {
+    const file = resolve(io.cwd, opts[kind] as string);
+    const validate = CONFIG_VALIDATORS[kind];
+    if (!validate) {
+      io.stderr.write(`outpost: check-config --${kind}: not available yet\n`);
+      failed = true;
+      continue;
+    }
+    const checked = await validate(file, io.env);
+    if (checked.ok) {
+      io.stdout.write(`${file}: ok (${kind} config)\n`);
+    } else {
+      io.stderr.write(`${new ConfigError(file, checked.problems).message}\n`);
+      failed = true;
+    }
+  }
+  result.code = failed ? 1 : 0;
+}
+
 export function registerAgentCommands(program: Command, io: CliIo, result: { code: number }): void {
   program
     .command('agent')
     .description('run the monitoring agent until SIGTERM (or every check once with --once)')
     .option('-c, --config <file>', 'agent config file', DEFAULT_AGENT_CONFIG_FILE)
     .option('--once', 'run every check once, print the results as a JSON array, exit 0 if all ok/warn, 1 otherwise')
-    .action(async (opts: { config: string; once?: boolean }) => {
-      const config = await loadOrReport(resolve(io.cwd, opts.config), io, result);
-      if (!config) return;
-      if (opts.once) await runOnce(config, io, result);
-      else await runUntilSignal(config, io, result);
-    });
+    .action((opts: { config: string; once?: boolean }) => runAgentCommand(opts, io, result));
 
   program
     .command('check-config')
     .description('validate config files and list every problem; exits 1 if any file has problems')
     .option('--agent <file>', 'an agent config file (agent.yaml)')
     .option('--collector <file>', 'a collector config file')
-    .action(async (opts: Partial<Record<keyof typeof CONFIG_VALIDATORS, string>>) => {
-      const given = (Object.keys(CONFIG_VALIDATORS) as Array<keyof typeof CONFIG_VALIDATORS>).filter((kind) => opts[kind] !== undefined);
-      if (given.length === 0) {
-        io.stderr.write('outpost: check-config needs --agent FILE or --collector FILE\n');
-        result.code = 2;
-        return;
-      }
-      let failed = false;
-      for (const kind of given) {
-        const file = resolve(io.cwd, opts[kind] as string);
-        const validate = CONFIG_VALIDATORS[kind];
-        if (!validate) {
-          io.stderr.write(`outpost: check-config --${kind}: not available yet\n`);
-          failed = true;
-          continue;
-        }
-        const checked = await validate(file, io.env);
-        if (checked.ok) {
-          io.stdout.write(`${file}: ok (${kind} config)\n`);
-        } else {
-          io.stderr.write(`${new ConfigError(file, checked.problems).message}\n`);
-          failed = true;
-        }
-      }
-      result.code = failed ? 1 : 0;
-    });
+    .action((opts: CheckConfigOptions) => runCheckConfigCommand(opts, io, result));
 }

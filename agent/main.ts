@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 /**
  * A lean entry for the agent service: the same `agent` / `check-config` commands as `outpost`, without loading
- * the collector's modules (SQLite, HTTP server, reports...), which would triple the agent's memory. The systemd
- * unit runs this file; `outpost agent` remains the same command for interactive use. Only this module touches
- * argv, env, signals and exit.
+ * the collector's modules (SQLite, HTTP server, reports...) or commander, which would add to the agent's memory
+ * (BENCHMARKS.md "Agent footprint"). The systemd unit runs this file; `outpost agent` remains the same command
+ * for interactive use. Only this module touches argv, env, signals and exit.
  */
-import { Command, CommanderError } from 'commander';
 import { CliError, type CliIo } from '../common/cli.js';
 import { OUTPOST_VERSION } from '../common/version.js';
-import { registerAgentCommands } from './cli.js';
+import { runAgentCommand, runCheckConfigCommand } from './cli.js';
+import { MAIN_USAGE, parseMainArgs } from './main-args.js';
 
 const io: CliIo = {
   env: process.env,
@@ -21,20 +21,28 @@ const io: CliIo = {
 };
 
 const result = { code: 0 };
-const program = new Command('outpost')
-  .description('Outpost agent')
-  .version(OUTPOST_VERSION, '-V, --version')
-  .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
-  .exitOverride();
-registerAgentCommands(program, io, result);
+const command = parseMainArgs(process.argv.slice(2));
 try {
-  await program.parseAsync(process.argv);
+  switch (command.kind) {
+    case 'version':
+      io.stdout.write(`${OUTPOST_VERSION}\n`);
+      break;
+    case 'help':
+      io.stdout.write(MAIN_USAGE);
+      break;
+    case 'error':
+      io.stderr.write(`outpost: ${command.message}\n`);
+      result.code = 2;
+      break;
+    case 'agent':
+      await runAgentCommand(command, io, result);
+      break;
+    case 'check-config':
+      await runCheckConfigCommand(command, io, result);
+      break;
+  }
   process.exitCode = result.code;
 } catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode;
-  } else {
-    process.stderr.write(`outpost: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = error instanceof CliError ? error.exitCode : 1;
-  }
+  process.stderr.write(`outpost: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = error instanceof CliError ? error.exitCode : 1;
 }

@@ -48,6 +48,9 @@ export function createPublisher(deps: PublisherDeps) {
       key: m.key ? readFileSync(m.key) : undefined,
       rejectUnauthorized: m.rejectUnauthorized,
       will: { topic: deps.will.topic, payload: Buffer.from(deps.will.payload), qos: 1, retain: true },
+      // mqtt-packet's default number cache is 65,536 two-byte Buffers (~7 MiB of heap, a third of the agent's);
+      // the agent publishes a few messages a second at most (BENCHMARKS.md "Agent footprint")
+      writeCache: false,
     };
   }
 

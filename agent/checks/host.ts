@@ -1,10 +1,11 @@
 /**
  * `host`: CPU, load, memory, swap, per-mount disk and inode usage, per-interface traffic and errors, uptime.
- * Footprint matters (agent CPU ≤ 2× node_exporter): cheap counters are read from /proc and /sys (see host/proc.ts
- * for why not systeminformation there), memory via si.mem() (one /proc/meminfo read), disks via si.fsSize()
- * (spawns df) at most every `disk_refresh`. Rates and CPU % need two samples: the first run omits them.
+ * Footprint matters (agent CPU ≤ 2× node_exporter, RSS ≤ 55 MiB): everything is read from /proc, /sys and
+ * statfs(2) directly (see host/proc.ts, host/meminfo.ts, host/mounts.ts for why not systeminformation: its shell
+ * spawns cost CPU and its module graph ~4 MiB of the agent's RSS). Disks are re-read at most every `disk_refresh`.
+ * Rates and CPU % need two samples: the first run omits them.
  */
-import { statfs } from 'node:fs/promises';
+import { readFile, statfs } from 'node:fs/promises';
 import { availableParallelism, loadavg, uptime } from 'node:os';
 import { defineCheck } from './types.js';
 import type { CheckDeps, CheckInstance, Observation } from './types.js';
@@ -12,11 +13,10 @@ import { hostConfigSchema, type HostConfig } from './host/config.js';
 import { createDiskSampler, type DiskSources, type FsEntry } from './host/disks.js';
 import { evaluateHost, type InterfaceSample } from './host/evaluate.js';
 import { selected } from './host/filters.js';
+import { readMemory } from './host/meminfo.js';
+import { readFileSystems } from './host/mounts.js';
 import { listInterfaceNames, readCpuTimes, readInterfaceCounters, type CpuTimes, type InterfaceCounters } from './host/proc.js';
 import { counterRate, cpuUsage } from './host/rates.js';
-
-/** Loaded on first use: agents without a host check never pay for systeminformation's module graph. */
-const loadSi = async () => (await import('systeminformation')).default;
 
 /** Everything the host check reads; tests inject fakes. */
 export interface HostSources extends DiskSources {
@@ -37,21 +37,8 @@ export const systemHostSources: HostSources = {
   },
   cores: () => availableParallelism(),
   uptimeS: () => uptime(),
-  async memory() {
-    const m = await (await loadSi()).mem();
-    return { totalBytes: m.total, availableBytes: m.available, swapTotalBytes: m.swaptotal, swapUsedBytes: m.swapused };
-  },
-  async fileSystems(): Promise<FsEntry[]> {
-    return (await (await loadSi()).fsSize()).map((f) => ({
-      device: f.fs,
-      type: f.type,
-      mount: f.mount,
-      sizeBytes: f.size,
-      usedBytes: f.used,
-      availableBytes: f.available,
-      usedPercent: f.use ?? 0,
-    }));
-  },
+  memory: () => readMemory(),
+  fileSystems: (): Promise<FsEntry[]> => readFileSystems(() => readFile('/proc/self/mounts', 'utf8')),
   async statfs(mount) {
     const s = await statfs(mount);
     return { files: s.files, ffree: s.ffree };

@@ -8,7 +8,8 @@ import { pingCheck } from './ping.js';
 import { httpCheck } from './http.js';
 import { serviceCheck } from './service.js';
 import { hostCheck } from './host.js';
-import { snmpCheck } from './snmp.js';
+import { snmpConfigSchema } from './snmp/config.js';
+import { lazyCheck } from './lazy.js';
 import { backupCheck } from './backup.js';
 
 export const checkRegistry = {
@@ -17,7 +18,8 @@ export const checkRegistry = {
   http: httpCheck,
   service: serviceCheck,
   host: hostCheck,
-  snmp: snmpCheck,
+  // net-snmp is loaded only when an snmp check first runs
+  snmp: lazyCheck({ type: 'snmp', configSchema: snmpConfigSchema, defaultTarget: (cfg) => cfg.host }, async () => (await import('./snmp.js')).snmpCheck),
   backup: backupCheck,
 } as const satisfies Record<string, CheckPlugin>;
 

@@ -67,7 +67,7 @@ checks:
 
   const children: ChildProcess[] = [];
   // the systemd unit's command line (deploy/systemd/outpost-agent.service)
-  const UNIT_FLAGS = ['--lite-mode', '--max-semi-space-size=1', '--optimize-for-size'];
+  const UNIT_FLAGS = ['--lite-mode', '--max-semi-space-size=1', '--optimize-for-size', '--no-expose-wasm'];
   const agent = spawn(process.execPath, [...UNIT_FLAGS, join(ROOT, 'dist/agent/main.js'), 'agent', '--config', writeConfig('bench-unit')], { stdio: ['ignore', 'ignore', 'ignore'] });
   const plain = spawn(process.execPath, [join(ROOT, 'dist/bin/outpost.js'), 'agent', '--config', writeConfig('bench-plain')], { stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(agent, plain);

@@ -44,7 +44,7 @@ export const hostConfigSchema = z.strictObject({
       exclude: patternList.default(['lo']),
     })
     .prefault({}),
-  /** How often disk usage is re-read (it spawns `df`). */
+  /** How often disk usage is re-read (one statfs per mount). */
   disk_refresh: durationSchema({ min: '1s', max: '1d' }).default(60_000),
   /** How often the interface list is re-discovered. */
   interface_refresh: durationSchema({ min: '1s', max: '1d' }).default(600_000),

@@ -1,6 +1,7 @@
 /**
- * Per-mount disk and inode usage, refreshed at most every `refreshMs` (default 60 s): si.fsSize() spawns `df`,
- * too costly for every run, and disk usage moves slowly. Inodes come from fs.statfs (files/ffree), one syscall each.
+ * Per-mount disk and inode usage, refreshed at most every `refreshMs` (default 60 s): one statfs per mounted file
+ * system, not worth repeating every run because disk usage moves slowly (and a slow mount must not stall every run).
+ * Inodes come from fs.statfs (files/ffree), one syscall each.
  */
 import type { Series } from '../../../common/protocol.js';
 import { round } from '../types.js';

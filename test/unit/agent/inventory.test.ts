@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../common/logger.js';
 import { inventoryMessageSchema, type InventoryMessage } from '../../../common/protocol.js';
-import { createInventoryCollector, createInventoryReporter, inventoryHash, type InventoryContent } from '../../../agent/inventory.js';
+import {
+  createInventoryCollector,
+  createInventoryReporter,
+  inventoryHash,
+  parseInventoryFacts,
+  type InventoryContent,
+  type InventoryFacts,
+} from '../../../agent/inventory.js';
 
 const logger = createLogger({ level: 'silent' });
 const content = (memory: number): InventoryContent => ({
@@ -83,12 +90,56 @@ describe('inventory reporter', () => {
     expect(inventoryHash(content(1))).not.toBe(inventoryHash(content(2)));
   });
 
-  it('the real collector (systeminformation + node:os) yields a valid inventory message for this machine', async () => {
-    const collected = await createInventoryCollector('a1', 'host-1')();
+});
+
+const facts: InventoryFacts = {
+  os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0', arch: 'x64' },
+  hardware: { manufacturer: 'QEMU', model: 'Standard PC', serial: '-' },
+  cpu: { model: 'AMD EPYC', cores: 2, physical_cores: 2 },
+  memory_bytes: 25_276_502_016,
+  disks: [{ device: '/dev/vda', type: 'HDD', size_bytes: 274_877_906_944 }],
+};
+
+describe('inventory worker output (untrusted input from the child process)', () => {
+  it('a valid output parses to the facts', () => {
+    expect(parseInventoryFacts(`${JSON.stringify(facts)}\n`)).toEqual(facts);
+  });
+
+  it('not JSON: the error quotes what was printed', () => {
+    expect(() => parseInventoryFacts('Segmentation fault')).toThrow('inventory worker printed no JSON: "Segmentation fault"');
+  });
+
+  it('a missing or mistyped field is named with its path', () => {
+    const { memory_bytes: _dropped, ...withoutMemory } = facts;
+    expect(() => parseInventoryFacts(JSON.stringify(withoutMemory))).toThrow(/^inventory worker output invalid: memory_bytes: /);
+    expect(() => parseInventoryFacts(JSON.stringify({ ...facts, cpu: { ...facts.cpu, cores: 'two' } }))).toThrow(/cpu\.cores: /);
+    expect(() => parseInventoryFacts(JSON.stringify({ ...facts, extra: 1 }))).toThrow(/\(root\): .*extra/);
+  });
+
+  it('the collector adds identity and node:os interfaces; the result is a valid inventory message', async () => {
+    const collected = await createInventoryCollector('a1', 'host-1', { run: async () => JSON.stringify(facts) })();
     const message = inventoryMessageSchema.parse({ ...collected, sent_at_ms: 1 });
-    expect(message).toMatchObject({ agent_id: 'a1', hostname: 'host-1', os: { platform: 'linux' } });
-    expect(message.cpu.cores).toBeGreaterThan(0);
-    expect(message.memory_bytes).toBeGreaterThan(0);
+    expect(message).toMatchObject({ agent_id: 'a1', hostname: 'host-1', ...facts });
     expect(message.interfaces.some((i) => i.ipv4.includes('127.0.0.1'))).toBe(true);
+  });
+
+  it('a bad worker output fails the collection; the reporter keeps the previous inventory', async () => {
+    let output = JSON.stringify(facts);
+    const published: InventoryMessage[] = [];
+    const warnings: string[] = [];
+    const reporter = createInventoryReporter({
+      collect: createInventoryCollector('a1', 'host-1', { run: async () => output }),
+      connected: () => true,
+      publish: async (m) => void published.push(m),
+      now: () => 1,
+      logger: { warn: (_o: unknown, msg: string) => void warnings.push(msg) } as unknown as typeof logger,
+    });
+    await reporter.refresh();
+    output = '{"os": 1}';
+    await reporter.refresh();
+    reporter.onConnect();
+    await settle();
+    expect(warnings).toEqual(['inventory collection failed']);
+    expect(published.map((m) => m.memory_bytes)).toEqual([facts.memory_bytes, facts.memory_bytes]);
   });
 });

@@ -1,0 +1,75 @@
+/** The lean agent entry (built dist/agent/main.js, what the systemd unit runs) as a child process. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { resultMessageSchema } from '../../../common/protocol.js';
+import { OUTPOST_VERSION } from '../../../common/version.js';
+import { buildOnce, ROOT, tcpTarget } from './support.js';
+
+const MAIN = join(ROOT, 'dist/agent/main.js');
+const dir = mkdtempSync(join(tmpdir(), 'outpost-agent-main-'));
+const file = (name: string, text: string) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+
+async function runMain(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  // the unit's V8 flags, so a flag that breaks the entry fails here
+  const child = spawn(process.execPath, ['--lite-mode', '--max-semi-space-size=1', '--optimize-for-size', '--no-expose-wasm', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  return { code, stdout, stderr };
+}
+
+let target: Awaited<ReturnType<typeof tcpTarget>>;
+beforeAll(async () => {
+  await buildOnce();
+  target = await tcpTarget();
+}, 180_000);
+afterAll(() => target?.close());
+
+describe('dist/agent/main.js (no commander)', () => {
+  it('--version prints the package version', async () => {
+    expect(await runMain(['--version'])).toMatchObject({ code: 0, stdout: `${OUTPOST_VERSION}\n` });
+  });
+
+  it('a bad option: exit 2 with a one-line reason', async () => {
+    expect(await runMain(['agent', '--confg', 'x.yaml'])).toMatchObject({ code: 2, stderr: "outpost: unknown option '--confg' for 'agent'\n" });
+    expect(await runMain(['check-config'])).toMatchObject({ code: 2, stderr: 'outpost: check-config needs --agent FILE or --collector FILE\n' });
+  });
+
+  it('check-config --agent: ok, and every problem with its path', async () => {
+    const ok = file('ok.yaml', `agent: { id: main-ok, state_dir: ${dir}/s }\nchecks:\n  - { type: tcp, host: 127.0.0.1, port: 22 }\n`);
+    expect(await runMain(['check-config', '--agent', ok])).toMatchObject({ code: 0, stdout: `${ok}: ok (agent config)\n` });
+    const bad = file('bad.yaml', 'checks:\n  - { type: tcp, host: h, port: "x" }\n');
+    const run = await runMain(['check-config', '--agent', bad]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('checks[0].port: Invalid input: expected number, received string');
+  });
+
+  it('check-config --collector loads the collector validator on demand', async () => {
+    const run = await runMain(['check-config', '--collector', join(ROOT, 'deploy/collector.example.yaml')]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+  });
+
+  it('agent --once runs every check (host without systeminformation) and prints valid results', async () => {
+    const config = file(
+      'once.yaml',
+      `agent: { id: main-once, state_dir: ${dir}/once }\nchecks:\n  - { type: host, mounts: { exclude_types: [] } }\n  - { type: tcp, name: t, host: 127.0.0.1, port: ${target.port} }\n`,
+    );
+    const run = await runMain(['agent', '--once', '--config', config]);
+    const results = JSON.parse(run.stdout) as unknown[];
+    expect(results).toHaveLength(2);
+    const host = resultMessageSchema.parse(results[0]);
+    expect(host.check_type).toBe('host');
+    expect(host.metrics.memory_used_percent).toBeGreaterThan(0);
+    expect(host.series?.some((s) => s.tags.mount === '/')).toBe(true);
+  }, 30_000);
+});
