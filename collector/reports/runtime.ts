@@ -14,11 +14,36 @@ import { createReportContext } from './context.js';
 import { createFaultReportReminder } from './reminder.js';
 import { createSampleRecorder } from './samples.js';
 import { createReportScheduler } from './scheduler.js';
-import { createReportService } from './service.js';
+import { createReportService, type ReportRequest } from './service.js';
+import type { ReportFormat } from './config.js';
+import type { TimerFunctions } from '../sla-service/scheduler.js';
 
 const SAMPLE_FLUSH_MS = 5_000;
 
-export function startReports(deps: { db: Db; config: CollectorConfig; sla: SlaService; now: () => number; logger: Logger; notify: (notice: IncidentNotice) => void; incidentUrl?: (number: string) => string }) {
+export interface ReportsRuntimeDeps {
+  db: Db;
+  config: CollectorConfig;
+  sla: SlaService;
+  now: () => number;
+  logger: Logger;
+  notify: (notice: IncidentNotice) => void;
+  incidentUrl?: (number: string) => string;
+  /** Timers of the report schedules (tests drive a clock). */
+  timerFunctions?: TimerFunctions;
+}
+
+/** The API link of a generated report (for IM messages), when api.public_url is set. */
+export function reportUrlOf(publicUrl: string | undefined): ((request: ReportRequest, format: ReportFormat) => string) | undefined {
+  if (!publicUrl) return undefined;
+  const base = `${publicUrl.replace(/\/+$/, '')}/api/v1/reports`;
+  return (request, format) => {
+    if (request.kind === 'fault') return `${base}/fault/${encodeURIComponent(request.number)}?format=${format}`;
+    const query: Record<string, string> = request.kind === 'sla' ? { period: request.period, contract: request.contract, format } : { date: request.date, ...(request.timeZone ? { tz: request.timeZone } : {}), format };
+    return `${base}/${request.kind}?${new URLSearchParams(query).toString()}`;
+  };
+}
+
+export function startReports(deps: ReportsRuntimeDeps) {
   const cfg = deps.config.reports;
   const ctx = createReportContext({ db: deps.db, config: deps.config, reports: cfg, now: deps.now, logger: deps.logger, sla: deps.sla });
   const service = createReportService(ctx);
@@ -30,6 +55,7 @@ export function startReports(deps: { db: Db; config: CollectorConfig; sla: SlaSe
   scan?.unref();
   const needsChannels = cfg.schedules.some((s) => s.channels.length > 0);
   const channels = needsChannels ? createChannels(deps.config.notifications.channels, { logger: deps.logger, now: deps.now }) : new Map();
+  const reportUrl = reportUrlOf(deps.config.api.public_url);
   const scheduler = createReportScheduler({
     schedules: cfg.schedules,
     reports: service,
@@ -38,6 +64,8 @@ export function startReports(deps: { db: Db; config: CollectorConfig; sla: SlaSe
     channels,
     now: deps.now,
     logger: deps.logger,
+    ...(deps.timerFunctions ? { timers: deps.timerFunctions } : {}),
+    ...(reportUrl ? { reportUrl } : {}),
   });
   scheduler.start();
   return {
