@@ -256,3 +256,19 @@ describe('durability', () => {
     expect(after.length).toBeGreaterThan(10);
   });
 });
+
+describe('with incidents disabled', () => {
+  it('traps are still stored and listed, as record only', async () => {
+    const plain = await startTestCollector({ incidents: { enabled: false } });
+    const client = await connectAgent(`mqtt://127.0.0.1:${plain.running.mqttPort}`, AGENT);
+    try {
+      await publishEvent(client, linkDown(AGENT, 1, 'edge-sw1', 3));
+      const listed = await waitUntil(async () => (await json(plain.api(`/api/v1/events?agent_id=${AGENT}`, VIEWER))).events.find((e: any) => e.action === 'record'), 20_000, 'trap recorded');
+      expect(listed).toMatchObject({ seq: 1, rule: 'builtin[0]', incident: null });
+      expect((await plain.api('/api/v1/incidents', VIEWER)).status).toBe(404);
+    } finally {
+      client.end(true);
+      await plain.running.stop();
+    }
+  });
+});
