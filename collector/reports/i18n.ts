@@ -78,7 +78,7 @@ const LABELS = {
   threshold: ['阈值', 'Threshold'],
   result: ['结果', 'Result'],
   message: ['说明', 'Message'],
-  changes: ['较上次巡检的变化', 'Changes since the previous inspection'],
+  changes: ['较上次巡检的变化', 'Changes since last inspection'],
   from_state: ['原状态', 'From'],
   to_state: ['现状态', 'To'],
   level: ['等级', 'Level'],
@@ -117,6 +117,8 @@ const LABELS = {
 } as const satisfies Record<string, readonly [string, string]>;
 
 export type LabelKey = keyof typeof LABELS;
+/** Every label key (the i18n completeness test walks them). */
+export const LABEL_KEYS = Object.keys(LABELS) as LabelKey[];
 export type Lang = 'zh-CN' | 'en';
 
 export function t(lang: Lang, key: LabelKey): string {
