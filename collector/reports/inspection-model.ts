@@ -46,6 +46,9 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
   const previous = new Map(ctx.store.latestBefore(range.fromMs).map((s) => [key(s), s]));
   const history = (s: ResultSample) => ctx.store.history(s.agentId, s.checkId, range.toMs - TREND_DAYS * DAY_MS, range.toMs);
   const findings: Finding[] = [];
+  // A check's own finding is dropped when a specific one (backup, certificate) already says the same thing.
+  const checkFindings: Array<{ key: string; finding: Finding }> = [];
+  const covered = new Set<string>();
 
   const checks = current.map((s) => {
     const stale = s.observedMs < range.fromMs;
@@ -60,7 +63,7 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
     for (const [name, value] of Object.entries(s.metrics)) add(name, name, value);
     for (const series of s.series) for (const [name, value] of Object.entries(series.metrics)) add(`${seriesLabel(series.tags)} ${name}`, name, value);
     if (stale) findings.push({ level: 'warn', kind: 'stale', target: s.target, text: `${s.target} ${s.checkId}: no result on ${opts.date} (last ${iso(s.observedMs)})` });
-    else if (verdict === 'fail' || verdict === 'warn') findings.push({ level: verdict, kind: 'check', target: s.target, text: `${s.target} ${s.checkId}: ${s.message}` });
+    else if (verdict === 'fail' || verdict === 'warn') checkFindings.push({ key: key(s), finding: { level: verdict, kind: 'check', target: s.target, text: `${s.target} ${s.checkId}: ${s.message}` } });
     return { target: s.target, agent_id: s.agentId, check_id: s.checkId, check_type: s.checkType, observed_at: iso(s.observedMs), state: s.state, verdict, message: s.message, items };
   });
 
@@ -76,6 +79,7 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
       const sizes: Point[] = history(s).flatMap((h) => (h.metrics.size_bytes === undefined ? [] : [{ atMs: h.observedMs, value: h.metrics.size_bytes }]));
       const fit = linearFit(sizes);
       const status = s.details.status ?? null;
+      if (s.state !== 'ok') covered.add(key(s));
       if (s.state !== 'ok') findings.push({ level: s.state === 'crit' ? 'fail' : 'warn', kind: 'backup', target: s.target, text: `${s.target} ${s.checkId}: backup ${status ?? s.state} — ${s.message}` });
       return {
         target: s.target,
@@ -105,6 +109,7 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
     .map((s) => {
       const days = s.metrics.cert_days_left as number;
       const verdict = certThreshold ? judge(days, certThreshold) : 'pass';
+      if (verdict !== 'pass') covered.add(key(s));
       if (verdict !== 'pass') findings.push({ level: verdict === 'fail' ? 'fail' : 'warn', kind: 'certificate', target: s.target, text: `${s.target} ${s.checkId}: certificate expires in ${round(days, 1)} days` });
       return { target: s.target, check_id: s.checkId, days_left: days, verdict };
     })
@@ -127,13 +132,15 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
           mount,
           used_percent: series.metrics.used_percent as number,
           used_bytes: series.metrics.used_bytes ?? null,
-          total_bytes: series.metrics.total_bytes ?? null,
+          // The host check publishes size_bytes (agent/checks/host/disks.ts); total_bytes from other sources.
+          total_bytes: series.metrics.size_bytes ?? series.metrics.total_bytes ?? null,
           days_until_full: days === null ? null : round(days, 1),
           samples: points.length,
         };
       }),
   );
 
+  for (const c of checkFindings) if (!covered.has(c.key)) findings.push(c.finding);
   const count = (v: Verdict) => checks.filter((c) => c.verdict === v).length;
   const rank = { fail: 0, warn: 1 };
   findings.sort((a, b) => rank[a.level] - rank[b.level] || a.target.localeCompare(b.target) || a.text.localeCompare(b.text));

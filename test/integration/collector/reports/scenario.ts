@@ -7,6 +7,10 @@
  * - db-1 (normal): ping down 30 min from Oct 16 00:00 (INC P2: ack after 40 min — breached; resolved after 9 h — breached).
  * - a manual P3 on web-1 on Oct 21 00:00: ack after 20 min, resolved after 5 h (met).
  * - nightly backup of web-1 at 01:00 every day, crit on Oct 20 (30 ok of 31).
+ * With `inspection: true`, targets outside the contract (the SLA numbers stay the same) report every day at 02:00:
+ * - app-1 host check: `/` flat at 40 %, `/data` 41.5 % + 1.5 %/day (70 % on Oct 20 → full in 20 days) of 500 GB;
+ * - app-1 https check: certificate days left 40 − day (21 on Oct 20: warn ≤ 30);
+ * - sw-1 snmp interfaces: Gi0/1 clean, Gi0/2 with 0.5 input errors/s from Oct 20.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,7 +63,7 @@ export interface Scenario {
 
 const INTERVAL_S = 3_000_000; // far beyond the month: no silence verdicts while the clock jumps
 
-export async function seedScenario(): Promise<Scenario> {
+export async function seedScenario(opts: { inspection?: boolean } = {}): Promise<Scenario> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-reports-'));
   const clock = { now: OCT };
   const now = () => clock.now;
@@ -125,7 +129,25 @@ export async function seedScenario(): Promise<Scenario> {
       details: { status: state === 'ok' ? 'ok' : 'failed' },
     });
   };
-  for (let day = 0; day <= 2; day++) await backup(day);
+  const DATA_BYTES = 500_000_000_000;
+  const inspectionChecks = async (day: number) => {
+    const at = OCT + day * DAY + 2 * HOUR;
+    const dataPercent = 41.5 + 1.5 * day;
+    const mount = (path: string, percent: number) => ({
+      tags: { mount: path, fs_type: 'ext4', device: path === '/' ? '/dev/vda1' : '/dev/vdb1' },
+      metrics: { used_percent: percent, size_bytes: DATA_BYTES, used_bytes: (DATA_BYTES * percent) / 100, available_bytes: DATA_BYTES * (1 - percent / 100) },
+    });
+    await publish('a3', 'app-1', 'host', 'host', 'ok', at, { message: 'host healthy', metrics: { load1: 0.5 }, series: [mount('/', 40), mount('/data', dataPercent)] });
+    const certDays = 40 - day;
+    await publish('a3', 'app-1', 'https', 'http', certDays <= 30 ? 'warn' : 'ok', at, { message: `200 OK, certificate expires in ${certDays} days`, metrics: { status_code: 200, cert_days_left: certDays } });
+    const iface = (name: string, index: number, errors: number) => ({ tags: { if_name: name, if_alias: 'uplink', if_index: String(index) }, metrics: { in_errors_per_s: errors, out_errors_per_s: 0, oper_up: 1 } });
+    await publish('a4', 'sw-1', 'ifaces', 'snmp', 'ok', at, { message: '2 interfaces up', series: [iface('Gi0/1', 1, 0), iface('Gi0/2', 2, day >= 19 ? 0.5 : 0)] });
+  };
+  const daily = async (day: number) => {
+    await backup(day);
+    if (opts.inspection) await inspectionChecks(day);
+  };
+  for (let day = 0; day <= 2; day++) await daily(day);
   // Outage 1 (web-1, P1).
   await ping('a1', 'web-1', 'crit', OCT + 2 * DAY);
   const web = service.list({ limit: 10, offset: 0 }).items[0]?.number as string;
@@ -134,11 +156,11 @@ export async function seedScenario(): Promise<Scenario> {
   await ping('a1', 'web-1', 'ok', OCT + 2 * DAY + 2 * HOUR);
   at(OCT + 2 * DAY + 90 * MIN);
   service.resolve(web, 'alice', 'switch port flapping', 'replaced the patch cable');
-  for (let day = 3; day <= 9; day++) await backup(day);
+  for (let day = 3; day <= 9; day++) await daily(day);
   // In maintenance (no downtime, no incident).
   await ping('a1', 'web-1', 'crit', OCT + 9 * DAY + 2 * HOUR);
   await ping('a1', 'web-1', 'ok', OCT + 9 * DAY + 3 * HOUR);
-  for (let day = 10; day <= 15; day++) await backup(day);
+  for (let day = 10; day <= 15; day++) await daily(day);
   // Outage 2 (db-1, P2).
   await ping('a2', 'db-1', 'crit', OCT + 15 * DAY);
   const db = service.list({ target: 'db-1', limit: 10, offset: 0 }).items[0]?.number as string;
@@ -147,7 +169,7 @@ export async function seedScenario(): Promise<Scenario> {
   await ping('a2', 'db-1', 'ok', OCT + 15 * DAY + 30 * MIN);
   at(OCT + 15 * DAY + 9 * HOUR);
   service.resolve(db, 'bob', 'disk full', 'rotated logs');
-  for (let day = 16; day <= 20; day++) await backup(day);
+  for (let day = 16; day <= 20; day++) await daily(day);
   // Manual P3.
   at(OCT + 20 * DAY);
   const manual = service.createManual({ title: 'slow pages', severity: 'P3', target: 'web-1', reporter: 'customer hotline' }, 'carol').number;
@@ -155,7 +177,7 @@ export async function seedScenario(): Promise<Scenario> {
   service.acknowledge(manual, 'carol');
   at(OCT + 20 * DAY + 5 * HOUR);
   service.resolve(manual, 'carol', 'cache cold', 'warmed the cache');
-  for (let day = 21; day < 31; day++) await backup(day);
+  for (let day = 21; day < 31; day++) await daily(day);
   recorder.flush();
   clock.now = REPORT_NOW;
   const ctx = createReportContext({ db: running.db, config: cfg, reports, now, logger, sla });
