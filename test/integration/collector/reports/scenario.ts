@@ -63,15 +63,22 @@ export interface Scenario {
 
 const INTERVAL_S = 3_000_000; // far beyond the month: no silence verdicts while the clock jumps
 
-export async function seedScenario(opts: { inspection?: boolean } = {}): Promise<Scenario> {
+/** The collector config sections a world runs with (sla, incidents, states). */
+export type WorldSections = Record<string, unknown> & { incidents: Record<string, unknown> };
+
+/**
+ * A running collector on a driven clock with the real incident service (fed by its state changes) and SLA glue,
+ * and helpers that publish results through the real ingest (sampled for reports as the collector does).
+ */
+export async function startWorld(sections: WorldSections, startMs: number) {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-reports-'));
-  const clock = { now: OCT };
+  const clock = { now: startMs };
   const now = () => clock.now;
   const cfg = collectorConfigSchema.parse({
     data_dir: dir,
     mqtt: { listen: { port: 0 } },
     api: { listen: { port: 0 }, tokens: [{ name: 'v', token: TOKEN, role: 'viewer' }] },
-    ...config,
+    ...sections,
   });
   const logger = createLogger({ level: 'silent' });
   const holder: { incidents?: IncidentService } = {};
@@ -81,7 +88,7 @@ export async function seedScenario(opts: { inspection?: boolean } = {}): Promise
   const sla = createSlaService({ db: running.db, sla: cfg.sla, incidents: cfg.incidents, services: [], now, logger, notify: (n) => notices.push(n) });
   const incidents = createIncidentService({
     db: running.db,
-    config: incidentsConfigSchema.parse({ ...config.incidents, enabled: true }),
+    config: incidentsConfigSchema.parse({ ...sections.incidents, enabled: true }),
     now,
     logger,
     notify: (n) => notices.push(n),
@@ -114,6 +121,19 @@ export async function seedScenario(opts: { inspection?: boolean } = {}): Promise
   }
   const ping = (agent: string, target: string, state: CheckState, atMs: number) =>
     publish(agent, target, 'ping', 'ping', state, atMs, { message: state === 'ok' ? 'reply in 1 ms' : '100% packet loss', metrics: { loss_percent: state === 'ok' ? 0 : 100 } });
+  /** The newest incident of a target (opened by the last state change). */
+  const latestIncident = (target: string): string => incidents.list({ target, limit: 1, offset: 0 }).items[0]?.number as string;
+  /** Moves the clock, stores the pending samples and builds the report context at that instant. */
+  const finish = (reportNowMs: number): ReportContext => {
+    recorder.flush();
+    clock.now = reportNowMs;
+    return createReportContext({ db: running.db, config: cfg, reports, now, logger, sla });
+  };
+  return { dir, clock, cfg, running, sla, incidents, notices, publish, ping, latestIncident, finish };
+}
+
+export async function seedScenario(opts: { inspection?: boolean } = {}): Promise<Scenario> {
+  const { dir, clock, cfg, running, sla, incidents, notices, publish, ping, finish } = await startWorld(config, OCT);
   const service = incidents;
   const at = (ms: number) => {
     clock.now = ms;
@@ -178,8 +198,6 @@ export async function seedScenario(opts: { inspection?: boolean } = {}): Promise
   at(OCT + 20 * DAY + 5 * HOUR);
   service.resolve(manual, 'carol', 'cache cold', 'warmed the cache');
   for (let day = 21; day < 31; day++) await daily(day);
-  recorder.flush();
-  clock.now = REPORT_NOW;
-  const ctx = createReportContext({ db: running.db, config: cfg, reports, now, logger, sla });
+  const ctx = finish(REPORT_NOW);
   return { dir, clock, running, config: cfg, incidents: service, sla, ctx, notices, numbers: { web, db, manual }, stop: () => running.stop() };
 }
