@@ -12,6 +12,7 @@ import { PROTOCOL_VERSION, topics, type StatusMessage } from '../common/protocol
 import { OUTPOST_VERSION } from '../common/version.js';
 import type { AgentConfig } from './config.js';
 import { createCheckInstances, describeChecks, toResult } from './instances.js';
+import { connectMqtt } from './mqtt-connect.js';
 import { createInventoryCollector, createInventoryReporter, type InventoryContent } from './inventory.js';
 import { createOutbox } from './outbox.js';
 import { createPublisher } from './publisher.js';
@@ -73,7 +74,7 @@ export function createAgent(deps: AgentDeps) {
         agentId,
         logger: deps.logger,
         will: { topic: topics.status(agentId), payload: status('offline', 'lost') },
-        connect: deps.mqttConnect,
+        connect: deps.mqttConnect ?? connectMqtt, // mqtt.connect without loading every transport (footprint)
       });
       const box = createOutbox({ agentId, spool, seq, publisher, now, logger: deps.logger });
       outbox = box;

@@ -2,11 +2,10 @@
  * Host inventory (hardware, OS, kernel, CPU, memory, disks, IPs, agent version). The hardware facts come from
  * systeminformation run in a short-lived child process (inventory-worker.ts), so the long-lived agent never
  * loads it (footprint; BENCHMARKS.md "Agent footprint"); the child's output is untrusted input, validated by the
- * protocol schema. Interfaces come from node:os. Published retained at connect and whenever the content (hashed
+ * protocol schema. Interfaces come from node:os. Published retained at connect and whenever the content (serialised
  * without the send time) changes.
  */
 import { execFile } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '../common/logger.js';
@@ -19,8 +18,12 @@ export type InventoryContent = Omit<InventoryMessage, 'sent_at_ms'>;
 export const inventoryFactsSchema = inventoryMessageSchema.pick({ os: true, hardware: true, cpu: true, memory_bytes: true, disks: true });
 export type InventoryFacts = ReturnType<typeof inventoryFactsSchema.parse>;
 
-export function inventoryHash(content: InventoryContent): string {
-  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+/**
+ * What "changed" compares: the content's JSON itself (a few KiB). Not a sha256 of it: the first node:crypto hash
+ * initialises OpenSSL in the agent, ~1 MiB of RSS for nothing (BENCHMARKS.md "Agent footprint").
+ */
+export function inventoryFingerprint(content: InventoryContent): string {
+  return JSON.stringify(content);
 }
 
 /** Parses the worker's stdout; errors name the offending field. */
@@ -90,13 +93,13 @@ export interface InventoryReporterDeps {
 /** Keeps the latest inventory and publishes it at connect and whenever its content changed. */
 export function createInventoryReporter(deps: InventoryReporterDeps) {
   let latest: InventoryContent | null = null;
-  let publishedHash = '';
+  let publishedFingerprint = '';
 
   function publishLatest(): void {
     if (!latest || !deps.connected()) return;
-    const hash = inventoryHash(latest);
+    const fingerprint = inventoryFingerprint(latest);
     deps.publish({ ...latest, sent_at_ms: deps.now() }).then(
-      () => (publishedHash = hash),
+      () => (publishedFingerprint = fingerprint),
       (error: unknown) => deps.logger.warn({ err: error }, 'inventory publish failed'),
     );
   }
@@ -110,7 +113,7 @@ export function createInventoryReporter(deps: InventoryReporterDeps) {
         deps.logger.warn({ err: error }, 'inventory collection failed');
         return;
       }
-      if (inventoryHash(latest) !== publishedHash) publishLatest();
+      if (inventoryFingerprint(latest) !== publishedFingerprint) publishLatest();
     },
     /** A broker without persistence forgets retained messages: always republish after (re)connecting. */
     onConnect: publishLatest,

@@ -3,8 +3,11 @@
  * node:http/https directly (not fetch) because the TLS socket exposes getPeerCertificate().
  */
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type * as Https from 'node:https';
 import type { TLSSocket, PeerCertificate, DetailedPeerCertificate } from 'node:tls';
+
+/** node:https pulls in tls + OpenSSL (~2.6 MiB of agent RSS): loaded by the first https probe, not at agent start. */
+const https = (): typeof Https => process.getBuiltinModule('node:https') as typeof Https;
 
 export interface ProbeOptions {
   url: string;
@@ -98,7 +101,7 @@ function oneRequest(
     const isHttps = url.protocol === 'https:';
     const common = { method, headers, signal, agent: false as const };
     const req = isHttps
-      ? httpsRequest(url, { ...common, ca: opts.ca, rejectUnauthorized: !opts.insecureSkipVerify, servername: sniName(url) })
+      ? https().request(url, { ...common, ca: opts.ca, rejectUnauthorized: !opts.insecureSkipVerify, servername: sniName(url) })
       : httpRequest(url, common);
     let cert: PeerCert | null = null;
     if (isHttps) {

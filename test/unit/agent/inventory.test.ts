@@ -4,7 +4,7 @@ import { inventoryMessageSchema, type InventoryMessage } from '../../../common/p
 import {
   createInventoryCollector,
   createInventoryReporter,
-  inventoryHash,
+  inventoryFingerprint,
   parseInventoryFacts,
   type InventoryContent,
   type InventoryFacts,
@@ -85,9 +85,9 @@ describe('inventory reporter', () => {
     expect(published.map((m) => m.memory_bytes)).toEqual([1024, 1024]);
   });
 
-  it('the hash ignores nothing but sent_at_ms (which is not part of the content)', () => {
-    expect(inventoryHash(content(1))).toBe(inventoryHash(content(1)));
-    expect(inventoryHash(content(1))).not.toBe(inventoryHash(content(2)));
+  it('the fingerprint ignores nothing but sent_at_ms (which is not part of the content)', () => {
+    expect(inventoryFingerprint(content(1))).toBe(inventoryFingerprint(content(1)));
+    expect(inventoryFingerprint(content(1))).not.toBe(inventoryFingerprint(content(2)));
   });
 
 });
