@@ -51,7 +51,8 @@ function check<T extends string>(value: string, allowed: readonly T[], option: s
 async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<typeof contractNames>[0]) => ReportRequest[]): Promise<void> {
   const format = check<ReportFormat>(opts.format, REPORT_FORMATS, '--format');
   const lang = opts.lang === undefined ? undefined : check<ReportLang>(opts.lang, REPORT_LANGS, '--lang');
-  const progress = createProgress(io.stdout, 4);
+  // On stderr, so a report written to stdout stays clean; drawn only when stderr is a terminal.
+  const progress = createProgress(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, 4);
   const config = await loadConfig(io, opts.config);
   // Never create an empty database by reading from the wrong place.
   const dbFile = resolve(io.cwd, databaseFile(config));
