@@ -134,7 +134,8 @@ export function createCollector(deps: CollectorDeps) {
       },
     });
     let influx: InfluxService | null = null;
-    let slaRef: SlaService | undefined;
+    /** Filled once the SLA service exists (it is created after the influx sink, which only reads it later). */
+    const late: { sla?: SlaService } = {};
     if (config.influx.enabled) {
       const sink = createInfluxService({
         config: config.influx,
@@ -147,11 +148,11 @@ export function createCollector(deps: CollectorDeps) {
         now,
         // The same derivation as /api/v1/availability and the incident API (the SLA service exists by the first tick).
         shared: {
-          timeline: (target, fromMs, toMs) => slaRef!.availability.targetTimeline(target, fromMs, toMs),
-          groupsOf: (target) => slaRef?.availability.groupsOf(target) ?? [],
+          timeline: (target, fromMs, toMs) => late.sla!.availability.targetTimeline(target, fromMs, toMs),
+          groupsOf: (target) => late.sla?.availability.groupsOf(target) ?? [],
           incidentSla: (number, atMs) => {
             const record = getIncidentByNumber(db, number);
-            return record && slaRef ? slaRef.timers.compute(record, atMs) : null;
+            return record && late.sla ? late.sla.timers.compute(record, atMs) : null;
           },
         },
       });
@@ -191,10 +192,10 @@ export function createCollector(deps: CollectorDeps) {
       ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}),
       ...(incidentUrl ? { incidentUrl } : {}),
     });
-    slaRef = sla;
+    late.sla = sla;
     warnings.push(...sla.warnings);
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
-    const reports = startReports({ db, config, sla, now, logger: log, notify, ...(incidentUrl ? { incidentUrl } : {}) });
+    const reports = startReports({ db, config, sla, now, logger: log, notify, ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
     lifecycle.add({ name: 'reports', stop: () => reports.stop() });
     if (config.incidents.enabled) {
       incidents = createIncidentService({

@@ -1,13 +1,11 @@
 /** Shared pieces for the agent integration tests: build once, aedes broker, recording subscriber, agent child. */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { freePort, waitForPort } from '../../helpers/ports.js';
-import { waitUntil } from '../../helpers/wait.js';
 import { assertBuilt } from '../../helpers/built.js';
 
 export const ROOT = join(import.meta.dirname, '../../..');
