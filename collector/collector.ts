@@ -12,6 +12,7 @@ import { createApp } from './api/app.js';
 import { startEmbeddedBroker } from './broker.js';
 import { databaseFile, type CollectorConfig } from './config.js';
 import type { IncidentNotice, StateChange } from './events.js';
+import { currentStateChanges } from './incidents/reconcile.js';
 import { getIncidentByNumber } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher } from './notify/dispatcher.js';
@@ -209,6 +210,7 @@ export function createCollector(deps: CollectorDeps) {
         sla: sla.incidentHooks,
       });
       const service = incidents;
+      service.handleStateChanges(currentStateChanges(intervals.openAll()));
       listeners.push((change) => service.handleStateChange(change));
     }
     // Agent events are stored in the ingest transaction; trap rules open/resolve incidents after its commit.

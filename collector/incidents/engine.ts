@@ -165,6 +165,9 @@ function decideForKey(key: string, change: StateChange, ctx: EngineContext, conf
   const parent = foldParent(ctx, config);
   const parentId = parent?.id ?? null;
   const last = ctx.lastResolved;
+  // A bad state that began before the last resolution was already handled (e.g. a person resolved it while the
+  // check stayed red, then the collector restarted and reconciled): neither reopen nor open a duplicate.
+  if (last && last.resolvedAtMs !== null && change.atMs < last.resolvedAtMs) return [];
   if (last && last.resolvedAtMs !== null && change.atMs - last.resolvedAtMs <= config.grace_period) {
     return [
       {

@@ -137,6 +137,10 @@ describe('decide: reopen within the grace period (default 10m)', () => {
     expect(decide(change(), { ...empty, lastResolved: { ...resolved, resolvedAtMs: T0 - 61_000 } }, short)[0]?.kind).toBe('open');
     expect(decide(change(), { ...empty, lastResolved: { ...resolved, resolvedAtMs: T0 - 60_000 } }, short)[0]?.kind).toBe('reopen');
   });
+  it('ignores a bad state that began before the last resolution (a person resolved it while the check stayed red)', () => {
+    expect(decide(change(), { ...empty, lastResolved: { ...resolved, resolvedAtMs: T0 + 1 } }, config)).toEqual([]);
+    expect(decide(change(), { ...empty, lastResolved: { ...resolved, resolvedAtMs: T0 } }, config)[0]?.kind).toBe('reopen');
+  });
 });
 
 describe('decide: folding under the host incident', () => {
