@@ -13,6 +13,8 @@ import { startEmbeddedBroker } from './broker.js';
 import { databaseFile, type CollectorConfig } from './config.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { currentStateChanges } from './incidents/reconcile.js';
+import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
+import { REAL_TIMERS } from './sla-service/scheduler.js';
 import { getIncidentByNumber } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher } from './notify/dispatcher.js';
@@ -74,6 +76,8 @@ export interface RunningCollector {
   mqttPort: number | null;
   apiPort: number;
   warnings: string[];
+  /** One pass of the maintenance-end watcher (it runs every states.silence_scan by itself); returns checks offered. */
+  reconcileAfterMaintenance(): number;
   stop(): Promise<void>;
 }
 
@@ -198,6 +202,7 @@ export function createCollector(deps: CollectorDeps) {
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
     const reports = startReports({ db, config, sla, now, logger: log, notify, ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
     lifecycle.add({ name: 'reports', stop: () => reports.stop() });
+    let afterMaintenance = (): number => 0;
     if (config.incidents.enabled) {
       incidents = createIncidentService({
         db,
@@ -212,6 +217,18 @@ export function createCollector(deps: CollectorDeps) {
       const service = incidents;
       service.handleStateChanges(currentStateChanges(intervals.openAll()));
       listeners.push((change) => service.handleStateChange(change));
+      // A check still bad when its target's maintenance ends gets its incident then.
+      const watcher = createMaintenanceEndWatcher({
+        openIntervals: () => intervals.openAll(),
+        maintenanceOf: (target, fromMs, toMs) => maintenanceIntervals(sla.maintenance.windows(sla.setup), target, sla.availability.groupsOf(target), fromMs, toMs),
+        handle: (changes) => service.handleStateChanges(changes),
+        now,
+        timerFunctions: deps.timerFunctions ?? REAL_TIMERS,
+        everyMs: config.states.silence_scan,
+      });
+      watcher.start();
+      afterMaintenance = watcher.scan;
+      lifecycle.add({ name: 'maintenance end watcher', stop: () => watcher.stop() });
     }
     // Agent events are stored in the ingest transaction; trap rules open/resolve incidents after its commit.
     const agentEvents = createAgentEventsService({
@@ -327,7 +344,7 @@ export function createCollector(deps: CollectorDeps) {
     influx?.start();
     sla.start(incidents);
     agentEvents.start();
-    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, mqttPort, apiPort, warnings, stop: () => lifecycle.stop() };
+    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, mqttPort, apiPort, warnings, reconcileAfterMaintenance: () => afterMaintenance(), stop: () => lifecycle.stop() };
   }
 
   return {

@@ -1,0 +1,65 @@
+/**
+ * When a maintenance window ends, checks that are still bad get their incident then — not only at their next state
+ * change, which may never come (a host that stays down). Every pass looks at the checks currently not ok and offers
+ * those whose target left a window since the previous pass to the incident service again (idempotent).
+ */
+import type { StateChange } from '../events.js';
+import { currentStateChanges } from '../incidents/reconcile.js';
+import type { StateInterval } from '../store/intervals-store.js';
+import type { TimerFunctions } from './scheduler.js';
+
+export interface MaintenanceEndDeps {
+  /** The current state of every check. */
+  openIntervals(): StateInterval[];
+  /** Maintenance of a target over [fromMs, toMs), merged. */
+  maintenanceOf(target: string, fromMs: number, toMs: number): Array<{ startMs: number; endMs: number }>;
+  /** The incident service's batch entry. */
+  handle(changes: StateChange[]): void;
+  now: () => number;
+  timerFunctions: TimerFunctions;
+  everyMs: number;
+}
+
+export function createMaintenanceEndWatcher(deps: MaintenanceEndDeps) {
+  let lastMs = deps.now();
+  let handle: unknown = null;
+  let stopped = false;
+
+  /** True when a window of the target ended in (fromMs, toMs] (and the target is not in another one now). */
+  function leftMaintenance(target: string, fromMs: number, toMs: number): boolean {
+    const windows = deps.maintenanceOf(target, fromMs - 1, toMs + 60_000);
+    const inWindowNow = windows.some((w) => w.startMs <= toMs && toMs < w.endMs);
+    return !inWindowNow && windows.some((w) => w.endMs > fromMs && w.endMs <= toMs);
+  }
+
+  /** One pass; returns how many checks were offered again. */
+  function scan(): number {
+    const nowMs = deps.now();
+    const fromMs = lastMs;
+    lastMs = nowMs;
+    if (nowMs <= fromMs) return 0;
+    const due = deps
+      .openIntervals()
+      .filter((i) => i.state !== 'ok')
+      .filter((i) => leftMaintenance(i.target, fromMs, nowMs) || (i.cause === 'agent_offline' && leftMaintenance(i.agentId, fromMs, nowMs)));
+    if (due.length > 0) deps.handle(currentStateChanges(due));
+    return due.length;
+  }
+
+  function arm(): void {
+    if (stopped) return;
+    handle = deps.timerFunctions.setTimeout(() => {
+      scan();
+      arm();
+    }, deps.everyMs);
+  }
+
+  return {
+    scan,
+    start: arm,
+    stop(): void {
+      stopped = true;
+      if (handle !== null) deps.timerFunctions.clearTimeout(handle);
+    },
+  };
+}
