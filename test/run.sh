@@ -19,7 +19,7 @@ if ((${#missing[@]})); then
 fi
 # The Debian packages start their own daemons; tests start their own instances on free ports instead.
 if [[ $(id -u) -eq 0 ]] && command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
-  systemctl stop mosquitto prometheus-node-exporter 2>/dev/null || true
+  systemctl stop mosquitto snmpd influxdb victoria-metrics prometheus-node-exporter 2>/dev/null || true
 fi
 
 npm ci --no-audit --no-fund --loglevel=error
