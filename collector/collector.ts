@@ -90,6 +90,8 @@ export function createCollector(deps: CollectorDeps) {
   const listeners: StateChangeListener[] = [...(deps.listeners ?? [])];
   const log = deps.logger.child({ component: 'collector' });
 
+  let incidentBatch: ((changes: StateChange[]) => void) | null = null;
+
   function announce(changes: StateChange[], metrics: CollectorMetrics): void {
     for (const change of changes) {
       metrics.stateChanges.inc({ to: change.to, cause: change.cause });
@@ -99,6 +101,22 @@ export function createCollector(deps: CollectorDeps) {
           listener(change);
         } catch (error) {
           log.error({ err: error }, 'state change listener failed');
+        }
+      }
+    }
+    // The incident service takes a whole ingest batch in one transaction: one fsync when an agent drops 500 checks.
+    if (incidentBatch && changes.length > 0) {
+      try {
+        incidentBatch(changes);
+      } catch (error) {
+        // The batch rolled back: retry one by one so one bad change cannot cost the others their incidents.
+        log.error({ err: error }, 'incident service failed on a batch of state changes; applying them one by one');
+        for (const change of changes) {
+          try {
+            incidentBatch([change]);
+          } catch (single) {
+            log.error({ err: single, agent_id: change.agentId, check_id: change.checkId }, 'incident service failed on a state change');
+          }
         }
       }
     }
@@ -216,7 +234,7 @@ export function createCollector(deps: CollectorDeps) {
       });
       const service = incidents;
       service.handleStateChanges(currentStateChanges(intervals.openAll()));
-      listeners.push((change) => service.handleStateChange(change));
+      incidentBatch = (changes) => service.handleStateChanges(changes);
       // A check still bad when its target's maintenance ends gets its incident then.
       const watcher = createMaintenanceEndWatcher({
         openIntervals: () => intervals.openAll(),
