@@ -29,7 +29,7 @@ import { createHeartbeatService, type HeartbeatService } from './heartbeats/serv
 import { startExternalSource } from './ingest/external-source.js';
 import { createIngest, type Ingest } from './ingest/ingest.js';
 import { createProcessor } from './ingest/processor.js';
-import { createLivenessMonitor } from './liveness.js';
+import { createLivenessMonitor, restoreLiveness } from './liveness.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.js';
 import { createStateTracker, type CheckMeta } from './states/tracker.js';
 import { createAgentsStore, type AgentsStore } from './store/agents-store.js';
@@ -374,22 +374,6 @@ export function createCollector(deps: CollectorDeps) {
   };
 }
 export type Collector = ReturnType<typeof createCollector>;
-
-/** Seeds liveness from the database: offline agents and checks already UNKNOWN by liveness stay quiet. */
-function restoreLiveness(
-  liveness: ReturnType<typeof createLivenessMonitor>,
-  checks: ChecksStore,
-  agents: AgentsStore,
-  intervals: IntervalsStore,
-): void {
-  const offline = new Set(agents.list().filter((a) => !a.online && a.statusAtMs !== null).map((a) => a.agentId));
-  const open = new Map(intervals.openAll().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
-  for (const row of checks.all()) {
-    const current = open.get(`${row.agentId}\u0000${row.checkId}`);
-    const quiet = offline.has(row.agentId) || (current !== undefined && current.cause !== 'result');
-    liveness.restore({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target }, row.intervalS, row.lastReceivedMs, quiet);
-  }
-}
 
 /** Incident notices also go to InfluxDB (events, SLA outcomes) when it is enabled. */
 function withInfluxNotices(influx: InfluxService | null, notify: (notice: IncidentNotice) => void): (notice: IncidentNotice) => void {

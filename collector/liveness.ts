@@ -5,6 +5,9 @@
  * its next-but-(factor-1) result was due, so the verdict does not depend on how often we scan.
  */
 import type { CheckMeta } from './states/tracker.js';
+import type { AgentsStore } from './store/agents-store.js';
+import type { ChecksStore } from './store/checks-store.js';
+import type { IntervalsStore } from './store/intervals-store.js';
 
 interface Watched {
   meta: CheckMeta;
@@ -62,3 +65,19 @@ export function createLivenessMonitor(opts: { silenceFactor: number }) {
   };
 }
 export type LivenessMonitor = ReturnType<typeof createLivenessMonitor>;
+
+/** Seeds liveness from the database: offline agents and checks already UNKNOWN by liveness stay quiet. */
+export function restoreLiveness(
+  liveness: ReturnType<typeof createLivenessMonitor>,
+  checks: ChecksStore,
+  agents: AgentsStore,
+  intervals: IntervalsStore,
+): void {
+  const offline = new Set(agents.list().filter((a) => !a.online && a.statusAtMs !== null).map((a) => a.agentId));
+  const open = new Map(intervals.openAll().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
+  for (const row of checks.all()) {
+    const current = open.get(`${row.agentId}\u0000${row.checkId}`);
+    const quiet = offline.has(row.agentId) || (current !== undefined && current.cause !== 'result');
+    liveness.restore({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target }, row.intervalS, row.lastReceivedMs, quiet);
+  }
+}

@@ -3,10 +3,7 @@
  * opened with synchronous FULL), writes the timeline, then — after commit — sends IncidentNotices through the
  * injected `notify`. Incidents folded under a host incident (parent_id set) send no notices.
  */
-import type { Logger } from '../../common/logger.js';
 import { SEVERITIES, type IncidentNotice, type IncidentNoticeKind, type Severity, type StateChange } from '../events.js';
-import type { Db } from '../store/db.js';
-import type { IncidentsConfig } from './config.js';
 import { agentKey, decide, dedupKeyFor, type EngineAction } from './engine.js';
 import { transition, type LifecycleAction } from './lifecycle.js';
 import { recordDeliveryReport, type DeliveryReport } from './deliveries.js';
@@ -33,66 +30,11 @@ import {
 } from './repository.js';
 
 export type { DeliveryReport, IncidentFilters, IncidentRecord, TimelineEntry };
+export { IncidentError, type IncidentDetail, type IncidentServiceDeps, type IncidentSlaHooks, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
+import { IncidentError, type IncidentDetail, type IncidentServiceDeps, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
 
 /** Actor name of everything the collector does by itself. */
 export const SYSTEM_ACTOR = 'system';
-
-export interface IncidentServiceDeps {
-  db: Db;
-  config: IncidentsConfig;
-  now: () => number;
-  logger: Logger;
-  /** Called after commit, once per notice; errors are logged, never undo the change. */
-  notify: (notice: IncidentNotice) => void;
-  /** Link to an incident for IM cards / emails, when the collector knows its public URL. */
-  incidentUrl?: (number: string) => string;
-  /** The core's `outpost_incidents_open{severity}` gauge (collector/metrics.ts), refreshed after each change. */
-  openGauge?: { set(labels: { severity: Severity }, value: number): void };
-  /** SLA glue (collector/sla-service): maintenance suppression of new incidents and re-arming SLA timers. */
-  sla?: IncidentSlaHooks;
-}
-
-export interface IncidentSlaHooks {
-  /** A reason when automatic incidents for this change must not open or reopen now (target in maintenance), else null. */
-  suppressOpening(change: StateChange, atMs: number): string | null;
-  /** Called after every committed change (SLA timers re-arm). */
-  changed(): void;
-}
-
-/** An incident the collector raises under its own dedup key (e.g. an SLA burn-rate alert). */
-export interface KeyedIncidentInput extends ManualIncidentInput {
-  dedupKey: string;
-  checkType: string;
-  rule: string;
-}
-
-export class IncidentError extends Error {
-  constructor(
-    readonly code: 'not_found' | 'illegal_transition',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'IncidentError';
-  }
-}
-
-export interface ManualIncidentInput {
-  title: string;
-  severity: Severity;
-  description?: string;
-  target?: string;
-  checkId?: string;
-  /** Who reported it (e.g. the caller on the hotline). */
-  reporter?: string;
-  /** When the problem began, if earlier than now. */
-  startedAtMs?: number;
-}
-
-export interface IncidentDetail extends IncidentRecord {
-  parentNumber: string | null;
-  children: Array<{ number: string; status: IncidentRecord['status'] }>;
-  timeline: TimelineEntry[];
-}
 
 type PendingNotice = { kind: IncidentNoticeKind; incidentId: number; actor?: string; note?: string };
 

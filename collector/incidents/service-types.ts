@@ -1,0 +1,63 @@
+/** The incident service's inputs and outputs (its deps, the people's inputs, its error), apart from its logic. */
+import type { Logger } from '../../common/logger.js';
+import type { IncidentNotice, Severity, StateChange } from '../events.js';
+import type { Db } from '../store/db.js';
+import type { IncidentsConfig } from './config.js';
+import type { IncidentRecord, TimelineEntry } from './repository.js';
+
+export interface IncidentServiceDeps {
+  db: Db;
+  config: IncidentsConfig;
+  now: () => number;
+  logger: Logger;
+  /** Called after commit, once per notice; errors are logged, never undo the change. */
+  notify: (notice: IncidentNotice) => void;
+  /** Link to an incident for IM cards / emails, when the collector knows its public URL. */
+  incidentUrl?: (number: string) => string;
+  /** The core's `outpost_incidents_open{severity}` gauge (collector/metrics.ts), refreshed after each change. */
+  openGauge?: { set(labels: { severity: Severity }, value: number): void };
+  /** SLA glue (collector/sla-service): maintenance suppression of new incidents and re-arming SLA timers. */
+  sla?: IncidentSlaHooks;
+}
+
+export interface IncidentSlaHooks {
+  /** A reason when automatic incidents for this change must not open or reopen now (target in maintenance), else null. */
+  suppressOpening(change: StateChange, atMs: number): string | null;
+  /** Called after every committed change (SLA timers re-arm). */
+  changed(): void;
+}
+
+/** An incident the collector raises under its own dedup key (e.g. an SLA burn-rate alert). */
+export interface KeyedIncidentInput extends ManualIncidentInput {
+  dedupKey: string;
+  checkType: string;
+  rule: string;
+}
+
+export class IncidentError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'illegal_transition',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'IncidentError';
+  }
+}
+
+export interface ManualIncidentInput {
+  title: string;
+  severity: Severity;
+  description?: string;
+  target?: string;
+  checkId?: string;
+  /** Who reported it (e.g. the caller on the hotline). */
+  reporter?: string;
+  /** When the problem began, if earlier than now. */
+  startedAtMs?: number;
+}
+
+export interface IncidentDetail extends IncidentRecord {
+  parentNumber: string | null;
+  children: Array<{ number: string; status: IncidentRecord['status'] }>;
+  timeline: TimelineEntry[];
+}
