@@ -19,6 +19,7 @@ import { getIncidentByNumber } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher } from './notify/dispatcher.js';
 import { createNotifyMetrics } from './notify/metrics.js';
+import { registerInfluxMetrics } from './influx/metrics.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
 import { createSlaSetup } from './sla/setup.js';
 import type { TimerFunctions } from './sla-service/scheduler.js';
@@ -180,6 +181,7 @@ export function createCollector(deps: CollectorDeps) {
         },
       });
       influx = sink;
+      registerInfluxMetrics(registry, sink);
       listeners.push((change) => sink.onStateChange(change));
       lifecycle.add({ name: 'influx', stop: () => sink.stop() });
     }

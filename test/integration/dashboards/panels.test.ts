@@ -163,4 +163,12 @@ describe('dashboards against InfluxDB 1.6.7 after an end-to-end scenario', () =>
     const down = await run(expandMacros(String(downtimePanel?.targets?.[0]?.query), range, MIN, { contract: 'all', group: 'all', host: ['web-1'] }));
     expect(down[0]?.values[0]?.[1]).toBeCloseTo(web.downMs / 1000, 6);
   });
+
+  it('exports the writer counters in /metrics', async () => {
+    const metrics = await (await col.api('/metrics')).text();
+    const written = Number(/outpost_influx_lines_total\{result="written"\} (\d+)/.exec(metrics)?.[1]);
+    expect(written).toBeGreaterThan(0);
+    expect(metrics).toContain('outpost_influx_lines_total{result="dropped"} 0');
+    expect(metrics).toMatch(/outpost_influx_buffered_lines \d+/);
+  });
 });
