@@ -97,7 +97,7 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
           await running.stop();
           throw error;
         });
-        agent = createAgent({ config: agentConfig, logger: logger.child({ component: 'local-agent' }) });
+        agent = createAgent({ config: agentConfig, logger: logger.child({ local_agent: agentConfig.agent.id }) });
         await agent.start();
       }
       const api = `http://${config.api.listen.host}:${running.apiPort}`;
