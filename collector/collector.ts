@@ -323,7 +323,7 @@ export function createCollector(deps: CollectorDeps) {
       brokerUp = source.connected;
       lifecycle.add({ name: 'mqtt client', stop: () => source.stop() });
     } else {
-      const broker = await startEmbeddedBroker({ ...config.mqtt.listen, logger: log.child({ component: 'broker' }), onPublish: onMessage });
+      const broker = await startEmbeddedBroker({ ...config.mqtt.listen, agents: config.mqtt.agents, logger: log.child({ component: 'broker' }), onPublish: onMessage });
       mqttPort = broker.port;
       let up = true;
       brokerUp = () => up;

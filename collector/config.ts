@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile, type ConfigResult } from '../common/config.js';
 import { durationSchema } from '../common/duration.js';
-import { MAX_PAYLOAD_BYTES } from '../common/protocol.js';
+import { AGENT_ID_PATTERN, MAX_PAYLOAD_BYTES } from '../common/protocol.js';
 import { heartbeatsConfigSchema } from './heartbeats/config.js';
 import { incidentsConfigSchema } from './incidents/config.js';
 import { influxConfigSchema } from './influx/config.js';
@@ -24,6 +24,14 @@ const mqttSchema = z
   .strictObject({
     /** Embedded broker address (ignored when `url` points at an external broker). */
     listen: z.strictObject({ host: hostSchema.default('127.0.0.1'), port: portSchema.default(1883) }).prefault({}),
+    /**
+     * Embedded broker credentials, one per agent: MQTT username = agent id. When set, anonymous clients are refused
+     * and an agent may only publish under `outpost/v1/<its id>/` (the same isolation as the Mosquitto ACL
+     * `pattern readwrite outpost/v1/%u/#`). Empty = anonymous (fine on 127.0.0.1; warned about otherwise).
+     */
+    agents: z
+      .array(z.strictObject({ id: z.string().regex(AGENT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9._-]{0,62}$'), password: z.string().min(8, 'at least 8 characters') }))
+      .default([]),
     /** External broker, e.g. `mqtts://broker.example:8883`; unset = embedded aedes broker. */
     url: z
       .string()
@@ -49,7 +57,14 @@ const mqttSchema = z
       for (const key of ['username', 'password', 'ca', 'cert', 'key', 'shared_group'] as const) {
         if (mqtt[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: 'only valid with mqtt.url (external broker)' });
       }
+    } else if (mqtt.agents.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['agents'], message: 'only for the embedded broker: configure the external broker\'s own users' });
     }
+    const seen = new Set<string>();
+    mqtt.agents.forEach((agent, i) => {
+      if (seen.has(agent.id)) ctx.addIssue({ code: 'custom', path: ['agents', i, 'id'], message: `duplicate agent id ${agent.id}` });
+      seen.add(agent.id);
+    });
     if ((mqtt.cert === undefined) !== (mqtt.key === undefined)) {
       ctx.addIssue({ code: 'custom', path: [mqtt.cert === undefined ? 'cert' : 'key'], message: 'cert and key go together' });
     }

@@ -79,6 +79,21 @@ describe('collector config', () => {
     if (!tls.ok) expect(tls.problems).toContainEqual({ path: 'mqtt.key', message: 'cert and key go together' });
   });
 
+  it('embedded broker agent credentials: ids, passwords, duplicates, not with an external broker', () => {
+    const ok = parse(['mqtt:', '  agents:', '    - { id: web-1, password: "${WEB1_MQTT}" }'].join('\n'), { WEB1_MQTT: 'long-enough' });
+    expect(ok.ok && ok.config.mqtt.agents).toEqual([{ id: 'web-1', password: 'long-enough' }]);
+    const bad = parse(['mqtt:', '  agents:', '    - { id: Web_1, password: short }', '    - { id: db-1, password: long-enough }', '    - { id: db-1, password: long-enough }'].join('\n'));
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) {
+      expect(bad.problems).toContainEqual({ path: 'mqtt.agents[0].id', message: 'must match ^[a-z0-9][a-z0-9._-]{0,62}$' });
+      expect(bad.problems).toContainEqual({ path: 'mqtt.agents[0].password', message: 'at least 8 characters' });
+      expect(bad.problems).toContainEqual({ path: 'mqtt.agents[2].id', message: 'duplicate agent id db-1' });
+    }
+    const external = parse(['mqtt:', '  url: mqtt://b:1883', '  agents: [{ id: web-1, password: long-enough }]'].join('\n'));
+    expect(external.ok).toBe(false);
+    if (!external.ok) expect(external.problems).toContainEqual({ path: 'mqtt.agents', message: "only for the embedded broker: configure the external broker's own users" });
+  });
+
   it('an unset ${ENV} is a problem naming the path', () => {
     const out = parse(['api:', '  tokens:', '    - { name: a, token: "${API_TOKEN}", role: admin }'].join('\n'));
     expect(out.ok).toBe(false);
