@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { defineCheck } from './types.js';
 import type { CheckDeps, CheckInstance, Observation } from './types.js';
-import { backupConfigSchema, type BackupConfig } from './backup/config.js';
+import { backupSpec, type BackupConfig } from './backup/config.js';
 import { runCommand } from './backup/command.js';
 import { evaluateBackup, type BackupFacts, type BackupPolicy } from './backup/evaluate.js';
 import { findMatches } from './backup/glob.js';
@@ -87,8 +87,6 @@ export function createBackupInstance(cfg: BackupConfig, deps: CheckDeps): CheckI
 }
 
 export const backupCheck = defineCheck({
-  type: 'backup',
-  configSchema: backupConfigSchema,
-  defaultTarget: (_cfg, deps) => deps.hostname,
+  ...backupSpec,
   create: (cfg, deps) => createBackupInstance(cfg, deps),
 });

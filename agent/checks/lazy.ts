@@ -1,13 +1,14 @@
 /**
  * A check plugin whose implementation module is imported on the first run of its first instance, so an agent
- * without such checks never loads it (net-snmp is ~1 MiB of the agent's RSS; BENCHMARKS.md "Agent footprint").
- * The config schema and default target stay eager: config validation needs them and they are cheap.
+ * without such checks never loads it (net-snmp, croner, child_process, node:http...; BENCHMARKS.md "Agent
+ * footprint"). The spec (config schema and default target, from the check's config file) stays eager: config
+ * validation needs it and it is cheap.
  */
 import type { z } from 'zod';
-import type { CheckInstance, CheckPlugin } from './types.js';
+import type { CheckInstance, CheckPlugin, CheckSpec } from './types.js';
 
 export function lazyCheck<S extends z.ZodType>(
-  spec: Pick<CheckPlugin<S>, 'type' | 'configSchema' | 'defaultTarget'>,
+  spec: CheckSpec<S>,
   load: () => Promise<CheckPlugin<S>>,
 ): CheckPlugin<S> {
   return {

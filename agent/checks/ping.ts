@@ -7,34 +7,14 @@
  */
 import { execFile } from 'node:child_process';
 import { isIPv6 } from 'node:net';
-import { z } from 'zod';
-import { durationSchema } from '../../common/duration.js';
 import { defineCheck } from './types.js';
 import type { Observation } from './types.js';
 import { evaluatePing, pingMetrics } from './ping/evaluate.js';
 import { parsePingOutput, pingErrorReason } from './ping/parse.js';
+import { pingSpec, type PingConfig } from './ping/config.js';
 
-const configSchema = z.strictObject({
-  /** Host name or address to ping. */
-  host: z.string().min(1).max(255).regex(/^[^\s-][^\s]*$/, 'host must be a name or address (no spaces, no leading "-")'),
-  /** Echo requests per run. */
-  count: z.number().int().min(1).max(100).default(5),
-  /** Gap between packets (iputils `-i`); below 200ms needs root. */
-  interval: durationSchema({ min: '2ms', max: '60s' }).default(1000),
-  /** How long to wait for the last reply (iputils `-W`). */
-  packet_timeout: durationSchema({ min: '10ms', max: '60s' }).default(2000),
-  /** ICMP payload bytes (iputils `-s`). */
-  packet_size: z.number().int().min(0).max(65507).optional(),
-  /** Force IPv6 (otherwise chosen from the address). */
-  ipv6: z.boolean().default(false),
-  warn_loss_percent: z.number().min(0).max(100).default(20),
-  /** Total loss is always crit; lower this to go crit earlier. */
-  crit_loss_percent: z.number().min(0).max(100).default(100),
-  warn_rtt_ms: z.number().positive().optional(),
-  crit_rtt_ms: z.number().positive().optional(),
-});
+export type { PingConfig };
 
-export type PingConfig = z.output<typeof configSchema>;
 
 export function pingArgs(cfg: PingConfig): string[] {
   const args = ['-n', '-c', String(cfg.count), '-i', (cfg.interval / 1000).toFixed(3), '-W', (cfg.packet_timeout / 1000).toFixed(3)];
@@ -69,9 +49,7 @@ function runPing(args: string[], signal: AbortSignal): Promise<PingRun> {
 }
 
 export const pingCheck = defineCheck({
-  type: 'ping',
-  configSchema,
-  defaultTarget: (cfg) => cfg.host,
+  ...pingSpec,
   create(cfg, deps) {
     const args = pingArgs(cfg);
     const logger = deps.logger.child({ host: cfg.host });

@@ -1,26 +1,29 @@
 /**
  * The one literal map of check types. Adding a check = one file in this folder + one line here.
  * The agent config schema and the README reference are derived from it.
+ * Only the checks' specs (config schema + default target, in <check>/config.ts) are imported here; an
+ * implementation (child_process, node:http, croner, net-snmp...) is imported when its first instance first runs
+ * (./lazy.ts), so an agent loads only the checks it has (BENCHMARKS.md "Agent footprint"). tcp and host are the
+ * default check set and small, so they stay eager.
  */
 import type { CheckPlugin } from './types.js';
 import { tcpCheck } from './tcp.js';
-import { pingCheck } from './ping.js';
-import { httpCheck } from './http.js';
-import { serviceCheck } from './service.js';
 import { hostCheck } from './host.js';
-import { snmpConfigSchema } from './snmp/config.js';
 import { lazyCheck } from './lazy.js';
-import { backupCheck } from './backup.js';
+import { pingSpec } from './ping/config.js';
+import { httpSpec } from './http/config.js';
+import { serviceSpec } from './service/config.js';
+import { snmpSpec } from './snmp/config.js';
+import { backupSpec } from './backup/config.js';
 
 export const checkRegistry = {
   tcp: tcpCheck,
-  ping: pingCheck,
-  http: httpCheck,
-  service: serviceCheck,
+  ping: lazyCheck(pingSpec, async () => (await import('./ping.js')).pingCheck),
+  http: lazyCheck(httpSpec, async () => (await import('./http.js')).httpCheck),
+  service: lazyCheck(serviceSpec, async () => (await import('./service.js')).serviceCheck),
   host: hostCheck,
-  // net-snmp is loaded only when an snmp check first runs
-  snmp: lazyCheck({ type: 'snmp', configSchema: snmpConfigSchema, defaultTarget: (cfg) => cfg.host }, async () => (await import('./snmp.js')).snmpCheck),
-  backup: backupCheck,
+  snmp: lazyCheck(snmpSpec, async () => (await import('./snmp.js')).snmpCheck),
+  backup: lazyCheck(backupSpec, async () => (await import('./backup.js')).backupCheck),
 } as const satisfies Record<string, CheckPlugin>;
 
 export type CheckType = keyof typeof checkRegistry;

@@ -4,7 +4,7 @@
  * math, resources (CPU/memory MIBs), custom OIDs, limiter. See the README check reference (snmp).
  */
 import { defineCheck } from './types.js';
-import { snmpConfigSchema } from './snmp/config.js';
+import { snmpSpec } from './snmp/config.js';
 import { createLimiter, type Limiter } from './snmp/limiter.js';
 import { createSnmpInstance } from './snmp/poll.js';
 import { createSnmpClient, type SessionFactory } from './snmp/session.js';
@@ -22,9 +22,7 @@ export interface SnmpPluginOptions {
 export function createSnmpPlugin(options: SnmpPluginOptions = {}) {
   let limiter: Limiter | null = null; // created on first use: an agent without snmp checks never has one
   return defineCheck({
-    type: 'snmp',
-    configSchema: snmpConfigSchema,
-    defaultTarget: (cfg) => cfg.host,
+    ...snmpSpec,
     create(cfg, deps) {
       limiter ??= createLimiter(options.maxConcurrentPolls ?? DEFAULT_MAX_CONCURRENT_POLLS);
       return createSnmpInstance(cfg, deps, { client: createSnmpClient(cfg, options.openSession), limiter });

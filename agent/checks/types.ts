@@ -43,6 +43,14 @@ export function defineCheck<S extends z.ZodType>(plugin: CheckPlugin<S>): CheckP
   return plugin;
 }
 
+/** What config validation needs of a plugin: kept in the check's config file, apart from its implementation. */
+export type CheckSpec<S extends z.ZodType = z.ZodType> = Pick<CheckPlugin<S>, 'type' | 'configSchema' | 'defaultTarget'>;
+
+/** Helper for full inference: `export const pingSpec = defineSpec({...})`. */
+export function defineSpec<S extends z.ZodType>(spec: CheckSpec<S>): CheckSpec<S> {
+  return spec;
+}
+
 /** Worst-of rule used by checks that evaluate several thresholds. */
 const ORDER = { ok: 0, warn: 1, crit: 2, unknown: 3 } as const;
 export function worst(...states: Array<Observation['state']>): Observation['state'] {

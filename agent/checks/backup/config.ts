@@ -4,6 +4,7 @@
  * or `schedule` (cron, in `timezone`, plus `grace`).
  */
 import { z } from 'zod';
+import { defineSpec } from '../types.js';
 import { durationSchema } from '../../../common/duration.js';
 import { cronProblem, isTimeZone } from './schedule.js';
 import { sizeSchema } from './size.js';
@@ -70,3 +71,5 @@ export const backupConfigSchema = z
   });
 
 export type BackupConfig = z.output<typeof backupConfigSchema>;
+
+export const backupSpec = defineSpec({ type: 'backup', configSchema: backupConfigSchema, defaultTarget: (_cfg, deps) => deps.hostname });

@@ -1,5 +1,6 @@
 /** Config schema of the `snmp` check: device address and credentials, what to poll, thresholds. */
 import { z } from 'zod';
+import { defineSpec } from '../types.js';
 import { durationSchema } from '../../../common/duration.js';
 
 /** Dotted numeric OID (no MIB names: Outpost ships no MIB files). */
@@ -123,3 +124,5 @@ export const snmpConfigSchema = z
   });
 
 export type SnmpConfig = z.output<typeof snmpConfigSchema>;
+
+export const snmpSpec = defineSpec({ type: 'snmp', configSchema: snmpConfigSchema, defaultTarget: (cfg) => cfg.host });
