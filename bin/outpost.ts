@@ -16,7 +16,7 @@ const io: CliIo = {
 
 const result = { code: 0 };
 try {
-  await buildProgram(io, result).parseAsync(process.argv);
+  await (await buildProgram(io, result, process.argv)).parseAsync(process.argv);
   process.exitCode = result.code;
 } catch (error) {
   if (error instanceof CommanderError) {

@@ -1,15 +1,36 @@
-/** Assembles the single `outpost` command from the agent's and the collector's command sets. */
+/**
+ * Assembles the single `outpost` command. Each command group lives in its own module and is imported only when
+ * it is the command being run (every group for help or an unknown command), so `outpost sla due` does not load
+ * SQLite, express, pdfkit or MQTT first.
+ */
 import { Command } from 'commander';
 import { OUTPOST_VERSION } from '../common/version.js';
 import type { CliIo } from '../common/cli.js';
-import { registerAgentCommands } from '../agent/cli.js';
-import { registerCollectorCommands } from '../collector/cli.js';
-import { registerUpCommand } from './up.js';
+
+type Register = (program: Command, io: CliIo, result: { code: number }) => void;
+
+/** Command name → the module that registers it. */
+const COMMAND_GROUPS: Record<string, () => Promise<Register>> = {
+  agent: async () => (await import('../agent/cli.js')).registerAgentCommands,
+  'check-config': async () => (await import('../agent/cli.js')).registerAgentCommands,
+  collector: async () => (await import('../collector/collector-command.js')).registerCollectorCommand,
+  incident: async () => (await import('../collector/incidents/cli.js')).registerIncidentCommands,
+  sla: async () => (await import('../collector/sla/cli.js')).registerSlaCommands,
+  maintenance: async () => (await import('../collector/sla-service/cli.js')).registerMaintenanceCommands,
+  report: async () => (await import('../collector/reports/cli.js')).registerReportCommands,
+  up: async () => (await import('./up.js')).registerUpCommand,
+};
+
+/** The command word of an argv (after node and the script), skipping global options. */
+export function commandWord(argv: readonly string[]): string | undefined {
+  return argv.slice(2).find((arg) => !arg.startsWith('-'));
+}
 
 /**
- * Builds the commander program. Each action stores its exit code in `result.code`; the bin exits with it.
+ * Builds the commander program for this argv. Each action stores its exit code in `result.code`; the bin exits
+ * with it.
  */
-export function buildProgram(io: CliIo, result: { code: number }): Command {
+export async function buildProgram(io: CliIo, result: { code: number }, argv: readonly string[] = []): Promise<Command> {
   const program = new Command('outpost')
     .description('Outpost: infrastructure monitoring, automated inspection and contract SLA tracking')
     .version(OUTPOST_VERSION, '-V, --version')
@@ -19,8 +40,15 @@ export function buildProgram(io: CliIo, result: { code: number }): Command {
     })
     .exitOverride()
     .showHelpAfterError(false);
-  registerAgentCommands(program, io, result);
-  registerCollectorCommands(program, io, result);
-  registerUpCommand(program, io, result);
+  const word = commandWord(argv);
+  const versionOnly = word === undefined && argv.some((arg) => arg === '-V' || arg === '--version');
+  const loaders = versionOnly ? [] : word !== undefined && word !== 'help' && COMMAND_GROUPS[word] ? [COMMAND_GROUPS[word]] : Object.values(COMMAND_GROUPS);
+  const registered = new Set<Register>();
+  for (const load of loaders) {
+    const register = await load();
+    if (registered.has(register)) continue; // agent and check-config share one module
+    registered.add(register);
+    register(program, io, result);
+  }
   return program;
 }
