@@ -28,11 +28,18 @@ npm run build --silent
 results=$(mktemp)
 status=0
 OUTPOST_TEST_BUILT=1 npx vitest run --reporter=default --reporter=json --outputFile.json="$results" "$@" || status=$?
+# The last line is the count CI records; a suite that failed to load (no test failed inside it) still counts as a
+# failure, and a run that produced no report at all is "0 passed, 1 failed".
 node -e '
-  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const [file, vitestStatus] = process.argv.slice(1);
+  let r;
+  try { r = JSON.parse(require("fs").readFileSync(file, "utf8")); } catch { console.log("vitest wrote no report"); console.log("0 passed, 1 failed"); process.exit(1); }
   const skipped = (r.numPendingTests || 0) + (r.numTodoTests || 0);
-  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
-  if (r.numTotalTests === 0) { console.log("no tests ran"); process.exit(1); }
-' "$results" || status=1
+  let failed = r.numFailedTests || 0;
+  if (failed === 0 && vitestStatus !== "0") failed = Math.max(1, r.numFailedTestSuites || 0);
+  if (r.numTotalTests === 0) { console.log("no tests ran"); failed = Math.max(failed, 1); }
+  console.log(`${r.numPassedTests} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(failed > 0 ? 1 : 0);
+' "$results" "$status" || status=1
 rm -f "$results"
 exit "$status"
