@@ -5,9 +5,9 @@
  * (BENCHMARKS.md "Agent footprint"). The systemd unit runs this file; `outpost agent` remains the same command
  * for interactive use. Only this module touches argv, env, signals and exit.
  */
+import Module, { createRequire } from 'node:module';
 import { CliError, type CliIo } from '../common/cli.js';
 import { OUTPOST_VERSION } from '../common/version.js';
-import { runAgentCommand, runCheckConfigCommand } from './cli.js';
 import { MAIN_USAGE, parseMainArgs } from './main-args.js';
 
 const io: CliIo = {
@@ -20,9 +20,27 @@ const io: CliIo = {
   },
 };
 
+/**
+ * mqtt.js requires `worker-timers` (with @babel/runtime, ~2 MiB of RSS) for browsers; in Node it always uses the
+ * native timers (mqtt/build/lib/get-timer.js, timerVariant 'auto'; we never ask for 'worker'). Registering a
+ * stand-in module under its resolved path before mqtt loads keeps the real one out of the agent.
+ */
+function skipWorkerTimers(): void {
+  const require = createRequire(createRequire(import.meta.url).resolve('mqtt'));
+  const path = require.resolve('worker-timers');
+  const stub = new Module(path);
+  stub.filename = path;
+  stub.loaded = true;
+  stub.exports = { setInterval, clearInterval, setTimeout, clearTimeout };
+  require.cache[path] = stub;
+}
+
 const result = { code: 0 };
 const command = parseMainArgs(process.argv.slice(2));
 try {
+  if (command.kind === 'agent' || command.kind === 'check-config') skipWorkerTimers();
+  // imported after skipWorkerTimers: cli.js loads mqtt
+  const { runAgentCommand, runCheckConfigCommand } = await import('./cli.js');
   switch (command.kind) {
     case 'version':
       io.stdout.write(`${OUTPOST_VERSION}\n`);

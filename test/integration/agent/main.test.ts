@@ -1,6 +1,6 @@
 /** The lean agent entry (built dist/agent/main.js, what the systemd unit runs) as a child process. */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,9 +16,9 @@ const file = (name: string, text: string) => {
   return path;
 };
 
-async function runMain(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function runMain(args: string[], nodeFlags: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
   // the unit's V8 flags, so a flag that breaks the entry fails here
-  const child = spawn(process.execPath, ['--lite-mode', '--max-semi-space-size=1', '--optimize-for-size', '--no-expose-wasm', MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--lite-mode', '--max-semi-space-size=1', '--optimize-for-size', '--no-expose-wasm', ...nodeFlags, MAIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -71,5 +71,25 @@ describe('dist/agent/main.js (no commander)', () => {
     expect(host.check_type).toBe('host');
     expect(host.metrics.memory_used_percent).toBeGreaterThan(0);
     expect(host.series?.some((s) => s.tags.mount === '/')).toBe(true);
+  }, 30_000);
+
+  it('agent --once with host + tcp loads no check implementation it does not run, nor worker-timers', async () => {
+    // records every ES module URL (loader hook) and every CommonJS file (require.cache at exit)
+    const log = join(dir, 'loaded.txt');
+    file('hooks.mjs', `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }\n`);
+    const preload = file(
+      'preload.mjs',
+      `import { register, createRequire } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(`file://${dir}/hooks.mjs`)});\n` +
+        `const cache = createRequire(import.meta.url).cache;\nprocess.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.values(cache).map((m) => m.filename).join('\\n')));\n`,
+    );
+    const config = file('lean.yaml', `agent: { id: main-lean, state_dir: ${dir}/lean }\nchecks:\n  - { type: host }\n  - { type: tcp, name: t, host: 127.0.0.1, port: ${target.port} }\n`);
+    const run = await runMain(['agent', '--once', '--config', config], ['--import', preload]);
+    expect(run.code).toBe(0);
+    const loaded = readFileSync(log, 'utf8');
+    expect(loaded).toContain('/agent/checks/host.js');
+    expect(loaded).toContain('/node_modules/mqtt/');
+    for (const absent of ['/agent/checks/ping.js', '/agent/checks/http.js', '/agent/checks/service.js', '/agent/checks/backup.js', '/agent/checks/snmp.js', '/node_modules/croner/', '/node_modules/ping/', '/node_modules/net-snmp/', '/node_modules/@babel/runtime/', '/node_modules/broker-factory/']) {
+      expect(loaded, absent).not.toContain(absent);
+    }
   }, 30_000);
 });
