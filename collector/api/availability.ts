@@ -9,6 +9,7 @@ import type { AvailabilityResult, AvailabilityService, SubjectKind } from '../sl
 import { AvailabilityError } from '../sla-service/availability-service.js';
 import { HttpError, validate } from './errors.js';
 import { agentIdParam, timeParam } from './params.js';
+import { PERIOD_FORMAT, PERIOD_PATTERN } from '../sla/availability.js';
 
 const name = z.string().min(1).max(200);
 const querySchema = z
@@ -20,7 +21,7 @@ const querySchema = z
     agent_id: agentIdParam.optional(),
     from: timeParam.optional(),
     to: timeParam.optional(),
-    period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM').optional(),
+    period: z.string().regex(PERIOD_PATTERN, `expected ${PERIOD_FORMAT}`).optional(),
   })
   .superRefine((q, ctx) => {
     const subjects = [q.group, q.service, q.check ?? q.target].filter((v) => v !== undefined).length;

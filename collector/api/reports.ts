@@ -11,9 +11,10 @@ import { ReportError } from '../reports/errors.js';
 import type { ReportRequest, ReportService } from '../reports/service.js';
 import { isValidTimeZone } from '../sla/zoned-time.js';
 import { HttpError, validate } from './errors.js';
+import { PERIOD_FORMAT, PERIOD_PATTERN } from '../sla/availability.js';
 
 const output = { format: z.enum(REPORT_FORMATS).default('json'), lang: z.enum(REPORT_LANGS).optional() };
-const slaSchema = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM'), contract: z.string().min(1).max(200), ...output });
+const slaSchema = z.strictObject({ period: z.string().regex(PERIOD_PATTERN, `expected ${PERIOD_FORMAT}`), contract: z.string().min(1).max(200), ...output });
 const inspectionSchema = z.strictObject({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD'),
   tz: z.string().refine(isValidTimeZone, 'unknown time zone').optional(),

@@ -16,8 +16,9 @@ import type { IncidentTimers } from '../sla-service/incident-timers.js';
 import type { Pauses } from '../sla-service/pauses.js';
 import type { SlaSummary } from '../sla-service/summary.js';
 import { HttpError, validate } from './errors.js';
+import { PERIOD_FORMAT, PERIOD_PATTERN } from '../sla/availability.js';
 
-const summarySchema = z.strictObject({ period: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected YYYY-MM') });
+const summarySchema = z.strictObject({ period: z.string().regex(PERIOD_PATTERN, `expected ${PERIOD_FORMAT}`) });
 const numberSchema = z.strictObject({ number: z.string().regex(INCIDENT_NUMBER_PATTERN, 'expected INC-YYYYMMDD-NNNN') });
 const by = z.string().trim().min(1).max(100).optional();
 const pauseSchema = z.strictObject({ reason: z.string().trim().min(1, 'reason is required (e.g. waiting on customer)').max(2000), by });

@@ -11,6 +11,7 @@
  *   schedules:                       # default: inspection daily 08:00, SLA report on the 1st 08:00 (Asia/Shanghai)
  *     - { report: inspection, cron: '0 8 * * *', formats: [pdf, xlsx], channels: [ops-mail] }
  *     - { report: sla, cron: '0 8 1 * *', contract: acme, formats: [pdf] }
+ *     - { report: sla, cron: '0 8 1 1,4,7,10 *', period: quarter, formats: [pdf, xlsx] }   # quarterly service report
  * ```
  */
 import { Cron } from 'croner';
@@ -44,6 +45,8 @@ export const reportScheduleSchema = z.strictObject({
   timezone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
   /** SLA reports: one contract (default: every contract, one report each). */
   contract: z.string().min(1).max(200).optional(),
+  /** SLA reports: the period reported — the previous calendar month, or the previous quarter (cron e.g. `0 8 1 1,4,7,10 *`). */
+  period: z.enum(['month', 'quarter']).default('month'),
   formats: z.array(z.enum(REPORT_FORMATS)).min(1).default(['pdf']),
   lang: z.enum(REPORT_LANGS).optional(),
   /** Write the files to `reports.dir`. */
@@ -95,8 +98,8 @@ export const reportsConfigSchema = z
     schedules: z
       .array(reportScheduleSchema)
       .default([
-        { report: 'inspection', cron: '0 8 * * *', timezone: DEFAULT_TIME_ZONE, formats: ['pdf'], write: true, channels: [] },
-        { report: 'sla', cron: '0 8 1 * *', timezone: DEFAULT_TIME_ZONE, formats: ['pdf'], write: true, channels: [] },
+        { report: 'inspection', cron: '0 8 * * *', timezone: DEFAULT_TIME_ZONE, period: 'month', formats: ['pdf'], write: true, channels: [] },
+        { report: 'sla', cron: '0 8 1 * *', timezone: DEFAULT_TIME_ZONE, period: 'month', formats: ['pdf'], write: true, channels: [] },
       ]),
   })
   .prefault({});

@@ -13,7 +13,7 @@ import type { Channel } from '../notify/types.js';
 import { dayKey, localDayOf } from '../sla/zoned-time.js';
 import { REAL_TIMERS, type TimerFunctions } from '../sla-service/scheduler.js';
 import type { ReportFormat, ReportSchedule } from './config.js';
-import { previousMonth } from './period.js';
+import { previousMonth, previousQuarter } from './period.js';
 import type { GeneratedReport, ReportRequest, ReportService } from './service.js';
 
 const MAX_WAIT_MS = 86_400_000;
@@ -34,7 +34,7 @@ export interface ReportSchedulerDeps {
 export function requestsFor(schedule: ReportSchedule, nowMs: number, contracts: readonly string[]): ReportRequest[] {
   const today = dayKey(localDayOf(schedule.timezone, nowMs));
   if (schedule.report === 'inspection') return [{ kind: 'inspection', date: today, timeZone: schedule.timezone }];
-  const period = previousMonth(today.slice(0, 7));
+  const period = schedule.period === 'quarter' ? previousQuarter(today.slice(0, 7)) : previousMonth(today.slice(0, 7));
   return (schedule.contract ? [schedule.contract] : contracts).map((contract) => ({ kind: 'sla', period, contract }));
 }
 

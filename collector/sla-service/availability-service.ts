@@ -22,6 +22,7 @@ import {
   maintenanceIntervals,
   mergeIntervals,
   monthPeriod,
+  PERIOD_FORMAT,
   resolvePolicy,
   type AvailabilityReport,
   type Contract,
@@ -226,7 +227,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       const target = kind === 'check' ? name.slice(0, Math.max(0, name.indexOf('/'))) : undefined;
       const contract = contractFor(kind, name, target);
       const range = monthPeriod(getCalendar(setup, contract?.calendar ?? '24x7').spec.timeZone, period);
-      if (!range) throw new AvailabilityError('invalid', `period must be YYYY-MM, got "${period}"`);
+      if (!range) throw new AvailabilityError('invalid', `period must be ${PERIOD_FORMAT}, got "${period}"`);
       return range;
     },
 

@@ -6,7 +6,7 @@
  */
 import { SEVERITIES, type Severity } from '../events.js';
 import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
-import { getCalendar, monthPeriod, type SlaSetup, type TimerStatus } from '../sla/index.js';
+import { getCalendar, monthPeriod, PERIOD_FORMAT, type SlaSetup, type TimerStatus } from '../sla/index.js';
 import type { Db } from '../store/db.js';
 import { AvailabilityError, type AvailabilityService } from './availability-service.js';
 import type { IncidentTimers } from './incident-timers.js';
@@ -49,7 +49,7 @@ export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: 
       const contracts = setup.contracts.map((contract) => {
         const timeZone = getCalendar(setup, contract.calendar).spec.timeZone;
         const range = monthPeriod(timeZone, period);
-        if (!range) throw new AvailabilityError('invalid', `period must be YYYY-MM, got "${period}"`);
+        if (!range) throw new AvailabilityError('invalid', `period must be ${PERIOD_FORMAT}, got "${period}"`);
         const members = availability.contractMembers(contract).map((target) => {
           try {
             const { report } = availability.forTarget(target, range.fromMs, range.toMs);

@@ -63,8 +63,20 @@ export interface AvailabilityReport {
   mtbfMs: number | null;
 }
 
-/** [from, to) of a calendar month `YYYY-MM` in a time zone. */
+/** Contract report periods: a calendar month `YYYY-MM` or a quarter `YYYY-Qn` (seed 003: quarterly reports). */
+export const PERIOD_PATTERN = /^\d{4}-(0[1-9]|1[0-2]|Q[1-4])$/;
+export const PERIOD_FORMAT = 'YYYY-MM or YYYY-Qn';
+
+/** [from, to) of a calendar month `YYYY-MM` or quarter `YYYY-Qn` in a time zone; null when malformed. */
 export function monthPeriod(timeZone: string, period: string): { fromMs: number; toMs: number } | null {
+  const quarter = /^(\d{4})-Q([1-4])$/.exec(period);
+  if (quarter) {
+    const year = Number(quarter[1]);
+    const firstMonth = (Number(quarter[2]) - 1) * 3 + 1;
+    const first = dayNumber(year, firstMonth, 1);
+    const next = firstMonth === 10 ? dayNumber(year + 1, 1, 1) : dayNumber(year, firstMonth + 3, 1);
+    return { fromMs: localToUtc(timeZone, first * DAY_MS), toMs: localToUtc(timeZone, next * DAY_MS) };
+  }
   const match = /^(\d{4})-(\d{2})$/.exec(period);
   if (!match) return null;
   const year = Number(match[1]);

@@ -15,6 +15,8 @@ export {
   availabilityWindow,
   computeAvailability,
   monthPeriod,
+  PERIOD_FORMAT,
+  PERIOD_PATTERN,
   type AvailabilityReport,
   type AvailabilityState,
   type AvailabilityWindow,

@@ -49,7 +49,7 @@ describe('GET /api/v1/reports/sla', () => {
     expect(bad.json()).toEqual({
       error: 'invalid query',
       details: expect.arrayContaining([
-        { field: 'query.period', message: 'expected YYYY-MM' },
+        { field: 'query.period', message: 'expected YYYY-MM or YYYY-Qn' },
         { field: 'query.format', message: expect.stringContaining('pdf') },
         { field: 'query.extra', message: 'unknown parameter' },
       ]),

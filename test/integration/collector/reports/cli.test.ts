@@ -97,7 +97,7 @@ describe('outpost report sla (reads the database of the running collector)', () 
     expect(unknown).toEqual({ code: 2, stdout: '', stderr: 'outpost: unknown contract "nope" (known: acme)\n' });
     expect(future).toEqual({ code: 2, stdout: '', stderr: 'outpost: period 2099-01 is in the future\n' });
     expect(noData).toEqual({ code: 2, stdout: '', stderr: 'outpost: no data for contract "acme" in 2026-08 (no state history, incidents or results for its targets)\n' });
-    expect(badPeriod).toEqual({ code: 2, stdout: '', stderr: 'outpost: period must be YYYY-MM, got "2026-13"\n' });
+    expect(badPeriod).toEqual({ code: 2, stdout: '', stderr: 'outpost: period must be YYYY-MM or YYYY-Qn, got "2026-13"\n' });
     expect(badFormat).toEqual({ code: 2, stdout: '', stderr: 'outpost: --format: must be one of pdf, xlsx, csv, html, json, got "doc"\n' });
     expect(badLang).toEqual({ code: 2, stdout: '', stderr: 'outpost: --lang: must be one of zh-CN, en, got "fr"\n' });
   });

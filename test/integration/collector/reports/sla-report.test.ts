@@ -86,7 +86,7 @@ describe('SLA report JSON', () => {
     expect(() => buildSlaReport(s.ctx, { period: '2027-01', contract: 'acme' })).toThrow('period 2027-01 is in the future');
     expect(() => buildSlaReport(s.ctx, { period: '2026-08', contract: 'acme' })).toThrow(ReportError);
     expect(() => buildSlaReport(s.ctx, { period: '2026-08', contract: 'acme' })).toThrow('no data for contract "acme" in 2026-08');
-    expect(() => buildSlaReport(s.ctx, { period: '2026-13', contract: 'acme' })).toThrow('period must be YYYY-MM');
+    expect(() => buildSlaReport(s.ctx, { period: '2026-13', contract: 'acme' })).toThrow('period must be YYYY-MM or YYYY-Qn');
   });
 
   it('equals GET /api/v1/availability and /api/v1/sla/summary for the same period', async () => {

@@ -117,7 +117,7 @@ describe('availability service', () => {
     expect(r.report.fromMs).toBe(OCT);
     expect(r.report.toMs).toBe(NOV);
     expect(r.timeZone).toBe('Asia/Shanghai');
-    expect(() => service.forPeriod('target', 'web-1', '2026-13')).toThrow('period must be YYYY-MM');
+    expect(() => service.forPeriod('target', 'web-1', '2026-13')).toThrow('period must be YYYY-MM or YYYY-Qn');
     expect(service.forPeriod('check', 'web-1/http', '2026-10').report.downMs).toBe(3 * HOUR);
   });
 

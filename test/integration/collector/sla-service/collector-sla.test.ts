@@ -205,12 +205,15 @@ describe('SLA in a running collector', () => {
     const byPeriod = await json(c.api('/api/v1/availability?target=web-1&period=2026-10', VIEWER));
     // October in Asia/Shanghai starts 2026-09-30T16:00Z; no data before T0 is unknown, evaluated up to now.
     expect(byPeriod).toMatchObject({ from: '2026-09-30T16:00:00.000Z', to: iso(now), down_s: 900, up_s: total - 900, unknown_s: (T0 - Date.parse('2026-09-30T16:00:00Z')) / 1000 });
+    // The quarter holding October (Q4) has the same measured figures, only more unknown time before T0.
+    const byQuarter = await json(c.api('/api/v1/availability?target=web-1&period=2026-Q4', VIEWER));
+    expect(byQuarter).toMatchObject({ from: '2026-09-30T16:00:00.000Z', to: iso(now), down_s: 900, up_s: total - 900 });
     const byCheck = await json(c.api(`/api/v1/availability?target=web-1&check=http&from=${T0}&to=${now}`, VIEWER));
     expect(byCheck.down_s).toBeGreaterThan(0);
 
     const bad = await c.api('/api/v1/availability?target=web-1&group=shop', VIEWER);
     expect(bad.status).toBe(400);
-    expect((await json(c.api('/api/v1/availability?period=2026-13&target=web-1', VIEWER))).details).toEqual([{ field: 'query.period', message: 'expected YYYY-MM' }]);
+    expect((await json(c.api('/api/v1/availability?period=2026-13&target=web-1', VIEWER))).details).toEqual([{ field: 'query.period', message: 'expected YYYY-MM or YYYY-Qn' }]);
     expect((await c.api('/api/v1/availability?service=nope', VIEWER)).status).toBe(404);
   });
 

@@ -19,8 +19,8 @@ describe('reports config', () => {
       fault_reminder: { enabled: true, after: 86_400_000, scan: 60_000 },
       inspection: { thresholds: {}, disk_full_warn_days: 30 },
       schedules: [
-        { report: 'inspection', cron: '0 8 * * *', timezone: 'Asia/Shanghai', formats: ['pdf'], write: true, channels: [] },
-        { report: 'sla', cron: '0 8 1 * *', timezone: 'Asia/Shanghai', formats: ['pdf'], write: true, channels: [] },
+        { report: 'inspection', cron: '0 8 * * *', timezone: 'Asia/Shanghai', period: 'month', formats: ['pdf'], write: true, channels: [] },
+        { report: 'sla', cron: '0 8 1 * *', timezone: 'Asia/Shanghai', period: 'month', formats: ['pdf'], write: true, channels: [] },
       ],
     });
   });
@@ -28,7 +28,7 @@ describe('reports config', () => {
   it('a schedule takes durations, formats, a contract, channels; its own defaults fill in', () => {
     const cfg = reportsConfigSchema.parse({ sample_period: '15m', schedules: [{ report: 'sla', cron: '0 9 5 * *', contract: 'acme', formats: ['pdf', 'xlsx'], channels: ['mail'], lang: 'en' }] });
     expect(cfg.sample_period).toBe(900_000);
-    expect(cfg.schedules).toEqual([{ report: 'sla', cron: '0 9 5 * *', timezone: 'Asia/Shanghai', contract: 'acme', formats: ['pdf', 'xlsx'], channels: ['mail'], lang: 'en', write: true }]);
+    expect(cfg.schedules).toEqual([{ report: 'sla', cron: '0 9 5 * *', timezone: 'Asia/Shanghai', period: 'month', contract: 'acme', formats: ['pdf', 'xlsx'], channels: ['mail'], lang: 'en', write: true }]);
   });
 
   it('bad values name their path', () => {

@@ -1,7 +1,7 @@
 /** Report periods: months and days in a time zone, refused when malformed or in the future; the previous month. */
 import { describe, expect, it } from 'vitest';
 import { ReportError } from '../../../../collector/reports/errors.js';
-import { dayRange, iso, monthRange, previousMonth, seconds } from '../../../../collector/reports/period.js';
+import { dayRange, iso, monthRange, previousMonth, previousQuarter, seconds } from '../../../../collector/reports/period.js';
 
 const NOW = Date.parse('2026-11-22T01:00:00Z');
 
@@ -28,9 +28,16 @@ describe('monthRange', () => {
     }
   });
 
+  it('a quarter is a period too; the previous quarter of a month rolls over the year', () => {
+    expect(monthRange('Asia/Shanghai', '2026-Q3', NOW)).toEqual({ fromMs: Date.parse('2026-06-30T16:00:00Z'), toMs: Date.parse('2026-09-30T16:00:00Z') });
+    expect(previousQuarter('2026-04')).toBe('2026-Q1');
+    expect(previousQuarter('2026-12')).toBe('2026-Q3');
+    expect(previousQuarter('2026-01')).toBe('2025-Q4');
+  });
+
   it('malformed periods are "invalid" with the text quoted', () => {
-    for (const bad of ['2026-13', '2026-00', '2026-1', '26-10', '2026/10', '', 'october']) {
-      expect(() => monthRange('Asia/Shanghai', bad, NOW)).toThrow(`period must be YYYY-MM, got "${bad}"`);
+    for (const bad of ['2026-13', '2026-00', '2026-1', '26-10', '2026/10', '', 'october', '2026-Q0', '2026-q1']) {
+      expect(() => monthRange('Asia/Shanghai', bad, NOW)).toThrow(`period must be YYYY-MM or YYYY-Qn, got "${bad}"`);
     }
   });
 });

@@ -25,6 +25,12 @@ describe('requestsFor', () => {
     const one = reportScheduleSchema.parse({ report: 'sla', cron: '0 8 1 * *', contract: 'bank' });
     expect(requestsFor(one, at('2026-11-01T08:00:00'), ['acme', 'bank'])).toEqual([{ kind: 'sla', period: '2026-10', contract: 'bank' }]);
   });
+
+  it('sla with period quarter: the previous quarter (quarterly service report), across the year end', () => {
+    const quarterly = reportScheduleSchema.parse({ report: 'sla', cron: '0 8 1 1,4,7,10 *', period: 'quarter' });
+    expect(requestsFor(quarterly, at('2026-10-01T08:00:00'), ['acme'])).toEqual([{ kind: 'sla', period: '2026-Q3', contract: 'acme' }]);
+    expect(requestsFor(quarterly, at('2027-01-01T08:00:00'), ['acme'])).toEqual([{ kind: 'sla', period: '2026-Q4', contract: 'acme' }]);
+  });
 });
 
 describe('nextRunMs', () => {

@@ -36,6 +36,11 @@ describe('monthPeriod', () => {
     expect(monthPeriod(SH, '2024-13')).toBeNull();
     expect(monthPeriod(SH, 'October')).toBeNull();
   });
+  it('gives quarters (seed 003: quarterly service reports), across the year boundary', () => {
+    expect(monthPeriod(SH, '2026-Q4')).toEqual({ fromMs: Date.parse('2026-09-30T16:00:00Z'), toMs: Date.parse('2026-12-31T16:00:00Z') });
+    expect(monthPeriod(SH, '2024-Q1')).toEqual({ fromMs: Date.parse('2023-12-31T16:00:00Z'), toMs: Date.parse('2024-03-31T16:00:00Z') });
+    expect(monthPeriod(SH, '2024-Q5')).toBeNull();
+  });
 });
 
 describe('availability', () => {
