@@ -182,7 +182,7 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
       ],
     },
   ];
-  return { title: L('sla_title'), subtitle: `${L('contract')} ${r.contract.name} · ${r.period}`, lang, timeZone: r.contract.time_zone, sections };
+  return { title: L(/-Q\d$/.test(r.period) ? 'sla_title_quarter' : 'sla_title'), subtitle: `${L('contract')} ${r.contract.name} · ${r.period}`, lang, timeZone: r.contract.time_zone, sections };
 }
 
 export function metText(met: boolean | null, lang: Lang): string | null {

@@ -1,6 +1,7 @@
 /** Report labels in zh-CN and en; one key per heading, column and fact. */
 const LABELS = {
   sla_title: ['SLA 服务水平月度报告', 'Monthly SLA report'],
+  sla_title_quarter: ['SLA 服务水平季度报告', 'Quarterly SLA report'],
   inspection_title: ['每日巡检报告', 'Daily inspection report'],
   fault_title: ['故障处理报告', 'Fault report'],
   contract: ['合同', 'Contract'],

@@ -11,6 +11,7 @@ import { createApp } from '../../../../collector/api/app.js';
 import { ReportError } from '../../../../collector/reports/errors.js';
 import { createReportService } from '../../../../collector/reports/service.js';
 import { buildSlaReport } from '../../../../collector/reports/sla-model.js';
+import { slaDocument } from '../../../../collector/reports/document-sla.js';
 import { createLogger } from '../../../../common/logger.js';
 import { Registry } from 'prom-client';
 import { DAY, seedScenario, TOKEN, type Scenario } from './scenario.js';
@@ -40,6 +41,16 @@ describe('SLA report JSON', () => {
     expect(r.overview).toMatchObject({ targets: 2, targets_met: 2, downtime_s: 9000, outages: 2, incidents: 3, mtta_s: 1400, mttr_s: 18600, compliance_goal: 95 });
     expect(r.overview.lowest_availability_percent).toBeCloseTo((100 * 740) / 742, 9);
     expect(r.calculation).toMatchObject({ formula: 'A = up / (scheduled − maintenance − unknown)', unknown_policy: 'excluded', calendar: '24x7' });
+  });
+
+  it('a quarter (2026-Q4) covers October so far: the same downtime, scheduled time up to the clock, its own title', () => {
+    const q = buildSlaReport(s.ctx, { period: '2026-Q4', contract: 'acme' });
+    expect(q.period).toBe('2026-Q4');
+    const web = q.availability.find((a) => a.subject.name === 'web-1');
+    expect(web).toMatchObject({ down_s: 7200, maintenance_s: 7200, outage_count: 1 });
+    expect(slaDocument(q, 'en').title).toBe('Quarterly SLA report');
+    expect(slaDocument(q, 'zh-CN').title).toBe('SLA 服务水平季度报告');
+    expect(slaDocument(report(), 'zh-CN').title).toBe('SLA 服务水平月度报告');
   });
 
   it('outages with cause and incident number; the maintenance window; the outage inside it is not listed', () => {
