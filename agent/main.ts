@@ -20,26 +20,35 @@ const io: CliIo = {
   },
 };
 
-/**
- * mqtt.js requires `worker-timers` (with @babel/runtime, ~2 MiB of RSS) for browsers; in Node it always uses the
- * native timers (mqtt/build/lib/get-timer.js, timerVariant 'auto'; we never ask for 'worker'). Registering a
- * stand-in module under its resolved path before mqtt loads keeps the real one out of the agent.
- */
-function skipWorkerTimers(): void {
-  const require = createRequire(createRequire(import.meta.url).resolve('mqtt'));
-  const path = require.resolve('worker-timers');
+/** Registers `exports` as module `name` as resolved from package `from`, so `from`'s require() gets it. */
+function standIn(from: string, name: string, exports: object): void {
+  const require = createRequire(createRequire(import.meta.url).resolve(from));
+  const path = require.resolve(name);
   const stub = new Module(path);
   stub.filename = path;
   stub.loaded = true;
-  stub.exports = { setInterval, clearInterval, setTimeout, clearTimeout };
+  stub.exports = exports;
   require.cache[path] = stub;
+}
+
+/**
+ * Two modules the agent never uses, loaded only because a dependency requires them at top level (~2.5 MiB of RSS
+ * together; BENCHMARKS.md "Agent footprint"): mqtt.js's `worker-timers` (with @babel/runtime) is for browsers, in
+ * Node it uses the native timers (mqtt/build/lib/get-timer.js, timerVariant 'auto'; we never ask for 'worker');
+ * pino's `thread-stream` serves only pino.transport(), which the agent does not use (common/logger.ts).
+ */
+function skipUnusedModules(): void {
+  standIn('mqtt', 'worker-timers', { setInterval, clearInterval, setTimeout, clearTimeout });
+  standIn('pino', 'thread-stream', function ThreadStream() {
+    throw new Error('pino transports are not available in the agent');
+  });
 }
 
 const result = { code: 0 };
 const command = parseMainArgs(process.argv.slice(2));
 try {
-  if (command.kind === 'agent' || command.kind === 'check-config') skipWorkerTimers();
-  // imported after skipWorkerTimers: cli.js loads mqtt
+  if (command.kind === 'agent' || command.kind === 'check-config') skipUnusedModules();
+  // imported after skipUnusedModules: cli.js loads mqtt and pino
   const { runAgentCommand, runCheckConfigCommand } = await import('./cli.js');
   switch (command.kind) {
     case 'version':

@@ -73,7 +73,7 @@ describe('dist/agent/main.js (no commander)', () => {
     expect(host.series?.some((s) => s.tags.mount === '/')).toBe(true);
   }, 30_000);
 
-  it('agent --once with host + tcp loads no check implementation it does not run, nor worker-timers', async () => {
+  it('agent --once with host + tcp loads no check implementation it does not run, nor worker-timers, nor thread-stream', async () => {
     // records every ES module URL (loader hook) and every CommonJS file (require.cache at exit)
     const log = join(dir, 'loaded.txt');
     file('hooks.mjs', `import { appendFileSync } from 'node:fs';\nexport async function load(url, context, next) { appendFileSync(${JSON.stringify(log)}, url + '\\n'); return next(url, context); }\n`);
@@ -88,7 +88,7 @@ describe('dist/agent/main.js (no commander)', () => {
     const loaded = readFileSync(log, 'utf8');
     expect(loaded).toContain('/agent/checks/host.js');
     expect(loaded).toContain('/node_modules/mqtt/');
-    for (const absent of ['/agent/checks/ping.js', '/agent/checks/http.js', '/agent/checks/service.js', '/agent/checks/backup.js', '/agent/checks/snmp.js', '/node_modules/croner/', '/node_modules/ping/', '/node_modules/net-snmp/', '/node_modules/@babel/runtime/', '/node_modules/broker-factory/']) {
+    for (const absent of ['/agent/checks/ping.js', '/agent/checks/http.js', '/agent/checks/service.js', '/agent/checks/backup.js', '/agent/checks/snmp.js', '/node_modules/croner/', '/node_modules/ping/', '/node_modules/net-snmp/', '/node_modules/@babel/runtime/', '/node_modules/broker-factory/', '/node_modules/thread-stream/lib/']) {
       expect(loaded, absent).not.toContain(absent);
     }
   }, 30_000);
