@@ -20,10 +20,18 @@ const io: CliIo = {
   },
 };
 
-/** Registers `exports` as module `name` as resolved from package `from`, so `from`'s require() gets it. */
+/**
+ * Registers `exports` as module `name` as resolved from package `from`, so `from`'s require() gets it. A memory
+ * optimisation only: when a dependency no longer has that module, nothing is replaced and the agent starts as usual.
+ */
 function standIn(from: string, name: string, exports: object): void {
   const require = createRequire(createRequire(import.meta.url).resolve(from));
-  const path = require.resolve(name);
+  let path: string;
+  try {
+    path = require.resolve(name);
+  } catch {
+    return;
+  }
   const stub = new Module(path);
   stub.filename = path;
   stub.loaded = true;
