@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { waitUntil } from './wait.js';
+import { stopProcess } from './process.js';
 
 export interface InfluxDbServer {
   port: number;
@@ -94,12 +95,7 @@ export async function startInfluxDb(): Promise<InfluxDbServer> {
     async stop() {
       const c = child;
       child = null;
-      if (!c || c.exitCode !== null) return;
-      const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-      c.kill('SIGTERM');
-      const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
-      await gone;
-      clearTimeout(timer);
+      await stopProcess(c, 5000);
     },
     async destroy() {
       await server.stop();

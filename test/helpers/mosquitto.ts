@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, waitForPort } from './ports.js';
+import { stopProcess } from './process.js';
 
 export interface MosquittoServer {
   port: number;
@@ -53,12 +54,7 @@ export async function startMosquitto(opts: { extraConfig?: string; port?: number
     async stop() {
       const c = child;
       child = null;
-      if (!c || c.exitCode !== null) return;
-      const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-      c.kill('SIGTERM');
-      const timer = setTimeout(() => c.kill('SIGKILL'), 3000);
-      await gone;
-      clearTimeout(timer);
+      await stopProcess(c);
     },
   };
   await server.start();

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import snmp from 'net-snmp';
 import { waitUntil } from './wait.js';
+import { stopProcess } from './process.js';
 
 /** A UDP port that was free on 127.0.0.1 a moment ago. */
 export function freeUdpPort(): Promise<number> {
@@ -75,12 +76,7 @@ export async function startSnmpd(opts: { community?: string; sysName?: string } 
     async stop() {
       const c = child;
       child = null;
-      if (!c || c.exitCode !== null || c.signalCode !== null) return;
-      const gone = new Promise<void>((resolve) => c.once('exit', () => resolve()));
-      c.kill('SIGTERM');
-      const timer = setTimeout(() => c.kill('SIGKILL'), 3000);
-      await gone;
-      clearTimeout(timer);
+      await stopProcess(c);
     },
     async restart() {
       await server.stop();

@@ -11,6 +11,7 @@ import { gunzipSync } from 'node:zlib';
 import snmp from 'net-snmp';
 import { freeUdpPort } from './snmpd.js';
 import { waitUntil } from './wait.js';
+import { stopProcess } from './process.js';
 
 export const SNMPSIM_EXAMPLES = '/usr/share/doc/snmpsim/examples/data';
 
@@ -75,14 +76,7 @@ export async function startSnmpsim(opts: {
     port,
     pid: child.pid,
     dataDir,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
-      await gone;
-      clearTimeout(timer);
-    },
+    stop: () => stopProcess(child),
   };
   try {
     await waitUntil(async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { waitUntil } from './wait.js';
+import { stopProcess } from './process.js';
 
 export interface VictoriaServer {
   port: number;
@@ -49,13 +50,7 @@ export async function startVictoria(): Promise<VictoriaServer> {
         .map((l) => JSON.parse(l) as { metric: Record<string, string>; values: number[]; timestamps: number[] });
     },
     async stop() {
-      if (child.exitCode === null) {
-        const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await gone;
-        clearTimeout(timer);
-      }
+      await stopProcess(child, 5000);
       rmSync(dir, { recursive: true, force: true });
     },
   };
