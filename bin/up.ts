@@ -36,12 +36,12 @@ export function localAdminToken(dataDir: string): string {
 /** What the local agent checks when no agent config is given: this host, the collector's own endpoints, loopback. */
 export function defaultLocalAgentYaml(opts: { mqttPort: number; apiPort: number; stateDir: string; withPing: boolean }): string {
   const checks: Array<Record<string, unknown>> = [
-    { type: 'host', name: 'host', interval: '30s' },
-    { type: 'tcp', name: 'collector-mqtt', interval: '30s', host: '127.0.0.1', port: opts.mqttPort },
-    { type: 'http', name: 'collector-api', interval: '30s', url: `http://127.0.0.1:${opts.apiPort}/healthz` },
+    { type: 'host', name: 'host', interval: '15s' },
+    { type: 'tcp', name: 'collector-mqtt', interval: '15s', host: '127.0.0.1', port: opts.mqttPort },
+    { type: 'http', name: 'collector-api', interval: '15s', url: `http://127.0.0.1:${opts.apiPort}/healthz` },
   ];
   // iputils-ping is not on a fresh Debian: only add the ping check where the binary exists.
-  if (opts.withPing) checks.push({ type: 'ping', name: 'loopback-ping', interval: '30s', host: '127.0.0.1', count: 3 });
+  if (opts.withPing) checks.push({ type: 'ping', name: 'loopback-ping', interval: '15s', host: '127.0.0.1', count: 3 });
   return stringify({
     agent: { state_dir: opts.stateDir, log_level: 'info' },
     mqtt: { url: `mqtt://127.0.0.1:${opts.mqttPort}` },
