@@ -58,7 +58,7 @@ const inventory = {
   cpu: { model: 'AMD EPYC', cores: 2, physical_cores: 2 },
   memory_bytes: 2 ** 33,
   disks: [{ device: '/dev/vda', type: 'HDD', size_bytes: 2 ** 38 }],
-  interfaces: [{ name: 'eth0', mac: '52:54:00:00:00:01', ipv4: ['10.0.0.5'], ipv6: [] }],
+  interfaces: [{ name: 'eth0', mac: '52:54:00:00:00:01', ipv4: ['10.123.0.5'], ipv6: [] }],
 };
 const event = {
   v: 1,
@@ -173,7 +173,7 @@ describe('invalid payloads are rejected naming the field', () => {
     ['negative memory', { ...inventory, memory_bytes: -1 }, 'memory_bytes: Too small: expected number to be >=0'],
     ['os key missing', { ...inventory, os: { ...inventory.os, kernel: undefined } }, 'os.kernel: Invalid input: expected string, received undefined'],
     ['fractional cores', { ...inventory, cpu: { ...inventory.cpu, cores: 1.5 } }, 'cpu.cores: Invalid input: expected int, received number'],
-    ['ipv4 not list', { ...inventory, interfaces: [{ ...inventory.interfaces[0], ipv4: '10.0.0.5' }] }, 'interfaces[0].ipv4: Invalid input: expected array, received string'],
+    ['ipv4 not list', { ...inventory, interfaces: [{ ...inventory.interfaces[0], ipv4: '10.123.0.5' }] }, 'interfaces[0].ipv4: Invalid input: expected array, received string'],
   ])('inventory: %s', (_what, payload, expected) => {
     expect(problems(inventoryMessageSchema, payload)).toContain(expected);
   });

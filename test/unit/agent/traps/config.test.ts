@@ -22,11 +22,11 @@ describe('agent.yaml traps:', () => {
 
   it('snmp checks name their devices; the first check of an address wins', () => {
     const parsed = parseAgentConfigText(
-      'checks:\n  - { type: snmp, host: 10.20.0.1, target: core-sw1 }\n  - { type: snmp, host: 10.20.0.1, name: second, target: other }\n  - { type: snmp, host: 10.20.0.2 }\n  - { type: tcp, host: 10.20.0.3, port: 22 }\n',
+      'checks:\n  - { type: snmp, host: 10.123.20.1, target: core-sw1 }\n  - { type: snmp, host: 10.123.20.1, name: second, target: other }\n  - { type: snmp, host: 10.123.20.2 }\n  - { type: tcp, host: 10.123.20.3, port: 22 }\n',
       {},
       'h',
     );
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    expect([...snmpDevices(parsed.config.checks)]).toEqual([['10.20.0.1', 'core-sw1'], ['10.20.0.2', '10.20.0.2']]);
+    expect([...snmpDevices(parsed.config.checks)]).toEqual([['10.123.20.1', 'core-sw1'], ['10.123.20.2', '10.123.20.2']]);
   });
 });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { decodeTrap, v1TrapOid } from '../../../../agent/traps/decode.js';
 import { eventMessageSchema } from '../../../../common/protocol.js';
 
-const devices = new Map([['10.20.0.1', 'core-sw1']]);
-const rinfo = { address: '10.20.0.1', port: 50000, family: 'IPv4' };
+const devices = new Map([['10.123.20.1', 'core-sw1']]);
+const rinfo = { address: '10.123.20.1', port: 50000, family: 'IPv4' };
 
 describe('decodeTrap', () => {
   it('v2c linkDown with ifIndex/ifAdminStatus/ifOperStatus/ifName from a polled device', () => {
@@ -32,10 +32,10 @@ describe('decodeTrap', () => {
       event: {
         kind: 'snmp_trap',
         target: 'core-sw1',
-        message: 'linkDown on Gi1/0/3 (ifIndex 3) from core-sw1 (10.20.0.1)',
+        message: 'linkDown on Gi1/0/3 (ifIndex 3) from core-sw1 (10.123.20.1)',
         observed_at_ms: 1_700_000_000_000,
         data: {
-          trap_oid: '1.3.6.1.6.3.1.1.5.3', trap_name: 'linkDown', source_address: '10.20.0.1', snmp_version: 'v2c', uptime_s: 123.45,
+          trap_oid: '1.3.6.1.6.3.1.1.5.3', trap_name: 'linkDown', source_address: '10.123.20.1', snmp_version: 'v2c', uptime_s: 123.45,
           if_index: 3, if_admin_status: 'up', if_oper_status: 'down', if_name: 'Gi1/0/3',
         },
       },
@@ -49,8 +49,8 @@ describe('decodeTrap', () => {
     expect(v1TrapOid('1.3.6.1.4.1.9', 0, 0)).toBe('1.3.6.1.6.3.1.1.5.1');
     expect(v1TrapOid('1.3.6.1.4.1.9', 3, 0)).toBe('1.3.6.1.6.3.1.1.5.4');
     expect(v1TrapOid('1.3.6.1.4.1.9.9.41.2', 6, 1)).toBe('1.3.6.1.4.1.9.9.41.2.0.1');
-    const decoded = decodeTrap({ pdu: { type: 164, enterprise: '1.3.6.1.4.1.9', agentAddr: '10.20.0.1', generic: 0, specific: 0, varbinds: [] }, rinfo: { ...rinfo, address: '10.99.0.9' } }, devices, 1);
-    expect(decoded).toMatchObject({ ok: true, event: { target: 'core-sw1', message: 'coldStart from core-sw1 (10.99.0.9)', data: { snmp_version: 'v1', trap_name: 'coldStart' } } });
+    const decoded = decodeTrap({ pdu: { type: 164, enterprise: '1.3.6.1.4.1.9', agentAddr: '10.123.20.1', generic: 0, specific: 0, varbinds: [] }, rinfo: { ...rinfo, address: '10.123.99.9' } }, devices, 1);
+    expect(decoded).toMatchObject({ ok: true, event: { target: 'core-sw1', message: 'coldStart from core-sw1 (10.123.99.9)', data: { snmp_version: 'v1', trap_name: 'coldStart' } } });
   });
 
   it('custom traps from an unknown sender: target is the address, varbinds copied (bounded), binary as hex', () => {
@@ -69,7 +69,7 @@ describe('decodeTrap', () => {
   });
 
   it('rejects notifications without a trap OID or with a malformed shape', () => {
-    expect(decodeTrap({ pdu: { type: 167, varbinds: [] }, rinfo }, devices, 1)).toEqual({ ok: false, problem: 'notification from 10.20.0.1 without a valid snmpTrapOID' });
+    expect(decodeTrap({ pdu: { type: 167, varbinds: [] }, rinfo }, devices, 1)).toEqual({ ok: false, problem: 'notification from 10.123.20.1 without a valid snmpTrapOID' });
     expect(decodeTrap({ pdu: { type: 167, varbinds: [{ oid: '1.3.6.1.6.3.1.1.4.1.0', type: 4, value: 'rm -rf' }] }, rinfo }, devices, 1).ok).toBe(false);
     expect(decodeTrap({ rinfo }, devices, 1)).toEqual({ ok: false, problem: 'malformed notification: pdu Invalid input: expected object, received undefined' });
   });

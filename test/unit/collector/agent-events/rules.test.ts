@@ -26,7 +26,7 @@ describe('trapSubject and interfaceLabel', () => {
   });
 
   it('falls back to the source address, then the agent, for the target', () => {
-    expect(subject({ source_address: '10.9.8.7' }, null).target).toBe('10.9.8.7');
+    expect(subject({ source_address: '10.123.9.7' }, null).target).toBe('10.123.9.7');
     expect(subject({}, null).target).toBe('snmp-agent');
   });
 

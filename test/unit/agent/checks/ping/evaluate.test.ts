@@ -65,9 +65,9 @@ describe('evaluatePing', () => {
 
 describe('ping config', () => {
   it('applies defaults: count 5, 1 s interval, 2 s packet timeout, warn 20 %, crit 100 %', () => {
-    const cfg = pingCheck.configSchema.parse({ host: '10.0.0.1' });
+    const cfg = pingCheck.configSchema.parse({ host: '10.123.0.1' });
     expect(cfg).toMatchObject({ count: 5, interval: 1000, packet_timeout: 2000, warn_loss_percent: 20, crit_loss_percent: 100, ipv6: false });
-    expect(pingArgs(cfg)).toEqual(['-n', '-c', '5', '-i', '1.000', '-W', '2.000', '10.0.0.1']);
+    expect(pingArgs(cfg)).toEqual(['-n', '-c', '5', '-i', '1.000', '-W', '2.000', '10.123.0.1']);
   });
 
   it('adds -6 for IPv6 literals and -s for packet_size', () => {

@@ -11,12 +11,12 @@ const OK = `PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data.
 rtt min/avg/max/mdev = 0.067/0.171/0.276/0.104 ms
 `;
 
-const PARTIAL = `PING 10.0.0.1 (10.0.0.1) 56(84) bytes of data.
-64 bytes from 10.0.0.1: icmp_seq=1 ttl=64 time=1.100 ms
-64 bytes from 10.0.0.1: icmp_seq=3 ttl=64 time=2.200 ms
-64 bytes from 10.0.0.1: icmp_seq=5 ttl=64 time=3.300 ms
+const PARTIAL = `PING 10.123.0.1 (10.123.0.1) 56(84) bytes of data.
+64 bytes from 10.123.0.1: icmp_seq=1 ttl=64 time=1.100 ms
+64 bytes from 10.123.0.1: icmp_seq=3 ttl=64 time=2.200 ms
+64 bytes from 10.123.0.1: icmp_seq=5 ttl=64 time=3.300 ms
 
---- 10.0.0.1 ping statistics ---
+--- 10.123.0.1 ping statistics ---
 5 packets transmitted, 3 received, 40% packet loss, time 4006ms
 rtt min/avg/max/mdev = 1.100/2.200/3.300/0.900 ms
 `;

@@ -51,7 +51,7 @@ describe('custom OIDs', () => {
         { oid: '1.3.6.1.4.1.9.1', scale: 0.1, ...room },
         { name: 'ups_battery_percent', oid: '1.3.6.1.4.1.9.2', scale: 1, crit_below: 20 },
       ],
-      [{ oid: '1.3.6.1.4.1.9.1', type: SnmpType.Integer, value: 231 }, { oid: '1.3.6.1.4.1.9.2', type: SnmpType.IpAddress, value: '10.0.0.1' }],
+      [{ oid: '1.3.6.1.4.1.9.1', type: SnmpType.Integer, value: 231 }, { oid: '1.3.6.1.4.1.9.2', type: SnmpType.IpAddress, value: '10.123.0.1' }],
       p,
     );
     expect(v).toEqual({ metrics: { temperature_c: 23.1 }, state: 'unknown', reasons: [] });
