@@ -211,6 +211,25 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     if (actions.length) logger.debug({ key, to: change.to, actions: actions.map((a) => a.kind) }, 'incident actions applied');
   }
 
+  /** A person's lifecycle step that only stamps who and when (acknowledge, close), with its timeline entry and notice. */
+  function stamp(
+    number: string,
+    actor: string,
+    note: string | undefined,
+    action: LifecycleAction,
+    kind: 'acknowledged' | 'closed',
+    fields: (atMs: number) => Parameters<typeof updateIncident>[2],
+  ): IncidentRecord {
+    return commit((pending, atMs) => {
+      const record = mustGet(number);
+      const status = mustTransition(record, action);
+      const updated = updateIncident(db, record.id, { status, ...fields(atMs), updatedAtMs: atMs });
+      timeline(record.id, atMs, actor, kind, note ?? null);
+      pending.push({ kind, incidentId: record.id, actor, ...(note ? { note } : {}) });
+      return updated;
+    });
+  }
+
   function mustGet(number: string): IncidentRecord {
     const record = getIncidentByNumber(db, number);
     if (!record) throw new IncidentError('not_found', `incident ${number} not found`);
@@ -304,14 +323,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     },
 
     acknowledge(number: string, actor: string, note?: string): IncidentRecord {
-      return commit((pending, atMs) => {
-        const record = mustGet(number);
-        const status = mustTransition(record, 'acknowledge');
-        const updated = updateIncident(db, record.id, { status, acknowledgedAtMs: atMs, acknowledgedBy: actor, updatedAtMs: atMs });
-        timeline(record.id, atMs, actor, 'acknowledged', note ?? null);
-        pending.push({ kind: 'acknowledged', incidentId: record.id, actor, ...(note ? { note } : {}) });
-        return updated;
-      });
+      return stamp(number, actor, note, 'acknowledge', 'acknowledged', (atMs) => ({ acknowledgedAtMs: atMs, acknowledgedBy: actor }));
     },
 
     /** Resolve by a person: cause and resolution feed the fault report. */
@@ -324,14 +336,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     },
 
     close(number: string, actor: string, note?: string): IncidentRecord {
-      return commit((pending, atMs) => {
-        const record = mustGet(number);
-        const status = mustTransition(record, 'close');
-        const updated = updateIncident(db, record.id, { status, closedAtMs: atMs, closedBy: actor, updatedAtMs: atMs });
-        timeline(record.id, atMs, actor, 'closed', note ?? null);
-        pending.push({ kind: 'closed', incidentId: record.id, actor, ...(note ? { note } : {}) });
-        return updated;
-      });
+      return stamp(number, actor, note, 'close', 'closed', (atMs) => ({ closedAtMs: atMs, closedBy: actor }));
     },
 
     /** A person reopens a resolved incident; 409 when another incident is already active for its key. */
