@@ -15,21 +15,9 @@ import { parseAgentConfigText, type AgentConfig } from '../../../agent/config.js
 import { startMosquitto, type MosquittoServer } from '../../helpers/mosquitto.js';
 import { waitUntil } from '../../helpers/wait.js';
 import { buildOnce, record, spawnOutpost, tcpTarget, writeAgentConfig, type AgentChild, type Recorder } from './support.js';
+import { fixedInventory } from '../../helpers/inventory.js';
 
 const logger = createLogger({ level: 'silent' });
-const fixedInventory = async () => ({
-  v: 1 as const,
-  agent_id: 'x',
-  agent_version: 'test',
-  hostname: 'h',
-  os: { platform: 'linux', distro: 'd', release: 'r', kernel: 'k', arch: 'x64' },
-  hardware: { manufacturer: '', model: '', serial: '' },
-  cpu: { model: 'cpu', cores: 1, physical_cores: 1 },
-  memory_bytes: 1,
-  disks: [],
-  interfaces: [],
-});
-
 /** Seqs in the spool not yet acked, oldest first. */
 function spooledSeqs(stateDir: string): number[] {
   const dir = join(stateDir, 'spool');

@@ -17,13 +17,7 @@ import { startMosquitto, type MosquittoServer } from '../../../helpers/mosquitto
 import { freeUdpPort, startSnmpd, type SnmpdServer } from '../../../helpers/snmpd.js';
 import { waitUntil } from '../../../helpers/wait.js';
 import { record, type Recorder } from '../support.js';
-
-const inventory = async () => ({
-  v: 1 as const, agent_id: 'x', agent_version: 'test', hostname: 'h',
-  os: { platform: 'linux', distro: 'd', release: 'r', kernel: 'k', arch: 'x64' },
-  hardware: { manufacturer: '', model: '', serial: '' },
-  cpu: { model: 'cpu', cores: 1, physical_cores: 1 }, memory_bytes: 1, disks: [], interfaces: [],
-});
+import { fixedInventory } from '../../../helpers/inventory.js';
 
 let mosquitto: MosquittoServer;
 let snmpd: SnmpdServer;
@@ -60,7 +54,7 @@ checks:
     const parsed = parseAgentConfigText(yaml, {}, 'test-host');
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     expect(parsed.config.traps).toMatchObject({ enabled: true, port: trapPort });
-    agent = createAgent({ config: parsed.config, logger: createLogger({ level: 'silent' }), collectInventory: inventory, random: () => 0 });
+    agent = createAgent({ config: parsed.config, logger: createLogger({ level: 'silent' }), collectInventory: fixedInventory, random: () => 0 });
     await agent.start();
 
     const result = await waitUntil(() => recorder.of('results').find((m) => m.payload.check_type === 'snmp'), 20_000, 'snmp result');
@@ -84,7 +78,7 @@ checks:
 `;
     const parsed = parseAgentConfigText(yaml, {}, 'test-host');
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    const second = createAgent({ config: parsed.config, logger: createLogger({ level: 'silent' }), collectInventory: inventory, random: () => 0 });
+    const second = createAgent({ config: parsed.config, logger: createLogger({ level: 'silent' }), collectInventory: fixedInventory, random: () => 0 });
     try {
       await second.start(); // the first agent holds the port
       await waitUntil(() => recorder.of('results').find((m) => m.topic === 'outpost/v1/snmp-agent-2/results'), 20_000, 'result of the second agent');

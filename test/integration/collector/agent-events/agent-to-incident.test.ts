@@ -16,6 +16,7 @@ import { createLogger } from '../../../../common/logger.js';
 import { freeUdpPort } from '../../../helpers/snmpd.js';
 import { waitUntil } from '../../../helpers/wait.js';
 import { json, startTestCollector, VIEWER, type TestCollector } from '../support.js';
+import { fixedInventory } from '../../../helpers/inventory.js';
 
 const run = promisify(execFile);
 /** MIBS= so only numeric OIDs are used; '' = the sender's own uptime. */
@@ -25,13 +26,6 @@ const ifVarbinds = (ifIndex: number, oper: 1 | 2, name: string) => [
   `1.3.6.1.2.1.2.2.1.8.${ifIndex}`, 'i', String(oper),
   `1.3.6.1.2.1.31.1.1.1.1.${ifIndex}`, 's', name,
 ];
-
-const inventory = async () => ({
-  v: 1 as const, agent_id: 'x', agent_version: 'test', hostname: 'h',
-  os: { platform: 'linux', distro: 'd', release: 'r', kernel: 'k', arch: 'x64' },
-  hardware: { manufacturer: '', model: '', serial: '' },
-  cpu: { model: 'cpu', cores: 1, physical_cores: 1 }, memory_bytes: 1, disks: [], interfaces: [],
-});
 
 let collector: TestCollector;
 let agent: Agent | undefined;
@@ -47,7 +41,7 @@ checks: []
 `;
   const parsed = parseAgentConfigText(yaml, {}, 'test-host');
   if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-  agent = createAgent({ config: parsed.config, logger: createLogger({ level: 'silent' }), collectInventory: inventory, random: () => 0 });
+  agent = createAgent({ config: parsed.config, logger: createLogger({ level: 'silent' }), collectInventory: fixedInventory, random: () => 0 });
   await agent.start();
 }, 30_000);
 afterAll(async () => {

@@ -16,23 +16,11 @@ import { createNetnsHost, type NetnsHost } from '../../../helpers/netns.js';
 import { rootSkipReason } from '../../../helpers/root.js';
 import { waitUntil } from '../../../helpers/wait.js';
 import { json, startTestCollector, VIEWER, type TestCollector } from '../support.js';
+import { fixedInventory } from '../../../helpers/inventory.js';
 
 const INTERVAL_MS = 1000;
 const PACKET_TIMEOUT_MS = 500;
 const skip = rootSkipReason('network namespace outage measured through a real agent');
-
-const inventory = async () => ({
-  v: 1 as const,
-  agent_id: 'netns-agent',
-  agent_version: 'test',
-  hostname: 'h',
-  os: { platform: 'linux', distro: 'd', release: 'r', kernel: 'k', arch: 'x64' },
-  hardware: { manufacturer: '', model: '', serial: '' },
-  cpu: { model: 'cpu', cores: 1, physical_cores: 1 },
-  memory_bytes: 1,
-  disks: [],
-  interfaces: [],
-});
 
 describe.skipIf(skip !== null)('availability of a namespace host measured by a real agent', () => {
   let host: NetnsHost;
@@ -52,7 +40,7 @@ checks:
       'test-host',
     );
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
-    agent = createAgent({ config: parsed.config, logger: createLogger({ level: 'silent' }), collectInventory: inventory, random: () => 0 });
+    agent = createAgent({ config: parsed.config, logger: createLogger({ level: 'silent' }), collectInventory: fixedInventory, random: () => 0 });
     await agent.start();
   }, 30_000);
 
