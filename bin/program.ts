@@ -3,9 +3,9 @@
  * it is the command being run (every group for help or an unknown command), so `outpost sla due` does not load
  * SQLite, express, pdfkit or MQTT first.
  */
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { OUTPOST_VERSION } from '../common/version.js';
-import type { CliIo } from '../common/cli.js';
+import { CliError, type CliIo } from '../common/cli.js';
 
 type Register = (program: Command, io: CliIo, result: { code: number }) => void;
 
@@ -51,4 +51,20 @@ export async function buildProgram(io: CliIo, result: { code: number }, argv: re
     register(program, io, result);
   }
   return program;
+}
+
+/**
+ * Runs `outpost` for this argv and returns its exit code: the action's code, commander's for usage errors, the
+ * CliError's (with its one-line reason on stderr), or 1 for anything unexpected.
+ */
+export async function runProgram(io: CliIo, argv: readonly string[]): Promise<number> {
+  const result = { code: 0 };
+  try {
+    await (await buildProgram(io, result, argv)).parseAsync([...argv]);
+    return result.code;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    io.stderr.write(`outpost: ${error instanceof Error ? error.message : String(error)}\n`);
+    return error instanceof CliError ? error.exitCode : 1;
+  }
 }

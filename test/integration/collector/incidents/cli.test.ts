@@ -1,12 +1,9 @@
 /**
- * `outpost incident …` commands run in-process (the same commander setup and error mapping as bin/outpost.ts)
+ * `outpost incident …` commands run in-process (through bin/program.ts, as the binary runs them)
  * against a real API server on 127.0.0.1.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { Command, CommanderError } from 'commander';
-import { PassThrough } from 'node:stream';
-import { CliError, type CliIo } from '../../../../common/cli.js';
-import { registerIncidentCommands } from '../../../../collector/incidents/cli.js';
+import { runOutpost } from '../../../helpers/cli.js';
 import { startIncidentsApiServer, type IncidentsApiServer } from './api-server.js';
 import { freePort } from '../../../helpers/ports.js';
 
@@ -19,36 +16,7 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 beforeEach(() => server.reset());
 
-function sink() {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { stream, text: () => text };
-}
-
-async function outpost(args: string[], env: Record<string, string | undefined> = { OUTPOST_TOKEN: 'operator-token' }) {
-  const out = sink();
-  const err = sink();
-  const io: CliIo = { env, stdout: out.stream, stderr: err.stream, cwd: process.cwd(), onShutdownSignal: () => {} };
-  const result = { code: 0 };
-  const program = new Command('outpost')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  registerIncidentCommands(program, io, result);
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'outpost', ...args]);
-    code = result.code;
-  } catch (error) {
-    if (error instanceof CommanderError) code = error.exitCode;
-    else if (error instanceof CliError) {
-      io.stderr.write(`outpost: ${error.message}\n`);
-      code = error.exitCode;
-    } else throw error;
-  }
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const outpost = (args: string[], env: Record<string, string | undefined> = { OUTPOST_TOKEN: 'operator-token' }) => runOutpost(args, env);
 
 const url = () => ['--url', server.url];
 

@@ -1,9 +1,6 @@
 /** `outpost maintenance add|list|rm` in-process against a real collector's API on 127.0.0.1. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Command, CommanderError } from 'commander';
-import { PassThrough } from 'node:stream';
-import { CliError, type CliIo } from '../../../../common/cli.js';
-import { registerMaintenanceCommands } from '../../../../collector/sla-service/cli.js';
+import { runOutpost } from '../../../helpers/cli.js';
 import { ADMIN, OPERATOR, startTestCollector, type TestCollector } from '../support.js';
 
 let collector: TestCollector;
@@ -12,34 +9,8 @@ beforeAll(async () => {
 });
 afterAll(() => collector.running.stop());
 
-function sink() {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (chunk: Buffer) => (text += chunk.toString()));
-  return { stream, text: () => text };
-}
-
-async function outpost(args: string[], token: string | undefined = ADMIN) {
-  const out = sink();
-  const err = sink();
-  const io: CliIo = { env: { OUTPOST_TOKEN: token }, stdout: out.stream, stderr: err.stream, cwd: process.cwd(), onShutdownSignal: () => {} };
-  const result = { code: 0 };
-  const program = new Command('outpost').exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  registerMaintenanceCommands(program, io, result);
-  let code: number;
-  try {
-    await program.parseAsync(['node', 'outpost', 'maintenance', ...args, '--url', `http://127.0.0.1:${collector.running.apiPort}`]);
-    code = result.code;
-  } catch (error) {
-    if (error instanceof CommanderError) code = error.exitCode;
-    else if (error instanceof CliError) {
-      io.stderr.write(`outpost: ${error.message}\n`);
-      code = error.exitCode;
-    } else throw error;
-  }
-  await new Promise((r) => setImmediate(r));
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const outpost = (args: string[], token: string | undefined = ADMIN) =>
+  runOutpost(['maintenance', ...args, '--url', `http://127.0.0.1:${collector.running.apiPort}`], { OUTPOST_TOKEN: token });
 
 describe('outpost maintenance', () => {
   it('add prints the id; list shows it; rm deletes it and list --all keeps it for audit', async () => {
