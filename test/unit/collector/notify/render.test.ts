@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { IncidentNotice } from '../../../../collector/events.js';
+import { sampleNotice } from '../../../helpers/notices.js';
 import { escapeHtml, formatShanghaiTime, renderNotice, renderTitle } from '../../../../collector/notify/render.js';
 
 // 2026-11-21 02:07:00 UTC = 10:07:00 in Asia/Shanghai.
 const OPENED = Date.UTC(2026, 10, 21, 2, 7, 0);
 
-function notice(over: Partial<IncidentNotice> = {}, incident: Partial<IncidentNotice['incident']> = {}): IncidentNotice {
-  return {
-    kind: 'opened',
-    atMs: OPENED,
-    ...over,
-    incident: {
-      id: 7,
-      number: 'INC-20261121-0007',
-      title: 'web-01 ping: 100% packet loss',
-      severity: 'P1',
-      status: 'open',
-      target: 'web-01',
-      checkId: 'ping',
-      openedAtMs: OPENED,
-      url: 'https://outpost.example.com/incidents/7',
-      ...incident,
-    },
-  };
-}
+const notice = sampleNotice;
 
 describe('formatShanghaiTime', () => {
   it('formats in UTC+8 with a 24-hour clock', () => {
