@@ -91,14 +91,6 @@ export const incidentsConfigSchema = z
     /** Append the built-in rules (rules.ts DEFAULT_RULES) after the configured ones. */
     builtin_rules: z.boolean().default(true),
   })
-  .default({
-    enabled: true,
-    grace_period: 600_000,
-    auto_resolve: true,
-    fold_under_host: true,
-    reachability: { check_types: ['ping'], check_ids: [] },
-    targets: {},
-    rules: [],
-    builtin_rules: true,
-  });
+  // Absent section = every field's own default (prefault parses {} instead of repeating them here).
+  .prefault({});
 export type IncidentsConfig = z.output<typeof incidentsConfigSchema>;
