@@ -152,16 +152,7 @@ export const slaConfigSchema = z
       need(calendars, 'calendar', c.calendar, ['contracts', i, 'calendar']);
     });
   })
-  .default({
-    default_policy: DEFAULT_POLICY,
-    warn_at: 0.8,
-    unknown_policy: 'excluded',
-    warn_counts_as_up: true,
-    calendars: {},
-    escalations: {},
-    policies: {},
-    contracts: [],
-    maintenance: [],
-  });
+  // Absent section = every field's own default (prefault parses {} instead of repeating them here).
+  .prefault({});
 
 export type SlaConfig = z.infer<typeof slaConfigSchema>;
