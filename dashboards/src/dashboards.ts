@@ -3,9 +3,42 @@
  * formula over the per-minute buckets, so for a minute-aligned range they show what GET /api/v1/availability says.
  */
 import type { Dashboard } from '@grafana/schema';
-import { ALLOWED_DOWNTIME_S, AVAILABILITY_FILTER, AVAILABILITY_PERCENT, AVAILABILITY_THRESHOLDS, HOST_FILTER, VARIABLES, dashboard } from './model.js';
+import { ALLOWED_DOWNTIME_S, AVAILABILITY_FILTER, AVAILABILITY_PERCENT, AVAILABILITY_THRESHOLDS, HOST_FILTER, VARIABLES, dashboard, type PanelSpec } from './model.js';
 
 const A = '"outpost_availability"';
+const STAT_OPTIONS = { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', textMode: 'value_and_name' };
+const BAR_OPTIONS = { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, displayMode: 'basic', orientation: 'horizontal' };
+
+/** Availability in percent per `groupBy` tag: the API's formula over the buckets, thresholds at 98 / 99.9. */
+const availabilityStat = (title: string, groupBy: 'target' | 'contract', w: number, description?: string): PanelSpec => ({
+  type: 'stat',
+  title,
+  ...(description ? { description } : {}),
+  w,
+  h: 6,
+  unit: 'percent',
+  decimals: 3,
+  thresholds: AVAILABILITY_THRESHOLDS,
+  queries: [{ query: `SELECT ${AVAILABILITY_PERCENT} FROM ${A} WHERE ${AVAILABILITY_FILTER} AND $timeFilter GROUP BY "${groupBy}"`, alias: `$tag_${groupBy}` }],
+  options: STAT_OPTIONS,
+});
+
+/** Share of incidents whose response / resolution met its SLA, per severity, against the 95 % goal (seed 003). */
+const complianceBars = (title: string, field: 'response_met' | 'resolution_met'): PanelSpec => ({
+  type: 'bargauge',
+  title,
+  w: 12,
+  h: 6,
+  unit: 'percent',
+  min: 0,
+  max: 100,
+  thresholds: [
+    { color: 'red', value: null },
+    { color: 'green', value: 95 },
+  ],
+  queries: [{ query: `SELECT mean("${field}") * 100 FROM "outpost_incident_sla" WHERE "contract" =~ /^$contract$/ AND $timeFilter GROUP BY "severity"`, alias: '$tag_severity' }],
+  options: BAR_OPTIONS,
+});
 const STATE_MAPPINGS = [
   {
     type: 'value' as never,
@@ -25,29 +58,8 @@ export const overview = dashboard({
   description: 'Availability per target and contract against its target, open incidents by severity, agents online.',
   variables: allVars,
   panels: [
-    {
-      type: 'stat',
-      title: 'Availability per target',
-      description: 'sum(up) / (scheduled − maintenance − unknown) over the selected range (minute-aligned): the API formula.',
-      w: 12,
-      h: 6,
-      unit: 'percent',
-      decimals: 3,
-      thresholds: AVAILABILITY_THRESHOLDS,
-      queries: [{ query: `SELECT ${AVAILABILITY_PERCENT} FROM ${A} WHERE ${AVAILABILITY_FILTER} AND $timeFilter GROUP BY "target"`, alias: '$tag_target' }],
-      options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', textMode: 'value_and_name' },
-    },
-    {
-      type: 'stat',
-      title: 'Availability per contract',
-      w: 12,
-      h: 6,
-      unit: 'percent',
-      decimals: 3,
-      thresholds: AVAILABILITY_THRESHOLDS,
-      queries: [{ query: `SELECT ${AVAILABILITY_PERCENT} FROM ${A} WHERE ${AVAILABILITY_FILTER} AND $timeFilter GROUP BY "contract"`, alias: '$tag_contract' }],
-      options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', textMode: 'value_and_name' },
-    },
+    availabilityStat('Availability per target', 'target', 12, 'sum(up) / (scheduled − maintenance − unknown) over the selected range (minute-aligned): the API formula.'),
+    availabilityStat('Availability per contract', 'contract', 12),
     {
       type: 'stat',
       title: 'Open incidents by severity',
@@ -58,7 +70,7 @@ export const overview = dashboard({
         { color: 'red', value: 1 },
       ],
       queries: [{ query: `SELECT last("open") FROM "outpost_incidents_open" WHERE $timeFilter GROUP BY "severity"`, alias: '$tag_severity' }],
-      options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', textMode: 'value_and_name' },
+      options: STAT_OPTIONS,
     },
     {
       type: 'stat',
@@ -89,17 +101,7 @@ export const sla = dashboard({
   time: { from: 'now/M', to: 'now' },
   variables: allVars,
   panels: [
-    {
-      type: 'stat',
-      title: 'Availability (month to date)',
-      w: 8,
-      h: 6,
-      unit: 'percent',
-      decimals: 3,
-      thresholds: AVAILABILITY_THRESHOLDS,
-      queries: [{ query: `SELECT ${AVAILABILITY_PERCENT} FROM ${A} WHERE ${AVAILABILITY_FILTER} AND $timeFilter GROUP BY "target"`, alias: '$tag_target' }],
-      options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', textMode: 'value_and_name' },
-    },
+    availabilityStat('Availability (month to date)', 'target', 8),
     {
       type: 'bargauge',
       title: 'Downtime used vs allowed',
@@ -110,7 +112,7 @@ export const sla = dashboard({
         { query: `SELECT sum("down_s") AS "used" FROM ${A} WHERE ${AVAILABILITY_FILTER} AND $timeFilter GROUP BY "target"`, alias: '$tag_target used' },
         { query: `SELECT ${ALLOWED_DOWNTIME_S} AS "allowed" FROM ${A} WHERE ${AVAILABILITY_FILTER} AND $timeFilter GROUP BY "target"`, alias: '$tag_target allowed' },
       ],
-      options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, displayMode: 'basic', orientation: 'horizontal' },
+      options: BAR_OPTIONS,
     },
     {
       type: 'stat',
@@ -126,7 +128,7 @@ export const sla = dashboard({
         { color: 'green', value: 25 },
       ],
       queries: [{ query: `SELECT (${ALLOWED_DOWNTIME_S} - sum("down_s")) / (${ALLOWED_DOWNTIME_S}) * 100 FROM ${A} WHERE ${AVAILABILITY_FILTER} AND $timeFilter GROUP BY "target"`, alias: '$tag_target' }],
-      options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, colorMode: 'background', textMode: 'value_and_name' },
+      options: STAT_OPTIONS,
     },
     {
       type: 'state-timeline',
@@ -137,36 +139,8 @@ export const sla = dashboard({
       queries: [{ query: `SELECT max("state_code") FROM ${A} WHERE ${AVAILABILITY_FILTER} AND $timeFilter GROUP BY time($__interval), "target" fill(null)`, alias: '$tag_target' }],
       options: { showValue: 'never', mergeValues: true },
     },
-    {
-      type: 'bargauge',
-      title: 'Response compliance by severity',
-      w: 12,
-      h: 6,
-      unit: 'percent',
-      min: 0,
-      max: 100,
-      thresholds: [
-        { color: 'red', value: null },
-        { color: 'green', value: 95 },
-      ],
-      queries: [{ query: `SELECT mean("response_met") * 100 FROM "outpost_incident_sla" WHERE "contract" =~ /^$contract$/ AND $timeFilter GROUP BY "severity"`, alias: '$tag_severity' }],
-      options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, displayMode: 'basic', orientation: 'horizontal' },
-    },
-    {
-      type: 'bargauge',
-      title: 'Resolution compliance by severity',
-      w: 12,
-      h: 6,
-      unit: 'percent',
-      min: 0,
-      max: 100,
-      thresholds: [
-        { color: 'red', value: null },
-        { color: 'green', value: 95 },
-      ],
-      queries: [{ query: `SELECT mean("resolution_met") * 100 FROM "outpost_incident_sla" WHERE "contract" =~ /^$contract$/ AND $timeFilter GROUP BY "severity"`, alias: '$tag_severity' }],
-      options: { reduceOptions: { calcs: ['lastNotNull'], fields: '', values: false }, displayMode: 'basic', orientation: 'horizontal' },
-    },
+    complianceBars('Response compliance by severity', 'response_met'),
+    complianceBars('Resolution compliance by severity', 'resolution_met'),
   ],
 });
 
