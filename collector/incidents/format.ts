@@ -1,21 +1,11 @@
 /** Plain-text rendering of incidents for the CLI; times in the contract timezone (Asia/Shanghai). Pure. */
 import type { IncidentDetailJson, IncidentListJson } from './client.js';
+import { formatLocalDateTime } from '../sla/zoned-time.js';
 import { CONTRACT_TIME_ZONE } from './numbering.js';
-
-const timeFormat = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: CONTRACT_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
 
 /** `2025-03-14 10:00:00` in Asia/Shanghai. */
 export function formatContractTime(ms: number | null | undefined): string {
-  return typeof ms === 'number' ? timeFormat.format(new Date(ms)) : '-';
+  return typeof ms === 'number' ? formatLocalDateTime(CONTRACT_TIME_ZONE, ms) : '-';
 }
 
 function table(rows: string[][]): string {

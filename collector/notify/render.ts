@@ -6,6 +6,7 @@ import type { IncidentNotice, IncidentNoticeKind, Severity } from '../events.js'
 import { SEVERITY_LABEL_ZH } from '../events.js';
 import type { NotifyLang } from './config.js';
 import type { RenderedNotice } from './types.js';
+import { formatLocalDateTime } from '../sla/zoned-time.js';
 
 export const DISPLAY_TIME_ZONE = 'Asia/Shanghai';
 
@@ -83,22 +84,9 @@ export const SEVERITY_COLOR: Record<Severity, { feishu: string; html: string }> 
   P4: { feishu: 'blue', html: '#1a73e8' },
 };
 
-const shanghaiFormat = new Intl.DateTimeFormat('en-CA', {
-  timeZone: DISPLAY_TIME_ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
 /** `2026-11-21 10:07:00` in Asia/Shanghai (UTC+8, no DST). */
 export function formatShanghaiTime(ms: number): string {
-  const parts: Record<string, string> = {};
-  for (const part of shanghaiFormat.formatToParts(new Date(ms))) parts[part.type] = part.value;
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+  return formatLocalDateTime(DISPLAY_TIME_ZONE, ms);
 }
 
 export function severityLabel(severity: Severity, lang: NotifyLang): string {

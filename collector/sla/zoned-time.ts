@@ -160,6 +160,11 @@ export function formatZoned(timeZone: string, utcMs: number): string {
   return `${base}${sign}${hh}:${mm}`;
 }
 
+/** `YYYY-MM-DD HH:mm:ss` wall time in the zone (what people read in the CLI, IM cards and emails). */
+export function formatLocalDateTime(timeZone: string, utcMs: number): string {
+  return new Date(utcMs + zoneOffsetMs(timeZone, utcMs)).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /**
  * Parses an ISO 8601 instant. With `Z` or an offset it is absolute; without one it is wall time in
  * `timeZone`. Returns null for anything else.

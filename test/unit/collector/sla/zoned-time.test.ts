@@ -1,16 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  civilDate,
-  dayKey,
-  dayNumber,
-  formatZoned,
-  isValidTimeZone,
-  isoWeekday,
-  localToUtc,
-  parseDayKey,
-  parseInstant,
-  zoneOffsetMs,
-} from '../../../../collector/sla/zoned-time.js';
+import { civilDate, dayKey, dayNumber, formatZoned, isValidTimeZone, isoWeekday, localToUtc, parseDayKey, parseInstant, zoneOffsetMs, formatLocalDateTime } from '../../../../collector/sla/zoned-time.js';
 
 const H = 3_600_000;
 
@@ -69,5 +58,13 @@ describe('zoned time', () => {
   it('validates zone names', () => {
     expect(isValidTimeZone('Asia/Shanghai')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
+  });
+});
+
+describe('formatLocalDateTime', () => {
+  it('wall time in the zone, seconds precision, across a DST change', () => {
+    expect(formatLocalDateTime('Asia/Shanghai', Date.parse('2026-11-21T02:07:00.900Z'))).toBe('2026-11-21 10:07:00');
+    expect(formatLocalDateTime('Europe/Berlin', Date.parse('2024-10-27T00:30:00Z'))).toBe('2024-10-27 02:30:00');
+    expect(formatLocalDateTime('Europe/Berlin', Date.parse('2024-10-27T01:30:00Z'))).toBe('2024-10-27 02:30:00');
   });
 });
