@@ -33,6 +33,9 @@ export type { DeliveryReport, IncidentFilters, IncidentRecord, TimelineEntry };
 export { IncidentError, type IncidentDetail, type IncidentServiceDeps, type IncidentSlaHooks, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
 import { IncidentError, type IncidentDetail, type IncidentServiceDeps, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
 
+/** What reopening an incident clears: it is active again, neither acknowledged nor resolved. */
+const REOPENED = { acknowledgedAtMs: null, acknowledgedBy: null, resolvedAtMs: null, resolvedBy: null, cause: null, resolution: null } as const;
+
 /** Actor name of everything the collector does by itself. */
 export const SYSTEM_ACTOR = 'system';
 
@@ -172,12 +175,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           autoResolve: action.autoResolve,
           parentId: action.parentId,
           rule: action.rule,
-          acknowledgedAtMs: null,
-          acknowledgedBy: null,
-          resolvedAtMs: null,
-          resolvedBy: null,
-          cause: null,
-          resolution: null,
+          ...REOPENED,
           updatedAtMs: atMs,
         });
         timeline(action.incidentId, atMs, SYSTEM_ACTOR, 'reopened', action.reason, { state: action.state, severity: action.severity });
@@ -348,12 +346,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
         if (active) throw new IncidentError('illegal_transition', `cannot reopen ${record.number}: ${active.number} is already active for the same check`);
         const updated = updateIncident(db, record.id, {
           status,
-          acknowledgedAtMs: null,
-          acknowledgedBy: null,
-          resolvedAtMs: null,
-          resolvedBy: null,
-          cause: null,
-          resolution: null,
+          ...REOPENED,
           updatedAtMs: atMs,
         });
         timeline(record.id, atMs, actor, 'reopened', note ?? null);
