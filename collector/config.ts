@@ -7,12 +7,14 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadConfigFile, type ConfigResult } from '../common/config.js';
 import { durationSchema } from '../common/duration.js';
+import { LANGS } from '../common/humanize.js';
 import { AGENT_ID_PATTERN, MAX_PAYLOAD_BYTES } from '../common/protocol.js';
 import { heartbeatsConfigSchema } from './heartbeats/config.js';
 import { incidentsConfigSchema } from './incidents/config.js';
 import { influxConfigSchema } from './influx/config.js';
 import { notifyConfigSchema } from './notify/config.js';
-import { slaConfigSchema } from './sla/config.js';
+import { slaConfigSchema, timeZoneSchema } from './sla/config.js';
+import { DEFAULT_TIME_ZONE } from './sla/builtin-calendars.js';
 import { servicesConfigSchema } from './sla-service/config.js';
 import { reportsConfigSchema } from './reports/config.js';
 import { eventsConfigSchema } from './agent-events/config.js';
@@ -120,6 +122,13 @@ const statesSchema = z.strictObject({
 
 export const collectorConfigSchema = z.strictObject({
   data_dir: z.string().min(1).default('./data'),
+  /**
+   * The one time zone people read times in: heartbeat schedules without their own zone, reports, notifications and
+   * the console. IANA name.
+   */
+  timezone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+  /** Default language of reports, notifications and the console (`reports.lang` / `notifications.lang` override). */
+  lang: z.enum(LANGS).default('zh-CN'),
   mqtt: mqttSchema.prefault({}),
   api: apiSchema.prefault({}),
   ingest: ingestSchema.prefault({}),

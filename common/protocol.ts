@@ -44,6 +44,18 @@ const epochMsSchema = z.number().int().min(0).max(8.64e15);
 const nameSchema = z.string().min(1).max(200);
 const metricsSchema = z.record(z.string().min(1).max(100), z.number().refine(Number.isFinite, 'must be finite'));
 const tagsSchema = z.record(z.string().min(1).max(100), z.string().max(500));
+/**
+ * A finding's code (e.g. `backup.too_small`) and its parameters: the collector renders them in the reader's language
+ * (common/findings.ts). Optional in protocol v1: a result without a code is shown by its `message`.
+ */
+export const findingCodeSchema = z.string().regex(/^[a-z0-9_]+(\.[a-z0-9_]+)+$/, 'must look like check.finding').max(100);
+export const findingParamsSchema = z.record(z.string().min(1).max(100), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]));
+export type FindingParams = z.infer<typeof findingParamsSchema>;
+/**
+ * Chosen once when an agent's state directory is created; a re-installed agent (state wiped) gets a new one and its
+ * seq starts again at 1. Optional in protocol v1: an agent without it is deduped on seq alone, as before.
+ */
+export const incarnationSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -');
 
 /** One labelled group of metrics inside a result, e.g. one disk mount or one network interface. */
 export const seriesSchema = z.strictObject({
@@ -56,6 +68,8 @@ export type Series = z.infer<typeof seriesSchema>;
 export const observationSchema = z.strictObject({
   state: checkStateSchema,
   message: z.string().max(2000),
+  code: findingCodeSchema.optional(),
+  params: findingParamsSchema.optional(),
   metrics: metricsSchema.default({}),
   series: z.array(seriesSchema).max(1000).optional(),
   /** Small structured facts (e.g. certificate subject, pid) shown in reports; not time series. */
@@ -68,6 +82,7 @@ export const resultMessageSchema = z.strictObject({
   agent_id: agentIdSchema,
   /** Per agent, strictly increasing, persisted across restarts: the collector dedupes on (agent_id, seq). */
   seq: z.number().int().min(1),
+  incarnation: incarnationSchema.optional(),
   check_id: nameSchema,
   check_type: nameSchema,
   /** What the check is about: the agent's host, a pinged address, an SNMP device... Each target has its own availability. */
@@ -126,6 +141,7 @@ export const eventMessageSchema = z.strictObject({
   v: z.literal(PROTOCOL_VERSION),
   agent_id: agentIdSchema,
   seq: z.number().int().min(1),
+  incarnation: incarnationSchema.optional(),
   sent_at_ms: epochMsSchema,
   observed_at_ms: epochMsSchema,
   kind: z.string().min(1).max(100),

@@ -11,7 +11,7 @@ import { validateSchedule } from './maintenance.js';
 import { DEFAULT_POLICY, PRESET_ESCALATIONS, PRESET_POLICIES } from './presets.js';
 import { isValidTimeZone, parseDayKey } from './zoned-time.js';
 
-const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'unknown time zone (use an IANA name such as Asia/Shanghai)' });
+export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'unknown time zone (use an IANA name such as Asia/Shanghai)' });
 const dayKeySchema = z.string().refine((s) => parseDayKey(s) !== null, { message: 'expected a date YYYY-MM-DD' });
 const isoInstantSchema = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 date-time' });
 
