@@ -2,7 +2,8 @@
  * `outpost up`: the quick start. One process runs the collector on embedded defaults (in-process MQTT broker,
  * SQLite in ./data, REST API) plus a local agent monitoring this machine, so a fresh checkout shows this host,
  * its checks and their states within a minute. An admin API token is created in the data directory on first
- * start and printed, so the API can be tried at once.
+ * start and printed, so the API can be tried at once; likewise a console user `admin` whose password is written to
+ * data_dir/admin.password (when the config names no users), so the console at http://127.0.0.1:8080 can be opened.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,9 +20,28 @@ import { parseAgentConfigText, validateAgentConfigFile, type AgentConfig } from 
 import { createCollector } from '../collector/collector.js';
 import { loadCollectorConfig } from '../collector/collector-command.js';
 import type { CollectorConfig } from '../collector/config.js';
+import { hashPassword } from '../collector/api/passwords.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const TOKEN_FILE = 'admin.token';
+const PASSWORD_FILE = 'admin.password';
+
+/** The console password of user `admin` in this data directory: read, or created (0600) on first start. */
+export function localAdminPassword(dataDir: string): string {
+  const file = join(dataDir, PASSWORD_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const password = randomBytes(12).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/** Without `api.users`, a console user `admin` whose password is in data_dir/admin.password. */
+async function withLocalUser(config: CollectorConfig, dataDir: string): Promise<{ config: CollectorConfig; passwordFile: string | null }> {
+  if (config.api.users.length > 0) return { config, passwordFile: null };
+  const password_hash = await hashPassword(localAdminPassword(dataDir));
+  return { config: { ...config, api: { ...config.api, users: [{ name: 'admin', password_hash, role: 'admin' }] } }, passwordFile: join(dataDir, PASSWORD_FILE) };
+}
 
 /** The admin token of this data directory: read, or created (0600) on first start. */
 export function localAdminToken(dataDir: string): string {
@@ -76,7 +96,9 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
     .action(async (opts: { config?: string; agentConfig?: string; agent: boolean }) => {
       const loaded = await loadCollectorConfig(opts.config, io);
       const dataDir = isAbsolute(loaded.data_dir) ? loaded.data_dir : resolve(io.cwd, loaded.data_dir);
-      const { config, token } = withLocalToken({ ...loaded, data_dir: dataDir }, dataDir);
+      const withToken = withLocalToken({ ...loaded, data_dir: dataDir }, dataDir);
+      const token = withToken.token;
+      const { config, passwordFile } = await withLocalUser(withToken.config, dataDir);
       const level = io.env.OUTPOST_LOG_LEVEL ?? 'info';
       const logger = createLogger({ level: (LEVELS.includes(level) ? level : 'info') as LevelWithSilent, name: 'outpost', destination: io.stdout });
       let running;
@@ -102,6 +124,7 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
       }
       const api = `http://${config.api.listen.host}:${running.apiPort}`;
       const tokenFile = join(dataDir, TOKEN_FILE);
+      if (passwordFile) logger.info({ console: api, user: 'admin', password_file: passwordFile }, `Console: open ${api} and log in as admin with the password in ${passwordFile}`);
       logger.info(
         { api, token_file: token ? tokenFile : undefined },
         token

@@ -9,6 +9,8 @@ import type { Logger } from '../common/logger.js';
 import { createLifecycle } from '../common/lifecycle.js';
 import { createRateLimitedLog } from '../common/logger.js';
 import { createApp } from './api/app.js';
+import { createStreamHub, type StreamHub } from './api/stream.js';
+import { findConsoleDir } from './api/web-assets.js';
 import { startEmbeddedBroker } from './broker.js';
 import { databaseFile, type CollectorConfig } from './config.js';
 import type { IncidentNotice, StateChange } from './events.js';
@@ -188,9 +190,13 @@ export function createCollector(deps: CollectorDeps) {
     // Heartbeats publish their results through the ingest (created below), like an agent; deadlines run on our clock.
     const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, publish: (topic, payload) => ingest.handle(topic, payload) });
     const publicUrl = config.api.public_url?.replace(/\/$/, '');
-    const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
+    // People open the console's deep link (phone or desk); machines get the API link as incident.api_url.
+    const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/#/incidents/${number}` : undefined;
+    const incidentApiUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
     let incidents: IncidentService | undefined;
-    const notify = withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher());
+    const stream = createStreamHub({ logger: log, now, agents });
+    listeners.push((change) => stream.onStateChange(change));
+    const notify = withStreamNotices(stream, withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher()));
     /** Notices go to the configured channels; every delivery outcome lands on the ticket timeline and in /metrics. */
     function startDispatcher(): (notice: IncidentNotice) => void {
       const notifyMetrics = createNotifyMetrics(registry);
@@ -231,6 +237,7 @@ export function createCollector(deps: CollectorDeps) {
         logger: log,
         notify,
         ...(incidentUrl ? { incidentUrl } : {}),
+        ...(incidentApiUrl ? { incidentApiUrl } : {}),
         openGauge: metrics.incidentsOpen,
         sla: sla.incidentHooks,
       });
@@ -330,7 +337,9 @@ export function createCollector(deps: CollectorDeps) {
       lifecycle.add({ name: 'embedded broker', stop: () => ((up = false), broker.stop()) });
     }
 
-    if (config.api.tokens.length === 0) warnings.push('api.tokens is empty: every /api/v1 request is refused (401)');
+    if (config.api.tokens.length === 0 && config.api.users.length === 0) warnings.push('api.tokens and api.users are empty: every /api/v1 request is refused (401)');
+    const webDir = findConsoleDir();
+    if (!webDir) log.warn('web console assets not found (run npm run build): only the API is served');
     for (const w of warnings) if (w !== SHARED_GROUP_WARNING) log.warn(w);
     const app = createApp({
       db,
@@ -347,6 +356,8 @@ export function createCollector(deps: CollectorDeps) {
       sla,
       reports: reports.service,
       events: agentEvents,
+      stream,
+      console: { users: () => config.api.users, statusPages: config.api.status_pages, timezone: config.timezone, lang: config.lang, webDir },
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),
@@ -359,6 +370,7 @@ export function createCollector(deps: CollectorDeps) {
     const address = server.address();
     const apiPort = typeof address === 'object' && address ? address.port : config.api.listen.port;
     lifecycle.add({ name: 'api', stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
+    lifecycle.add({ name: 'console streams', stop: () => stream.close() });
     log.info({ api: `${config.api.listen.host}:${apiPort}`, mqtt: config.mqtt.url ?? `embedded ${config.mqtt.listen.host}:${mqttPort}`, data_dir: config.data_dir }, 'collector started');
 
     influx?.start();
@@ -376,6 +388,14 @@ export function createCollector(deps: CollectorDeps) {
   };
 }
 export type Collector = ReturnType<typeof createCollector>;
+
+/** Incident notices also go to the console's live streams (after the notification path got them). */
+function withStreamNotices(stream: StreamHub, notify: (notice: IncidentNotice) => void): (notice: IncidentNotice) => void {
+  return (notice) => {
+    notify(notice);
+    stream.onIncidentNotice(notice);
+  };
+}
 
 /** Incident notices also go to InfluxDB (events, SLA outcomes) when it is enabled. */
 function withInfluxNotices(influx: InfluxService | null, notify: (notice: IncidentNotice) => void): (notice: IncidentNotice) => void {

@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { ApiRole } from '../config.js';
 import { HttpError } from './errors.js';
+import { checkCsrf, sessionCallerOf, type SessionAuthDeps } from './session-auth.js';
 
 export interface ApiToken {
   name: string;
@@ -22,11 +23,21 @@ const RANK: Record<ApiRole, number> = { viewer: 1, operator: 2, admin: 3 };
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-export function createAuthenticate(tokens: readonly ApiToken[]): RequestHandler {
+/** Bearer tokens; with `sessions`, also the console's cookie sessions (collector/api/session-auth.ts). */
+export function createAuthenticate(tokens: readonly ApiToken[], sessions?: SessionAuthDeps): RequestHandler {
   // Comparing fixed-length digests in constant time hides token lengths and contents from timing.
   const known = tokens.map((t) => ({ ...t, digest: digest(t.token) }));
   return (req, res, next) => {
     const header = req.get('authorization') ?? '';
+    if (sessions && header === '') {
+      const session = sessionCallerOf(req, sessions);
+      if (session) {
+        checkCsrf(req, session, sessions.publicUrl);
+        res.locals.caller = session;
+        next();
+        return;
+      }
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw new HttpError(401, 'missing bearer token', [{ field: 'headers.authorization', message: 'expected "Bearer <token>"' }]);
     const presented = digest(match[1]);

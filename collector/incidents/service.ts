@@ -49,6 +49,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     const record = getIncidentById(db, pending.incidentId);
     if (!record || record.parentId !== null) return null;
     const url = deps.incidentUrl?.(record.number);
+    const apiUrl = deps.incidentApiUrl?.(record.number);
     return {
       kind: pending.kind,
       incident: {
@@ -61,6 +62,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
         checkId: record.checkId,
         openedAtMs: record.openedAtMs,
         ...(url ? { url } : {}),
+        ...(apiUrl ? { apiUrl } : {}),
       },
       atMs,
       ...(pending.actor ? { actor: pending.actor } : {}),
