@@ -58,6 +58,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const logins = new Map<Client, string | null>();
   const refused = createRefusalLog(log, opts.now);
   const maxPacketBytes = opts.maxPayloadBytes + PACKET_OVERHEAD_BYTES;
+  /** Set when the collector stops: closing its connections must not turn agents' Last Wills into "agent lost". */
+  let closing = false;
   const aedes = await Aedes.createBroker({
     authenticate(client, username, password, callback) {
       const verdict = policy.check(client.id, username, password);
@@ -75,6 +77,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     },
     authorizePublish(client, packet, callback) {
       if (packet.topic.startsWith('$SYS/')) return callback(null);
+      // The agents did not go away, we did: drop their wills (and anything unacknowledged: their spools resend it).
+      if (closing) return callback(new Error('broker stopping'));
       const login = client ? logins.get(client) : undefined;
       if (!publishAllowed(login ?? undefined, packet.topic, policy.authenticated)) {
         refused('publish', client?.id ?? '-', { username: login, topic: packet.topic.slice(0, 200) }, 'mqtt publish outside the agent\'s own topics refused');
@@ -126,6 +130,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       return { disconnected };
     },
     async stop() {
+      closing = true;
+      log.info({ clients: aedes.connectedClients }, 'embedded MQTT broker stopping; the agents\' Last Wills fired by closing their connections are not applied');
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
