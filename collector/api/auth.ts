@@ -23,11 +23,21 @@ const RANK: Record<ApiRole, number> = { viewer: 1, operator: 2, admin: 3 };
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
+/** The tokens, or a function returning the ones in effect now (a config reload swaps them). */
+export type ApiTokens = readonly ApiToken[] | (() => readonly ApiToken[]);
+
 /** Bearer tokens; with `sessions`, also the console's cookie sessions (collector/api/session-auth.ts). */
-export function createAuthenticate(tokens: readonly ApiToken[], sessions?: SessionAuthDeps): RequestHandler {
+export function createAuthenticate(tokens: ApiTokens, sessions?: SessionAuthDeps): RequestHandler {
   // Comparing fixed-length digests in constant time hides token lengths and contents from timing.
-  const known = tokens.map((t) => ({ ...t, digest: digest(t.token) }));
+  const current = typeof tokens === 'function' ? tokens : () => tokens;
+  let source: readonly ApiToken[] | null = null;
+  let known: Array<ApiToken & { digest: Buffer }> = [];
   return (req, res, next) => {
+    const list = current();
+    if (list !== source) {
+      source = list;
+      known = list.map((t) => ({ ...t, digest: digest(t.token) }));
+    }
     const header = req.get('authorization') ?? '';
     if (sessions && header === '') {
       const session = sessionCallerOf(req, sessions);
