@@ -44,8 +44,6 @@ const fromRow = (r: Row): ConsoleSession => ({
   address: r.address,
 });
 
-/** last_seen is written at most this often per session (reads stay reads). */
-const TOUCH_EVERY_MS = 60_000;
 
 export function createSessionStore(db: Db, now: () => number) {
   const insert = db.prepare(
@@ -53,7 +51,9 @@ export function createSessionStore(db: Db, now: () => number) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byToken = db.prepare('SELECT * FROM console_sessions WHERE token_sha256 = ? AND revoked_at_ms IS NULL AND expires_at_ms > ?');
-  const touch = db.prepare('UPDATE console_sessions SET last_seen_ms = ? WHERE id = ?');
+  // Last activity is kept in memory (no request that only reads writes to the database); stored at login.
+  const lastSeen = new Map<number, number>();
+  const withSeen = (s: ConsoleSession): ConsoleSession => ({ ...s, lastSeenMs: Math.max(s.lastSeenMs, lastSeen.get(s.id) ?? 0) });
   const revokeOne = db.prepare('UPDATE console_sessions SET revoked_at_ms = ?, revoked_by = ? WHERE id = ? AND revoked_at_ms IS NULL');
   const revokeUser = db.prepare('UPDATE console_sessions SET revoked_at_ms = ?, revoked_by = ? WHERE user_name = ? AND revoked_at_ms IS NULL');
   const active = db.prepare('SELECT * FROM console_sessions WHERE revoked_at_ms IS NULL AND expires_at_ms > ? ORDER BY last_seen_ms DESC');
@@ -76,8 +76,8 @@ export function createSessionStore(db: Db, now: () => number) {
       const at = now();
       const row = byToken.get(sha256(token), at) as Row | undefined;
       if (!row) return undefined;
-      if (at - row.last_seen_ms >= TOUCH_EVERY_MS) touch.run(at, row.id);
-      return fromRow(row);
+      lastSeen.set(row.id, at);
+      return withSeen(fromRow(row));
     },
     revoke(id: number, by: string): boolean {
       return revokeOne.run(now(), by, id).changes > 0;
@@ -86,7 +86,7 @@ export function createSessionStore(db: Db, now: () => number) {
       return revokeUser.run(now(), by, userName).changes;
     },
     list(): ConsoleSession[] {
-      return (active.all(now()) as Row[]).map(fromRow);
+      return (active.all(now()) as Row[]).map((r) => withSeen(fromRow(r)));
     },
   };
 }
