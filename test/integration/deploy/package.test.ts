@@ -183,11 +183,13 @@ describe.skipIf(rootSkip !== null)('the .deb, installed (root)', () => {
     mosquitto = await startMosquitto();
     const received: number[] = [];
     const bySeq = new Map<number, number>();
+    const incarnations = new Set<string>();
     const inventories: string[] = [];
     const sub = mqtt.connect(mosquitto.url, { protocolVersion: 4, clean: false, clientId: 'pkg-upgrade-sub', reconnectPeriod: 100 });
     sub.on('message', (topic, payload) => {
       if (topic.endsWith('/results')) {
-        const { seq, observed_at_ms: at } = resultMessageSchema.parse(JSON.parse(payload.toString()));
+        const { seq, observed_at_ms: at, incarnation } = resultMessageSchema.parse(JSON.parse(payload.toString()));
+        incarnations.add(incarnation ?? 'none');
         // QoS 1 may deliver a result twice (at least once); a seq must never stand for two different results
         expect(bySeq.get(seq) ?? at, `seq ${seq} reused`).toBe(at);
         bySeq.set(seq, at);
@@ -210,7 +212,7 @@ describe.skipIf(rootSkip !== null)('the .deb, installed (root)', () => {
         .filter((f) => f.endsWith('.jsonl'))
         .flatMap((f) => readFileSync(join('/var/lib/outpost-agent/spool', f), 'utf8').trim().split('\n').filter(Boolean))
         .map((line) => (JSON.parse(line) as { seq: number; kind: string }))
-        .filter((e) => e.kind === 'result' && e.seq > Math.max(...received))
+        .filter((e) => e.kind === 'results' && e.seq > Math.max(...received))
         .map((e) => e.seq);
     const pending = await waitUntil(() => (spooled().length >= 2 ? spooled() : false), 60_000, 'results spooled while the broker is down');
     await stopProcess(agent);
@@ -230,6 +232,8 @@ describe.skipIf(rootSkip !== null)('the .deb, installed (root)', () => {
     agent = null;
     await sub.endAsync();
     for (const seq of pending) expect(received, `spooled seq ${seq} delivered after the upgrade`).toContain(seq);
+    // the seq state survived: the new version goes on in the same incarnation (the collector dedupes within it)
+    expect(incarnations.size, [...incarnations].join(', ')).toBe(1);
     const run2 = received.slice(received.findIndex((s) => s > lastOfRun1));
     expect(run2.filter((s) => !pending.includes(s)).every((s) => s > lastOfRun1), 'new results go on above the old seqs').toBe(true);
 
