@@ -109,6 +109,7 @@ describe('SLA report on 5x8 across National Day', () => {
       mtta_s: mtta,
       mttr_s: mttr,
       resolution_compliance_percent: 100,
+      resolution_pending: 0,
       compliance_goal: null,
       backup_success_percent: null,
     });
