@@ -12,7 +12,7 @@ type Register = (program: Command, io: CliIo, result: { code: number }) => void;
 /** Command name → the module that registers it. */
 const COMMAND_GROUPS: Record<string, () => Promise<Register>> = {
   agent: async () => (await import('../agent/cli.js')).registerAgentCommands,
-  'check-config': async () => (await import('../agent/cli.js')).registerAgentCommands,
+  'check-config': async () => (await import('./check-config.js')).registerCheckConfigCommand,
   collector: async () => (await import('../collector/collector-command.js')).registerCollectorCommand,
   incident: async () => (await import('../collector/incidents/cli.js')).registerIncidentCommands,
   sla: async () => (await import('../collector/sla/cli.js')).registerSlaCommands,
@@ -46,7 +46,7 @@ export async function buildProgram(io: CliIo, result: { code: number }, argv: re
   const registered = new Set<Register>();
   for (const load of loaders) {
     const register = await load();
-    if (registered.has(register)) continue; // agent and check-config share one module
+    if (registered.has(register)) continue;
     registered.add(register);
     register(program, io, result);
   }
