@@ -46,6 +46,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const credentials = new Map((opts.agents ?? []).map((a) => [a.id, a.password]));
   const authenticated = credentials.size > 0;
   const usernames = new WeakMap<object, string>();
+  /** Set when the collector stops: closing its connections must not turn agents' Last Wills into "agent lost". */
+  let closing = false;
   const aedes = await Aedes.createBroker({
     authenticate(client, username, password, callback) {
       if (!authenticated) return callback(null, true);
@@ -64,6 +66,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     },
     authorizePublish(client, packet, callback) {
       if (packet.topic.startsWith('$SYS/')) return callback(null);
+      // The agents did not go away, we did: drop their wills (and anything unacknowledged: their spools resend it).
+      if (closing) return callback(new Error('broker stopping'));
       if (!publishAllowed(client ? usernames.get(client) : undefined, packet.topic, authenticated)) {
         log.warn({ client_id: client?.id, topic: packet.topic }, 'mqtt publish outside the agent\'s own topics refused');
         return callback(new Error('not authorized'));
@@ -94,6 +98,8 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
     port,
     connectedClients: () => aedes.connectedClients,
     async stop() {
+      closing = true;
+      log.info({ clients: aedes.connectedClients }, 'embedded MQTT broker stopping; the agents\' Last Wills fired by closing their connections are not applied');
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

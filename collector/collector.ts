@@ -10,6 +10,7 @@ import { createLifecycle } from '../common/lifecycle.js';
 import { createRateLimitedLog } from '../common/logger.js';
 import { createApp } from './api/app.js';
 import { startEmbeddedBroker } from './broker.js';
+import { brokerHost, createBrokerHealth, type BrokerHealth } from './broker-health.js';
 import { databaseFile, type CollectorConfig } from './config.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { currentStateChanges } from './incidents/reconcile.js';
@@ -35,6 +36,7 @@ import { createCollectorMetrics, type CollectorMetrics } from './metrics.js';
 import { createStateTracker, type CheckMeta } from './states/tracker.js';
 import { createAgentsStore, type AgentsStore } from './store/agents-store.js';
 import { createChecksStore, type ChecksStore } from './store/checks-store.js';
+import { acquireDataDirLock } from './store/data-dir-lock.js';
 import { openDatabase, type Db } from './store/db.js';
 import { createIntervalsStore, type IntervalsStore } from './store/intervals-store.js';
 import { createObservationLog } from './store/observation-log.js';
@@ -138,9 +140,14 @@ export function createCollector(deps: CollectorDeps) {
     const registry = deps.registry ?? new Registry();
     const metrics = createCollectorMetrics(registry);
     const warnings: string[] = [];
+    // First: a second collector on this data_dir is refused before it touches anything.
+    const lock = acquireDataDirLock(config.data_dir);
+    lifecycle.add({ name: 'data_dir lock', stop: () => lock.release() });
+    if (lock.tookOverFrom !== null) log.warn({ stale_pid: lock.tookOverFrom, lock_file: lock.file }, 'stale data_dir lock of a collector that is gone taken over');
     const db = openDatabase(databaseFile(config));
     lifecycle.add({ name: 'database', stop: () => void db.close() });
     const agents = createAgentsStore(db);
+    metrics.countAgentsOnlineWith(() => agents.countOnline());
     const checks = createChecksStore(db);
     const intervals = createIntervalsStore(db);
     const confirmations = config.states.confirmations;
@@ -261,8 +268,15 @@ export function createCollector(deps: CollectorDeps) {
     });
     lifecycle.add({ name: 'agent events', stop: () => agentEvents.stop() });
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
-    restoreLiveness(liveness, checks, agents, intervals);
-    const processor = createProcessor({ db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn, onEvent: (m, receivedAtMs) => agentEvents.record(m, receivedAtMs) });
+    // Nothing could be heard while the collector was down: silence is measured from now, not from before the downtime.
+    restoreLiveness(liveness, checks, agents, intervals, now());
+    let brokerHealth: BrokerHealth | null = null;
+    const processor = createProcessor({
+      db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn,
+      onEvent: (m, receivedAtMs) => agentEvents.record(m, receivedAtMs),
+      onAgentNotice: (agentId, kind, message, data, atMs) => agentEvents.notice(agentId, kind, message, data, atMs),
+      willIsBrokersFault: (atMs) => brokerHealth?.willIsBrokersFault(atMs) ?? false,
+    });
     const ingest = createIngest({
       processor,
       metrics,
@@ -285,6 +299,8 @@ export function createCollector(deps: CollectorDeps) {
     lifecycle.add({ name: 'heartbeat deadlines', stop: () => clearInterval(deadlineScan) });
 
     const scan = setInterval(() => {
+      // Without a broker connection nothing can be heard: that is the broker incident, not every check's silence.
+      if (brokerHealth && !brokerHealth.connected()) return;
       const due = liveness.dueForSilence(now());
       if (due.length > 0) ingest.silence(due).catch((error: unknown) => log.error({ err: error }, 'silence verdicts not stored'));
     }, config.states.silence_scan);
@@ -306,6 +322,16 @@ export function createCollector(deps: CollectorDeps) {
         log.warn({ shared_group: config.mqtt.shared_group }, SHARED_GROUP_WARNING);
         warnings.push(SHARED_GROUP_WARNING);
       }
+      const health = createBrokerHealth({
+        broker: brokerHost(config.mqtt.url),
+        unreachableAfterMs: config.mqtt.unreachable_after,
+        now,
+        logger: log,
+        ...(incidents ? { incidents } : {}),
+        onReconnect: (atMs) => liveness.heardNothingUntil(atMs),
+      });
+      brokerHealth = health;
+      lifecycle.add({ name: 'broker health', stop: () => health.stop() });
       const source = await startExternalSource({
         url: config.mqtt.url,
         clientId: config.mqtt.client_id,
@@ -319,9 +345,12 @@ export function createCollector(deps: CollectorDeps) {
         logger: log.child({ component: 'mqtt' }),
         // PUBACKs wait in the corked socket until the batch commits (ingest/ack-gate.ts), so messages batch here too.
         onMessage,
+        onConnectionChange: (connected) => health.connectionChanged(connected),
       });
       brokerUp = source.connected;
       lifecycle.add({ name: 'mqtt client', stop: () => source.stop() });
+      // Stopped before the client: our own disconnect is no outage.
+      lifecycle.add({ name: 'broker health', stop: () => health.stop() });
     } else {
       const broker = await startEmbeddedBroker({ ...config.mqtt.listen, agents: config.mqtt.agents, logger: log.child({ component: 'broker' }), onPublish: onMessage });
       mqttPort = broker.port;

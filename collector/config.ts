@@ -48,6 +48,8 @@ const mqttSchema = z
     cert: z.string().min(1).optional(),
     key: z.string().min(1).optional(),
     protocol_version: z.union([z.literal(4), z.literal(5)]).default(4),
+    /** External broker: our own connection down this long opens one P2 "MQTT broker unreachable" incident. */
+    unreachable_after: durationSchema({ max: '1h' }).default(30_000),
     /** Subscribe via `$share/<group>/…` (several collectors share the load; needs a shared store). */
     shared_group: z
       .string()
