@@ -9,9 +9,18 @@ import { CliError, type CliIo } from '../common/cli.js';
 
 type Register = (program: Command, io: CliIo, result: { code: number }) => void;
 
+/** `agent` with `agent credentials`. */
+const agentGroup = async (): Promise<Register> => {
+  const [{ registerAgentCommands }, { registerCredentialsCommand }] = await Promise.all([import('../agent/cli.js'), import('./credentials.js')]);
+  return (program, io, result) => {
+    registerAgentCommands(program, io, result);
+    registerCredentialsCommand(program, io, result);
+  };
+};
+
 /** Command name → the module that registers it. */
 const COMMAND_GROUPS: Record<string, () => Promise<Register>> = {
-  agent: async () => (await import('../agent/cli.js')).registerAgentCommands,
+  agent: agentGroup,
   'check-config': async () => (await import('./check-config.js')).registerCheckConfigCommand,
   collector: async () => (await import('../collector/collector-command.js')).registerCollectorCommand,
   incident: async () => (await import('../collector/incidents/cli.js')).registerIncidentCommands,
@@ -43,13 +52,8 @@ export async function buildProgram(io: CliIo, result: { code: number }, argv: re
   const word = commandWord(argv);
   const versionOnly = word === undefined && argv.some((arg) => arg === '-V' || arg === '--version');
   const loaders = versionOnly ? [] : word !== undefined && word !== 'help' && COMMAND_GROUPS[word] ? [COMMAND_GROUPS[word]] : Object.values(COMMAND_GROUPS);
-  const registered = new Set<Register>();
-  for (const load of loaders) {
-    const register = await load();
-    if (registered.has(register)) continue;
-    registered.add(register);
-    register(program, io, result);
-  }
+  // each loader runs once
+  for (const load of new Set(loaders)) (await load())(program, io, result);
   return program;
 }
 

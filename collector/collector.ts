@@ -4,6 +4,7 @@
  * are announced to listeners only after they are committed.
  */
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.js';
 import { createLifecycle } from '../common/lifecycle.js';
@@ -12,6 +13,7 @@ import { createApp } from './api/app.js';
 import { startEmbeddedBroker } from './broker.js';
 import { brokerHost, createBrokerHealth, type BrokerHealth } from './broker-health.js';
 import { databaseFile, type CollectorConfig } from './config.js';
+import { planReload, type ReloadPlan } from './reload.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { currentStateChanges } from './incidents/reconcile.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
@@ -75,12 +77,16 @@ export interface RunningCollector {
   influx: InfluxService | null;
   /** SLA timers, maintenance, availability (collector/sla-service). */
   sla: SlaService;
+  /** The REST API's express app (tests walk its routes). */
+  app: Express;
   /** Bound ports (the config may ask for 0). mqttPort is null with an external broker. */
   mqttPort: number | null;
   apiPort: number;
   warnings: string[];
   /** One pass of the maintenance-end watcher (it runs every states.silence_scan by itself); returns checks offered. */
   reconcileAfterMaintenance(): number;
+  /** Applies a new config's logins and notifications in place (SIGHUP); the rest is reported as needing a restart. */
+  reload(config: CollectorConfig): ReloadPlan;
   stop(): Promise<void>;
 }
 
@@ -139,6 +145,10 @@ export function createCollector(deps: CollectorDeps) {
   async function startWith(lifecycle: ReturnType<typeof createLifecycle>): Promise<RunningCollector> {
     const registry = deps.registry ?? new Registry();
     const metrics = createCollectorMetrics(registry);
+    /** The config in effect: the start config with what reloads (SIGHUP) applied since. */
+    let current: CollectorConfig = config;
+    /** Set when this collector runs its own notification dispatcher (a reload swaps it). */
+    let reloadNotifications: ((next: CollectorConfig['notifications']) => void) | null = null;
     const warnings: string[] = [];
     // First: a second collector on this data_dir is refused before it touches anything.
     const lock = acquireDataDirLock(config.data_dir);
@@ -201,7 +211,7 @@ export function createCollector(deps: CollectorDeps) {
     /** Notices go to the configured channels; every delivery outcome lands on the ticket timeline and in /metrics. */
     function startDispatcher(): (notice: IncidentNotice) => void {
       const notifyMetrics = createNotifyMetrics(registry);
-      const dispatcher = createDispatcher(config.notifications, {
+      const build = (cfg: CollectorConfig['notifications']) => createDispatcher(cfg, {
         logger: log,
         now,
         onDelivery: (delivery) => {
@@ -210,6 +220,13 @@ export function createCollector(deps: CollectorDeps) {
         },
         onFailure: (channel) => metrics.notificationFailures.inc({ channel }),
       });
+      let dispatcher = build(config.notifications);
+      // A reload swaps the dispatcher; the old one finishes what it has queued in the background.
+      reloadNotifications = (next) => {
+        const old = dispatcher;
+        dispatcher = build(next);
+        old.stop().catch((error: unknown) => log.error({ err: error }, 'previous notification dispatcher did not stop cleanly'));
+      };
       lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
       return (notice) => dispatcher.notify(notice);
     }
@@ -316,6 +333,7 @@ export function createCollector(deps: CollectorDeps) {
 
     let mqttPort: number | null = null;
     let brokerUp: () => boolean;
+    let updateLogins: ((mqtt: CollectorConfig['mqtt']) => void) | null = null;
     const onMessage = (topic: string, payload: Uint8Array) => ingest.handle(topic, payload);
     if (config.mqtt.url) {
       if (config.mqtt.shared_group) {
@@ -352,8 +370,18 @@ export function createCollector(deps: CollectorDeps) {
       // Stopped before the client: our own disconnect is no outage.
       lifecycle.add({ name: 'broker health', stop: () => health.stop() });
     } else {
-      const broker = await startEmbeddedBroker({ ...config.mqtt.listen, agents: config.mqtt.agents, logger: log.child({ component: 'broker' }), onPublish: onMessage });
+      const broker = await startEmbeddedBroker({
+        ...config.mqtt.listen,
+        agents: config.mqtt.agents,
+        enrolmentSecret: config.mqtt.enrolment_secret,
+        revoked: config.mqtt.revoked,
+        maxPayloadBytes: config.ingest.max_payload_bytes,
+        now,
+        logger: log.child({ component: 'broker' }),
+        onPublish: onMessage,
+      });
       mqttPort = broker.port;
+      updateLogins = (mqtt) => void broker.updateLogins(mqtt);
       let up = true;
       brokerUp = () => up;
       lifecycle.add({ name: 'embedded broker', stop: () => ((up = false), broker.stop()) });
@@ -366,7 +394,7 @@ export function createCollector(deps: CollectorDeps) {
       agents,
       checks,
       intervals,
-      tokens: config.api.tokens,
+      tokens: () => current.api.tokens,
       registry,
       logger: log.child({ component: 'api' }),
       now,
@@ -393,7 +421,19 @@ export function createCollector(deps: CollectorDeps) {
     influx?.start();
     sla.start(incidents);
     agentEvents.start();
-    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, mqttPort, apiPort, warnings, reconcileAfterMaintenance: () => afterMaintenance(), stop: () => lifecycle.stop() };
+    function reload(loaded: CollectorConfig): ReloadPlan {
+      const plan = planReload(current, loaded);
+      current = plan.next;
+      if (plan.changed.some((path) => path.startsWith('mqtt.'))) updateLogins?.(current.mqtt);
+      if (plan.changed.includes('notifications')) {
+        if (reloadNotifications) reloadNotifications(current.notifications);
+        else log.warn('notifications are handled outside this collector (injected): not reloaded');
+      }
+      if (plan.restart.length > 0) log.warn({ keys: plan.restart }, 'config reload: these keys need a restart and keep their running values');
+      log.info({ applied: plan.changed }, plan.changed.length > 0 ? 'config reloaded' : 'config reloaded: nothing to apply');
+      return plan;
+    }
+    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort, apiPort, warnings, reconcileAfterMaintenance: () => afterMaintenance(), reload, stop: () => lifecycle.stop() };
   }
 
   return {

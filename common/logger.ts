@@ -1,5 +1,10 @@
-/** pino JSON logs to stdout; secrets redacted wherever they appear in logged objects. */
+/**
+ * pino JSON logs to stdout; secrets redacted wherever they appear: by key (password, token, secret, authorization)
+ * and inside every string of a line (credentials in URLs, secret query parameters, webhook tokens: common/redact.ts),
+ * in the message, the logged object, errors and child bindings.
+ */
 import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { redactDeep, redactSecrets } from './redact.js';
 
 export type { Logger };
 
@@ -19,16 +24,31 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(opts: { level?: LevelWithSilent; name?: string; destination?: NodeJS.WritableStream } = {}): Logger {
-  return pino(
+  const logger = pino(
     {
       level: opts.level ?? 'info',
       name: opts.name,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      redact: { paths: [...REDACT_PATHS, 'enrolment_secret', '*.enrolment_secret', '*.*.enrolment_secret'], censor: '[redacted]' },
       base: undefined,
+      formatters: {
+        log: (obj) => redactDeep(obj) as Record<string, unknown>,
+      },
+      hooks: {
+        logMethod(args, method) {
+          method.apply(this, args.map((arg) => (typeof arg === 'string' ? redactSecrets(arg) : arg)) as Parameters<typeof method>);
+        },
+      },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     (opts.destination ?? process.stdout) as pino.DestinationStream,
   );
+  // pino serialises a child's bindings once, without the log formatter: redact them on the way in. Children inherit
+  // this method from the root (they are created with Object.create), so grandchildren are covered too.
+  const child = logger.child;
+  logger.child = function redactedChild(this: Logger, bindings, options) {
+    return child.call(this, redactDeep(bindings) as typeof bindings, options);
+  } as typeof logger.child;
+  return logger;
 }
 
 /** Logs at most `perWindow` messages per key per window; counts the rest and reports them when the window rolls. */

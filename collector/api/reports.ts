@@ -1,9 +1,9 @@
 /**
  * /api/v1/reports (viewer): GET /sla?period=YYYY-MM&contract=&format=&lang=, GET /inspection?date=YYYY-MM-DD&tz=&format=&lang=,
- * GET /fault/:number?format=&lang= (records that the fault report was generated). JSON by default; pdf/xlsx/csv/html
- * are sent as attachments with their content type.
+ * GET /fault/:number?format=&lang= (a preview: no GET writes anything); POST /fault/:number (operator) generates it and
+ * records it as generated. JSON by default; pdf/xlsx/csv/html are sent as attachments with their content type.
  */
-import { Router, type Response } from 'express';
+import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { INCIDENT_NUMBER_PATTERN } from '../incidents/numbering.js';
 import { REPORT_FORMATS, REPORT_LANGS } from '../reports/config.js';
@@ -25,7 +25,7 @@ const faultQuerySchema = z.strictObject(output);
 
 const STATUS = { invalid: 400, future: 400, no_data: 404, not_found: 404 } as const;
 
-export function createReportsRouter(deps: { reports: ReportService }): Router {
+export function createReportsRouter(deps: { reports: ReportService; requireRole: (role: 'operator') => RequestHandler }): Router {
   const router = Router();
 
   async function send(res: Response, request: ReportRequest, format: (typeof REPORT_FORMATS)[number], lang: (typeof REPORT_LANGS)[number] | undefined, field: string): Promise<void> {
@@ -48,7 +48,13 @@ export function createReportsRouter(deps: { reports: ReportService }): Router {
     const q = validate(inspectionSchema, req.query, 'query');
     await send(res, { kind: 'inspection', date: q.date, ...(q.tz ? { timeZone: q.tz } : {}) }, q.format, q.lang, 'query.date');
   });
+  // GET only reads (a preview); POST generates the report and records it as delivered for the fault-report duty.
   router.get('/fault/:number', async (req, res) => {
+    const { number } = validate(faultSchema, req.params, 'params');
+    const q = validate(faultQuerySchema, req.query, 'query');
+    await send(res, { kind: 'fault', number }, q.format, q.lang, 'params.number');
+  });
+  router.post('/fault/:number', deps.requireRole('operator'), async (req, res) => {
     const { number } = validate(faultSchema, req.params, 'params');
     const q = validate(faultQuerySchema, req.query, 'query');
     const caller = (res.locals.caller as { name?: string } | undefined)?.name ?? 'api';

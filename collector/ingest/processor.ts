@@ -1,7 +1,8 @@
 /**
  * Applies a batch of decoded messages (and liveness verdicts) in one SQLite transaction: dedupe by seq, the
  * agent's skew and liveness, the latest result per check, and the state tracker. Returns the state changes to
- * announce once the transaction has committed. Per-agent and per-check bookkeeping is coalesced per batch.
+ * announce once the transaction has committed, and the accepted results (InfluxDB and report samples get only
+ * those, after the commit). Per-agent and per-check bookkeeping is coalesced per batch.
  */
 import type { Db } from '../store/db.js';
 import type { AgentsStore } from '../store/agents-store.js';
@@ -20,6 +21,19 @@ import { createIncarnationTracker, type IncarnationDeps } from './incarnations.j
 export type IngestItem =
   | { type: 'message'; decoded: DecodedMessage; receivedAtMs: number }
   | { type: 'silence'; verdict: SilenceVerdict };
+
+/** A result the state history accepted (not a duplicate), with the collector's clock correction applied. */
+export interface AcceptedResult {
+  /** The message with `observed_at_ms` corrected the way the state history dated it. */
+  message: ResultMessage;
+  receivedAtMs: number;
+}
+
+/** What one committed batch produced: state changes to announce and results for the time-series sinks. */
+export interface BatchOutcome {
+  changes: StateChange[];
+  accepted: AcceptedResult[];
+}
 
 export interface ProcessorDeps {
   db: Db;
@@ -81,6 +95,7 @@ export function createProcessor(deps: ProcessorDeps) {
     }
     // A clock running ahead must not date anything after we received it.
     const observedMs = Math.min(m.observed_at_ms, receivedAtMs);
+    ctx.accepted.push({ message: observedMs === m.observed_at_ms ? m : { ...m, observed_at_ms: observedMs }, receivedAtMs });
     const meta: CheckMeta = { agentId: m.agent_id, checkId: m.check_id, checkType: m.check_type, target: m.target };
     const previous = ctx.checkRows.get(`${m.agent_id}\u0000${m.check_id}`);
     if (!previous || observedMs >= previous.lastObservedMs) {
@@ -158,8 +173,8 @@ export function createProcessor(deps: ProcessorDeps) {
     if (change) ctx.changes.push(change);
   }
 
-  const run = deps.db.transaction((items: IngestItem[]): StateChange[] => {
-    const ctx: BatchContext = { changes: [], checkRows: new Map(), lastSeen: new Map(), skews: new Map() };
+  const run = deps.db.transaction((items: IngestItem[]): BatchOutcome => {
+    const ctx: BatchContext = { changes: [], accepted: [], checkRows: new Map(), lastSeen: new Map(), skews: new Map() };
     for (const item of items) {
       if (item.type === 'message') applyMessage(item.decoded, item.receivedAtMs, ctx);
       else applySilence(item.verdict, ctx);
@@ -169,12 +184,12 @@ export function createProcessor(deps: ProcessorDeps) {
     for (const [agentId, skewMs] of ctx.skews) agents.setSkew(agentId, skewMs);
     seqMarks.persist();
     tracker.persist();
-    return ctx.changes;
+    return { changes: ctx.changes, accepted: ctx.accepted };
   });
 
   return {
     /** Runs the batch in one transaction; on failure every cache is dropped so memory matches the database. */
-    processBatch(items: IngestItem[]): StateChange[] {
+    processBatch(items: IngestItem[]): BatchOutcome {
       try {
         return run(items);
       } catch (error) {
@@ -190,6 +205,7 @@ export function createProcessor(deps: ProcessorDeps) {
 
 interface BatchContext {
   changes: StateChange[];
+  accepted: AcceptedResult[];
   checkRows: Map<string, CheckRow>;
   lastSeen: Map<string, number>;
   skews: Map<string, number>;

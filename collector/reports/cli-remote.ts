@@ -14,12 +14,12 @@ export interface RemoteReport {
 }
 
 /** `path` is below /api/v1/reports, e.g. `/sla?period=2026-10&contract=acme&format=pdf`. */
-export async function fetchReport(io: CliIo, opts: { url: string; token?: string | undefined }, path: string, fallbackName: string): Promise<RemoteReport> {
+export async function fetchReport(io: CliIo, opts: { url: string; token?: string | undefined }, path: string, fallbackName: string, method: 'GET' | 'POST' = 'GET'): Promise<RemoteReport> {
   const token = opts.token ?? io.env.OUTPOST_TOKEN;
   if (!token) throw new CliError('no API token: pass --token or set OUTPOST_TOKEN');
   let res: Response;
   try {
-    res = await fetch(`${opts.url.replace(/\/+$/, '')}/api/v1/reports${path}`, { headers: { authorization: `Bearer ${token}` } });
+    res = await fetch(`${opts.url.replace(/\/+$/, '')}/api/v1/reports${path}`, { method, headers: { authorization: `Bearer ${token}` } });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     throw new CliError(`cannot reach ${opts.url}: ${cause?.code ?? String(error)}`, 1);

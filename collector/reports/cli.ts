@@ -91,12 +91,12 @@ async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<ty
 }
 
 /** `--url` mode: one request to the API, the body written as is. */
-async function runRemote(io: CliIo, opts: CommonOptions & { url: string }, path: string, params: Record<string, string | undefined>, fallbackName: string): Promise<void> {
+async function runRemote(io: CliIo, opts: CommonOptions & { url: string }, path: string, params: Record<string, string | undefined>, fallbackName: string, method: 'GET' | 'POST' = 'GET'): Promise<void> {
   const format = check<ReportFormat>(opts.format, REPORT_FORMATS, '--format');
   if (opts.lang !== undefined) check<ReportLang>(opts.lang, REPORT_LANGS, '--lang');
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...params, format, lang: opts.lang })) if (v !== undefined) query.set(k, v);
-  const report = await fetchReport(io, opts, `${path}?${query.toString()}`, `${fallbackName}.${format}`);
+  const report = await fetchReport(io, opts, `${path}?${query.toString()}`, `${fallbackName}.${format}`, method);
   if (opts.out === undefined) {
     io.stdout.write(report.body);
     return;
@@ -152,8 +152,8 @@ export function registerReportCommands(program: Command, io: CliIo, result: { co
     .option('--by <name>', 'who generates it (recorded; with --url the token name)', 'cli')
     .action(async (number: string, opts: CommonOptions & { by: string }) => {
       if (withUrl(opts)) {
-        // The API records the token's name as the author.
-        await runRemote(io, opts, `/fault/${encodeURIComponent(number)}`, {}, `fault-${number}`);
+        // POST: the API generates and records it, with the token's name as the author.
+        await runRemote(io, opts, `/fault/${encodeURIComponent(number)}`, {}, `fault-${number}`, 'POST');
         result.code = 0;
         return;
       }

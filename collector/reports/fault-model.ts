@@ -69,9 +69,9 @@ export function buildFaultReport(ctx: ReportContext, number: string) {
 export type FaultReport = ReturnType<typeof buildFaultReport>;
 
 /** Builds the report and records that it was generated (which silences the 24 h reminder). */
-export function generateFaultReport(ctx: ReportContext, number: string, by: string): FaultReport {
+export function generateFaultReport(ctx: ReportContext, number: string, by: string | undefined): FaultReport {
   const report = buildFaultReport(ctx, number);
-  const record = getIncidentByNumber(ctx.db, number);
-  if (record) ctx.store.recordFaultReport(record.id, record.number, ctx.now(), by);
+  const record = by === undefined ? undefined : getIncidentByNumber(ctx.db, number);
+  if (record && by !== undefined) ctx.store.recordFaultReport(record.id, record.number, ctx.now(), by);
   return report;
 }

@@ -16,7 +16,8 @@ import { buildSlaReport } from './sla-model.js';
 export type ReportRequest =
   | { kind: 'sla'; period: string; contract: string }
   | { kind: 'inspection'; date: string; timeZone?: string }
-  | { kind: 'fault'; number: string; by: string };
+  /** `by` records the report as generated (the fault-report duty); without it the report is a preview. */
+  | { kind: 'fault'; number: string; by?: string };
 
 export interface GeneratedReport {
   filename: string;

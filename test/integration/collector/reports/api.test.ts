@@ -1,11 +1,11 @@
 /**
- * GET /api/v1/reports/{sla,inspection,fault/:number} on the running collector of the seeded October: content types,
+ * GET /api/v1/reports/{sla,inspection,fault/:number} (and POST …/fault/:number) on the running collector of the seeded October: content types,
  * attachment file names, the JSON equal to the report built in process, 400/404 mapping with field details, auth.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInspectionReport } from '../../../../collector/reports/inspection-model.js';
 import { buildSlaReport } from '../../../../collector/reports/sla-model.js';
-import { seedScenario, TOKEN, type Scenario } from './scenario.js';
+import { OPERATOR_TOKEN, seedScenario, TOKEN, type Scenario } from './scenario.js';
 
 let s: Scenario;
 beforeAll(async () => {
@@ -15,8 +15,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function get(path: string, token: string | null = TOKEN) {
-  const res = await fetch(`http://127.0.0.1:${s.running.apiPort}/api/v1/reports${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+async function get(path: string, token: string | null = TOKEN, method: 'GET' | 'POST' = 'GET') {
+  const res = await fetch(`http://127.0.0.1:${s.running.apiPort}/api/v1/reports${path}`, { method, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
   const body = Buffer.from(await res.arrayBuffer());
   return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), body, json: () => JSON.parse(body.toString('utf8')) as Record<string, unknown> };
 }
@@ -95,12 +95,16 @@ describe('GET /api/v1/reports/inspection', () => {
 });
 
 describe('GET /api/v1/reports/fault/:number', () => {
-  it('the fault report as json and xlsx; generation recorded with the token name', async () => {
+  it('the fault report as json and xlsx; GET previews, POST (operator) records it with the token name', async () => {
     const r = await get(`/fault/${s.numbers.web}`);
     expect(r.status).toBe(200);
     expect(r.json()).toMatchObject({ kind: 'fault', incident: { number: s.numbers.web, severity: 'P1', cause: 'switch port flapping' } });
     const id = s.incidents.get(s.numbers.web)?.id as number;
-    expect(s.ctx.store.faultReportOf(id)).toMatchObject({ generatedBy: 'v' });
+    expect(s.ctx.store.faultReportOf(id)).toBeFalsy();
+    expect((await get(`/fault/${s.numbers.web}`, TOKEN, 'POST')).status).toBe(403);
+    const posted = await get(`/fault/${s.numbers.web}`, OPERATOR_TOKEN, 'POST');
+    expect(posted.status).toBe(200);
+    expect(s.ctx.store.faultReportOf(id)).toMatchObject({ generatedBy: 'o' });
     const xlsx = await get(`/fault/${s.numbers.web}?format=xlsx&lang=en`);
     expect(xlsx).toMatchObject({ status: 200, disposition: `attachment; filename=fault-${s.numbers.web}.xlsx` });
   });
