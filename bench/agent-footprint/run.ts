@@ -1,6 +1,6 @@
 /**
  * Agent footprint vs Prometheus node_exporter, measured side by side in one run.
- *   npm run build && npx tsc -p bench/agent-footprint/tsconfig.json && node dist/bench/agent-footprint/run.js [seconds]
+ *   npm run bench -- agent-footprint [seconds]   (npm run package first to measure the packaged agent too)
  * Starts Mosquitto (127.0.0.1, free port), the agent with the default check set (host + a tcp check) at a
  * 10 s interval — as the checkout's systemd unit runs it (dist/agent/main.js with the unit's V8 flags), as plain
  * `outpost agent`, and, when `npm run package` has built them into dist/packages/, as the packages run it: the
