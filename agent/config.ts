@@ -115,6 +115,9 @@ function parseChecks(entries: unknown[], hostname: string, ctx: z.RefinementCtx)
       ctx.addIssue({ code: 'custom', message: `timeout (${c.timeout / 1000}s) must be less than interval (${c.interval / 1000}s)`, path: [index, 'timeout'] });
       return;
     }
+    const budget = plugin.timeoutProblems?.(options.data, c.timeout) ?? [];
+    for (const problem of budget) ctx.addIssue({ code: 'custom', message: problem.message, path: [index, ...problem.path] });
+    if (budget.length > 0) return;
     const target = c.target ?? plugin.defaultTarget(options.data, { hostname });
     const name = c.name ?? `${plugin.type}:${target}`;
     const earlier = namesSeen.get(name);
