@@ -20,11 +20,11 @@ export const PRESET_TEXTS: readonly PresetText[] = [
     name: 'respond-30m-resolve-12h-to-5d',
     'zh-CN': {
       title: '四级故障：30 分钟响应，12 小时至 5 天解决',
-      description: '全部级别 30 分钟内响应、2 小时内给出处理方案；解决时限 Ⅰ 级 12 小时、Ⅱ 级 24 小时、Ⅲ 级 48 小时、Ⅳ 级 5 天（7×24 小时计时）；Ⅰ 级 12 小时未解决时须出应急预案',
+      description: '全部级别 30 分钟内响应、2 小时内给出处理方案；解决时限 Ⅰ 级 12 小时、Ⅱ 级 24 小时、Ⅲ 级 48 小时、Ⅳ 级 5 天（7×24 小时计时）；Ⅰ 级 12 小时未解决时，16 小时内须出应急预案',
     },
     en: {
       title: 'Four fault levels: respond in 30 min, resolve in 12 h to 5 days',
-      description: 'every level answered within 30 min with a handling plan within 2 h; resolved within 12 h (I), 24 h (II), 48 h (III), 5 days (IV), counted around the clock; a contingency plan when level I is not resolved at 12 h',
+      description: 'every level answered within 30 min with a handling plan within 2 h; resolved within 12 h (I), 24 h (II), 48 h (III), 5 days (IV), counted around the clock; when level I is not resolved at 12 h, a contingency plan by 16 h',
     },
   },
   {
@@ -44,11 +44,11 @@ export const PRESET_TEXTS: readonly PresetText[] = [
     name: 'respond-30m-resolve-8h-24h-95pct',
     'zh-CN': {
       title: '30 分钟响应，紧急/高 8 小时、中/低 24 小时解决，95% 按时',
-      description: '全部级别 30 分钟内响应；紧急、高级别 8 小时内解决，中、低级别 24 小时内解决（7×24 小时，含节假日）；95% 的事件须按时解决；系统可用率不低于 98%；计划停机期间报告的事件自停机结束起计时',
+      description: '全部级别 30 分钟内响应；自确认收到事件报告起，紧急、高级别 8 小时内解决，中、低级别 24 小时内解决（7×24 小时，含节假日）；95% 的事件须按时解决；系统可用率不低于 98%；计划停机期间报告的事件自停机结束起计时',
     },
     en: {
       title: 'Respond in 30 min; urgent/high resolved in 8 h, medium/low in 24 h; 95 % on time',
-      description: 'every level answered within 30 min; urgent and high resolved within 8 h, medium and low within 24 h, around the clock including holidays; 95 % of incidents resolved on time; availability at least 98 %; incidents raised during planned downtime are timed from its end',
+      description: 'every level answered within 30 min; counted from acknowledgement, urgent and high resolved within 8 h, medium and low within 24 h, around the clock including holidays; 95 % of incidents resolved on time; availability at least 98 %; incidents raised during planned downtime are timed from its end',
     },
   },
   {
