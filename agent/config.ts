@@ -190,7 +190,8 @@ export function agentConfigSchema(hostname: string) {
         agent: { id: c.agent.id ?? sanitiseAgentId(hostname), stateDir: c.agent.state_dir, logLevel: c.agent.log_level },
         mqtt: {
           url: c.mqtt.url,
-          username: c.mqtt.username,
+          // A password alone (an enrolment password pasted in) logs in as the agent id, unless the URL names a user.
+          username: c.mqtt.username ?? (c.mqtt.password !== undefined && new URL(c.mqtt.url).username === '' ? (c.agent.id ?? sanitiseAgentId(hostname)) : undefined),
           password: c.mqtt.password,
           ca: c.mqtt.ca,
           cert: c.mqtt.cert,

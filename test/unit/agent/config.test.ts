@@ -232,3 +232,12 @@ describe('deploy/agent.example.yaml', () => {
     expect(example.checks.every((c) => c.intervalMs === 60_000 && c.timeoutMs === 10_000)).toBe(true);
   });
 });
+
+describe('agent config: enrolment login', () => {
+  it('a password alone logs in as the agent id; an explicit username or one in the URL wins', () => {
+    expect(ok(parseAgentConfigText('agent: { id: web-01 }\nmqtt: { password: derived-pw }\n', {}, HOST)).mqtt).toMatchObject({ username: 'web-01', password: 'derived-pw' });
+    expect(ok(parseAgentConfigText('mqtt: { username: other, password: pw }\n', {}, HOST)).mqtt.username).toBe('other');
+    expect(ok(parseAgentConfigText('mqtt: { url: "mqtt://u1@127.0.0.1:1883", password: pw }\n', {}, HOST)).mqtt.username).toBeUndefined();
+    expect(ok(parseAgentConfigText('', {}, HOST)).mqtt.username).toBeUndefined();
+  });
+});
