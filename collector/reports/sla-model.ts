@@ -12,6 +12,7 @@ import { AvailabilityError, type AvailabilityResult } from '../sla-service/avail
 import type { ReportContext } from './context.js';
 import { ReportError } from './errors.js';
 import { iso, monthRange, seconds } from './period.js';
+import { buildSlaPictures } from './sla-pictures.js';
 
 export const AVAILABILITY_FORMULA = 'A = up / (scheduled − maintenance − unknown)';
 
@@ -208,6 +209,7 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     compliance,
     backups,
     inspection,
+    pictures: buildSlaPictures(ctx, members, range, timeZone, nowMs),
   };
 }
 export type SlaReport = ReturnType<typeof buildSlaReport>;
