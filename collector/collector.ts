@@ -15,14 +15,15 @@ import { findConsoleDir } from './api/web-assets.js';
 import { startEmbeddedBroker } from './broker.js';
 import { brokerHost, createBrokerHealth, type BrokerHealth } from './broker-health.js';
 import { databaseFile, type CollectorConfig } from './config.js';
-import { planReload, type ReloadPlan } from './reload.js';
+import { createLiveConfig, type ReloadPlan } from './reload.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { currentStateChanges } from './incidents/reconcile.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
 import { REAL_TIMERS } from './sla-service/scheduler.js';
-import { getIncidentByNumber } from './incidents/repository.js';
+import { getIncidentById, getIncidentByNumber } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher } from './notify/dispatcher.js';
+import { createNoticeContext } from './notify/notice-context.js';
 import { createNotifyMetrics } from './notify/metrics.js';
 import { registerInfluxMetrics } from './influx/metrics.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
@@ -148,9 +149,7 @@ export function createCollector(deps: CollectorDeps) {
     const registry = deps.registry ?? new Registry();
     const metrics = createCollectorMetrics(registry);
     /** The config in effect: the start config with what reloads (SIGHUP) applied since. */
-    let current: CollectorConfig = config;
-    /** Set when this collector runs its own notification dispatcher (a reload swaps it). */
-    let reloadNotifications: ((next: CollectorConfig['notifications']) => void) | null = null;
+    const live = createLiveConfig(config, log);
     const warnings: string[] = [];
     // First: a second collector on this data_dir is refused before it touches anything.
     const lock = acquireDataDirLock(config.data_dir);
@@ -205,21 +204,32 @@ export function createCollector(deps: CollectorDeps) {
       lifecycle.add({ name: 'influx', stop: () => sink.stop() });
     }
     // Heartbeats publish their results through the ingest (created below), like an agent; deadlines run on our clock.
-    const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, publish: (topic, payload) => ingest.handle(topic, payload) });
+    const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, timeZone: config.timezone, publish: (topic, payload) => ingest.handle(topic, payload) });
     const publicUrl = config.api.public_url?.replace(/\/$/, '');
     // People open the console's deep link (phone or desk); machines get the API link as incident.api_url.
     const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/#/incidents/${number}` : undefined;
     const incidentApiUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
     let incidents: IncidentService | undefined;
+    // Findings and due times are added to every notice before it is rendered (notify/notice-context.ts).
+    const noticeContext = createNoticeContext({
+      dueOf: (id, atMs) => {
+        const record = late.sla ? getIncidentById(db, id) : null;
+        if (!record || !late.sla) return null;
+        const timers = late.sla.timers.compute(record, atMs);
+        return { responseAtMs: timers.response?.dueAtMs ?? null, resolutionAtMs: timers.resolution?.dueAtMs ?? null };
+      },
+    });
     const stream = createStreamHub({ logger: log, now, agents });
     listeners.push((change) => stream.onStateChange(change));
     const notify = withStreamNotices(stream, withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher()));
+    if (deps.onIncidentNotice) live.on('notifications', () => log.warn('notifications go to an injected handler: not reloaded'));
     /** Notices go to the configured channels; every delivery outcome lands on the ticket timeline and in /metrics. */
     function startDispatcher(): (notice: IncidentNotice) => void {
       const notifyMetrics = createNotifyMetrics(registry);
       const build = (cfg: CollectorConfig['notifications']) => createDispatcher(cfg, {
         logger: log,
         now,
+        timeZone: config.timezone,
         onDelivery: (delivery) => {
           notifyMetrics.record(delivery);
           if (delivery.incidentId > 0) incidents?.recordDelivery(delivery);
@@ -228,13 +238,13 @@ export function createCollector(deps: CollectorDeps) {
       });
       let dispatcher = build(config.notifications);
       // A reload swaps the dispatcher; the old one finishes what it has queued in the background.
-      reloadNotifications = (next) => {
+      live.on('notifications', (next) => {
         const old = dispatcher;
-        dispatcher = build(next);
+        dispatcher = build(next.notifications);
         old.stop().catch((error: unknown) => log.error({ err: error }, 'previous notification dispatcher did not stop cleanly'));
-      };
+      });
       lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
-      return (notice) => dispatcher.notify(notice);
+      return (notice) => dispatcher.notify(noticeContext.enrich(notice));
     }
     const sla = createSlaService({
       db,
@@ -314,6 +324,7 @@ export function createCollector(deps: CollectorDeps) {
       onResult: (m, receivedAtMs) => {
         influx?.onResult(m, receivedAtMs);
         reports.onResult(m);
+        noticeContext.onResult(m);
       },
     });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
@@ -340,7 +351,6 @@ export function createCollector(deps: CollectorDeps) {
 
     let mqttPort: number | null = null;
     let brokerUp: () => boolean;
-    let updateLogins: ((mqtt: CollectorConfig['mqtt']) => void) | null = null;
     const onMessage = (topic: string, payload: Uint8Array) => ingest.handle(topic, payload);
     if (config.mqtt.url) {
       if (config.mqtt.shared_group) {
@@ -388,7 +398,7 @@ export function createCollector(deps: CollectorDeps) {
         onPublish: onMessage,
       });
       mqttPort = broker.port;
-      updateLogins = (mqtt) => void broker.updateLogins(mqtt);
+      live.on('mqtt', (next) => void broker.updateLogins(next.mqtt));
       let up = true;
       brokerUp = () => up;
       lifecycle.add({ name: 'embedded broker', stop: () => ((up = false), broker.stop()) });
@@ -403,7 +413,7 @@ export function createCollector(deps: CollectorDeps) {
       agents,
       checks,
       intervals,
-      tokens: () => current.api.tokens,
+      tokens: () => live.current().api.tokens,
       registry,
       logger: log.child({ component: 'api' }),
       now,
@@ -414,7 +424,7 @@ export function createCollector(deps: CollectorDeps) {
       reports: reports.service,
       events: agentEvents,
       stream,
-      console: { users: () => current.api.users, statusPages: config.api.status_pages, timezone: config.timezone, lang: config.lang, webDir },
+      console: { users: () => live.current().api.users, statusPages: config.api.status_pages, timezone: config.timezone, lang: config.lang, webDir },
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),
@@ -433,19 +443,7 @@ export function createCollector(deps: CollectorDeps) {
     influx?.start();
     sla.start(incidents);
     agentEvents.start();
-    function reload(loaded: CollectorConfig): ReloadPlan {
-      const plan = planReload(current, loaded);
-      current = plan.next;
-      if (plan.changed.some((path) => path.startsWith('mqtt.'))) updateLogins?.(current.mqtt);
-      if (plan.changed.includes('notifications')) {
-        if (reloadNotifications) reloadNotifications(current.notifications);
-        else log.warn('notifications are handled outside this collector (injected): not reloaded');
-      }
-      if (plan.restart.length > 0) log.warn({ keys: plan.restart }, 'config reload: these keys need a restart and keep their running values');
-      log.info({ applied: plan.changed }, plan.changed.length > 0 ? 'config reloaded' : 'config reloaded: nothing to apply');
-      return plan;
-    }
-    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort, apiPort, warnings, reconcileAfterMaintenance: () => afterMaintenance(), reload, stop: () => lifecycle.stop() };
+    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort, apiPort, warnings, reconcileAfterMaintenance: () => afterMaintenance(), reload: (loaded) => live.reload(loaded), stop: () => lifecycle.stop() };
   }
 
   return {

@@ -3,10 +3,10 @@
  * seeded through the real collector ingest and incident service, generated in every format (json, csv, xlsx, html,
  * pdf). Peer figure in the same run: the availability service alone for the same targets (what
  * GET /api/v1/availability costs), which every SLA report calls.
- * Build and run: npx tsc -p bench/reports/tsconfig.json && node dist/bench-reports/bench/reports/run.js
+ * Build and run: npm run bench -- reports
  */
 import { rmSync } from 'node:fs';
-import { REPORT_FORMATS, reportsConfigSchema } from '../../collector/reports/config.js';
+import { REPORT_FORMATS } from '../../collector/reports/config.js';
 import { createReportContext } from '../../collector/reports/context.js';
 import { createReportService } from '../../collector/reports/service.js';
 import { monthPeriod } from '../../collector/sla/index.js';
@@ -37,7 +37,7 @@ const seeded = seeding.value;
 line('seeding (ingest + incident service, not part of the goal)', seeding.s);
 try {
   const logger = createLogger({ level: 'silent' });
-  const ctx = createReportContext({ db: seeded.running.db, config: seeded.config, reports: reportsConfigSchema.parse({}), now: () => seeded.clock.now, logger, sla: seeded.running.sla });
+  const ctx = createReportContext({ db: seeded.running.db, config: seeded.config, reports: seeded.config.reports, now: () => seeded.clock.now, logger, sla: seeded.running.sla });
   const service = createReportService(ctx);
   const request = { kind: 'sla' as const, period: PERIOD, contract: 'big' };
 

@@ -1,5 +1,5 @@
-/** SQL of the reports (migration 005): result samples per check and period, generated fault reports, reminders sent. */
-import type { CheckState, Series } from '../../common/protocol.js';
+/** SQL of the reports (migrations 005, 007): result samples per check and period, generated fault reports, reminders sent. */
+import type { CheckState, FindingParams, Series } from '../../common/protocol.js';
 import type { Db } from '../store/db.js';
 
 export interface ResultSample {
@@ -10,6 +10,9 @@ export interface ResultSample {
   observedMs: number;
   state: CheckState;
   message: string;
+  /** The finding's code and parameters (rendered in the reader's language); null from agents that send none. */
+  code: string | null;
+  params: FindingParams | null;
   metrics: Record<string, number>;
   series: Series[];
   details: Record<string, string | number | boolean | null>;
@@ -30,6 +33,8 @@ interface Row {
   observed_ms: number;
   state: CheckState;
   message: string;
+  code: string | null;
+  params_json: string | null;
   metrics_json: string;
   series_json: string | null;
   details_json: string | null;
@@ -43,6 +48,8 @@ const fromRow = (r: Row): ResultSample => ({
   observedMs: r.observed_ms,
   state: r.state,
   message: r.message,
+  code: r.code,
+  params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null,
   metrics: JSON.parse(r.metrics_json) as Record<string, number>,
   series: r.series_json ? (JSON.parse(r.series_json) as Series[]) : [],
   details: r.details_json ? (JSON.parse(r.details_json) as ResultSample['details']) : {},
@@ -50,10 +57,11 @@ const fromRow = (r: Row): ResultSample => ({
 
 export function createReportStore(db: Db) {
   const upsert = db.prepare(
-    `INSERT INTO report_samples (agent_id, check_id, check_type, target, slot, observed_ms, state, message, metrics_json, series_json, details_json)
-     VALUES (@agentId, @checkId, @checkType, @target, @slot, @observedMs, @state, @message, @metrics, @series, @details)
+    `INSERT INTO report_samples (agent_id, check_id, check_type, target, slot, observed_ms, state, message, code, params_json, metrics_json, series_json, details_json)
+     VALUES (@agentId, @checkId, @checkType, @target, @slot, @observedMs, @state, @message, @code, @params, @metrics, @series, @details)
      ON CONFLICT (agent_id, check_id, slot) DO UPDATE SET check_type = excluded.check_type, target = excluded.target,
-       observed_ms = excluded.observed_ms, state = excluded.state, message = excluded.message, metrics_json = excluded.metrics_json,
+       observed_ms = excluded.observed_ms, state = excluded.state, message = excluded.message, code = excluded.code,
+       params_json = excluded.params_json, metrics_json = excluded.metrics_json,
        series_json = excluded.series_json, details_json = excluded.details_json
      WHERE excluded.observed_ms >= report_samples.observed_ms`,
   );
@@ -97,6 +105,8 @@ export function createReportStore(db: Db) {
             observedMs: s.observedMs,
             state: s.state,
             message: s.message,
+            code: s.code,
+            params: s.params ? JSON.stringify(s.params) : null,
             metrics: JSON.stringify(s.metrics),
             series: s.series.length ? JSON.stringify(s.series) : null,
             details: Object.keys(s.details).length ? JSON.stringify(s.details) : null,

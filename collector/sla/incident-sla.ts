@@ -26,14 +26,15 @@ export function nextChangeAt(timers: ReadonlyArray<TimerStatus | null>, steps: r
     if (!t || t.stoppedAtMs !== null) continue;
     consider(t.warnAtMs);
     consider(t.dueAtMs);
-    consider(t.startedAtMs); // a pending clock starting is a change too
+    consider(t.startedAtMs); // a pending clock starting is a change too (null: it waits for an acknowledgement)
   }
   for (const s of steps) if (!s.cancelled) consider(s.dueAtMs);
   return Number.isFinite(next) ? next : null;
 }
 
-export function computeIncidentSla(setup: SlaSetup, policy: SlaPolicy, severity: Severity, facts: IncidentFacts, nowMs: number): IncidentSla {
+export function computeIncidentSla(setup: SlaSetup, policy: SlaPolicy, severity: Severity, incident: IncidentFacts, nowMs: number): IncidentSla {
   const sp = policy.severities[severity];
+  const facts: IncidentFacts = { ...incident, resolutionStarts: incident.resolutionStarts ?? policy.resolutionStarts };
   const response = sp.response ? computeTimer('response', sp.response, getCalendar(setup, sp.response.calendar), facts, setup.warnAt, nowMs) : null;
   const resolution = sp.resolution
     ? computeTimer('resolution', sp.resolution, getCalendar(setup, sp.resolution.calendar), facts, setup.warnAt, nowMs)

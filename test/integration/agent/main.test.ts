@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultMessageSchema } from '../../../common/protocol.js';
 import { OUTPOST_VERSION } from '../../../common/version.js';
 import { buildOnce, ROOT, tcpTarget } from './support.js';
+import { countProcesses } from '../../helpers/procs.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 const MAIN = join(ROOT, 'dist/agent/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'outpost-agent-main-'));
@@ -41,7 +43,7 @@ describe('dist/agent/main.js (no commander)', () => {
 
   it('a bad option: exit 2 with a one-line reason', async () => {
     expect(await runMain(['agent', '--confg', 'x.yaml'])).toMatchObject({ code: 2, stderr: "outpost: unknown option '--confg' for 'agent'\n" });
-    expect(await runMain(['check-config'])).toMatchObject({ code: 2, stderr: 'outpost: check-config needs --agent FILE or --collector FILE\n' });
+    expect(await runMain(['check-config'])).toMatchObject({ code: 2, stderr: 'outpost: check-config needs --agent FILE\n' });
   });
 
   it('check-config --agent: ok, and every problem with its path', async () => {
@@ -53,10 +55,14 @@ describe('dist/agent/main.js (no commander)', () => {
     expect(run.stderr).toContain('checks[0].port: Invalid input: expected number, received string');
   });
 
-  it('check-config --collector loads the collector validator on demand', async () => {
+  it('check-config --collector is refused: the agent never loads the collector config (outpost check-config does)', async () => {
     const run = await runMain(['check-config', '--collector', join(ROOT, 'deploy/collector.example.yaml')]);
-    expect(run.stderr).toBe('');
-    expect(run.code).toBe(0);
+    expect(run).toMatchObject({ code: 2, stdout: '', stderr: "outpost: option '--collector' is not part of the agent: run `outpost check-config --collector <file>`\n" });
+  });
+
+  it('check-config --agent deploy/agent.example.yaml (the unit\'s ExecStartPre) passes', async () => {
+    const example = join(ROOT, 'deploy/agent.example.yaml');
+    expect(await runMain(['check-config', '--agent', example])).toMatchObject({ code: 0, stdout: `${example}: ok (agent config)\n` });
   });
 
   it('agent --once runs every check (host without systeminformation) and prints valid results', async () => {
@@ -73,6 +79,19 @@ describe('dist/agent/main.js (no commander)', () => {
     expect(host.series?.some((s) => s.tags.mount === '/')).toBe(true);
   }, 30_000);
 
+  it('agent --once with a hanging backup command exits once the check\'s timeout is over, and no child of the command survives', async () => {
+    const marker = ['sleep', '987.321'];
+    const config = file(
+      'hang.yaml',
+      `agent: { id: main-hang, state_dir: ${dir}/hang }\nchecks:\n  - { type: backup, name: repo, interval: 10s, timeout: 1s, max_age: 1d, command: [/bin/sh, -c, "${marker.join(' ')} & ${marker.join(' ')}"] }\n`,
+    );
+    const run = await runMain(['agent', '--once', '--config', config]);
+    expect(run.code).toBe(1);
+    const [result] = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+    expect(result).toMatchObject({ check_id: 'repo', state: 'crit', code: 'backup.command_timeout', message: `/bin/sh -c ${marker.join(' ')} & ${marker.join(' ')} did not finish within 0.9s and was killed with its process group` });
+    await waitUntil(() => countProcesses(marker) === 0, 10_000, 'no orphan of the backup command');
+  }, 30_000);
+
   it('agent --once with host + tcp loads no check implementation it does not run, nor worker-timers, nor thread-stream', async () => {
     // records every ES module URL (loader hook) and every CommonJS file (require.cache at exit)
     const log = join(dir, 'loaded.txt');
@@ -82,7 +101,8 @@ describe('dist/agent/main.js (no commander)', () => {
       `import { register, createRequire } from 'node:module';\nimport { appendFileSync } from 'node:fs';\nregister(${JSON.stringify(`file://${dir}/hooks.mjs`)});\n` +
         `const cache = createRequire(import.meta.url).cache;\nprocess.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.values(cache).map((m) => m.filename).join('\\n')));\n`,
     );
-    const config = file('lean.yaml', `agent: { id: main-lean, state_dir: ${dir}/lean }\nchecks:\n  - { type: host }\n  - { type: tcp, name: t, host: 127.0.0.1, port: ${target.port} }\n`);
+    const config = file('lean.yaml', `agent: { id: main-lean, state_dir: ${dir}/lean }\nchecks:\n  - { type: host, thresholds: { load_per_core: { warn: 999, crit: 1000 }, cpu_percent: { warn: 100, crit: 100 } } }\n  - { type: tcp, name: t, host: 127.0.0.1, port: ${target.port} }\n`);
+    // thresholds out of reach: a busy test machine must not turn the exit code into 1
     const run = await runMain(['agent', '--once', '--config', config], ['--import', preload]);
     expect(run.code).toBe(0);
     const loaded = readFileSync(log, 'utf8');
