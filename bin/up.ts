@@ -2,7 +2,8 @@
  * `outpost up`: the quick start. One process runs the collector on embedded defaults (in-process MQTT broker,
  * SQLite in ./data, REST API) plus a local agent monitoring this machine, so a fresh checkout shows this host,
  * its checks and their states within a minute. An admin API token is created in the data directory on first
- * start and printed, so the API can be tried at once.
+ * start and printed, so the API can be tried at once. A config without SLA contracts gets a contract `default`
+ * (every target, the default policy, 99.9 %, 24x7), so the SLA report works from the first minute.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { parseAgentConfigText, validateAgentConfigFile, type AgentConfig } from 
 import { createCollector } from '../collector/collector.js';
 import { loadCollectorConfig } from '../collector/collector-command.js';
 import type { CollectorConfig } from '../collector/config.js';
+import { DEFAULT_CONTRACT, withDefaultContract } from '../collector/sla-service/default-contract.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const TOKEN_FILE = 'admin.token';
@@ -76,9 +78,13 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
     .action(async (opts: { config?: string; agentConfig?: string; agent: boolean }) => {
       const loaded = await loadCollectorConfig(opts.config, io);
       const dataDir = isAbsolute(loaded.data_dir) ? loaded.data_dir : resolve(io.cwd, loaded.data_dir);
-      const { config, token } = withLocalToken({ ...loaded, data_dir: dataDir }, dataDir);
+      const contracted = withDefaultContract({ ...loaded, data_dir: dataDir });
+      const { config, token } = withLocalToken(contracted.config, dataDir);
       const level = io.env.OUTPOST_LOG_LEVEL ?? 'info';
       const logger = createLogger({ level: (LEVELS.includes(level) ? level : 'info') as LevelWithSilent, name: 'outpost', destination: io.stdout });
+      if (contracted.added) {
+        logger.info({ contract: DEFAULT_CONTRACT, policy: config.sla.default_policy }, `no SLA contract configured: added contract "${DEFAULT_CONTRACT}" (every target, 99.9 %, 24x7); try: outpost report sla --contract ${DEFAULT_CONTRACT}`);
+      }
       let running;
       try {
         running = await createCollector({ config, logger }).start();

@@ -48,6 +48,8 @@ export interface ApiDeps {
   sla?: SlaService;
   /** Reports (collector/reports); /api/v1/reports is mounted when present. */
   reports?: ReportService;
+  /** The collector's time zone (config `timezone`), for answers people read (incident CLI). */
+  timeZone?: string;
   /** Agent events (collector/agent-events); /api/v1/events is mounted when present. */
   events?: EventsRouterDeps['events'];
 }
@@ -67,10 +69,10 @@ export function createApp(deps: ApiDeps): Express {
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
   api.use('/states', requireRole('viewer'), createStatesRouter(deps));
   const sla = deps.sla;
-  if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ db: deps.db, pauses: sla.pauses, timers: sla.timers, now: deps.now, requireRole }));
+  if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ db: deps.db, pauses: sla.pauses, extensions: sla.extensions, timers: sla.timers, now: deps.now, requireRole }));
   if (deps.incidents) {
     const slaOf = sla ? { slaOf: (record: Parameters<SlaService['timers']['json']>[0]) => sla.timers.json(record, deps.now()) } : {};
-    api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf }));
+    api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf, ...(deps.timeZone ? { timeZone: deps.timeZone } : {}) }));
   }
   if (sla) {
     api.use('/availability', requireRole('viewer'), createAvailabilityRouter({ availability: sla.availability, now: deps.now }));
@@ -78,7 +80,7 @@ export function createApp(deps: ApiDeps): Express {
     api.use('/sla', requireRole('viewer'), createSlaRouter({ summary: sla.summary }));
   }
   if (deps.events) api.use('/events', requireRole('viewer'), createEventsRouter({ events: deps.events, now: deps.now }));
-  if (deps.reports) api.use('/reports', requireRole('viewer'), createReportsRouter({ reports: deps.reports }));
+  if (deps.reports) api.use('/reports', requireRole('viewer'), createReportsRouter({ reports: deps.reports, requireRole }));
   if (deps.heartbeats) api.use('/heartbeats', createHeartbeatsRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now, publicUrl: deps.publicUrl, requireRole }));
   app.use('/api/v1', api);
   app.use(notFound);

@@ -68,10 +68,10 @@ export function buildFaultReport(ctx: ReportContext, number: string) {
 }
 export type FaultReport = ReturnType<typeof buildFaultReport>;
 
-/** Builds the report and records that it was generated (which silences the 24 h reminder). */
-export function generateFaultReport(ctx: ReportContext, number: string, by: string): FaultReport {
-  const report = buildFaultReport(ctx, number);
-  const record = getIncidentByNumber(ctx.db, number);
-  if (record) ctx.store.recordFaultReport(record.id, record.number, ctx.now(), by);
-  return report;
+/**
+ * Builds the report. Generating or reading a fault report never counts as sending it (reads never write): the
+ * reminder stops only when someone records that it went to the customer (fault-sent.ts).
+ */
+export function generateFaultReport(ctx: ReportContext, number: string): FaultReport {
+  return buildFaultReport(ctx, number);
 }

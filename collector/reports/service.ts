@@ -1,6 +1,6 @@
 /**
  * Generates reports in any format from their JSON form: the SLA report of a contract and month, the inspection
- * report of a day, the fault report of a resolved incident (recorded as generated). Used by the CLI, the API and the
+ * report of a day, the fault report of a resolved incident (generating it records nothing). Used by the CLI, the API and the
  * scheduler alike.
  */
 import type { ReportFormat, ReportLang } from './config.js';
@@ -9,6 +9,7 @@ import { faultDocument } from './document-fault.js';
 import { inspectionDocument } from './document-inspection.js';
 import { slaDocument } from './document-sla.js';
 import { generateFaultReport } from './fault-model.js';
+import { markFaultReportSent, type FaultReportSent } from './fault-sent.js';
 import { buildInspectionReport } from './inspection-model.js';
 import { CONTENT_TYPES, renderReport } from './render.js';
 import { buildSlaReport } from './sla-model.js';
@@ -16,7 +17,7 @@ import { buildSlaReport } from './sla-model.js';
 export type ReportRequest =
   | { kind: 'sla'; period: string; contract: string }
   | { kind: 'inspection'; date: string; timeZone?: string }
-  | { kind: 'fault'; number: string; by: string };
+  | { kind: 'fault'; number: string; by?: string };
 
 export interface GeneratedReport {
   filename: string;
@@ -34,11 +35,15 @@ export function createReportService(ctx: ReportContext) {
   function json(request: ReportRequest) {
     if (request.kind === 'sla') return buildSlaReport(ctx, request);
     if (request.kind === 'inspection') return buildInspectionReport(ctx, request);
-    return generateFaultReport(ctx, request.number, request.by);
+    return generateFaultReport(ctx, request.number);
   }
 
   return {
     json,
+    /** Records that the fault report of `number` went to the customer (stops its reminder). */
+    markFaultSent(number: string, by: string, note?: string): FaultReportSent {
+      return markFaultReportSent(ctx, number, by, note);
+    },
     async generate(request: ReportRequest, format: ReportFormat, lang: ReportLang = ctx.config.lang): Promise<GeneratedReport> {
       const report = json(request);
       let body: Buffer;

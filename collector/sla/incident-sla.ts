@@ -35,8 +35,10 @@ export function nextChangeAt(timers: ReadonlyArray<TimerStatus | null>, steps: r
 export function computeIncidentSla(setup: SlaSetup, policy: SlaPolicy, severity: Severity, facts: IncidentFacts, nowMs: number): IncidentSla {
   const sp = policy.severities[severity];
   const response = sp.response ? computeTimer('response', sp.response, getCalendar(setup, sp.response.calendar), facts, setup.warnAt, nowMs) : null;
-  const resolution = sp.resolution
-    ? computeTimer('resolution', sp.resolution, getCalendar(setup, sp.resolution.calendar), facts, setup.warnAt, nowMs)
+  // An agreed extension moves the resolution due: the target grows by the extended working time.
+  const resolutionTarget = sp.resolution && { ...sp.resolution, afterMs: sp.resolution.afterMs + (facts.resolutionExtensionMs ?? 0) };
+  const resolution = resolutionTarget
+    ? computeTimer('resolution', resolutionTarget, getCalendar(setup, resolutionTarget.calendar), facts, setup.warnAt, nowMs)
     : null;
   let escalation: IncidentSla['escalation'] = null;
   const chain = sp.escalation ? setup.escalations.get(sp.escalation) : undefined;

@@ -42,4 +42,6 @@ export interface SlaPolicy {
   availabilityTarget: number | null;
   /** Share of incidents that must meet their targets, percent (contract-003: 95). */
   complianceTarget: number | null;
+  /** Severities whose resolution time may be extended with the customer's consent (contract-003: P2 高, P3 中). */
+  extensions: readonly Severity[];
 }

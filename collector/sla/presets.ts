@@ -22,9 +22,16 @@ function policy(
   name: string,
   description: string,
   severities: Record<Severity, SeverityPolicy>,
-  extra: Partial<Pick<SlaPolicy, 'availabilityTarget' | 'complianceTarget'>> = {},
+  extra: Partial<Pick<SlaPolicy, 'availabilityTarget' | 'complianceTarget' | 'extensions'>> = {},
 ): SlaPolicy {
-  return { name, description, severities, availabilityTarget: extra.availabilityTarget ?? null, complianceTarget: extra.complianceTarget ?? null };
+  return {
+    name,
+    description,
+    severities,
+    availabilityTarget: extra.availabilityTarget ?? null,
+    complianceTarget: extra.complianceTarget ?? null,
+    extensions: extra.extensions ?? [],
+  };
 }
 
 export const DEFAULT_POLICY = 'levels-i-iv';
@@ -91,7 +98,8 @@ export const PRESET_POLICIES: Readonly<Record<string, SlaPolicy>> = {
       P3: sev([30 * M, '24x7'], [24 * H, '24x7']),
       P4: sev([30 * M, '24x7'], [24 * H, '24x7']),
     },
-    { availabilityTarget: 98, complianceTarget: 95 },
+    // Seed 003: extending the resolution time of 高/中 incidents needs the customer representative's agreement.
+    { availabilityTarget: 98, complianceTarget: 95, extensions: ['P2', 'P3'] },
   ),
   'emergency-001': policy('emergency-001', 'Seed 001 emergency levels: urgent 15 min / 8 h, important 30 min / 4 h, general 1 h / 2 h (as written)', {
     P1: sev([15 * M, '24x7'], [8 * H, '24x7']),

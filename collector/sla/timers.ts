@@ -24,6 +24,8 @@ export interface IncidentFacts {
   pauses: readonly PauseInterval[];
   /** Maintenance intervals affecting the incident's target (any order, may overlap). */
   maintenance: readonly Interval[];
+  /** Working time added to the resolution target with the customer's consent (sum of the extensions); default 0. */
+  resolutionExtensionMs?: number;
 }
 
 export type TimerState = 'pending' | 'running' | 'paused' | 'met' | 'breached';

@@ -1,9 +1,11 @@
 /**
  * The quick start: `outpost up` (what `npm start` runs) starts the collector on embedded defaults plus a local agent;
  * within a minute the API, with the admin token created in the data directory, lists this host, its checks and
- * their states. SIGTERM stops both cleanly.
+ * their states, and `outpost report sla --contract default` reports on them (the contract `up` adds when the config
+ * has none). SIGTERM stops both cleanly.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,6 +57,15 @@ describe('outpost up', () => {
     const agents = await get('/api/v1/agents');
     expect(JSON.stringify(agents)).toContain(agentId);
     expect(output).toContain('Outpost is up');
+
+    // No contract in the config: `up` added contract "default" (every target), so the SLA report works at once.
+    expect(output).toContain('added contract "default"');
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    const report = await promisify(execFile)(process.execPath, [BIN, 'report', 'sla', '--contract', 'default', '--period', month, '--config', 'collector.yaml'], { cwd: dir });
+    const sla = JSON.parse(report.stdout);
+    expect(sla.contract).toMatchObject({ name: 'default', policy: 'levels-i-iv', availability_target: 99.9, calendar: '24x7' });
+    expect(sla.contract.targets).toContain(checks[0].target);
+    expect(sla.availability.map((a: { subject: { name: string } }) => a.subject.name)).toContain(checks[0].target);
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
