@@ -7,8 +7,8 @@
  * default check set and small, so they stay eager.
  */
 import type { CheckPlugin } from './types.js';
-import { tcpCheck } from './tcp.js';
-import { hostCheck } from './host.js';
+import { tcpCheck } from './tcp/check.js';
+import { hostCheck } from './host/check.js';
 import { lazyCheck } from './lazy.js';
 import { pingSpec } from './ping/config.js';
 import { httpSpec } from './http/config.js';
@@ -18,12 +18,12 @@ import { backupSpec } from './backup/config.js';
 
 export const checkRegistry = {
   tcp: tcpCheck,
-  ping: lazyCheck(pingSpec, async () => (await import('./ping.js')).pingCheck),
-  http: lazyCheck(httpSpec, async () => (await import('./http.js')).httpCheck),
-  service: lazyCheck(serviceSpec, async () => (await import('./service.js')).serviceCheck),
+  ping: lazyCheck(pingSpec, async () => (await import('./ping/check.js')).pingCheck),
+  http: lazyCheck(httpSpec, async () => (await import('./http/check.js')).httpCheck),
+  service: lazyCheck(serviceSpec, async () => (await import('./service/check.js')).serviceCheck),
   host: hostCheck,
-  snmp: lazyCheck(snmpSpec, async () => (await import('./snmp.js')).snmpCheck),
-  backup: lazyCheck(backupSpec, async () => (await import('./backup.js')).backupCheck),
+  snmp: lazyCheck(snmpSpec, async () => (await import('./snmp/check.js')).snmpCheck),
+  backup: lazyCheck(backupSpec, async () => (await import('./backup/check.js')).backupCheck),
 } as const satisfies Record<string, CheckPlugin>;
 
 export type CheckType = keyof typeof checkRegistry;

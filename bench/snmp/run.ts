@@ -11,7 +11,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { createSnmpPlugin } from '../../agent/checks/snmp.js';
+import { createSnmpPlugin } from '../../agent/checks/snmp/check.js';
 import type { SnmpConfig } from '../../agent/checks/snmp/config.js';
 import type { CheckInstance } from '../../agent/checks/types.js';
 import { createLogger } from '../../common/logger.js';

@@ -86,9 +86,9 @@ describe('dist/agent/main.js (no commander)', () => {
     const run = await runMain(['agent', '--once', '--config', config], ['--import', preload]);
     expect(run.code).toBe(0);
     const loaded = readFileSync(log, 'utf8');
-    expect(loaded).toContain('/agent/checks/host.js');
+    expect(loaded).toContain('/agent/checks/host/check.js');
     expect(loaded).toContain('/node_modules/mqtt/');
-    for (const absent of ['/agent/checks/ping.js', '/agent/checks/http.js', '/agent/checks/service.js', '/agent/checks/backup.js', '/agent/checks/snmp.js', '/node_modules/croner/', '/node_modules/ping/', '/node_modules/net-snmp/', '/node_modules/@babel/runtime/', '/node_modules/broker-factory/', '/node_modules/thread-stream/lib/']) {
+    for (const absent of ['/agent/checks/ping/check.js', '/agent/checks/http/check.js', '/agent/checks/service/check.js', '/agent/checks/backup/check.js', '/agent/checks/snmp/check.js', '/node_modules/croner/', '/node_modules/ping/', '/node_modules/net-snmp/', '/node_modules/@babel/runtime/', '/node_modules/broker-factory/', '/node_modules/thread-stream/lib/']) {
       expect(loaded, absent).not.toContain(absent);
     }
   }, 30_000);

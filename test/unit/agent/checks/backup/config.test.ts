@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backupCheck } from '../../../../../agent/checks/backup.js';
+import { backupCheck } from '../../../../../agent/checks/backup/check.js';
 
 const parse = (cfg: Record<string, unknown>) => backupCheck.configSchema.safeParse(cfg);
 const problems = (cfg: Record<string, unknown>) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHostInstance, hostCheck, type HostSources } from '../../../../../agent/checks/host.js';
+import { createHostInstance, hostCheck, type HostSources } from '../../../../../agent/checks/host/check.js';
 import type { FsEntry } from '../../../../../agent/checks/host/disks.js';
 import type { CpuTimes, InterfaceCounters } from '../../../../../agent/checks/host/proc.js';
 import { neverAbort, testDeps } from '../deps.js';

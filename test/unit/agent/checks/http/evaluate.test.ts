@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { certDaysLeft, evaluateHttp, httpFailure, type HttpRules } from '../../../../../agent/checks/http/evaluate.js';
 import type { ProbeResponse } from '../../../../../agent/checks/http/probe.js';
-import { httpCheck } from '../../../../../agent/checks/http.js';
+import { httpCheck } from '../../../../../agent/checks/http/check.js';
 
 const NOW = Date.parse('2026-03-01T00:00:00Z');
 const DAY = 86_400_000;

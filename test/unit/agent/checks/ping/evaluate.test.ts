@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePing } from '../../../../../agent/checks/ping/evaluate.js';
 import type { PingStats } from '../../../../../agent/checks/ping/parse.js';
-import { pingArgs, pingCheck } from '../../../../../agent/checks/ping.js';
+import { pingArgs, pingCheck } from '../../../../../agent/checks/ping/check.js';
 
 const DEFAULTS = { warn_loss_percent: 20, crit_loss_percent: 100 };
 function stats(sent: number, received: number, avgMs = 1): PingStats {

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createServiceInstance, defaultServiceEnv, serviceCheck } from '../../../../../agent/checks/service.js';
+import { createServiceInstance, defaultServiceEnv, serviceCheck } from '../../../../../agent/checks/service/check.js';
 import { neverAbort, testDeps } from '../deps.js';
 
 describe('service config', () => {

@@ -3,11 +3,11 @@
  * Each device is its own target. Helpers live in ./snmp/: session (net-snmp), system, interfaces + counter
  * math, resources (CPU/memory MIBs), custom OIDs, limiter. See the README check reference (snmp).
  */
-import { defineCheck } from './types.js';
-import { snmpSpec } from './snmp/config.js';
-import { createLimiter, type Limiter } from './snmp/limiter.js';
-import { createSnmpInstance } from './snmp/poll.js';
-import { createSnmpClient, type SessionFactory } from './snmp/session.js';
+import { defineCheck } from '../types.js';
+import { snmpSpec } from './config.js';
+import { createLimiter, type Limiter } from './limiter.js';
+import { createSnmpInstance } from './poll.js';
+import { createSnmpClient, type SessionFactory } from './session.js';
 
 /** Devices polled at once by one agent, across all its snmp checks. */
 export const DEFAULT_MAX_CONCURRENT_POLLS = 32;

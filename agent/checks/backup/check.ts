@@ -5,15 +5,15 @@
  * result; a broken check (bad glob directory permissions, tool not installed) throws and the runner says unknown.
  */
 import { join } from 'node:path';
-import { defineCheck } from './types.js';
-import type { CheckDeps, CheckInstance, Observation } from './types.js';
-import { backupSpec, type BackupConfig } from './backup/config.js';
-import { runCommand } from './backup/command.js';
-import { evaluateBackup, type BackupFacts, type BackupPolicy } from './backup/evaluate.js';
-import { findMatches } from './backup/glob.js';
-import { latestSnapshotMs, type SnapshotFormat } from './backup/snapshots.js';
-import { loadSizeHistory, recordSize } from './backup/size.js';
-import { readStatusFile } from './backup/status-file.js';
+import { defineCheck } from '../types.js';
+import type { CheckDeps, CheckInstance, Observation } from '../types.js';
+import { backupSpec, type BackupConfig } from './config.js';
+import { runCommand } from './command.js';
+import { evaluateBackup, type BackupFacts, type BackupPolicy } from './evaluate.js';
+import { findMatches } from './glob.js';
+import { latestSnapshotMs, type SnapshotFormat } from './snapshots.js';
+import { loadSizeHistory, recordSize } from './size.js';
+import { readStatusFile } from './status-file.js';
 
 export function policyOf(cfg: BackupConfig): BackupPolicy {
   return {

@@ -2,10 +2,10 @@ import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { pingCheck } from '../../../../agent/checks/ping.js';
-import { createNetnsHost, type NetnsHost } from '../../../helpers/netns.js';
-import { rootSkipReason } from '../../../helpers/root.js';
-import { neverAbort, testDeps } from '../../../unit/agent/checks/deps.js';
+import { pingCheck } from '../../../../../agent/checks/ping/check.js';
+import { createNetnsHost, type NetnsHost } from '../../../../helpers/netns.js';
+import { rootSkipReason } from '../../../../helpers/root.js';
+import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 function pinger(host: string, extra: Record<string, unknown> = {}) {
   const cfg = pingCheck.configSchema.parse({ host, count: 3, interval: '200ms', packet_timeout: '1s', ...extra });

@@ -5,9 +5,9 @@ import { createServer as createHttpsServer } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpCheck } from '../../../../agent/checks/http.js';
-import { freePort } from '../../../helpers/ports.js';
-import { neverAbort, testDeps } from '../../../unit/agent/checks/deps.js';
+import { httpCheck } from '../../../../../agent/checks/http/check.js';
+import { freePort } from '../../../../helpers/ports.js';
+import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'outpost-http-'));
 

@@ -3,8 +3,8 @@ import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { serviceCheck } from '../../../../agent/checks/service.js';
-import { neverAbort, testDeps } from '../../../unit/agent/checks/deps.js';
+import { serviceCheck } from '../../../../../agent/checks/service/check.js';
+import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 const token = `outpost-svc-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 const dir = mkdtempSync(join(tmpdir(), 'outpost-svc-'));

@@ -3,11 +3,11 @@
  * interfaces, a Linux host) and a hand-written "machine-room sensor" with malformed answers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSnmpPlugin } from '../../../../agent/checks/snmp.js';
-import type { SnmpConfig } from '../../../../agent/checks/snmp/config.js';
-import type { Observation } from '../../../../common/protocol.js';
-import { startSnmpsim, type SnmpsimServer } from '../../../helpers/snmpsim.js';
-import { neverAbort, testDeps } from '../../../unit/agent/checks/deps.js';
+import { createSnmpPlugin } from '../../../../../agent/checks/snmp/check.js';
+import type { SnmpConfig } from '../../../../../agent/checks/snmp/config.js';
+import type { Observation } from '../../../../../common/protocol.js';
+import { startSnmpsim, type SnmpsimServer } from '../../../../helpers/snmpsim.js';
+import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 /** Sorted by OID as snmpsim expects; 99999 is a made-up enterprise. */
 const SENSOR = [

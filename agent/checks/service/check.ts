@@ -2,12 +2,12 @@
  * `service`: a process (exact name, or regex on the command line) or a systemd unit is running, with restart
  * detection: when the main pid differs from the last one seen, that run is warn and `restarts` counts up.
  */
-import { defineCheck } from './types.js';
-import type { CheckDeps, CheckInstance, Observation } from './types.js';
-import { evaluateProcesses, evaluateUnit, INITIAL_RESTART_STATE, trackRestart, type RestartState } from './service/evaluate.js';
-import { listProcesses, matchesProcess, oldestFirst, type ProcessMatcher } from './service/procs.js';
-import { serviceSpec, type ServiceConfig } from './service/config.js';
-import { isSystemdRunning, parseSystemctlShow, systemctlShow, type SystemctlShow } from './service/systemd.js';
+import { defineCheck } from '../types.js';
+import type { CheckDeps, CheckInstance, Observation } from '../types.js';
+import { evaluateProcesses, evaluateUnit, INITIAL_RESTART_STATE, trackRestart, type RestartState } from './evaluate.js';
+import { listProcesses, matchesProcess, oldestFirst, type ProcessMatcher } from './procs.js';
+import { serviceSpec, type ServiceConfig } from './config.js';
+import { isSystemdRunning, parseSystemctlShow, systemctlShow, type SystemctlShow } from './systemd.js';
 
 export type { ServiceConfig };
 

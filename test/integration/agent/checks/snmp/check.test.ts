@@ -1,12 +1,12 @@
 /** The snmp check against a real net-snmp snmpd on 127.0.0.1: v2c, v3 authPriv, wrong credentials, reboot. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import snmp from 'net-snmp';
-import { createSnmpPlugin } from '../../../../agent/checks/snmp.js';
-import type { SnmpConfig } from '../../../../agent/checks/snmp/config.js';
-import type { Observation } from '../../../../common/protocol.js';
-import { freeUdpPort, startSnmpd, type SnmpdServer } from '../../../helpers/snmpd.js';
-import { waitUntil } from '../../../helpers/wait.js';
-import { neverAbort, testDeps } from '../../../unit/agent/checks/deps.js';
+import { createSnmpPlugin } from '../../../../../agent/checks/snmp/check.js';
+import type { SnmpConfig } from '../../../../../agent/checks/snmp/config.js';
+import type { Observation } from '../../../../../common/protocol.js';
+import { freeUdpPort, startSnmpd, type SnmpdServer } from '../../../../helpers/snmpd.js';
+import { waitUntil } from '../../../../helpers/wait.js';
+import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 let snmpd: SnmpdServer;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { hostCheck } from '../../../../agent/checks/host.js';
-import { observationSchema } from '../../../../common/protocol.js';
-import { waitUntil } from '../../../helpers/wait.js';
-import { neverAbort, testDeps } from '../../../unit/agent/checks/deps.js';
+import { hostCheck } from '../../../../../agent/checks/host/check.js';
+import { observationSchema } from '../../../../../common/protocol.js';
+import { waitUntil } from '../../../../helpers/wait.js';
+import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 describe('host check on this machine', () => {
   it('first run has no cpu %/rates; a later run has both; output is a valid observation', async () => {

@@ -7,11 +7,11 @@
  */
 import { execFile } from 'node:child_process';
 import { isIPv6 } from 'node:net';
-import { defineCheck } from './types.js';
-import type { Observation } from './types.js';
-import { evaluatePing, pingMetrics } from './ping/evaluate.js';
-import { parsePingOutput, pingErrorReason } from './ping/parse.js';
-import { pingSpec, type PingConfig } from './ping/config.js';
+import { defineCheck } from '../types.js';
+import type { Observation } from '../types.js';
+import { evaluatePing, pingMetrics } from './evaluate.js';
+import { parsePingOutput, pingErrorReason } from './parse.js';
+import { pingSpec, type PingConfig } from './config.js';
 
 export type { PingConfig };
 

@@ -7,16 +7,16 @@
  */
 import { readFile, statfs } from 'node:fs/promises';
 import { availableParallelism, loadavg, uptime } from 'node:os';
-import { defineCheck } from './types.js';
-import type { CheckDeps, CheckInstance, Observation } from './types.js';
-import { hostConfigSchema, type HostConfig } from './host/config.js';
-import { createDiskSampler, type DiskSources, type FsEntry } from './host/disks.js';
-import { evaluateHost, type InterfaceSample } from './host/evaluate.js';
-import { selected } from './host/filters.js';
-import { readMemory } from './host/meminfo.js';
-import { readFileSystems } from './host/mounts.js';
-import { listInterfaceNames, readCpuTimes, readInterfaceCounters, type CpuTimes, type InterfaceCounters } from './host/proc.js';
-import { counterRate, cpuUsage } from './host/rates.js';
+import { defineCheck } from '../types.js';
+import type { CheckDeps, CheckInstance, Observation } from '../types.js';
+import { hostConfigSchema, type HostConfig } from './config.js';
+import { createDiskSampler, type DiskSources, type FsEntry } from './disks.js';
+import { evaluateHost, type InterfaceSample } from './evaluate.js';
+import { selected } from './filters.js';
+import { readMemory } from './meminfo.js';
+import { readFileSystems } from './mounts.js';
+import { listInterfaceNames, readCpuTimes, readInterfaceCounters, type CpuTimes, type InterfaceCounters } from './proc.js';
+import { counterRate, cpuUsage } from './rates.js';
 
 /** Everything the host check reads; tests inject fakes. */
 export interface HostSources extends DiskSources {

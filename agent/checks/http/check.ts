@@ -3,11 +3,11 @@
  * Refused connections, TLS failures and the runner's timeout are crit results, not broken checks.
  */
 import { readFileSync } from 'node:fs';
-import { defineCheck } from './types.js';
-import type { Observation } from './types.js';
-import { evaluateHttp, httpFailure, redactUrl } from './http/evaluate.js';
-import { probeHttp, type ProbeOptions } from './http/probe.js';
-import { httpSpec, type HttpConfig } from './http/config.js';
+import { defineCheck } from '../types.js';
+import type { Observation } from '../types.js';
+import { evaluateHttp, httpFailure, redactUrl } from './evaluate.js';
+import { probeHttp, type ProbeOptions } from './probe.js';
+import { httpSpec, type HttpConfig } from './config.js';
 
 export type { HttpConfig };
 

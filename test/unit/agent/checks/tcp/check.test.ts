@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tcpCheck } from '../../../../agent/checks/tcp.js';
-import { checkRegistry } from '../../../../agent/checks/registry.js';
+import { tcpCheck } from '../../../../../agent/checks/tcp/check.js';
+import { checkRegistry } from '../../../../../agent/checks/registry.js';
 
 describe('tcp config', () => {
   it('accepts host, port and thresholds; default target is the host', () => {

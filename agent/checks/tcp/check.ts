@@ -1,7 +1,7 @@
 /** `tcp`: connect time to host:port. Connection refused / timeout is a crit result, not a broken check. */
 import { connect } from 'node:net';
 import { z } from 'zod';
-import { defineCheck, overThreshold, round } from './types.js';
+import { defineCheck, overThreshold, round } from '../types.js';
 
 const configSchema = z.strictObject({
   host: z.string().min(1),

@@ -3,10 +3,10 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { backupCheck } from '../../../../agent/checks/backup.js';
-import { runCheck } from '../../../../agent/runner.js';
-import { waitUntil } from '../../../helpers/wait.js';
-import { neverAbort, testDeps } from '../../../unit/agent/checks/deps.js';
+import { backupCheck } from '../../../../../agent/checks/backup/check.js';
+import { runCheck } from '../../../../../agent/runner.js';
+import { waitUntil } from '../../../../helpers/wait.js';
+import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 const root = mkdtempSync(join(tmpdir(), 'outpost-backup-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

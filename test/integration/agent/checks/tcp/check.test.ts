@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tcpCheck } from '../../../../agent/checks/tcp.js';
-import { freePort } from '../../../helpers/ports.js';
-import { neverAbort, testDeps } from '../../../unit/agent/checks/deps.js';
+import { tcpCheck } from '../../../../../agent/checks/tcp/check.js';
+import { freePort } from '../../../../helpers/ports.js';
+import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 let server: Server;
 let port: number;
