@@ -54,16 +54,24 @@ export function parseSla(value: unknown): SlaBlock | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** One list cell: `2026-10-05 10:30 (25 min left)`, `… (breached by 1 h 5 min)`, `met`, `paused (25 min left)`. */
-export function clockCell(timer: Timer | null | undefined, timeZone: string): string {
-  if (!timer) return '-';
+/** Where a clock stands: `met`, `breached by 1 h 5 min`, `paused, 25 min left`, `25 min left`. */
+export function clockStatus(timer: Timer): string {
   const remaining = timer.remaining_business_s ?? 0;
   const stopped = timer.stopped_at !== null && timer.stopped_at !== undefined;
   if (stopped) return timer.breached ? `breached by ${DUR(-remaining)}` : 'met';
-  if (timer.state === 'paused') return `paused (${DUR(remaining)} left)`;
-  const due = localMinute(timeZone, timer.due_at);
-  if (timer.breached || remaining < 0) return `${due} (breached by ${DUR(-remaining)})`;
-  return `${due} (${DUR(remaining)} left)`;
+  if (timer.state === 'paused') return `paused, ${DUR(remaining)} left`;
+  if (timer.breached || remaining < 0) return `breached by ${DUR(-remaining)}`;
+  return `${DUR(remaining)} left`;
+}
+
+/** One list cell: `2026-10-05 10:30 (25 min left)`, `… (breached by 1 h 5 min)`, `met`, `paused (25 min left)`. */
+export function clockCell(timer: Timer | null | undefined, timeZone: string): string {
+  if (!timer) return '-';
+  const status = clockStatus(timer);
+  const stopped = timer.stopped_at !== null && timer.stopped_at !== undefined;
+  if (stopped) return status;
+  if (timer.state === 'paused') return `paused (${DUR(timer.remaining_business_s ?? 0)} left)`;
+  return `${localMinute(timeZone, timer.due_at)} (${status})`;
 }
 
 function clockLine(name: string, timer: Timer | null | undefined, timeZone: string, extendedS: number): string {
@@ -72,7 +80,7 @@ function clockLine(name: string, timer: Timer | null | undefined, timeZone: stri
   const target = timer.target_s === undefined ? '' : `target ${DUR(timer.target_s - extendedS)}${extendedS ? ` + ${DUR(extendedS)} extended` : ''}`;
   const due = `due ${localMinute(timeZone, timer.due_at)}`;
   const stopped = timer.stopped_at ? `, stopped ${localMinute(timeZone, timer.stopped_at)}` : '';
-  return `${label}${due}  ${clockCell(timer, timeZone)}${stopped}  (${target}${timer.state ? `; ${timer.state}` : ''})`;
+  return `${label}${due}  ${clockStatus(timer)}${stopped}  (${target}${timer.state ? `; ${timer.state}` : ''})`;
 }
 
 /** The `show` section: both clocks, pauses, extensions, escalation steps. */
