@@ -130,7 +130,7 @@ export function createAgent(deps: AgentDeps) {
       const inventoryTimer = setInterval(() => void inventory.refresh(), config.inventory.intervalMs);
       const spoolAgeTimer = setInterval(() => spool.enforceBounds(), 60_000);
       lifecycle.add({ name: 'timers', stop: () => { clearInterval(inventoryTimer); clearInterval(spoolAgeTimer); } });
-      log.info({ checks: descriptors.length, broker: config.mqtt.url, state_dir: config.agent.stateDir }, 'agent started');
+      log.info({ checks: descriptors.length, broker: config.mqtt.url, state_dir: config.agent.stateDir, incarnation: seq.incarnation }, 'agent started');
     },
 
     /** Graceful: stops checks, flushes what the broker will take, publishes offline/shutdown, closes the spool. */

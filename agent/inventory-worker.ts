@@ -20,11 +20,12 @@ async function collectHostFacts() {
   };
 }
 
-try {
-  const facts = await collectHostFacts();
+// a promise chain, not top-level await: the single-file CommonJS bundle (deploy/package) runs this module too
+collectHostFacts().then(
   // exit explicitly: systeminformation may leave handles open that would keep the worker alive
-  process.stdout.write(`${JSON.stringify(facts)}\n`, () => process.exit(0));
-} catch (error) {
-  process.stderr.write(`inventory worker: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-}
+  (facts) => process.stdout.write(`${JSON.stringify(facts)}\n`, () => process.exit(0)),
+  (error: unknown) => {
+    process.stderr.write(`inventory worker: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  },
+);

@@ -25,11 +25,13 @@ const io: CliIo = {
  * optimisation only: when a dependency no longer has that module, nothing is replaced and the agent starts as usual.
  */
 function standIn(from: string, name: string, exports: object): void {
-  const require = createRequire(createRequire(import.meta.url).resolve(from));
+  let require: NodeJS.Require;
   let path: string;
   try {
+    require = createRequire(createRequire(import.meta.url).resolve(from));
     path = require.resolve(name);
   } catch {
+    // also in the single-file bundle (deploy/package), which has no node_modules: it ships its own stand-ins
     return;
   }
   const stub = new Module(path);
@@ -52,32 +54,37 @@ function skipUnusedModules(): void {
   });
 }
 
-const result = { code: 0 };
-const command = parseMainArgs(process.argv.slice(2));
-try {
-  if (command.kind === 'agent' || command.kind === 'check-config') skipUnusedModules();
-  // imported after skipUnusedModules: cli.js loads mqtt and pino
-  const { runAgentCommand, runCheckConfigCommand } = await import('./cli.js');
-  switch (command.kind) {
-    case 'version':
-      io.stdout.write(`${OUTPOST_VERSION}\n`);
-      break;
-    case 'help':
-      io.stdout.write(MAIN_USAGE);
-      break;
-    case 'error':
-      io.stderr.write(`outpost: ${command.message}\n`);
-      result.code = 2;
-      break;
-    case 'agent':
-      await runAgentCommand(command, io, result);
-      break;
-    case 'check-config':
-      await runCheckConfigCommand(command, io, result);
-      break;
+/** No top-level await: the single-file CommonJS bundle (deploy/package) cannot have one. */
+async function main(): Promise<void> {
+  const result = { code: 0 };
+  const command = parseMainArgs(process.argv.slice(2));
+  try {
+    if (command.kind === 'agent' || command.kind === 'check-config') skipUnusedModules();
+    // imported after skipUnusedModules: cli.js loads mqtt and pino
+    const { runAgentCommand, runCheckConfigCommand } = await import('./cli.js');
+    switch (command.kind) {
+      case 'version':
+        io.stdout.write(`${OUTPOST_VERSION}\n`);
+        break;
+      case 'help':
+        io.stdout.write(MAIN_USAGE);
+        break;
+      case 'error':
+        io.stderr.write(`outpost: ${command.message}\n`);
+        result.code = 2;
+        break;
+      case 'agent':
+        await runAgentCommand(command, io, result);
+        break;
+      case 'check-config':
+        await runCheckConfigCommand(command, io, result);
+        break;
+    }
+    process.exitCode = result.code;
+  } catch (error) {
+    process.stderr.write(`outpost: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = error instanceof CliError ? error.exitCode : 1;
   }
-  process.exitCode = result.code;
-} catch (error) {
-  process.stderr.write(`outpost: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exitCode = error instanceof CliError ? error.exitCode : 1;
 }
+
+void main();

@@ -48,6 +48,7 @@ export function createOutbox(deps: OutboxDeps) {
       v: PROTOCOL_VERSION,
       agent_id: deps.agentId,
       seq: deps.seq.next(),
+      ...(deps.seq.incarnation ? { incarnation: deps.seq.incarnation } : {}),
       sent_at_ms: at,
       observed_at_ms: at,
       kind: 'spool_dropped',
@@ -94,7 +95,7 @@ export function createOutbox(deps: OutboxDeps) {
     /** Assigns the next seq, spools the result (on disk before this returns) and publishes if connected. */
     enqueueResult(result: UnsentResult): number {
       const seq = deps.seq.next();
-      deps.spool.append({ seq, kind: 'results', message: { ...result, seq } });
+      deps.spool.append({ seq, kind: 'results', message: { ...result, seq, ...(deps.seq.incarnation ? { incarnation: deps.seq.incarnation } : {}) } });
       pump();
       return seq;
     },

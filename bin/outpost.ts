@@ -11,6 +11,9 @@ const io: CliIo = {
   onShutdownSignal(handler) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => handler(signal));
   },
+  onReloadSignal(handler) {
+    process.on('SIGHUP', () => handler());
+  },
 };
 
 process.exitCode = await runProgram(io, process.argv);

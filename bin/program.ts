@@ -9,10 +9,19 @@ import { CliError, type CliIo } from '../common/cli.js';
 
 type Register = (program: Command, io: CliIo, result: { code: number }) => void;
 
+/** `agent` (with `agent credentials`) and `check-config`: one group, registered once. */
+const agentGroup = async (): Promise<Register> => {
+  const [{ registerAgentCommands }, { registerCredentialsCommand }] = await Promise.all([import('../agent/cli.js'), import('./credentials.js')]);
+  return (program, io, result) => {
+    registerAgentCommands(program, io, result);
+    registerCredentialsCommand(program, io, result);
+  };
+};
+
 /** Command name → the module that registers it. */
 const COMMAND_GROUPS: Record<string, () => Promise<Register>> = {
-  agent: async () => (await import('../agent/cli.js')).registerAgentCommands,
-  'check-config': async () => (await import('../agent/cli.js')).registerAgentCommands,
+  agent: agentGroup,
+  'check-config': agentGroup,
   collector: async () => (await import('../collector/collector-command.js')).registerCollectorCommand,
   incident: async () => (await import('../collector/incidents/cli.js')).registerIncidentCommands,
   sla: async () => (await import('../collector/sla/cli.js')).registerSlaCommands,
@@ -43,13 +52,8 @@ export async function buildProgram(io: CliIo, result: { code: number }, argv: re
   const word = commandWord(argv);
   const versionOnly = word === undefined && argv.some((arg) => arg === '-V' || arg === '--version');
   const loaders = versionOnly ? [] : word !== undefined && word !== 'help' && COMMAND_GROUPS[word] ? [COMMAND_GROUPS[word]] : Object.values(COMMAND_GROUPS);
-  const registered = new Set<Register>();
-  for (const load of loaders) {
-    const register = await load();
-    if (registered.has(register)) continue; // agent and check-config share one module
-    registered.add(register);
-    register(program, io, result);
-  }
+  // agent and check-config share one group: each loader runs once.
+  for (const load of new Set(loaders)) (await load())(program, io, result);
   return program;
 }
 

@@ -2,8 +2,11 @@
  * `outpost up`: the quick start. One process runs the collector on embedded defaults (in-process MQTT broker,
  * SQLite in ./data, REST API) plus a local agent monitoring this machine, so a fresh checkout shows this host,
  * its checks and their states within a minute. An admin API token is created in the data directory on first
- * start and printed, so the API can be tried at once. A config without SLA contracts gets a contract `default`
- * (every target, the default policy, 99.9 %, 24x7), so the SLA report works from the first minute.
+ * start and printed, so the API can be tried at once. The embedded broker admits only enrolled agents: unless the
+ * config sets `mqtt.enrolment_secret` (or uses an external broker), a secret is created in the data directory on
+ * first start and the local agent logs in with its derived password, with nothing for the user to do. A config without
+ * SLA contracts gets a contract `default` (every target, the default policy, 99.9 %, 24x7), so the SLA report works
+ * from the first minute.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,9 +24,11 @@ import { createCollector } from '../collector/collector.js';
 import { loadCollectorConfig } from '../collector/collector-command.js';
 import type { CollectorConfig } from '../collector/config.js';
 import { DEFAULT_CONTRACT, withDefaultContract } from '../collector/sla-service/default-contract.js';
+import { enrolmentPassword, newEnrolmentSecret } from '../collector/enrolment.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const TOKEN_FILE = 'admin.token';
+const ENROLMENT_SECRET_FILE = 'enrolment.secret';
 
 /** The admin token of this data directory: read, or created (0600) on first start. */
 export function localAdminToken(dataDir: string): string {
@@ -33,6 +38,31 @@ export function localAdminToken(dataDir: string): string {
   const token = randomBytes(24).toString('hex');
   writeFileSync(file, `${token}\n`, { mode: 0o600 });
   return token;
+}
+
+/** The enrolment secret of this data directory: read, or created (0600) on first start. */
+export function localEnrolmentSecret(dataDir: string): string {
+  const file = join(dataDir, ENROLMENT_SECRET_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = newEnrolmentSecret();
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+/** The embedded broker refuses anonymous agents: without a configured secret, this data directory's own is used. */
+function withLocalEnrolment(config: CollectorConfig, dataDir: string): CollectorConfig {
+  if (config.mqtt.url || config.mqtt.enrolment_secret !== undefined) return config;
+  return { ...config, mqtt: { ...config.mqtt, enrolment_secret: localEnrolmentSecret(dataDir) } };
+}
+
+/** The local agent logs in under its own id with the derived password, unless its config brings credentials. */
+function withEnrolledLogin(agent: AgentConfig, config: CollectorConfig): AgentConfig {
+  if (config.mqtt.url || agent.mqtt.username !== undefined || agent.mqtt.password !== undefined) return agent;
+  const explicit = config.mqtt.agents.find((a) => a.id === agent.agent.id)?.password;
+  const secret = config.mqtt.enrolment_secret;
+  const password = explicit ?? (secret !== undefined ? enrolmentPassword(secret, agent.agent.id) : undefined);
+  return password === undefined ? agent : { ...agent, mqtt: { ...agent.mqtt, username: agent.agent.id, password } };
 }
 
 /** What the local agent checks when no agent config is given: this host, the collector's own endpoints, loopback. */
@@ -78,7 +108,7 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
     .action(async (opts: { config?: string; agentConfig?: string; agent: boolean }) => {
       const loaded = await loadCollectorConfig(opts.config, io);
       const dataDir = isAbsolute(loaded.data_dir) ? loaded.data_dir : resolve(io.cwd, loaded.data_dir);
-      const contracted = withDefaultContract({ ...loaded, data_dir: dataDir });
+      const contracted = withDefaultContract(withLocalEnrolment({ ...loaded, data_dir: dataDir }, dataDir));
       const { config, token } = withLocalToken(contracted.config, dataDir);
       const level = io.env.OUTPOST_LOG_LEVEL ?? 'info';
       const logger = createLogger({ level: (LEVELS.includes(level) ? level : 'info') as LevelWithSilent, name: 'outpost', destination: io.stdout });
@@ -103,7 +133,7 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
           await running.stop();
           throw error;
         });
-        agent = createAgent({ config: agentConfig, logger: logger.child({ local_agent: agentConfig.agent.id }) });
+        agent = createAgent({ config: withEnrolledLogin(agentConfig, config), logger: logger.child({ local_agent: agentConfig.agent.id }) });
         await agent.start();
       }
       const api = `http://${config.api.listen.host}:${running.apiPort}`;

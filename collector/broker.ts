@@ -3,12 +3,21 @@
  * hook, which runs before the broker sends PUBACK: the callback fires only after the ingest batch committed,
  * so a QoS 1 result the agent saw acknowledged is durable (kill -9 safe). Packets of one socket read are
  * handled concurrently by aedes, so holding the callback still lets a whole burst share one transaction.
+ *
+ * Identity (collector/broker/logins.ts): with logins configured, the username is the agent id, the client id must
+ * belong to it, and an agent only publishes under its own topics. Every socket passes a packet-size guard
+ * (collector/broker/packet-guard.ts) so an oversized packet is refused before it is buffered, also anonymously.
  */
-import { Aedes } from 'aedes';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { createServer, type Server } from 'node:net';
+import { Aedes, type Client } from 'aedes';
+import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from '../common/logger.js';
 import { TOPIC_ROOT } from '../common/protocol.js';
+import { createLoginPolicy, type LoginConfig, type LoginPolicy } from './broker/logins.js';
+import { guardConnection } from './broker/packet-guard.js';
+import { createRefusalLog } from './broker/refusals.js';
+
+/** Room for the topic and packet header beside the largest payload the ingest accepts. */
+const PACKET_OVERHEAD_BYTES = 4096;
 
 export interface EmbeddedBrokerOptions {
   host: string;
@@ -17,15 +26,14 @@ export interface EmbeddedBrokerOptions {
   /** Resolves when the message's effects are durable; rejection makes aedes drop the client (no PUBACK). */
   onPublish(topic: string, payload: Uint8Array): Promise<void>;
   /** Per-agent credentials (username = agent id); empty = anonymous clients publishing anywhere under the root. */
-  agents?: ReadonlyArray<{ id: string; password: string }>;
-}
-
-/** Constant-time password check (hashing first so lengths never leak through the comparison). */
-function samePassword(given: Buffer | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  agents?: LoginConfig['agents'];
+  /** `mqtt.enrolment_secret`: any agent id logs in with its derived password (collector/enrolment.ts). */
+  enrolmentSecret?: string | undefined;
+  /** `mqtt.revoked`: ids refused whichever way they log in. */
+  revoked?: readonly string[];
+  /** The ingest's payload limit; larger packets are refused at the socket. */
+  maxPayloadBytes: number;
+  now?: () => number;
 }
 
 /** With credentials, an agent may only publish under its own topic prefix (like the Mosquitto `%u` ACL). */
@@ -38,34 +46,42 @@ export interface EmbeddedBroker {
   /** The bound port (useful when 0 was asked for). */
   port: number;
   connectedClients(): number;
+  /** New logins and revocations (config reload): revoked agents are disconnected, connections otherwise stay. */
+  updateLogins(config: LoginConfig): { disconnected: string[] };
   stop(): Promise<void>;
 }
 
 export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
   const log = opts.logger;
-  const credentials = new Map((opts.agents ?? []).map((a) => [a.id, a.password]));
-  const authenticated = credentials.size > 0;
-  const usernames = new WeakMap<object, string>();
+  let policy: LoginPolicy = createLoginPolicy({ agents: opts.agents ?? [], enrolment_secret: opts.enrolmentSecret, revoked: opts.revoked ?? [] });
+  /** The agent id each connected client logged in as (null = anonymous broker). */
+  const logins = new Map<Client, string | null>();
+  const refused = createRefusalLog(log, opts.now);
+  const maxPacketBytes = opts.maxPayloadBytes + PACKET_OVERHEAD_BYTES;
+  /** Set when the collector stops: closing its connections must not turn agents' Last Wills into "agent lost". */
+  let closing = false;
   const aedes = await Aedes.createBroker({
     authenticate(client, username, password, callback) {
-      if (!authenticated) return callback(null, true);
-      const expected = username === undefined ? undefined : credentials.get(username);
-      if (expected === undefined || !samePassword(password, expected)) {
-        log.warn({ client_id: client.id, username }, 'mqtt login refused');
-        const error = Object.assign(new Error('bad username or password'), { returnCode: 4 });
+      const verdict = policy.check(client.id, username, password);
+      if (!verdict.ok) {
+        refused('login', client.id, { username, reason: verdict.reason }, 'mqtt login refused');
+        const error = Object.assign(new Error(verdict.reason === 'client id not owned' ? 'client id not owned by this login' : 'bad username or password'), { returnCode: verdict.returnCode });
         return callback(error, false);
       }
-      usernames.set(client, username as string);
+      logins.set(client, verdict.agentId);
       callback(null, true);
     },
-    authorizeSubscribe(client, subscription, callback) {
+    authorizeSubscribe(_client, subscription, callback) {
       // Agents only publish; with credentials nobody reads other agents' traffic through the embedded broker.
-      callback(authenticated ? new Error('subscriptions are not allowed') : null, authenticated ? null : subscription);
+      callback(policy.authenticated ? new Error('subscriptions are not allowed') : null, policy.authenticated ? null : subscription);
     },
     authorizePublish(client, packet, callback) {
       if (packet.topic.startsWith('$SYS/')) return callback(null);
-      if (!publishAllowed(client ? usernames.get(client) : undefined, packet.topic, authenticated)) {
-        log.warn({ client_id: client?.id, topic: packet.topic }, 'mqtt publish outside the agent\'s own topics refused');
+      // The agents did not go away, we did: drop their wills (and anything unacknowledged: their spools resend it).
+      if (closing) return callback(new Error('broker stopping'));
+      const login = client ? logins.get(client) : undefined;
+      if (!publishAllowed(login ?? undefined, packet.topic, policy.authenticated)) {
+        refused('publish', client?.id ?? '-', { username: login, topic: packet.topic.slice(0, 200) }, 'mqtt publish outside the agent\'s own topics refused');
         return callback(new Error('not authorized'));
       }
       opts.onPublish(packet.topic, packet.payload as Uint8Array).then(
@@ -74,9 +90,15 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       );
     },
   });
+  aedes.on('clientDisconnect', (client) => logins.delete(client));
   aedes.on('clientError', (client, error) => log.debug({ client_id: client.id, err: error.message }, 'mqtt client error'));
   aedes.on('connectionError', (client, error) => log.debug({ client_id: client?.id, err: error.message }, 'mqtt connection error'));
-  const server: Server = createServer(aedes.handle);
+  const server: Server = createServer((socket: Socket) => {
+    const conn = guardConnection(socket, maxPacketBytes, (packet, clientId) => {
+      refused('size', clientId ?? `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, { packet_type: packet.type, bytes: packet.bytes, limit_bytes: maxPacketBytes }, 'mqtt packet larger than the ingest limit refused (connection closed)');
+    });
+    aedes.handle(conn);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -86,14 +108,30 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : opts.port;
-  log.info({ host: opts.host, port, authenticated }, 'embedded MQTT broker listening (MQTT 3.1.1)');
-  if (!authenticated && !/^(127\.|::1$|localhost$)/.test(opts.host)) {
-    log.warn({ host: opts.host }, 'embedded MQTT broker accepts anonymous agents on a non-loopback address: set mqtt.agents');
+  log.info({ host: opts.host, port, authenticated: policy.authenticated, max_packet_bytes: maxPacketBytes }, 'embedded MQTT broker listening (MQTT 3.1.1)');
+  if (!policy.authenticated && !/^(127\.|::1$|localhost$)/.test(opts.host)) {
+    log.warn({ host: opts.host }, 'embedded MQTT broker accepts anonymous agents on a non-loopback address: set mqtt.enrolment_secret or mqtt.agents');
   }
   return {
     port,
     connectedClients: () => aedes.connectedClients,
+    updateLogins(config) {
+      policy = createLoginPolicy(config);
+      const disconnected: string[] = [];
+      for (const [client, agentId] of logins) {
+        const id = agentId ?? client.id;
+        if (policy.isRevoked(id) || config.revoked.some((r) => client.id === r || client.id.startsWith(`${r}:`))) {
+          disconnected.push(client.id);
+          logins.delete(client);
+          client.close();
+        }
+      }
+      log.info({ authenticated: policy.authenticated, revoked: config.revoked.length, disconnected }, 'mqtt logins reloaded');
+      return { disconnected };
+    },
     async stop() {
+      closing = true;
+      log.info({ clients: aedes.connectedClients }, 'embedded MQTT broker stopping; the agents\' Last Wills fired by closing their connections are not applied');
       await new Promise<void>((resolve) => aedes.close(() => resolve()));
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

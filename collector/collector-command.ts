@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import type { LevelWithSilent } from 'pino';
 import { CliError, type CliIo } from '../common/cli.js';
 import { formatProblems } from '../common/config.js';
-import { createLogger } from '../common/logger.js';
-import { createCollector } from './collector.js';
+import { createLogger, type Logger } from '../common/logger.js';
+import { createCollector, type RunningCollector } from './collector.js';
 import { defaultCollectorConfig, validateCollectorConfigFile, type CollectorConfig } from './config.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -20,6 +20,26 @@ export async function loadCollectorConfig(file: string | undefined, io: CliIo): 
     throw new CliError(`invalid collector config ${file}: ${result.problems.length} problem(s)`);
   }
   return result.config;
+}
+
+/**
+ * SIGHUP: re-reads the config file. A file with problems is refused with every problem logged and the running config
+ * stays; otherwise logins and notifications apply at once and keys needing a restart are logged (collector/reload.ts).
+ */
+export async function reloadFrom(file: string, running: Pick<RunningCollector, 'reload'>, io: CliIo, logger: Logger): Promise<void> {
+  const log = logger.child({ component: 'reload' });
+  const path = isAbsolute(file) ? file : resolve(io.cwd, file);
+  try {
+    const result = await validateCollectorConfigFile(path, io.env);
+    if (!result.ok) {
+      log.error({ file: path, problems: result.problems.map((p) => `${p.path || '(root)'}: ${p.message}`) }, `config reload refused: ${result.problems.length} problem(s); the running config stays`);
+      return;
+    }
+    const loadedDir = isAbsolute(result.config.data_dir) ? result.config.data_dir : resolve(io.cwd, result.config.data_dir);
+    running.reload({ ...result.config, data_dir: loadedDir });
+  } catch (error) {
+    log.error({ err: error, file: path }, 'config reload failed; the running config stays');
+  }
 }
 
 export function registerCollectorCommand(program: Command, io: CliIo, result: { code: number }): void {
@@ -38,6 +58,15 @@ export function registerCollectorCommand(program: Command, io: CliIo, result: { 
         running = await collector.start();
       } catch (error) {
         throw new CliError(`collector failed to start: ${error instanceof Error ? error.message : String(error)}`, 1);
+      }
+      if (opts.config) {
+        const file = opts.config;
+        // One reload at a time, in signal order.
+        let reloading = Promise.resolve();
+        const started = running;
+        io.onReloadSignal?.(() => {
+          reloading = reloading.then(() => reloadFrom(file, started, io, logger));
+        });
       }
       const signal = await new Promise<string>((resolveSignal) => io.onShutdownSignal(resolveSignal));
       logger.info({ signal }, 'shutting down');

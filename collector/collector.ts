@@ -4,13 +4,16 @@
  * are announced to listeners only after they are committed.
  */
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.js';
 import { createLifecycle } from '../common/lifecycle.js';
 import { createRateLimitedLog } from '../common/logger.js';
 import { createApp } from './api/app.js';
 import { startEmbeddedBroker } from './broker.js';
+import { brokerHost, createBrokerHealth, type BrokerHealth } from './broker-health.js';
 import { databaseFile, type CollectorConfig } from './config.js';
+import { planReload, type ReloadPlan } from './reload.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { currentStateChanges } from './incidents/reconcile.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
@@ -35,6 +38,7 @@ import { createCollectorMetrics, type CollectorMetrics } from './metrics.js';
 import { createStateTracker, type CheckMeta } from './states/tracker.js';
 import { createAgentsStore, type AgentsStore } from './store/agents-store.js';
 import { createChecksStore, type ChecksStore } from './store/checks-store.js';
+import { acquireDataDirLock } from './store/data-dir-lock.js';
 import { openDatabase, type Db } from './store/db.js';
 import { createIntervalsStore, type IntervalsStore } from './store/intervals-store.js';
 import { createObservationLog } from './store/observation-log.js';
@@ -73,12 +77,16 @@ export interface RunningCollector {
   influx: InfluxService | null;
   /** SLA timers, maintenance, availability (collector/sla-service). */
   sla: SlaService;
+  /** The REST API's express app (tests walk its routes). */
+  app: Express;
   /** Bound ports (the config may ask for 0). mqttPort is null with an external broker. */
   mqttPort: number | null;
   apiPort: number;
   warnings: string[];
   /** One pass of the maintenance-end watcher (it runs every states.silence_scan by itself); returns checks offered. */
   reconcileAfterMaintenance(): number;
+  /** Applies a new config's logins and notifications in place (SIGHUP); the rest is reported as needing a restart. */
+  reload(config: CollectorConfig): ReloadPlan;
   stop(): Promise<void>;
 }
 
@@ -137,10 +145,19 @@ export function createCollector(deps: CollectorDeps) {
   async function startWith(lifecycle: ReturnType<typeof createLifecycle>): Promise<RunningCollector> {
     const registry = deps.registry ?? new Registry();
     const metrics = createCollectorMetrics(registry);
+    /** The config in effect: the start config with what reloads (SIGHUP) applied since. */
+    let current: CollectorConfig = config;
+    /** Set when this collector runs its own notification dispatcher (a reload swaps it). */
+    let reloadNotifications: ((next: CollectorConfig['notifications']) => void) | null = null;
     const warnings: string[] = [];
+    // First: a second collector on this data_dir is refused before it touches anything.
+    const lock = acquireDataDirLock(config.data_dir);
+    lifecycle.add({ name: 'data_dir lock', stop: () => lock.release() });
+    if (lock.tookOverFrom !== null) log.warn({ stale_pid: lock.tookOverFrom, lock_file: lock.file }, 'stale data_dir lock of a collector that is gone taken over');
     const db = openDatabase(databaseFile(config));
     lifecycle.add({ name: 'database', stop: () => void db.close() });
     const agents = createAgentsStore(db);
+    metrics.countAgentsOnlineWith(() => agents.countOnline());
     const checks = createChecksStore(db);
     const intervals = createIntervalsStore(db);
     const confirmations = config.states.confirmations;
@@ -194,7 +211,7 @@ export function createCollector(deps: CollectorDeps) {
     /** Notices go to the configured channels; every delivery outcome lands on the ticket timeline and in /metrics. */
     function startDispatcher(): (notice: IncidentNotice) => void {
       const notifyMetrics = createNotifyMetrics(registry);
-      const dispatcher = createDispatcher(config.notifications, {
+      const build = (cfg: CollectorConfig['notifications']) => createDispatcher(cfg, {
         logger: log,
         now,
         onDelivery: (delivery) => {
@@ -203,6 +220,13 @@ export function createCollector(deps: CollectorDeps) {
         },
         onFailure: (channel) => metrics.notificationFailures.inc({ channel }),
       });
+      let dispatcher = build(config.notifications);
+      // A reload swaps the dispatcher; the old one finishes what it has queued in the background.
+      reloadNotifications = (next) => {
+        const old = dispatcher;
+        dispatcher = build(next);
+        old.stop().catch((error: unknown) => log.error({ err: error }, 'previous notification dispatcher did not stop cleanly'));
+      };
       lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
       return (notice) => dispatcher.notify(notice);
     }
@@ -261,8 +285,15 @@ export function createCollector(deps: CollectorDeps) {
     });
     lifecycle.add({ name: 'agent events', stop: () => agentEvents.stop() });
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
-    restoreLiveness(liveness, checks, agents, intervals);
-    const processor = createProcessor({ db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn, onEvent: (m, receivedAtMs) => agentEvents.record(m, receivedAtMs) });
+    // Nothing could be heard while the collector was down: silence is measured from now, not from before the downtime.
+    restoreLiveness(liveness, checks, agents, intervals, now());
+    let brokerHealth: BrokerHealth | null = null;
+    const processor = createProcessor({
+      db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn,
+      onEvent: (m, receivedAtMs) => agentEvents.record(m, receivedAtMs),
+      onAgentNotice: (agentId, kind, message, data, atMs) => agentEvents.notice(agentId, kind, message, data, atMs),
+      willIsBrokersFault: (atMs) => brokerHealth?.willIsBrokersFault(atMs) ?? false,
+    });
     const ingest = createIngest({
       processor,
       metrics,
@@ -285,6 +316,8 @@ export function createCollector(deps: CollectorDeps) {
     lifecycle.add({ name: 'heartbeat deadlines', stop: () => clearInterval(deadlineScan) });
 
     const scan = setInterval(() => {
+      // Without a broker connection nothing can be heard: that is the broker incident, not every check's silence.
+      if (brokerHealth && !brokerHealth.connected()) return;
       const due = liveness.dueForSilence(now());
       if (due.length > 0) ingest.silence(due).catch((error: unknown) => log.error({ err: error }, 'silence verdicts not stored'));
     }, config.states.silence_scan);
@@ -300,12 +333,23 @@ export function createCollector(deps: CollectorDeps) {
 
     let mqttPort: number | null = null;
     let brokerUp: () => boolean;
+    let updateLogins: ((mqtt: CollectorConfig['mqtt']) => void) | null = null;
     const onMessage = (topic: string, payload: Uint8Array) => ingest.handle(topic, payload);
     if (config.mqtt.url) {
       if (config.mqtt.shared_group) {
         log.warn({ shared_group: config.mqtt.shared_group }, SHARED_GROUP_WARNING);
         warnings.push(SHARED_GROUP_WARNING);
       }
+      const health = createBrokerHealth({
+        broker: brokerHost(config.mqtt.url),
+        unreachableAfterMs: config.mqtt.unreachable_after,
+        now,
+        logger: log,
+        ...(incidents ? { incidents } : {}),
+        onReconnect: (atMs) => liveness.heardNothingUntil(atMs),
+      });
+      brokerHealth = health;
+      lifecycle.add({ name: 'broker health', stop: () => health.stop() });
       const source = await startExternalSource({
         url: config.mqtt.url,
         clientId: config.mqtt.client_id,
@@ -319,12 +363,25 @@ export function createCollector(deps: CollectorDeps) {
         logger: log.child({ component: 'mqtt' }),
         // PUBACKs wait in the corked socket until the batch commits (ingest/ack-gate.ts), so messages batch here too.
         onMessage,
+        onConnectionChange: (connected) => health.connectionChanged(connected),
       });
       brokerUp = source.connected;
       lifecycle.add({ name: 'mqtt client', stop: () => source.stop() });
+      // Stopped before the client: our own disconnect is no outage.
+      lifecycle.add({ name: 'broker health', stop: () => health.stop() });
     } else {
-      const broker = await startEmbeddedBroker({ ...config.mqtt.listen, agents: config.mqtt.agents, logger: log.child({ component: 'broker' }), onPublish: onMessage });
+      const broker = await startEmbeddedBroker({
+        ...config.mqtt.listen,
+        agents: config.mqtt.agents,
+        enrolmentSecret: config.mqtt.enrolment_secret,
+        revoked: config.mqtt.revoked,
+        maxPayloadBytes: config.ingest.max_payload_bytes,
+        now,
+        logger: log.child({ component: 'broker' }),
+        onPublish: onMessage,
+      });
       mqttPort = broker.port;
+      updateLogins = (mqtt) => void broker.updateLogins(mqtt);
       let up = true;
       brokerUp = () => up;
       lifecycle.add({ name: 'embedded broker', stop: () => ((up = false), broker.stop()) });
@@ -337,7 +394,7 @@ export function createCollector(deps: CollectorDeps) {
       agents,
       checks,
       intervals,
-      tokens: config.api.tokens,
+      tokens: () => current.api.tokens,
       registry,
       logger: log.child({ component: 'api' }),
       now,
@@ -365,7 +422,19 @@ export function createCollector(deps: CollectorDeps) {
     influx?.start();
     sla.start(incidents);
     agentEvents.start();
-    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, mqttPort, apiPort, warnings, reconcileAfterMaintenance: () => afterMaintenance(), stop: () => lifecycle.stop() };
+    function reload(loaded: CollectorConfig): ReloadPlan {
+      const plan = planReload(current, loaded);
+      current = plan.next;
+      if (plan.changed.some((path) => path.startsWith('mqtt.'))) updateLogins?.(current.mqtt);
+      if (plan.changed.includes('notifications')) {
+        if (reloadNotifications) reloadNotifications(current.notifications);
+        else log.warn('notifications are handled outside this collector (injected): not reloaded');
+      }
+      if (plan.restart.length > 0) log.warn({ keys: plan.restart }, 'config reload: these keys need a restart and keep their running values');
+      log.info({ applied: plan.changed }, plan.changed.length > 0 ? 'config reloaded' : 'config reloaded: nothing to apply');
+      return plan;
+    }
+    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort, apiPort, warnings, reconcileAfterMaintenance: () => afterMaintenance(), reload, stop: () => lifecycle.stop() };
   }
 
   return {

@@ -34,6 +34,15 @@ const mqttSchema = z
     agents: z
       .array(z.strictObject({ id: z.string().regex(AGENT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9._-]{0,62}$'), password: z.string().min(8, 'at least 8 characters') }))
       .default([]),
+    /**
+     * Enrolment without a per-agent edit: an agent whose MQTT password is base64url(HMAC-SHA256(secret, agent id))
+     * (printed by `outpost agent credentials ID`) logs in to the embedded broker under its own id, confined like an
+     * `mqtt.agents` entry (which wins for its id). Anonymous clients are then refused. With an external broker it
+     * only feeds `outpost agent credentials --mosquitto-passwd`. Reloaded on SIGHUP.
+     */
+    enrolment_secret: z.string().min(16, 'at least 16 characters').optional(),
+    /** Agent ids refused whichever way they log in; connected ones are disconnected on reload (SIGHUP). */
+    revoked: z.array(z.string().regex(AGENT_ID_PATTERN, 'must match ^[a-z0-9][a-z0-9._-]{0,62}$')).default([]),
     /** External broker, e.g. `mqtts://broker.example:8883`; unset = embedded aedes broker. */
     url: z
       .string()
@@ -48,6 +57,8 @@ const mqttSchema = z
     cert: z.string().min(1).optional(),
     key: z.string().min(1).optional(),
     protocol_version: z.union([z.literal(4), z.literal(5)]).default(4),
+    /** External broker: our own connection down this long opens one P2 "MQTT broker unreachable" incident. */
+    unreachable_after: durationSchema({ max: '1h' }).default(30_000),
     /** Subscribe via `$share/<group>/…` (several collectors share the load; needs a shared store). */
     shared_group: z
       .string()
@@ -61,6 +72,9 @@ const mqttSchema = z
       }
     } else if (mqtt.agents.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['agents'], message: 'only for the embedded broker: configure the external broker\'s own users' });
+    }
+    if (mqtt.url && mqtt.revoked.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['revoked'], message: 'only for the embedded broker: remove the user from the external broker\'s password file' });
     }
     const seen = new Set<string>();
     mqtt.agents.forEach((agent, i) => {

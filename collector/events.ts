@@ -19,10 +19,18 @@ export interface StateChange {
   /** When the new state began (observation time, clamped to the collector's clock). */
   atMs: number;
   reason: string;
-  /** `result` (a check said so), `agent_offline` (Last Will / shutdown), `silence` (no result for 3 × interval). */
-  cause: 'result' | 'agent_offline' | 'silence' | 'agent_online';
+  /**
+   * `result` (a check said so), `agent_offline` (Last Will: the agent was lost), `agent_stopped` (the agent said
+   * goodbye: stopped gracefully), `silence` (no result for 3 × interval).
+   */
+  cause: 'result' | 'agent_offline' | 'agent_stopped' | 'silence' | 'agent_online';
   /** The check is flagged `reachability` (tells whether its whole target is up); incidents fold under it. Optional. */
   reachability?: boolean;
+}
+
+/** The agent itself went away (lost or stopped): its checks are UNKNOWN and one agent incident stands for them. */
+export function isAgentDown(cause: StateChange['cause']): cause is 'agent_offline' | 'agent_stopped' {
+  return cause === 'agent_offline' || cause === 'agent_stopped';
 }
 
 export type IncidentNoticeKind =

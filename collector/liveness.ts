@@ -1,5 +1,7 @@
 /**
- * Liveness on the collector's own clock. An agent that goes offline (retained `offline` status: Last Will =
+ * Liveness on the collector's own clock. Silence is measured from when the collector could last have heard the
+ * agent: after a start (graceful or kill -9) or a reconnect to an external broker, clocks restart at that moment,
+ * so a collector down for 10 minutes does not find every check silent. An agent that goes offline (retained `offline` status: Last Will =
  * "agent lost", or a graceful shutdown) makes its checks UNKNOWN at once (handled by the ingest processor);
  * a check silent for longer than `silenceFactor` × its interval becomes UNKNOWN (cause silence), dated when
  * its next-but-(factor-1) result was due, so the verdict does not depend on how often we scan.
@@ -58,6 +60,13 @@ export function createLivenessMonitor(opts: { silenceFactor: number }) {
       }
       return due;
     },
+    /**
+     * The collector could hear nothing before `atMs` (it was down, or its broker connection was): every check's
+     * silence clock starts again there at the latest.
+     */
+    heardNothingUntil(atMs: number): void {
+      for (const entry of watched.values()) entry.lastReceivedMs = Math.max(entry.lastReceivedMs, atMs);
+    },
     /** Seeds the monitor at start-up from stored checks. */
     restore(meta: CheckMeta, intervalS: number, lastReceivedMs: number, quiet: boolean): void {
       watched.set(key(meta.agentId, meta.checkId), { meta, intervalMs: intervalS * 1000, lastReceivedMs, quiet });
@@ -66,18 +75,22 @@ export function createLivenessMonitor(opts: { silenceFactor: number }) {
 }
 export type LivenessMonitor = ReturnType<typeof createLivenessMonitor>;
 
-/** Seeds liveness from the database: offline agents and checks already UNKNOWN by liveness stay quiet. */
+/**
+ * Seeds liveness from the database: offline agents and checks already UNKNOWN by liveness stay quiet. Silence
+ * clocks start at `startedAtMs` at the earliest (the collector heard nothing while it was down).
+ */
 export function restoreLiveness(
   liveness: ReturnType<typeof createLivenessMonitor>,
   checks: ChecksStore,
   agents: AgentsStore,
   intervals: IntervalsStore,
+  startedAtMs = 0,
 ): void {
   const offline = new Set(agents.list().filter((a) => !a.online && a.statusAtMs !== null).map((a) => a.agentId));
   const open = new Map(intervals.openAll().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
   for (const row of checks.all()) {
     const current = open.get(`${row.agentId}\u0000${row.checkId}`);
     const quiet = offline.has(row.agentId) || (current !== undefined && current.cause !== 'result');
-    liveness.restore({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target }, row.intervalS, row.lastReceivedMs, quiet);
+    liveness.restore({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target }, row.intervalS, Math.max(row.lastReceivedMs, startedAtMs), quiet);
   }
 }

@@ -5,6 +5,8 @@ import { REJECT_REASONS } from './ingest/decode.js';
 
 export function createCollectorMetrics(registry: Registry) {
   const registers = [registry];
+  /** Read at every scrape: the agents table is the truth (set by `countAgentsOnlineWith`). */
+  let countOnline: () => number = () => 0;
   const metrics = {
     messagesIn: new Counter({
       name: 'outpost_messages_in_total',
@@ -45,7 +47,25 @@ export function createCollectorMetrics(registry: Registry) {
       help: 'Ingest batches whose transaction failed (messages not acknowledged)',
       registers,
     }),
-    agentsOnline: new Gauge({ name: 'outpost_agents_online', help: 'Agents whose last status is online', registers }),
+    agentsOnline: new Gauge({
+      name: 'outpost_agents_online',
+      help: 'Agents whose last status is online',
+      registers,
+      collect() {
+        this.set(countOnline());
+      },
+    }),
+    newIncarnations: new Counter({
+      name: 'outpost_agent_incarnations_total',
+      help: 'Agents heard with a seq incarnation new to the collector (first start, re-install, wiped state_dir)',
+      registers,
+    }),
+    agentIdConflicts: new Counter({
+      name: 'outpost_agent_id_conflicts_total',
+      help: 'Messages from an agent incarnation already superseded by a newer one: two running agents share an id',
+      labelNames: ['agent_id'] as const,
+      registers,
+    }),
     notificationFailures: new Counter({
       name: 'outpost_notification_failures_total',
       help: 'Notification deliveries that failed after retries, by channel',
@@ -62,6 +82,12 @@ export function createCollectorMetrics(registry: Registry) {
   // Zero every known label so dashboards see the series before the first event.
   for (const reason of REJECT_REASONS) metrics.messagesRejected.inc({ reason }, 0);
   for (const severity of SEVERITIES) metrics.incidentsOpen.set({ severity }, 0);
-  return metrics;
+  return {
+    ...metrics,
+    /** Where `outpost_agents_online` is counted from at each scrape. */
+    countAgentsOnlineWith(count: () => number): void {
+      countOnline = count;
+    },
+  };
 }
 export type CollectorMetrics = ReturnType<typeof createCollectorMetrics>;

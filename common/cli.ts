@@ -9,6 +9,8 @@ export interface CliIo {
   cwd: string;
   /** Registers a handler for SIGTERM/SIGINT; long-running commands resolve their exit code after it ran. */
   onShutdownSignal(handler: (signal: string) => void): void;
+  /** Registers a handler for SIGHUP (config reload); absent where there is no such signal. */
+  onReloadSignal?(handler: () => void): void;
 }
 
 /** A command's failure with a one-line reason; the bin prints it and exits with `exitCode`. */

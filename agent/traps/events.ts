@@ -11,7 +11,7 @@ export type AgentEvent = Pick<EventMessage, 'kind' | 'message'> & Partial<Pick<E
 export interface EventQueueDeps {
   agentId: string;
   spool: Pick<Spool, 'append'>;
-  seq: Pick<SeqAllocator, 'next'>;
+  seq: Pick<SeqAllocator, 'next' | 'incarnation'>;
   now: () => number;
   /** Publishes what is spooled (the outbox's pump). */
   pump: () => void;
@@ -20,7 +20,7 @@ export interface EventQueueDeps {
 export function createEventQueue(deps: EventQueueDeps) {
   return (event: AgentEvent): number => {
     const seq = deps.seq.next();
-    const message: Omit<EventMessage, 'sent_at_ms'> = { v: PROTOCOL_VERSION, agent_id: deps.agentId, seq, observed_at_ms: event.observed_at_ms ?? deps.now(), ...event };
+    const message: Omit<EventMessage, 'sent_at_ms'> = { v: PROTOCOL_VERSION, agent_id: deps.agentId, seq, ...(deps.seq.incarnation ? { incarnation: deps.seq.incarnation } : {}), observed_at_ms: event.observed_at_ms ?? deps.now(), ...event };
     deps.spool.append({ seq, kind: 'events', message });
     deps.pump();
     return seq;

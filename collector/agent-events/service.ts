@@ -141,6 +141,10 @@ export function createAgentEventsService(deps: AgentEventsDeps) {
       const inserted = store.insert(message, Math.min(message.observed_at_ms, receivedAtMs), receivedAtMs, isTrap);
       if (inserted && isTrap) schedule();
     },
+    /** Puts something the collector noticed about an agent on its timeline; call inside the ingest transaction. */
+    notice(agentId: string, kind: string, message: string, data: Record<string, string | number | boolean | null>, atMs: number): void {
+      store.insertCollector(agentId, kind, message, data, atMs);
+    },
     /** Applies traps left pending (crash between commit and rule), prunes, and prunes hourly from then on. */
     start(): void {
       running = true;

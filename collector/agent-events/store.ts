@@ -3,10 +3,14 @@ import type { EventMessage } from '../../common/protocol.js';
 import type { Db } from '../store/db.js';
 
 export type EventData = Record<string, string | number | boolean | null>;
+/** The incarnation of events the collector records itself (not a valid agent incarnation). */
+export const COLLECTOR_INCARNATION = '~collector';
 
 export interface AgentEventRecord {
   id: number;
   agentId: string;
+  /** '' for agents without incarnations; COLLECTOR_INCARNATION for events the collector recorded itself. */
+  incarnation: string;
   seq: number;
   kind: string;
   target: string | null;
@@ -36,6 +40,7 @@ export interface EventFilters {
 interface Row {
   id: number;
   agent_id: string;
+  incarnation: string;
   seq: number;
   kind: string;
   target: string | null;
@@ -58,6 +63,7 @@ function toRecord(r: Row): AgentEventRecord {
   return {
     id: r.id,
     agentId: r.agent_id,
+    incarnation: r.incarnation,
     seq: r.seq,
     kind: r.kind,
     target: r.target,
@@ -78,18 +84,28 @@ function toRecord(r: Row): AgentEventRecord {
 export function createEventsStore(db: Db) {
   // OR IGNORE: the seq marks already dedupe; the unique key keeps "exactly once" even if they were reset.
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO agent_events (agent_id, seq, kind, target, check_id, message, data_json, observed_at_ms, sent_at_ms, received_at_ms, pending)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO agent_events (agent_id, incarnation, seq, kind, target, check_id, message, data_json, observed_at_ms, sent_at_ms, received_at_ms, pending)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  // Collector-side events (e.g. a new incarnation) are numbered in their own incarnation, which no agent can send.
+  const insertCollector = db.prepare(
+    `INSERT INTO agent_events (agent_id, incarnation, seq, kind, target, check_id, message, data_json, observed_at_ms, sent_at_ms, received_at_ms, pending)
+     VALUES (@agentId, '${COLLECTOR_INCARNATION}', (SELECT COALESCE(MAX(seq), 0) + 1 FROM agent_events WHERE agent_id = @agentId AND incarnation = '${COLLECTOR_INCARNATION}'),
+       @kind, NULL, NULL, @message, @data, @atMs, @atMs, @atMs, 0)`,
   );
   const pendingRows = db.prepare<[number], Row>(`${SELECT} WHERE e.pending = 1 ORDER BY e.id LIMIT ?`);
   const markDone = db.prepare('UPDATE agent_events SET pending = 0, action = ?, rule = ?, incident_id = ? WHERE id = ?');
   const prune = db.prepare('DELETE FROM agent_events WHERE observed_at_ms < ? AND pending = 0');
 
   return {
-    /** Inserts one event (inside the ingest transaction); false when (agent_id, seq) is already stored. */
+    /** Inserts one event (inside the ingest transaction); false when (agent_id, incarnation, seq) is already stored. */
     insert(m: EventMessage, observedAtMs: number, receivedAtMs: number, pending: boolean): boolean {
-      const info = insert.run(m.agent_id, m.seq, m.kind, m.target ?? null, m.check_id ?? null, m.message, m.data ? JSON.stringify(m.data) : null, observedAtMs, m.sent_at_ms, receivedAtMs, pending ? 1 : 0);
+      const info = insert.run(m.agent_id, m.incarnation ?? '', m.seq, m.kind, m.target ?? null, m.check_id ?? null, m.message, m.data ? JSON.stringify(m.data) : null, observedAtMs, m.sent_at_ms, receivedAtMs, pending ? 1 : 0);
       return info.changes === 1;
+    },
+    /** Stores an event the collector noticed about an agent (never pending: no trap rule applies). */
+    insertCollector(agentId: string, kind: string, message: string, data: EventData, atMs: number): void {
+      insertCollector.run({ agentId, kind, message, data: JSON.stringify(data), atMs });
     },
     /** Oldest first: traps whose rule is not applied yet. */
     pending(limit: number): AgentEventRecord[] {

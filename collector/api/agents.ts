@@ -15,6 +15,8 @@ function present(agent: AgentRow, withInventory: boolean) {
     status_at_ms: agent.statusAtMs,
     last_seen_ms: agent.lastSeenMs,
     skew_ms: agent.skewMs,
+    incarnation: agent.incarnation,
+    incarnation_at_ms: agent.incarnationAtMs,
     checks: agent.checks,
     ...(withInventory ? { inventory: agent.inventory, inventory_at_ms: agent.inventoryAtMs } : {}),
   };

@@ -10,7 +10,7 @@ import type { ChecksStore } from '../store/checks-store.js';
 import type { IntervalsStore } from '../store/intervals-store.js';
 import type { Db } from '../store/db.js';
 import { createAgentsRouter } from './agents.js';
-import { createAuthenticate, requireRole, type ApiToken } from './auth.js';
+import { createAuthenticate, requireRole, type ApiTokens } from './auth.js';
 import { createChecksRouter } from './checks.js';
 import { errorHandler, notFound } from './errors.js';
 import { createHealthRouter, type HealthProbe } from './health.js';
@@ -33,7 +33,8 @@ export interface ApiDeps {
   agents: AgentsStore;
   checks: ChecksStore;
   intervals: IntervalsStore;
-  tokens: readonly ApiToken[];
+  /** Bearer tokens, or a function returning the ones in effect (config reload). */
+  tokens: ApiTokens;
   registry: Registry;
   health: HealthProbe;
   logger: Logger;
@@ -58,12 +59,14 @@ export function createApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(express.json({ limit: '1mb' }));
+  // Bodies are parsed only after authentication (below): an unauthenticated request never costs a parse.
+  const json = express.json({ limit: '1mb' });
   app.use(createHealthRouter(deps));
   // Heartbeat pings carry their own secret (the token in the URL), so they are mounted before bearer auth.
   if (deps.heartbeats) app.use('/api/v1/heartbeat', createHeartbeatPingRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now }));
   const api = express.Router();
   api.use(createAuthenticate(deps.tokens));
+  api.use(json);
   api.use('/agents', requireRole('viewer'), createAgentsRouter(deps));
   api.use('/targets', requireRole('viewer'), createTargetsRouter(deps));
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));

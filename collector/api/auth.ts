@@ -22,10 +22,20 @@ const RANK: Record<ApiRole, number> = { viewer: 1, operator: 2, admin: 3 };
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
-export function createAuthenticate(tokens: readonly ApiToken[]): RequestHandler {
+/** The tokens, or a function returning the ones in effect now (a config reload swaps them). */
+export type ApiTokens = readonly ApiToken[] | (() => readonly ApiToken[]);
+
+export function createAuthenticate(tokens: ApiTokens): RequestHandler {
   // Comparing fixed-length digests in constant time hides token lengths and contents from timing.
-  const known = tokens.map((t) => ({ ...t, digest: digest(t.token) }));
+  const current = typeof tokens === 'function' ? tokens : () => tokens;
+  let source: readonly ApiToken[] | null = null;
+  let known: Array<ApiToken & { digest: Buffer }> = [];
   return (req, res, next) => {
+    const list = current();
+    if (list !== source) {
+      source = list;
+      known = list.map((t) => ({ ...t, digest: digest(t.token) }));
+    }
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw new HttpError(401, 'missing bearer token', [{ field: 'headers.authorization', message: 'expected "Bearer <token>"' }]);

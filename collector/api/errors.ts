@@ -15,16 +15,26 @@ export class HttpError extends Error {
   }
 }
 
-/** Parses `input` with `schema` or throws a 400 whose details name each bad field. */
+/** At most this many details in one 400 (a body with 10 000 unknown keys must not produce a 10 000-line answer). */
+export const MAX_DETAILS = 20;
+
+/** Parses `input` with `schema` or throws a 400 whose details name each bad field (one per unknown key, at most 20). */
 export function validate<S extends z.ZodType>(schema: S, input: unknown, what: 'query' | 'body' | 'params'): z.output<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => {
-    const path = issue.code === 'unrecognized_keys' ? [...issue.path, ...issue.keys] : issue.path;
+  const details: Array<{ field: string; message: string }> = [];
+  let total = 0;
+  const add = (path: ReadonlyArray<PropertyKey>, message: string) => {
+    total++;
+    if (details.length >= MAX_DETAILS) return;
     const field = formatPath(path);
-    return { field: field ? `${what}.${field}` : what, message: issue.code === 'unrecognized_keys' ? 'unknown parameter' : issue.message };
-  });
-  throw new HttpError(400, `invalid ${what}`, details);
+    details.push({ field: field ? `${what}.${field}` : what, message });
+  };
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') for (const key of issue.keys) add([...issue.path, key], 'unknown parameter');
+    else add(issue.path, issue.message);
+  }
+  throw new HttpError(400, total > details.length ? `invalid ${what}: ${total} problems, the first ${details.length} listed` : `invalid ${what}`, details);
 }
 
 export function queryOf(req: Request): unknown {

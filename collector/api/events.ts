@@ -17,6 +17,7 @@ export function presentEvent(e: AgentEventRecord) {
   return {
     id: e.id,
     agent_id: e.agentId,
+    incarnation: e.incarnation || null,
     seq: e.seq,
     kind: e.kind,
     target: e.target,

@@ -6,7 +6,7 @@
  * - `GET /api/v1/heartbeats` (viewer): list with state, last ping, last duration; `GET …/<name>` with recent runs;
  *   `POST /api/v1/heartbeats` (admin) creates one and returns its token once; `DELETE …/<name>` (admin).
  */
-import { Router, type RequestHandler } from 'express';
+import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import { createRateLimitedLog } from '../../common/logger.js';
@@ -79,9 +79,19 @@ export function createHeartbeatPingRouter(deps: HeartbeatRoutesDeps): Router {
     }
     res.json({ name: hb.name, state: hb.record.status, next_deadline: iso(hb.record.deadlineMs) });
   };
+  // The token is the ping's credential: an unknown one is refused before the body is parsed.
+  const knownToken: RequestHandler = (req, _res, next) => {
+    const { token } = validate(tokenParam, req.params, 'params');
+    if (!deps.heartbeats.knows(token)) {
+      warn(`unknown:${req.ip ?? '-'}`, { client: req.ip }, 'heartbeat ping with an unknown token');
+      throw new HttpError(404, 'unknown heartbeat token');
+    }
+    next();
+  };
+  const json = express.json({ limit: '16kb' });
   for (const [path, kind] of [['/:token', 'success'], ['/:token/start', 'start'], ['/:token/fail', 'fail']] as const) {
-    router.post(path, handler(kind));
-    router.get(path, handler(kind));
+    router.post(path, knownToken, json, handler(kind));
+    router.get(path, knownToken, handler(kind));
   }
   return router;
 }

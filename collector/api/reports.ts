@@ -1,8 +1,9 @@
 /**
  * /api/v1/reports (viewer): GET /sla?period=YYYY-MM&contract=&format=&lang=, GET /inspection?date=YYYY-MM-DD&tz=&format=&lang=,
- * GET /fault/:number?format=&lang= (reading records nothing). JSON by default; pdf/xlsx/csv/html are sent as attachments
- * with their content type. POST /fault/:number/sent {by?, note?} (operator): the fault report went to the customer
- * (timeline; stops the reminder); 201 when recorded, 200 when it was already.
+ * GET /fault/:number?format=&lang= (a preview: no GET writes anything); POST /fault/:number (operator) generates it and
+ * records it as generated. JSON by default; pdf/xlsx/csv/html are sent as attachments with their content type.
+ * POST /fault/:number/sent {by?, note?} (operator): the fault report went to the customer (timeline; stops the
+ * reminder); 201 when recorded, 200 when it was already.
  */
 import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
@@ -27,7 +28,7 @@ const sentSchema = z.strictObject({ by: z.string().trim().min(1).max(100).option
 
 const STATUS = { invalid: 400, future: 400, no_data: 404, not_found: 404 } as const;
 
-export function createReportsRouter(deps: { reports: ReportService; requireRole?: (role: 'viewer' | 'operator' | 'admin') => RequestHandler }): Router {
+export function createReportsRouter(deps: { reports: ReportService; requireRole: (role: 'operator') => RequestHandler }): Router {
   const router = Router();
 
   async function send(res: Response, request: ReportRequest, format: (typeof REPORT_FORMATS)[number], lang: (typeof REPORT_LANGS)[number] | undefined, field: string): Promise<void> {
@@ -50,15 +51,20 @@ export function createReportsRouter(deps: { reports: ReportService; requireRole?
     const q = validate(inspectionSchema, req.query, 'query');
     await send(res, { kind: 'inspection', date: q.date, ...(q.tz ? { timeZone: q.tz } : {}) }, q.format, q.lang, 'query.date');
   });
+  // GET only reads (a preview); POST generates the report and records it as delivered for the fault-report duty.
   router.get('/fault/:number', async (req, res) => {
+    const { number } = validate(faultSchema, req.params, 'params');
+    const q = validate(faultQuerySchema, req.query, 'query');
+    await send(res, { kind: 'fault', number }, q.format, q.lang, 'params.number');
+  });
+  router.post('/fault/:number', deps.requireRole('operator'), async (req, res) => {
     const { number } = validate(faultSchema, req.params, 'params');
     const q = validate(faultQuerySchema, req.query, 'query');
     const caller = (res.locals.caller as { name?: string } | undefined)?.name ?? 'api';
     await send(res, { kind: 'fault', number, by: caller }, q.format, q.lang, 'params.number');
   });
-  // Recording that the report went to the customer is a write: operator.
-  const operator: RequestHandler[] = deps.requireRole ? [deps.requireRole('operator')] : [];
-  router.post('/fault/:number/sent', ...operator, (req, res) => {
+  // Recording that the report went to the customer (not the same as generating it): operator.
+  router.post('/fault/:number/sent', deps.requireRole('operator'), (req, res) => {
     const { number } = validate(faultSchema, req.params, 'params');
     const body = validate(sentSchema, req.body ?? {}, 'body');
     const by = body.by ?? (res.locals.caller as { name?: string } | undefined)?.name;

@@ -148,6 +148,11 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
       });
     },
 
+    /** Whether a ping token belongs to a heartbeat (checked before a ping's body is parsed). */
+    knows(token: string): boolean {
+      return byDigest.has(tokenDigest(token));
+    },
+
     /** A ping; null when the token is unknown. Resolves after the resulting state is committed. */
     ping(token: string, kind: PingKind, exitCode: number | null): Promise<StoredHeartbeat | null> {
       const name = byDigest.get(tokenDigest(token));

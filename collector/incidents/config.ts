@@ -27,7 +27,7 @@ import { SEVERITIES, type Severity } from '../events.js';
 export const CRITICALITIES = ['critical', 'high', 'normal', 'low'] as const;
 export type Criticality = (typeof CRITICALITIES)[number];
 
-export const STATE_CHANGE_CAUSES = ['result', 'agent_offline', 'silence', 'agent_online'] as const;
+export const STATE_CHANGE_CAUSES = ['result', 'agent_offline', 'agent_stopped', 'silence', 'agent_online'] as const;
 
 const severitySchema = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
@@ -44,7 +44,7 @@ export const ruleMatchSchema = z.strictObject({
   target: oneOrMany(patternSchema).optional(),
   group: oneOrMany(patternSchema).optional(),
   criticality: oneOrMany(z.enum(CRITICALITIES)).optional(),
-  /** Why the state changed: `result`, `agent_offline` (agent lost), `silence` (no results). */
+  /** Why the state changed: `result`, `agent_offline` (agent lost), `agent_stopped` (agent stopped gracefully), `silence` (no results). */
   cause: oneOrMany(z.enum(STATE_CHANGE_CAUSES)).optional(),
   /** Whether the check tells that the whole target is reachable (ping, or a check flagged `reachability`). */
   reachability: z.boolean().optional(),

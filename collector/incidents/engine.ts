@@ -6,8 +6,10 @@
  * - Dedup key = target + check. While an incident for the key is open or acknowledged, repeats and state changes
  *   update it (severity only ever rises automatically, never falls). Never a second active incident.
  * - Recovery (ok) resolves it when its rule says auto_resolve (default), else records "recovered" and waits.
- * - A re-failure within `grace_period` after resolution (not after close) reopens the same incident.
- * - Agent lost (cause agent_offline): one incident per agent (key `agent:<agentId>`, target = agent id) instead of
+ * - A re-failure within `grace_period` after resolution (not after close) reopens the same incident; its title follows
+ *   the new cause (the timeline keeps the old one). A failure that began before a person resolved the incident
+ *   while it was still bad was handled by that person: no reopen.
+ * - Agent lost or stopped (cause agent_offline / agent_stopped): one incident per agent (key `agent:<agentId>`, target = agent id) instead of
  *   one per check; it resolves when the agent publishes again (cause result/agent_online).
  * - Folding: while an active host incident exists for the target (a reachability check — ping or flagged
  *   `reachability` — in crit, or the agent-lost incident of an agent whose id is the target), a NEW incident of
@@ -17,7 +19,7 @@
  *   sent then): they are real problems nobody has been paged for. (Done by the service, also for manual resolves.)
  */
 import type { CheckState } from '../../common/protocol.js';
-import type { Severity, StateChange } from '../events.js';
+import { isAgentDown, type Severity, type StateChange } from '../events.js';
 import type { IncidentsConfig } from './config.js';
 import type { IncidentStatus } from './lifecycle.js';
 import { evaluateRules, subjectFor, type RuleDecision } from './rules.js';
@@ -94,6 +96,8 @@ export interface ReopenAction {
   parentId: number | null;
   rule: string;
   reason: string;
+  /** The title for the new cause (the previous one stays on the timeline). */
+  title: string;
   silent: boolean;
 }
 export type EngineAction = OpenAction | UpdateAction | ResolveAction | ReopenAction;
@@ -114,7 +118,7 @@ export function agentKey(agentId: string): string {
 
 /** The key whose incident a change is about. */
 export function dedupKeyFor(change: StateChange): string {
-  return change.cause === 'agent_offline' ? agentKey(change.agentId) : checkKey(change.target, change.checkId);
+  return isAgentDown(change.cause) ? agentKey(change.agentId) : checkKey(change.target, change.checkId);
 }
 
 /** An agent going offline is seen as one change of the pseudo-check `agent` on the agent's own target. */
@@ -136,8 +140,9 @@ function foldParent(ctx: EngineContext, config: IncidentsConfig): IncidentSnapsh
 }
 
 function titleFor(change: StateChange): string {
-  const what = change.checkId === AGENT_CHECK_ID ? `${change.target}: agent lost` : `${change.target} ${change.checkId}: ${change.to}`;
-  const text = change.reason ? `${what} — ${change.reason}` : what;
+  const agentWhat = change.cause === 'agent_stopped' ? 'agent stopped' : 'agent lost';
+  const what = change.checkId === AGENT_CHECK_ID ? `${change.target}: ${agentWhat}` : `${change.target} ${change.checkId}: ${change.to}`;
+  const text = change.reason && change.reason !== agentWhat ? `${what} — ${change.reason}` : what;
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
@@ -167,7 +172,8 @@ function decideForKey(key: string, change: StateChange, ctx: EngineContext, conf
   const last = ctx.lastResolved;
   // A bad state that began before the last resolution was already handled (e.g. a person resolved it while the
   // check stayed red, then the collector restarted and reconciled): neither reopen nor open a duplicate.
-  if (last && last.resolvedAtMs !== null && change.atMs < last.resolvedAtMs) return [];
+  // An auto-resolved incident (last state ok) saw the recovery: whatever bad state follows is a new failure.
+  if (last && last.resolvedAtMs !== null && last.lastState !== 'ok' && change.atMs < last.resolvedAtMs) return [];
   if (last && last.resolvedAtMs !== null && change.atMs - last.resolvedAtMs <= config.grace_period) {
     return [
       {
@@ -179,6 +185,7 @@ function decideForKey(key: string, change: StateChange, ctx: EngineContext, conf
         parentId,
         rule: decision.rule,
         reason: change.reason,
+        title: titleFor(change),
         silent: parentId !== null,
       },
     ];
@@ -212,7 +219,7 @@ function decideForKey(key: string, change: StateChange, ctx: EngineContext, conf
  */
 export function decide(change: StateChange, ctx: EngineContext, config: IncidentsConfig): EngineAction[] {
   if (!config.enabled) return [];
-  if (change.cause === 'agent_offline') {
+  if (isAgentDown(change.cause)) {
     return decideForKey(agentKey(change.agentId), asAgentLost(change), { ...ctx, hosts: [] }, config);
   }
   const actions: EngineAction[] = [];

@@ -11,6 +11,7 @@ import type { Criticality, IncidentRule, IncidentsConfig, RuleMatch } from './co
  * - crit on a `critical` target, or a reachability check crit on a `high` target (host down) → P1
  * - crit on a `low` target → P3; any other crit → P2
  * - warn on a `low` target → P4; any other warn → P3
+ * - unknown because the agent was stopped gracefully (SIGTERM, upgrade) → P4
  * - unknown because the agent was lost, on a `critical` target → P2
  * - unknown because the agent was lost or the check went silent → P3
  * - unknown because the check itself is broken → P4
@@ -22,6 +23,7 @@ export const DEFAULT_RULES: readonly IncidentRule[] = [
   { match: { state: ['crit'] }, severity: 'P2', open: true },
   { match: { state: ['warn'], criticality: ['low'] }, severity: 'P4', open: true },
   { match: { state: ['warn'] }, severity: 'P3', open: true },
+  { match: { state: ['unknown'], cause: ['agent_stopped'] }, severity: 'P4', open: true },
   { match: { state: ['unknown'], cause: ['agent_offline'], criticality: ['critical'] }, severity: 'P2', open: true },
   { match: { state: ['unknown'], cause: ['agent_offline', 'silence'] }, severity: 'P3', open: true },
   { match: { state: ['unknown'] }, severity: 'P4', open: true },

@@ -40,6 +40,11 @@ const REOPENED = { acknowledgedAtMs: null, acknowledgedBy: null, resolvedAtMs: n
 /** Actor name of everything the collector does by itself. */
 export const SYSTEM_ACTOR = 'system';
 
+/** A reopened incident takes the title of its new cause; the timeline entry keeps the one it had. */
+function retitled(before: string | undefined, after: string): { previous_title?: string } {
+  return before !== undefined && before !== after ? { previous_title: before } : {};
+}
+
 type PendingNotice = { kind: IncidentNoticeKind; incidentId: number; actor?: string; note?: string };
 
 export function createIncidentService(deps: IncidentServiceDeps) {
@@ -169,8 +174,10 @@ export function createIncidentService(deps: IncidentServiceDeps) {
         return;
       }
       case 'reopen': {
+        const before = getIncidentById(db, action.incidentId);
         updateIncident(db, action.incidentId, {
           status: 'open',
+          title: action.title,
           lastState: action.state,
           severity: action.severity,
           autoResolve: action.autoResolve,
@@ -179,7 +186,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           ...REOPENED,
           updatedAtMs: atMs,
         });
-        timeline(action.incidentId, atMs, SYSTEM_ACTOR, 'reopened', action.reason, { state: action.state, severity: action.severity });
+        timeline(action.incidentId, atMs, SYSTEM_ACTOR, 'reopened', action.reason, { state: action.state, severity: action.severity, ...retitled(before?.title, action.title) });
         pending.push({ kind: 'reopened', incidentId: action.incidentId, note: action.reason });
         return;
       }
@@ -283,11 +290,21 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       });
     },
 
-    /** Opens an incident under `dedupKey` unless one is active for it (then returns that one unchanged). */
+    /**
+     * Opens an incident under `dedupKey` unless one is active for it (then returns that one unchanged). A failure
+     * within `grace_period` of the key's last resolution reopens that incident (flapping: one ticket).
+     */
     openKeyed(input: KeyedIncidentInput, actor: string = SYSTEM_ACTOR): IncidentRecord {
       return commit((pending, atMs) => {
         const active = findActiveByKey(db, input.dedupKey);
         if (active) return active;
+        const last = findLastResolvedByKey(db, input.dedupKey);
+        if (last && last.resolvedAtMs !== null && atMs - last.resolvedAtMs <= config.grace_period) {
+          const reopened = updateIncident(db, last.id, { status: 'open', title: input.title, severity: input.severity, lastState: null, ...REOPENED, updatedAtMs: atMs });
+          timeline(last.id, atMs, actor, 'reopened', input.description ?? null, { severity: input.severity, rule: input.rule, ...retitled(last.title, input.title) });
+          pending.push({ kind: 'reopened', incidentId: last.id, ...(input.description ? { note: input.description } : {}) });
+          return reopened;
+        }
         const record = insertIncident(db, {
           ...UNSET_INCIDENT_FIELDS,
           number: nextIncidentNumber(db, atMs),

@@ -25,6 +25,8 @@ export interface ExternalSourceOptions {
   protocolVersion: 4 | 5;
   logger: Logger;
   onMessage(topic: string, payload: Uint8Array): Promise<void>;
+  /** The collector's own connection to the broker came up (true) or went down (false). */
+  onConnectionChange?(connected: boolean): void;
 }
 
 export interface ExternalSource {
@@ -68,6 +70,7 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
   };
   const filter = subscriptionFilter(opts.sharedGroup);
   client.on('connect', (connack) => {
+    opts.onConnectionChange?.(true);
     log.info({ url: opts.url, filter, session_present: connack.sessionPresent }, 'connected to external MQTT broker');
     // Re-subscribing is harmless and covers a broker that lost the session.
     client.subscribe(filter, { qos: 1 }, (error) => {
@@ -75,6 +78,7 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     });
   });
   client.on('error', (error) => log.warn({ err: error.message }, 'MQTT client error'));
+  client.on('close', () => opts.onConnectionChange?.(false));
   client.on('offline', () => log.warn({ url: opts.url }, 'external MQTT broker unreachable; reconnecting'));
   return {
     connected: () => client.connected,

@@ -9,7 +9,7 @@ import type { StateChange } from '../events.js';
 import type { CollectorMetrics } from '../metrics.js';
 import { createBatcher } from './batcher.js';
 import { decodeMessage } from './decode.js';
-import type { IngestItem, Processor } from './processor.js';
+import type { BatchOutcome, IngestItem, Processor } from './processor.js';
 import type { SilenceVerdict } from '../liveness.js';
 
 export interface IngestDeps {
@@ -23,17 +23,21 @@ export interface IngestDeps {
   batchMaxDelayMs: number;
   /** Called after each commit with the state changes it made durable. */
   announce(changes: StateChange[]): void;
-  /** Sees every valid result as it arrives (before dedupe and commit; time-series sinks are idempotent). Must not block. */
+  /**
+   * Sees each result the state history accepted, after the transaction that deduplicated and stored it committed,
+   * with the same clock correction (`observed_at_ms` as the history dated it). Must not block.
+   */
   onResult?(message: ResultMessage, receivedAtMs: number): void;
 }
 
 export function createIngest(deps: IngestDeps) {
-  const batcher = createBatcher<IngestItem, StateChange[]>({
+  const batcher = createBatcher<IngestItem, BatchOutcome>({
     maxItems: deps.batchMaxItems,
     maxDelayMs: deps.batchMaxDelayMs,
     processBatch: (items) => deps.processor.processBatch(items),
-    afterCommit: (changes) => {
+    afterCommit: ({ changes, accepted }) => {
       if (changes.length > 0) deps.announce(changes);
+      if (deps.onResult) for (const a of accepted) deps.onResult(a.message, a.receivedAtMs);
     },
     onError: (error, items) => {
       deps.metrics.ingestBatchErrors.inc();
@@ -51,7 +55,6 @@ export function createIngest(deps: IngestDeps) {
         deps.warn(`reject:${outcome.reason}:${outcome.agentId ?? '-'}`, { reason: outcome.reason, agent_id: outcome.agentId, topic: topic.slice(0, 200), detail: outcome.detail }, 'message rejected');
         return Promise.resolve();
       }
-      if (outcome.decoded.kind === 'results') deps.onResult?.(outcome.decoded.message, receivedAtMs);
       return batcher.submit({ type: 'message', decoded: outcome.decoded, receivedAtMs });
     },
     /** Queues liveness verdicts through the same single-writer path. */

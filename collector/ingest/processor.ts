@@ -1,7 +1,8 @@
 /**
  * Applies a batch of decoded messages (and liveness verdicts) in one SQLite transaction: dedupe by seq, the
  * agent's skew and liveness, the latest result per check, and the state tracker. Returns the state changes to
- * announce once the transaction has committed. Per-agent and per-check bookkeeping is coalesced per batch.
+ * announce once the transaction has committed, and the accepted results (InfluxDB and report samples get only
+ * those, after the commit). Per-agent and per-check bookkeeping is coalesced per batch.
  */
 import type { Db } from '../store/db.js';
 import type { AgentsStore } from '../store/agents-store.js';
@@ -15,10 +16,24 @@ import type { Logger } from '../../common/logger.js';
 import type { EventMessage, ResultMessage, StatusMessage } from '../../common/protocol.js';
 import { singleRun } from '../states/machine.js';
 import type { DecodedMessage } from './decode.js';
+import { createIncarnationTracker, type IncarnationDeps } from './incarnations.js';
 
 export type IngestItem =
   | { type: 'message'; decoded: DecodedMessage; receivedAtMs: number }
   | { type: 'silence'; verdict: SilenceVerdict };
+
+/** A result the state history accepted (not a duplicate), with the collector's clock correction applied. */
+export interface AcceptedResult {
+  /** The message with `observed_at_ms` corrected the way the state history dated it. */
+  message: ResultMessage;
+  receivedAtMs: number;
+}
+
+/** What one committed batch produced: state changes to announce and results for the time-series sinks. */
+export interface BatchOutcome {
+  changes: StateChange[];
+  accepted: AcceptedResult[];
+}
 
 export interface ProcessorDeps {
   db: Db;
@@ -32,8 +47,12 @@ export interface ProcessorDeps {
   /** Skew beyond this is logged as a warning (rate limited per agent). */
   skewWarnMs: number;
   warn(key: string, obj: object, msg: string): void;
+  /** Is a Last Will received at this time the broker's fault (the collector's own broker connection was down)? */
+  willIsBrokersFault?(receivedAtMs: number): boolean;
   /** Sees each accepted (non-duplicate) event inside the batch transaction: stores it with the batch. */
   onEvent?(message: EventMessage, receivedAtMs: number): void;
+  /** Collector-side happenings for an agent's timeline (new incarnation, id conflict), inside the transaction. */
+  onAgentNotice?: IncarnationDeps['notice'];
 }
 
 /** Skew is stored only when it moved by more than this, to spare a write per result. */
@@ -44,14 +63,24 @@ const SEQ_RESTART_HINT = 100;
 export function createProcessor(deps: ProcessorDeps) {
   const { agents, checks, seqMarks, tracker, liveness, metrics } = deps;
   const storedSkew = new Map<string, number>();
+  const incarnations = createIncarnationTracker({ agents, seqMarks, metrics, logger: deps.logger, warn: deps.warn, ...(deps.onAgentNotice ? { notice: deps.onAgentNotice } : {}) });
+
+  /** Seq dedupe per (agent, incarnation); notes new incarnations and superseded ones publishing again. */
+  function accept(agentId: string, kind: 'results' | 'events', seq: number, incarnation: string | undefined, receivedAtMs: number): boolean {
+    if (incarnation === undefined) return seqMarks.accept(agentId, kind, seq);
+    const cls = incarnations.classify(agentId, incarnation);
+    if (!seqMarks.accept(agentId, kind, seq, incarnation)) return false;
+    incarnations.accepted(agentId, incarnation, cls, receivedAtMs);
+    return true;
+  }
 
   function applyResult(m: ResultMessage, receivedAtMs: number, ctx: BatchContext): void {
-    if (!seqMarks.accept(m.agent_id, 'results', m.seq)) {
+    if (!accept(m.agent_id, 'results', m.seq, m.incarnation, receivedAtMs)) {
       metrics.duplicates.inc({ kind: 'results' });
       const highest = seqMarks.highest(m.agent_id, 'results');
-      if (m.seq === 1 && highest > SEQ_RESTART_HINT) {
+      if (m.incarnation === undefined && m.seq === 1 && highest > SEQ_RESTART_HINT) {
         // Redelivery never reaches back to 1 after this many later seqs: the agent lost its persisted seq.
-        deps.warn(`seq-restart:${m.agent_id}`, { agent_id: m.agent_id, max_seq: highest }, 'agent seq restarted at 1 (persisted seq lost?): its results count as duplicates until seq passes max_seq');
+        deps.warn(`seq-restart:${m.agent_id}`, { agent_id: m.agent_id, max_seq: highest }, 'agent seq restarted at 1 (persisted seq lost?): its results count as duplicates until seq passes max_seq; agents that send an incarnation are heard at once');
       }
       return;
     }
@@ -66,6 +95,7 @@ export function createProcessor(deps: ProcessorDeps) {
     }
     // A clock running ahead must not date anything after we received it.
     const observedMs = Math.min(m.observed_at_ms, receivedAtMs);
+    ctx.accepted.push({ message: observedMs === m.observed_at_ms ? m : { ...m, observed_at_ms: observedMs }, receivedAtMs });
     const meta: CheckMeta = { agentId: m.agent_id, checkId: m.check_id, checkType: m.check_type, target: m.target };
     const previous = ctx.checkRows.get(`${m.agent_id}\u0000${m.check_id}`);
     if (!previous || observedMs >= previous.lastObservedMs) {
@@ -90,8 +120,17 @@ export function createProcessor(deps: ProcessorDeps) {
     const announced = agents.get(m.agent_id)?.checks ?? [];
     agents.setStatus(m, receivedAtMs);
     if (m.state !== 'offline') return;
-    // "Agent lost" (no news from the agent) is not "host down": its checks become UNKNOWN, never CRIT.
-    const reason = m.reason === 'shutdown' ? 'agent shut down' : m.reason && m.reason !== 'lost' ? `agent lost (${m.reason})` : 'agent lost';
+    if (m.reason !== 'shutdown' && deps.willIsBrokersFault?.(receivedAtMs)) {
+      // Our broker connection dropped, not the agent: recorded, no "agent lost". An agent that really went away is
+      // found silent (its checks' clocks restarted when the connection came back).
+      deps.logger.info({ agent_id: m.agent_id }, 'Last Will during the collector\'s broker outage: not counted as agent lost');
+      return;
+    }
+    // "Agent lost" (no news from the agent) is not "host down": its checks become UNKNOWN, never CRIT. An agent that
+    // said goodbye (graceful stop) is *stopped*, a distinct cause the incident rules rank low.
+    const stopped = m.reason === 'shutdown';
+    const reason = stopped ? 'agent stopped' : m.reason && m.reason !== 'lost' ? `agent lost (${m.reason})` : 'agent lost';
+    const cause = stopped ? 'agent_stopped' : 'agent_offline';
     const metas = new Map<string, CheckMeta>();
     const toMeta = (row: CheckRow): CheckMeta => ({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target });
     for (const row of checks.byAgent(m.agent_id)) metas.set(row.checkId, toMeta(row));
@@ -100,7 +139,7 @@ export function createProcessor(deps: ProcessorDeps) {
       if (!metas.has(d.check_id)) metas.set(d.check_id, { agentId: m.agent_id, checkId: d.check_id, checkType: d.check_type, target: d.target });
     }
     for (const meta of metas.values()) {
-      const change = tracker.observe(meta, singleRun('unknown', 'agent_offline', receivedAtMs, reason));
+      const change = tracker.observe(meta, singleRun('unknown', cause, receivedAtMs, reason));
       if (change) ctx.changes.push(change);
     }
     liveness.agentOffline(m.agent_id);
@@ -119,7 +158,7 @@ export function createProcessor(deps: ProcessorDeps) {
         agents.setInventory(decoded.message, receivedAtMs);
         return;
       case 'events':
-        if (!seqMarks.accept(decoded.agentId, 'events', decoded.message.seq)) metrics.duplicates.inc({ kind: 'events' });
+        if (!accept(decoded.agentId, 'events', decoded.message.seq, decoded.message.incarnation, receivedAtMs)) metrics.duplicates.inc({ kind: 'events' });
         else {
           ctx.lastSeen.set(decoded.agentId, receivedAtMs);
           deps.onEvent?.(decoded.message, receivedAtMs);
@@ -134,8 +173,8 @@ export function createProcessor(deps: ProcessorDeps) {
     if (change) ctx.changes.push(change);
   }
 
-  const run = deps.db.transaction((items: IngestItem[]): StateChange[] => {
-    const ctx: BatchContext = { changes: [], checkRows: new Map(), lastSeen: new Map(), skews: new Map() };
+  const run = deps.db.transaction((items: IngestItem[]): BatchOutcome => {
+    const ctx: BatchContext = { changes: [], accepted: [], checkRows: new Map(), lastSeen: new Map(), skews: new Map() };
     for (const item of items) {
       if (item.type === 'message') applyMessage(item.decoded, item.receivedAtMs, ctx);
       else applySilence(item.verdict, ctx);
@@ -145,16 +184,17 @@ export function createProcessor(deps: ProcessorDeps) {
     for (const [agentId, skewMs] of ctx.skews) agents.setSkew(agentId, skewMs);
     seqMarks.persist();
     tracker.persist();
-    return ctx.changes;
+    return { changes: ctx.changes, accepted: ctx.accepted };
   });
 
   return {
     /** Runs the batch in one transaction; on failure every cache is dropped so memory matches the database. */
-    processBatch(items: IngestItem[]): StateChange[] {
+    processBatch(items: IngestItem[]): BatchOutcome {
       try {
         return run(items);
       } catch (error) {
         seqMarks.resetCache();
+        incarnations.resetCache();
         tracker.resetCache();
         storedSkew.clear();
         throw error;
@@ -165,6 +205,7 @@ export function createProcessor(deps: ProcessorDeps) {
 
 interface BatchContext {
   changes: StateChange[];
+  accepted: AcceptedResult[];
   checkRows: Map<string, CheckRow>;
   lastSeen: Map<string, number>;
   skews: Map<string, number>;

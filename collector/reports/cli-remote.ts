@@ -19,16 +19,15 @@ export async function fetchReport(
   opts: { url: string; token?: string | undefined },
   path: string,
   fallbackName: string,
-  post?: Record<string, unknown>,
+  method: 'GET' | 'POST' = 'GET',
+  json?: Record<string, unknown>,
 ): Promise<RemoteReport> {
   const token = opts.token ?? io.env.OUTPOST_TOKEN;
   if (!token) throw new CliError('no API token: pass --token or set OUTPOST_TOKEN');
   let res: Response;
   try {
-    const init: RequestInit = post
-      ? { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(post) }
-      : { headers: { authorization: `Bearer ${token}` } };
-    res = await fetch(`${opts.url.replace(/\/+$/, '')}/api/v1/reports${path}`, init);
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(json ? { 'content-type': 'application/json' } : {}) };
+    res = await fetch(`${opts.url.replace(/\/+$/, '')}/api/v1/reports${path}`, { method, headers, ...(json ? { body: JSON.stringify(json) } : {}) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     throw new CliError(`cannot reach ${opts.url}: ${cause?.code ?? String(error)}`, 1);

@@ -95,12 +95,12 @@ async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<ty
 }
 
 /** `--url` mode: one request to the API, the body written as is. */
-async function runRemote(io: CliIo, opts: CommonOptions & { url: string }, path: string, params: Record<string, string | undefined>, fallbackName: string): Promise<void> {
+async function runRemote(io: CliIo, opts: CommonOptions & { url: string }, path: string, params: Record<string, string | undefined>, fallbackName: string, method: 'GET' | 'POST' = 'GET'): Promise<void> {
   const format = check<ReportFormat>(opts.format, REPORT_FORMATS, '--format');
   if (opts.lang !== undefined) check<ReportLang>(opts.lang, REPORT_LANGS, '--lang');
   const query = new URLSearchParams();
   for (const [k, v] of Object.entries({ ...params, format, lang: opts.lang })) if (v !== undefined) query.set(k, v);
-  const report = await fetchReport(io, opts, `${path}?${query.toString()}`, `${fallbackName}.${format}`);
+  const report = await fetchReport(io, opts, `${path}?${query.toString()}`, `${fallbackName}.${format}`, method);
   if (opts.out === undefined) {
     io.stdout.write(report.body);
     return;
@@ -117,7 +117,8 @@ const withUrl = (opts: CommonOptions): opts is CommonOptions & { url: string } =
 async function markSent(io: CliIo, opts: CommonOptions & { by?: string; note?: string }, number: string): Promise<void> {
   const { by, note } = opts;
   if (withUrl(opts)) {
-    const answer = await fetchReport(io, opts, `/fault/${encodeURIComponent(number)}/sent`, 'sent.json', { by, note });
+    // The token's name when --by is left at its default.
+    const answer = await fetchReport(io, opts, `/fault/${encodeURIComponent(number)}/sent`, 'sent.json', 'POST', { by: by === 'cli' ? undefined : by, note });
     const sent = JSON.parse(answer.body.toString('utf8')) as { recorded?: boolean; sent_by?: string };
     io.stdout.write(`${number}: fault report ${sent.recorded ? 'recorded as sent' : 'was already recorded as sent'}${sent.sent_by ? ` (by ${sent.sent_by})` : ''}\n`);
     return;
@@ -178,7 +179,7 @@ export function registerReportCommands(program: Command, io: CliIo, result: { co
   common(report.command('fault').description('fault report (故障处理报告) of a resolved incident'))
     .argument('<number>', 'incident number, e.g. INC-20261003-0001')
     .option('--mark-sent', 'record that the fault report went to the customer (timeline; stops the reminder) instead of printing it')
-    .option('--by <name>', 'with --mark-sent: who sent it (default: with --url the token name, else "cli")')
+    .option('--by <name>', 'who generates it (recorded as generated; with --url the token name), or with --mark-sent who sent it', 'cli')
     .option('--note <text>', 'with --mark-sent: a remark (e.g. how it was sent)')
     .action(async (number: string, opts: CommonOptions & { by?: string; markSent?: boolean; note?: string }) => {
       if (opts.markSent) {
@@ -187,12 +188,12 @@ export function registerReportCommands(program: Command, io: CliIo, result: { co
         return;
       }
       if (withUrl(opts)) {
-        // The API records the token's name as the author.
-        await runRemote(io, opts, `/fault/${encodeURIComponent(number)}`, {}, `fault-${number}`);
+        // POST: the API generates and records it, with the token's name as the author.
+        await runRemote(io, opts, `/fault/${encodeURIComponent(number)}`, {}, `fault-${number}`, 'POST');
         result.code = 0;
         return;
       }
-      await run(io, opts, () => [{ kind: 'fault', number }]);
+      await run(io, opts, () => [{ kind: 'fault', number, by: opts.by }]);
       result.code = 0;
     });
 }

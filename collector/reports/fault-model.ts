@@ -69,9 +69,13 @@ export function buildFaultReport(ctx: ReportContext, number: string) {
 export type FaultReport = ReturnType<typeof buildFaultReport>;
 
 /**
- * Builds the report. Generating or reading a fault report never counts as sending it (reads never write): the
- * reminder stops only when someone records that it went to the customer (fault-sent.ts).
+ * Builds the report; with `by`, records that it was generated (POST, `outpost report fault N`): a log of who produced
+ * it. Neither generating nor reading counts as sending it to the customer: the reminder stops only when someone
+ * records that it was sent (fault-sent.ts).
  */
-export function generateFaultReport(ctx: ReportContext, number: string): FaultReport {
-  return buildFaultReport(ctx, number);
+export function generateFaultReport(ctx: ReportContext, number: string, by?: string): FaultReport {
+  const report = buildFaultReport(ctx, number);
+  const record = by === undefined ? undefined : getIncidentByNumber(ctx.db, number);
+  if (record && by !== undefined) ctx.store.recordFaultReport(record.id, record.number, ctx.now(), by);
+  return report;
 }

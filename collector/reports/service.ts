@@ -17,6 +17,7 @@ import { buildSlaReport } from './sla-model.js';
 export type ReportRequest =
   | { kind: 'sla'; period: string; contract: string }
   | { kind: 'inspection'; date: string; timeZone?: string }
+  /** `by` records the report as generated (the fault-report duty); without it the report is a preview. */
   | { kind: 'fault'; number: string; by?: string };
 
 export interface GeneratedReport {
@@ -35,7 +36,7 @@ export function createReportService(ctx: ReportContext) {
   function json(request: ReportRequest) {
     if (request.kind === 'sla') return buildSlaReport(ctx, request);
     if (request.kind === 'inspection') return buildInspectionReport(ctx, request);
-    return generateFaultReport(ctx, request.number);
+    return generateFaultReport(ctx, request.number, request.by);
   }
 
   return {

@@ -41,7 +41,7 @@ export function createMaintenanceEndWatcher(deps: MaintenanceEndDeps) {
     const due = deps
       .openIntervals()
       .filter((i) => i.state !== 'ok')
-      .filter((i) => leftMaintenance(i.target, fromMs, nowMs) || (i.cause === 'agent_offline' && leftMaintenance(i.agentId, fromMs, nowMs)));
+      .filter((i) => leftMaintenance(i.target, fromMs, nowMs) || ((i.cause === 'agent_offline' || i.cause === 'agent_stopped') && leftMaintenance(i.agentId, fromMs, nowMs)));
     if (due.length > 0) deps.handle(currentStateChanges(due));
     return due.length;
   }

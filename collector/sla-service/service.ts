@@ -60,7 +60,7 @@ export function createSlaService(deps: SlaServiceDeps) {
 
   const incidentHooks: IncidentSlaHooks = {
     suppressOpening(change: StateChange, atMs: number): string | null {
-      const targets = change.cause === 'agent_offline' ? [change.target, change.agentId] : [change.target];
+      const targets = change.cause === 'agent_offline' || change.cause === 'agent_stopped' ? [change.target, change.agentId] : [change.target];
       const inWindow = targets.find((t) => maintenanceOf(t, atMs));
       return inWindow === undefined ? null : `target ${inWindow} is in a maintenance window`;
     },

@@ -6,7 +6,7 @@
  */
 import type { CheckState } from '../../common/protocol.js';
 
-export type ObservationCause = 'result' | 'agent_offline' | 'silence';
+export type ObservationCause = 'result' | 'agent_offline' | 'agent_stopped' | 'silence';
 
 /** A run of consecutive observations with the same state and cause (one observation when count = 1). */
 export interface ObservationRun {

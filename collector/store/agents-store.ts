@@ -14,6 +14,9 @@ export interface AgentRow {
   checks: CheckDescriptor[];
   inventory: InventoryMessage | null;
   inventoryAtMs: number | null;
+  /** The seq incarnation the agent last started with (null: none sent yet, an agent without incarnations). */
+  incarnation: string | null;
+  incarnationAtMs: number | null;
 }
 
 interface RawAgent {
@@ -28,6 +31,8 @@ interface RawAgent {
   checks_json: string | null;
   inventory_json: string | null;
   inventory_at_ms: number | null;
+  incarnation: string | null;
+  incarnation_at_ms: number | null;
 }
 
 function toRow(raw: RawAgent): AgentRow {
@@ -43,6 +48,8 @@ function toRow(raw: RawAgent): AgentRow {
     checks: raw.checks_json ? (JSON.parse(raw.checks_json) as CheckDescriptor[]) : [],
     inventory: raw.inventory_json ? (JSON.parse(raw.inventory_json) as InventoryMessage) : null,
     inventoryAtMs: raw.inventory_at_ms,
+    incarnation: raw.incarnation,
+    incarnationAtMs: raw.incarnation_at_ms,
   };
 }
 
@@ -66,7 +73,13 @@ export function createAgentsStore(db: Db) {
        last_seen_ms = max(last_seen_ms, excluded.last_seen_ms)`,
   );
   const skew = db.prepare('UPDATE agents SET skew_ms = ? WHERE agent_id = ?');
+  const incarnationOf = db.prepare<[string], { incarnation: string | null }>('SELECT incarnation FROM agents WHERE agent_id = ?');
+  const setIncarnation = db.prepare(
+    `INSERT INTO agents (agent_id, last_seen_ms, incarnation, incarnation_at_ms) VALUES (@agentId, @atMs, @incarnation, @atMs)
+     ON CONFLICT (agent_id) DO UPDATE SET incarnation = excluded.incarnation, incarnation_at_ms = excluded.incarnation_at_ms`,
+  );
   const list = db.prepare<[], RawAgent>('SELECT * FROM agents ORDER BY agent_id');
+  const online = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM agents WHERE online = 1');
   const one = db.prepare<[string], RawAgent>('SELECT * FROM agents WHERE agent_id = ?');
   return {
     touch(agentId: string, atMs: number): void {
@@ -94,6 +107,16 @@ export function createAgentsStore(db: Db) {
     },
     setSkew(agentId: string, skewMs: number): void {
       skew.run(Math.round(skewMs), agentId);
+    },
+    incarnation(agentId: string): string | null {
+      return incarnationOf.get(agentId)?.incarnation ?? null;
+    },
+    setIncarnation(agentId: string, incarnation: string, atMs: number): void {
+      setIncarnation.run({ agentId, incarnation, atMs });
+    },
+    /** Agents whose last status is online. */
+    countOnline(): number {
+      return online.get()?.n ?? 0;
     },
     list(): AgentRow[] {
       return list.all().map(toRow);

@@ -2,7 +2,7 @@
 import type { Db } from './db.js';
 import type { CheckState } from '../../common/protocol.js';
 
-export type IntervalCause = 'result' | 'agent_offline' | 'silence';
+export type IntervalCause = 'result' | 'agent_offline' | 'agent_stopped' | 'silence';
 
 export interface StateInterval {
   id: number;

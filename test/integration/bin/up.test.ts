@@ -2,13 +2,15 @@
  * The quick start: `outpost up` (what `npm start` runs) starts the collector on embedded defaults plus a local agent;
  * within a minute the API, with the admin token created in the data directory, lists this host, its checks and
  * their states, and `outpost report sla --contract default` reports on them (the contract `up` adds when the config
- * has none). SIGTERM stops both cleanly.
+ * has none). The local agent logs in through the enrolment secret created in the data directory (anonymous
+ * clients are refused). SIGTERM stops both cleanly.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sanitiseAgentId } from '../../../agent/config.js';
 import { freePort } from '../../helpers/ports.js';
@@ -57,6 +59,9 @@ describe('outpost up', () => {
     const agents = await get('/api/v1/agents');
     expect(JSON.stringify(agents)).toContain(agentId);
     expect(output).toContain('Outpost is up');
+    // The local agent is enrolled through the secret created in the data directory; anonymous clients are refused.
+    expect(readFileSync(join(dir, 'data/enrolment.secret'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { protocolVersion: 4, clientId: 'anonymous-probe', reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/Bad username or password/i);
 
     // No contract in the config: `up` added contract "default" (every target), so the SLA report works at once.
     expect(output).toContain('added contract "default"');

@@ -65,7 +65,7 @@ describe('embedded broker with per-agent credentials', () => {
 
   it('the Last Will of an authenticated agent marks it offline', async () => {
     const will = JSON.stringify(status('db-1', 'offline', []));
-    const db = await connect({ clientId: 'db-1-lwt', username: 'db-1', password: 'db-1-secret', will: { topic: topics.status('db-1'), payload: Buffer.from(will), qos: 1, retain: true } });
+    const db = await connect({ clientId: 'db-1:lwt', username: 'db-1', password: 'db-1-secret', will: { topic: topics.status('db-1'), payload: Buffer.from(will), qos: 1, retain: true } });
     await db.publishAsync(topics.status('db-1'), JSON.stringify(status('db-1', 'online', [])), { qos: 1, retain: true });
     await waitUntil(() => collector.running.agents.list().find((a) => a.agentId === 'db-1')?.online === true, 20_000, 'db-1 online');
     db.stream.destroy(); // connection lost without DISCONNECT: the broker publishes the will

@@ -1,6 +1,6 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSeqAllocator } from '../../../agent/seq.js';
 
@@ -47,5 +47,32 @@ describe('seq allocator', () => {
         previous = n;
       }
     }
+  });
+
+  it('chooses an incarnation when the state is created and keeps it across restarts', () => {
+    const file = fresh();
+    const first = openSeqAllocator(file);
+    expect(first.incarnation).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(readFileSync(join(dirname(file), 'incarnation'), 'utf8')).toBe(`${first.incarnation}\n`);
+    first.next();
+    expect(openSeqAllocator(file).incarnation).toBe(first.incarnation);
+  });
+
+  it('a wiped state (no seq file) gets a new incarnation, so its seq 1 is not taken for a replay', () => {
+    const file = fresh();
+    const first = openSeqAllocator(file);
+    first.next();
+    rmSync(file);
+    const again = openSeqAllocator(file);
+    expect(again.next()).toBe(1);
+    expect(again.incarnation).not.toBe(first.incarnation);
+  });
+
+  it('an agent upgraded from a version without incarnations (seq file, no incarnation file) gets one and keeps its seq', () => {
+    const file = fresh();
+    writeFileSync(file, '500\n');
+    const seq = openSeqAllocator(file);
+    expect(seq.incarnation).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(seq.next()).toBe(501);
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseConfigText } from '../../../common/config.js';
+import { parseConfigText, zodProblems } from '../../../common/config.js';
 import { collectorConfigSchema, defaultCollectorConfig, validateCollectorConfigFile } from '../../../collector/config.js';
 
 const parse = (text: string, env: Record<string, string> = {}) => parseConfigText(text, collectorConfigSchema, env);
@@ -108,5 +108,22 @@ describe('collector config', () => {
     expect(ok.ok && ok.config.states.confirmations).toEqual({ ping: 3 });
     const missing = await validateCollectorConfigFile(join(dir, 'nope.yaml'), {});
     expect(missing).toEqual({ ok: false, problems: [{ path: '', message: `cannot read ${join(dir, 'nope.yaml')}: ENOENT` }] });
+  });
+});
+
+describe('mqtt enrolment and revocation keys', () => {
+  it('accepts an enrolment secret and revoked ids on the embedded broker; names the path of each problem', () => {
+    const ok = collectorConfigSchema.safeParse({ mqtt: { enrolment_secret: 'secret-0123456789abcdef', revoked: ['web-1'] } });
+    expect(ok.success).toBe(true);
+    const bad = collectorConfigSchema.safeParse({ mqtt: { url: 'mqtt://broker:1883', enrolment_secret: 'short', revoked: ['web-1', 'Bad Id'] } });
+    expect(bad.success).toBe(false);
+    const problems = bad.success ? [] : zodProblems(bad.error);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'mqtt.enrolment_secret', message: 'at least 16 characters' },
+        { path: 'mqtt.revoked[1]', message: 'must match ^[a-z0-9][a-z0-9._-]{0,62}$' },
+        { path: 'mqtt.revoked', message: 'only for the embedded broker: remove the user from the external broker\'s password file' },
+      ]),
+    );
   });
 });

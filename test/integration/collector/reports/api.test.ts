@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/reports/{sla,inspection,fault/:number} on the running collector of the seeded October: content types,
+ * GET /api/v1/reports/{sla,inspection,fault/:number} (and POST …/fault/:number) on the running collector of the seeded October: content types,
  * attachment file names, the JSON equal to the report built in process, 400/404 mapping with field details, auth.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,8 +15,8 @@ afterAll(async () => {
   await s?.stop();
 });
 
-async function get(path: string, token: string | null = TOKEN) {
-  const res = await fetch(`http://127.0.0.1:${s.running.apiPort}/api/v1/reports${path}`, { headers: token === null ? {} : { authorization: `Bearer ${token}` } });
+async function get(path: string, token: string | null = TOKEN, method: 'GET' | 'POST' = 'GET') {
+  const res = await fetch(`http://127.0.0.1:${s.running.apiPort}/api/v1/reports${path}`, { method, headers: token === null ? {} : { authorization: `Bearer ${token}` } });
   const body = Buffer.from(await res.arrayBuffer());
   return { status: res.status, type: res.headers.get('content-type'), disposition: res.headers.get('content-disposition'), body, json: () => JSON.parse(body.toString('utf8')) as Record<string, unknown> };
 }
@@ -108,22 +108,26 @@ describe('POST /api/v1/reports/fault/:number/sent', () => {
     expect(s.ctx.store.sentOf(id)).toBeNull();
     const first = await post(s.numbers.db, OPERATOR_TOKEN, { note: '已邮件发送客户' });
     expect(first.status).toBe(201);
-    expect(await first.json()).toMatchObject({ number: s.numbers.db, sent_by: 'op', note: '已邮件发送客户', recorded: true });
+    expect(await first.json()).toMatchObject({ number: s.numbers.db, sent_by: 'o', note: '已邮件发送客户', recorded: true });
     const again = await post(s.numbers.db, OPERATOR_TOKEN, { by: 'someone else' });
     expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ sent_by: 'op', recorded: false });
-    expect(s.incidents.get(s.numbers.db)?.timeline.filter((e) => e.kind === 'fault_report_sent').map((e) => [e.actor, e.note])).toEqual([['op', '已邮件发送客户']]);
+    expect(await again.json()).toMatchObject({ sent_by: 'o', recorded: false });
+    expect(s.incidents.get(s.numbers.db)?.timeline.filter((e) => e.kind === 'fault_report_sent').map((e) => [e.actor, e.note])).toEqual([['o', '已邮件发送客户']]);
   });
 });
 
 describe('GET /api/v1/reports/fault/:number', () => {
-  it('the fault report as json and xlsx; reading it records nothing', async () => {
+  it('the fault report as json and xlsx; GET previews, POST (operator) records it as generated, which is not sent', async () => {
     const r = await get(`/fault/${s.numbers.web}`);
     expect(r.status).toBe(200);
     expect(r.json()).toMatchObject({ kind: 'fault', incident: { number: s.numbers.web, severity: 'P1', cause: 'switch port flapping' } });
     const id = s.incidents.get(s.numbers.web)?.id as number;
-    expect(s.ctx.store.faultReportOf(id)).toBeNull();
-    expect(s.ctx.store.sentOf(id)).toBeNull();
+    expect(s.ctx.store.faultReportOf(id)).toBeFalsy();
+    expect((await get(`/fault/${s.numbers.web}`, TOKEN, 'POST')).status).toBe(403);
+    const posted = await get(`/fault/${s.numbers.web}`, OPERATOR_TOKEN, 'POST');
+    expect(posted.status).toBe(200);
+    expect(s.ctx.store.faultReportOf(id)).toMatchObject({ generatedBy: 'o' });
+    expect(s.ctx.store.sentOf(id)).toBeNull(); // generated is not sent: the reminder goes on until --mark-sent
     const xlsx = await get(`/fault/${s.numbers.web}?format=xlsx&lang=en`);
     expect(xlsx).toMatchObject({ status: 200, disposition: `attachment; filename=fault-${s.numbers.web}.xlsx` });
   });

@@ -38,7 +38,7 @@ export const NOV = Date.parse('2026-10-31T16:00:00Z');
 /** When the reports are generated. */
 export const REPORT_NOW = NOV + 21 * DAY + 9 * HOUR;
 export const TOKEN = 'reports-viewer-token-0123456789';
-/** Operator: records that a fault report was sent. */
+/** An operator token: POST /api/v1/reports/fault/:number records the report as generated. */
 export const OPERATOR_TOKEN = 'reports-operator-token-0123456789';
 
 export const config = {
@@ -79,7 +79,7 @@ export async function startWorld(sections: WorldSections, startMs: number) {
   const cfg = collectorConfigSchema.parse({
     data_dir: dir,
     mqtt: { listen: { port: 0 } },
-    api: { listen: { port: 0 }, tokens: [{ name: 'v', token: TOKEN, role: 'viewer' }, { name: 'op', token: OPERATOR_TOKEN, role: 'operator' }] },
+    api: { listen: { port: 0 }, tokens: [{ name: 'v', token: TOKEN, role: 'viewer' }, { name: 'o', token: OPERATOR_TOKEN, role: 'operator' }] },
     ...sections,
   });
   const logger = createLogger({ level: 'silent' });

@@ -126,7 +126,7 @@ describe('decide: reopen within the grace period (default 10m)', () => {
   const resolved = snap({ status: 'resolved', resolvedAtMs: T0 - 600_000, severity: 'P3' });
   it('reopens the same incident at exactly the grace boundary, keeping the higher severity', () => {
     expect(decide(change(), { ...empty, lastResolved: resolved }, config)).toEqual([
-      { kind: 'reopen', incidentId: 7, state: 'crit', severity: 'P2', autoResolve: true, parentId: null, rule: 'builtin[3]', reason: 'disk 97% used', silent: false },
+      { kind: 'reopen', incidentId: 7, state: 'crit', severity: 'P2', autoResolve: true, parentId: null, rule: 'builtin[3]', reason: 'disk 97% used', title: 'web-1 disk-root: crit — disk 97% used', silent: false },
     ]);
   });
   it('opens a new incident after the grace period', () => {
@@ -140,6 +140,22 @@ describe('decide: reopen within the grace period (default 10m)', () => {
   it('ignores a bad state that began before the last resolution (a person resolved it while the check stayed red)', () => {
     expect(decide(change(), { ...empty, lastResolved: { ...resolved, resolvedAtMs: T0 + 1 } }, config)).toEqual([]);
     expect(decide(change(), { ...empty, lastResolved: { ...resolved, resolvedAtMs: T0 } }, config)[0]?.kind).toBe('reopen');
+  });
+  it('a flap observed before the auto-resolution committed still reopens (the recovery was seen: last state ok)', () => {
+    const autoResolved = { ...resolved, lastState: 'ok' as const, resolvedAtMs: T0 + 5 };
+    expect(decide(change(), { ...empty, lastResolved: autoResolved }, config)[0]).toMatchObject({ kind: 'reopen', incidentId: 7 });
+  });
+  it('the reopened incident takes the title of its new cause', () => {
+    const warn = change({ to: 'warn', reason: 'disk 85% used' });
+    expect(decide(warn, { ...empty, lastResolved: resolved }, config)[0]).toMatchObject({ kind: 'reopen', title: 'web-1 disk-root: warn — disk 85% used' });
+  });
+});
+
+describe('decide: an agent stopped gracefully', () => {
+  it('is one incident per agent, titled stopped, P4 by the built-in rule', () => {
+    const stopped = change({ cause: 'agent_stopped', agentId: 'a9', to: 'unknown', reason: 'agent stopped' });
+    expect(dedupKeyFor(stopped)).toBe(agentKey('a9'));
+    expect(decide(stopped, empty, config)[0]).toMatchObject({ kind: 'open', dedupKey: agentKey('a9'), title: 'a9: agent stopped', severity: 'P4', checkId: AGENT_CHECK_ID });
   });
 });
 

@@ -60,10 +60,12 @@ describe('evaluateRules (defaults, first match wins)', () => {
     [{ state: 'crit' }, 'P2', 'builtin[3]'],
     [{ state: 'warn', criticality: 'low' }, 'P4', 'builtin[4]'],
     [{ state: 'warn', criticality: 'critical' }, 'P3', 'builtin[5]'],
-    [{ state: 'unknown', cause: 'agent_offline', criticality: 'critical' }, 'P2', 'builtin[6]'],
-    [{ state: 'unknown', cause: 'agent_offline' }, 'P3', 'builtin[7]'],
-    [{ state: 'unknown', cause: 'silence' }, 'P3', 'builtin[7]'],
-    [{ state: 'unknown', cause: 'result' }, 'P4', 'builtin[8]'],
+    [{ state: 'unknown', cause: 'agent_stopped', criticality: 'critical' }, 'P4', 'builtin[6]'],
+    [{ state: 'unknown', cause: 'agent_stopped' }, 'P4', 'builtin[6]'],
+    [{ state: 'unknown', cause: 'agent_offline', criticality: 'critical' }, 'P2', 'builtin[7]'],
+    [{ state: 'unknown', cause: 'agent_offline' }, 'P3', 'builtin[8]'],
+    [{ state: 'unknown', cause: 'silence' }, 'P3', 'builtin[8]'],
+    [{ state: 'unknown', cause: 'result' }, 'P4', 'builtin[9]'],
   ] as const)('%j → %s', (overrides, severity, rule) => {
     expect(evaluateRules({ ...base, ...overrides }, defaults)).toEqual({ open: true, severity, rule, autoResolve: true, slaPolicy: null });
   });

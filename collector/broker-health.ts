@@ -1,0 +1,109 @@
+/**
+ * The collector's own connection to an external broker. While it is down (and for a short settling time after it
+ * is back, while the broker hands over what it queued), agents' Last Wills are the broker's fault, not the
+ * agents': they are recorded but make no "agent lost" incidents — a check whose agent really went away is found
+ * silent later, its clock started when the connection came back. An outage longer than `unreachableAfterMs` is one
+ * P2 incident "MQTT broker unreachable", resolved when the connection is back.
+ */
+import type { Logger } from '../common/logger.js';
+import type { IncidentService } from './incidents/service.js';
+
+/** Wills that arrive this long after a reconnect were queued during the outage. */
+export const WILL_SETTLE_MS = 10_000;
+export const BROKER_INCIDENT_KEY = 'collector:mqtt-broker';
+export const BROKER_CHECK_TYPE = 'mqtt_broker';
+
+/** host:port of a broker URL (never its credentials); the scheme when it does not parse. */
+export function brokerHost(url: string): string {
+  try {
+    return new URL(url).host || url.split(':')[0] || 'broker';
+  } catch {
+    return url.split(':')[0] ?? 'broker';
+  }
+}
+
+export interface BrokerHealthDeps {
+  /** host:port of the broker (never the URL: it may carry credentials). */
+  broker: string;
+  unreachableAfterMs: number;
+  now: () => number;
+  logger: Logger;
+  incidents?: Pick<IncidentService, 'openKeyed' | 'resolveKeyed'>;
+  /** Silence clocks restart when the connection is back. */
+  onReconnect?: (atMs: number) => void;
+  setTimer?: (fn: () => void, ms: number) => NodeJS.Timeout;
+  clearTimer?: (timer: NodeJS.Timeout) => void;
+}
+
+export function createBrokerHealth(deps: BrokerHealthDeps) {
+  const log = deps.logger.child({ component: 'broker-health' });
+  const setTimer = deps.setTimer ?? setTimeout;
+  const clearTimer = deps.clearTimer ?? clearTimeout;
+  let everConnected = false;
+  // Not connected yet: a broker unreachable at start-up is an outage too.
+  let downSinceMs: number | null = deps.now();
+  let upAtMs = Number.NEGATIVE_INFINITY;
+  let stopped = false;
+  let timer: NodeJS.Timeout | null = setTimer(openIncident, deps.unreachableAfterMs);
+
+  function openIncident(): void {
+    timer = null;
+    if (downSinceMs === null || stopped) return;
+    const seconds = Math.round((deps.now() - downSinceMs) / 1000);
+    log.error({ broker: deps.broker, down_s: seconds }, 'MQTT broker unreachable');
+    try {
+      deps.incidents?.openKeyed({
+        dedupKey: BROKER_INCIDENT_KEY,
+        title: `MQTT broker unreachable: ${deps.broker}`,
+        severity: 'P2',
+        description: `the collector has had no connection to the MQTT broker ${deps.broker} for ${seconds} s: no agent results arrive; agents keep them in their spools`,
+        target: deps.broker,
+        checkType: BROKER_CHECK_TYPE,
+        rule: 'builtin.broker_unreachable',
+        startedAtMs: downSinceMs,
+      });
+    } catch (error) {
+      log.error({ err: error }, 'broker incident not opened');
+    }
+  }
+
+  return {
+    /** The connection came up (true) or went down (false); repeats are ignored. */
+    connectionChanged(connected: boolean): void {
+      const atMs = deps.now();
+      if (connected) {
+        if (timer) clearTimer(timer);
+        timer = null;
+        const wasDown = downSinceMs !== null;
+        downSinceMs = null;
+        if (!wasDown) return;
+        // The first connection is no outage's end: retained wills then are news from while we were stopped.
+        if (everConnected) {
+          upAtMs = atMs;
+          deps.onReconnect?.(atMs);
+        }
+        everConnected = true;
+        try {
+          deps.incidents?.resolveKeyed(BROKER_INCIDENT_KEY, 'recovered', `the collector is connected to the MQTT broker ${deps.broker} again`);
+        } catch (error) {
+          log.error({ err: error }, 'broker incident not resolved');
+        }
+        return;
+      }
+      if (downSinceMs !== null) return;
+      downSinceMs = atMs;
+      if (!stopped) timer = setTimer(openIncident, deps.unreachableAfterMs);
+    },
+    /** Is a Last Will received at `atMs` the broker's fault (our connection down, or just back)? */
+    willIsBrokersFault(atMs: number): boolean {
+      return downSinceMs !== null || atMs - upAtMs <= WILL_SETTLE_MS;
+    },
+    connected: (): boolean => everConnected && downSinceMs === null,
+    stop(): void {
+      stopped = true;
+      if (timer) clearTimer(timer);
+      timer = null;
+    },
+  };
+}
+export type BrokerHealth = ReturnType<typeof createBrokerHealth>;

@@ -1,0 +1,117 @@
+/**
+ * API edges: authentication comes before the body is parsed (a malformed or oversized body without a valid token is
+ * a 401, never a 400/413); unknown keys are one detail each, at most 20; no GET under /api/v1 writes anything
+ * (every GET route of the app is called against a populated database, which must be byte-for-byte unchanged),
+ * heartbeat pings excepted.
+ */
+import type { Express } from 'express';
+import type { MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN, OPERATOR, connectAgent, json, publishResult, result, startTestCollector, type TestCollector } from '../support.js';
+import { waitUntil } from '../../../helpers/wait.js';
+
+let tc: TestCollector;
+let client: MqttClient;
+
+beforeAll(async () => {
+  tc = await startTestCollector({ sla: { contracts: [{ name: 'acme', members: { targets: ['edge-agent-target'] } }] } });
+  client = await connectAgent(`mqtt://127.0.0.1:${tc.running.mqttPort}`, 'edge-agent');
+});
+afterAll(async () => {
+  client?.end(true);
+  await tc?.running.stop();
+});
+
+/** Every row of every table, in a stable order. */
+function snapshot(): string {
+  const tables = tc.running.db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+  return JSON.stringify(tables.map(({ name }) => [name, tc.running.db.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all()]));
+}
+
+/** The GET routes an express app serves (nested routers included). */
+function countGetRoutes(app: Express): number {
+  type Layer = { route?: { methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
+  const walk = (stack: Layer[]): number => stack.reduce((n, layer) => n + (layer.route?.methods.get ? 1 : 0) + (layer.handle?.stack ? walk(layer.handle.stack) : 0), 0);
+  return walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
+}
+
+describe('API edges', () => {
+  it('authenticates before parsing the body', async () => {
+    const malformed = await tc.api('/api/v1/incidents', undefined, { method: 'POST', body: '{"title": ', headers: { 'content-type': 'application/json' } });
+    expect(malformed.status).toBe(401);
+    const huge = await tc.api('/api/v1/incidents', 'not-a-token-at-all-000', { method: 'POST', body: `{"x":"${'a'.repeat(2 * 1024 * 1024)}"}`, headers: { 'content-type': 'application/json' } });
+    expect(huge.status).toBe(401);
+    expect(await json(huge)).toEqual({ error: 'invalid token', details: [] });
+    // With a valid token the body is parsed as before.
+    const parsed = await tc.api('/api/v1/incidents', OPERATOR, { method: 'POST', body: '{"title": ' });
+    expect(await json(parsed)).toEqual({ error: 'malformed JSON body', details: [] });
+    // A ping with an unknown token is refused before its body is read.
+    const ping = await tc.api('/api/v1/heartbeat/unknown-token-0123456789', undefined, { method: 'POST', body: '{"exit_code": ', headers: { 'content-type': 'application/json' } });
+    expect(ping.status).toBe(404);
+  });
+
+  it('reports unknown keys one field each, at most 20 details', async () => {
+    const few = await tc.api('/api/v1/incidents', OPERATOR, { method: 'POST', body: JSON.stringify({ title: 'x', severity: 'P3', colour: 1, size: 2 }) });
+    expect(few.status).toBe(400);
+    expect(await json(few)).toEqual({ error: 'invalid body', details: [{ field: 'body.colour', message: 'unknown parameter' }, { field: 'body.size', message: 'unknown parameter' }] });
+    const many = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`k${i}`, i]));
+    const res = await tc.api('/api/v1/incidents', OPERATOR, { method: 'POST', body: JSON.stringify({ title: 'x', severity: 'P3', ...many }) });
+    const body = await json(res);
+    expect(body.error).toBe('invalid body: 500 problems, the first 20 listed');
+    expect(body.details).toHaveLength(20);
+    expect(body.details[0]).toEqual({ field: 'body.k0', message: 'unknown parameter' });
+  });
+
+  it('no GET under /api/v1 writes anything', async () => {
+    // Populate: results, a resolved incident, a maintenance window, a heartbeat.
+    const t = Date.now() - 120_000;
+    await publishResult(client, result('edge-agent', 1, 'ping', 'ok', t));
+    await publishResult(client, result('edge-agent', 2, 'ping', 'crit', t + 60_000));
+    await waitUntil(() => tc.running.intervals.open('edge-agent', 'ping')?.state === 'crit', 20_000, 'crit stored');
+    const created = await tc.api('/api/v1/incidents', OPERATOR, { method: 'POST', body: JSON.stringify({ title: 'uplink down', severity: 'P2', target: 'edge-agent-target' }) });
+    expect(created.status).toBe(201);
+    const incident = (await json(created)).number as string;
+    expect((await tc.api(`/api/v1/incidents/${incident}/resolve`, OPERATOR, { method: 'POST', body: JSON.stringify({ cause: 'cable', resolution: 'replaced' }) })).status).toBe(200);
+    const window = await tc.api('/api/v1/maintenance', ADMIN, { method: 'POST', body: JSON.stringify({ name: 'w', reason: 'patching', targets: ['edge-agent-target'], start: Date.now() + 3_600_000, end: Date.now() + 7_200_000 }) });
+    expect(window.status).toBe(201);
+    const windowId = (await json(window)).id as number;
+    expect((await tc.api('/api/v1/heartbeats', ADMIN, { method: 'POST', body: JSON.stringify({ name: 'nightly', target: 'backup-host', period: '1d' }) })).status).toBe(201);
+    tc.running.ingest.flush();
+
+    const month = new Date().toISOString().slice(0, 7);
+    const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const gets = [
+      '/api/v1/agents',
+      '/api/v1/agents/edge-agent',
+      '/api/v1/targets',
+      '/api/v1/checks',
+      '/api/v1/checks/edge-agent/ping/history',
+      '/api/v1/states',
+      '/api/v1/incidents',
+      `/api/v1/incidents/${incident}`,
+      '/api/v1/availability',
+      '/api/v1/maintenance',
+      `/api/v1/maintenance/${windowId}`,
+      '/api/v1/sla/summary',
+      '/api/v1/events',
+      `/api/v1/reports/sla?period=${month}&contract=acme`,
+      `/api/v1/reports/inspection?date=${day}`,
+      `/api/v1/reports/fault/${incident}`,
+      '/api/v1/heartbeats',
+      '/api/v1/heartbeats/nightly',
+      '/healthz',
+      '/metrics',
+    ];
+    const before = snapshot();
+    for (const path of gets) {
+      const res = await tc.api(path, ADMIN);
+      expect(res.status, path).toBeLessThan(500);
+    }
+    expect(snapshot()).toBe(before);
+    // Every GET route the app has is in the list above, but the 3 heartbeat pings (the documented writing GETs).
+    expect(countGetRoutes(tc.running.app)).toBe(gets.length + 3);
+    // The fault report is recorded only by POST (operator).
+    expect((await tc.api(`/api/v1/reports/fault/${incident}`, OPERATOR, { method: 'POST' })).status).toBe(200);
+    expect(snapshot()).not.toBe(before);
+  });
+});
