@@ -64,7 +64,8 @@ describe('outpost up', () => {
     await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { protocolVersion: 4, clientId: 'anonymous-probe', reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/Bad username or password/i);
 
     // No contract in the config: `up` added contract "default" (every target), so the SLA report works at once.
-    expect(output).toContain('added contract "default"');
+    expect(output).toContain('"contract":"default"');
+    expect(output).toContain('no SLA contract configured');
     const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
     const report = await promisify(execFile)(process.execPath, [BIN, 'report', 'sla', '--contract', 'default', '--period', month, '--config', 'collector.yaml'], { cwd: dir });
     const sla = JSON.parse(report.stdout);
