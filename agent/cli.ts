@@ -1,31 +1,20 @@
 /**
  * Agent commands: `outpost agent [--config FILE]` (runs until SIGTERM), `outpost agent --once` (every check
- * once, results as a JSON array), and `outpost check-config --agent FILE`. Only CliIo is touched, never process.*.
+ * once, results as a JSON array); `check-config --agent FILE` for the lean entry (agent/main.ts; `outpost check-config`
+ * is bin/check-config.ts). Only CliIo is touched, never process.*.
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { hostname as osHostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliIo } from '../common/cli.js';
-import { ConfigError, type ConfigResult } from '../common/config.js';
+import { runCheckConfig } from '../common/check-config.js';
+import { ConfigError } from '../common/config.js';
 import { createLogger } from '../common/logger.js';
 import { createAgent } from './agent.js';
 import { DEFAULT_AGENT_CONFIG_FILE, validateAgentConfigFile, type AgentConfig } from './config.js';
 import { createCheckInstances, toResult } from './instances.js';
 import { runAllOnce } from './scheduler.js';
-
-type Env = CliIo['env'];
-type Validator = (file: string, env: Env) => Promise<ConfigResult<unknown>>;
-
-/**
- * What `check-config` can validate, one entry per option. The collector adds its validator here
- * (`collector: validateCollectorConfigFile`); `undefined` means "not available yet".
- */
-export const CONFIG_VALIDATORS: Record<'agent' | 'collector', Validator | undefined> = {
-  agent: validateAgentConfigFile,
-  // loaded on use: the collector's config graph (SLA calendars, holidays) would cost the agent process ~3 MiB
-  collector: async (file, env) => (await import('../collector/config.js')).validateCollectorConfigFile(file, env),
-};
 
 async function loadOrReport(file: string, io: CliIo, result: { code: number }): Promise<AgentConfig | null> {
   const loaded = await validateAgentConfigFile(file, io.env, osHostname());
@@ -77,34 +66,9 @@ export async function runAgentCommand(opts: { config: string; once?: boolean }, 
   else await runUntilSignal(config, io, result);
 }
 
-export type CheckConfigOptions = Partial<Record<keyof typeof CONFIG_VALIDATORS, string>>;
-
-/** `check-config --agent FILE --collector FILE`: every problem listed; code 1 if any file has problems. */
-export async function runCheckConfigCommand(opts: CheckConfigOptions, io: CliIo, result: { code: number }): Promise<void> {
-  const given = (Object.keys(CONFIG_VALIDATORS) as Array<keyof typeof CONFIG_VALIDATORS>).filter((kind) => opts[kind] !== undefined);
-  if (given.length === 0) {
-    io.stderr.write('outpost: check-config needs --agent FILE or --collector FILE\n');
-    result.code = 2;
-    return;
-  }
-  let failed = false;
-  for (const kind of given) {
-    const file = resolve(io.cwd, opts[kind] as string);
-    const validate = CONFIG_VALIDATORS[kind];
-    if (!validate) {
-      io.stderr.write(`outpost: check-config --${kind}: not available yet\n`);
-      failed = true;
-      continue;
-    }
-    const checked = await validate(file, io.env);
-    if (checked.ok) {
-      io.stdout.write(`${file}: ok (${kind} config)\n`);
-    } else {
-      io.stderr.write(`${new ConfigError(file, checked.problems).message}\n`);
-      failed = true;
-    }
-  }
-  result.code = failed ? 1 : 0;
+/** `check-config --agent FILE` as the agent's own entry runs it: agent files only (no collector modules). */
+export function runAgentCheckConfig(opts: { agent?: string }, io: CliIo, result: { code: number }): Promise<void> {
+  return runCheckConfig(opts, { agent: validateAgentConfigFile }, io, result);
 }
 
 export function registerAgentCommands(program: Command, io: CliIo, result: { code: number }): void {
@@ -114,11 +78,4 @@ export function registerAgentCommands(program: Command, io: CliIo, result: { cod
     .option('-c, --config <file>', 'agent config file', DEFAULT_AGENT_CONFIG_FILE)
     .option('--once', 'run every check once, print the results as a JSON array, exit 0 if all ok/warn, 1 otherwise')
     .action((opts: { config: string; once?: boolean }) => runAgentCommand(opts, io, result));
-
-  program
-    .command('check-config')
-    .description('validate config files and list every problem; exits 1 if any file has problems')
-    .option('--agent <file>', 'an agent config file (agent.yaml)')
-    .option('--collector <file>', 'a collector config file')
-    .action((opts: CheckConfigOptions) => runCheckConfigCommand(opts, io, result));
 }

@@ -115,6 +115,9 @@ function parseChecks(entries: unknown[], hostname: string, ctx: z.RefinementCtx)
       ctx.addIssue({ code: 'custom', message: `timeout (${c.timeout / 1000}s) must be less than interval (${c.interval / 1000}s)`, path: [index, 'timeout'] });
       return;
     }
+    const budget = plugin.timeoutProblems?.(options.data, c.timeout) ?? [];
+    for (const problem of budget) ctx.addIssue({ code: 'custom', message: problem.message, path: [index, ...problem.path] });
+    if (budget.length > 0) return;
     const target = c.target ?? plugin.defaultTarget(options.data, { hostname });
     const name = c.name ?? `${plugin.type}:${target}`;
     const earlier = namesSeen.get(name);
@@ -187,7 +190,8 @@ export function agentConfigSchema(hostname: string) {
         agent: { id: c.agent.id ?? sanitiseAgentId(hostname), stateDir: c.agent.state_dir, logLevel: c.agent.log_level },
         mqtt: {
           url: c.mqtt.url,
-          username: c.mqtt.username,
+          // A password alone (an enrolment password pasted in) logs in as the agent id, unless the URL names a user.
+          username: c.mqtt.username ?? (c.mqtt.password !== undefined && new URL(c.mqtt.url).username === '' ? (c.agent.id ?? sanitiseAgentId(hostname)) : undefined),
           password: c.mqtt.password,
           ca: c.mqtt.ca,
           cert: c.mqtt.cert,

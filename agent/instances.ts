@@ -19,7 +19,7 @@ export function createCheckInstances(
     const stateDir = join(deps.stateDir, 'checks', config.name.replace(/[^A-Za-z0-9._-]/g, '_'));
     mkdirSync(stateDir, { recursive: true, mode: 0o750 });
     const logger = deps.logger.child({ check: config.name });
-    return { config, instance: plugin.create(config.options, { logger, now: deps.now, hostname: deps.hostname, stateDir }) };
+    return { config, instance: plugin.create(config.options, { logger, now: deps.now, hostname: deps.hostname, stateDir, timeoutMs: config.timeoutMs }) };
   });
 }
 

@@ -8,7 +8,7 @@ import { DEFAULT_AGENT_CONFIG_FILE } from './config.js';
 
 export type MainCommand =
   | { kind: 'agent'; config: string; once: boolean }
-  | { kind: 'check-config'; agent?: string; collector?: string }
+  | { kind: 'check-config'; agent?: string }
   | { kind: 'version' }
   | { kind: 'help' }
   | { kind: 'error'; message: string };
@@ -20,8 +20,8 @@ Outpost agent
 Commands:
   agent [-c, --config <file>] [--once]   run the monitoring agent until SIGTERM (or every check once with --once)
                                          (default config: ${DEFAULT_AGENT_CONFIG_FILE})
-  check-config [--agent <file>] [--collector <file>]
-                                         validate config files and list every problem
+  check-config --agent <file>            validate an agent config file and list every problem
+                                         (collector files: outpost check-config --collector <file>)
 
 Options:
   -V, --version                          print the version
@@ -70,15 +70,18 @@ function parseAgent(args: readonly string[]): MainCommand {
 }
 
 function parseCheckConfig(args: readonly string[]): MainCommand {
-  const files: { agent?: string; collector?: string } = {};
+  const files: { agent?: string } = {};
   for (let i = 0; i < args.length; ) {
     const arg = args[i] as string;
     const name = optionName(arg);
-    if (name === '--agent' || name === '--collector') {
+    if (name === '--agent') {
       const taken = takeValue(args, i, name);
       if ('error' in taken) return { kind: 'error', message: taken.error };
-      files[name === '--agent' ? 'agent' : 'collector'] = taken.value;
+      files.agent = taken.value;
       i = taken.next;
+    } else if (name === '--collector') {
+      // the agent's entry never loads the collector's config; the full CLI checks both kinds
+      return { kind: 'error', message: "option '--collector' is not part of the agent: run `outpost check-config --collector <file>`" };
     } else if (arg === '-h' || arg === '--help') {
       return { kind: 'help' };
     } else {

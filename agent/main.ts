@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   try {
     if (command.kind === 'agent' || command.kind === 'check-config') skipUnusedModules();
     // imported after skipUnusedModules: cli.js loads mqtt and pino
-    const { runAgentCommand, runCheckConfigCommand } = await import('./cli.js');
+    const { runAgentCommand, runAgentCheckConfig } = await import('./cli.js');
     switch (command.kind) {
       case 'version':
         io.stdout.write(`${OUTPOST_VERSION}\n`);
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
         await runAgentCommand(command, io, result);
         break;
       case 'check-config':
-        await runCheckConfigCommand(command, io, result);
+        await runAgentCheckConfig(command, io, result);
         break;
     }
     process.exitCode = result.code;

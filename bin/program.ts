@@ -9,7 +9,7 @@ import { CliError, type CliIo } from '../common/cli.js';
 
 type Register = (program: Command, io: CliIo, result: { code: number }) => void;
 
-/** `agent` (with `agent credentials`) and `check-config`: one group, registered once. */
+/** `agent` with `agent credentials`. */
 const agentGroup = async (): Promise<Register> => {
   const [{ registerAgentCommands }, { registerCredentialsCommand }] = await Promise.all([import('../agent/cli.js'), import('./credentials.js')]);
   return (program, io, result) => {
@@ -21,7 +21,7 @@ const agentGroup = async (): Promise<Register> => {
 /** Command name → the module that registers it. */
 const COMMAND_GROUPS: Record<string, () => Promise<Register>> = {
   agent: agentGroup,
-  'check-config': agentGroup,
+  'check-config': async () => (await import('./check-config.js')).registerCheckConfigCommand,
   collector: async () => (await import('../collector/collector-command.js')).registerCollectorCommand,
   incident: async () => (await import('../collector/incidents/cli.js')).registerIncidentCommands,
   sla: async () => (await import('../collector/sla/cli.js')).registerSlaCommands,
@@ -52,7 +52,7 @@ export async function buildProgram(io: CliIo, result: { code: number }, argv: re
   const word = commandWord(argv);
   const versionOnly = word === undefined && argv.some((arg) => arg === '-V' || arg === '--version');
   const loaders = versionOnly ? [] : word !== undefined && word !== 'help' && COMMAND_GROUPS[word] ? [COMMAND_GROUPS[word]] : Object.values(COMMAND_GROUPS);
-  // agent and check-config share one group: each loader runs once.
+  // each loader runs once
   for (const load of new Set(loaders)) (await load())(program, io, result);
   return program;
 }

@@ -203,7 +203,7 @@ export function createCollector(deps: CollectorDeps) {
       lifecycle.add({ name: 'influx', stop: () => sink.stop() });
     }
     // Heartbeats publish their results through the ingest (created below), like an agent; deadlines run on our clock.
-    const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, publish: (topic, payload) => ingest.handle(topic, payload) });
+    const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, timeZone: config.timezone, publish: (topic, payload) => ingest.handle(topic, payload) });
     const publicUrl = config.api.public_url?.replace(/\/$/, '');
     const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
     let incidents: IncidentService | undefined;

@@ -19,6 +19,11 @@ export interface CheckDeps {
   hostname: string;
   /** Per-check persistent scratch directory (e.g. backup size history); created by the agent. */
   stateDir: string;
+  /**
+   * The check's common `timeout` in ms (the runner aborts the run then). Checks that do several requests (snmp)
+   * budget their work to finish inside it and report what they could not do. Absent in some tests.
+   */
+  timeoutMs?: number;
 }
 
 export interface CheckInstance {
@@ -35,6 +40,11 @@ export interface CheckPlugin<Schema extends z.ZodType = z.ZodType> {
   configSchema: Schema;
   /** The target name when the config does not set `target:` (e.g. the pinged host). */
   defaultTarget(cfg: z.output<Schema>, deps: Pick<CheckDeps, 'hostname'>): string;
+  /**
+   * Problems of this config against the check's common `timeout` (ms), e.g. retries × per-request timeouts that
+   * cannot fit in it. Paths are relative to the check entry.
+   */
+  timeoutProblems?(cfg: z.output<Schema>, timeoutMs: number): Array<{ path: string[]; message: string }>;
   create(cfg: z.output<Schema>, deps: CheckDeps): CheckInstance;
 }
 
@@ -44,15 +54,18 @@ export function defineCheck<S extends z.ZodType>(plugin: CheckPlugin<S>): CheckP
 }
 
 /** What config validation needs of a plugin: kept in the check's config file, apart from its implementation. */
-export type CheckSpec<S extends z.ZodType = z.ZodType> = Pick<CheckPlugin<S>, 'type' | 'configSchema' | 'defaultTarget'>;
+export type CheckSpec<S extends z.ZodType = z.ZodType> = Pick<CheckPlugin<S>, 'type' | 'configSchema' | 'defaultTarget' | 'timeoutProblems'>;
 
 /** Helper for full inference: `export const pingSpec = defineSpec({...})`. */
 export function defineSpec<S extends z.ZodType>(spec: CheckSpec<S>): CheckSpec<S> {
   return spec;
 }
 
-/** Worst-of rule used by checks that evaluate several thresholds. */
-const ORDER = { ok: 0, warn: 1, crit: 2, unknown: 3 } as const;
+/**
+ * Worst-of rule used by checks that evaluate several rules: crit > unknown > warn > ok (as Checkmk ranks them), so
+ * a rule that cannot be judged (a custom OID the device does not answer) never hides a failure (a down uplink).
+ */
+const ORDER = { ok: 0, warn: 1, unknown: 2, crit: 3 } as const;
 export function worst(...states: Array<Observation['state']>): Observation['state'] {
   return states.reduce((a, b) => (ORDER[b] > ORDER[a] ? b : a), 'ok' as Observation['state']);
 }

@@ -1,6 +1,6 @@
 /**
  * Agent footprint vs Prometheus node_exporter, measured side by side in one run.
- *   npm run build && npx tsc -p bench/agent-footprint/tsconfig.json && node dist/bench/agent-footprint/run.js [seconds]
+ *   npm run bench -- agent-footprint [seconds]
  * Starts Mosquitto (127.0.0.1, free port), the agent twice with the default check set (host + a tcp check) at a
  * 10 s interval — as the systemd unit runs it (dist/agent/main.js with the unit's V8 flags) and as plain
  * `outpost agent` — and node_exporter (default collectors) scraped every 10 s by this script. Samples CPU

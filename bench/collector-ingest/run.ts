@@ -1,6 +1,6 @@
 /**
  * Collector ingest benchmark (issue 3 item 9). Everything on 127.0.0.1 free ports (+ a network namespace for ping).
- *   npx tsc -p bench/collector-ingest/tsconfig.json && node dist/bench/collector-ingest/run.js [total] [agents] [window]
+ *   npm run bench -- collector-ingest [total] [agents] [window]
  * 1. raw ceilings: simulated agents (a separate process) → Mosquitto / bare aedes → mosquitto_sub counting
  * 2. collector ingest through the embedded aedes broker and through Mosquitto (PUBACK only after the SQLite commit),
  *    zero loss checked, collector CPU and RSS

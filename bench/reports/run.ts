@@ -3,7 +3,7 @@
  * seeded through the real collector ingest and incident service, generated in every format (json, csv, xlsx, html,
  * pdf). Peer figure in the same run: the availability service alone for the same targets (what
  * GET /api/v1/availability costs), which every SLA report calls.
- * Build and run: npx tsc -p bench/reports/tsconfig.json && node dist/bench-reports/bench/reports/run.js
+ * Build and run: npm run bench -- reports
  */
 import { rmSync } from 'node:fs';
 import { REPORT_FORMATS, reportsConfigSchema } from '../../collector/reports/config.js';

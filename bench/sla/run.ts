@@ -1,7 +1,7 @@
 /**
  * SLA engine benchmark: availability for 10,000 targets × 30 state changes over one month, due instants for
  * 100,000 incidents, and a plain better-sqlite3 scan of the same interval rows as the peer figure.
- * Build and run: npx tsc -p bench/sla/tsconfig.json && node dist/bench/sla/run.js
+ * Build and run: npm run bench -- sla
  */
 import Database from 'better-sqlite3';
 import { availabilityWindow, computeAvailability, monthPeriod } from '../../collector/sla/availability.js';

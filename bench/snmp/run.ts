@@ -5,7 +5,7 @@
  *     ifTable + ifXTable in the same run;
  *  2. 200 devices (200 check instances, one shared limiter of 32, against 4 snmpsim processes) polled in one
  *     burst, twice (the second round computes rates): wall time and agent CPU per round.
- * Build and run: npx tsc -p bench/snmp/tsconfig.json && node dist/bench/snmp/run.js
+ * Build and run: npm run bench -- snmp
  * Only 127.0.0.1 is contacted.
  */
 import { execFile } from 'node:child_process';

@@ -7,7 +7,7 @@
  *     token: ${HB_DB_BACKUP_TOKEN}   # the secret in the ping URL (≥ 16 characters)
  *     target: db-1                    # availability and incidents are per target
  *     schedule: "0 3 * * *"           # or `period: 1h`
- *     timezone: Asia/Shanghai
+ *     timezone: Asia/Shanghai         # default: the collector's top-level `timezone`
  *     grace: 30m
  *     severity: P2                    # incident severity when late/failed (default: the incident rules decide)
  * ```

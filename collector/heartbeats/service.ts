@@ -25,6 +25,8 @@ export interface HeartbeatServiceDeps {
   configured: readonly HeartbeatConfig[];
   /** The collector's ingest entry (`ingest.handle`): resolves once the result is committed. */
   publish(topic: string, payload: Uint8Array): Promise<void>;
+  /** The zone of a `schedule` without its own `timezone`: the collector's top-level `timezone` (never the host's). */
+  timeZone?: string;
 }
 
 export interface NewHeartbeat {
@@ -46,10 +48,15 @@ export class HeartbeatError extends Error {
 
 export const tokenDigest = (token: string) => createHash('sha256').update(token).digest('hex');
 
-function ruleOf(def: { period?: number; schedule?: string; timezone?: string; grace: number }): HeartbeatRule {
+function ruleOf(def: { period?: number; schedule?: string; timezone?: string; grace: number }, zone: string | undefined): HeartbeatRule {
   return def.period !== undefined
     ? { kind: 'period', periodMs: def.period, graceMs: def.grace }
-    : { kind: 'cron', schedule: def.schedule ?? '', timezone: def.timezone, graceMs: def.grace };
+    : { kind: 'cron', schedule: def.schedule ?? '', timezone: def.timezone ?? zone, graceMs: def.grace };
+}
+
+/** A schedule stored without a zone (older versions) runs in the collector's zone. */
+function zoned(hb: StoredHeartbeat, zone: string | undefined): StoredHeartbeat {
+  return hb.rule.kind === 'cron' && hb.rule.timezone === undefined ? { ...hb, rule: { ...hb.rule, timezone: zone } } : hb;
 }
 
 const sameRule = (a: HeartbeatRule, b: HeartbeatRule) => JSON.stringify(a) === JSON.stringify(b);
@@ -61,7 +68,7 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
   const byDigest = new Map<string, string>();
   let chain: Promise<void> = Promise.resolve();
 
-  for (const hb of store.all()) byName.set(hb.name, hb);
+  for (const hb of store.all()) byName.set(hb.name, zoned(hb, deps.timeZone));
   syncConfigured();
 
   /** Config entries replace their stored definitions (keeping state unless the rule changed); removed ones go. */
@@ -75,7 +82,7 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
       }
     }
     for (const c of deps.configured) {
-      const rule = ruleOf(c);
+      const rule = ruleOf(c, deps.timeZone);
       const existing = byName.get(c.name);
       const record = existing && sameRule(existing.rule, rule) ? existing.record : { ...newRecord(rule, nowMs), ...(existing ? keepHistory(existing) : {}) };
       const hb: StoredHeartbeat = { name: c.name, tokenSha256: tokenDigest(c.token), source: 'config', target: c.target, rule, severity: c.severity ?? null, record };
@@ -173,7 +180,7 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
     create(def: NewHeartbeat): { heartbeat: StoredHeartbeat; token: string } {
       if (byName.has(def.name)) throw new HeartbeatError('conflict', `heartbeat "${def.name}" already exists`);
       const token = randomBytes(24).toString('base64url');
-      const rule = ruleOf(def);
+      const rule = ruleOf(def, deps.timeZone);
       const hb: StoredHeartbeat = { name: def.name, tokenSha256: tokenDigest(token), source: 'api', target: def.target, rule, severity: def.severity ?? null, record: newRecord(rule, deps.now()) };
       store.save(hb);
       byName.set(hb.name, hb);

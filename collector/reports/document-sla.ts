@@ -126,6 +126,8 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
       title: L('compliance'),
       facts: [
         { label: L('resolution_compliance'), value: r.compliance.resolution_percent, type: 'percent' },
+        { label: L('resolution_outcomes'), value: `${r.compliance.resolution_met} / ${r.compliance.resolution_met + r.compliance.resolution_breached}`, type: 'text' },
+        { label: L('resolution_pending'), value: r.compliance.resolution_pending, type: 'integer' },
         { label: L('compliance_goal'), value: r.compliance.goal_percent, type: 'percent' },
         { label: L('goal_met'), value: r.compliance.resolution_met_goal, type: 'text' },
         { label: L('response_compliance'), value: r.compliance.response_percent, type: 'percent' },
@@ -178,6 +180,8 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('calendar'), value: r.calculation.calendar, type: 'text' },
         { label: L('time_zone'), value: r.calculation.time_zone, type: 'text' },
         { label: L('policy'), value: `${r.contract.policy} — ${r.contract.policy_description}`, type: 'text' },
+        { label: L('resolution_starts'), value: L(r.calculation.resolution_starts === 'acknowledged' ? 'resolution_starts_acknowledged' : 'resolution_starts_opened'), type: 'text' },
+        { label: L('compliance_rule'), value: L('compliance_rule_text'), type: 'text' },
         { label: L('target_rule'), value: r.calculation.target_rule, type: 'text' },
       ],
     },

@@ -138,14 +138,21 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     })
     .sort((a, b) => (a.start ?? '').localeCompare(b.start ?? ''));
 
-  const goal = policy?.complianceTarget ?? null;
+  const goal = summary.compliance_target;
   const s = summary.incidents;
   const bySeverity = Object.fromEntries(SEVERITIES.map((sev: Severity) => [sev, s.by_severity[sev]])) as Record<Severity, (typeof s.by_severity)[string]>;
   const compliance = {
     goal_percent: goal,
+    /** met / (met + breached); clocks without an outcome are `pending`, beside. */
     response_percent: s.response.compliance_percent,
+    response_met: s.response.met,
+    response_breached: s.response.breached,
+    response_pending: s.response.pending,
     resolution_percent: s.resolution.compliance_percent,
-    resolution_met_goal: goal === null || s.resolution.compliance_percent === null ? null : s.resolution.compliance_percent >= goal,
+    resolution_met: s.resolution.met,
+    resolution_breached: s.resolution.breached,
+    resolution_pending: s.resolution.pending,
+    resolution_met_goal: s.resolution_met_target,
     by_severity: Object.fromEntries(
       SEVERITIES.map((sev) => [sev, { response_percent: bySeverity[sev].response.compliance_percent, resolution_percent: bySeverity[sev].resolution.compliance_percent }]),
     ) as Record<Severity, { response_percent: number | null; resolution_percent: number | null }>,
@@ -178,6 +185,8 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
       calendar: contract.calendar,
       time_zone: timeZone,
       target_rule: 'reachability checks if the target has any, else all its checks (down while any is down)',
+      /** Where the resolution clock starts under the contract's policy: `opened` or `acknowledged`. */
+      resolution_starts: policy?.resolutionStarts ?? 'opened',
     },
     overview: {
       targets: availability.length,
@@ -189,6 +198,7 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
       mtta_s: s.mtta_s,
       mttr_s: s.mttr_s,
       resolution_compliance_percent: s.resolution.compliance_percent,
+      resolution_pending: s.resolution.pending,
       compliance_goal: goal,
       backup_success_percent: backups.success_percent,
     },

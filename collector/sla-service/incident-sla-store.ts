@@ -36,6 +36,9 @@ export function createIncidentSlaStore(db: Db) {
   const endPause = db.prepare('UPDATE incident_pauses SET end_ms = ?, resumed_by = ? WHERE incident_id = ? AND end_ms IS NULL');
   const fired = db.prepare<[number], { kind: FiredKind; key: string; at_ms: number }>('SELECT kind, key, at_ms FROM incident_sla_fired WHERE incident_id = ?');
   const markFired = db.prepare('INSERT OR IGNORE INTO incident_sla_fired (incident_id, kind, key, at_ms) VALUES (?, ?, ?, ?)');
+  const lifecycle = db.prepare<[number], { kind: string; at_ms: number }>(
+    "SELECT kind, at_ms FROM incident_events WHERE incident_id = ? AND kind IN ('resolved', 'reopened') ORDER BY at_ms, id",
+  );
   const firstAck = db.prepare<[number], { at_ms: number | null }>("SELECT MIN(at_ms) AS at_ms FROM incident_events WHERE incident_id = ? AND kind = 'acknowledged'");
 
   return {
@@ -68,6 +71,19 @@ export function createIncidentSlaStore(db: Db) {
     },
     addExtension(incidentId: number, e: Omit<StoredExtension, 'id'>): void {
       insertExtension.run(incidentId, e.atMs, e.extendMs, e.approvedBy, e.reason, e.createdBy);
+    },
+    /** The spans the incident spent resolved before a reopen ([resolved, reopened)); a final resolution is no gap. */
+    resolvedGaps(incidentId: number): Array<{ startMs: number; endMs: number }> {
+      const gaps: Array<{ startMs: number; endMs: number }> = [];
+      let resolvedAt: number | null = null;
+      for (const e of lifecycle.all(incidentId)) {
+        if (e.kind === 'resolved') resolvedAt ??= e.at_ms;
+        else if (resolvedAt !== null) {
+          if (e.at_ms > resolvedAt) gaps.push({ startMs: resolvedAt, endMs: e.at_ms });
+          resolvedAt = null;
+        }
+      }
+      return gaps;
     },
     /** `kind:key` → when it fired. */
     fired(incidentId: number): Map<string, number> {

@@ -8,7 +8,7 @@ import type { Logger } from '../../common/logger.js';
 import type { IncidentRecord } from '../incidents/repository.js';
 import {
   computeIncidentSla,
-  maintenanceIntervals,
+  maintenanceSpanAt,
   resolvePolicy,
   type IncidentFacts,
   type IncidentSla,
@@ -18,8 +18,6 @@ import {
 } from '../sla/index.js';
 import type { IncidentSlaStore, StoredExtension, StoredPause } from './incident-sla-store.js';
 import type { MaintenanceStore } from './maintenance-store.js';
-
-const MONTH_MS = 31 * 86_400_000;
 
 export interface IncidentTimersDeps {
   setup: SlaSetup;
@@ -112,13 +110,22 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     const end = record.resolvedAtMs;
     // A pause still open at resolution ends there (the clocks stopped anyway).
     const pauses = store.pauses(record.id).map((p) => ({ startMs: p.startMs, endMs: p.endMs ?? end, reason: p.reason }));
-    const maintenance = record.target
-      ? maintenanceIntervals(deps.maintenance.windows(setup), record.target, deps.groupsOf(record.target), record.openedAtMs - MONTH_MS, record.openedAtMs + MONTH_MS)
-      : [];
+    // The maintenance spans the clocks can start after: the one the incident opened in, or the one its failure began in
+    // (whole spans, however long the window runs).
+    const maintenance: Array<{ startMs: number; endMs: number }> = [];
+    if (record.target) {
+      const windows = deps.maintenance.windows(setup);
+      const groups = deps.groupsOf(record.target);
+      for (const atMs of new Set([record.openedAtMs, Math.min(record.startedAtMs, record.openedAtMs)])) {
+        const span = maintenanceSpanAt(windows, record.target, groups, atMs);
+        if (span) maintenance.push(span);
+      }
+    }
     const firstAck = store.firstAckMs(record.id);
     const acknowledgedAtMs = firstAck === null ? record.acknowledgedAtMs : Math.min(firstAck, record.acknowledgedAtMs ?? firstAck);
+    const resolvedGaps = store.resolvedGaps(record.id);
     const resolutionExtensionMs = store.extensions(record.id).reduce((sum, e) => sum + e.extendMs, 0);
-    return { openedAtMs: record.openedAtMs, acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses, maintenance, resolutionExtensionMs };
+    return { openedAtMs: record.openedAtMs, startedAtMs: record.startedAtMs, acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses, maintenance, resolvedGaps, resolutionExtensionMs };
   }
 
   function compute(record: IncidentRecord, nowMs: number): IncidentSla {

@@ -1,8 +1,12 @@
 /**
  * The SLA summary of a month per contract: availability of each member target against the contract's target, and
- * the contract's incidents opened in the month by severity with response/resolution compliance (met ÷ incidents
- * that have that target; still-running clocks count as not met yet and are shown as pending), MTTA and MTTR
- * (wall clock, acknowledged / resolved incidents only).
+ * the contract's incidents opened in the month (attributed to the month they opened) by severity with
+ * response/resolution compliance, MTTA and MTTR (wall clock, acknowledged / resolved incidents only).
+ *
+ * Compliance counts only clocks with an outcome: met (stopped within target) or breached (past its due instant,
+ * stopped or still running). Running-and-not-yet-due, waiting, deferred (maintenance) and paused clocks are
+ * `pending`, shown beside: compliance = met / (met + breached), null when no clock has an outcome. The contract's
+ * `compliance_target` judges resolution compliance.
  */
 import { SEVERITIES, type Severity } from '../events.js';
 import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
@@ -11,28 +15,43 @@ import type { Db } from '../store/db.js';
 import { AvailabilityError, type AvailabilityService } from './availability-service.js';
 import type { IncidentTimers } from './incident-timers.js';
 
-interface Compliance {
+export interface Compliance {
+  /** Clocks the policy sets for these incidents. */
   with_target: number;
   met: number;
   breached: number;
+  /** Clocks without an outcome yet (running and not due, waiting, deferred, paused). */
   pending: number;
+  /** met / (met + breached) × 100; null when no clock has an outcome. */
   compliance_percent: number | null;
 }
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
-function tally(timers: Array<TimerStatus | null>): Compliance {
+/** The outcome of one clock: met, breached, or pending (no outcome yet). */
+export function clockOutcome(t: TimerStatus): 'met' | 'breached' | 'pending' {
+  if (t.breached) return 'breached';
+  return t.stoppedAtMs !== null ? 'met' : 'pending';
+}
+
+export function tally(timers: ReadonlyArray<TimerStatus | null>): Compliance {
   const withTarget = timers.filter((t): t is TimerStatus => t !== null);
-  const met = withTarget.filter((t) => t.stoppedAtMs !== null && !t.breached).length;
-  const breached = withTarget.filter((t) => t.breached).length;
+  const met = withTarget.filter((t) => clockOutcome(t) === 'met').length;
+  const breached = withTarget.filter((t) => clockOutcome(t) === 'breached').length;
+  const decided = met + breached;
   return {
     with_target: withTarget.length,
     met,
     breached,
-    pending: withTarget.length - met - breached,
-    compliance_percent: withTarget.length ? (met / withTarget.length) * 100 : null,
+    pending: withTarget.length - decided,
+    compliance_percent: decided ? (met / decided) * 100 : null,
   };
+}
+
+/** Whether resolution compliance reaches the goal; null without a goal or without any outcome. */
+export function resolutionMetTarget(goal: number | null, resolution: Compliance): boolean | null {
+  return goal === null || resolution.compliance_percent === null ? null : resolution.compliance_percent >= goal;
 }
 
 export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: AvailabilityService; timers: IncidentTimers; now: () => number }) {
@@ -86,12 +105,15 @@ export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: 
           from: new Date(range.fromMs).toISOString(),
           to: new Date(range.toMs).toISOString(),
           availability_target: contract.availabilityTarget,
+          /** Percent of resolution clocks with an outcome that must be met (contract, else policy); null: none. */
+          compliance_target: contract.complianceTarget,
           members,
           incidents: {
             total: incidents.length,
             by_severity: bySeverity,
             response: tally(slas.map((x) => x.sla.response)),
             resolution: tally(slas.map((x) => x.sla.resolution)),
+            resolution_met_target: resolutionMetTarget(contract.complianceTarget, tally(slas.map((x) => x.sla.resolution))),
             mtta_s: seconds(mean(ackDelays)),
             mttr_s: seconds(mean(fixDelays)),
           },

@@ -3,7 +3,7 @@
  * working days (调休), and operator-supplied extra holidays / workdays. A compiled calendar answers "which
  * UTC intervals are working time on local day N", cached per calendar-day.
  */
-import { chinaHolidays } from './holidays-cn.js';
+import { chinaHolidays, type HolidayTable } from './holidays-cn.js';
 import { DAY_MS, MINUTE_MS, dayKey, isoWeekday, localToUtc, zoneOffsetMs } from './zoned-time.js';
 
 /** A working window inside one local day, in minutes since local midnight (`endMin` may be 1440). */
@@ -25,6 +25,8 @@ export interface CalendarSpec {
   makeupWindows?: ReadonlyArray<TimeWindow>;
   /** Apply China's statutory holidays and make-up workdays (chinese-days data). */
   chinaHolidays: boolean;
+  /** The holiday table to apply (chinese-days merged with `sla.holiday_data`); default: chinese-days alone. */
+  holidayTable?: HolidayTable;
   /** Extra days off (`YYYY-MM-DD` as epoch day numbers); they win over everything else. */
   extraHolidays?: readonly number[];
   /** Extra working days; on a day without weekday windows the make-up windows apply. */
@@ -81,7 +83,7 @@ export function compileCalendar(spec: CalendarSpec): BusinessCalendar {
   const makeup = normalizeWindows(spec.makeupWindows ?? defaultMakeupWindows(week));
   const extraHolidays = new Set(spec.extraHolidays ?? []);
   const extraWorkdays = new Set(spec.extraWorkdays ?? []);
-  const cn = spec.chinaHolidays ? chinaHolidays() : null;
+  const cn = spec.chinaHolidays ? (spec.holidayTable ?? chinaHolidays()) : null;
   const fullWeek = week.slice(1).every((w) => w.length === 1 && w[0]?.startMin === 0 && w[0]?.endMin === 1440);
   const alwaysOpen = fullWeek && !cn && extraHolidays.size === 0;
   const tz = spec.timeZone;
@@ -157,21 +159,40 @@ export function yearsBetween(calendar: BusinessCalendar, fromMs: number, toMs: n
 }
 
 /**
- * Loud warnings for years the calendar cannot compute honestly: it applies Chinese holidays but
- * chinese-days has no data for the year, and the operator supplied no extra holidays for it either.
- * The collector logs these at start-up and reports them on /healthz.
+ * Loud warnings for years the calendar cannot compute honestly: it applies Chinese holidays but neither chinese-days
+ * nor `sla.holiday_data` has the year (per-calendar extra_holidays are local one-off days: they declare no year).
+ * The collector logs these at start-up and reports them on /healthz, /metrics and in reports.
  */
 export function calendarWarnings(calendar: BusinessCalendar, years: readonly number[]): string[] {
+  return missingHolidayYears(calendar, years).map(
+    (year) =>
+      `calendar "${calendar.spec.name}": no holiday data for ${year} (have ${holidayYearsText(calendar)}); figures for ${year} use weekends only — ` +
+      `add sla.holiday_data.cn."${year}" (outpost sla holidays import FILE.ics --set cn prints it) or upgrade chinese-days`,
+  );
+}
+
+/** The years among `years` the calendar applies holidays to but has no data for. */
+export function missingHolidayYears(calendar: BusinessCalendar, years: readonly number[]): number[] {
   if (!calendar.spec.chinaHolidays) return [];
-  const covered = chinaHolidays().years;
-  const operatorYears = new Set((calendar.spec.extraHolidays ?? []).map((day) => Number(dayKey(day).slice(0, 4))));
-  const known = [...covered].sort((a, b) => a - b);
-  const range = known.length > 0 ? `${known[0]}–${known[known.length - 1]}` : 'none';
-  return years
-    .filter((year) => !covered.has(year) && !operatorYears.has(year))
-    .map(
-      (year) =>
-        `calendar "${calendar.spec.name}": no Chinese holiday data for ${year} (chinese-days covers ${range}); ` +
-        `holidays and make-up workdays of ${year} are NOT applied — add them as extra_holidays/extra_workdays or upgrade chinese-days`,
-    );
+  const covered = (calendar.spec.holidayTable ?? chinaHolidays()).years;
+  return years.filter((year) => !covered.has(year));
+}
+
+function holidayYearsText(calendar: BusinessCalendar): string {
+  const known = [...(calendar.spec.holidayTable ?? chinaHolidays()).years].sort((a, b) => a - b);
+  if (known.length === 0) return 'none';
+  // Contiguous runs: 2004–2026, 2028.
+  const runs: string[] = [];
+  let start = known[0] as number;
+  let prev = start;
+  for (const y of [...known.slice(1), NaN]) {
+    if (y === prev + 1) {
+      prev = y;
+      continue;
+    }
+    runs.push(start === prev ? String(start) : `${start}–${prev}`);
+    start = y;
+    prev = y;
+  }
+  return runs.join(', ');
 }

@@ -6,13 +6,34 @@ import { z } from 'zod';
 import { durationSchema } from '../../common/duration.js';
 import { SEVERITIES } from '../events.js';
 import { BUILTIN_CALENDARS, DEFAULT_TIME_ZONE } from './builtin-calendars.js';
+import { allWeek, type TimeWindow } from './calendar.js';
+import { HOLIDAY_SETS, parseDayRange } from './holiday-data.js';
 import { parseWeeklyHours, parseWindows } from './hours.js';
 import { validateSchedule } from './maintenance.js';
 import { DEFAULT_POLICY, PRESET_ESCALATIONS, PRESET_POLICIES } from './presets.js';
+import { parseSlaDuration, resolveSlaDuration, type SlaDuration } from './working-days.js';
 import { isValidTimeZone, parseDayKey } from './zoned-time.js';
 
 export const timeZoneSchema = z.string().refine(isValidTimeZone, { message: 'unknown time zone (use an IANA name such as Asia/Shanghai)' });
 const dayKeySchema = z.string().refine((s) => parseDayKey(s) !== null, { message: 'expected a date YYYY-MM-DD' });
+/** A timer target: `30m`, `4h`, `1h30m`, `2wd` (working days of the timer's calendar), `2d` (24x7 calendars only). */
+const slaDurationSchema = z.union([z.string(), z.number()]).transform((value, ctx): SlaDuration => {
+  const parsed = parseSlaDuration(value);
+  if (parsed === null) {
+    ctx.addIssue({ code: 'custom', message: `invalid duration ${JSON.stringify(value)} (use e.g. 30m, 4h, 2wd for working days, 2d on 24x7)` });
+    return z.NEVER;
+  }
+  return parsed;
+});
+
+const dayRangeSchema = z.string().refine((s) => typeof parseDayRange(s) !== 'string', { message: 'expected YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD' });
+const holidayYearSchema = z.strictObject({
+  /** Days off (statutory holidays, including the weekend days inside a holiday block). */
+  off: z.array(dayRangeSchema).default([]),
+  /** Make-up working days (调休上班). */
+  work: z.array(dayRangeSchema).default([]),
+});
+
 const isoInstantSchema = z.string().refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 date-time' });
 
 const calendarSchema = z
@@ -22,8 +43,9 @@ const calendarSchema = z
     hours: z.union([z.literal('24x7'), z.array(z.string()).min(1)]),
     /** Windows on make-up workdays (调休); default: the calendar's first weekday windows. */
     makeup_hours: z.string().optional(),
-    /** `cn` applies China's statutory holidays and make-up days; default cn for weekly hours, none for 24x7. */
-    holidays: z.enum(['cn', 'none']).optional(),
+    /** `cn` applies China's statutory holidays and make-up days (chinese-days + sla.holiday_data.cn); default cn for weekly hours, none for 24x7. */
+    holidays: z.enum([...HOLIDAY_SETS, 'none']).optional(),
+    /** Local one-off days off / working days; they do not declare a year's holiday data complete. */
     extra_holidays: z.array(dayKeySchema).default([]),
     extra_workdays: z.array(dayKeySchema).default([]),
   })
@@ -45,9 +67,9 @@ const escalationSchema = z.strictObject({
 });
 
 const severityOverrideSchema = z.strictObject({
-  /** Working time to respond / resolve; `null` removes the target. */
-  response: durationSchema().nullable().optional(),
-  resolution: durationSchema().nullable().optional(),
+  /** Working time to respond / resolve (`30m`, `4h`, `2wd`; `d`/`w` on 24x7 only); `null` removes the target. */
+  response: slaDurationSchema.nullable().optional(),
+  resolution: slaDurationSchema.nullable().optional(),
   response_calendar: z.string().optional(),
   resolution_calendar: z.string().optional(),
   escalation: z.string().nullable().optional(),
@@ -62,6 +84,10 @@ const policySchema = z.strictObject({
   availability_target: z.number().gt(0).lte(100).optional(),
   /** Severities whose resolution time may be extended with the customer's consent (`outpost incident extend`). */
   extensions: z.array(z.enum(SEVERITIES)).optional(),
+  /** Percent of resolution clocks with an outcome that must be met (seed 003: 95); a contract may override it. */
+  compliance_target: z.number().gt(0).lte(100).optional(),
+  /** Where the resolution clock starts: `opened` (default) or `acknowledged` (seed 003). */
+  resolution_starts: z.enum(['opened', 'acknowledged']).optional(),
   severities: z.partialRecord(z.enum(['P1', 'P2', 'P3', 'P4']), severityOverrideSchema).default({}),
 });
 
@@ -81,6 +107,8 @@ export const contractSchema = z.strictObject({
   availability_target: z.number().gt(0).lte(100).optional(),
   /** The customer's average evaluation the contract asks for, 0-100 (seed 002: 90 or more). */
   satisfaction_target: z.number().min(0).max(100).default(90),
+  /** Percent of resolution clocks with an outcome that must be met; default: the policy's (wins over it). */
+  compliance_target: z.number().gt(0).lte(100).optional(),
   members: membersSchema,
 });
 
@@ -122,6 +150,10 @@ export const slaConfigSchema = z
     unknown_policy: z.enum(['excluded', 'up', 'down']).default('excluded'),
     warn_counts_as_up: z.boolean().default(true),
     calendars: z.record(z.string(), calendarSchema).default({}),
+    /** Holiday data per set and year (`"2027": {off: [...], work: [...]}`); a year key declares the year complete. */
+    holiday_data: z
+      .partialRecord(z.enum(HOLIDAY_SETS), z.record(z.string().regex(/^\d{4}$/, { message: 'year keys are 4 digits, e.g. "2027"' }), holidayYearSchema))
+      .default({}),
     escalations: z.record(z.string(), escalationSchema).default({}),
     policies: z.record(z.string(), policySchema).default({}),
     contracts: z.array(contractSchema).default([]),
@@ -137,6 +169,25 @@ export const slaConfigSchema = z
       }
     };
     need(policies, 'policy', sla.default_policy, ['default_policy']);
+    for (const [set, years] of Object.entries(sla.holiday_data)) {
+      for (const [year, y] of Object.entries(years ?? {})) {
+        for (const field of ['off', 'work'] as const) {
+          y[field].forEach((text, i) => {
+            const days = parseDayRange(text, Number(year));
+            if (typeof days === 'string') ctx.addIssue({ code: 'custom', path: ['holiday_data', set, year, field, i], message: days });
+          });
+        }
+      }
+    }
+    const weekOf = (name: string): ReadonlyArray<ReadonlyArray<TimeWindow>> | null => {
+      const cal = sla.calendars[name];
+      if (cal) {
+        if (cal.hours === '24x7') return allWeek();
+        const week = parseWeeklyHours(cal.hours);
+        return typeof week === 'string' ? null : week;
+      }
+      return BUILTIN_CALENDARS[name]?.week ?? null;
+    };
     for (const [name, esc] of Object.entries(sla.escalations)) need(calendars, 'calendar', esc.calendar, ['escalations', name, 'calendar']);
     for (const [name, p] of Object.entries(sla.policies)) {
       if (p.extends !== undefined && !(p.extends in PRESET_POLICIES)) {
@@ -149,6 +200,16 @@ export const slaConfigSchema = z
         need(calendars, 'calendar', o.response_calendar, ['policies', name, 'severities', s, 'response_calendar']);
         need(calendars, 'calendar', o.resolution_calendar, ['policies', name, 'severities', s, 'resolution_calendar']);
         need(escalations, 'escalation', o.escalation, ['policies', name, 'severities', s, 'escalation']);
+        const base = p.extends ? PRESET_POLICIES[p.extends]?.severities[s] : undefined;
+        for (const timer of ['response', 'resolution'] as const) {
+          const d = o[timer];
+          if (d === undefined || d === null) continue;
+          const calendar = o[`${timer}_calendar`] ?? p.calendar ?? base?.[timer]?.calendar ?? '24x7';
+          const week = weekOf(calendar);
+          if (!week) continue; // unknown calendar: reported above
+          const ms = resolveSlaDuration(d, { name: calendar, week });
+          if (typeof ms === 'string') ctx.addIssue({ code: 'custom', path: ['policies', name, 'severities', s, timer], message: ms });
+        }
       }
       if (p.extends === undefined) {
         for (const s of SEVERITIES) {

@@ -1,11 +1,12 @@
 /**
  * Escalation (pure): ordered levels with delays in working time, measured like the timer they follow (same
- * start, pauses excluded). A `response` chain stops at acknowledgement, a `resolution` chain at resolution.
+ * start, pauses and a reopened incident's resolved spans excluded — so a reopen never makes a level fall due inside
+ * the gap). A `response` chain stops at acknowledgement, a `resolution` chain at resolution.
  */
 import { addBusinessMsExcluding } from './business-time.js';
 import type { BusinessCalendar } from './calendar.js';
 import type { EscalationChain, EscalationLevel } from './policy-types.js';
-import { clockStartMs, pauseExclusions, type IncidentFacts } from './timers.js';
+import { clockExclusions, responseStopMs, timerStartMs, type IncidentFacts } from './timers.js';
 
 export interface EscalationStep {
   index: number;
@@ -25,11 +26,11 @@ export function escalationSteps(
   facts: IncidentFacts,
   nowMs: number,
 ): EscalationStep[] {
-  const start = clockStartMs(facts);
-  const excluded = pauseExclusions(facts.pauses);
-  const stopAt = chain.timer === 'response' ? (facts.acknowledgedAtMs ?? facts.resolvedAtMs) : facts.resolvedAtMs;
+  const start = timerStartMs(chain.timer, facts);
+  const excluded = clockExclusions(facts);
+  const stopAt = chain.timer === 'response' ? responseStopMs(facts) : facts.resolvedAtMs;
   return chain.levels.map((level, index) => {
-    const dueAtMs = addBusinessMsExcluding(calendar, start, level.afterMs, excluded);
+    const dueAtMs = start === null ? null : addBusinessMsExcluding(calendar, start, level.afterMs, excluded);
     const cancelled = stopAt !== null && stopAt <= nowMs && (dueAtMs === null || dueAtMs > stopAt);
     const due = !cancelled && dueAtMs !== null && dueAtMs <= nowMs && (stopAt === null || dueAtMs <= stopAt);
     return { index, level, dueAtMs, due, cancelled };

@@ -26,19 +26,18 @@ export function nextChangeAt(timers: ReadonlyArray<TimerStatus | null>, steps: r
     if (!t || t.stoppedAtMs !== null) continue;
     consider(t.warnAtMs);
     consider(t.dueAtMs);
-    consider(t.startedAtMs); // a pending clock starting is a change too
+    consider(t.startedAtMs); // a pending clock starting is a change too (null: it waits for an acknowledgement)
   }
   for (const s of steps) if (!s.cancelled) consider(s.dueAtMs);
   return Number.isFinite(next) ? next : null;
 }
 
-export function computeIncidentSla(setup: SlaSetup, policy: SlaPolicy, severity: Severity, facts: IncidentFacts, nowMs: number): IncidentSla {
+export function computeIncidentSla(setup: SlaSetup, policy: SlaPolicy, severity: Severity, incident: IncidentFacts, nowMs: number): IncidentSla {
   const sp = policy.severities[severity];
+  const facts: IncidentFacts = { ...incident, resolutionStarts: incident.resolutionStarts ?? policy.resolutionStarts };
   const response = sp.response ? computeTimer('response', sp.response, getCalendar(setup, sp.response.calendar), facts, setup.warnAt, nowMs) : null;
-  // An agreed extension moves the resolution due: the target grows by the extended working time.
-  const resolutionTarget = sp.resolution && { ...sp.resolution, afterMs: sp.resolution.afterMs + (facts.resolutionExtensionMs ?? 0) };
-  const resolution = resolutionTarget
-    ? computeTimer('resolution', resolutionTarget, getCalendar(setup, resolutionTarget.calendar), facts, setup.warnAt, nowMs)
+  const resolution = sp.resolution
+    ? computeTimer('resolution', sp.resolution, getCalendar(setup, sp.resolution.calendar), facts, setup.warnAt, nowMs)
     : null;
   let escalation: IncidentSla['escalation'] = null;
   const chain = sp.escalation ? setup.escalations.get(sp.escalation) : undefined;

@@ -6,10 +6,10 @@ export { BUILTIN_CALENDARS, DEFAULT_TIME_ZONE } from './builtin-calendars.js';
 export { addBusinessMs, businessIntervals, businessMsBetween, isBusinessTime } from './business-time.js';
 export { DEFAULT_POLICY, PRESET_ESCALATIONS, PRESET_POLICIES } from './presets.js';
 export type { EscalationChain, EscalationLevel, SeverityPolicy, SlaPolicy, TimerName, TimerTarget } from './policy-types.js';
-export { clockStartMs, computeTimer, type IncidentFacts, type PauseInterval, type TimerState, type TimerStatus } from './timers.js';
+export { clockStartMs, computeTimer, responseStopMs, type IncidentFacts, type PauseInterval, type ResolutionStart, type TimerState, type TimerStatus } from './timers.js';
 export { dueEscalations, escalationSteps, type EscalationStep } from './escalation.js';
 export { computeIncidentSla, nextChangeAt, type IncidentSla } from './incident-sla.js';
-export { expandWindow, maintenanceIntervals, windowApplies, type MaintenanceSchedule, type MaintenanceWindow } from './maintenance.js';
+export { expandWindow, maintenanceIntervals, maintenanceSpanAt, windowApplies, type MaintenanceSchedule, type MaintenanceWindow } from './maintenance.js';
 export { mergeIntervals, subtractIntervals, intersectIntervals, type Interval } from './intervals.js';
 export {
   availabilityWindow,

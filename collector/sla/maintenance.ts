@@ -71,6 +71,33 @@ export function expandWindow(window: MaintenanceWindow, fromMs: number, toMs: nu
   return raw.map((i) => ({ startMs: Math.max(i.startMs, fromMs), endMs: Math.min(i.endMs, toMs) }));
 }
 
+/**
+ * The whole maintenance span (windows merged, never clipped) covering the instant for one target, or null. Windows
+ * that overlap or touch are followed to their end however long they run (a 40-day migration window included).
+ */
+export function maintenanceSpanAt(windows: readonly MaintenanceWindow[], target: string, groups: readonly string[], atMs: number): Interval | null {
+  const applying = windows.filter((w) => windowApplies(w, target, groups));
+  const occurrencesAt = (t: number): Interval[] =>
+    applying.flatMap((w) => {
+      const s = w.schedule;
+      if (s.kind === 'once') return s.startMs <= t && t < s.endMs ? [{ startMs: s.startMs, endMs: s.endMs }] : [];
+      // A recurring occurrence covering t starts within its duration before t.
+      const raw = s.kind === 'rrule' ? expandRrule(s, t, t + 1) : expandCron(s, t, t + 1);
+      return raw.filter((i) => i.startMs <= t && t < i.endMs);
+    });
+  let found = occurrencesAt(atMs);
+  if (found.length === 0) return null;
+  let span: Interval = { startMs: Math.min(...found.map((i) => i.startMs)), endMs: Math.max(...found.map((i) => i.endMs)) };
+  // Follow windows that continue the span (bounded: a rule cannot chain forever).
+  for (let i = 0; i < 1000; i++) {
+    found = occurrencesAt(span.endMs);
+    const end = Math.max(span.endMs, ...found.map((x) => x.endMs));
+    if (end === span.endMs) break;
+    span = { startMs: span.startMs, endMs: end };
+  }
+  return span;
+}
+
 /** Merged maintenance intervals over [fromMs, toMs) for one target and its groups. */
 export function maintenanceIntervals(
   windows: readonly MaintenanceWindow[],

@@ -40,8 +40,10 @@ export interface SlaPolicy {
   severities: Record<Severity, SeverityPolicy>;
   /** Availability the source promises, percent (e.g. 99.9), when it names one. */
   availabilityTarget: number | null;
-  /** Share of incidents that must meet their targets, percent (contract-003: 95). */
+  /** Share of resolution clocks with an outcome that must be met, percent (contract-003: 95); a contract may override it. */
   complianceTarget: number | null;
   /** Severities whose resolution time may be extended with the customer's consent (contract-003: P2 高, P3 中). */
   extensions: readonly Severity[];
+  /** Where the resolution clock starts: at opening, or at acknowledgement (seed 003: 从确认收到事件报告到解决事件). */
+  resolutionStarts: 'opened' | 'acknowledged';
 }

@@ -1,11 +1,13 @@
 /**
  * The SLA presets of DESIGN.md §5, from the service-commitment documents in shared/seeds. Durations the
- * sources give in "working days" are converted with the calendar's working-day length (5x8 = 8.5 h,
- * 5x8-0800 = 9 h). Where a source gives no calendar, urgent levels run on 24x7 and the others on the
+ * sources give in working days are `Nwd` of the calendar (N × its working-day length: 5x8 = 8.5 h, 5x8-0800 = 9 h);
+ * durations in days on 24x7 are N × 24 h. Where a source gives no calendar, urgent levels run on 24x7 and the others on the
  * source's 5x8 hours; where it gives the first escalation delay only, later levels double it.
  */
 import type { Severity } from '../events.js';
+import { BUILTIN_CALENDARS } from './builtin-calendars.js';
 import type { EscalationChain, SeverityPolicy, SlaPolicy } from './policy-types.js';
+import { resolveSlaDuration } from './working-days.js';
 
 const M = 60_000;
 const H = 60 * M;
@@ -22,7 +24,7 @@ function policy(
   name: string,
   description: string,
   severities: Record<Severity, SeverityPolicy>,
-  extra: Partial<Pick<SlaPolicy, 'availabilityTarget' | 'complianceTarget' | 'extensions'>> = {},
+  extra: Partial<Pick<SlaPolicy, 'availabilityTarget' | 'complianceTarget' | 'resolutionStarts' | 'extensions'>> = {},
 ): SlaPolicy {
   return {
     name,
@@ -31,6 +33,7 @@ function policy(
     availabilityTarget: extra.availabilityTarget ?? null,
     complianceTarget: extra.complianceTarget ?? null,
     extensions: extra.extensions ?? [],
+    resolutionStarts: extra.resolutionStarts ?? 'opened',
   };
 }
 
@@ -55,7 +58,8 @@ export const PRESET_ESCALATIONS: Readonly<Record<string, EscalationChain>> = {
     calendar: null,
     levels: [
       { afterMs: 2 * H, name: 'handling-plan-due', channels: [] },
-      { afterMs: 12 * H, name: 'contingency-plan-due', channels: [] },
+      // 如果不能于 12 小时内解决故障，我公司将在 16 小时内提出应急方案: the plan is due at 16 h.
+      { afterMs: 16 * H, name: 'contingency-plan-due', channels: [] },
     ],
   },
   'levels-i-iv': {
@@ -73,33 +77,39 @@ export const PRESET_ESCALATIONS: Readonly<Record<string, EscalationChain>> = {
   },
 };
 
-const DAY_5X8 = 8.5 * H; // 09:00–17:30
-const DAY_5X8_0800 = 9 * H; // 08:00–17:00
+/** N working days of a built-in calendar (`Nwd`: N × its Monday–Friday working-hours length). */
+function wd(days: number, calendar: '5x8' | '5x8-0800'): [number, string] {
+  const spec = BUILTIN_CALENDARS[calendar];
+  const ms = spec ? resolveSlaDuration({ kind: 'wd', days, text: `${days}wd` }, spec) : 'missing calendar';
+  if (typeof ms === 'string') throw new Error(`preset working days on ${calendar}: ${ms}`);
+  return [ms, calendar];
+}
 
 export const PRESET_POLICIES: Readonly<Record<string, SlaPolicy>> = {
-  'levels-i-iv': policy('levels-i-iv', 'Seed 004 fault levels I–IV: response 30 min; resolution 12 h / 24 h / 48 h / 5 days (7x24)', {
+  'levels-i-iv': policy('levels-i-iv', 'Seed 004 fault levels I–IV: response 30 min; resolution 12 h / 24 h / 48 h / 5 days of 24 h (7x24)', {
     P1: sev([30 * M, '24x7'], [12 * H, '24x7'], 'levels-i-iv-p1'),
     P2: sev([30 * M, '24x7'], [24 * H, '24x7'], 'levels-i-iv'),
     P3: sev([30 * M, '24x7'], [48 * H, '24x7'], 'levels-i-iv'),
     P4: sev([30 * M, '24x7'], [120 * H, '24x7'], 'levels-i-iv'),
   }),
-  'commitment-004': policy('commitment-004', 'Seed 004 service levels: P1 15 min 7x24 with escalation after 2 h; P2 1 h / 12 h; P3–P4 1 h / 2 days (5x8 09:00–17:30)', {
+  'commitment-004': policy('commitment-004', 'Seed 004 service levels: P1 15 min 7x24 with escalation after 2 h; P2 1 h / 12 h; P3–P4 1 h / 2 working days (5x8 09:00–17:30)', {
     P1: sev([15 * M, '24x7'], null, 'commitment-004-p1'),
     P2: sev([1 * H, '5x8'], [12 * H, '5x8']),
-    P3: sev([1 * H, '5x8'], [2 * DAY_5X8, '5x8']),
-    P4: sev([1 * H, '5x8'], [2 * DAY_5X8, '5x8']),
+    P3: sev([1 * H, '5x8'], wd(2, '5x8')),
+    P4: sev([1 * H, '5x8'], wd(2, '5x8')),
   }),
   'contract-003': policy(
     'contract-003',
-    'Seed 003 contract: response 30 min; urgent/high < 8 h, medium/low < 24 h (7x24, holidays included); 95 % within target; availability ≥ 98 %',
+    'Seed 003 contract: response 30 min; resolution from acknowledgement, urgent/high < 8 h, medium/low < 24 h (7x24, holidays included); 95 % within target; availability ≥ 98 %',
     {
       P1: sev([30 * M, '24x7'], [8 * H, '24x7']),
       P2: sev([30 * M, '24x7'], [8 * H, '24x7']),
       P3: sev([30 * M, '24x7'], [24 * H, '24x7']),
       P4: sev([30 * M, '24x7'], [24 * H, '24x7']),
     },
-    // Seed 003: extending the resolution time of 高/中 incidents needs the customer representative's agreement.
-    { availabilityTarget: 98, complianceTarget: 95, extensions: ['P2', 'P3'] },
+    // 事件解决时间: 从确认收到事件报告到解决事件 — the resolution clock starts at acknowledgement. Extending the
+    // resolution time of 高/中 incidents needs the customer representative's agreement.
+    { availabilityTarget: 98, complianceTarget: 95, resolutionStarts: 'acknowledged', extensions: ['P2', 'P3'] },
   ),
   'emergency-001': policy('emergency-001', 'Seed 001 emergency levels: urgent 15 min / 8 h, important 30 min / 4 h, general 1 h / 2 h (as written)', {
     P1: sev([15 * M, '24x7'], [8 * H, '24x7']),
@@ -110,8 +120,8 @@ export const PRESET_POLICIES: Readonly<Record<string, SlaPolicy>> = {
   'four-level-001': policy('four-level-001', 'Seed 001 SLA levels: L1 30 min / 2 h, L2 4 h / 12 h (7x24); L3 24 h / 5 working days; L4 5 / 10 working days (5x8 08:00–17:00)', {
     P1: sev([30 * M, '24x7'], [2 * H, '24x7']),
     P2: sev([4 * H, '24x7'], [12 * H, '24x7']),
-    P3: sev([24 * H, '24x7'], [5 * DAY_5X8_0800, '5x8-0800']),
-    P4: sev([5 * DAY_5X8_0800, '5x8-0800'], [10 * DAY_5X8_0800, '5x8-0800']),
+    P3: sev([24 * H, '24x7'], wd(5, '5x8-0800')),
+    P4: sev(wd(5, '5x8-0800'), wd(10, '5x8-0800')),
   }),
   'commitment-000': policy(
     'commitment-000',

@@ -7,10 +7,13 @@ import { SEVERITIES, type Severity } from '../events.js';
 import { BUILTIN_CALENDARS } from './builtin-calendars.js';
 import { allWeek, calendarWarnings, compileCalendar, type BusinessCalendar, type CalendarSpec } from './calendar.js';
 import type { SlaConfig } from './config.js';
+import { holidayTable } from './holiday-data.js';
+import type { HolidayTable } from './holidays-cn.js';
 import { parseWeeklyHours, parseWindows } from './hours.js';
 import type { MaintenanceWindow } from './maintenance.js';
 import type { EscalationChain, SeverityPolicy, SlaPolicy } from './policy-types.js';
 import { PRESET_ESCALATIONS, PRESET_POLICIES } from './presets.js';
+import { resolveSlaDuration, type SlaDuration } from './working-days.js';
 import { parseDayKey } from './zoned-time.js';
 
 export interface Contract {
@@ -20,6 +23,8 @@ export interface Contract {
   calendar: string;
   /** Percent. */
   availabilityTarget: number;
+  /** Percent of resolution clocks with an outcome that must be met (the contract's, else its policy's); null: none. */
+  complianceTarget: number | null;
   targets: readonly string[];
   groups: readonly string[];
   /** `members: { all: true }`: every target. */
@@ -63,17 +68,20 @@ export function calendarSpecFromConfig(name: string, cal: SlaConfig['calendars']
   return spec;
 }
 
-function policyFromConfig(name: string, p: SlaConfig['policies'][string]): SlaPolicy {
+function policyFromConfig(name: string, p: SlaConfig['policies'][string], calendars: ReadonlyMap<string, BusinessCalendar>): SlaPolicy {
   const base = p.extends ? PRESET_POLICIES[p.extends] : undefined;
   const severities = {} as Record<Severity, SeverityPolicy>;
   for (const s of SEVERITIES) {
     const from = base?.severities[s] ?? { response: null, resolution: null, escalation: null };
     const o = p.severities[s] ?? {};
-    const timer = (ms: number | null | undefined, calendar: string | undefined, prev: SeverityPolicy['response']) => {
-      if (ms === null) return null;
-      const afterMs = ms ?? prev?.afterMs;
-      if (afterMs === undefined) return null;
-      return { afterMs, calendar: calendar ?? p.calendar ?? prev?.calendar ?? '24x7' };
+    const timer = (d: SlaDuration | null | undefined, calendarName: string | undefined, prev: SeverityPolicy['response']) => {
+      if (d === null) return null;
+      const calendar = calendarName ?? p.calendar ?? prev?.calendar ?? '24x7';
+      if (d === undefined) return prev ? { afterMs: prev.afterMs, calendar } : null;
+      const spec = calendars.get(calendar)?.spec;
+      const afterMs = spec ? resolveSlaDuration(d, spec) : `unknown calendar "${calendar}"`;
+      if (typeof afterMs === 'string') throw new Error(`policy ${name}: ${afterMs}`); // the schema rejected this already
+      return { afterMs, calendar };
     };
     severities[s] = {
       response: timer(o.response, o.response_calendar, from.response),
@@ -86,7 +94,8 @@ function policyFromConfig(name: string, p: SlaConfig['policies'][string]): SlaPo
     description: p.description ?? base?.description ?? name,
     severities,
     availabilityTarget: p.availability_target ?? base?.availabilityTarget ?? null,
-    complianceTarget: base?.complianceTarget ?? null,
+    complianceTarget: p.compliance_target ?? base?.complianceTarget ?? null,
+    resolutionStarts: p.resolution_starts ?? base?.resolutionStarts ?? 'opened',
     extensions: p.extensions ?? base?.extensions ?? [],
   };
 }
@@ -100,11 +109,13 @@ function maintenanceFromConfig(m: SlaConfig['maintenance'][number]): Maintenance
 
 /** Builds the runtime from a config that passed slaConfigSchema. */
 export function createSlaSetup(config: SlaConfig): SlaSetup {
+  const holidays: HolidayTable = holidayTable(config.holiday_data);
+  const withHolidays = (spec: CalendarSpec): CalendarSpec => (spec.chinaHolidays ? { ...spec, holidayTable: holidays } : spec);
   const calendars = new Map<string, BusinessCalendar>();
-  for (const [name, spec] of Object.entries(BUILTIN_CALENDARS)) calendars.set(name, compileCalendar(spec));
-  for (const [name, cal] of Object.entries(config.calendars)) calendars.set(name, compileCalendar(calendarSpecFromConfig(name, cal)));
+  for (const [name, spec] of Object.entries(BUILTIN_CALENDARS)) calendars.set(name, compileCalendar(withHolidays(spec)));
+  for (const [name, cal] of Object.entries(config.calendars)) calendars.set(name, compileCalendar(withHolidays(calendarSpecFromConfig(name, cal))));
   const policies = new Map<string, SlaPolicy>(Object.entries(PRESET_POLICIES));
-  for (const [name, p] of Object.entries(config.policies)) policies.set(name, policyFromConfig(name, p));
+  for (const [name, p] of Object.entries(config.policies)) policies.set(name, policyFromConfig(name, p, calendars));
   const escalations = new Map<string, EscalationChain>(Object.entries(PRESET_ESCALATIONS));
   for (const [name, e] of Object.entries(config.escalations)) {
     escalations.set(name, { name, timer: e.timer, calendar: e.calendar ?? null, levels: e.levels.map((l) => ({ afterMs: l.after, name: l.name, channels: l.channels })) });
@@ -114,6 +125,7 @@ export function createSlaSetup(config: SlaConfig): SlaSetup {
     policy: c.policy,
     calendar: c.calendar,
     availabilityTarget: c.availability_target ?? policies.get(c.policy)?.availabilityTarget ?? 99.9,
+    complianceTarget: c.compliance_target ?? policies.get(c.policy)?.complianceTarget ?? null,
     targets: c.members.targets,
     groups: c.members.groups,
     all: c.members.all,

@@ -2,12 +2,13 @@
 import { z } from 'zod';
 import { durationSchema } from '../../../common/duration.js';
 import { PSEUDO_FS_TYPES } from './filters.js';
+import { thresholdOrder } from '../rules.js';
 
 /** warn/crit pair for a "higher is worse" value; either may be overridden alone. */
 function pair(warn: number, crit: number, max = 100) {
   return z
     .strictObject({ warn: z.number().min(0).max(max).default(warn), crit: z.number().min(0).max(max).default(crit) })
-    .refine((t) => t.warn <= t.crit, { message: 'warn must be <= crit' })
+    .superRefine(thresholdOrder('higher', [['warn', 'crit']]))
     .prefault({});
 }
 

@@ -17,7 +17,7 @@ export type { PingConfig };
 
 
 export function pingArgs(cfg: PingConfig): string[] {
-  const args = ['-n', '-c', String(cfg.count), '-i', (cfg.interval / 1000).toFixed(3), '-W', (cfg.packet_timeout / 1000).toFixed(3)];
+  const args = ['-n', '-c', String(cfg.count), '-i', (cfg.packet_interval / 1000).toFixed(3), '-W', (cfg.packet_timeout / 1000).toFixed(3)];
   if (cfg.packet_size !== undefined) args.push('-s', String(cfg.packet_size));
   if (cfg.ipv6 || isIPv6(cfg.host)) args.push('-6');
   args.push(cfg.host);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { defineSpec } from '../types.js';
 import { durationSchema } from '../../../common/duration.js';
+import { hostSchema, thresholdOrder } from '../rules.js';
 
 /** Dotted numeric OID (no MIB names: Outpost ships no MIB files). */
 export const numericOidSchema = z
@@ -43,7 +44,7 @@ const patternList = z.array(z.string().min(1).max(255)).max(1000);
 const percentPair = (warn: number, crit: number) =>
   z
     .strictObject({ warn: z.number().min(0).max(100).optional().default(warn), crit: z.number().min(0).max(100).optional().default(crit) })
-    .refine((t) => t.warn <= t.crit, { message: 'warn must be <= crit' })
+    .superRefine(thresholdOrder('higher', [['warn', 'crit']]))
     .prefault({});
 
 /** Metric names of custom OIDs share the result's metric namespace: snake_case, no clash with built-ins. */
@@ -66,19 +67,15 @@ const customOidSchema = z
   })
   .superRefine((o, ctx) => {
     if (RESERVED_METRICS.includes(o.name)) ctx.addIssue({ code: 'custom', message: `"${o.name}" is a built-in metric of the snmp check`, path: ['name'] });
-    if (o.warn_above !== undefined && o.crit_above !== undefined && o.warn_above > o.crit_above) {
-      ctx.addIssue({ code: 'custom', message: 'warn_above must be <= crit_above', path: ['warn_above'] });
-    }
-    if (o.warn_below !== undefined && o.crit_below !== undefined && o.warn_below < o.crit_below) {
-      ctx.addIssue({ code: 'custom', message: 'warn_below must be >= crit_below', path: ['warn_below'] });
-    }
+    thresholdOrder('higher', [['warn_above', 'crit_above']])(o, ctx);
+    thresholdOrder('lower', [['warn_below', 'crit_below']])(o, ctx);
   });
 export type CustomOid = z.output<typeof customOidSchema>;
 
 export const snmpConfigSchema = z
   .strictObject({
     /** Device address (IP or DNS name). */
-    host: z.string().min(1).max(255),
+    host: hostSchema,
     port: z.number().int().min(1).max(65535).default(161),
     /** `1`, `2c` or `3` (YAML numbers 1, 2 and 3 are accepted). */
     version: z.preprocess((v) => (v === 2 ? '2c' : typeof v === 'number' ? String(v) : v), z.enum(['1', '2c', '3'])).default('2c'),
@@ -107,6 +104,7 @@ export const snmpConfigSchema = z
     /** Utilisation thresholds (percent of ifHighSpeed), per interface and direction. */
     utilisation_percent: z
       .strictObject({ warn: z.number().min(0).max(100).optional(), crit: z.number().min(0).max(100).optional() })
+      .superRefine(thresholdOrder('higher', [['warn', 'crit']]))
       .prefault({}),
     /** CPU and memory from Cisco, HOST-RESOURCES or UCD MIBs, whichever the device answers. */
     resources: z.boolean().default(true),
@@ -116,6 +114,9 @@ export const snmpConfigSchema = z
   })
   .superRefine((c, ctx) => {
     if (c.version === '3' && c.v3 === undefined) ctx.addIssue({ code: 'custom', message: 'required when version is 3', path: ['v3'] });
+    if (c.version !== '3' && c.v3 !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `only valid with version: 3 (version is ${c.version}, which uses community)`, path: ['v3'] });
+    }
     const names = new Set<string>();
     c.oids.forEach((o, i) => {
       if (names.has(o.name)) ctx.addIssue({ code: 'custom', message: `duplicate metric name "${o.name}"`, path: ['oids', i, 'name'] });
@@ -125,4 +126,15 @@ export const snmpConfigSchema = z
 
 export type SnmpConfig = z.output<typeof snmpConfigSchema>;
 
-export const snmpSpec = defineSpec({ type: 'snmp', configSchema: snmpConfigSchema, defaultTarget: (cfg) => cfg.host });
+export const snmpSpec = defineSpec({
+  type: 'snmp',
+  configSchema: snmpConfigSchema,
+  defaultTarget: (cfg) => cfg.host,
+  // one request with its retries must fit in the poll; the poll deadline budgets the rest (./poll.ts)
+  timeoutProblems(cfg, timeoutMs) {
+    const single = cfg.request_timeout * (cfg.retries + 1);
+    return single > timeoutMs
+      ? [{ path: ['request_timeout'], message: `request_timeout × (retries + 1) = ${single / 1000}s exceeds the check's timeout (${timeoutMs / 1000}s): lower request_timeout or retries, or raise timeout` }]
+      : [];
+  },
+});

@@ -4,7 +4,8 @@
  */
 import type { Series } from '../../../common/protocol.js';
 import { matchesAny } from '../host/filters.js';
-import { round, type Observation } from '../types.js';
+import { round, worst, type Observation } from '../types.js';
+import type { Finding } from '../verdict.js';
 import { counterRate, type CounterSample } from './counters.js';
 import type { Counter, InterfaceReading } from './interfaces.js';
 
@@ -28,6 +29,8 @@ export interface InterfaceStats {
   counters: Map<number, InterfaceCounters>;
   state: Observation['state'];
   reasons: string[];
+  /** The same verdicts with their finding codes and params. */
+  findings: Finding[];
   metrics: { interfaces_total: number; interfaces_up: number; interfaces_down: number; critical_interfaces_down: number };
   /** Interfaces selected but not reported because of `max`. */
   dropped: number;
@@ -65,8 +68,7 @@ export function interfaceStats(
   const reported = selected.slice(0, policy.max);
   const counters = new Map<number, InterfaceCounters>();
   const series: Series[] = [];
-  const reasons: string[] = [];
-  let state: Observation['state'] = 'ok';
+  const findings: Finding[] = [];
   let up = 0;
   let down = 0;
   let criticalDown = 0;
@@ -105,12 +107,10 @@ export function interfaceStats(
       set('in_utilisation_percent', inPct, 2);
       set('out_utilisation_percent', outPct, 2);
       const worstPct = Math.max(inPct ?? 0, outPct ?? 0);
-      if (policy.utilisationCrit !== undefined && worstPct >= policy.utilisationCrit) {
-        state = 'crit';
-        reasons.push(`${label(r)} utilisation ${round(worstPct)} % >= ${policy.utilisationCrit} %`);
-      } else if (policy.utilisationWarn !== undefined && worstPct >= policy.utilisationWarn) {
-        if (state === 'ok') state = 'warn';
-        reasons.push(`${label(r)} utilisation ${round(worstPct)} % >= ${policy.utilisationWarn} %`);
+      const level = policy.utilisationCrit !== undefined && worstPct >= policy.utilisationCrit ? 'crit' : policy.utilisationWarn !== undefined && worstPct >= policy.utilisationWarn ? 'warn' : null;
+      if (level) {
+        const threshold = (level === 'crit' ? policy.utilisationCrit : policy.utilisationWarn) as number;
+        findings.push({ state: level, code: 'snmp.utilisation_high', params: { interface: label(r), value: round(worstPct), threshold, level }, text: `${label(r)} utilisation ${round(worstPct)} % >= ${threshold} %` });
       }
     }
     counters.set(r.index, cur);
@@ -124,19 +124,19 @@ export function interfaceStats(
   for (const r of readings) {
     if (policy.critical.length === 0 || !isOperDown(r.operStatus) || !matches(r, policy.critical)) continue;
     criticalDown++;
-    state = 'crit';
-    reasons.push(`critical interface ${label(r)} is down${r.adminStatus === 2 ? ' (admin down)' : ''}`);
+    const adminDown = r.adminStatus === 2;
+    findings.push({ state: 'crit', code: 'snmp.critical_interface_down', params: { interface: label(r), admin_down: adminDown }, text: `critical interface ${label(r)} is down${adminDown ? ' (admin down)' : ''}` });
   }
   const unmatched = policy.critical.filter((p) => !readings.some((r) => matches(r, [p])));
   if (unmatched.length > 0 && readings.length > 0) {
-    if (state === 'ok') state = 'warn';
-    reasons.push(`critical_interfaces pattern(s) match no interface: ${unmatched.join(', ')}`);
+    findings.push({ state: 'warn', code: 'snmp.critical_pattern_unmatched', params: { patterns: unmatched.join(', ') }, text: `critical_interfaces pattern(s) match no interface: ${unmatched.join(', ')}` });
   }
   return {
     series,
     counters,
-    state,
-    reasons,
+    state: worst(...findings.map((f) => f.state)),
+    reasons: findings.map((f) => f.text),
+    findings,
     metrics: { interfaces_total: reported.length, interfaces_up: up, interfaces_down: down, critical_interfaces_down: criticalDown },
     dropped: selected.length - reported.length,
   };

@@ -34,6 +34,8 @@ declare module 'net-snmp' {
     getBulk(oids: string[], nonRepeaters: number, maxRepetitions: number, callback: (error: Error | null, varbinds?: Varbind[]) => void): void;
     subtree(oid: string, maxRepetitions: number, feed: (varbinds: Varbind[]) => boolean | void, done: (error: Error | null) => void): void;
     close(): void;
+    /** SNMPv3: set once the device answered engine discovery (its engine id, boots and time). */
+    msgSecurityParameters?: unknown;
   }
 
   export interface Notification {

@@ -100,6 +100,7 @@ export function createSnmpClient(cfg: SnmpConfig, open: SessionFactory = openNet
   function request<T>(signal: AbortSignal | undefined, start: (s: Session, settle: (error: Error | null, value?: T) => void) => void): Promise<T> {
     if (signal?.aborted) return Promise.reject(new SnmpRequestError('aborted', 'aborted'));
     const s = current();
+    const engineKnown = s.msgSecurityParameters !== undefined;
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const onAbort = (): void => {
@@ -114,7 +115,7 @@ export function createSnmpClient(cfg: SnmpConfig, open: SessionFactory = openNet
           if (settled) return;
           settled = true;
           signal?.removeEventListener('abort', onAbort);
-          if (error) reject(classifySnmpError(error));
+          if (error) reject(v3Failure(s, engineKnown, classifySnmpError(error)));
           else resolve(value as T);
         });
       } catch (error) {
@@ -123,6 +124,18 @@ export function createSnmpClient(cfg: SnmpConfig, open: SessionFactory = openNet
         reject(classifySnmpError(error));
       }
     });
+  }
+
+  /**
+   * SNMPv3: a device that answered engine discovery during this request but never the encrypted request itself is
+   * up; a wrong privacy password (or protocol) is what gets no answer then (net-snmp's snmpd drops what it cannot
+   * decrypt). After any v3 timeout the session is dropped, so the next poll discovers again and can tell the two apart.
+   */
+  function v3Failure(s: Session, engineKnown: boolean, failure: SnmpRequestError): SnmpRequestError {
+    if (cfg.version !== '3' || failure.kind !== 'timeout') return failure;
+    drop(s);
+    if (engineKnown || s.msgSecurityParameters === undefined) return failure;
+    return new SnmpRequestError('auth', 'SNMPv3: the device answered engine discovery but not the encrypted request (a wrong privacy password or protocol gets no answer)');
   }
 
   return {

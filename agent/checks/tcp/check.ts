@@ -2,14 +2,17 @@
 import { connect } from 'node:net';
 import { z } from 'zod';
 import { defineCheck, overThreshold, round } from '../types.js';
+import { hostSchema, thresholdOrder } from '../rules.js';
 
-const configSchema = z.strictObject({
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535),
-  /** Connect time thresholds in milliseconds. */
-  warn_ms: z.number().positive().optional(),
-  crit_ms: z.number().positive().optional(),
-});
+const configSchema = z
+  .strictObject({
+    host: hostSchema,
+    port: z.number().int().min(1).max(65535),
+    /** Connect time thresholds in milliseconds. */
+    warn_ms: z.number().positive().optional(),
+    crit_ms: z.number().positive().optional(),
+  })
+  .superRefine(thresholdOrder('higher', [['warn_ms', 'crit_ms']]));
 
 export const tcpCheck = defineCheck({
   type: 'tcp',

@@ -155,6 +155,43 @@ checks:
     ]);
   });
 
+  it('a check whose retries and per-request timeouts cannot fit in its timeout is refused, naming the key', () => {
+    const snmp = 'checks:\n  - { type: snmp, host: 10.123.0.1, timeout: 5s, request_timeout: 2s, retries: 2 }\n';
+    expect(problems(parseAgentConfigText(snmp, {}, HOST))).toEqual([
+      "checks[0].request_timeout: request_timeout × (retries + 1) = 6s exceeds the check's timeout (5s): lower request_timeout or retries, or raise timeout",
+    ]);
+    ok(parseAgentConfigText('checks:\n  - { type: snmp, host: 10.123.0.1, timeout: 6s, request_timeout: 2s, retries: 2 }\n', {}, HOST));
+    const ping = 'checks:\n  - { type: ping, host: 10.123.0.1, timeout: 5s, count: 5, packet_interval: 1s, packet_timeout: 2s }\n';
+    expect(problems(parseAgentConfigText(ping, {}, HOST))).toEqual([
+      "checks[0].count: (count − 1) × packet_interval + packet_timeout = 6s exceeds the check's timeout (5s): lower count or packet_interval, or raise timeout",
+    ]);
+  });
+
+  it('ping: packet_interval is the gap between packets, interval stays how often the check runs', () => {
+    const config = ok(parseAgentConfigText('checks:\n  - { type: ping, host: 10.123.0.1, interval: 30s, packet_interval: 200ms }\n', {}, HOST));
+    expect(config.checks[0]).toMatchObject({ intervalMs: 30_000, options: { packet_interval: 200 } });
+  });
+
+  it('thresholds in the wrong order for their direction, and a host with a scheme, are refused with the key named', () => {
+    const text = [
+      'checks:',
+      '  - { type: tcp, host: "tcp://db-1:5432", port: 5432, warn_ms: 500, crit_ms: 200 }',
+      '  - { type: ping, host: "https://gw", warn_loss_percent: 50, crit_loss_percent: 10 }',
+      '  - { type: http, url: "https://intranet.example.com/", cert_warn_days: 7, cert_crit_days: 14, warn_ms: 900, crit_ms: 100 }',
+      '  - { type: host, thresholds: { disk_percent: { warn: 97, crit: 90 } } }',
+      '',
+    ].join('\n');
+    expect(problems(parseAgentConfigText(text, {}, HOST))).toEqual([
+      'checks[0].host: expected a host name or address without a scheme: drop "tcp://" (e.g. db-1)',
+      'checks[0].warn_ms: warn_ms (500) must not be above crit_ms (200): a higher value is worse',
+      'checks[1].host: expected a host name or address without a scheme: drop "https://" (e.g. gw)',
+      'checks[1].warn_loss_percent: warn_loss_percent (50) must not be above crit_loss_percent (10): a higher value is worse',
+      'checks[2].warn_ms: warn_ms (900) must not be above crit_ms (100): a higher value is worse',
+      'checks[2].cert_warn_days: cert_warn_days (7) must not be below cert_crit_days (14): a lower value is worse',
+      'checks[3].thresholds.disk_percent.warn: warn (97) must not be above crit (90): a higher value is worse',
+    ]);
+  });
+
   it('YAML syntax errors are reported', () => {
     expect(problems(parseAgentConfigText('agent: [unclosed\n', {}, HOST))[0]).toMatch(/^: YAML syntax/);
   });
@@ -193,5 +230,14 @@ describe('deploy/agent.example.yaml', () => {
     expect({ ...example, checks: [] }).toEqual(defaults);
     expect(example.checks.map((c) => c.name)).toEqual(['host:Web-01.Example.COM', 'ssh']);
     expect(example.checks.every((c) => c.intervalMs === 60_000 && c.timeoutMs === 10_000)).toBe(true);
+  });
+});
+
+describe('agent config: enrolment login', () => {
+  it('a password alone logs in as the agent id; an explicit username or one in the URL wins', () => {
+    expect(ok(parseAgentConfigText('agent: { id: web-01 }\nmqtt: { password: derived-pw }\n', {}, HOST)).mqtt).toMatchObject({ username: 'web-01', password: 'derived-pw' });
+    expect(ok(parseAgentConfigText('mqtt: { username: other, password: pw }\n', {}, HOST)).mqtt.username).toBe('other');
+    expect(ok(parseAgentConfigText('mqtt: { url: "mqtt://u1@127.0.0.1:1883", password: pw }\n', {}, HOST)).mqtt.username).toBeUndefined();
+    expect(ok(parseAgentConfigText('', {}, HOST)).mqtt.username).toBeUndefined();
   });
 });

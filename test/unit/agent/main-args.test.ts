@@ -9,7 +9,7 @@ describe('parseMainArgs (lean agent entry, same spellings as outpost)', () => {
     [['agent', '-c', 'a.yaml', '--once'], { kind: 'agent', config: 'a.yaml', once: true }],
     [['agent', '--once', '--config=/etc/x.yaml'], { kind: 'agent', config: '/etc/x.yaml', once: true }],
     [['check-config', '--agent', 'a.yaml'], { kind: 'check-config', agent: 'a.yaml' }],
-    [['check-config', '--agent=a.yaml', '--collector', 'c.yaml'], { kind: 'check-config', agent: 'a.yaml', collector: 'c.yaml' }],
+    [['check-config', '--agent=a.yaml'], { kind: 'check-config', agent: 'a.yaml' }],
     [['check-config'], { kind: 'check-config' }],
     [['--version'], { kind: 'version' }],
     [['-V'], { kind: 'version' }],
@@ -28,5 +28,6 @@ describe('parseMainArgs (lean agent entry, same spellings as outpost)', () => {
     [['agent', '-c', '--once'], "option '-c <file>' argument missing"],
     [['check-config', '--agent'], "option '--agent <file>' argument missing"],
     [['check-config', '--all'], "unknown option '--all' for 'check-config'"],
+    [['check-config', '--collector', 'c.yaml'], "option '--collector' is not part of the agent: run `outpost check-config --collector <file>`"],
   ])('%j → error %s', (args, message) => expect(parseMainArgs(args)).toEqual({ kind: 'error', message }));
 });

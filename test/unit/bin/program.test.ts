@@ -15,7 +15,7 @@ describe('bin/program', () => {
 
   it('loads only the group of the command being run', async () => {
     expect(await names('sla', 'due')).toEqual(['sla']);
-    expect(await names('check-config', '--agent', 'a.yaml')).toEqual(['agent', 'check-config']);
+    expect(await names('check-config', '--agent', 'a.yaml')).toEqual(['check-config']);
     expect(await names('--version')).toEqual([]);
   });
 

@@ -25,6 +25,8 @@ beforeAll(async () => {
     heartbeats: [
       { name: 'db-backup', token: TOKEN, target: 'db-1', period: '1h', grace: '10m', severity: 'P1' },
       { name: 'report-job', token: 'report-token-0123456789', target: 'app-1', schedule: '0 3 * * *', timezone: 'Asia/Shanghai', grace: '30m' },
+      // No zone of its own: the collector's top-level `timezone` (default Asia/Shanghai), never the host's or UTC.
+      { name: 'zoneless-job', token: 'zoneless-token-0123456789', target: 'app-2', schedule: '0 3 * * *', grace: '30m' },
     ],
   });
   running = await createCollector({ config, logger: createLogger({ level: 'silent' }), registry: new Registry(), now: () => clock }).start();
@@ -130,6 +132,14 @@ describe('heartbeats in a running collector', () => {
     clock = Date.parse('2024-05-10T19:31:00Z');
     await running.heartbeats.checkDeadlines();
     expect(open('report-job')).toMatchObject({ state: 'crit', startMs: Date.parse('2024-05-10T19:30:00Z'), target: 'app-1' });
+  });
+
+  it('a schedule without its own timezone runs in the collector\'s timezone, also when created over the API', async () => {
+    expect(open('zoneless-job')).toMatchObject({ state: 'crit', startMs: Date.parse('2024-05-10T19:30:00Z'), target: 'app-2' });
+    expect(await json(api('/api/v1/heartbeats/zoneless-job'))).toMatchObject({ timezone: 'Asia/Shanghai' });
+    const created = await json(api('/api/v1/heartbeats', ADMIN, { method: 'POST', body: JSON.stringify({ name: 'api-zoneless', target: 'app-3', schedule: '0 3 * * *', grace: '30m' }) }));
+    expect(created).toMatchObject({ timezone: 'Asia/Shanghai', next_deadline: '2024-05-11T19:30:00.000Z' });
+    expect((await api('/api/v1/heartbeats/api-zoneless', ADMIN, { method: 'DELETE' })).status).toBe(204);
   });
 
   it('admin creates a heartbeat over the API and gets its token once; viewers may not', async () => {

@@ -30,10 +30,13 @@ const show = (number: string) => json(c.api(`/api/v1/incidents/${number}`, VIEWE
 const url = () => ['--url', `http://127.0.0.1:${c.running.apiPort}`];
 const cli = (...args: string[]) => runOutpost(args, { OUTPOST_TOKEN: OPERATOR });
 
+/** Opens and acknowledges at once (contract-003 starts the resolution clock at acknowledgement). */
 async function open(severity: string, title: string): Promise<string> {
   const res = await post('/api/v1/incidents', OPERATOR, { title, severity, target: 'web-1' });
   expect(res.status).toBe(201);
-  return ((await res.json()) as { number: string }).number;
+  const { number } = (await res.json()) as { number: string };
+  expect((await post(`/api/v1/incidents/${number}/ack`, OPERATOR, {})).status).toBe(200);
+  return number;
 }
 
 beforeAll(async () => {
@@ -54,7 +57,6 @@ describe('resolution extensions with the customer consent', () => {
     expect(body.sla).toMatchObject({
       resolution_due_at: iso(T0 + 12 * HOUR),
       resolution: { target_s: 12 * 3600, remaining_business_s: 11 * 3600 },
-      response_due_at: iso(T0 + 30 * MIN),
       extensions: [{ at: iso(T0 + HOUR), extend_s: 4 * 3600, approved_by: '张经理', reason: 'waiting for a replacement disk', by: 'o' }],
     });
     const entry = (await show(number)).timeline.find((e: { kind: string }) => e.kind === 'sla_extended');
@@ -82,7 +84,7 @@ describe('resolution extensions with the customer consent', () => {
     expect((await post(`/api/v1/incidents/${p3}/extend`, OPERATOR, { for: '1h', approved_by: 'x', reason: 'y', extra: 1 })).status).toBe(400);
     const before = await show(p3);
     expect(before.sla.extensions).toEqual([]);
-    expect(before.timeline.map((e: { kind: string }) => e.kind)).toEqual(['opened']);
+    expect(before.timeline.map((e: { kind: string }) => e.kind)).toEqual(['opened', 'acknowledged']);
 
     await post(`/api/v1/incidents/${p3}/resolve`, OPERATOR, { cause: 'paper jam', resolution: 'cleared' });
     const resolved = await post(`/api/v1/incidents/${p3}/extend`, OPERATOR, { for: '1h', approved_by: 'x', reason: 'y' });
@@ -155,12 +157,13 @@ describe('the customer evaluation at closing', () => {
 describe('outpost incident list / show: clocks in the collector time zone', () => {
   it('list shows response and resolution due with what remains or by how much breached; never UTC', async () => {
     const out = await runOutpost(['incident', 'list', ...url(), '--status', 'open,acknowledged'], { OUTPOST_TOKEN: VIEWER });
+    expect(out.stderr).toBe('');
     expect(out.code).toBe(0);
     const [header, ...rows] = out.stdout.split('\n');
     expect(header).toMatch(/^NUMBER\s+SEV\s+STATUS\s+OPENED \(Asia\/Shanghai\)\s+RESPONSE DUE\s+RESOLUTION DUE\s+TARGET\s+TITLE$/);
-    // The P2 extended to 22:00 on Oct 12; it is now 40 days later: breached by 40 d − 12 h + 1 h elapsed offsets.
+    // The P2 was acknowledged at once (response met) and extended to 22:00 on Oct 12; 40 days later it is breached.
     const p2 = rows.find((r) => r.includes('OA login fails'));
-    expect(p2).toMatch(/2026-10-12 10:00:00 +2026-10-12 10:30 \(breached by .+\) +2026-10-12 22:00 \(breached by .+\) +web-1 +OA login fails/);
+    expect(p2).toMatch(/2026-10-12 10:00:00 +met +2026-10-12 22:00 \(breached by .+\) +web-1 +OA login fails/);
     expect(out.stdout).not.toMatch(/\d{4}-\d\d-\d\dT\d\d:\d\d/);
   });
 });

@@ -81,7 +81,7 @@ describe('SLA report on 5x8 across National Day', () => {
     expect(r.contract).toEqual({
       name: 'gov',
       policy: 'commitment-004',
-      policy_description: 'Seed 004 service levels: P1 15 min 7x24 with escalation after 2 h; P2 1 h / 12 h; P3–P4 1 h / 2 days (5x8 09:00–17:30)',
+      policy_description: 'Seed 004 service levels: P1 15 min 7x24 with escalation after 2 h; P2 1 h / 12 h; P3–P4 1 h / 2 working days (5x8 09:00–17:30)',
       calendar: '5x8',
       time_zone: 'Asia/Shanghai',
       availability_target: 99.2,
@@ -95,6 +95,7 @@ describe('SLA report on 5x8 across National Day', () => {
       calendar: '5x8',
       time_zone: 'Asia/Shanghai',
       target_rule: 'reachability checks if the target has any, else all its checks (down while any is down)',
+      resolution_starts: 'opened',
     });
     const mtta = (1800 + 149_400 + 1200 + 231_000) / 4; // wall-clock, as GET /api/v1/sla/summary
     const mttr = (14_400 + 154_800 + 79_200 + 320_400) / 4;
@@ -108,6 +109,7 @@ describe('SLA report on 5x8 across National Day', () => {
       mtta_s: mtta,
       mttr_s: mttr,
       resolution_compliance_percent: 100,
+      resolution_pending: 0,
       compliance_goal: null,
       backup_success_percent: null,
     });
@@ -178,7 +180,13 @@ describe('SLA report on 5x8 across National Day', () => {
     expect(r.compliance).toEqual({
       goal_percent: null, // commitment-004 states no compliance goal
       response_percent: 75,
+      response_met: 3,
+      response_breached: 1,
+      response_pending: 0,
       resolution_percent: 100,
+      resolution_met: 4,
+      resolution_breached: 0,
+      resolution_pending: 0,
       resolution_met_goal: null,
       by_severity: {
         P1: { response_percent: null, resolution_percent: null },

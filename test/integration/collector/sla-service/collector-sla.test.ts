@@ -18,7 +18,7 @@ const OVERRIDES = {
   incidents: { targets: { 'web-1': { group: 'shop', criticality: 'high' }, 'web-2': { group: 'back' }, 'web-3': { group: 'back' }, 'db-1': { group: 'data' } } },
   sla: {
     escalations: { quick: { timer: 'resolution', levels: [{ after: '1h', name: 'team-lead', channels: ['lead-hook'] }, { after: '2h', name: 'director' }] } },
-    policies: { gold: { extends: 'contract-003', severities: { P2: { response: '30m', resolution: '4h', escalation: 'quick' } } } },
+    policies: { gold: { extends: 'contract-003', resolution_starts: 'opened', severities: { P2: { response: '30m', resolution: '4h', escalation: 'quick' } } } },
     contracts: [{ name: 'acme', policy: 'gold', calendar: '24x7', availability_target: 99, members: { targets: ['web-1', 'db-1'] } }],
   },
   services: [{ name: 'storefront', rule: 'all', members: { targets: ['web-1'] } }],

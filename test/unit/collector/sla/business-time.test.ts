@@ -12,6 +12,7 @@ import {
 } from '../../../../collector/sla/business-time.js';
 import { compileCalendar, type BusinessCalendar } from '../../../../collector/sla/calendar.js';
 import { parseWeeklyHours } from '../../../../collector/sla/hours.js';
+import { resolveSlaDuration } from '../../../../collector/sla/working-days.js';
 import { formatZoned, parseInstant } from '../../../../collector/sla/zoned-time.js';
 
 const M = 60_000;
@@ -195,6 +196,34 @@ describe('business time: property tests against a minute-by-minute oracle', () =
         expect(addBusinessMs(berlin, from, minutes * M)).toBe(oracleDue(berlinOracle, from, minutes));
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('working days (Nwd) against a day-counting oracle', () => {
+  const day5x8 = resolveSlaDuration({ kind: 'wd', days: 1, text: '1wd' }, BUILTIN_CALENDARS['5x8']!) as number;
+
+  it('a working day of 5x8 is 8.5 h; Monday 10:00 + 2wd is Wednesday 10:00', () => {
+    expect(day5x8).toBe(8.5 * H);
+    expect(formatZoned(SH, addBusinessMs(cal5x8, at('2024-11-04T10:00'), 2 * day5x8)!)).toBe('2024-11-06T10:00:00+08:00');
+  });
+
+  it('N wd from a working instant lands on the N-th next working day (chinese-days) at the same wall time', () => {
+    // Starts inside working hours on a working day, Dec 2023 … 2026.
+    const workingStart = fc
+      .tuple(fc.integer({ min: 0, max: 3 * 365 }), fc.integer({ min: 9 * 60 + 1, max: 17 * 60 + 29 }))
+      .map(([dayOffset, minute]) => BASE + dayOffset * 86_400_000 - 8 * H + minute * M)
+      .filter((ms) => chineseDays.isWorkday(new Date(ms + 8 * H).toISOString().slice(0, 10)));
+    fc.assert(
+      fc.property(workingStart, fc.integer({ min: 1, max: 12 }), (start, n) => {
+        let dayMs = start;
+        for (let found = 0; found < n; ) {
+          dayMs += 86_400_000;
+          if (chineseDays.isWorkday(new Date(dayMs + 8 * H).toISOString().slice(0, 10))) found++;
+        }
+        expect(addBusinessMs(cal5x8, start, n * day5x8)).toBe(dayMs);
+      }),
+      { numRuns: 200 },
     );
   });
 });

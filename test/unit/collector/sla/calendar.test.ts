@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_CALENDARS } from '../../../../collector/sla/builtin-calendars.js';
 import { allWeek, calendarWarnings, compileCalendar, weekdays, yearsBetween } from '../../../../collector/sla/calendar.js';
+import { holidayTable } from '../../../../collector/sla/holiday-data.js';
 import { dayNumber } from '../../../../collector/sla/zoned-time.js';
 
 const H = 3_600_000;
@@ -86,15 +87,22 @@ describe('holiday-data warnings', () => {
   it('warns loudly for years without chinese-days data', () => {
     const warnings = calendarWarnings(cal5x8, [2026, 2027]);
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('no Chinese holiday data for 2027');
+    expect(warnings[0]).toContain('no holiday data for 2027');
+    expect(warnings[0]).toContain('figures for 2027 use weekends only');
     expect(warnings[0]).toContain('2004–2026');
     expect(calendarWarnings(cal5x8, [2003])[0]).toContain('2003');
   });
 
-  it('is silent for calendars without Chinese holidays and for years the operator covered', () => {
+  it('is silent for calendars without Chinese holidays and for years sla.holiday_data declares', () => {
     expect(calendarWarnings(compileCalendar(BUILTIN_CALENDARS['24x7']!), [2030])).toEqual([]);
-    const covered = compileCalendar({ ...BUILTIN_CALENDARS['5x8']!, extraHolidays: [d(2027, 1, 1)] });
+    const covered = compileCalendar({ ...BUILTIN_CALENDARS['5x8']!, holidayTable: holidayTable({ cn: { '2027': { off: ['2027-01-01'], work: [] } } }) });
     expect(calendarWarnings(covered, [2027])).toEqual([]);
+    expect(calendarWarnings(covered, [2028])[0]).toContain('have 2004–2027');
+  });
+
+  it('a single extra holiday no longer declares its year complete', () => {
+    const local = compileCalendar({ ...BUILTIN_CALENDARS['5x8']!, extraHolidays: [d(2027, 1, 1)] });
+    expect(calendarWarnings(local, [2027])[0]).toContain('no holiday data for 2027');
   });
 
   it('lists the years a range touches', () => {

@@ -49,3 +49,14 @@ describe('escalation', () => {
     expect(escalationSteps(chain, cal24, paused, at('2024-11-04T10:00'))[0]?.dueAtMs).toBe(at('2024-11-04T12:30'));
   });
 });
+
+describe('escalation after a reopen', () => {
+  it('no level falls due inside the resolved gap, and a reopen fires no burst of overdue levels', () => {
+    // Opened 10:00, resolved 11:00 (1 h used), reopened the next day 09:00: the 2 h level is due 10:00 that day.
+    const reopened: IncidentFacts = { ...base, resolvedGaps: [{ startMs: at('2024-11-04T11:00'), endMs: at('2024-11-05T09:00') }] };
+    expect(names(dueEscalations(chain, cal24, reopened, at('2024-11-05T09:00')))).toEqual([]);
+    const steps = escalationSteps(chain, cal24, reopened, at('2024-11-05T09:00'));
+    expect(steps.map((s) => new Date(s.dueAtMs!).toISOString())).toEqual(['2024-11-05T02:00:00.000Z', '2024-11-05T04:00:00.000Z', '2024-11-05T08:00:00.000Z']);
+    expect(names(dueEscalations(chain, cal24, reopened, at('2024-11-05T10:00')))).toEqual(['project-manager']);
+  });
+});

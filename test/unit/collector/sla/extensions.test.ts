@@ -14,7 +14,8 @@ const H = 60 * M;
 // Monday 2026-10-12 10:00 Asia/Shanghai.
 const T0 = Date.parse('2026-10-12T02:00:00Z');
 
-const facts = (extra: Partial<IncidentFacts> = {}): IncidentFacts => ({ openedAtMs: T0, acknowledgedAtMs: null, resolvedAtMs: null, pauses: [], maintenance: [], ...extra });
+// Acknowledged at opening: contract-003 starts its resolution clock at acknowledgement.
+const facts = (extra: Partial<IncidentFacts> = {}): IncidentFacts => ({ openedAtMs: T0, acknowledgedAtMs: T0, resolvedAtMs: null, pauses: [], maintenance: [], ...extra });
 
 describe('policy extensions', () => {
   it('contract-003 allows them for 高 (P2) and 中 (P3) only; other presets for none', () => {
@@ -52,7 +53,7 @@ describe('an extension moves the resolution due', () => {
     expect(extended.response!.dueAtMs).toBe(plain.response!.dueAtMs);
   });
 
-  it('resolved at 10 h: breached without the extension, met with it', () => {
+  it('resolved 10 h after opening (acknowledged at 10 min): breached without the extension, met with it', () => {
     const resolved = { acknowledgedAtMs: T0 + 10 * M, resolvedAtMs: T0 + 10 * H };
     expect(computeIncidentSla(setup, policy, 'P3', facts({ ...resolved, resolutionExtensionMs: 0 }), T0 + 11 * H).resolution).toMatchObject({ state: 'met' });
     const p2 = (ext: number) => computeIncidentSla(setup, policy, 'P2', facts({ ...resolved, resolutionExtensionMs: ext }), T0 + 11 * H).resolution;

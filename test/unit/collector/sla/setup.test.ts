@@ -39,13 +39,13 @@ describe('presets (DESIGN.md §5)', () => {
     );
   });
 
-  it('levels-i-iv: 30 min response, 12/24/48/120 h resolution, P1 contingency plan at 12 h', () => {
+  it('levels-i-iv: 30 min response, 12/24/48/120 h resolution, P1 contingency plan due at 16 h (seed 004)', () => {
     const p = PRESET_POLICIES['levels-i-iv']!;
     expect(p.severities.P1.response).toEqual({ afterMs: 30 * M, calendar: '24x7' });
     expect([p.severities.P1, p.severities.P2, p.severities.P3, p.severities.P4].map((s) => (s.resolution?.afterMs ?? 0) / H)).toEqual([12, 24, 48, 120]);
     expect(setup.escalations.get('levels-i-iv-p1')?.levels.map((l) => [l.afterMs / H, l.name])).toEqual([
       [2, 'handling-plan-due'],
-      [12, 'contingency-plan-due'],
+      [16, 'contingency-plan-due'],
     ]);
   });
 

@@ -85,3 +85,65 @@ describe('SLA timers', () => {
     expect(clockStartMs(laterWindow)).toBe(at('2024-11-04T16:00'));
   });
 });
+
+describe('clock rules (issue: SLA figures a provider can bill by)', () => {
+  const resolution8h = { afterMs: 8 * H, calendar: '24x7' };
+  const response30m = { afterMs: 30 * M, calendar: '24x7' };
+
+  it('seed 003: the resolution clock starts at acknowledgement when the policy says so', () => {
+    // Opened 10:00, acknowledged 10:20: resolution < 8 h counts from 10:20 → due 18:20 (from opening it would be 18:00).
+    const f = facts({ openedAtMs: at('2024-11-04T10:00'), acknowledgedAtMs: at('2024-11-04T10:20'), resolutionStarts: 'acknowledged' });
+    const t = computeTimer('resolution', resolution8h, cal24, f, 0.8, at('2024-11-04T18:10'));
+    expect(iso(t.startedAtMs)).toBe('2024-11-04T10:20:00+08:00');
+    expect(iso(t.dueAtMs)).toBe('2024-11-04T18:20:00+08:00');
+    expect(t).toMatchObject({ state: 'running', breached: false, elapsedMs: 7 * H + 50 * M });
+    const fromOpening = computeTimer('resolution', resolution8h, cal24, { ...f, resolutionStarts: 'opened' }, 0.8, at('2024-11-04T18:10'));
+    expect(fromOpening.breached).toBe(true);
+    // Before the acknowledgement the clock waits: pending, nothing due, never breached.
+    const waiting = computeTimer('resolution', resolution8h, cal24, { ...f, acknowledgedAtMs: null }, 0.8, at('2024-11-05T10:00'));
+    expect(waiting).toMatchObject({ state: 'pending', startedAtMs: null, dueAtMs: null, elapsedMs: 0, breached: false });
+  });
+
+  it('a reopened incident does not count the time it spent resolved', () => {
+    // Opened 10:00, acked 10:10, resolved 12:00 (2 h used), reopened 20:00 → 6 h left → due 02:00 next day.
+    const f = facts({
+      openedAtMs: at('2024-11-04T10:00'),
+      acknowledgedAtMs: at('2024-11-04T10:10'),
+      resolvedAtMs: null,
+      resolvedGaps: [{ startMs: at('2024-11-04T12:00'), endMs: at('2024-11-04T20:00') }],
+    });
+    const now = at('2024-11-04T21:00');
+    const resolution = computeTimer('resolution', resolution8h, cal24, f, 0.8, now);
+    expect(resolution).toMatchObject({ state: 'running', breached: false, elapsedMs: 3 * H });
+    expect(iso(resolution.dueAtMs)).toBe('2024-11-05T02:00:00+08:00');
+    const response = computeTimer('response', response30m, cal24, f, 0.8, now);
+    expect(response).toMatchObject({ state: 'met', breached: false });
+  });
+
+  it('a response met by the first resolution (no acknowledgement) stays met after a reopen', () => {
+    const f = facts({ openedAtMs: at('2024-11-04T10:00'), resolvedGaps: [{ startMs: at('2024-11-04T10:20'), endMs: at('2024-11-04T15:00') }] });
+    const response = computeTimer('response', response30m, cal24, f, 0.8, at('2024-11-04T16:00'));
+    expect(response).toMatchObject({ state: 'met', breached: false, elapsedMs: 20 * M });
+    expect(iso(response.stoppedAtMs)).toBe('2024-11-04T10:20:00+08:00');
+  });
+
+  it('an incident that opens after the window its failure began in starts its clocks at the window end', () => {
+    // Failure at 01:30 inside the 01:00–02:00 window; the watcher opened the incident at 02:00:40.
+    const f = facts({
+      startedAtMs: at('2024-11-04T01:30'),
+      openedAtMs: at('2024-11-04T02:00:40'),
+      maintenance: [{ startMs: at('2024-11-04T01:00'), endMs: at('2024-11-04T02:00') }],
+    });
+    expect(iso(clockStartMs(f))).toBe('2024-11-04T02:00:00+08:00');
+    expect(iso(computeTimer('response', response30m, cal24, f, 0.8, at('2024-11-04T02:10')).dueAtMs)).toBe('2024-11-04T02:30:00+08:00');
+    // A failure that began outside any window keeps the opening instant.
+    expect(iso(clockStartMs({ ...f, startedAtMs: at('2024-11-04T00:30') }))).toBe('2024-11-04T02:00:40+08:00');
+  });
+
+  it('a clock paused after its due instant stays breached', () => {
+    const f = facts({ openedAtMs: at('2024-11-04T10:00'), pauses: [{ startMs: at('2024-11-04T19:00'), endMs: null, reason: 'waiting for vendor' }] });
+    const t = computeTimer('resolution', resolution8h, cal24, f, 0.8, at('2024-11-04T20:00'));
+    expect(t).toMatchObject({ breached: true, state: 'breached' });
+    expect(iso(t.dueAtMs)).toBe('2024-11-04T18:00:00+08:00');
+  });
+});

@@ -8,7 +8,7 @@ import { rootSkipReason } from '../../../../helpers/root.js';
 import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 function pinger(host: string, extra: Record<string, unknown> = {}) {
-  const cfg = pingCheck.configSchema.parse({ host, count: 3, interval: '200ms', packet_timeout: '1s', ...extra });
+  const cfg = pingCheck.configSchema.parse({ host, count: 3, packet_interval: '200ms', packet_timeout: '1s', ...extra });
   return pingCheck.create(cfg, testDeps());
 }
 
@@ -29,7 +29,7 @@ describe('ping check against loopback', () => {
 
   it('is crit "timed out" when the runner aborts mid-run', async () => {
     const controller = new AbortController();
-    const run = pinger('127.0.0.1', { count: 50, interval: '1s' }).run(controller.signal);
+    const run = pinger('127.0.0.1', { count: 50, packet_interval: '1s' }).run(controller.signal);
     controller.abort(new Error('timed out after 1s')); // as the runner does
     const result = await run;
     expect(result.state).toBe('crit');

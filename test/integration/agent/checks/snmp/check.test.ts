@@ -6,6 +6,8 @@ import type { SnmpConfig } from '../../../../../agent/checks/snmp/config.js';
 import type { Observation } from '../../../../../common/protocol.js';
 import { freeUdpPort, startSnmpd, type SnmpdServer } from '../../../../helpers/snmpd.js';
 import { waitUntil } from '../../../../helpers/wait.js';
+import { startUdpDelayProxy } from '../../../../helpers/udp-delay.js';
+import { runCheck } from '../../../../../agent/runner.js';
 import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 let snmpd: SnmpdServer;
@@ -14,9 +16,9 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(async () => snmpd?.stop());
 
-function instance(extra: Record<string, unknown>, plugin = createSnmpPlugin()) {
+function instance(extra: Record<string, unknown>, plugin = createSnmpPlugin(), timeoutMs?: number) {
   const cfg = plugin.configSchema.parse({ host: '127.0.0.1', port: snmpd.port, request_timeout: '500ms', retries: 0, ...extra }) as SnmpConfig;
-  return plugin.create(cfg, testDeps());
+  return plugin.create(cfg, testDeps(timeoutMs === undefined ? {} : { timeoutMs }));
 }
 
 async function pollOnce(extra: Record<string, unknown>): Promise<Observation> {
@@ -97,6 +99,13 @@ describe('snmp check against snmpd', () => {
     expect(obs.message).toContain('check v3.username and passwords for 127.0.0.1');
   });
 
+  it('v3 with a wrong privacy password: unknown with a credentials hint naming v3.priv_password', async () => {
+    const obs = await pollOnce({ version: 3, v3: { ...v3(), priv_password: 'not-the-priv-password' } });
+    expect(obs.state).toBe('unknown');
+    expect(obs.message).toBe('SNMPv3: the device answered engine discovery but not the encrypted request (a wrong privacy password or protocol gets no answer) (check v3.priv_password and v3.priv_protocol (aes) for 127.0.0.1)');
+    expect(obs).toMatchObject({ code: 'snmp.v3_credentials', params: { setting: 'priv' } });
+  });
+
   it('v3 with an unknown user: unknown, naming the cause', async () => {
     const obs = await pollOnce({ version: 3, v3: { ...v3(), username: 'nobody-here' } });
     expect(obs.state).toBe('unknown');
@@ -132,6 +141,38 @@ describe('snmp check against snmpd', () => {
     const obs = await pollOnce({ community: 'wrong-community' });
     expect(obs.state).toBe('crit');
     expect(obs.message).toMatch(/^device unreachable \(SNMP timeout: no answer from 127\.0\.0\.1:\d+ in 1 attempt\(s\) of 0\.5s; a wrong community gets no answer either\)$/);
+  });
+
+  it('a dead device inside the runner: the configured timeout_state (crit), never the runner\'s unknown "timed out"', async () => {
+    const port = await freeUdpPort();
+    // one request with its retry takes the whole timeout: the poll deadline ends it first
+    const dead = instance({ port, community: snmpd.community, request_timeout: '600ms', retries: 1 }, createSnmpPlugin(), 1200);
+    try {
+      const { observation } = await runCheck(dead, 1200, Date.now);
+      expect(observation.state).toBe('crit');
+      expect(observation.message).toMatch(/^device unreachable \(SNMP timeout: no answer from 127\.0\.0\.1:\d+ within the poll deadline of 1\.08s; a wrong community gets no answer either\)$/);
+      expect(observation).toMatchObject({ code: 'snmp.unreachable', params: { cut_by_deadline: true, deadline_s: 1.08 } });
+    } finally {
+      await dead.close?.();
+    }
+  });
+
+  it('a slow device: the interface walk cut by the poll deadline says so (warn), the rest is reported not polled, all within timeout', async () => {
+    // the system group answers at once, every later answer takes 400 ms: the table walks cannot finish in 1.35 s
+    const proxy = await startUdpDelayProxy(snmpd.port, { delayMs: 400, passFirst: 1 });
+    const slow = instance({ port: proxy.port, community: snmpd.community, request_timeout: '1s', retries: 0, oids: [{ name: 'sys_services', oid: '1.3.6.1.2.1.1.7.0' }] }, createSnmpPlugin(), 1500);
+    try {
+      const { observation } = await runCheck(slow, 1500, Date.now);
+      expect(observation.state).toBe('warn');
+      expect(observation.message).toContain('core-sw-test: no interfaces readable: interface table walk did not finish within the poll deadline (1.35s): slow device');
+      expect(observation.message).toContain('not polled (poll deadline 1.35s reached): cpu/memory, custom OIDs');
+      expect(observation.message).not.toContain('device unreachable');
+      expect(observation.metrics.up).toBe(1);
+      expect(observation.params).toMatchObject({ f0: 'snmp.no_interfaces', 'f0.reason': 'deadline' });
+    } finally {
+      await slow.close?.();
+      await proxy.close();
+    }
   });
 
   it('timeout_state: unknown for a port where nothing answers', async () => {

@@ -27,9 +27,12 @@ const SENSOR = [
   '1.3.6.1.4.1.99999.1.3.0|4|n/a',
 ].join('\n') + '\n';
 
+/** A device that answers its system group and nothing else (interface table empty, or outside the view). */
+const NO_INTERFACES = SENSOR.split('\n').filter((line) => line.startsWith('1.3.6.1.2.1.1.')).join('\n') + '\n';
+
 let sim: SnmpsimServer;
 beforeAll(async () => {
-  sim = await startSnmpsim({ examples: ['cisco_16_switch', 'recorded/linux-full-walk'], recordings: { 'room-sensor': SENSOR } });
+  sim = await startSnmpsim({ examples: ['cisco_16_switch', 'recorded/linux-full-walk'], recordings: { 'room-sensor': SENSOR, 'no-interfaces': NO_INTERFACES } });
 }, 90_000);
 afterAll(async () => sim?.stop());
 
@@ -71,6 +74,23 @@ describe('snmp check against snmpsim recordings', () => {
     expect(upOnly.state).toBe('ok');
     const prefix = await poll('cisco_16_switch', { critical_interfaces: ['StackSub*'] });
     expect(prefix.message).toContain('critical interface StackSub-St3-1 is down (admin down)');
+  });
+
+  it('crit wins over unknown: a down critical uplink stays crit when a custom OID is missing too', async () => {
+    const obs = await poll('cisco_16_switch', { critical_interfaces: ['Vl70'], oids: [{ name: 'missing_value', oid: '1.3.6.1.4.1.99999.1.9.0' }] });
+    expect(obs.state).toBe('crit');
+    expect(obs.message).toContain('critical interface Vl70 is down');
+    expect(obs.message).toContain('missing_value: the device has no value at 1.3.6.1.4.1.99999.1.9.0');
+    expect(obs.code).toBe('check.findings');
+    expect(obs.params).toMatchObject({ count: 2, f0: 'snmp.critical_interface_down', 'f0.interface': 'Vl70', f1: 'snmp.oid_missing', 'f1.name': 'missing_value', subject: 'Profiler3750' });
+  });
+
+  it('a device that answers but has no readable interface table: warn "no interfaces readable", not ok and not unreachable', async () => {
+    const obs = await poll('no-interfaces', { resources: false });
+    expect(obs.state).toBe('warn');
+    expect(obs.message).toBe('room-sensor-1: no interfaces readable: the interface table is empty (or not in the view of this community/user)');
+    expect(obs).toMatchObject({ code: 'snmp.no_interfaces', params: { reason: 'empty', subject: 'room-sensor-1' } });
+    expect(obs.metrics.up).toBe(1);
   });
 
   it('include/exclude and max bound the reported interfaces', async () => {

@@ -199,7 +199,7 @@ describe('host config', () => {
   });
 
   it.each([
-    [{ thresholds: { disk_percent: { warn: 96 } } }, ['thresholds', 'disk_percent'], 'warn must be <= crit'],
+    [{ thresholds: { disk_percent: { warn: 96 } } }, ['thresholds', 'disk_percent', 'warn'], 'warn (96) must not be above crit (95): a higher value is worse'],
     [{ thresholds: { cpu: { warn: 1 } } }, ['thresholds'], undefined],
     [{ thresholds: { memory_percent: { warn: 120 } } }, ['thresholds', 'memory_percent', 'warn'], undefined],
     [{ mounts: { include: '/' } }, ['mounts', 'include'], undefined],

@@ -64,9 +64,9 @@ describe('evaluatePing', () => {
 });
 
 describe('ping config', () => {
-  it('applies defaults: count 5, 1 s interval, 2 s packet timeout, warn 20 %, crit 100 %', () => {
+  it('applies defaults: count 5, 1 s packet_interval, 2 s packet timeout, warn 20 %, crit 100 %', () => {
     const cfg = pingCheck.configSchema.parse({ host: '10.123.0.1' });
-    expect(cfg).toMatchObject({ count: 5, interval: 1000, packet_timeout: 2000, warn_loss_percent: 20, crit_loss_percent: 100, ipv6: false });
+    expect(cfg).toMatchObject({ count: 5, packet_interval: 1000, packet_timeout: 2000, warn_loss_percent: 20, crit_loss_percent: 100, ipv6: false });
     expect(pingArgs(cfg)).toEqual(['-n', '-c', '5', '-i', '1.000', '-W', '2.000', '10.123.0.1']);
   });
 
@@ -80,7 +80,8 @@ describe('ping config', () => {
     [{}, 'host'],
     [{ host: '-f' }, 'host'],
     [{ host: 'a', count: 0 }, 'count'],
-    [{ host: 'a', interval: 'soon' }, 'interval'],
+    [{ host: 'a', packet_interval: 'soon' }, 'packet_interval'],
+    [{ host: 'a', interval: '1s' }, 'interval'],
     [{ host: 'a', warn_loss_percent: 120 }, 'warn_loss_percent'],
     [{ host: 'a', bogus: 1 }, 'bogus'],
   ])('rejects %j naming the field %s', (input, field) => {

@@ -41,7 +41,7 @@ describe('custom OIDs', () => {
     [19, 'warn', 'temperature_c 19 < 20'],
     [14, 'crit', 'temperature_c 14 < 15'],
   ])('machine room 20–25 °C: %d → %s', (value, state, reason) => {
-    expect(judge(room, value)).toEqual({ state, reason });
+    expect(judge(room, value)).toMatchObject({ state, reason });
   });
 
   it('scales raw values and reports a wrong-type answer as unknown', () => {
@@ -54,7 +54,8 @@ describe('custom OIDs', () => {
       [{ oid: '1.3.6.1.4.1.9.1', type: SnmpType.Integer, value: 231 }, { oid: '1.3.6.1.4.1.9.2', type: SnmpType.IpAddress, value: '10.123.0.1' }],
       p,
     );
-    expect(v).toEqual({ metrics: { temperature_c: 23.1 }, state: 'unknown', reasons: [] });
+    expect(v).toMatchObject({ metrics: { temperature_c: 23.1 }, state: 'unknown', reasons: [] });
+    expect(v.findings.map((f) => [f.code, f.params])).toEqual([['snmp.oid_missing', { name: 'ups_battery_percent', oid: '1.3.6.1.4.1.9.2', malformed: true }]]);
     expect(p.list).toEqual(['ups_battery_percent (1.3.6.1.4.1.9.2): expected an integer, got IpAddress; ignored']);
   });
 });
@@ -103,6 +104,15 @@ describe('snmp config validation', () => {
     expect(issues({ host: 'sw1', oids: [{ name: 'a', oid: '1.3.6.1' }, { name: 'a', oid: '1.3.6.2' }] })).toEqual(['oids.1.name: duplicate metric name "a"']);
     expect(issues({ host: 'sw1', timeout_state: 'warn' })[0]).toMatch(/^timeout_state: /);
     expect(issues({ host: 'sw1', comunity: 'x' })[0]).toMatch(/comunity/);
-    expect(issues({ host: 'sw1', cpu_percent: { warn: 99, crit: 90 } })).toEqual(['cpu_percent: warn must be <= crit']);
+    expect(issues({ host: 'sw1', cpu_percent: { warn: 99, crit: 90 } })).toEqual(['cpu_percent.warn: warn (99) must not be above crit (90): a higher value is worse']);
+  });
+
+  it('refuses, naming the key: a v3 block under version 1/2c, thresholds in the wrong order, a host with a scheme', () => {
+    expect(issues({ host: 'sw1', v3: { username: 'u', auth_password: '12345678', priv_password: '12345678' } })).toEqual(['v3: only valid with version: 3 (version is 2c, which uses community)']);
+    expect(issues({ host: 'sw1', version: 1, v3: { username: 'u', auth_password: '12345678', priv_password: '12345678' } })).toEqual(['v3: only valid with version: 3 (version is 1, which uses community)']);
+    expect(issues({ host: 'sw1', utilisation_percent: { warn: 95, crit: 80 } })).toEqual(['utilisation_percent.warn: warn (95) must not be above crit (80): a higher value is worse']);
+    expect(issues({ host: 'sw1', oids: [{ name: 'battery', oid: '1.3.6.1', warn_below: 20, crit_below: 50 }] })).toEqual(['oids.0.warn_below: warn_below (20) must not be below crit_below (50): a lower value is worse']);
+    expect(issues({ host: 'sw1', oids: [{ name: 't', oid: '1.3.6.1', warn_above: 30, crit_above: 28 }] })).toEqual(['oids.0.warn_above: warn_above (30) must not be above crit_above (28): a higher value is worse']);
+    expect(issues({ host: 'udp://10.0.0.1:161' })).toEqual(['host: expected a host name or address without a scheme: drop "udp://" (e.g. 10.0.0.1)']);
   });
 });
