@@ -18,9 +18,10 @@ import type { IncidentNotice, StateChange } from './events.js';
 import { currentStateChanges } from './incidents/reconcile.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
 import { REAL_TIMERS } from './sla-service/scheduler.js';
-import { getIncidentByNumber } from './incidents/repository.js';
+import { getIncidentById, getIncidentByNumber } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher } from './notify/dispatcher.js';
+import { createNoticeContext } from './notify/notice-context.js';
 import { createNotifyMetrics } from './notify/metrics.js';
 import { registerInfluxMetrics } from './influx/metrics.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
@@ -207,6 +208,15 @@ export function createCollector(deps: CollectorDeps) {
     const publicUrl = config.api.public_url?.replace(/\/$/, '');
     const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
     let incidents: IncidentService | undefined;
+    // Findings and due times are added to every notice before it is rendered (notify/notice-context.ts).
+    const noticeContext = createNoticeContext({
+      dueOf: (id, atMs) => {
+        const record = late.sla ? getIncidentById(db, id) : null;
+        if (!record || !late.sla) return null;
+        const timers = late.sla.timers.compute(record, atMs);
+        return { responseAtMs: timers.response?.dueAtMs ?? null, resolutionAtMs: timers.resolution?.dueAtMs ?? null };
+      },
+    });
     const notify = withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher());
     /** Notices go to the configured channels; every delivery outcome lands on the ticket timeline and in /metrics. */
     function startDispatcher(): (notice: IncidentNotice) => void {
@@ -214,6 +224,7 @@ export function createCollector(deps: CollectorDeps) {
       const build = (cfg: CollectorConfig['notifications']) => createDispatcher(cfg, {
         logger: log,
         now,
+        timeZone: config.timezone,
         onDelivery: (delivery) => {
           notifyMetrics.record(delivery);
           if (delivery.incidentId > 0) incidents?.recordDelivery(delivery);
@@ -228,7 +239,7 @@ export function createCollector(deps: CollectorDeps) {
         old.stop().catch((error: unknown) => log.error({ err: error }, 'previous notification dispatcher did not stop cleanly'));
       };
       lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
-      return (notice) => dispatcher.notify(notice);
+      return (notice) => dispatcher.notify(noticeContext.enrich(notice));
     }
     const sla = createSlaService({
       db,
@@ -307,6 +318,7 @@ export function createCollector(deps: CollectorDeps) {
       onResult: (m, receivedAtMs) => {
         influx?.onResult(m, receivedAtMs);
         reports.onResult(m);
+        noticeContext.onResult(m);
       },
     });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });

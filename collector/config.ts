@@ -16,7 +16,7 @@ import { notifyConfigSchema } from './notify/config.js';
 import { slaConfigSchema, timeZoneSchema } from './sla/config.js';
 import { DEFAULT_TIME_ZONE } from './sla/builtin-calendars.js';
 import { servicesConfigSchema } from './sla-service/config.js';
-import { reportsConfigSchema } from './reports/config.js';
+import { reportsConfigSchema, resolveReportsConfig } from './reports/config.js';
 import { eventsConfigSchema } from './agent-events/config.js';
 
 const hostSchema = z.string().min(1).max(255);
@@ -160,7 +160,13 @@ export const collectorConfigSchema = z.strictObject({
   reports: reportsConfigSchema,
   /** Agent events (SNMP traps, ...): retention and the trap rules that open/resolve incidents (collector/agent-events/config.ts). */
   events: eventsConfigSchema,
-});
+})
+  // Resolved once here: `reports.lang` / `notifications.lang` and report schedule zones fall back to the top level.
+  .transform((c) => ({
+    ...c,
+    notifications: { ...c.notifications, lang: c.notifications.lang ?? c.lang },
+    reports: resolveReportsConfig(c.reports, { lang: c.lang, timezone: c.timezone }),
+  }));
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 
 /** The SQLite file every collector-side command opens (the collector, `incident …`, `report …`). */

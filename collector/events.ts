@@ -2,7 +2,7 @@
  * Events passed between collector components (in-process). The state tracker emits StateChange; the
  * incident service consumes them and emits IncidentNotice for the notification dispatcher.
  */
-import type { CheckState } from '../common/protocol.js';
+import type { CheckState, FindingParams } from '../common/protocol.js';
 
 export type Severity = 'P1' | 'P2' | 'P3' | 'P4';
 export const SEVERITIES: readonly Severity[] = ['P1', 'P2', 'P3', 'P4'];
@@ -67,4 +67,8 @@ export interface IncidentNotice {
   detail?: string;
   /** Restrict delivery to these channel names (escalation levels name their channels); otherwise routing rules apply. */
   channels?: string[];
+  /** The check finding behind the incident, rendered in the reader's language (common/findings.ts). Optional. */
+  finding?: { code?: string | null; params?: FindingParams | null; message: string };
+  /** When the response and resolution are due (SLA clocks), for opened / reopened / escalated notices. Optional. */
+  due?: { responseAtMs: number | null; resolutionAtMs: number | null };
 }

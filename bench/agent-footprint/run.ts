@@ -1,13 +1,15 @@
 /**
  * Agent footprint vs Prometheus node_exporter, measured side by side in one run.
- *   npm run bench -- agent-footprint [seconds]
- * Starts Mosquitto (127.0.0.1, free port), the agent twice with the default check set (host + a tcp check) at a
- * 10 s interval — as the systemd unit runs it (dist/agent/main.js with the unit's V8 flags) and as plain
- * `outpost agent` — and node_exporter (default collectors) scraped every 10 s by this script. Samples CPU
- * (utime+stime from /proc/<pid>/stat) and RSS (VmRSS from /proc/<pid>/status); prints a table and ratios.
+ *   npm run bench -- agent-footprint [seconds]   (npm run package first to measure the packaged agent too)
+ * Starts Mosquitto (127.0.0.1, free port), the agent with the default check set (host + a tcp check) at a
+ * 10 s interval — as the checkout's systemd unit runs it (dist/agent/main.js with the unit's V8 flags), as plain
+ * `outpost agent`, and, when `npm run package` has built them into dist/packages/, as the packages run it: the
+ * bundle (`node outpost-agent.js`, profile host applied by the agent itself) and the single executable (profile
+ * host) — and node_exporter (default collectors) scraped every 10 s by this script. Samples CPU (utime+stime from
+ * /proc/<pid>/stat) and RSS (VmRSS from /proc/<pid>/status); prints a table and ratios.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,6 +73,24 @@ checks:
   const agent = spawn(process.execPath, [...UNIT_FLAGS, join(ROOT, 'dist/agent/main.js'), 'agent', '--config', writeConfig('bench-unit')], { stdio: ['ignore', 'ignore', 'ignore'] });
   const plain = spawn(process.execPath, [join(ROOT, 'dist/bin/outpost.js'), 'agent', '--config', writeConfig('bench-plain')], { stdio: ['ignore', 'ignore', 'inherit'] });
   children.push(agent, plain);
+  const packaged: Record<string, number> = {};
+  const packages = join(ROOT, 'dist/packages');
+  const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const tarball = join(packages, `outpost-agent-${version}.tar.gz`);
+  const sea = join(packages, `outpost-agent-${version}-linux-x64`);
+  if (existsSync(tarball)) {
+    execFileSync('tar', ['-xzf', tarball, '-C', dir, 'outpost-agent.js']);
+    // the packaged unit's environment (deploy/package/files/outpost-agent.service) and agent.env's default profile
+    const env = { PATH: process.env.PATH, OUTPOST_AGENT_PROFILE: 'host', GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=131072' };
+    const bundle = spawn(process.execPath, [join(dir, 'outpost-agent.js'), 'agent', '--config', writeConfig('bench-bundle')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    children.push(bundle);
+    packaged['outpost-agent.js (package unit, profile host)'] = bundle.pid as number;
+    if (existsSync(sea)) {
+      const exe = spawn(sea, ['agent', '--config', writeConfig('bench-sea')], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+      children.push(exe);
+      packaged['single executable (profile host)'] = exe.pid as number;
+    }
+  } else process.stderr.write(`${tarball} missing: run \`npm run package\` first to measure the packaged agent too\n`);
   const exporterPort = await freePort();
   const exporter = spawn('/usr/bin/prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${exporterPort}`, '--log.level=warn'], { stdio: ['ignore', 'ignore', 'ignore'] });
   children.push(exporter);
@@ -88,10 +108,10 @@ checks:
 
   process.stderr.write(`warming up ${WARMUP_S}s, then measuring ${seconds}s...\n`);
   await sleep(WARMUP_S * 1000);
-  const pids = { 'agent (systemd unit)': agent.pid as number, 'outpost agent (plain node)': plain.pid as number, node_exporter: exporter.pid as number };
-  type Name = keyof typeof pids;
-  const names = Object.keys(pids) as Name[];
-  const start = Object.fromEntries(names.map((n) => [n, sample(pids[n])])) as Record<Name, Sample>;
+  const pids: Record<string, number> = { 'agent (systemd unit)': agent.pid as number, 'outpost agent (plain node)': plain.pid as number, ...packaged, node_exporter: exporter.pid as number };
+  type Name = string;
+  const names = Object.keys(pids);
+  const start = Object.fromEntries(names.map((n) => [n, sample(pids[n] as number)])) as Record<Name, Sample>;
   const rss = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
   const anon = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
   const startedAt = performance.now();
@@ -100,35 +120,34 @@ checks:
   while (performance.now() - startedAt < seconds * 1000) {
     await sleep(SAMPLE_MS);
     for (const name of names) {
-      const now = sample(pids[name]);
-      rss[name].push(now.rssBytes);
-      anon[name].push(now.anonBytes);
+      const now = sample(pids[name] as number);
+      rss[name]?.push(now.rssBytes);
+      anon[name]?.push(now.anonBytes);
     }
   }
   const elapsed = (performance.now() - startedAt) / 1000;
-  const end = Object.fromEntries(names.map((n) => [n, sample(pids[n])])) as Record<Name, Sample>;
+  const end = Object.fromEntries(names.map((n) => [n, sample(pids[n] as number)])) as Record<Name, Sample>;
 
   clearInterval(scrapeTimer);
   const rows = names.map((name) => {
-    const cpu = end[name].cpuSeconds - start[name].cpuSeconds;
-    const r = rss[name];
+    const cpu = (end[name]?.cpuSeconds ?? 0) - (start[name]?.cpuSeconds ?? 0);
+    const r = rss[name] ?? [];
     const avg = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
-    return { name, cpuSeconds: cpu, cpuPercent: (cpu / elapsed) * 100, rssAvg: avg(r), rssMax: Math.max(...r), anonAvg: avg(anon[name]) };
+    return { name, cpuSeconds: cpu, cpuPercent: (cpu / elapsed) * 100, rssAvg: avg(r), rssMax: Math.max(...r), anonAvg: avg(anon[name] ?? []) };
   });
-  const [a, p, n] = rows as [(typeof rows)[0], (typeof rows)[0], (typeof rows)[0]];
+  const n = rows[rows.length - 1] as (typeof rows)[0];
   const ratio = (x: (typeof rows)[0]) =>
     `${x.name} / node_exporter: CPU ${(x.cpuSeconds / Math.max(n.cpuSeconds, 1 / CLK_TCK)).toFixed(2)}x (goal <= 2x), ` +
     `RSS ${(x.rssAvg / n.rssAvg).toFixed(2)}x; RSS max ${mib(x.rssMax)} MiB (goal <= 55 MiB)`;
   const lines = [
     `Agent footprint: ${elapsed.toFixed(0)} s measured after ${WARMUP_S} s warm-up; each agent: host + tcp checks every 10 s ` +
-      `(${results - resultsAtStart} results published by both); node_exporter: default collectors, ${scrapes - scrapesAtStart} scrapes of ${scrapeBytes} bytes`,
+      `(${results - resultsAtStart} results published by all); node_exporter: default collectors, ${scrapes - scrapesAtStart} scrapes of ${scrapeBytes} bytes`,
     '',
     '| process | CPU seconds | CPU % of one core | RSS avg MiB | RSS max MiB | private (RssAnon) avg MiB |',
     '|---|---|---|---|---|---|',
     ...rows.map((r) => `| ${r.name} | ${r.cpuSeconds.toFixed(2)} | ${r.cpuPercent.toFixed(3)} | ${mib(r.rssAvg)} | ${mib(r.rssMax)} | ${mib(r.anonAvg)} |`),
     '',
-    ratio(a),
-    ratio(p),
+    ...rows.slice(0, -1).map(ratio),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 

@@ -6,7 +6,7 @@
  * Build and run: npm run bench -- reports
  */
 import { rmSync } from 'node:fs';
-import { REPORT_FORMATS, reportsConfigSchema } from '../../collector/reports/config.js';
+import { REPORT_FORMATS } from '../../collector/reports/config.js';
 import { createReportContext } from '../../collector/reports/context.js';
 import { createReportService } from '../../collector/reports/service.js';
 import { monthPeriod } from '../../collector/sla/index.js';
@@ -37,7 +37,7 @@ const seeded = seeding.value;
 line('seeding (ingest + incident service, not part of the goal)', seeding.s);
 try {
   const logger = createLogger({ level: 'silent' });
-  const ctx = createReportContext({ db: seeded.running.db, config: seeded.config, reports: reportsConfigSchema.parse({}), now: () => seeded.clock.now, logger, sla: seeded.running.sla });
+  const ctx = createReportContext({ db: seeded.running.db, config: seeded.config, reports: seeded.config.reports, now: () => seeded.clock.now, logger, sla: seeded.running.sla });
   const service = createReportService(ctx);
   const request = { kind: 'sla' as const, period: PERIOD, contract: 'big' };
 

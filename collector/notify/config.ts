@@ -122,7 +122,8 @@ export const notifyConfigSchema = z
     retry: retrySchema.default({ attempts: 5, base_delay: 2_000, max_delay: 300_000 }),
     /** Messages waiting per channel; beyond it new messages are refused (and reported as failed deliveries). */
     queue_size: z.int().min(1).max(100_000).default(1_000),
-    lang: z.enum(['zh-CN', 'en']).default('zh-CN'),
+    /** Default: the collector's top-level `lang` (resolved where the config is loaded). */
+    lang: z.enum(['zh-CN', 'en']).optional(),
   })
   .superRefine((cfg, ctx) => {
     for (const name of Object.keys(cfg.channels)) {
@@ -141,7 +142,7 @@ export const notifyConfigSchema = z
       ctx.addIssue({ code: 'custom', path: ['retry', 'max_delay'], message: 'must not be shorter than base_delay' });
     }
   })
-  .default({ channels: {}, routes: [], retry: { attempts: 5, base_delay: 2_000, max_delay: 300_000 }, queue_size: 1_000, lang: 'zh-CN' });
+  .default({ channels: {}, routes: [], retry: { attempts: 5, base_delay: 2_000, max_delay: 300_000 }, queue_size: 1_000 });
 
 export type NotifyConfig = z.infer<typeof notifyConfigSchema>;
 export type ChannelConfig = z.infer<typeof channelConfigSchema>;
@@ -152,4 +153,4 @@ export type WecomChannelConfig = z.infer<typeof wecomChannelSchema>;
 export type FeishuChannelConfig = z.infer<typeof feishuChannelSchema>;
 export type NotifyRoute = z.infer<typeof routeSchema>;
 export type RetryPolicy = z.infer<typeof retrySchema>;
-export type NotifyLang = NotifyConfig['lang'];
+export type NotifyLang = NonNullable<NotifyConfig['lang']>;

@@ -37,6 +37,8 @@ export interface DispatcherDeps {
   onDelivery(result: DeliveryResult): void;
   /** Metrics hook, e.g. `(channel) => failures.inc({ channel })`. */
   onFailure?(channel: string, error: string): void;
+  /** The zone people read times in (collector top-level `timezone`); default Asia/Shanghai. */
+  timeZone?: string;
 }
 
 export interface Dispatcher {
@@ -111,7 +113,7 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
       logger.debug({ incident: notice.incident.number, kind: notice.kind }, 'no route matches; not notifying');
       return;
     }
-    const message = renderNotice(notice, cfg.lang);
+    const message = renderNotice(notice, { lang: cfg.lang ?? 'zh-CN', ...(deps.timeZone ? { timeZone: deps.timeZone } : {}) });
     for (const name of names) {
       const queue = queues.get(name);
       if (!queue) {

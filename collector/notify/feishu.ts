@@ -30,7 +30,7 @@ export function feishuMessage(message: RenderedNotice, format: FeishuChannelConf
   if (url) {
     elements.push({
       tag: 'action',
-      actions: [{ tag: 'button', text: { tag: 'plain_text', content: '查看工单 / Open ticket' }, url, type: 'primary' }],
+      actions: [{ tag: 'button', text: { tag: 'plain_text', content: message.lang === 'en' ? 'Open ticket' : '查看工单' }, url, type: 'primary' }],
     });
   }
   const severity = message.notice?.incident.severity;

@@ -1,12 +1,15 @@
 /**
  * Renders an IncidentNotice once into a title, markdown (IM robots), plain text and HTML (email), in Chinese by
- * default or English. Pure: times are formatted in Asia/Shanghai from the notice itself.
+ * default or English. Pure: times are formatted in the collector's time zone (top-level `timezone`) from the notice
+ * itself; the check finding is rendered from its code and parameters; an opened, reopened or escalated notice says
+ * by when the response and the resolution are due ("请于 01:51 前响应").
  */
+import { renderFinding } from '../../common/findings.js';
 import type { IncidentNotice, IncidentNoticeKind, Severity } from '../events.js';
 import { SEVERITY_LABEL_ZH } from '../events.js';
 import type { NotifyLang } from './config.js';
 import type { RenderedNotice } from './types.js';
-import { formatLocalDateTime } from '../sla/zoned-time.js';
+import { formatLocalDateTime, zoneOffsetMs } from '../sla/zoned-time.js';
 
 export const DISPLAY_TIME_ZONE = 'Asia/Shanghai';
 
@@ -60,6 +63,9 @@ const FIELD_LABEL = {
     detail: '详情',
     link: '工单链接',
     open: '查看工单',
+    finding: '检查结果',
+    responseDue: '响应时限',
+    resolutionDue: '解决时限',
   },
   en: {
     severity: 'Severity',
@@ -73,6 +79,9 @@ const FIELD_LABEL = {
     detail: 'Detail',
     link: 'Ticket',
     open: 'Open ticket',
+    finding: 'Finding',
+    responseDue: 'Response',
+    resolutionDue: 'Resolution',
   },
 } as const;
 
@@ -89,6 +98,30 @@ export function formatShanghaiTime(ms: number): string {
   return formatLocalDateTime(DISPLAY_TIME_ZONE, ms);
 }
 
+/** `UTC+8`, `UTC+5:30`, `UTC` — the zone's offset at that instant, so a reader elsewhere knows which clock. */
+export function utcOffsetLabel(timeZone: string, ms: number): string {
+  const minutes = Math.round(zoneOffsetMs(timeZone, ms) / 60_000);
+  if (minutes === 0) return 'UTC';
+  const sign = minutes > 0 ? '+' : '-';
+  const abs = Math.abs(minutes);
+  return `UTC${sign}${Math.floor(abs / 60)}${abs % 60 ? `:${String(abs % 60).padStart(2, '0')}` : ''}`;
+}
+
+/** Options of one rendering: the reader's language and time zone. */
+export interface RenderOptions {
+  lang?: NotifyLang;
+  timeZone?: string;
+}
+
+/** `请于 12-05 01:51 前响应` / `respond by 12-05 01:51`: the same day shows the time only. */
+function dueText(kind: 'response' | 'resolution', dueMs: number, nowMs: number, lang: NotifyLang, timeZone: string): string {
+  const due = formatLocalDateTime(timeZone, dueMs).slice(0, 16);
+  const today = formatLocalDateTime(timeZone, nowMs).slice(0, 10);
+  const when = due.startsWith(today) ? due.slice(11) : due.slice(5);
+  const verb = kind === 'response' ? (lang === 'zh-CN' ? '响应' : 'respond') : lang === 'zh-CN' ? '解决' : 'resolve';
+  return lang === 'zh-CN' ? `请于 ${when} 前${verb}` : `${verb} by ${when}`;
+}
+
 export function severityLabel(severity: Severity, lang: NotifyLang): string {
   return `${severity} ${SEVERITY_LABEL[lang][severity]}`;
 }
@@ -98,7 +131,16 @@ export function renderTitle(notice: IncidentNotice, lang: NotifyLang): string {
   const { incident } = notice;
   const sev = severityLabel(incident.severity, lang);
   const head = lang === 'zh-CN' ? `【${sev}】` : `[${sev}] `;
-  return `${head}${incident.number} ${KIND_LABEL[lang][notice.kind]} — ${incident.title}`;
+  return `${head}${incident.number} ${KIND_LABEL[lang][notice.kind]} — ${subject(notice, lang)}`;
+}
+
+/** The incident's title, or — when its finding has a code the catalogue knows — the finding in the reader's language. */
+function subject(notice: IncidentNotice, lang: NotifyLang): string {
+  const { incident, finding } = notice;
+  if (!finding?.code || !incident.target) return incident.title;
+  const text = renderFinding(finding, lang);
+  if (text === finding.message) return incident.title;
+  return `${incident.target}${incident.checkId ? ` ${incident.checkId}` : ''}${lang === 'zh-CN' ? '：' : ': '}${text}`;
 }
 
 interface Field {
@@ -106,17 +148,26 @@ interface Field {
   value: string;
 }
 
-function fields(notice: IncidentNotice, lang: NotifyLang): Field[] {
+function fields(notice: IncidentNotice, lang: NotifyLang, timeZone: string): Field[] {
   const label = FIELD_LABEL[lang];
   const { incident } = notice;
+  const time = (ms: number) => `${formatLocalDateTime(timeZone, ms)} (${utcOffsetLabel(timeZone, ms)})`;
   const out: Field[] = [
     { label: label.severity, value: severityLabel(incident.severity, lang) },
     { label: label.status, value: STATUS_LABEL[lang][incident.status] },
   ];
   if (incident.target) out.push({ label: label.target, value: incident.target });
   if (incident.checkId) out.push({ label: label.check, value: incident.checkId });
-  out.push({ label: label.openedAt, value: `${formatShanghaiTime(incident.openedAtMs)} (UTC+8)` });
-  if (notice.atMs !== incident.openedAtMs) out.push({ label: label.at, value: `${formatShanghaiTime(notice.atMs)} (UTC+8)` });
+  if (notice.finding) out.push({ label: label.finding, value: renderFinding(notice.finding, lang) });
+  out.push({ label: label.openedAt, value: time(incident.openedAtMs) });
+  if (notice.atMs !== incident.openedAtMs) out.push({ label: label.at, value: time(notice.atMs) });
+  const showDue = notice.kind === 'opened' || notice.kind === 'reopened' || notice.kind === 'escalated';
+  if (showDue && notice.due?.responseAtMs != null && incident.status === 'open') {
+    out.push({ label: label.responseDue, value: dueText('response', notice.due.responseAtMs, notice.atMs, lang, timeZone) });
+  }
+  if (showDue && notice.due?.resolutionAtMs != null) {
+    out.push({ label: label.resolutionDue, value: dueText('resolution', notice.due.resolutionAtMs, notice.atMs, lang, timeZone) });
+  }
   if (notice.actor) out.push({ label: label.actor, value: notice.actor });
   if (notice.detail) out.push({ label: label.detail, value: notice.detail });
   if (notice.note) out.push({ label: label.note, value: notice.note });
@@ -171,9 +222,10 @@ function renderHtml(title: string, list: Field[], notice: IncidentNotice, lang: 
   ].join('\n');
 }
 
-export function renderNotice(notice: IncidentNotice, lang: NotifyLang = 'zh-CN'): RenderedNotice {
+export function renderNotice(notice: IncidentNotice, opts: NotifyLang | RenderOptions = {}): RenderedNotice {
+  const { lang = 'zh-CN', timeZone = DISPLAY_TIME_ZONE } = typeof opts === 'string' ? { lang: opts } : opts;
   const title = renderTitle(notice, lang);
-  const list = fields(notice, lang);
+  const list = fields(notice, lang, timeZone);
   const url = notice.incident.url;
   return {
     title,
@@ -181,5 +233,6 @@ export function renderNotice(notice: IncidentNotice, lang: NotifyLang = 'zh-CN')
     text: renderText(title, list, url, lang),
     html: renderHtml(title, list, notice, lang),
     notice,
+    lang,
   };
 }

@@ -19,6 +19,8 @@ export interface RenderedNotice {
   /** The incident notice this was rendered from; absent for messages that are not about one incident (reports). */
   notice?: IncidentNotice;
   attachments?: NoticeAttachment[];
+  /** The language it was rendered in (channels' own words, e.g. a card button). */
+  lang?: 'zh-CN' | 'en';
 }
 
 export type FetchLike = typeof fetch;

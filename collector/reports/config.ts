@@ -5,7 +5,7 @@
  * ```yaml
  * reports:
  *   dir: ./data/reports
- *   lang: zh-CN                      # zh-CN | en
+ *   lang: zh-CN                      # zh-CN | en (default: the collector's top-level `lang`)
  *   font: /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
  *   font_family: WenQuanYi Micro Hei # the face inside a .ttc/.otc collection
  *   schedules:                       # default: inspection daily 08:00, SLA report on the 1st 08:00 (Asia/Shanghai)
@@ -42,7 +42,8 @@ const cronSchema = z.string().refine(
 export const reportScheduleSchema = z.strictObject({
   report: z.enum(['sla', 'inspection']),
   cron: cronSchema,
-  timezone: timeZoneSchema.default(DEFAULT_TIME_ZONE),
+  /** Default: the collector's top-level `timezone`. */
+  timezone: timeZoneSchema.optional(),
   /** SLA reports: one contract (default: every contract, one report each). */
   contract: z.string().min(1).max(200).optional(),
   /** SLA reports: the period reported — the previous calendar month, or the previous quarter (cron e.g. `0 8 1 1,4,7,10 *`). */
@@ -54,7 +55,8 @@ export const reportScheduleSchema = z.strictObject({
   /** Notification channels (collector `notifications.channels`): email gets the files attached, IM a summary/link. */
   channels: z.array(z.string().min(1)).default([]),
 });
-export type ReportSchedule = z.output<typeof reportScheduleSchema>;
+/** A schedule as the collector runs it: its time zone resolved (its own, else the collector's `timezone`). */
+export type ReportSchedule = z.output<typeof reportScheduleSchema> & { timezone: string };
 
 const thresholdSchema = z.strictObject({
   warn: z.number(),
@@ -73,7 +75,8 @@ export const DEFAULT_THRESHOLDS: Record<string, MetricThreshold> = {
 export const reportsConfigSchema = z
   .strictObject({
     dir: z.string().min(1).optional(),
-    lang: z.enum(REPORT_LANGS).default('zh-CN'),
+    /** Default: the collector's top-level `lang`. */
+    lang: z.enum(REPORT_LANGS).optional(),
     font: z.string().min(1).default('/usr/share/fonts/truetype/wqy/wqy-microhei.ttc'),
     font_family: z.string().min(1).optional().default('WenQuanYi Micro Hei'),
     /** One stored result sample per check and period (trends: disk fill, backup size). */
@@ -102,9 +105,26 @@ export const reportsConfigSchema = z
     schedules: z
       .array(reportScheduleSchema)
       .default([
-        { report: 'inspection', cron: '0 8 * * *', timezone: DEFAULT_TIME_ZONE, period: 'month', formats: ['pdf'], write: true, channels: [] },
-        { report: 'sla', cron: '0 8 1 * *', timezone: DEFAULT_TIME_ZONE, period: 'month', formats: ['pdf'], write: true, channels: [] },
+        { report: 'inspection', cron: '0 8 * * *', period: 'month', formats: ['pdf'], write: true, channels: [] },
+        { report: 'sla', cron: '0 8 1 * *', period: 'month', formats: ['pdf'], write: true, channels: [] },
       ]),
   })
   .prefault({});
-export type ReportsConfig = z.output<typeof reportsConfigSchema>;
+/** The section as written (lang and schedule zones may be absent). */
+export type ReportsSection = z.output<typeof reportsConfigSchema>;
+/** The section as the collector uses it: language and time zones resolved once, where the config is loaded. */
+export type ReportsConfig = Omit<ReportsSection, 'lang' | 'schedules'> & { lang: ReportLang; timezone: string; schedules: ReportSchedule[] };
+
+/**
+ * Fills what the section leaves to the collector: `lang` (top-level `lang`), the zone reports are read in (top-level
+ * `timezone`; an SLA report still uses its contract calendar's zone) and each schedule's zone.
+ */
+export function resolveReportsConfig(section: ReportsSection, top: { lang?: ReportLang | undefined; timezone?: string | undefined } = {}): ReportsConfig {
+  const timezone = top.timezone ?? DEFAULT_TIME_ZONE;
+  return {
+    ...section,
+    lang: section.lang ?? top.lang ?? 'zh-CN',
+    timezone,
+    schedules: section.schedules.map((s) => ({ ...s, timezone: s.timezone ?? timezone })),
+  };
+}

@@ -4,6 +4,8 @@ import type { ReportDocument } from './document.js';
 import { metText } from './document-sla.js';
 import type { FaultReport } from './fault-model.js';
 import { t, type Lang } from './i18n.js';
+import { presetText } from '../sla/preset-texts.js';
+import { checkTypeLabel, timelineAction } from './vocabulary.js';
 
 export function faultDocument(r: FaultReport, lang: Lang, timeZone: string): ReportDocument {
   const L = (k: Parameters<typeof t>[1]) => t(lang, k);
@@ -21,7 +23,7 @@ export function faultDocument(r: FaultReport, lang: Lang, timeZone: string): Rep
           { label: L('incident'), value: i.number, type: 'text' },
           { label: L('title'), value: i.title, type: 'text' },
           { label: L('severity'), value: lang === 'zh-CN' ? `${i.severity} ${SEVERITY_LABEL_ZH[i.severity]}` : i.severity, type: 'text' },
-          { label: L('type'), value: i.type, type: 'text' },
+          { label: L('type'), value: i.type === 'manual' ? (lang === 'zh-CN' ? '人工报告' : 'reported manually') : i.type === 'other' ? (lang === 'zh-CN' ? '其他' : 'other') : checkTypeLabel(i.type, lang), type: 'text' },
           { label: L('target'), value: i.target, type: 'text' },
           { label: L('started_at'), value: i.started_at, type: 'datetime' },
           { label: L('opened_at'), value: i.opened_at, type: 'datetime' },
@@ -52,7 +54,7 @@ export function faultDocument(r: FaultReport, lang: Lang, timeZone: string): Rep
         id: 'sla',
         title: L('sla'),
         facts: [
-          { label: L('policy'), value: r.sla.policy, type: 'text' },
+          { label: L('policy'), value: presetText(r.sla.policy, lang)?.title ?? r.sla.policy, type: 'text' },
           { label: L('contract'), value: r.sla.contract, type: 'text' },
           { label: L('response_time'), value: r.sla.response?.elapsed_business_s ?? null, type: 'duration' },
           { label: L('response_target'), value: r.sla.response?.target_s ?? null, type: 'duration' },
@@ -73,7 +75,7 @@ export function faultDocument(r: FaultReport, lang: Lang, timeZone: string): Rep
             { label: L('action'), type: 'text' },
             { label: L('note'), type: 'text' },
           ],
-          rows: r.timeline.map((e) => [e.at, e.actor, e.kind, e.note]),
+          rows: r.timeline.map((e) => [e.at, e.actor, timelineAction(e.kind, lang), e.note]),
         },
       },
     ],

@@ -3,11 +3,51 @@ import { SEVERITY_LABEL_ZH, SEVERITIES } from '../events.js';
 import type { ReportDocument, Section } from './document.js';
 import { t, type Lang } from './i18n.js';
 import type { SlaReport } from './sla-model.js';
+import { presetText } from '../sla/preset-texts.js';
+import { formatLocalDateTime } from '../sla/zoned-time.js';
+import type { Chart } from './document.js';
+import { availabilityFormula, targetRuleText, unknownPolicyText, yesNo } from './vocabulary.js';
+
+/** The two pictures: daily availability per target against its target line, and the state timeline. */
+export function slaCharts(r: SlaReport, lang: Lang): Chart[] {
+  const L = (k: Parameters<typeof t>[1]) => t(lang, k);
+  const p = r.pictures;
+  const lowest = Math.min(...p.targets.flatMap((x) => [...x.daily_percent.filter((v): v is number => v !== null), x.target_percent ?? 100]));
+  // The axis starts a little below the lowest bar or target (whole percent), so small misses stay visible.
+  const min = Number.isFinite(lowest) ? Math.max(0, Math.min(95, Math.floor(lowest - (100 - lowest) * 0.25))) : 90;
+  const fromMs = Date.parse(r.from);
+  const toMs = Date.parse(r.to);
+  const ticks = p.days.flatMap((day, i) => {
+    if (i % (p.days.length > 16 ? 5 : 1) !== 0) return [];
+    const atMs = fromMs + i * 86_400_000;
+    return [{ atMs, label: formatLocalDateTime(r.contract.time_zone, atMs).slice(5, 10) }];
+  });
+  return [
+    {
+      kind: 'bars',
+      title: L('daily_availability'),
+      labels: p.days.map((d) => String(Number(d.slice(8, 10)))),
+      series: p.targets.map((x) => ({ name: `${x.target}${x.target_percent === null ? '' : `（${L('target_line')} ${x.target_percent}%）`}`, values: x.daily_percent, target: x.target_percent })),
+      min,
+      legend: { target: L('target_line'), met: L('met'), missed: L('below_target'), none: L('state_unknown') },
+    },
+    {
+      kind: 'timeline',
+      title: L('state_timeline'),
+      fromMs,
+      toMs,
+      ticks,
+      rows: p.targets.map((x) => ({ name: x.target, spans: x.spans.map((sp) => ({ fromMs: sp.from_ms, toMs: sp.to_ms, state: sp.state })) })),
+      legend: { up: L('state_up'), down: L('state_down'), maintenance: L('state_maintenance'), unknown: L('state_unknown') },
+    },
+  ];
+}
 
 export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
   const L = (k: Parameters<typeof t>[1]) => t(lang, k);
   const sevLabel = (s: (typeof SEVERITIES)[number]) => (lang === 'zh-CN' ? `${s} ${SEVERITY_LABEL_ZH[s]}` : s);
   const o = r.overview;
+  const policy = presetText(r.contract.policy, lang);
   const sections: Section[] = [
     {
       id: 'overview',
@@ -29,6 +69,7 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('generated_at'), value: r.generated_at, type: 'datetime' },
       ],
     },
+    { id: 'pictures', title: L('charts'), charts: slaCharts(r, lang) },
     {
       id: 'availability',
       title: L('availability'),
@@ -174,15 +215,16 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
       id: 'calculation',
       title: L('calculation'),
       facts: [
-        { label: L('formula'), value: r.calculation.formula, type: 'text' },
-        { label: L('unknown_policy'), value: r.calculation.unknown_policy, type: 'text' },
-        { label: L('warn_counts_as_up'), value: r.calculation.warn_counts_as_up, type: 'text' },
+        { label: L('formula'), value: availabilityFormula(lang), type: 'text' },
+        { label: L('unknown_policy'), value: unknownPolicyText(r.calculation.unknown_policy, lang), type: 'text' },
+        { label: L('warn_counts_as_up'), value: yesNo(r.calculation.warn_counts_as_up, lang), type: 'text' },
         { label: L('calendar'), value: r.calculation.calendar, type: 'text' },
         { label: L('time_zone'), value: r.calculation.time_zone, type: 'text' },
-        { label: L('policy'), value: `${r.contract.policy} — ${r.contract.policy_description}`, type: 'text' },
+        { label: L('policy'), value: policy?.title ?? r.contract.policy, type: 'text' },
+        { label: L('policy_description'), value: policy?.description ?? r.contract.policy_description, type: 'text' },
         { label: L('resolution_starts'), value: L(r.calculation.resolution_starts === 'acknowledged' ? 'resolution_starts_acknowledged' : 'resolution_starts_opened'), type: 'text' },
         { label: L('compliance_rule'), value: L('compliance_rule_text'), type: 'text' },
-        { label: L('target_rule'), value: r.calculation.target_rule, type: 'text' },
+        { label: L('target_rule'), value: targetRuleText(lang), type: 'text' },
       ],
     },
   ];

@@ -2,11 +2,15 @@
  * The daily inspection report (巡检报告) as JSON: every check of every target with its newest result of the day,
  * each metric judged against the inspection thresholds, changes since the previous inspection (the day before),
  * backups (age, size, trend), SNMP interface errors, certificates, disks with days until full (linear fit over the
- * stored samples) and a findings summary at the top.
+ * stored samples) and a findings summary at the top. A check that is not OK inside a maintenance window of its
+ * target is `maintenance`, not a failure. Findings carry a code and parameters (rendered in the reader's language
+ * by vocabulary.ts); `text` is their English rendering for JSON readers.
  */
-import { DEFAULT_TIME_ZONE } from '../sla/index.js';
+import type { FindingParams } from '../../common/protocol.js';
+import { expandWindow, windowApplies } from '../sla/index.js';
 import { DEFAULT_THRESHOLDS, type MetricThreshold } from './config.js';
 import type { ReportContext } from './context.js';
+import { findingText } from './vocabulary.js';
 import { ReportError } from './errors.js';
 import { dayRange, iso } from './period.js';
 import type { ResultSample } from './store.js';
@@ -26,7 +30,30 @@ export interface Finding {
   level: 'fail' | 'warn';
   kind: 'check' | 'stale' | 'disk' | 'certificate' | 'backup' | 'interface';
   target: string;
+  /** The check (or disk mount / interface) the finding is about. */
+  item: string;
+  code: string | null;
+  params: FindingParams | null;
+  message: string;
+  /** English rendering (JSON readers); documents render code + params in their own language. */
   text: string;
+}
+
+/** One line of the 巡检表: a check, or one of its metrics judged against a threshold. */
+export interface SheetRow {
+  target: string;
+  check_id: string;
+  check_type: string;
+  /** Metric name (null: the check's own result); `series` names the disk / interface it belongs to. */
+  metric: string | null;
+  series: string | null;
+  threshold: MetricThreshold | null;
+  verdict: Verdict;
+  value: number | null;
+  code: string | null;
+  params: FindingParams | null;
+  message: string;
+  observed_at: string | null;
 }
 
 const key = (s: { agentId: string; checkId: string }) => `${s.agentId}/${s.checkId}`;
@@ -38,7 +65,13 @@ function seriesLabel(tags: Record<string, string>): string {
 
 export function buildInspectionReport(ctx: ReportContext, opts: InspectionOptions) {
   const nowMs = ctx.now();
-  const timeZone = opts.timeZone ?? DEFAULT_TIME_ZONE;
+  const timeZone = opts.timeZone ?? ctx.config.timezone;
+  const windows = ctx.sla.maintenance.windows(ctx.sla.setup);
+  const inMaintenance = (target: string, atMs: number): boolean => {
+    const groups = ctx.sla.availability.groupsOf(target);
+    return windows.some((w) => windowApplies(w, target, groups) && expandWindow(w, atMs, atMs + 1).length > 0);
+  };
+  const en = (f: Omit<Finding, 'text'>): Finding => ({ ...f, text: `${f.target} ${f.item}: ${findingText(f, { lang: 'en', timeZone })}` });
   const range = dayRange(timeZone, opts.date, nowMs);
   const thresholds: Record<string, MetricThreshold> = { ...DEFAULT_THRESHOLDS, ...ctx.config.inspection.thresholds };
   const current = ctx.store.latestBefore(Math.min(range.toMs, nowMs + 1));
@@ -50,27 +83,38 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
   const checkFindings: Array<{ key: string; finding: Finding }> = [];
   const covered = new Set<string>();
 
+  const sheet: SheetRow[] = [];
   const checks = current.map((s) => {
     const stale = s.observedMs < range.fromMs;
-    let verdict: Verdict = stale ? 'unknown' : verdictOfState(s.state);
+    const maintenance = !stale && inMaintenance(s.target, s.observedMs);
+    const own: Verdict = stale ? 'unknown' : verdictOfState(s.state);
+    let verdict: Verdict = own;
     const items: Array<{ item: string; value: number; threshold: string | null; verdict: Verdict | null }> = [];
-    const add = (item: string, name: string, value: number) => {
+    const judged: SheetRow[] = [];
+    const base = { target: s.target, check_id: s.checkId, check_type: s.checkType, observed_at: iso(s.observedMs) };
+    const add = (series: string | null, name: string, value: number) => {
       const t = thresholds[name];
-      const v = t ? judge(value, t) : null;
+      const v = t && !stale ? judge(value, t) : null;
       if (v) verdict = worse(verdict, v);
-      items.push({ item, value, threshold: t ? thresholdText(t) : null, verdict: v });
+      items.push({ item: series === null ? name : `${series} ${name}`, value, threshold: t ? thresholdText(t) : null, verdict: v });
+      if (t) judged.push({ ...base, metric: name, series, threshold: t, verdict: v === null ? 'unknown' : maintenance && v !== 'pass' ? 'maintenance' : v, value, code: null, params: null, message: '' });
     };
-    for (const [name, value] of Object.entries(s.metrics)) add(name, name, value);
-    for (const series of s.series) for (const [name, value] of Object.entries(series.metrics)) add(`${seriesLabel(series.tags)} ${name}`, name, value);
-    if (stale) findings.push({ level: 'warn', kind: 'stale', target: s.target, text: `${s.target} ${s.checkId}: no result on ${opts.date} (last ${iso(s.observedMs)})` });
-    else if (verdict === 'fail' || verdict === 'warn') checkFindings.push({ key: key(s), finding: { level: verdict, kind: 'check', target: s.target, text: `${s.target} ${s.checkId}: ${s.message}` } });
-    return { target: s.target, agent_id: s.agentId, check_id: s.checkId, check_type: s.checkType, observed_at: iso(s.observedMs), state: s.state, verdict, message: s.message, items };
+    for (const [name, value] of Object.entries(s.metrics)) add(null, name, value);
+    for (const series of s.series) for (const [name, value] of Object.entries(series.metrics)) add(seriesLabel(series.tags), name, value);
+    if (maintenance && verdict !== 'pass') verdict = 'maintenance';
+    const remark = stale ? { code: 'report.stale', params: { date: opts.date, last_ms: s.observedMs } } : { code: s.code, params: s.params };
+    sheet.push({ ...base, metric: null, series: null, threshold: null, verdict: maintenance && own !== 'pass' ? 'maintenance' : own, value: null, ...remark, message: s.message }, ...judged);
+    if (stale) findings.push(en({ level: 'warn', kind: 'stale', target: s.target, item: s.checkId, code: 'report.stale', params: { date: opts.date, last_ms: s.observedMs }, message: `no result on ${opts.date}` }));
+    else if (verdict === 'fail' || verdict === 'warn') checkFindings.push({ key: key(s), finding: en({ level: verdict, kind: 'check', target: s.target, item: s.checkId, code: s.code, params: s.params, message: s.message }) });
+    return { target: s.target, agent_id: s.agentId, check_id: s.checkId, check_type: s.checkType, observed_at: iso(s.observedMs), state: s.state, verdict, in_maintenance: maintenance, code: s.code, params: s.params, message: s.message, items };
   });
 
-  const changes = current.flatMap((s): Array<{ target: string; check_id: string; from: string | null; to: string; message: string }> => {
+  type Change = { target: string; check_id: string; from: string | null; to: string; code: string | null; params: FindingParams | null; message: string };
+  const changes = current.flatMap((s): Change[] => {
     const before = previous.get(key(s));
-    if (!before) return s.observedMs >= range.fromMs ? [{ target: s.target, check_id: s.checkId, from: null, to: s.state, message: s.message }] : [];
-    return before.state === s.state ? [] : [{ target: s.target, check_id: s.checkId, from: before.state, to: s.state, message: s.message }];
+    const change = { target: s.target, check_id: s.checkId, to: s.state, code: s.code, params: s.params, message: s.message };
+    if (!before) return s.observedMs >= range.fromMs ? [{ ...change, from: null }] : [];
+    return before.state === s.state ? [] : [{ ...change, from: before.state }];
   });
 
   const backups = current
@@ -80,7 +124,11 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
       const fit = linearFit(sizes);
       const status = s.details.status ?? null;
       if (s.state !== 'ok') covered.add(key(s));
-      if (s.state !== 'ok') findings.push({ level: s.state === 'crit' ? 'fail' : 'warn', kind: 'backup', target: s.target, text: `${s.target} ${s.checkId}: backup ${status ?? s.state} — ${s.message}` });
+      const quiet = s.observedMs < range.fromMs || inMaintenance(s.target, s.observedMs);
+      if (s.state !== 'ok' && !quiet) {
+        const params: FindingParams = { status: typeof status === 'string' ? status : s.state, code: s.code, params: s.params ? JSON.stringify(s.params) : null, message: s.message };
+        findings.push(en({ level: s.state === 'crit' ? 'fail' : 'warn', kind: 'backup', target: s.target, item: s.checkId, code: 'report.backup', params, message: s.message }));
+      }
       return {
         target: s.target,
         check_id: s.checkId,
@@ -98,7 +146,7 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
       const errors = Object.entries(series.metrics).filter(([name, v]) => name.includes('errors') && v > 0);
       if (errors.length === 0) return [];
       const label = seriesLabel(series.tags);
-      findings.push({ level: 'warn', kind: 'interface', target: s.target, text: `${s.target} ${label}: ${errors.map(([n, v]) => `${n}=${v}`).join(', ')}` });
+      findings.push(en({ level: 'warn', kind: 'interface', target: s.target, item: label, code: 'report.interface_errors', params: { interface: label, errors: errors.map(([n, v]) => `${n}=${v}`).join(',') }, message: '' }));
       return [{ target: s.target, check_id: s.checkId, interface: label, errors: Object.fromEntries(errors) }];
     }),
   );
@@ -110,7 +158,7 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
       const days = s.metrics.cert_days_left as number;
       const verdict = certThreshold ? judge(days, certThreshold) : 'pass';
       if (verdict !== 'pass') covered.add(key(s));
-      if (verdict !== 'pass') findings.push({ level: verdict === 'fail' ? 'fail' : 'warn', kind: 'certificate', target: s.target, text: `${s.target} ${s.checkId}: certificate expires in ${round(days, 1)} days` });
+      if (verdict !== 'pass') findings.push(en({ level: verdict === 'fail' ? 'fail' : 'warn', kind: 'certificate', target: s.target, item: s.checkId, code: 'report.cert_expiring', params: { days: round(days, 1) }, message: '' }));
       return { target: s.target, check_id: s.checkId, days_left: days, verdict };
     })
     .sort((a, b) => a.days_left - b.days_left);
@@ -126,7 +174,7 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
           return same?.metrics.used_percent === undefined ? [] : [{ atMs: h.observedMs, value: same.metrics.used_percent }];
         });
         const days = daysUntil(points, 100);
-        if (days !== null && days <= warnDays) findings.push({ level: days <= 7 ? 'fail' : 'warn', kind: 'disk', target: s.target, text: `${s.target} ${mount}: full in ${round(days, 1)} days at the current rate` });
+        if (days !== null && days <= warnDays) findings.push(en({ level: days <= 7 ? 'fail' : 'warn', kind: 'disk', target: s.target, item: mount, code: 'report.disk_full', params: { mount, days: round(days, 1) }, message: '' }));
         return {
           target: s.target,
           mount,
@@ -142,6 +190,15 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
 
   for (const c of checkFindings) if (!covered.has(c.key)) findings.push(c.finding);
   const count = (v: Verdict) => checks.filter((c) => c.verdict === v).length;
+  // Problems first (fail, warn, unknown, maintenance, pass), then by target and check; a check's own row before its metrics.
+  const order: Record<Verdict, number> = { fail: 0, warn: 1, unknown: 2, maintenance: 3, pass: 4 };
+  const indexed = sheet.map((row, i) => ({ row, i }));
+  indexed.sort((a, b) => order[a.row.verdict] - order[b.row.verdict] || a.row.target.localeCompare(b.row.target) || a.row.check_id.localeCompare(b.row.check_id) || a.i - b.i);
+  const devices = [...new Set(checks.map((c) => c.target))].sort().map((target) => {
+    const own = checks.filter((c) => c.target === target);
+    const n = (v: Verdict) => own.filter((c) => c.verdict === v).length;
+    return { target, checks: own.length, pass: n('pass'), warn: n('warn'), fail: n('fail'), unknown: n('unknown'), maintenance: n('maintenance') };
+  });
   const rank = { fail: 0, warn: 1 };
   findings.sort((a, b) => rank[a.level] - rank[b.level] || a.target.localeCompare(b.target) || a.text.localeCompare(b.text));
   return {
@@ -158,10 +215,13 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
       warn: count('warn'),
       fail: count('fail'),
       unknown: count('unknown'),
+      maintenance: count('maintenance'),
       changes: changes.length,
       findings: findings.length,
     },
     findings,
+    sheet: indexed.map((x) => x.row),
+    devices,
     checks,
     changes,
     backups,

@@ -25,8 +25,10 @@ export function renderCsv(doc: ReportDocument): Buffer {
   const lines: string[] = [csvField(doc.title), csvField(doc.subtitle), ''];
   const unit = (type: CellType) => (type === 'duration' ? ' (s)' : type === 'percent' ? ' (%)' : type === 'bytes' ? ' (B)' : '');
   for (const section of doc.sections) {
+    if (!section.facts?.length && !section.table && !section.paragraphs?.length && !section.signatures?.length) continue;
     lines.push(csvField(section.title));
     for (const f of section.facts ?? []) lines.push([csvField(f.label + unit(f.type)), csvField(plain(f.value, f.type, doc.timeZone))].join(','));
+    if (section.signatures?.length) lines.push(section.signatures.map((label) => csvField(label)).join(',,') + ',');
     if (section.table) {
       lines.push(section.table.columns.map((c) => csvField(c.label + unit(c.type))).join(','));
       for (const row of section.table.rows) lines.push(row.map((v, i) => csvField(plain(v, section.table?.columns[i]?.type ?? 'text', doc.timeZone))).join(','));

@@ -1,5 +1,6 @@
 /** HTML: one self-contained, printable page (inline CSS, no scripts, no external resources). */
 import type { ReportDocument } from './document.js';
+import { chartSvg } from './chart-svg.js';
 import { formatCell } from './format-values.js';
 
 export function escapeHtml(text: string): string {
@@ -12,8 +13,9 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;border-bottom:2px solid #2b6c
 .sub{color:#555;margin-bottom:16px}table{border-collapse:collapse;width:100%;margin:6px 0}
 th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}th{background:#edf2f7}
 td.n{text-align:right;font-variant-numeric:tabular-nums}dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}
-dt{color:#555}dd{margin:0}.empty{color:#888}
-@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}}`;
+dt{color:#555}dd{margin:0}.empty{color:#888}svg.chart{max-width:980px;display:block;margin:8px 0 16px}
+.sign{display:flex;gap:48px;margin:28px 0 8px}.sign span{flex:1;border-bottom:1px solid #222;padding-bottom:28px;white-space:nowrap}
+@media print{body{margin:0}h2{break-after:avoid}tr{break-inside:avoid}section.break{break-before:page}svg.chart{break-inside:avoid}}`;
 
 export function renderHtml(doc: ReportDocument): Buffer {
   const cell = (v: Parameters<typeof formatCell>[0], type: Parameters<typeof formatCell>[1]) => escapeHtml(formatCell(v, type, doc.lang, doc.timeZone));
@@ -23,9 +25,11 @@ export function renderHtml(doc: ReportDocument): Buffer {
     `<h1>${escapeHtml(doc.title)}</h1><div class="sub">${escapeHtml(doc.subtitle)}</div>`,
   ];
   for (const s of doc.sections) {
-    parts.push(`<section id="${escapeHtml(s.id)}"><h2>${escapeHtml(s.title)}</h2>`);
+    parts.push(`<section id="${escapeHtml(s.id)}"${s.pageBreak ? ' class="break"' : ''}><h2>${escapeHtml(s.title)}</h2>`);
     if (s.facts?.length) parts.push(`<dl>${s.facts.map((f) => `<dt>${escapeHtml(f.label)}</dt><dd>${cell(f.value, f.type)}</dd>`).join('')}</dl>`);
     for (const p of s.paragraphs ?? []) parts.push(`<p>${escapeHtml(p)}</p>`);
+    for (const chart of s.charts ?? []) parts.push(chartSvg(chart));
+    if (s.signatures?.length) parts.push(`<div class="sign">${s.signatures.map((label) => `<span>${escapeHtml(label)}${doc.lang === 'zh-CN' ? '：' : ':'}</span>`).join('')}</div>`);
     if (s.table) {
       const { columns, rows } = s.table;
       if (rows.length === 0) parts.push(`<p class="empty">—</p>`);

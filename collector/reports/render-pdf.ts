@@ -8,6 +8,7 @@ import PDFDocument from 'pdfkit';
 import type { ReportDocument } from './document.js';
 import { ReportError } from './errors.js';
 import { formatCell } from './format-values.js';
+import { drawChart } from './chart-pdf.js';
 
 export interface PdfFont {
   path: string;
@@ -55,7 +56,7 @@ export function renderPdf(doc: ReportDocument, font: PdfFont): Promise<Buffer> {
   pdf.fontSize(18).text(doc.title, { align: 'left' });
   pdf.fontSize(11).fillColor('#555555').text(doc.subtitle).fillColor('#000000');
   for (const section of doc.sections) {
-    if (pdf.y + 60 > bottom()) pdf.addPage();
+    if (section.pageBreak || pdf.y + 60 > bottom()) pdf.addPage();
     pdf.moveDown(0.8).fontSize(13).text(section.title, MARGIN);
     pdf.moveTo(MARGIN, pdf.y).lineTo(MARGIN + width, pdf.y).strokeColor('#2b6cb0').stroke();
     pdf.moveDown(0.3).fontSize(9);
@@ -68,6 +69,22 @@ export function renderPdf(doc: ReportDocument, font: PdfFont): Promise<Buffer> {
       pdf.y = Math.max(pdf.y, labelBottom);
     }
     for (const p of section.paragraphs ?? []) pdf.text(p, MARGIN, pdf.y, { width });
+    for (const chart of section.charts ?? []) drawChart(pdf, chart, { x: MARGIN, width, bottom: bottom() });
+    if (section.signatures?.length) {
+      // Label, then a line to sign on, side by side; room enough for a handwritten name.
+      if (pdf.y + 50 > bottom()) pdf.addPage();
+      const cell = width / section.signatures.length;
+      const y = pdf.y + 24;
+      pdf.fontSize(11).fillColor('#000000');
+      section.signatures.forEach((label, i) => {
+        const x = MARGIN + i * cell;
+        pdf.text(`${label}${doc.lang === 'zh-CN' ? '：' : ':'}`, x, y - 4, { lineBreak: false });
+        const lx = x + pdf.widthOfString(`${label}：`) + 6;
+        pdf.moveTo(lx, y + 10).lineTo(x + cell - 24, y + 10).strokeColor('#000000').stroke();
+      });
+      pdf.x = MARGIN;
+      pdf.y = y + 24;
+    }
     if (section.table) {
       const { columns, rows } = section.table;
       if (section.facts?.length) pdf.moveDown(0.4);
@@ -75,20 +92,21 @@ export function renderPdf(doc: ReportDocument, font: PdfFont): Promise<Buffer> {
         pdf.fillColor('#888888').text('—', MARGIN).fillColor('#000000');
         continue;
       }
-      const weights = columns.map((c) => (c.type === 'text' ? 2 : c.type === 'datetime' ? 1.4 : 1));
+      const weights = columns.map((c) => c.width ?? (c.type === 'text' ? 2 : c.type === 'datetime' ? 1.4 : 1));
       const sum = weights.reduce((a, b) => a + b, 0);
       const widths = weights.map((w) => (w / sum) * width);
       const drawRow = (cells: string[], header: boolean) => {
-        pdf.fontSize(header ? 8 : 7.5);
+        pdf.fontSize(header ? 8.5 : 8);
         // Most cells fit on one line: measuring their width is far cheaper than wrapping them (large reports).
         const fits = cells.map((c, i) => !c.includes('\n') && pdf.widthOfString(c) <= (widths[i] ?? 40) - 4);
         const lineHeight = pdf.currentLineHeight(true);
         const heights = cells.map((c, i) => (fits[i] ? lineHeight : pdf.heightOfString(c, { width: (widths[i] ?? 40) - 4 })));
         const h = Math.max(...heights, 8) + 4;
-        if (pdf.y + h > bottom()) {
+        // A header needs room for itself and the first row below it (no header alone at a page foot).
+        if (pdf.y + (header ? 2 * h : h) > bottom()) {
           pdf.addPage();
           if (!header) drawRow(columns.map((c) => c.label), true);
-          pdf.fontSize(7.5);
+          pdf.fontSize(8);
         }
         const y = pdf.y;
         if (header) pdf.rect(MARGIN, y, width, h).fill('#edf2f7').fillColor('#000000');

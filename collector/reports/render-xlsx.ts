@@ -50,11 +50,19 @@ export async function renderXlsx(doc: ReportDocument): Promise<Buffer> {
   workbook.title = `${doc.title} ${doc.subtitle}`;
   const used = new Set<string>();
   for (const section of doc.sections) {
+    // Pictures are for PDF and HTML; the same figures are in the tables.
+    if (!section.facts?.length && !section.table && !section.paragraphs?.length && !section.signatures?.length) continue;
     const sheet = workbook.addWorksheet(sheetName(section.title, used));
     sheet.addRow([section.title]).font = { bold: true, size: 13 };
     for (const f of section.facts ?? []) {
       const row = sheet.addRow([f.label]);
       put(row.getCell(2), f.value, f.type, doc.timeZone);
+    }
+    if (section.signatures?.length) {
+      sheet.addRow([]);
+      sheet.addRow(section.signatures.flatMap((label) => [label, ''])).eachCell((cell, col) => {
+        if (col % 2 === 0) cell.border = { bottom: { style: 'thin' } };
+      });
     }
     if (section.table) {
       if (section.facts?.length) sheet.addRow([]);

@@ -26,6 +26,8 @@ export function sampleOf(m: ResultMessage): ResultSample {
     observedMs: m.observed_at_ms,
     state: m.state,
     message: m.message,
+    code: m.code ?? null,
+    params: m.params ?? null,
     metrics: m.metrics,
     series: m.series ?? [],
     details: m.details ?? {},

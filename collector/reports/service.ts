@@ -61,7 +61,9 @@ export function createReportService(ctx: ReportContext) {
         const s = report.summary;
         summary = `Inspection ${report.date}: ${s.checks} checks, ${s.fail} fail, ${s.warn} warn, ${s.findings} findings`;
       } else {
-        const timeZone = ctx.sla.setup.calendars.get('24x7')?.spec.timeZone ?? 'Asia/Shanghai';
+        // The contract's zone when the incident falls under one, else the collector's.
+        const contract = ctx.sla.setup.contracts.find((c) => c.name === report.sla.contract);
+        const timeZone = (contract ? ctx.sla.setup.calendars.get(contract.calendar)?.spec.timeZone : undefined) ?? ctx.config.timezone;
         body = await renderReport(report, () => faultDocument(report, lang, timeZone), format, font);
         base = `fault-${safe(report.incident.number)}`;
         summary = `Fault report ${report.incident.number}: ${report.incident.title}`;

@@ -13,6 +13,7 @@ import type { ReportContext } from './context.js';
 import { ReportError } from './errors.js';
 import { iso, monthRange, seconds } from './period.js';
 import { extensionRows, satisfactionOf } from './sla-followup.js';
+import { buildSlaPictures } from './sla-pictures.js';
 
 export const AVAILABILITY_FORMULA = 'A = up / (scheduled − maintenance − unknown)';
 
@@ -213,6 +214,7 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     satisfaction: satisfactionOf(ctx, contract, range.fromMs, range.toMs),
     backups,
     inspection,
+    pictures: buildSlaPictures(ctx, members, range, timeZone, nowMs),
   };
 }
 export type SlaReport = ReturnType<typeof buildSlaReport>;

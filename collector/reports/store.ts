@@ -1,8 +1,8 @@
 /**
- * SQL of the reports (migrations 005, 007): result samples per check and period, generated fault reports, fault reports
- * sent to the customer, and the fault-report warnings and reminders already sent.
+ * SQL of the reports (migrations 005, 007, 010): result samples per check and period, generated fault reports, fault
+ * reports sent to the customer, and the fault-report warnings and reminders already sent.
  */
-import type { CheckState, Series } from '../../common/protocol.js';
+import type { CheckState, FindingParams, Series } from '../../common/protocol.js';
 import type { Db } from '../store/db.js';
 
 export interface ResultSample {
@@ -13,6 +13,9 @@ export interface ResultSample {
   observedMs: number;
   state: CheckState;
   message: string;
+  /** The finding's code and parameters (rendered in the reader's language); null from agents that send none. */
+  code: string | null;
+  params: FindingParams | null;
   metrics: Record<string, number>;
   series: Series[];
   details: Record<string, string | number | boolean | null>;
@@ -33,6 +36,8 @@ interface Row {
   observed_ms: number;
   state: CheckState;
   message: string;
+  code: string | null;
+  params_json: string | null;
   metrics_json: string;
   series_json: string | null;
   details_json: string | null;
@@ -46,6 +51,8 @@ const fromRow = (r: Row): ResultSample => ({
   observedMs: r.observed_ms,
   state: r.state,
   message: r.message,
+  code: r.code,
+  params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null,
   metrics: JSON.parse(r.metrics_json) as Record<string, number>,
   series: r.series_json ? (JSON.parse(r.series_json) as Series[]) : [],
   details: r.details_json ? (JSON.parse(r.details_json) as ResultSample['details']) : {},
@@ -53,10 +60,11 @@ const fromRow = (r: Row): ResultSample => ({
 
 export function createReportStore(db: Db) {
   const upsert = db.prepare(
-    `INSERT INTO report_samples (agent_id, check_id, check_type, target, slot, observed_ms, state, message, metrics_json, series_json, details_json)
-     VALUES (@agentId, @checkId, @checkType, @target, @slot, @observedMs, @state, @message, @metrics, @series, @details)
+    `INSERT INTO report_samples (agent_id, check_id, check_type, target, slot, observed_ms, state, message, code, params_json, metrics_json, series_json, details_json)
+     VALUES (@agentId, @checkId, @checkType, @target, @slot, @observedMs, @state, @message, @code, @params, @metrics, @series, @details)
      ON CONFLICT (agent_id, check_id, slot) DO UPDATE SET check_type = excluded.check_type, target = excluded.target,
-       observed_ms = excluded.observed_ms, state = excluded.state, message = excluded.message, metrics_json = excluded.metrics_json,
+       observed_ms = excluded.observed_ms, state = excluded.state, message = excluded.message, code = excluded.code,
+       params_json = excluded.params_json, metrics_json = excluded.metrics_json,
        series_json = excluded.series_json, details_json = excluded.details_json
      WHERE excluded.observed_ms >= report_samples.observed_ms`,
   );
@@ -108,6 +116,8 @@ export function createReportStore(db: Db) {
             observedMs: s.observedMs,
             state: s.state,
             message: s.message,
+            code: s.code,
+            params: s.params ? JSON.stringify(s.params) : null,
             metrics: JSON.stringify(s.metrics),
             series: s.series.length ? JSON.stringify(s.series) : null,
             details: Object.keys(s.details).length ? JSON.stringify(s.details) : null,

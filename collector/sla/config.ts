@@ -11,6 +11,7 @@ import { HOLIDAY_SETS, parseDayRange } from './holiday-data.js';
 import { parseWeeklyHours, parseWindows } from './hours.js';
 import { validateSchedule } from './maintenance.js';
 import { DEFAULT_POLICY, PRESET_ESCALATIONS, PRESET_POLICIES } from './presets.js';
+import { PRESET_ALIASES, presetId } from './preset-texts.js';
 import { parseSlaDuration, resolveSlaDuration, type SlaDuration } from './working-days.js';
 import { isValidTimeZone, parseDayKey } from './zoned-time.js';
 
@@ -161,7 +162,7 @@ export const slaConfigSchema = z
   })
   .superRefine((sla, ctx) => {
     const calendars = new Set([...Object.keys(BUILTIN_CALENDARS), ...Object.keys(sla.calendars)]);
-    const policies = new Set([...Object.keys(PRESET_POLICIES), ...Object.keys(sla.policies)]);
+    const policies = new Set([...Object.keys(PRESET_POLICIES), ...Object.keys(PRESET_ALIASES), ...Object.keys(sla.policies)]);
     const escalations = new Set([...Object.keys(PRESET_ESCALATIONS), ...Object.keys(sla.escalations)]);
     const need = (set: Set<string>, kind: string, name: string | null | undefined, path: PropertyKey[]): void => {
       if (name !== undefined && name !== null && !set.has(name)) {
@@ -190,7 +191,7 @@ export const slaConfigSchema = z
     };
     for (const [name, esc] of Object.entries(sla.escalations)) need(calendars, 'calendar', esc.calendar, ['escalations', name, 'calendar']);
     for (const [name, p] of Object.entries(sla.policies)) {
-      if (p.extends !== undefined && !(p.extends in PRESET_POLICIES)) {
+      if (p.extends !== undefined && !(presetId(p.extends) in PRESET_POLICIES)) {
         ctx.addIssue({ code: 'custom', path: ['policies', name, 'extends'], message: `unknown preset "${p.extends}" (known: ${Object.keys(PRESET_POLICIES).join(', ')})` });
       }
       need(calendars, 'calendar', p.calendar, ['policies', name, 'calendar']);

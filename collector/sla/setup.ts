@@ -13,6 +13,7 @@ import { parseWeeklyHours, parseWindows } from './hours.js';
 import type { MaintenanceWindow } from './maintenance.js';
 import type { EscalationChain, SeverityPolicy, SlaPolicy } from './policy-types.js';
 import { PRESET_ESCALATIONS, PRESET_POLICIES } from './presets.js';
+import { PRESET_ALIASES, presetId } from './preset-texts.js';
 import { resolveSlaDuration, type SlaDuration } from './working-days.js';
 import { parseDayKey } from './zoned-time.js';
 
@@ -69,7 +70,7 @@ export function calendarSpecFromConfig(name: string, cal: SlaConfig['calendars']
 }
 
 function policyFromConfig(name: string, p: SlaConfig['policies'][string], calendars: ReadonlyMap<string, BusinessCalendar>): SlaPolicy {
-  const base = p.extends ? PRESET_POLICIES[p.extends] : undefined;
+  const base = p.extends ? PRESET_POLICIES[presetId(p.extends)] : undefined;
   const severities = {} as Record<Severity, SeverityPolicy>;
   for (const s of SEVERITIES) {
     const from = base?.severities[s] ?? { response: null, resolution: null, escalation: null };
@@ -115,6 +116,8 @@ export function createSlaSetup(config: SlaConfig): SlaSetup {
   for (const [name, spec] of Object.entries(BUILTIN_CALENDARS)) calendars.set(name, compileCalendar(withHolidays(spec)));
   for (const [name, cal] of Object.entries(config.calendars)) calendars.set(name, compileCalendar(withHolidays(calendarSpecFromConfig(name, cal))));
   const policies = new Map<string, SlaPolicy>(Object.entries(PRESET_POLICIES));
+  // Each preset also answers to the name that says what it promises (sla/preset-texts.ts).
+  for (const [alias, id] of Object.entries(PRESET_ALIASES)) if (PRESET_POLICIES[id]) policies.set(alias, PRESET_POLICIES[id]);
   for (const [name, p] of Object.entries(config.policies)) policies.set(name, policyFromConfig(name, p, calendars));
   const escalations = new Map<string, EscalationChain>(Object.entries(PRESET_ESCALATIONS));
   for (const [name, e] of Object.entries(config.escalations)) {

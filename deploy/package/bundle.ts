@@ -13,9 +13,9 @@
  * - mqtt.js's `worker-timers`, pino's `thread-stream` and the collector's config validator are stand-ins
  *   (./stubs/), as agent/main.ts does through the require cache.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { INVENTORY_WORKER_ARG } from './entry-args.js';
 
 export interface BundleOptions {
@@ -70,8 +70,19 @@ function packagedAgent(opts: BundleOptions): Plugin {
   };
 }
 
-/** Writes the bundle; returns its size in bytes. */
-export async function bundleAgent(opts: BundleOptions): Promise<number> {
+/**
+ * esbuild escapes non-ASCII characters in strings and identifiers, but not inside regular expression literals
+ * (systeminformation's `°`, ping's Cyrillic). One such character makes V8 hold the whole 1.5 MB source as a
+ * two-byte string; \uXXXX escapes mean the same in every place JavaScript allows them (strings, templates,
+ * regular expressions, identifiers, comments).
+ */
+export function escapeNonAscii(source: string): string {
+  // eslint-disable-next-line no-control-regex -- the ASCII range, by definition from \x00
+  return source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** Writes the bundle; returns esbuild's metafile (what went in, how big). */
+export async function bundleAgent(opts: BundleOptions): Promise<Metafile> {
   const result = await build({
     absWorkingDir: opts.root,
     entryPoints: [join(opts.root, 'deploy/package/entry.ts')],
@@ -90,5 +101,6 @@ export async function bundleAgent(opts: BundleOptions): Promise<number> {
     logLevel: 'warning',
     metafile: true,
   });
-  return Object.values(result.metafile.outputs).reduce((n, o) => n + o.bytes, 0);
+  await writeFile(opts.outfile, escapeNonAscii(await readFile(opts.outfile, 'utf8')));
+  return result.metafile;
 }

@@ -63,6 +63,7 @@ export function buildDeb(p: PackageInputs): string {
   };
   for (const [script, body] of Object.entries(scripts)) writeFileSync(join(control, script), maintScript(p.root, body), { mode: 0o755 });
   const out = join(p.outDir, `${name}_${p.version}_${arch}.deb`);
-  execFileSync('dpkg-deb', ['--root-owner-group', '-Zxz', '--build', stage, out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  // gzip: readable by every dpkg in the field, and several times faster than xz on the ~95 MB executable
+  execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '-z6', '--build', stage, out], { stdio: ['ignore', 'ignore', 'inherit'] });
   return out;
 }

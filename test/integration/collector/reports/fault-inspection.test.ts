@@ -63,7 +63,9 @@ describe('inspection report', () => {
     const r = buildInspectionReport(s.ctx, { date: '2026-10-20' });
     const backup = r.backups.find((b) => b.check_id === 'nightly');
     expect(backup).toMatchObject({ target: 'web-1', state: 'crit', status: 'failed', age_s: 3600, size_bytes: 1_190_000_000, size_trend_bytes_per_day: 10_000_000 });
-    expect(r.changes).toEqual([{ target: 'web-1', check_id: 'nightly', from: 'ok', to: 'crit', message: 'backup failed' }]);
+    expect(r.changes).toEqual([
+      { target: 'web-1', check_id: 'nightly', from: 'ok', to: 'crit', code: 'backup.too_small', params: { file: '/backup/db.dump', size: 20_000_000, median: 1_150_000_000 }, message: 'backup failed' },
+    ]);
     expect(r.findings).toContainEqual(expect.objectContaining({ level: 'fail', kind: 'backup', target: 'web-1' }));
     expect(r.findings.every((f, i, all) => i === 0 || !(f.level === 'fail' && all[i - 1]?.level === 'warn'))).toBe(true);
     expect(r.summary).toMatchObject({ targets: 2, checks: 3, fail: 1 });

@@ -25,7 +25,6 @@ import { incidentsConfigSchema } from '../../../../collector/incidents/config.js
 import { createIncidentService, type IncidentService } from '../../../../collector/incidents/service.js';
 import { createSlaService, type SlaService } from '../../../../collector/sla-service/service.js';
 import { createReportContext, type ReportContext } from '../../../../collector/reports/context.js';
-import { reportsConfigSchema } from '../../../../collector/reports/config.js';
 import { createSampleRecorder } from '../../../../collector/reports/samples.js';
 import { createReportStore } from '../../../../collector/reports/store.js';
 
@@ -97,7 +96,7 @@ export async function startWorld(sections: WorldSections, startMs: number) {
     sla: sla.incidentHooks,
   });
   holder.incidents = incidents;
-  const reports = reportsConfigSchema.parse({});
+  const reports = cfg.reports;
   const recorder = createSampleRecorder({ store: createReportStore(running.db), periodMs: reports.sample_period, retentionMs: 365 * DAY, now, logger });
   let seq = 0;
   async function publish(agentId: string, target: string, checkId: string, checkType: string, state: CheckState, atMs: number, extra: Partial<ResultMessage> = {}): Promise<void> {
@@ -147,6 +146,7 @@ export async function seedScenario(opts: { inspection?: boolean } = {}): Promise
     const state: CheckState = day === 19 ? 'crit' : 'ok';
     await publish('a1', 'web-1', 'nightly', 'backup', state, OCT + day * DAY + HOUR, {
       message: state === 'ok' ? 'backup fresh' : 'backup failed',
+      ...(state === 'ok' ? {} : { code: 'backup.too_small', params: { file: '/backup/db.dump', size: 20_000_000, median: 1_150_000_000 } }),
       metrics: { age_s: 3600, size_bytes: 1_000_000_000 + day * 10_000_000 },
       details: { status: state === 'ok' ? 'ok' : 'failed' },
     });
@@ -161,7 +161,7 @@ export async function seedScenario(opts: { inspection?: boolean } = {}): Promise
     });
     await publish('a3', 'app-1', 'host', 'host', 'ok', at, { message: 'host healthy', metrics: { load1: 0.5 }, series: [mount('/', 40), mount('/data', dataPercent)] });
     const certDays = 40 - day;
-    await publish('a3', 'app-1', 'https', 'http', certDays <= 30 ? 'warn' : 'ok', at, { message: `200 OK, certificate expires in ${certDays} days`, metrics: { status_code: 200, cert_days_left: certDays } });
+    await publish('a3', 'app-1', 'https', 'http', certDays <= 30 ? 'warn' : 'ok', at, { message: `200 OK, certificate expires in ${certDays} days`, code: 'http.cert_expiring', params: { days_left: certDays }, metrics: { status_code: 200, cert_days_left: certDays } });
     const iface = (name: string, index: number, errors: number) => ({ tags: { if_name: name, if_alias: 'uplink', if_index: String(index) }, metrics: { in_errors_per_s: errors, out_errors_per_s: 0, oper_up: 1 } });
     await publish('a4', 'sw-1', 'ifaces', 'snmp', 'ok', at, { message: '2 interfaces up', series: [iface('Gi0/1', 1, 0), iface('Gi0/2', 2, day >= 19 ? 0.5 : 0)] });
   };

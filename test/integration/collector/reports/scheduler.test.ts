@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectorConfigSchema } from '../../../../collector/config.js';
-import { reportsConfigSchema } from '../../../../collector/reports/config.js';
+import { reportsConfigSchema, resolveReportsConfig } from '../../../../collector/reports/config.js';
 import { startReports } from '../../../../collector/reports/runtime.js';
 import { nextRunMs } from '../../../../collector/reports/scheduler.js';
 import type { TimerFunctions } from '../../../../collector/sla-service/scheduler.js';
@@ -68,7 +68,7 @@ afterAll(async () => {
 
 describe('default schedules', () => {
   it('inspection daily at 08:00 and the SLA report on the 1st at 08:00, Asia/Shanghai', () => {
-    const [inspection, sla] = reportsConfigSchema.parse({}).schedules;
+    const [inspection, sla] = resolveReportsConfig(reportsConfigSchema.parse({})).schedules;
     expect(inspection).toMatchObject({ report: 'inspection', cron: '0 8 * * *', timezone: 'Asia/Shanghai', formats: ['pdf'], write: true, channels: [] });
     expect(sla).toMatchObject({ report: 'sla', cron: '0 8 1 * *', timezone: 'Asia/Shanghai' });
     const from = shanghai('2026-11-22T01:00:00');

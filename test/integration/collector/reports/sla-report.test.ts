@@ -146,6 +146,14 @@ describe('SLA report formats', () => {
     expect(text).toContain('66.667 %');
     expect(text).toContain(s.numbers.web);
     expect(text).toContain('switch port flapping');
+    // The pictures (vector drawing: their legends and titles are text), the calculation policy in Chinese.
+    for (const phrase of ['可用性图表', '每日可用率', '状态时间线', '目标线', '低于目标', '不可用', '维护']) expect(text).toContain(phrase);
+    const flat = text.replace(/\s+/g, '');
+    for (const phrase of ['可用率=可用时间÷(服务时间−维护时间−无数据时间)', '无数据时间不计入分母', '30分钟响应，紧急/高8小时、中/低24小时解决，95%按时', '对象有连通性检查时以连通性检查为准']) expect(flat).toContain(phrase);
+    expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z/);
+    for (const english of ['Seed 003', 'reachability checks', 'A = up', 'excluded']) expect(text).not.toContain(english);
+    // Rendered to PNG as the customer sees the pages; OUTPOST_KEEP_REPORTS=DIR keeps them to look at.
+    execFileSync('pdftoppm', ['-png', '-r', '80', file, join(process.env.OUTPOST_KEEP_REPORTS ?? s.dir, 'sla-zh')]);
   });
 
   it('XLSX: one sheet per section with real percent and duration formats', async () => {
@@ -181,6 +189,10 @@ describe('SLA report formats', () => {
     expect(html).toContain('@media print');
     expect(html).not.toMatch(/<script|<link|src="http/);
     expect(html).toContain('99.730 %');
+    // Inline SVG pictures, in the report's language.
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).toContain('Daily availability');
+    expect(html).toContain('State timeline');
   });
 
   it('a missing PDF font is a clear error', async () => {

@@ -50,7 +50,7 @@ notifications:
 `;
 
 describe('notifications config', () => {
-  it('is optional: defaults to no channels, 5 attempts from 2 s, zh-CN', () => {
+  it('is optional: defaults to no channels, 5 attempts from 2 s; lang left to the collector top level', () => {
     const result = parse('notifications: {}\n');
     expect(result).toEqual({
       ok: true,
@@ -60,7 +60,6 @@ describe('notifications config', () => {
           routes: [],
           retry: { attempts: 5, base_delay: 2_000, max_delay: 300_000 },
           queue_size: 1_000,
-          lang: 'zh-CN',
         },
       },
     });

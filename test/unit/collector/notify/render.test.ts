@@ -103,3 +103,35 @@ describe('escapeHtml', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
   });
 });
+
+describe('findings, due times and the time zone', () => {
+  const finding = { code: 'backup.late', params: { age_s: 93_600, max_age_s: 86_400 }, message: 'last backup is 26 h old' };
+  const due = { responseAtMs: OPENED + 30 * 60_000, resolutionAtMs: OPENED + 26 * 3_600_000 };
+
+  it('an opened notice renders the finding from its code and says by when to respond and resolve (local time)', () => {
+    const r = renderNotice(notice({ finding, due }, { checkId: 'nightly' }));
+    expect(r.title).toBe('【P1 紧急】INC-20261121-0007 已创建 — web-01 nightly：最近一次备份已过去 1天 2小时，超过允许的 1天');
+    expect(r.text).toContain('检查结果：最近一次备份已过去 1天 2小时，超过允许的 1天');
+    // Same day: the time only; another day: month-day and time.
+    expect(r.text).toContain('响应时限：请于 10:37 前响应');
+    expect(r.text).toContain('解决时限：请于 11-22 12:07 前解决');
+    expect(r.markdown).toContain('请于 10:37 前响应');
+    expect(r.html).toContain('请于 11-22 12:07 前解决');
+    expect(r.text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+  });
+
+  it('English, and another zone: times and the offset follow the collector timezone', () => {
+    const r = renderNotice(notice({ kind: 'escalated', finding, due, detail: 'technical director', atMs: OPENED + 2 * 3_600_000 }, { checkId: 'nightly' }), { lang: 'en', timeZone: 'Europe/London' });
+    expect(r.title).toBe('[P1 Critical] INC-20261121-0007 escalated — web-01 nightly: last backup is 1 d 2 h old, more than the allowed 1 d');
+    expect(r.text).toContain('Opened: 2026-11-21 02:07:00 (UTC)');
+    expect(r.text).toContain('Response: respond by 02:37');
+    expect(r.text).toContain('Resolution: resolve by 11-22 04:07');
+  });
+
+  it('an acknowledged notice shows no due times; a finding the catalogue does not know keeps the title', () => {
+    const r = renderNotice(notice({ kind: 'acknowledged', finding: { code: 'custom.thing', params: {}, message: 'odd' }, due }, { status: 'acknowledged' }));
+    expect(r.text).not.toContain('时限');
+    expect(r.title).toBe('【P1 紧急】INC-20261121-0007 已确认 — web-01 ping: 100% packet loss');
+    expect(r.text).toContain('检查结果：odd');
+  });
+});

@@ -1,5 +1,6 @@
 /** The `reports:` config section: defaults, and every bad value rejected with its path. */
 import { describe, expect, it } from 'vitest';
+import { collectorConfigSchema } from '../../../../collector/config.js';
 import { reportsConfigSchema } from '../../../../collector/reports/config.js';
 
 function problems(input: unknown): string[] {
@@ -11,7 +12,6 @@ function problems(input: unknown): string[] {
 describe('reports config', () => {
   it('defaults', () => {
     expect(reportsConfigSchema.parse({})).toEqual({
-      lang: 'zh-CN',
       font: '/usr/share/fonts/truetype/wqy/wqy-microhei.ttc',
       font_family: 'WenQuanYi Micro Hei',
       sample_period: 3_600_000,
@@ -19,8 +19,8 @@ describe('reports config', () => {
       fault_reminder: { enabled: true, after: 86_400_000, scan: 60_000, warn_at: 0.8, severities: ['P1', 'P2', 'P3', 'P4'] },
       inspection: { thresholds: {}, disk_full_warn_days: 30 },
       schedules: [
-        { report: 'inspection', cron: '0 8 * * *', timezone: 'Asia/Shanghai', period: 'month', formats: ['pdf'], write: true, channels: [] },
-        { report: 'sla', cron: '0 8 1 * *', timezone: 'Asia/Shanghai', period: 'month', formats: ['pdf'], write: true, channels: [] },
+        { report: 'inspection', cron: '0 8 * * *', period: 'month', formats: ['pdf'], write: true, channels: [] },
+        { report: 'sla', cron: '0 8 1 * *', period: 'month', formats: ['pdf'], write: true, channels: [] },
       ],
     });
   });
@@ -28,7 +28,7 @@ describe('reports config', () => {
   it('a schedule takes durations, formats, a contract, channels; its own defaults fill in', () => {
     const cfg = reportsConfigSchema.parse({ sample_period: '15m', schedules: [{ report: 'sla', cron: '0 9 5 * *', contract: 'acme', formats: ['pdf', 'xlsx'], channels: ['mail'], lang: 'en' }] });
     expect(cfg.sample_period).toBe(900_000);
-    expect(cfg.schedules).toEqual([{ report: 'sla', cron: '0 9 5 * *', timezone: 'Asia/Shanghai', period: 'month', contract: 'acme', formats: ['pdf', 'xlsx'], channels: ['mail'], lang: 'en', write: true }]);
+    expect(cfg.schedules).toEqual([{ report: 'sla', cron: '0 9 5 * *', period: 'month', contract: 'acme', formats: ['pdf', 'xlsx'], channels: ['mail'], lang: 'en', write: true }]);
   });
 
   it('bad values name their path', () => {
@@ -42,5 +42,17 @@ describe('reports config', () => {
     expect(problems({ inspection: { thresholds: { used_percent: { warn: 'high', crit: 90 } } } })).toEqual([expect.stringMatching(/^inspection\.thresholds\.used_percent\.warn: /)]);
     expect(problems({ fault_reminder: { after: '1d', every: '1h' } })).toEqual([expect.stringMatching(/^fault_reminder: .*every/)]);
     expect(problems({ pdf_font: 'x' })).toEqual([expect.stringMatching(/^: .*pdf_font/)]);
+  });
+
+  it('lang and time zones fall back to the collector top level, resolved once where the config is loaded', () => {
+    const top = collectorConfigSchema.parse({ lang: 'en', timezone: 'Europe/London', reports: { schedules: [{ report: 'inspection', cron: '0 8 * * *' }, { report: 'sla', cron: '0 8 1 * *', timezone: 'Asia/Tokyo' }] } });
+    expect(top.reports.lang).toBe('en');
+    expect(top.reports.timezone).toBe('Europe/London');
+    expect(top.reports.schedules.map((s) => s.timezone)).toEqual(['Europe/London', 'Asia/Tokyo']);
+    expect(top.notifications.lang).toBe('en');
+    const own = collectorConfigSchema.parse({ lang: 'en', reports: { lang: 'zh-CN' }, notifications: { lang: 'zh-CN' } });
+    expect([own.reports.lang, own.notifications.lang, own.reports.timezone]).toEqual(['zh-CN', 'zh-CN', 'Asia/Shanghai']);
+    const defaults = collectorConfigSchema.parse({});
+    expect([defaults.reports.lang, defaults.notifications.lang]).toEqual(['zh-CN', 'zh-CN']);
   });
 });

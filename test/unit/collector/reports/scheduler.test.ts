@@ -1,8 +1,11 @@
 /** What a schedule asks for at an instant (pure): today's inspection, last month's SLA reports; the API links. */
 import { describe, expect, it } from 'vitest';
-import { reportScheduleSchema } from '../../../../collector/reports/config.js';
+import { reportScheduleSchema as rawSchema } from '../../../../collector/reports/config.js';
 import { reportUrlOf } from '../../../../collector/reports/runtime.js';
 import { nextRunMs, requestsFor } from '../../../../collector/reports/scheduler.js';
+
+/** A schedule as the collector resolves it: without its own zone, the collector's (Asia/Shanghai by default). */
+const reportScheduleSchema = { parse: (input: unknown) => ({ timezone: 'Asia/Shanghai', ...rawSchema.parse(input) }) };
 
 const at = (local: string) => Date.parse(`${local}+08:00`);
 

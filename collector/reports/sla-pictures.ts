@@ -1,0 +1,85 @@
+/**
+ * The figures behind the SLA report's pictures: each member target's availability per local day of the period
+ * (against its target), and its state timeline (up / down / maintenance / unknown spans). Read through the same
+ * availability service as the tables, so a bar and a row never disagree.
+ */
+import type { SlaSetup } from '../sla/setup.js';
+import { DAY_MS, dayKey, localDayOf, localToUtc } from '../sla/zoned-time.js';
+import { AvailabilityError } from '../sla-service/availability-service.js';
+import type { ReportContext } from './context.js';
+import type { Range } from './period.js';
+
+export type SpanState = 'up' | 'down' | 'maintenance' | 'unknown';
+
+export interface SlaPictures {
+  days: string[];
+  targets: Array<{
+    target: string;
+    target_percent: number | null;
+    /** One value per day of `days` (null: nothing measurable that day). */
+    daily_percent: Array<number | null>;
+    /** Spans in ms since the epoch, in time order, covering the period up to the report instant. */
+    spans: Array<{ from_ms: number; to_ms: number; state: SpanState }>;
+  }>;
+}
+
+function stateOf(state: string, setup: Pick<SlaSetup, 'warnCountsAsUp'>): SpanState {
+  if (state === 'ok') return 'up';
+  if (state === 'warn') return setup.warnCountsAsUp ? 'up' : 'down';
+  if (state === 'crit') return 'down';
+  return 'unknown';
+}
+
+/** Cuts `spans` by the maintenance intervals (maintenance wins), merging neighbours of the same state. */
+function overlay(spans: SlaPictures['targets'][number]['spans'], maintenance: ReadonlyArray<{ startMs: number; endMs: number }>) {
+  const cuts = new Set<number>();
+  for (const s of spans) cuts.add(s.from_ms).add(s.to_ms);
+  for (const m of maintenance) cuts.add(m.startMs).add(m.endMs);
+  const points = [...cuts].sort((a, b) => a - b);
+  const out: SlaPictures['targets'][number]['spans'] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const from = points[i] as number;
+    const to = points[i + 1] as number;
+    const base = spans.find((s) => s.from_ms <= from && to <= s.to_ms);
+    if (!base) continue;
+    const state: SpanState = maintenance.some((m) => m.startMs <= from && to <= m.endMs) ? 'maintenance' : base.state;
+    const last = out[out.length - 1];
+    if (last && last.state === state && last.to_ms === from) last.to_ms = to;
+    else out.push({ from_ms: from, to_ms: to, state });
+  }
+  return out;
+}
+
+export function buildSlaPictures(ctx: ReportContext, members: readonly string[], range: Range, timeZone: string, nowMs: number): SlaPictures {
+  const first = localDayOf(timeZone, range.fromMs);
+  const last = localDayOf(timeZone, range.toMs - 1);
+  const days: string[] = [];
+  for (let d = first; d <= last; d++) days.push(dayKey(d));
+  const end = Math.min(range.toMs, nowMs);
+  const targets: SlaPictures['targets'] = [];
+  for (const target of members) {
+    try {
+      const daily: Array<number | null> = [];
+      let targetPercent: number | null = null;
+      for (let d = first; d <= last; d++) {
+        const from = Math.max(localToUtc(timeZone, d * DAY_MS), range.fromMs);
+        const to = Math.min(localToUtc(timeZone, (d + 1) * DAY_MS), end);
+        if (to <= from) {
+          daily.push(null);
+          continue;
+        }
+        const r = ctx.sla.availability.forTarget(target, from, to);
+        targetPercent = r.report.targetPercent;
+        daily.push(r.report.availabilityPercent);
+      }
+      const timeline = ctx.sla.availability.targetTimeline(target, range.fromMs, end);
+      const spans = timeline.intervals
+        .map((iv) => ({ from_ms: Math.max(iv.startMs, range.fromMs), to_ms: Math.min(iv.endMs ?? end, end), state: stateOf(iv.state, ctx.sla.setup) }))
+        .filter((s) => s.to_ms > s.from_ms);
+      targets.push({ target, target_percent: targetPercent, daily_percent: daily, spans: overlay(spans, timeline.maintenance) });
+    } catch (error) {
+      if (!(error instanceof AvailabilityError)) throw error;
+    }
+  }
+  return { days, targets };
+}
