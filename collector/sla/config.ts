@@ -153,7 +153,10 @@ export const slaConfigSchema = z
     calendars: z.record(z.string(), calendarSchema).default({}),
     /** Holiday data per set and year (`"2027": {off: [...], work: [...]}`); a year key declares the year complete. */
     holiday_data: z
-      .partialRecord(z.enum(HOLIDAY_SETS), z.record(z.string().regex(/^\d{4}$/, { message: 'year keys are 4 digits, e.g. "2027"' }), holidayYearSchema))
+      .partialRecord(
+        z.enum(HOLIDAY_SETS),
+        z.record(z.string().regex(/^\d{4}$/), holidayYearSchema, { error: (issue) => (issue.code === 'invalid_key' ? 'year keys are 4 digits, e.g. "2027"' : undefined) }),
+      )
       .default({}),
     escalations: z.record(z.string(), escalationSchema).default({}),
     policies: z.record(z.string(), policySchema).default({}),
