@@ -409,6 +409,7 @@ export function createCollector(deps: CollectorDeps) {
       logger: log.child({ component: 'api' }),
       now,
       publicUrl: config.api.public_url,
+      timeZone: config.timezone,
       incidents,
       heartbeats,
       sla,
