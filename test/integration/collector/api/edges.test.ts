@@ -127,6 +127,8 @@ describe('API edges', () => {
     ];
     // The live stream (GET /api/v1/stream) only holds a connection open: opened and closed here.
     const streamAbort = new AbortController();
+    // The report sample recorder writes results on its own flush timer (not a GET): let it settle first.
+    await waitUntil(() => (tc.running.db.prepare('SELECT count(*) AS n FROM report_samples').get() as { n: number }).n > 0, 20_000, 'report samples flushed');
     const before = snapshot();
     for (const path of gets) {
       const res = await tc.api(path, ADMIN);
