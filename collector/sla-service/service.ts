@@ -140,7 +140,7 @@ export function calendarsInUse(setup: SlaSetup, configured: readonly string[]): 
 /** The contracts whose calendars need holiday data; with none configured, the default policy on 24x7. */
 function contractsForHolidays(setup: SlaSetup): readonly Contract[] {
   if (setup.contracts.length > 0) return setup.contracts;
-  return [{ name: '(default policy)', policy: setup.defaultPolicy, calendar: '24x7', availabilityTarget: 99.9, complianceTarget: null, targets: [], groups: [] }];
+  return [{ name: '(default policy)', policy: setup.defaultPolicy, calendar: '24x7', availabilityTarget: 99.9, complianceTarget: null, targets: [], groups: [], all: true, satisfactionTarget: 90 }];
 }
 
 /** `outpost_calendar_data_missing{calendar,year}` = 1 for every calendar/year lacking holiday data in the next 60 days. */
