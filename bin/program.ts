@@ -24,7 +24,7 @@ const COMMAND_GROUPS: Record<string, () => Promise<Register>> = {
   'check-config': async () => (await import('./check-config.js')).registerCheckConfigCommand,
   collector: async () => (await import('../collector/collector-command.js')).registerCollectorCommand,
   incident: async () => (await import('../collector/incidents/cli.js')).registerIncidentCommands,
-  sla: async () => (await import('../collector/sla/cli.js')).registerSlaCommands,
+  sla: async () => (await import('../collector/sla-service/sla-cli.js')).registerSlaCommands,
   maintenance: async () => (await import('../collector/sla-service/cli.js')).registerMaintenanceCommands,
   report: async () => (await import('../collector/reports/cli.js')).registerReportCommands,
   up: async () => (await import('./up.js')).registerUpCommand,

@@ -4,7 +4,9 @@
  * its checks and their states within a minute. An admin API token is created in the data directory on first
  * start and printed, so the API can be tried at once. The embedded broker admits only enrolled agents: unless the
  * config sets `mqtt.enrolment_secret` (or uses an external broker), a secret is created in the data directory on
- * first start and the local agent logs in with its derived password, with nothing for the user to do.
+ * first start and the local agent logs in with its derived password, with nothing for the user to do. A config without
+ * SLA contracts gets a contract `default` (every target, the default policy, 99.9 %, 24x7), so the SLA report works
+ * from the first minute.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import { parseAgentConfigText, validateAgentConfigFile, type AgentConfig } from 
 import { createCollector } from '../collector/collector.js';
 import { loadCollectorConfig } from '../collector/collector-command.js';
 import type { CollectorConfig } from '../collector/config.js';
+import { DEFAULT_CONTRACT, withDefaultContract } from '../collector/sla-service/default-contract.js';
 import { enrolmentPassword, newEnrolmentSecret } from '../collector/enrolment.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -105,9 +108,13 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
     .action(async (opts: { config?: string; agentConfig?: string; agent: boolean }) => {
       const loaded = await loadCollectorConfig(opts.config, io);
       const dataDir = isAbsolute(loaded.data_dir) ? loaded.data_dir : resolve(io.cwd, loaded.data_dir);
-      const { config, token } = withLocalToken(withLocalEnrolment({ ...loaded, data_dir: dataDir }, dataDir), dataDir);
+      const contracted = withDefaultContract(withLocalEnrolment({ ...loaded, data_dir: dataDir }, dataDir));
+      const { config, token } = withLocalToken(contracted.config, dataDir);
       const level = io.env.OUTPOST_LOG_LEVEL ?? 'info';
       const logger = createLogger({ level: (LEVELS.includes(level) ? level : 'info') as LevelWithSilent, name: 'outpost', destination: io.stdout });
+      if (contracted.added) {
+        logger.info({ contract: DEFAULT_CONTRACT, policy: config.sla.default_policy }, `no SLA contract configured: added contract "${DEFAULT_CONTRACT}" (every target, 99.9 %, 24x7); try: outpost report sla --contract ${DEFAULT_CONTRACT}`);
+      }
       let running;
       try {
         running = await createCollector({ config, logger }).start();

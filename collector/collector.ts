@@ -13,7 +13,7 @@ import { createApp } from './api/app.js';
 import { startEmbeddedBroker } from './broker.js';
 import { brokerHost, createBrokerHealth, type BrokerHealth } from './broker-health.js';
 import { databaseFile, type CollectorConfig } from './config.js';
-import { planReload, type ReloadPlan } from './reload.js';
+import { createLiveConfig, type ReloadPlan } from './reload.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { currentStateChanges } from './incidents/reconcile.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
@@ -147,9 +147,7 @@ export function createCollector(deps: CollectorDeps) {
     const registry = deps.registry ?? new Registry();
     const metrics = createCollectorMetrics(registry);
     /** The config in effect: the start config with what reloads (SIGHUP) applied since. */
-    let current: CollectorConfig = config;
-    /** Set when this collector runs its own notification dispatcher (a reload swaps it). */
-    let reloadNotifications: ((next: CollectorConfig['notifications']) => void) | null = null;
+    const live = createLiveConfig(config, log);
     const warnings: string[] = [];
     // First: a second collector on this data_dir is refused before it touches anything.
     const lock = acquireDataDirLock(config.data_dir);
@@ -220,6 +218,7 @@ export function createCollector(deps: CollectorDeps) {
     /** Scheduled reports go out through the same dispatcher (set when it runs). */
     let deliverReport: Dispatcher['deliver'] | undefined;
     const notify = withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher());
+    if (deps.onIncidentNotice) live.on('notifications', () => log.warn('notifications go to an injected handler: not reloaded'));
     /** Notices go to the configured channels; every delivery outcome lands on the ticket timeline and in /metrics. */
     function startDispatcher(): (notice: IncidentNotice) => void {
       const notifyMetrics = createNotifyMetrics(registry);
@@ -235,11 +234,11 @@ export function createCollector(deps: CollectorDeps) {
       });
       let dispatcher = build(config.notifications);
       // A reload swaps the dispatcher; the old one finishes what it has queued in the background.
-      reloadNotifications = (next) => {
+      live.on('notifications', (next) => {
         const old = dispatcher;
-        dispatcher = build(next);
+        dispatcher = build(next.notifications);
         old.stop().catch((error: unknown) => log.error({ err: error }, 'previous notification dispatcher did not stop cleanly'));
-      };
+      });
       lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
       deliverReport = (message, channels, name) => dispatcher.deliver(message, channels, name);
       return (notice) => dispatcher.notify(noticeContext.enrich(notice));
@@ -348,7 +347,6 @@ export function createCollector(deps: CollectorDeps) {
 
     let mqttPort: number | null = null;
     let brokerUp: () => boolean;
-    let updateLogins: ((mqtt: CollectorConfig['mqtt']) => void) | null = null;
     const onMessage = (topic: string, payload: Uint8Array) => ingest.handle(topic, payload);
     if (config.mqtt.url) {
       if (config.mqtt.shared_group) {
@@ -396,7 +394,7 @@ export function createCollector(deps: CollectorDeps) {
         onPublish: onMessage,
       });
       mqttPort = broker.port;
-      updateLogins = (mqtt) => void broker.updateLogins(mqtt);
+      live.on('mqtt', (next) => void broker.updateLogins(next.mqtt));
       let up = true;
       brokerUp = () => up;
       lifecycle.add({ name: 'embedded broker', stop: () => ((up = false), broker.stop()) });
@@ -409,11 +407,12 @@ export function createCollector(deps: CollectorDeps) {
       agents,
       checks,
       intervals,
-      tokens: () => current.api.tokens,
+      tokens: () => live.current().api.tokens,
       registry,
       logger: log.child({ component: 'api' }),
       now,
       publicUrl: config.api.public_url,
+      timeZone: config.timezone,
       incidents,
       heartbeats,
       sla,
@@ -436,19 +435,7 @@ export function createCollector(deps: CollectorDeps) {
     influx?.start();
     sla.start(incidents);
     agentEvents.start();
-    function reload(loaded: CollectorConfig): ReloadPlan {
-      const plan = planReload(current, loaded);
-      current = plan.next;
-      if (plan.changed.some((path) => path.startsWith('mqtt.'))) updateLogins?.(current.mqtt);
-      if (plan.changed.includes('notifications')) {
-        if (reloadNotifications) reloadNotifications(current.notifications);
-        else log.warn('notifications are handled outside this collector (injected): not reloaded');
-      }
-      if (plan.restart.length > 0) log.warn({ keys: plan.restart }, 'config reload: these keys need a restart and keep their running values');
-      log.info({ applied: plan.changed }, plan.changed.length > 0 ? 'config reloaded' : 'config reloaded: nothing to apply');
-      return plan;
-    }
-    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort, apiPort, warnings, reconcileAfterMaintenance: () => afterMaintenance(), reload, stop: () => lifecycle.stop() };
+    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort, apiPort, warnings, reconcileAfterMaintenance: () => afterMaintenance(), reload: (loaded) => live.reload(loaded), stop: () => lifecycle.stop() };
   }
 
   return {

@@ -5,6 +5,7 @@
  * contracts, ...) is reported and keeps its running value. A path joins RELOADABLE only once the collector reads it
  * through its current config (as the API reads `() => current.api.tokens`) or applies it in `reload`.
  */
+import type { Logger } from '../common/logger.js';
 import type { CollectorConfig } from './config.js';
 
 /** Dotted paths applied by a reload. A section listed here is never reported as needing a restart. */
@@ -56,3 +57,33 @@ export function planReload(running: CollectorConfig, loaded: CollectorConfig): R
   }
   return { changed, restart, next: next as unknown as CollectorConfig };
 }
+
+/** What applies a reloaded section: called with the running config after the reload when `section` changed. */
+type Applier = (config: CollectorConfig) => void;
+
+/**
+ * The running config of a collector: `current()` for readers that follow reloads (the API's tokens), `on(section)`
+ * for components that apply a changed section in place (the broker's logins, the notification dispatcher).
+ */
+export function createLiveConfig(initial: CollectorConfig, log: Logger) {
+  let current = initial;
+  const appliers: Array<{ section: string; apply: Applier }> = [];
+  return {
+    current: (): CollectorConfig => current,
+    /** `section` is a top-level key (`notifications`) or a split one's prefix (`mqtt`). */
+    on(section: string, apply: Applier): void {
+      appliers.push({ section, apply });
+    },
+    reload(loaded: CollectorConfig): ReloadPlan {
+      const plan = planReload(current, loaded);
+      current = plan.next;
+      for (const { section, apply } of appliers) {
+        if (plan.changed.some((path) => path === section || path.startsWith(`${section}.`))) apply(current);
+      }
+      if (plan.restart.length > 0) log.warn({ keys: plan.restart }, 'config reload: these keys need a restart and keep their running values');
+      log.info({ applied: plan.changed }, plan.changed.length > 0 ? 'config reloaded' : 'config reloaded: nothing to apply');
+      return plan;
+    },
+  };
+}
+export type LiveConfig = ReturnType<typeof createLiveConfig>;

@@ -1,9 +1,10 @@
 /**
  * Trap rules: what an `snmp_trap` event does to incidents. First match wins; configured rules come first, then
- * (unless `builtin_rules: false`) BUILTIN_TRAP_RULES; a trap no rule matches is only recorded. Pure.
+ * (unless `builtin_rules: false`) BUILTIN_TRAP_RULES; a trap no rule matches is only recorded. Pure; matching is
+ * collector/rules/matcher.ts, shared with the incident rules.
  */
 import type { Severity } from '../events.js';
-import { globMatches } from '../incidents/rules.js';
+import { firstMatchingRule, patternsMatch } from '../rules/matcher.js';
 import type { EventsConfig, TrapMatch, TrapRule } from './config.js';
 
 /**
@@ -61,17 +62,12 @@ export function interfaceLabel(s: TrapSubject): string {
   return s.ifIndex !== null ? `ifIndex ${s.ifIndex}` : 'unknown interface';
 }
 
-function any(patterns: readonly string[] | undefined, values: Array<string | null>): boolean {
-  if (!patterns) return true;
-  return patterns.some((p) => values.some((v) => v !== null && globMatches(p, v)));
-}
-
 export function trapMatches(match: TrapMatch, s: TrapSubject): boolean {
   return (
-    any(match.trap, [s.trapName, s.trapOid]) &&
-    any(match.target, [s.target]) &&
-    any(match.interface, [s.ifName, s.ifDescr]) &&
-    any(match.agent_id, [s.agentId])
+    patternsMatch(match.trap, [s.trapName, s.trapOid]) &&
+    patternsMatch(match.target, s.target) &&
+    patternsMatch(match.interface, [s.ifName, s.ifDescr]) &&
+    patternsMatch(match.agent_id, s.agentId)
   );
 }
 
@@ -87,19 +83,13 @@ function fill(template: string, s: TrapSubject): string {
 
 /** First matching rule (`rules[i]` or `builtin[i]`) turned into an incident action. */
 export function decideTrap(s: TrapSubject, config: EventsConfig['traps']): TrapDecision {
-  const lists: Array<[string, readonly TrapRule[]]> = [['rules', config.rules]];
-  if (config.builtin_rules) lists.push(['builtin', BUILTIN_TRAP_RULES]);
-  for (const [label, rules] of lists) {
-    for (const [index, rule] of rules.entries()) {
-      if (!trapMatches(rule.match, s)) continue;
-      const name = `${label}[${index}]`;
-      const trap = s.trapName ?? s.trapOid ?? 'trap';
-      if (rule.action === 'open' && rule.severity) {
-        return { action: 'open', rule: name, dedupKey: trapDedupKey(rule, s), severity: rule.severity, title: fill(rule.title ?? '{trap} on {target}', s) };
-      }
-      if (rule.action === 'resolve') return { action: 'resolve', rule: name, dedupKey: trapDedupKey(rule, s), cause: rule.cause ?? `${trap} (trap)` };
-      return { action: 'record', rule: name };
-    }
+  const found = firstMatchingRule(config.rules, config.builtin_rules ? BUILTIN_TRAP_RULES : null, (rule) => trapMatches(rule.match, s));
+  if (!found) return { action: 'record', rule: null };
+  const { rule, name } = found;
+  const trap = s.trapName ?? s.trapOid ?? 'trap';
+  if (rule.action === 'open' && rule.severity) {
+    return { action: 'open', rule: name, dedupKey: trapDedupKey(rule, s), severity: rule.severity, title: fill(rule.title ?? '{trap} on {target}', s) };
   }
-  return { action: 'record', rule: null };
+  if (rule.action === 'resolve') return { action: 'resolve', rule: name, dedupKey: trapDedupKey(rule, s), cause: rule.cause ?? `${trap} (trap)` };
+  return { action: 'record', rule: name };
 }

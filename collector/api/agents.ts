@@ -11,6 +11,8 @@ function present(agent: AgentRow, withInventory: boolean) {
     hostname: agent.hostname,
     agent_version: agent.agentVersion,
     online: agent.online,
+    /** `online`, `stopped` (it said goodbye: graceful stop) or `lost` (its Last Will); null before any status. */
+    status: agent.statusAtMs === null ? null : agent.online ? 'online' : agent.statusReason === 'shutdown' ? 'stopped' : 'lost',
     status_reason: agent.statusReason,
     status_at_ms: agent.statusAtMs,
     last_seen_ms: agent.lastSeenMs,

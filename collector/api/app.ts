@@ -49,6 +49,8 @@ export interface ApiDeps {
   sla?: SlaService;
   /** Reports (collector/reports); /api/v1/reports is mounted when present. */
   reports?: ReportService;
+  /** The collector's time zone (config `timezone`), for answers people read (incident CLI). */
+  timeZone?: string;
   /** Agent events (collector/agent-events); /api/v1/events is mounted when present. */
   events?: EventsRouterDeps['events'];
 }
@@ -70,10 +72,10 @@ export function createApp(deps: ApiDeps): Express {
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
   api.use('/states', requireRole('viewer'), createStatesRouter(deps));
   const sla = deps.sla;
-  if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ db: deps.db, pauses: sla.pauses, timers: sla.timers, now: deps.now, requireRole }));
+  if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ db: deps.db, pauses: sla.pauses, extensions: sla.extensions, timers: sla.timers, now: deps.now, requireRole }));
   if (deps.incidents) {
     const slaOf = sla ? { slaOf: (record: Parameters<SlaService['timers']['json']>[0]) => sla.timers.json(record, deps.now()) } : {};
-    api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf }));
+    api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf, ...(deps.timeZone ? { timeZone: deps.timeZone } : {}) }));
   }
   if (sla) {
     api.use('/availability', requireRole('viewer'), createAvailabilityRouter({ availability: sla.availability, now: deps.now }));

@@ -1,5 +1,6 @@
 /**
  * /api/v1/incidents — list, show (with timeline), manual tickets and the people's lifecycle actions.
+ * Closing may record the customer's evaluation (score 0–100, comment, evaluator).
  * Reading needs viewer, every POST needs operator. Errors as {"error","details"}: 400 invalid input (each bad
  * field named), 404 unknown number, 409 illegal transition. JSON fields are snake_case.
  */
@@ -25,6 +26,8 @@ export interface IncidentsRouterDeps {
   actorOf?: (res: Response) => string | undefined;
   /** SLA timers of an incident (collector/sla-service), shown as `sla` in list and show when present. */
   slaOf?: (record: IncidentRecord) => unknown;
+  /** The collector's time zone (config `timezone`), sent as `time_zone` so clients show local times. */
+  timeZone?: string;
 }
 
 const severitySchema = z.enum(SEVERITIES as [Severity, ...Severity[]]);
@@ -58,6 +61,20 @@ const manualSchema = z.strictObject({
   by: byField,
 });
 const noteOptional = z.strictObject({ by: byField, note: z.string().trim().min(1).max(10_000).optional() });
+/** Closing may record the customer's evaluation (seed 002 服务评价): score 0–100, comment, who gave it. */
+const closeSchema = z
+  .strictObject({
+    by: byField,
+    note: z.string().trim().min(1).max(10_000).optional(),
+    score: z.number().int('score must be a whole number 0-100').min(0, 'score must be 0-100').max(100, 'score must be 0-100').optional(),
+    comment: z.string().trim().min(1).max(5_000).optional(),
+    evaluator: z.string().trim().min(1).max(200).optional(),
+  })
+  .superRefine((b, ctx) => {
+    for (const key of ['comment', 'evaluator'] as const) {
+      if (b[key] !== undefined && b.score === undefined) ctx.addIssue({ code: 'custom', path: ['score'], message: `score is required with ${key}` });
+    }
+  });
 const resolveSchema = z.strictObject({
   by: byField,
   cause: z.string().trim().min(1, 'cause is required').max(5_000),
@@ -106,7 +123,9 @@ function timelineJson(entry: TimelineEntry) {
 }
 
 export function incidentDetailJson(detail: IncidentDetail) {
-  return { ...incidentJson(detail), parent_number: detail.parentNumber, children: detail.children, timeline: detail.timeline.map(timelineJson) };
+  const e = detail.evaluation;
+  const evaluation = e && { score: e.score, comment: e.comment, evaluator: e.evaluator, at_ms: e.atMs, recorded_by: e.recordedBy };
+  return { ...incidentJson(detail), parent_number: detail.parentNumber, children: detail.children, timeline: detail.timeline.map(timelineJson), evaluation };
 }
 
 const defaultActorOf = (res: Response): string | undefined => (res.locals.caller as { name?: string } | undefined)?.name;
@@ -116,6 +135,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
   const actorOf = deps.actorOf ?? defaultActorOf;
   const logger = deps.logger.child({ component: 'api.incidents' });
   const router = Router();
+  const zone = deps.timeZone ? { time_zone: deps.timeZone } : {};
   const withSla = <T extends object>(json: T, record: IncidentRecord): T => (deps.slaOf ? { ...json, sla: deps.slaOf(record) } : json);
 
   /** The person acting: `by` in the body (a named user behind a shared token) or the token's own name. */
@@ -139,7 +159,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
   function detailOf(number: string) {
     const detail = incidents.get(number);
     if (!detail) throw new HttpError(404, `incident ${number} not found`);
-    return withSla(incidentDetailJson(detail), detail);
+    return { ...withSla(incidentDetailJson(detail), detail), ...zone };
   }
 
   router.get('/', requireRole('viewer'), (req, res) => {
@@ -153,7 +173,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
       limit: q.limit,
       offset: q.offset,
     });
-    res.json({ items: items.map((r) => withSla(incidentJson(r), r)), total, limit: q.limit, offset: q.offset });
+    res.json({ items: items.map((r) => withSla(incidentJson(r), r)), total, limit: q.limit, offset: q.offset, ...zone });
   });
 
   router.get('/:number', requireRole('viewer'), (req, res) => {
@@ -206,9 +226,10 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
 
   router.post('/:number/close', requireRole('operator'), (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
-    const body = validate(noteOptional, req.body ?? {}, 'body');
+    const body = validate(closeSchema, req.body ?? {}, 'body');
     const who = actor(body.by, res);
-    guarded('close', number, who, () => incidents.close(number, who, body.note));
+    const evaluation = body.score === undefined ? undefined : { score: body.score, comment: body.comment, evaluator: body.evaluator };
+    guarded('close', number, who, () => incidents.close(number, who, body.note, evaluation));
     res.json(detailOf(number));
   });
 

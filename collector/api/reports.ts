@@ -2,6 +2,8 @@
  * /api/v1/reports (viewer): GET /sla?period=YYYY-MM&contract=&format=&lang=, GET /inspection?date=YYYY-MM-DD&tz=&format=&lang=,
  * GET /fault/:number?format=&lang= (a preview: no GET writes anything); POST /fault/:number (operator) generates it and
  * records it as generated. JSON by default; pdf/xlsx/csv/html are sent as attachments with their content type.
+ * POST /fault/:number/sent {by?, note?} (operator): the fault report went to the customer (timeline; stops the
+ * reminder); 201 when recorded, 200 when it was already.
  */
 import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
@@ -22,6 +24,7 @@ const inspectionSchema = z.strictObject({
 });
 const faultSchema = z.strictObject({ number: z.string().regex(INCIDENT_NUMBER_PATTERN, 'expected INC-YYYYMMDD-NNNN') });
 const faultQuerySchema = z.strictObject(output);
+const sentSchema = z.strictObject({ by: z.string().trim().min(1).max(100).optional(), note: z.string().trim().min(1).max(2000).optional() });
 
 const STATUS = { invalid: 400, future: 400, no_data: 404, not_found: 404 } as const;
 
@@ -59,6 +62,20 @@ export function createReportsRouter(deps: { reports: ReportService; requireRole:
     const q = validate(faultQuerySchema, req.query, 'query');
     const caller = (res.locals.caller as { name?: string } | undefined)?.name ?? 'api';
     await send(res, { kind: 'fault', number, by: caller }, q.format, q.lang, 'params.number');
+  });
+  // Recording that the report went to the customer (not the same as generating it): operator.
+  router.post('/fault/:number/sent', deps.requireRole('operator'), (req, res) => {
+    const { number } = validate(faultSchema, req.params, 'params');
+    const body = validate(sentSchema, req.body ?? {}, 'body');
+    const by = body.by ?? (res.locals.caller as { name?: string } | undefined)?.name;
+    if (!by) throw new HttpError(400, 'invalid body', [{ field: 'body.by', message: 'name the person who sent it (by)' }]);
+    try {
+      const sent = deps.reports.markFaultSent(number, by, body.note);
+      res.status(sent.recorded ? 201 : 200).json({ number: sent.number, sent_at_ms: sent.sentAtMs, sent_by: sent.sentBy, note: sent.note, recorded: sent.recorded });
+    } catch (error) {
+      if (error instanceof ReportError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.message, [{ field: 'params.number', message: error.message }]);
+      throw error;
+    }
   });
   return router;
 }

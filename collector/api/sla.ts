@@ -2,7 +2,8 @@
  * /api/v1/sla/summary?period=YYYY-MM (viewer): per contract, availability of each member against its target and
  * incidents by severity with response/resolution compliance, MTTA and MTTR.
  * /api/v1/incidents/:number/pause {reason} and /resume (operator): stop and restart an incident's SLA clocks
- * (waiting on the customer or a vendor), audited on its timeline. Both answer with the incident's `sla` block.
+ * (waiting on the customer or a vendor), audited on its timeline; /extend {for, approved_by, reason} (operator): more
+ * resolution time with the customer's consent, for the severities the policy lists. All answer with the `sla` block.
  */
 import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
@@ -13,7 +14,9 @@ import { IncidentError } from '../incidents/service.js';
 import type { Db } from '../store/db.js';
 import { AvailabilityError } from '../sla-service/availability-service.js';
 import type { IncidentTimers } from '../sla-service/incident-timers.js';
+import type { Extensions } from '../sla-service/extensions.js';
 import type { Pauses } from '../sla-service/pauses.js';
+import { durationSchema } from '../../common/duration.js';
 import type { SlaSummary } from '../sla-service/summary.js';
 import { HttpError, validate } from './errors.js';
 import { PERIOD_FORMAT, PERIOD_PATTERN } from '../sla/availability.js';
@@ -22,6 +25,12 @@ const summarySchema = z.strictObject({ period: z.string().regex(PERIOD_PATTERN, 
 const numberSchema = z.strictObject({ number: z.string().regex(INCIDENT_NUMBER_PATTERN, 'expected INC-YYYYMMDD-NNNN') });
 const by = z.string().trim().min(1).max(100).optional();
 const pauseSchema = z.strictObject({ reason: z.string().trim().min(1, 'reason is required (e.g. waiting on customer)').max(2000), by });
+const extendSchema = z.strictObject({
+  for: durationSchema({ min: '1m', max: '30d' }),
+  approved_by: z.string().trim().min(1, 'approved_by is required: the customer representative who agreed').max(200),
+  reason: z.string().trim().min(1, 'reason is required').max(2000),
+  by,
+});
 const resumeSchema = z.strictObject({ note: z.string().trim().min(1).max(2000).optional(), by });
 
 const callerName = (res: Response): string | undefined => (res.locals.caller as { name?: string } | undefined)?.name;
@@ -43,6 +52,7 @@ export function createSlaRouter(deps: { summary: SlaSummary }): Router {
 export interface IncidentPauseRouterDeps {
   db: Db;
   pauses: Pauses;
+  extensions: Extensions;
   timers: IncidentTimers;
   now: () => number;
   requireRole: (role: ApiRole) => RequestHandler;
@@ -75,6 +85,13 @@ export function createIncidentPauseRouter(deps: IncidentPauseRouterDeps): Router
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(resumeSchema, req.body ?? {}, 'body');
     act(res, number, body.by, (actor) => deps.pauses.resume(number, actor, body.note));
+  });
+
+  /** Extends the resolution time with the customer's consent (policy `extensions`). */
+  router.post('/:number/extend', deps.requireRole('operator'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    const body = validate(extendSchema, req.body ?? {}, 'body');
+    act(res, number, body.by, (actor) => deps.extensions.extend(number, actor, { extendMs: body.for, approvedBy: body.approved_by, reason: body.reason }));
   });
 
   return router;

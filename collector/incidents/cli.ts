@@ -1,5 +1,5 @@
 /**
- * `outpost incident list|show|create|ack|resolve|note|close|reopen` — talks to a running collector's REST API
+ * `outpost incident list|show|create|ack|resolve|note|close|reopen|extend` — talks to a running collector's REST API
  * (--url, default http://127.0.0.1:8080; --token or OUTPOST_TOKEN). Exit 0 on success, 2 on bad input (a 400 or
  * a missing token), 1 on any other failure, always with a one-line reason.
  */
@@ -122,16 +122,45 @@ export function registerIncidentCommands(program: Command, io: CliIo, result: { 
       await run(opts, (c) => c.note(number, { by: opts.by, text: words.join(' ') }), detail);
     });
 
-  for (const [name, description] of [
-    ['close', 'close a resolved incident'],
-    ['reopen', 'reopen a resolved incident'],
-  ] as const) {
-    withConnection(incident.command(`${name} <number>`))
-      .description(description)
-      .option('--by <name>', 'who (default: the token name)')
-      .option('--note <text>', 'a remark for the timeline')
-      .action(async (number: string, opts: ConnectionOptions & { by?: string; note?: string }) => {
-        await run(opts, (c) => c[name](number, { by: opts.by, note: opts.note }), detail);
-      });
-  }
+  withConnection(incident.command('extend <number>'))
+    .description("extend the resolution time with the customer's consent (severities the SLA policy lists under extensions)")
+    .requiredOption('--for <duration>', 'working time to add, e.g. 4h')
+    .requiredOption('--approved-by <name>', 'the customer representative who agreed')
+    .requiredOption('--reason <text>', 'why more time is needed')
+    .option('--by <name>', 'who records it (default: the token name)')
+    .action(async (number: string, opts: ConnectionOptions & { for: string; approvedBy: string; reason: string; by?: string }) => {
+      await run(
+        opts,
+        async (c) => {
+          await c.extend(number, { for: opts.for, approved_by: opts.approvedBy, reason: opts.reason, by: opts.by });
+          return c.show(number);
+        },
+        detail,
+      );
+    });
+
+  withConnection(incident.command('close <number>'))
+    .description("close a resolved incident, optionally with the customer's evaluation (0-100)")
+    .option('--by <name>', 'who (default: the token name)')
+    .option('--note <text>', 'a remark for the timeline')
+    .option('--score <0-100>', "the customer's evaluation score")
+    .option('--comment <text>', "the customer's comment")
+    .option('--evaluator <name>', 'who gave the evaluation (default: --by, else the token name)')
+    .action(async (number: string, opts: ConnectionOptions & { by?: string; note?: string; score?: string; comment?: string; evaluator?: string }) => {
+      let score: number | undefined;
+      if (opts.score !== undefined) {
+        score = Number(opts.score);
+        if (!/^\d{1,3}$/.test(opts.score) || score > 100) throw new CliError(`--score must be a whole number 0-100, got "${opts.score}"`);
+      }
+      const body = { by: opts.by, note: opts.note, score, comment: opts.comment, evaluator: opts.evaluator ?? (score !== undefined ? opts.by : undefined) };
+      await run(opts, (c) => c.close(number, body), detail);
+    });
+
+  withConnection(incident.command('reopen <number>'))
+    .description('reopen a resolved incident')
+    .option('--by <name>', 'who (default: the token name)')
+    .option('--note <text>', 'a remark for the timeline')
+    .action(async (number: string, opts: ConnectionOptions & { by?: string; note?: string }) => {
+      await run(opts, (c) => c.reopen(number, { by: opts.by, note: opts.note }), detail);
+    });
 }

@@ -35,6 +35,8 @@ export const incidentSchema = z
 export const incidentDetailSchema = incidentSchema.extend({ timeline: z.array(timelineSchema) });
 export const incidentListSchema = z.object({ items: z.array(incidentSchema), total: z.number(), limit: z.number(), offset: z.number() }).loose();
 
+const slaAnswerSchema = z.object({ number: z.string(), status: z.string(), sla: z.unknown() }).loose();
+
 export type IncidentJson = z.infer<typeof incidentSchema>;
 export type IncidentDetailJson = z.infer<typeof incidentDetailSchema>;
 export type IncidentListJson = z.infer<typeof incidentListSchema>;
@@ -97,6 +99,8 @@ export function createIncidentsClient(opts: IncidentsClientOptions) {
     note: (number: string, body: Record<string, unknown>) => post(`${one(number)}/note`, body),
     close: (number: string, body: Record<string, unknown>) => post(`${one(number)}/close`, body),
     reopen: (number: string, body: Record<string, unknown>) => post(`${one(number)}/reopen`, body),
+    /** More resolution time with the customer's consent; answers with the incident's `sla` block. */
+    extend: (number: string, body: Record<string, unknown>) => request(slaAnswerSchema, 'POST', `${one(number)}/extend`, dropUndefined(body)),
   };
 }
 

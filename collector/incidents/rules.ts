@@ -1,9 +1,11 @@
 /**
  * Severity rules: which bad states open an incident and at what severity. First match wins; the configured rules
- * come first, then (unless `builtin_rules: false`) DEFAULT_RULES. Pure.
+ * come first, then (unless `builtin_rules: false`) DEFAULT_RULES. Pure; matching is collector/rules/matcher.ts,
+ * shared with the trap rules.
  */
 import type { CheckState } from '../../common/protocol.js';
 import type { Severity, StateChange } from '../events.js';
+import { firstMatchingRule, globMatches, patternsMatch, valueMatches } from '../rules/matcher.js';
 import type { Criticality, IncidentRule, IncidentsConfig, RuleMatch } from './config.js';
 
 /**
@@ -45,31 +47,17 @@ export type RuleDecision =
   | { open: false; rule: string }
   | { open: true; rule: string; severity: Severity; autoResolve: boolean; slaPolicy: string | null };
 
-/** `*` matches any run of characters; everything else is literal. */
-export function globMatches(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern === value;
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*');
-  return new RegExp(`^${source}$`).test(value);
-}
-
-function anyGlob(patterns: readonly string[] | undefined, value: string | null): boolean {
-  if (!patterns) return true;
-  if (value === null) return false;
-  return patterns.some((p) => globMatches(p, value));
-}
+export { globMatches };
 
 export function ruleMatches(match: RuleMatch, subject: RuleSubject): boolean {
   return (
-    anyGlob(match.check_type, subject.checkType) &&
-    anyGlob(match.check_id, subject.checkId) &&
-    anyGlob(match.target, subject.target) &&
-    anyGlob(match.group, subject.group) &&
-    (!match.state || match.state.includes(subject.state)) &&
-    (!match.criticality || match.criticality.includes(subject.criticality)) &&
-    (!match.cause || match.cause.includes(subject.cause)) &&
+    patternsMatch(match.check_type, subject.checkType) &&
+    patternsMatch(match.check_id, subject.checkId) &&
+    patternsMatch(match.target, subject.target) &&
+    patternsMatch(match.group, subject.group) &&
+    valueMatches(match.state, subject.state) &&
+    valueMatches(match.criticality, subject.criticality) &&
+    valueMatches(match.cause, subject.cause) &&
     (match.reachability === undefined || match.reachability === subject.reachability)
   );
 }
@@ -96,21 +84,15 @@ export function subjectFor(change: StateChange, config: IncidentsConfig): RuleSu
 
 /** First matching rule, labelled `rules[i]` or `builtin[i]`; null when nothing matches (no incident). */
 export function evaluateRules(subject: RuleSubject, config: IncidentsConfig): RuleDecision | null {
-  const lists: Array<[string, readonly IncidentRule[]]> = [['rules', config.rules]];
-  if (config.builtin_rules) lists.push(['builtin', DEFAULT_RULES]);
-  for (const [label, rules] of lists) {
-    for (const [index, rule] of rules.entries()) {
-      if (!ruleMatches(rule.match, subject)) continue;
-      const name = `${label}[${index}]`;
-      if (!rule.open || !rule.severity) return { open: false, rule: name };
-      return {
-        open: true,
-        rule: name,
-        severity: rule.severity,
-        autoResolve: rule.auto_resolve ?? config.auto_resolve,
-        slaPolicy: rule.sla_policy ?? null,
-      };
-    }
-  }
-  return null;
+  const found = firstMatchingRule(config.rules, config.builtin_rules ? DEFAULT_RULES : null, (rule) => ruleMatches(rule.match, subject));
+  if (!found) return null;
+  const { rule, name } = found;
+  if (!rule.open || !rule.severity) return { open: false, rule: name };
+  return {
+    open: true,
+    rule: name,
+    severity: rule.severity,
+    autoResolve: rule.auto_resolve ?? config.auto_resolve,
+    slaPolicy: rule.sla_policy ?? null,
+  };
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../../common/logger.js';
 import type { IncidentNotice, Severity, StateChange } from '../events.js';
 import type { Db } from '../store/db.js';
 import type { IncidentsConfig } from './config.js';
+import type { CustomerEvaluation } from './evaluations.js';
 import type { IncidentRecord, TimelineEntry } from './repository.js';
 
 export interface IncidentServiceDeps {
@@ -60,4 +61,15 @@ export interface IncidentDetail extends IncidentRecord {
   parentNumber: string | null;
   children: Array<{ number: string; status: IncidentRecord['status'] }>;
   timeline: TimelineEntry[];
+  /** The customer's evaluation recorded at closing, if any. */
+  evaluation: CustomerEvaluation | null;
+}
+
+/** The customer's evaluation given when closing (seed 002 服务评价). */
+export interface EvaluationInput {
+  /** 0–100. */
+  score: number;
+  comment?: string;
+  /** Who gave it; default: the person closing. */
+  evaluator?: string;
 }

@@ -30,8 +30,9 @@ import {
 } from './repository.js';
 
 export type { DeliveryReport, IncidentFilters, IncidentRecord, TimelineEntry };
-export { IncidentError, type IncidentDetail, type IncidentServiceDeps, type IncidentSlaHooks, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
-import { IncidentError, type IncidentDetail, type IncidentServiceDeps, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
+export { IncidentError, type EvaluationInput, type IncidentDetail, type IncidentServiceDeps, type IncidentSlaHooks, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
+import { getEvaluation, insertEvaluation } from './evaluations.js';
+import { IncidentError, type EvaluationInput, type IncidentDetail, type IncidentServiceDeps, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
 
 /** What reopening an incident clears: it is active again, neither acknowledged nor resolved. */
 const REOPENED = { acknowledgedAtMs: null, acknowledgedBy: null, resolvedAtMs: null, resolvedBy: null, cause: null, resolution: null } as const;
@@ -223,13 +224,13 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     note: string | undefined,
     action: LifecycleAction,
     kind: 'acknowledged' | 'closed',
-    fields: (atMs: number) => Parameters<typeof updateIncident>[2],
+    fields: (atMs: number, record: IncidentRecord) => Parameters<typeof updateIncident>[2],
   ): IncidentRecord {
     return commit((pending, atMs) => {
       const record = mustGet(number);
       const status = mustTransition(record, action);
-      const updated = updateIncident(db, record.id, { status, ...fields(atMs), updatedAtMs: atMs });
       timeline(record.id, atMs, actor, kind, note ?? null);
+      const updated = updateIncident(db, record.id, { status, ...fields(atMs, record), updatedAtMs: atMs });
       pending.push({ kind, incidentId: record.id, actor, ...(note ? { note } : {}) });
       return updated;
     });
@@ -350,8 +351,19 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       });
     },
 
-    close(number: string, actor: string, note?: string): IncidentRecord {
-      return stamp(number, actor, note, 'close', 'closed', (atMs) => ({ closedAtMs: atMs, closedBy: actor }));
+    /** Closes a resolved incident; with `evaluation`, records the customer's evaluation in the same transaction. */
+    close(number: string, actor: string, note?: string, evaluation?: EvaluationInput): IncidentRecord {
+      if (evaluation && !(Number.isInteger(evaluation.score) && evaluation.score >= 0 && evaluation.score <= 100)) {
+        throw new RangeError(`evaluation score must be an integer 0-100, got ${evaluation.score}`);
+      }
+      return stamp(number, actor, note, 'close', 'closed', (atMs, record) => {
+        if (evaluation) {
+          const evaluator = evaluation.evaluator ?? actor;
+          insertEvaluation(db, record.id, { score: evaluation.score, comment: evaluation.comment ?? null, evaluator, atMs, recordedBy: actor });
+          timeline(record.id, atMs, actor, 'evaluated', evaluation.comment ?? null, { score: evaluation.score, evaluator });
+        }
+        return { closedAtMs: atMs, closedBy: actor };
+      });
     },
 
     /** A person reopens a resolved incident; 409 when another incident is already active for its key. */
@@ -400,7 +412,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       if (!record) return null;
       const parent = record.parentId === null ? null : getIncidentById(db, record.parentId);
       const children = listChildren(db, record.id);
-      return { ...record, parentNumber: parent?.number ?? null, children, timeline: listTimeline(db, record.id) };
+      return { ...record, parentNumber: parent?.number ?? null, children, timeline: listTimeline(db, record.id), evaluation: getEvaluation(db, record.id) };
     },
 
     list(filters: IncidentFilters): { items: IncidentRecord[]; total: number } {

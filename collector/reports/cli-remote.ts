@@ -1,6 +1,6 @@
 /**
  * `outpost report … --url URL [--token T]`: fetches the rendered report from a running collector's
- * GET /api/v1/reports/… (viewer token) instead of reading its database. The API's error becomes the one-line reason:
+ * GET /api/v1/reports/… (viewer token) instead of reading its database (or POSTs, e.g. a fault report marked sent). The API's error becomes the one-line reason:
  * 400/404 (bad period, unknown contract or incident, no data) exit 2, anything else exit 1.
  */
 import { z } from 'zod';
@@ -14,12 +14,20 @@ export interface RemoteReport {
 }
 
 /** `path` is below /api/v1/reports, e.g. `/sla?period=2026-10&contract=acme&format=pdf`. */
-export async function fetchReport(io: CliIo, opts: { url: string; token?: string | undefined }, path: string, fallbackName: string, method: 'GET' | 'POST' = 'GET'): Promise<RemoteReport> {
+export async function fetchReport(
+  io: CliIo,
+  opts: { url: string; token?: string | undefined },
+  path: string,
+  fallbackName: string,
+  method: 'GET' | 'POST' = 'GET',
+  json?: Record<string, unknown>,
+): Promise<RemoteReport> {
   const token = opts.token ?? io.env.OUTPOST_TOKEN;
   if (!token) throw new CliError('no API token: pass --token or set OUTPOST_TOKEN');
   let res: Response;
   try {
-    res = await fetch(`${opts.url.replace(/\/+$/, '')}/api/v1/reports${path}`, { method, headers: { authorization: `Bearer ${token}` } });
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(json ? { 'content-type': 'application/json' } : {}) };
+    res = await fetch(`${opts.url.replace(/\/+$/, '')}/api/v1/reports${path}`, { method, headers, ...(json ? { body: JSON.stringify(json) } : {}) });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause;
     throw new CliError(`cannot reach ${opts.url}: ${cause?.code ?? String(error)}`, 1);

@@ -11,12 +11,15 @@ import { CliError, type CliIo } from '../../common/cli.js';
 import { formatProblems } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { databaseFile, defaultCollectorConfig, validateCollectorConfigFile, type CollectorConfig } from '../config.js';
+import { withDefaultContract } from '../sla-service/default-contract.js';
 import { openDatabase } from '../store/db.js';
 import { fetchReport } from './cli-remote.js';
 import { REPORT_FORMATS, REPORT_LANGS, type ReportFormat, type ReportLang, type ReportsConfig } from './config.js';
 import { createReportContext } from './context.js';
 import { ReportError } from './errors.js';
+import { markFaultReportSent } from './fault-sent.js';
 import { createProgress } from './progress.js';
+import { createReportStore } from './store.js';
 import { createReportService, type ReportRequest } from './service.js';
 import { contractNames } from './sla-model.js';
 
@@ -53,7 +56,8 @@ async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<ty
   const lang = opts.lang === undefined ? undefined : check<ReportLang>(opts.lang, REPORT_LANGS, '--lang');
   // On stderr, so a report written to stdout stays clean; drawn only when stderr is a terminal.
   const progress = createProgress(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, 4);
-  const config = await loadConfig(io, opts.config);
+  // No contract configured: the same `default` contract `outpost up` adds (every target), so its report works.
+  const config = withDefaultContract(await loadConfig(io, opts.config)).config;
   // Never create an empty database by reading from the wrong place.
   const dbFile = resolve(io.cwd, databaseFile(config));
   if (!existsSync(dbFile)) throw new CliError(`no collector database at ${dbFile} (check data_dir${opts.config === undefined ? ': pass --config collector.yaml' : ` in ${opts.config}`})`);
@@ -109,6 +113,31 @@ async function runRemote(io: CliIo, opts: CommonOptions & { url: string }, path:
 
 const withUrl = (opts: CommonOptions): opts is CommonOptions & { url: string } => opts.url !== undefined;
 
+/** `report fault N --mark-sent`: through the API with --url, else straight into the collector database. */
+async function markSent(io: CliIo, opts: CommonOptions & { by?: string; note?: string }, number: string): Promise<void> {
+  const { by, note } = opts;
+  if (withUrl(opts)) {
+    // The token's name when --by is left at its default.
+    const answer = await fetchReport(io, opts, `/fault/${encodeURIComponent(number)}/sent`, 'sent.json', 'POST', { by: by === 'cli' ? undefined : by, note });
+    const sent = JSON.parse(answer.body.toString('utf8')) as { recorded?: boolean; sent_by?: string };
+    io.stdout.write(`${number}: fault report ${sent.recorded ? 'recorded as sent' : 'was already recorded as sent'}${sent.sent_by ? ` (by ${sent.sent_by})` : ''}\n`);
+    return;
+  }
+  const config = await loadConfig(io, opts.config);
+  const dbFile = resolve(io.cwd, databaseFile(config));
+  if (!existsSync(dbFile)) throw new CliError(`no collector database at ${dbFile} (check data_dir${opts.config === undefined ? ': pass --config collector.yaml' : ` in ${opts.config}`})`);
+  const db = openDatabase(dbFile);
+  try {
+    const sent = markFaultReportSent({ db, store: createReportStore(db), now: Date.now }, number, by ?? 'cli', note);
+    io.stdout.write(`${number}: fault report ${sent.recorded ? 'recorded as sent' : 'was already recorded as sent'} (by ${sent.sentBy})\n`);
+  } catch (error) {
+    if (error instanceof ReportError) throw new CliError(error.message);
+    throw error;
+  } finally {
+    db.close();
+  }
+}
+
 export function registerReportCommands(program: Command, io: CliIo, result: { code: number }): void {
   const report = program.command('report').description('SLA (monthly), inspection (daily) and fault reports from the collector database');
   const common = (cmd: Command) =>
@@ -149,8 +178,15 @@ export function registerReportCommands(program: Command, io: CliIo, result: { co
 
   common(report.command('fault').description('fault report (故障处理报告) of a resolved incident'))
     .argument('<number>', 'incident number, e.g. INC-20261003-0001')
-    .option('--by <name>', 'who generates it (recorded; with --url the token name)', 'cli')
-    .action(async (number: string, opts: CommonOptions & { by: string }) => {
+    .option('--mark-sent', 'record that the fault report went to the customer (timeline; stops the reminder) instead of printing it')
+    .option('--by <name>', 'who generates it (recorded as generated; with --url the token name), or with --mark-sent who sent it', 'cli')
+    .option('--note <text>', 'with --mark-sent: a remark (e.g. how it was sent)')
+    .action(async (number: string, opts: CommonOptions & { by?: string; markSent?: boolean; note?: string }) => {
+      if (opts.markSent) {
+        await markSent(io, opts, number);
+        result.code = 0;
+        return;
+      }
       if (withUrl(opts)) {
         // POST: the API generates and records it, with the token's name as the author.
         await runRemote(io, opts, `/fault/${encodeURIComponent(number)}`, {}, `fault-${number}`, 'POST');

@@ -85,8 +85,12 @@ export const reportsConfigSchema = z
     fault_reminder: z
       .strictObject({
         enabled: z.boolean().default(true),
-        /** A resolved P1/P2 without a fault report this long after resolution gets one reminder. */
+        /** A resolved incident whose fault report was not sent this long after resolution gets one reminder. */
         after: durationSchema({ min: '1m' }).default(86_400_000),
+        /** An early warning at this share of `after` (0.8 = 19 h 12 min of 24 h); null: none. */
+        warn_at: z.number().gt(0).lt(1).nullable().default(0.8),
+        /** Severities reminded about (default: all). */
+        severities: z.array(z.enum(['P1', 'P2', 'P3', 'P4'])).min(1).default(['P1', 'P2', 'P3', 'P4']),
         scan: durationSchema({ min: '1s', max: '1h' }).default(60_000),
       })
       .prefault({}),

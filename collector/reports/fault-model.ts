@@ -68,8 +68,12 @@ export function buildFaultReport(ctx: ReportContext, number: string) {
 }
 export type FaultReport = ReturnType<typeof buildFaultReport>;
 
-/** Builds the report and records that it was generated (which silences the 24 h reminder). */
-export function generateFaultReport(ctx: ReportContext, number: string, by: string | undefined): FaultReport {
+/**
+ * Builds the report; with `by`, records that it was generated (POST, `outpost report fault N`): a log of who produced
+ * it. Neither generating nor reading counts as sending it to the customer: the reminder stops only when someone
+ * records that it was sent (fault-sent.ts).
+ */
+export function generateFaultReport(ctx: ReportContext, number: string, by?: string): FaultReport {
   const report = buildFaultReport(ctx, number);
   const record = by === undefined ? undefined : getIncidentByNumber(ctx.db, number);
   if (record && by !== undefined) ctx.store.recordFaultReport(record.id, record.number, ctx.now(), by);

@@ -1,6 +1,6 @@
 /**
  * Generates reports in any format from their JSON form: the SLA report of a contract and month, the inspection
- * report of a day, the fault report of a resolved incident (recorded as generated). Used by the CLI, the API and the
+ * report of a day, the fault report of a resolved incident (generating it records nothing). Used by the CLI, the API and the
  * scheduler alike.
  */
 import type { ReportFormat, ReportLang } from './config.js';
@@ -9,6 +9,7 @@ import { faultDocument } from './document-fault.js';
 import { inspectionDocument } from './document-inspection.js';
 import { slaDocument } from './document-sla.js';
 import { generateFaultReport } from './fault-model.js';
+import { markFaultReportSent, type FaultReportSent } from './fault-sent.js';
 import { buildInspectionReport } from './inspection-model.js';
 import { CONTENT_TYPES, renderReport } from './render.js';
 import { buildSlaReport } from './sla-model.js';
@@ -40,6 +41,10 @@ export function createReportService(ctx: ReportContext) {
 
   return {
     json,
+    /** Records that the fault report of `number` went to the customer (stops its reminder). */
+    markFaultSent(number: string, by: string, note?: string): FaultReportSent {
+      return markFaultReportSent(ctx, number, by, note);
+    },
     async generate(request: ReportRequest, format: ReportFormat, lang: ReportLang = ctx.config.lang): Promise<GeneratedReport> {
       const report = json(request);
       let body: Buffer;

@@ -12,6 +12,7 @@ import { AvailabilityError, type AvailabilityResult } from '../sla-service/avail
 import type { ReportContext } from './context.js';
 import { ReportError } from './errors.js';
 import { iso, monthRange, seconds } from './period.js';
+import { extensionRows, satisfactionOf } from './sla-followup.js';
 import { buildSlaPictures } from './sla-pictures.js';
 
 export const AVAILABILITY_FORMULA = 'A = up / (scheduled − maintenance − unknown)';
@@ -207,6 +208,10 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     maintenance,
     incidents: { total: s.total, by_severity: bySeverity, response: s.response, resolution: s.resolution, mtta_s: s.mtta_s, mttr_s: s.mttr_s, list: incidents.map((r) => incidentRow(ctx, r, nowMs)) },
     compliance,
+    /** Every resolution-time extension the customer agreed to, for the incidents listed. */
+    extensions: extensionRows(ctx, incidents),
+    /** The customer's evaluations recorded in the period, against the contract's satisfaction target. */
+    satisfaction: satisfactionOf(ctx, contract, range.fromMs, range.toMs),
     backups,
     inspection,
     pictures: buildSlaPictures(ctx, members, range, timeZone, nowMs),

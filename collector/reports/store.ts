@@ -1,4 +1,7 @@
-/** SQL of the reports (migrations 005, 007): result samples per check and period, generated fault reports, reminders sent. */
+/**
+ * SQL of the reports (migrations 005, 007, 010): result samples per check and period, generated fault reports, fault
+ * reports sent to the customer, and the fault-report warnings and reminders already sent.
+ */
 import type { CheckState, FindingParams, Series } from '../../common/protocol.js';
 import type { Db } from '../store/db.js';
 
@@ -82,14 +85,22 @@ export function createReportStore(db: Db) {
   const insertFault = db.prepare('INSERT INTO fault_reports (incident_id, number, generated_at_ms, generated_by) VALUES (?, ?, ?, ?) ON CONFLICT (incident_id) DO NOTHING');
   const faultOf = db.prepare<[number], { generated_at_ms: number; generated_by: string }>('SELECT generated_at_ms, generated_by FROM fault_reports WHERE incident_id = ?');
   const insertReminder = db.prepare('INSERT OR IGNORE INTO fault_report_reminders (incident_id, at_ms) VALUES (?, ?)');
-  // Resolved P1/P2 top-level incidents, resolved before the cutoff, with neither a fault report nor a reminder.
-  const dueReminders = db.prepare<[number], { id: number }>(
-    `SELECT i.id FROM incidents i
-     WHERE i.severity IN ('P1', 'P2') AND i.parent_id IS NULL AND i.status IN ('resolved', 'closed') AND i.resolved_at_ms IS NOT NULL AND i.resolved_at_ms <= ?
-       AND NOT EXISTS (SELECT 1 FROM fault_reports f WHERE f.incident_id = i.id)
-       AND NOT EXISTS (SELECT 1 FROM fault_report_reminders r WHERE r.incident_id = i.id)
-     ORDER BY i.id`,
-  );
+  const insertWarning = db.prepare('INSERT OR IGNORE INTO fault_report_warnings (incident_id, at_ms) VALUES (?, ?)');
+  // Resolved top-level incidents of the given severities, resolved before the cutoff, whose fault report was not
+  // sent to the customer and that got no such notice yet (`notices`: fault_report_reminders or fault_report_warnings).
+  const pending = (notices: 'fault_report_reminders' | 'fault_report_warnings') =>
+    db.prepare<[number, string], { id: number }>(
+      `SELECT i.id FROM incidents i
+       WHERE i.parent_id IS NULL AND i.status IN ('resolved', 'closed') AND i.resolved_at_ms IS NOT NULL AND i.resolved_at_ms <= ?
+         AND i.severity IN (SELECT value FROM json_each(?))
+         AND NOT EXISTS (SELECT 1 FROM fault_report_sent s WHERE s.incident_id = i.id)
+         AND NOT EXISTS (SELECT 1 FROM ${notices} r WHERE r.incident_id = i.id)
+       ORDER BY i.id`,
+    );
+  const dueReminders = pending('fault_report_reminders');
+  const dueWarnings = pending('fault_report_warnings');
+  const insertSent = db.prepare('INSERT OR IGNORE INTO fault_report_sent (incident_id, at_ms, sent_by, note) VALUES (?, ?, ?, ?)');
+  const sentOf = db.prepare<[number], { at_ms: number; sent_by: string; note: string | null }>('SELECT at_ms, sent_by, note FROM fault_report_sent WHERE incident_id = ?');
 
   return {
     /** Stores results; within one sample period the newest result of a check replaces the older one. */
@@ -135,9 +146,25 @@ export function createReportStore(db: Db) {
       const row = faultOf.get(incidentId);
       return row ? { generatedAtMs: row.generated_at_ms, generatedBy: row.generated_by } : null;
     },
-    /** Incidents needing a reminder (resolved at or before `cutoffMs`). */
-    dueReminders(cutoffMs: number): number[] {
-      return dueReminders.all(cutoffMs).map((r) => r.id);
+    /** Incidents of `severities` needing the overdue reminder (resolved at or before `cutoffMs`, report not sent). */
+    dueReminders(cutoffMs: number, severities: readonly string[] = ['P1', 'P2', 'P3', 'P4']): number[] {
+      return dueReminders.all(cutoffMs, JSON.stringify(severities)).map((r) => r.id);
+    },
+    /** Incidents of `severities` needing the early warning (resolved at or before `cutoffMs`, report not sent). */
+    dueWarnings(cutoffMs: number, severities: readonly string[] = ['P1', 'P2', 'P3', 'P4']): number[] {
+      return dueWarnings.all(cutoffMs, JSON.stringify(severities)).map((r) => r.id);
+    },
+    /** True when this call recorded it (false: already warned). */
+    markWarned(incidentId: number, atMs: number): boolean {
+      return insertWarning.run(incidentId, atMs).changes > 0;
+    },
+    /** Records that the fault report went to the customer; false when it was recorded before. */
+    markSent(incidentId: number, atMs: number, by: string, note: string | null): boolean {
+      return insertSent.run(incidentId, atMs, by, note).changes > 0;
+    },
+    sentOf(incidentId: number): { atMs: number; by: string; note: string | null } | null {
+      const row = sentOf.get(incidentId);
+      return row ? { atMs: row.at_ms, by: row.sent_by, note: row.note } : null;
     },
     /** True when this call recorded it (false: already reminded). */
     markReminded(incidentId: number, atMs: number): boolean {

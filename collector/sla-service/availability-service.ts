@@ -90,6 +90,8 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     'SELECT DISTINCT agent_id, check_id, check_type FROM state_intervals WHERE target = ? ORDER BY agent_id, check_id',
   );
 
+  const allTargets = db.prepare<[], { target: string }>('SELECT DISTINCT target FROM state_intervals');
+
   const groupsOf = (target: string): string[] => {
     const group = targetConfig[target]?.group;
     return group ? [group] : [];
@@ -242,9 +244,17 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       return service.forCheck(undefined, name.slice(0, slash), name.slice(slash + 1), range.fromMs, range.toMs);
     },
 
-    /** Targets of a contract: its listed targets plus the configured targets of its groups. */
+    /**
+     * Targets of a contract: its listed targets plus the configured targets of its groups; for `all: true`, every
+     * configured target and every target with state history that no other contract claims.
+     */
     contractMembers(contract: Contract): string[] {
-      return [...new Set([...contract.targets, ...contract.groups.flatMap(targetsOfGroup)])].sort();
+      const listed = [...contract.targets, ...contract.groups.flatMap(targetsOfGroup)];
+      if (contract.all) {
+        const every = [...Object.keys(targetConfig), ...allTargets.all().map((r) => r.target)];
+        listed.push(...every.filter((t) => resolvePolicy(setup, t, groupsOf(t)).contract === contract));
+      }
+      return [...new Set(listed)].sort();
     },
 
     /** A target's derived state intervals and maintenance over [fromMs, toMs) (burn-rate alerts). */

@@ -13,7 +13,20 @@ export interface StoredPause extends PauseInterval {
   resumedBy: string | null;
 }
 
+export interface StoredExtension {
+  id: number;
+  atMs: number;
+  extendMs: number;
+  approvedBy: string;
+  reason: string;
+  createdBy: string;
+}
+
 export function createIncidentSlaStore(db: Db) {
+  const extensions = db.prepare<[number], { id: number; at_ms: number; extend_ms: number; approved_by: string; reason: string; created_by: string }>(
+    'SELECT id, at_ms, extend_ms, approved_by, reason, created_by FROM incident_extensions WHERE incident_id = ? ORDER BY id',
+  );
+  const insertExtension = db.prepare('INSERT INTO incident_extensions (incident_id, at_ms, extend_ms, approved_by, reason, created_by) VALUES (?, ?, ?, ?, ?, ?)');
   const getPolicy = db.prepare<[number], { policy: string; contract: string | null }>('SELECT policy, contract FROM incident_sla WHERE incident_id = ?');
   const setPolicy = db.prepare('INSERT OR IGNORE INTO incident_sla (incident_id, policy, contract) VALUES (?, ?, ?)');
   const pauses = db.prepare<[number], { id: number; start_ms: number; end_ms: number | null; reason: string; paused_by: string; resumed_by: string | null }>(
@@ -49,6 +62,15 @@ export function createIncidentSlaStore(db: Db) {
     /** The first acknowledgement on the timeline (a reopen clears the incident's own field; the response was still met). */
     firstAckMs(incidentId: number): number | null {
       return firstAck.get(incidentId)?.at_ms ?? null;
+    },
+    /** Resolution-time extensions the customer agreed to (migration 007), oldest first. */
+    extensions(incidentId: number): StoredExtension[] {
+      return extensions
+        .all(incidentId)
+        .map((r) => ({ id: r.id, atMs: r.at_ms, extendMs: r.extend_ms, approvedBy: r.approved_by, reason: r.reason, createdBy: r.created_by }));
+    },
+    addExtension(incidentId: number, e: Omit<StoredExtension, 'id'>): void {
+      insertExtension.run(incidentId, e.atMs, e.extendMs, e.approvedBy, e.reason, e.createdBy);
     },
     /** The spans the incident spent resolved before a reopen ([resolved, reopened)); a final resolution is no gap. */
     resolvedGaps(incidentId: number): Array<{ startMs: number; endMs: number }> {

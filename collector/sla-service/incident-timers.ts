@@ -16,7 +16,7 @@ import {
   type SlaSetup,
   type TimerStatus,
 } from '../sla/index.js';
-import type { IncidentSlaStore, StoredPause } from './incident-sla-store.js';
+import type { IncidentSlaStore, StoredExtension, StoredPause } from './incident-sla-store.js';
 import type { MaintenanceStore } from './maintenance-store.js';
 
 export interface IncidentTimersDeps {
@@ -58,7 +58,7 @@ function timerJson(t: TimerStatus | null) {
 
 export type IncidentSlaJson = ReturnType<typeof buildJson>;
 
-function buildJson(policy: string, contract: string | null, sla: IncidentSla, pauses: readonly StoredPause[], fired: Map<string, number>) {
+function buildJson(policy: string, contract: string | null, sla: IncidentSla, pauses: readonly StoredPause[], fired: Map<string, number>, extensions: readonly StoredExtension[]) {
   const open = pauses.find((p) => p.endMs === null) ?? null;
   return {
     policy,
@@ -70,6 +70,8 @@ function buildJson(policy: string, contract: string | null, sla: IncidentSla, pa
     paused: open !== null,
     pause_reason: open?.reason ?? null,
     pauses: pauses.map((p) => ({ start: iso(p.startMs), end: iso(p.endMs), reason: p.reason, paused_by: p.pausedBy, resumed_by: p.resumedBy })),
+    /** Resolution-time extensions (already included in resolution.target_s and due_at). */
+    extensions: extensions.map((e) => ({ at: iso(e.atMs), extend_s: seconds(e.extendMs), approved_by: e.approvedBy, reason: e.reason, by: e.createdBy })),
     escalation: sla.escalation && {
       chain: sla.escalation.chain,
       levels: sla.escalation.steps.map((s) => ({
@@ -122,7 +124,8 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     const firstAck = store.firstAckMs(record.id);
     const acknowledgedAtMs = firstAck === null ? record.acknowledgedAtMs : Math.min(firstAck, record.acknowledgedAtMs ?? firstAck);
     const resolvedGaps = store.resolvedGaps(record.id);
-    return { openedAtMs: record.openedAtMs, startedAtMs: record.startedAtMs, acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses, maintenance, resolvedGaps };
+    const resolutionExtensionMs = store.extensions(record.id).reduce((sum, e) => sum + e.extendMs, 0);
+    return { openedAtMs: record.openedAtMs, startedAtMs: record.startedAtMs, acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses, maintenance, resolvedGaps, resolutionExtensionMs };
   }
 
   function compute(record: IncidentRecord, nowMs: number): IncidentSla {
@@ -136,7 +139,7 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     json(record, nowMs) {
       const { policy, contract } = policyOf(record);
       const sla = computeIncidentSla(setup, policy, record.severity, facts(record), nowMs);
-      return buildJson(policy.name, contract, sla, store.pauses(record.id), store.fired(record.id));
+      return buildJson(policy.name, contract, sla, store.pauses(record.id), store.fired(record.id), store.extensions(record.id));
     },
   };
 }

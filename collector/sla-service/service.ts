@@ -16,6 +16,7 @@ import type { ServiceConfig } from './config.js';
 import { createIncidentSlaStore } from './incident-sla-store.js';
 import { createIncidentTimers } from './incident-timers.js';
 import { createMaintenanceStore } from './maintenance-store.js';
+import { createExtensions } from './extensions.js';
 import { createPauses } from './pauses.js';
 import { createSlaScheduler, REAL_TIMERS, type TimerFunctions } from './scheduler.js';
 import { createSlaSummary } from './summary.js';
@@ -48,6 +49,7 @@ export function createSlaService(deps: SlaServiceDeps) {
   const timers = createIncidentTimers({ setup, store, maintenance, groupsOf: availability.groupsOf, logger: log });
   const scheduler = createSlaScheduler({ db, store, timers, now, notify: deps.notify, logger: log, timerFunctions, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
   const pauses = createPauses({ db, store, now, changed: () => scheduler.changed() });
+  const extensions = createExtensions({ db, store, timers, now, changed: () => scheduler.changed() });
   const summary = createSlaSummary({ db, setup, availability, timers, now });
   let burnRate: ReturnType<typeof createBurnRateMonitor> | null = null;
 
@@ -74,6 +76,7 @@ export function createSlaService(deps: SlaServiceDeps) {
     timers,
     scheduler,
     pauses,
+    extensions,
     summary,
     incidentHooks,
     inMaintenance: maintenanceOf,

@@ -83,6 +83,8 @@ const policySchema = z.strictObject({
   /** Calendar for every timer that names none. */
   calendar: z.string().optional(),
   availability_target: z.number().gt(0).lte(100).optional(),
+  /** Severities whose resolution time may be extended with the customer's consent (`outpost incident extend`). */
+  extensions: z.array(z.enum(SEVERITIES)).optional(),
   /** Percent of resolution clocks with an outcome that must be met (seed 003: 95); a contract may override it. */
   compliance_target: z.number().gt(0).lte(100).optional(),
   /** Where the resolution clock starts: `opened` (default) or `acknowledged` (seed 003). */
@@ -90,15 +92,22 @@ const policySchema = z.strictObject({
   severities: z.partialRecord(z.enum(['P1', 'P2', 'P3', 'P4']), severityOverrideSchema).default({}),
 });
 
-const membersSchema = z.strictObject({ targets: z.array(z.string()).default([]), groups: z.array(z.string()).default([]) });
+const membersSchema = z.strictObject({
+  targets: z.array(z.string()).default([]),
+  groups: z.array(z.string()).default([]),
+  /** Every target (the quick start's `default` contract); named contracts listing a target or its group win. */
+  all: z.boolean().default(false),
+});
 
-const contractSchema = z.strictObject({
+export const contractSchema = z.strictObject({
   name: z.string().min(1),
   policy: z.string().default(DEFAULT_POLICY),
   /** Calendar of the availability figures (contract time). */
   calendar: z.string().default('24x7'),
   /** Percent, e.g. 99.9; default: the policy's, else 99.9. */
   availability_target: z.number().gt(0).lte(100).optional(),
+  /** The customer's average evaluation the contract asks for, 0-100 (seed 002: 90 or more). */
+  satisfaction_target: z.number().min(0).max(100).default(90),
   /** Percent of resolution clocks with an outcome that must be met; default: the policy's (wins over it). */
   compliance_target: z.number().gt(0).lte(100).optional(),
   members: membersSchema,
@@ -144,7 +153,10 @@ export const slaConfigSchema = z
     calendars: z.record(z.string(), calendarSchema).default({}),
     /** Holiday data per set and year (`"2027": {off: [...], work: [...]}`); a year key declares the year complete. */
     holiday_data: z
-      .partialRecord(z.enum(HOLIDAY_SETS), z.record(z.string().regex(/^\d{4}$/, { message: 'year keys are 4 digits, e.g. "2027"' }), holidayYearSchema))
+      .partialRecord(
+        z.enum(HOLIDAY_SETS),
+        z.record(z.string().regex(/^\d{4}$/), holidayYearSchema, { error: (issue) => (issue.code === 'invalid_key' ? 'year keys are 4 digits, e.g. "2027"' : undefined) }),
+      )
       .default({}),
     escalations: z.record(z.string(), escalationSchema).default({}),
     policies: z.record(z.string(), policySchema).default({}),

@@ -42,6 +42,8 @@ export interface SlaPolicy {
   availabilityTarget: number | null;
   /** Share of resolution clocks with an outcome that must be met, percent (contract-003: 95); a contract may override it. */
   complianceTarget: number | null;
+  /** Severities whose resolution time may be extended with the customer's consent (contract-003: P2 高, P3 中). */
+  extensions: readonly Severity[];
   /** Where the resolution clock starts: at opening, or at acknowledgement (seed 003: 从确认收到事件报告到解决事件). */
   resolutionStarts: 'opened' | 'acknowledged';
 }

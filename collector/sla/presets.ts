@@ -24,7 +24,7 @@ function policy(
   name: string,
   description: string,
   severities: Record<Severity, SeverityPolicy>,
-  extra: Partial<Pick<SlaPolicy, 'availabilityTarget' | 'complianceTarget' | 'resolutionStarts'>> = {},
+  extra: Partial<Pick<SlaPolicy, 'availabilityTarget' | 'complianceTarget' | 'resolutionStarts' | 'extensions'>> = {},
 ): SlaPolicy {
   return {
     name,
@@ -32,6 +32,7 @@ function policy(
     severities,
     availabilityTarget: extra.availabilityTarget ?? null,
     complianceTarget: extra.complianceTarget ?? null,
+    extensions: extra.extensions ?? [],
     resolutionStarts: extra.resolutionStarts ?? 'opened',
   };
 }
@@ -106,8 +107,9 @@ export const PRESET_POLICIES: Readonly<Record<string, SlaPolicy>> = {
       P3: sev([30 * M, '24x7'], [24 * H, '24x7']),
       P4: sev([30 * M, '24x7'], [24 * H, '24x7']),
     },
-    // 事件解决时间: 从确认收到事件报告到解决事件 — the resolution clock starts at acknowledgement.
-    { availabilityTarget: 98, complianceTarget: 95, resolutionStarts: 'acknowledged' },
+    // 事件解决时间: 从确认收到事件报告到解决事件 — the resolution clock starts at acknowledgement. Extending the
+    // resolution time of 高/中 incidents needs the customer representative's agreement.
+    { availabilityTarget: 98, complianceTarget: 95, resolutionStarts: 'acknowledged', extensions: ['P2', 'P3'] },
   ),
   'emergency-001': policy('emergency-001', 'Seed 001 emergency levels: urgent 15 min / 8 h, important 30 min / 4 h, general 1 h / 2 h (as written)', {
     P1: sev([15 * M, '24x7'], [8 * H, '24x7']),

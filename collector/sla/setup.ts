@@ -28,6 +28,10 @@ export interface Contract {
   complianceTarget: number | null;
   targets: readonly string[];
   groups: readonly string[];
+  /** `members: { all: true }`: every target. */
+  all: boolean;
+  /** Average customer evaluation asked for, 0-100. */
+  satisfactionTarget: number;
 }
 
 export interface SlaSetup {
@@ -93,6 +97,7 @@ function policyFromConfig(name: string, p: SlaConfig['policies'][string], calend
     availabilityTarget: p.availability_target ?? base?.availabilityTarget ?? null,
     complianceTarget: p.compliance_target ?? base?.complianceTarget ?? null,
     resolutionStarts: p.resolution_starts ?? base?.resolutionStarts ?? 'opened',
+    extensions: p.extensions ?? base?.extensions ?? [],
   };
 }
 
@@ -126,6 +131,8 @@ export function createSlaSetup(config: SlaConfig): SlaSetup {
     complianceTarget: c.compliance_target ?? policies.get(c.policy)?.complianceTarget ?? null,
     targets: c.members.targets,
     groups: c.members.groups,
+    all: c.members.all,
+    satisfactionTarget: c.satisfaction_target,
   }));
   return {
     warnAt: config.warn_at,
@@ -148,11 +155,15 @@ export function getCalendar(setup: SlaSetup, name: string): BusinessCalendar {
 
 /**
  * The contract and policy for a target: the first contract listing the target by name, else the first
- * contract listing one of its groups, else no contract and the default policy.
+ * contract listing one of its groups, else the first contract of every target (`all: true`), else no contract
+ * and the default policy.
  */
 export function resolvePolicy(setup: SlaSetup, target: string, groups: readonly string[]): { contract: Contract | null; policy: SlaPolicy } {
   const contract =
-    setup.contracts.find((c) => c.targets.includes(target)) ?? setup.contracts.find((c) => c.groups.some((g) => groups.includes(g))) ?? null;
+    setup.contracts.find((c) => c.targets.includes(target)) ??
+    setup.contracts.find((c) => c.groups.some((g) => groups.includes(g))) ??
+    setup.contracts.find((c) => c.all) ??
+    null;
   const name = contract?.policy ?? setup.defaultPolicy;
   const policy = setup.policies.get(name);
   if (!policy) throw new UnknownNameError(`unknown policy "${name}"`);

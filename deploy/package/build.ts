@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleAgent } from './bundle.js';
@@ -43,6 +43,9 @@ async function main(): Promise<void> {
   const version = values.version ?? pkg.version;
   if (!VERSION_PATTERN.test(version)) throw new Error(`--version: "${version}" is not a version like 1.2.3 or 1.2.3-rc.1`);
   const outDir = resolve(values.out ?? join(root, 'dist/packages'));
+  mkdirSync(outDir, { recursive: true });
+  // this build's files only: a stale single executable or package of an earlier build must not ship with it
+  for (const f of readdirSync(outDir)) if (/^outpost-agent[-_]/.test(f) || f === 'SHA256SUMS') rmSync(join(outDir, f), { force: true });
   const work = join(outDir, '.work');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });

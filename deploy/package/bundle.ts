@@ -77,8 +77,11 @@ function packagedAgent(opts: BundleOptions): Plugin {
  * regular expressions, identifiers, comments).
  */
 export function escapeNonAscii(source: string): string {
+  // an identity escape before the character (`\°`) means the character itself: the \uXXXX escape replaces both
   // eslint-disable-next-line no-control-regex -- the ASCII range, by definition from \x00
-  return source.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return source.replace(/(\\*)([^\x00-\x7f])/g, (_, slashes: string, c: string) =>
+    `${slashes.length % 2 ? slashes.slice(1) : slashes}\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** Writes the bundle; returns esbuild's metafile (what went in, how big). */

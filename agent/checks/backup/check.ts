@@ -12,8 +12,14 @@ import { runCommand } from './command.js';
 import { evaluateBackup, type BackupFacts, type BackupPolicy } from './evaluate.js';
 import { findMatches } from './glob.js';
 import { latestSnapshotMs, type SnapshotFormat } from './snapshots.js';
-import { loadSizeHistory, recordSize } from './size.js';
+import { loadSizeHistory, recordSize, seedSizeHistory } from './size.js';
+import { MIN_HISTORY_FOR_MEDIAN } from './evaluate.js';
 import { readStatusFile } from './status-file.js';
+
+/** 10 % of the timeout (50 ms … 1 s) is left to kill the command's group and report. */
+export function commandDeadlineMs(timeoutMs: number): number {
+  return Math.max(50, timeoutMs - Math.min(1000, Math.max(50, timeoutMs * 0.1)));
+}
 
 export function policyOf(cfg: BackupConfig): BackupPolicy {
   return {
@@ -27,7 +33,7 @@ export function policyOf(cfg: BackupConfig): BackupPolicy {
 
 /** A crit result for a source whose output cannot be read (bad status file, unparsable tool output). */
 function invalid(problem: string): Observation {
-  return { state: 'crit', message: problem.slice(0, 2000), metrics: {}, details: { status: 'failed' } };
+  return { state: 'crit', message: problem.slice(0, 2000), code: 'backup.unreadable', params: { problem: problem.slice(0, 500) }, metrics: {}, details: { status: 'failed' } };
 }
 
 export function createBackupInstance(cfg: BackupConfig, deps: CheckDeps): CheckInstance {
@@ -39,8 +45,14 @@ export function createBackupInstance(cfg: BackupConfig, deps: CheckDeps): CheckI
     const files = await findMatches(pattern);
     if (files.length === 0) return { source: pattern, lastSuccessMs: null, neverReason: 'no file matches', fileCount: 0 };
     const newest = files.reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a));
-    const history = await loadSizeHistory(historyFile);
-    const key = `${newest.path}@${Math.round(newest.mtimeMs)}`;
+    const keyOf = (f: { path: string; mtimeMs: number }): string => `${f.path}@${Math.round(f.mtimeMs)}`;
+    const key = keyOf(newest);
+    let history = await loadSizeHistory(historyFile);
+    if (history.filter((h) => h.key !== key).length < MIN_HISTORY_FOR_MEDIAN) {
+      // first runs: the backups already on disk are the history, so a truncated newest file is caught at once
+      const older = files.filter((f) => f !== newest).sort((a, b) => a.mtimeMs - b.mtimeMs).slice(-cfg.size_history);
+      history = seedSizeHistory(history, older.map((f) => ({ key: keyOf(f), sizeBytes: f.sizeBytes })));
+    }
     const previous = history.filter((h) => h.key !== key).map((h) => h.sizeBytes);
     try {
       await recordSize(historyFile, history, { key, sizeBytes: newest.sizeBytes }, cfg.size_history + 1);
@@ -59,10 +71,34 @@ export function createBackupInstance(cfg: BackupConfig, deps: CheckDeps): CheckI
 
   async function commandFacts(argv: string[], signal: AbortSignal): Promise<BackupFacts | Observation> {
     const source = argv.join(' ').slice(0, 200);
-    const output = await runCommand(argv, cfg.env, signal);
+    // the command's own deadline, a little before the runner's: a hung tool is a failed backup check (crit), said so
+    const deadlineMs = commandDeadlineMs(deps.timeoutMs ?? 10_000);
+    const deadline = AbortSignal.timeout(deadlineMs);
+    let output;
+    try {
+      output = await runCommand(argv, cfg.env, AbortSignal.any([signal, deadline]));
+    } catch (error) {
+      if (signal.aborted || !deadline.aborted) throw error;
+      const seconds = deadlineMs / 1000;
+      return {
+        state: 'crit',
+        message: `${source} did not finish within ${seconds}s and was killed with its process group`.slice(0, 2000),
+        code: 'backup.command_timeout',
+        params: { command: source, seconds },
+        metrics: {},
+        details: { status: 'failed' },
+      };
+    }
     if (output.exitCode !== 0) {
       const how = output.exitCode === null ? `was killed by ${output.signal}` : `exited with code ${output.exitCode}`;
-      return { state: 'crit', message: `${source} ${how}${output.stderrTail ? `: ${output.stderrTail}` : ''}`.slice(0, 2000), metrics: { exit_code: output.exitCode ?? -1 }, details: { status: 'failed' } };
+      return {
+        state: 'crit',
+        message: `${source} ${how}${output.stderrTail ? `: ${output.stderrTail}` : ''}`.slice(0, 2000),
+        code: 'backup.command_failed',
+        params: { command: source, exit_code: output.exitCode, signal: output.signal, stderr: output.stderrTail.slice(0, 500) },
+        metrics: { exit_code: output.exitCode ?? -1 },
+        details: { status: 'failed' },
+      };
     }
     try {
       const { latestMs, count } = latestSnapshotMs(output.stdout, format, cfg.time_field);

@@ -1,7 +1,8 @@
 /**
  * Runs the backup tool's listing command: argv without a shell, stdout kept up to a cap, stderr's tail kept
- * for the message. The runner's abort signal kills the child (SIGKILL: a hung tool may ignore SIGTERM) and
- * the run rejects, so the runner reports the timeout.
+ * for the message. The command runs in its own process group; when the signal aborts (the check's deadline or
+ * the runner's timeout) the whole group is killed (SIGKILL: a hung tool may ignore SIGTERM), so no child of a
+ * wrapper script survives holding the pipes open and `agent --once` exits on time; the run rejects.
  */
 import { spawn } from 'node:child_process';
 
@@ -22,7 +23,27 @@ export function runCommand(argv: readonly string[], env: Record<string, string>,
     if (signal.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
     const baseEnv: Record<string, string> = {};
     for (const key of ['PATH', 'HOME', 'LANG', 'TZ']) if (process.env[key] !== undefined) baseEnv[key] = process.env[key] ?? '';
-    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...baseEnv, ...env }, signal, killSignal: 'SIGKILL' });
+    // detached: its own process group (pgid = its pid), killed as a whole
+    const child = spawn(file, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...baseEnv, ...env }, detached: true });
+    const killGroup = (): void => {
+      if (child.pid === undefined) return;
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is gone already
+      }
+    };
+    let aborted = false;
+    const onAbort = (): void => {
+      aborted = true;
+      killGroup();
+      child.stdout.destroy();
+      child.stderr.destroy();
+      reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    // a listing command leaves nothing running behind it either
+    child.once('exit', killGroup);
     const stdout: Buffer[] = [];
     let stdoutBytes = 0;
     let stderr = '';
@@ -31,18 +52,19 @@ export function runCommand(argv: readonly string[], env: Record<string, string>,
       stdoutBytes += chunk.length;
       if (stdoutBytes > MAX_STDOUT_BYTES) {
         overflow = true;
-        child.kill('SIGKILL');
+        killGroup();
       } else stdout.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
     });
     child.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.name === 'AbortError') reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-      else reject(new Error(`cannot run ${file}: ${error.code ?? error.message}`));
+      signal.removeEventListener('abort', onAbort);
+      reject(new Error(`cannot run ${file}: ${error.code ?? error.message}`));
     });
     child.once('close', (exitCode, exitSignal) => {
-      if (signal.aborted) return; // the 'error' handler rejected already
+      signal.removeEventListener('abort', onAbort);
+      if (aborted) return; // rejected already
       if (overflow) return reject(new Error(`${file} wrote more than ${MAX_STDOUT_BYTES} bytes`));
       resolve({ exitCode, signal: exitSignal, stdout: Buffer.concat(stdout).toString('utf8'), stderrTail: stderr.trim() });
     });

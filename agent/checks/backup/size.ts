@@ -52,6 +52,12 @@ export async function loadSizeHistory(file: string): Promise<SizeEntry[]> {
   }
 }
 
+/** Adds earlier backups found on disk that the history does not know yet, oldest first, before the known ones. */
+export function seedSizeHistory(history: readonly SizeEntry[], found: readonly SizeEntry[]): SizeEntry[] {
+  const known = new Set(history.map((h) => h.key));
+  return [...found.filter((f) => !known.has(f.key)), ...history];
+}
+
 /** Appends `entry` unless it is the latest one already; keeps the newest `keep`. Written atomically. */
 export async function recordSize(file: string, history: SizeEntry[], entry: SizeEntry, keep: number): Promise<SizeEntry[]> {
   if (history[history.length - 1]?.key === entry.key) return history;

@@ -1,4 +1,4 @@
-/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 heartbeats, 004 SLA (maintenance, incident timers), 005 reports, 006 agent events, 009 seq incarnations, 010 report findings and asset baselines. */
+/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 heartbeats, 004 SLA (maintenance, incident timers), 005 reports, 006 agent events, 007 incident follow-up (extensions, evaluations, fault reports sent), 009 seq incarnations, 010 report findings and asset baselines. */
 import type Database from 'better-sqlite3';
 import { migration001Core } from './001_core.js';
 import { migration002Incidents } from './002_incidents.js';
@@ -6,6 +6,7 @@ import { migration003Heartbeats } from './003_heartbeats.js';
 import { migration004Sla } from './004_sla.js';
 import { migration005Reports } from './005_reports.js';
 import { migration006AgentEvents } from './006_agent_events.js';
+import { migration007IncidentFollowup } from './007_incident_followup.js';
 import { migration009Incarnations } from './009_incarnations.js';
 import { migration010ReportFindingsAssets } from './010_report_findings_assets.js';
 
@@ -15,4 +16,14 @@ export interface Migration {
   up(db: Database.Database): void;
 }
 
-export const migrations: Migration[] = [migration001Core, migration002Incidents, migration003Heartbeats, migration004Sla, migration005Reports, migration006AgentEvents, migration009Incarnations, migration010ReportFindingsAssets];
+export const migrations: Migration[] = [
+  migration001Core,
+  migration002Incidents,
+  migration003Heartbeats,
+  migration004Sla,
+  migration005Reports,
+  migration006AgentEvents,
+  migration007IncidentFollowup,
+  migration009Incarnations,
+  migration010ReportFindingsAssets,
+];

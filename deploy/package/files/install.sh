@@ -77,6 +77,7 @@ elif [ "$DRY_RUN" = 1 ]; then
   echo "would write: /etc/outpost/agent.yaml (from agent.example.yaml${ID:+, id $ID}${URL:+, url $URL}${PASSWORD:+, username + password})"
 else
   tmp=$(mktemp)
+  URL=$(printf '%s' "$URL" | sed 's/[&|\\]/\\&/g') # literal in sed's replacement
   sed -e "" ${ID:+-e "s|^  # id: web-01\$|  id: $ID|"} \
       ${URL:+-e "s|^  url: mqtt://127.0.0.1:1883\$|  url: \"$URL\"|"} \
       ${PASSWORD:+-e "s|^  # username: web-01\$|  username: ${ID:-$(hostname | tr 'A-Z' 'a-z' | sed 's/[^a-z0-9._-]/-/g')}|" -e 's|^  # password: \${OUTPOST_MQTT_PASSWORD}$|  password: ${OUTPOST_MQTT_PASSWORD}|'} \

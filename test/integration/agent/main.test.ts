@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultMessageSchema } from '../../../common/protocol.js';
 import { OUTPOST_VERSION } from '../../../common/version.js';
 import { buildOnce, ROOT, tcpTarget } from './support.js';
+import { countProcesses } from '../../helpers/procs.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 const MAIN = join(ROOT, 'dist/agent/main.js');
 const dir = mkdtempSync(join(tmpdir(), 'outpost-agent-main-'));
@@ -75,6 +77,19 @@ describe('dist/agent/main.js (no commander)', () => {
     expect(host.check_type).toBe('host');
     expect(host.metrics.memory_used_percent).toBeGreaterThan(0);
     expect(host.series?.some((s) => s.tags.mount === '/')).toBe(true);
+  }, 30_000);
+
+  it('agent --once with a hanging backup command exits once the check\'s timeout is over, and no child of the command survives', async () => {
+    const marker = ['sleep', '987.321'];
+    const config = file(
+      'hang.yaml',
+      `agent: { id: main-hang, state_dir: ${dir}/hang }\nchecks:\n  - { type: backup, name: repo, interval: 10s, timeout: 1s, max_age: 1d, command: [/bin/sh, -c, "${marker.join(' ')} & ${marker.join(' ')}"] }\n`,
+    );
+    const run = await runMain(['agent', '--once', '--config', config]);
+    expect(run.code).toBe(1);
+    const [result] = JSON.parse(run.stdout) as Array<Record<string, unknown>>;
+    expect(result).toMatchObject({ check_id: 'repo', state: 'crit', code: 'backup.command_timeout', message: `/bin/sh -c ${marker.join(' ')} & ${marker.join(' ')} did not finish within 0.9s and was killed with its process group` });
+    await waitUntil(() => countProcesses(marker) === 0, 10_000, 'no orphan of the backup command');
   }, 30_000);
 
   it('agent --once with host + tcp loads no check implementation it does not run, nor worker-timers, nor thread-stream', async () => {

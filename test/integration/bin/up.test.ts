@@ -1,10 +1,12 @@
 /**
  * The quick start: `outpost up` (what `npm start` runs) starts the collector on embedded defaults plus a local agent;
  * within a minute the API, with the admin token created in the data directory, lists this host, its checks and
- * their states. The local agent logs in through the enrolment secret created in the data directory (anonymous
+ * their states, and `outpost report sla --contract default` reports on them (the contract `up` adds when the config
+ * has none). The local agent logs in through the enrolment secret created in the data directory (anonymous
  * clients are refused). SIGTERM stops both cleanly.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +62,16 @@ describe('outpost up', () => {
     // The local agent is enrolled through the secret created in the data directory; anonymous clients are refused.
     expect(readFileSync(join(dir, 'data/enrolment.secret'), 'utf8').trim()).toMatch(/^[A-Za-z0-9_-]{43}$/);
     await expect(mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { protocolVersion: 4, clientId: 'anonymous-probe', reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/Bad username or password/i);
+
+    // No contract in the config: `up` added contract "default" (every target), so the SLA report works at once.
+    expect(output).toContain('"contract":"default"');
+    expect(output).toContain('no SLA contract configured');
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date()).slice(0, 7);
+    const report = await promisify(execFile)(process.execPath, [BIN, 'report', 'sla', '--contract', 'default', '--period', month, '--config', 'collector.yaml'], { cwd: dir });
+    const sla = JSON.parse(report.stdout);
+    expect(sla.contract).toMatchObject({ name: 'default', policy: 'levels-i-iv', availability_target: 99.9, calendar: '24x7' });
+    expect(sla.contract.targets).toContain(checks[0].target);
+    expect(sla.availability.map((a: { subject: { name: string } }) => a.subject.name)).toContain(checks[0].target);
 
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');

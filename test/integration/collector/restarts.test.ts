@@ -176,7 +176,7 @@ checks:
     const mine = (await checks()).find((c) => c.agent_id === 'rs-a2');
     expect(mine).toMatchObject({ state: 'unknown', cause: 'agent_stopped' });
     const agent = await api('/api/v1/agents/rs-a2');
-    expect(agent).toMatchObject({ online: false, status_reason: 'shutdown' });
+    expect(agent).toMatchObject({ online: false, status: 'stopped', status_reason: 'shutdown' });
     expect((await incidents()).filter((i) => i.title.includes('agent lost'))).toEqual([]);
   });
 });

@@ -245,6 +245,57 @@ describe.skipIf(rootSkip !== null)('the .deb, installed (root)', () => {
     expect(existsSync('/etc/outpost/agent.yaml')).toBe(false);
     expect(existsSync('/var/lib/outpost-agent')).toBe(false);
   }, 300_000);
+
+  it('outpost-agent-bin installs the single executable, runs with no node on PATH, and replaces outpost-agent', () => {
+    dpkg('-i', join(out, `outpost-agent_${version}_all.deb`));
+    writeFileSync('/etc/outpost/agent.yaml', '# edited\n' + readFileSync('/etc/outpost/agent.yaml', 'utf8'));
+    dpkg('-i', join(out, `outpost-agent-bin_${version}_amd64.deb`));
+    expect(dpkg('-s', 'outpost-agent-bin')).toContain('Status: install ok installed');
+    expect(spawnSync('dpkg', ['-s', 'outpost-agent']).stdout.toString()).not.toContain('Status: install ok installed');
+    expect(readFileSync('/etc/outpost/agent.yaml', 'utf8')).toMatch(/^# edited\n/);
+    expect(existsSync('/usr/lib/outpost-agent/outpost-agent.js')).toBe(false);
+    const config = tcpOnlyConfig(join(dir, 'bin.yaml'), 'pkg-bin', join(dir, 'bin-once'));
+    const once = spawnSync('/usr/bin/outpost-agent', ['agent', '--once', '--config', config], { env: { PATH: join(dir, 'no-bin') }, encoding: 'utf8' });
+    expect(once.stderr).toBe('');
+    expectOneOkResult(once.stdout, 'pkg-bin');
+    dpkg('--purge', 'outpost-agent-bin');
+    expect(existsSync('/usr/bin/outpost-agent')).toBe(false);
+    expect(existsSync('/etc/outpost/agent.yaml')).toBe(false);
+  }, 120_000);
+
+  it("the tarball's install.sh installs the same layout with the enrolment password, keeps the config when run again", () => {
+    const unpacked = mkdtempSync(join(dir, 'install-'));
+    execFileSync('tar', ['-xzf', join(out, `outpost-agent-${version}.tar.gz`), '-C', unpacked]);
+    const install = (...args: string[]) => spawnSync('sh', [join(unpacked, 'install.sh'), ...args], { env: { PATH: `${onlyNodePath()}:/usr/sbin:/usr/bin:/sbin:/bin` }, encoding: 'utf8' });
+    try {
+      const bad = install('--profile', 'fast');
+      expect(bad.status).toBe(2);
+      expect(bad.stderr).toBe('install.sh: --profile "fast": expected host or poller\n');
+      expect(existsSync('/usr/bin/outpost-agent')).toBe(false);
+      const first = install('--id', 'pkg-tar', '--mqtt-url', 'mqtt://127.0.0.1:1883', '--mqtt-password', 's3cret/+=', '--profile', 'poller');
+      expect(first.stderr).toBe('');
+      expect(first.status).toBe(0);
+      expect(first.stdout).toContain(`outpost-agent ${version} installed`);
+      const yaml = readFileSync('/etc/outpost/agent.yaml', 'utf8');
+      expect(yaml).toMatch(/^ {2}id: pkg-tar$/m);
+      expect(yaml).toMatch(/^ {2}username: pkg-tar$/m);
+      expect(yaml).toMatch(/^ {2}password: \$\{OUTPOST_MQTT_PASSWORD\}$/m);
+      const env = readFileSync('/etc/outpost/agent.env', 'utf8');
+      expect(env).toMatch(/^OUTPOST_MQTT_PASSWORD='s3cret\/\+='$/m);
+      expect(env).toMatch(/^OUTPOST_AGENT_PROFILE='poller'$/m);
+      expect(statSync('/etc/outpost/agent.env').mode & 0o777).toBe(0o640);
+      expect(readFileSync('/etc/systemd/system/outpost-agent.service', 'utf8')).toBe(readFileSync(join(root, 'deploy/package/files/outpost-agent.service'), 'utf8'));
+      const again = install('--id', 'other');
+      expect(again.status).toBe(0);
+      expect(again.stdout).toContain('keeping existing /etc/outpost/agent.yaml');
+      expect(readFileSync('/etc/outpost/agent.yaml', 'utf8')).toBe(yaml);
+    } finally {
+      for (const path of ['/usr/bin/outpost-agent', '/usr/lib/outpost-agent', '/usr/share/outpost-agent', '/etc/outpost/agent.yaml', '/etc/outpost/agent.env', '/var/lib/outpost-agent', '/etc/systemd/system/outpost-agent.service']) {
+        rmSync(path, { recursive: true, force: true });
+      }
+      spawnSync('rmdir', ['/etc/outpost']);
+    }
+  }, 120_000);
 });
 
 /** The newer version (for the upgrade), built on first use without the single executable. */

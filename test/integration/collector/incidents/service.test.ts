@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../../../../collector/store/db.js';
 import { migration002Incidents } from '../../../../collector/store/migrations/002_incidents.js';
+import { migration007IncidentFollowup } from '../../../../collector/store/migrations/007_incident_followup.js';
 import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
 import { createIncidentService, IncidentError, type IncidentService } from '../../../../collector/incidents/service.js';
 import { createLogger } from '../../../../common/logger.js';
@@ -22,7 +23,7 @@ let gauge: Map<Severity, number>;
 let service: IncidentService;
 
 function open(): void {
-  db = openDatabase(file, [migration002Incidents]);
+  db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
   service = createIncidentService({
     db,
     config,
@@ -133,7 +134,7 @@ describe('automatic incidents', () => {
 
   it('a rule with auto_resolve: false keeps the incident open after recovery', () => {
     db.close();
-    db = openDatabase(file, [migration002Incidents]);
+    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
     service = createIncidentService({
       db,
       config: incidentsConfigSchema.parse({ rules: [{ match: { check_type: 'backup' }, severity: 'P3', auto_resolve: false }] }),
@@ -283,7 +284,7 @@ describe('people and manual tickets', () => {
 
   it('a throwing notify callback does not undo the committed change', () => {
     db.close();
-    db = openDatabase(file, [migration002Incidents]);
+    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
     service = createIncidentService({ db, config, now: () => clock, logger: createLogger({ level: 'silent' }), notify: () => { throw new Error('dispatcher down'); } });
     expect(service.createManual({ title: 't', severity: 'P1' }, 'x').number).toBe('INC-20250314-0001');
     expect(all()).toHaveLength(1);
@@ -318,7 +319,7 @@ describe('numbering in the database', () => {
   });
 
   it('two connections to the same file never hand out the same number', () => {
-    const other = openDatabase(file, [migration002Incidents]);
+    const other = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
     const second = createIncidentService({ db: other, config, now: () => clock, logger: createLogger({ level: 'silent' }), notify: () => {} });
     const numbers: string[] = [];
     for (let i = 0; i < 20; i++) {

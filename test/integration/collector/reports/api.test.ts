@@ -94,8 +94,30 @@ describe('GET /api/v1/reports/inspection', () => {
   });
 });
 
+describe('POST /api/v1/reports/fault/:number/sent', () => {
+  const post = (number: string, token: string, body: unknown = {}) =>
+    fetch(`http://127.0.0.1:${s.running.apiPort}/api/v1/reports/fault/${number}/sent`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('operator records it once (201, then 200), on the timeline; viewers, unknown incidents and bad bodies are refused', async () => {
+    expect((await post(s.numbers.db, TOKEN)).status).toBe(403);
+    const bad = await post(s.numbers.db, OPERATOR_TOKEN, { note: 'x', extra: 1 });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { details: Array<{ field: string }> }).details.map((d) => d.field)).toEqual(['body.extra']);
+    expect((await post('INC-20990101-0001', OPERATOR_TOKEN)).status).toBe(404);
+    const id = s.incidents.get(s.numbers.db)?.id as number;
+    expect(s.ctx.store.sentOf(id)).toBeNull();
+    const first = await post(s.numbers.db, OPERATOR_TOKEN, { note: '已邮件发送客户' });
+    expect(first.status).toBe(201);
+    expect(await first.json()).toMatchObject({ number: s.numbers.db, sent_by: 'o', note: '已邮件发送客户', recorded: true });
+    const again = await post(s.numbers.db, OPERATOR_TOKEN, { by: 'someone else' });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ sent_by: 'o', recorded: false });
+    expect(s.incidents.get(s.numbers.db)?.timeline.filter((e) => e.kind === 'fault_report_sent').map((e) => [e.actor, e.note])).toEqual([['o', '已邮件发送客户']]);
+  });
+});
+
 describe('GET /api/v1/reports/fault/:number', () => {
-  it('the fault report as json and xlsx; GET previews, POST (operator) records it with the token name', async () => {
+  it('the fault report as json and xlsx; GET previews, POST (operator) records it as generated, which is not sent', async () => {
     const r = await get(`/fault/${s.numbers.web}`);
     expect(r.status).toBe(200);
     expect(r.json()).toMatchObject({ kind: 'fault', incident: { number: s.numbers.web, severity: 'P1', cause: 'switch port flapping' } });
@@ -105,6 +127,7 @@ describe('GET /api/v1/reports/fault/:number', () => {
     const posted = await get(`/fault/${s.numbers.web}`, OPERATOR_TOKEN, 'POST');
     expect(posted.status).toBe(200);
     expect(s.ctx.store.faultReportOf(id)).toMatchObject({ generatedBy: 'o' });
+    expect(s.ctx.store.sentOf(id)).toBeNull(); // generated is not sent: the reminder goes on until --mark-sent
     const xlsx = await get(`/fault/${s.numbers.web}?format=xlsx&lang=en`);
     expect(xlsx).toMatchObject({ status: 200, disposition: `attachment; filename=fault-${s.numbers.web}.xlsx` });
   });

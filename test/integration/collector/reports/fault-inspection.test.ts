@@ -1,10 +1,11 @@
-/** Fault reports and their 24 h reminder, and the inspection report, on the seeded October. */
+/** Fault reports, their 80 % warning and 24 h reminder until marked sent, and the inspection report, on the seeded October. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateFaultReport } from '../../../../collector/reports/fault-model.js';
 import { buildInspectionReport } from '../../../../collector/reports/inspection-model.js';
+import { markFaultReportSent } from '../../../../collector/reports/fault-sent.js';
 import { createFaultReportReminder } from '../../../../collector/reports/reminder.js';
 import { createLogger } from '../../../../common/logger.js';
-import { seedScenario, type Scenario } from './scenario.js';
+import { DAY, HOUR, seedScenario, type Scenario } from './scenario.js';
 
 let s: Scenario;
 beforeAll(async () => {
@@ -16,21 +17,44 @@ afterAll(async () => {
 
 describe('fault report', () => {
   it('type, timeline, cause, resolution, impact and SLA of a resolved incident', () => {
-    const r = generateFaultReport(s.ctx, s.numbers.db, 'tester');
+    const r = generateFaultReport(s.ctx, s.numbers.db);
     expect(r.incident).toMatchObject({ number: s.numbers.db, severity: 'P2', type: 'ping', target: 'db-1', cause: 'disk full', resolution: 'rotated logs' });
     expect(r.impact).toMatchObject({ duration_s: 9 * 3600, downtime_s: 1800 });
     expect(r.sla).toMatchObject({ policy: 'contract-003', contract: 'acme', met: false, response: { met: false, target_s: 1800 }, resolution: { met: false, target_s: 8 * 3600 } });
     expect(r.timeline.map((e) => e.kind)).toEqual(expect.arrayContaining(['opened', 'acknowledged', 'resolved']));
-    expect(() => generateFaultReport(s.ctx, 'INC-20990101-0001', 'x')).toThrow('unknown incident "INC-20990101-0001"');
+    expect(() => generateFaultReport(s.ctx, 'INC-20990101-0001')).toThrow('unknown incident "INC-20990101-0001"');
   });
 
-  it('reminds once for a resolved P1/P2 without a fault report after 24 h', () => {
+  it('warns at 80 % of the 24 h and reminds at 24 h, for the severities configured; generating the report does not count, marking it sent does', () => {
     const sent: string[] = [];
-    const reminder = createFaultReportReminder({ store: s.ctx.store, db: s.running.db, afterMs: 86_400_000, now: s.ctx.now, notify: (n) => sent.push(`${n.kind} ${n.incident.number}`), logger: createLogger({ level: 'silent' }) });
-    // The db-1 report was generated above; the web-1 P1 has none; the manual P3 never needs one.
-    expect(reminder.scan()).toEqual([s.numbers.web]);
-    expect(sent).toEqual([`report_reminder ${s.numbers.web}`]);
-    expect(reminder.scan()).toEqual([]);
+    const reminderAt = (nowMs: number, severities?: Array<'P1' | 'P2' | 'P3' | 'P4'>) =>
+      createFaultReportReminder({
+        store: s.ctx.store,
+        db: s.running.db,
+        afterMs: DAY,
+        now: () => nowMs,
+        notify: (n) => sent.push(`${n.incident.number} ${n.note}`),
+        logger: createLogger({ level: 'silent' }),
+        ...(severities ? { severities } : {}),
+      });
+    const manualResolved = s.incidents.get(s.numbers.manual)!.resolvedAtMs!;
+    // P3 only: nothing before 80 %; at 20 h the early warning (4 h left); at 24 h the reminder; each once.
+    expect(reminderAt(manualResolved + 19 * HOUR, ['P3']).scan()).toEqual([]);
+    expect(reminderAt(manualResolved + 20 * HOUR, ['P3']).scan()).toEqual([s.numbers.manual]);
+    expect(reminderAt(manualResolved + 21 * HOUR, ['P3']).scan()).toEqual([]);
+    expect(reminderAt(manualResolved + DAY, ['P3']).scan()).toEqual([s.numbers.manual]);
+    expect(sent).toEqual([
+      `${s.numbers.manual} fault report due to the customer in 4 h: run "outpost report fault ${s.numbers.manual}", send it, then "outpost report fault ${s.numbers.manual} --mark-sent"`,
+      `${s.numbers.manual} fault report not sent to the customer 1 d after resolution: run "outpost report fault ${s.numbers.manual}", send it, then "outpost report fault ${s.numbers.manual} --mark-sent"`,
+    ]);
+    // The db-1 report was generated above (not sent: it still counts as due); marking web-1 sent silences it.
+    const sentRecord = markFaultReportSent({ db: s.running.db, store: s.ctx.store, now: s.ctx.now }, s.numbers.web, 'wang', 'emailed to the customer');
+    expect(sentRecord).toMatchObject({ number: s.numbers.web, sentBy: 'wang', recorded: true });
+    expect(markFaultReportSent({ db: s.running.db, store: s.ctx.store, now: s.ctx.now }, s.numbers.web, 'li').recorded).toBe(false);
+    expect(s.incidents.get(s.numbers.web)!.timeline.filter((e) => e.kind === 'fault_report_sent').map((e) => [e.actor, e.note])).toEqual([['wang', 'emailed to the customer']]);
+    expect(reminderAt(s.ctx.now()).scan()).toEqual([s.numbers.db]);
+    expect(reminderAt(s.ctx.now()).scan()).toEqual([]);
+    expect(() => markFaultReportSent({ db: s.running.db, store: s.ctx.store, now: s.ctx.now }, 'INC-20990101-0001', 'x')).toThrow('unknown incident "INC-20990101-0001"');
   });
 });
 

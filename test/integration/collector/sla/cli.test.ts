@@ -51,7 +51,23 @@ describe('outpost sla due', () => {
     const r = await outpost('sla', 'due', '--calendar', '5x8', '--start', '2027-01-04T09:00', '--duration', '4h');
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('2027-01-04T13:00:00+08:00\n');
-    expect(r.stderr).toContain('warning: calendar "5x8": no Chinese holiday data for 2027');
+    expect(r.stderr).toContain('warning: calendar "5x8": no holiday data for 2027');
+    expect(r.stderr).toContain('figures for 2027 use weekends only');
+  });
+
+  it('counts working days: Monday 10:00 + 2wd on 5x8 is Wednesday 10:00', async () => {
+    const r = await outpost('sla', 'due', '--calendar', '5x8', '--start', '2024-11-04T10:00', '--duration', '2wd');
+    expect(r).toEqual({ code: 0, stdout: '2024-11-06T10:00:00+08:00\n', stderr: '' });
+  });
+
+  it('applies sla.holiday_data years from --config to built-in calendars, silencing the warning', async () => {
+    await writeFile(
+      join(dir, 'holidays.yaml'),
+      'sla:\n  holiday_data:\n    cn:\n      "2027":\n        off: ["2027-01-01", "2027-02-06..2027-02-13"]\n        work: ["2027-02-14"]\n',
+    );
+    // Fri 2027-02-05 16:00 + 4h on 5x8: the Spring Festival week is off, Sun 02-14 is a make-up day → Sun 11:30.
+    const r = await outpost('sla', 'due', '--calendar', '5x8', '--start', '2027-02-05T16:00', '--duration', '4h', '--config', 'holidays.yaml');
+    expect(r).toEqual({ code: 0, stdout: '2027-02-14T11:30:00+08:00\n', stderr: '' });
   });
 
   it('reads calendars from the sla section of a collector config, passing other keys through', async () => {
@@ -77,7 +93,9 @@ describe('bad input: one-line reason, non-zero exit', () => {
   const cases: [string, string[], string][] = [
     ['unknown calendar', ['due', '--calendar', 'office', '--start', '2024-10-01T00:00', '--duration', '1h'], 'outpost: unknown calendar "office" (known: 24x7, 5x8, 5x8-0800)\n'],
     ['bad instant', ['due', '--calendar', '5x8', '--start', '2024-02-30T09:00', '--duration', '1h'], 'outpost: --start: invalid ISO 8601 instant "2024-02-30T09:00" (e.g. 2024-09-30T16:00+08:00)\n'],
-    ['bad duration', ['due', '--calendar', '5x8', '--start', '2024-10-01T09:00', '--duration', 'soon'], 'outpost: --duration: invalid duration "soon" (use e.g. 30m, 4h, 2d)\n'],
+    ['bad duration', ['due', '--calendar', '5x8', '--start', '2024-10-01T09:00', '--duration', 'soon'], 'outpost: --duration: invalid duration "soon" (use e.g. 30m, 4h, 2wd)\n'],
+    ['days on a business calendar', ['due', '--calendar', '5x8', '--start', '2024-10-01T09:00', '--duration', '2d'], 'outpost: --duration: "2d" is ambiguous on business calendar "5x8": use 2wd for working days, or 48h\n'],
+    ['working days on 24x7', ['due', '--calendar', '24x7', '--start', '2024-10-01T09:00', '--duration', '2wd'], 'outpost: --duration: "2wd" counts working days, but calendar "24x7" runs around the clock: use 2d (= 48h)\n'],
     ['reversed range', ['elapsed', '--calendar', '5x8', '--from', '2024-10-02', '--to', '2024-10-01'], 'outpost: --to is before --from\n'],
     ['missing config', ['due', '--calendar', '5x8', '--start', '2024-10-01T09:00', '--duration', '1h', '--config', 'nope.yaml'], 'cannot read'],
   ];
@@ -102,5 +120,62 @@ describe('bad input: one-line reason, non-zero exit', () => {
     const r = await outpost('sla', 'due', '--calendar', '5x8');
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain("required option '--start <iso>' not specified");
+  });
+});
+
+describe('outpost sla holidays import', () => {
+  const ics = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//outpost test//holidays//ZH',
+    'BEGIN:VEVENT',
+    'UID:ny-2027',
+    'DTSTART;VALUE=DATE:20270101',
+    'SUMMARY:元旦',
+    'END:VEVENT',
+    'BEGIN:VEVENT',
+    'UID:sf-2027',
+    'DTSTART;VALUE=DATE:20270206',
+    'DTEND;VALUE=DATE:20270214',
+    'SUMMARY:春节',
+    'END:VEVENT',
+    'BEGIN:VEVENT',
+    'UID:sf-work-2027',
+    'DTSTART;VALUE=DATE:20270214',
+    'SUMMARY:春节补班',
+    'END:VEVENT',
+    'BEGIN:VEVENT',
+    'UID:meeting',
+    'DTSTART:20270301T090000',
+    'DTEND:20270301T100000',
+    'SUMMARY:review',
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
+
+  it('prints the holiday_data block with the mapping beside it, and the block loads as config', async () => {
+    await writeFile(join(dir, 'cn-2027.ics'), ics);
+    const r = await outpost('sla', 'holidays', 'import', 'cn-2027.ics', '--set', 'cn');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.split('\n');
+    expect(lines).toContain('#   off   2027-01-01  "元旦"');
+    expect(lines).toContain('#   off   2027-02-06..2027-02-13  "春节"');
+    expect(lines).toContain('#   work  2027-02-14  "春节补班"');
+    expect(r.stdout).toContain('#   skipped   2027-03-01T09:00:00  "review" (has a time of day: not an all-day event)');
+    expect(r.stdout).toContain(['sla:', '  holiday_data:', '    cn:', '      "2027":', '        off: ["2027-01-01", "2027-02-06..2027-02-13"]', '        work: ["2027-02-14"]', ''].join('\n'));
+    await writeFile(join(dir, 'imported.yaml'), r.stdout);
+    const due = await outpost('sla', 'due', '--calendar', '5x8', '--start', '2027-02-05T16:00', '--duration', '4h', '--config', 'imported.yaml');
+    expect(due).toEqual({ code: 0, stdout: '2027-02-14T11:30:00+08:00\n', stderr: '' });
+  });
+
+  it('names a broken file, a missing file and an unknown set in one line', async () => {
+    await writeFile(join(dir, 'broken.ics'), 'BEGIN:VCALENDAR\nthis is not ical\n');
+    const broken = await outpost('sla', 'holidays', 'import', 'broken.ics');
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toMatch(/^outpost: broken\.ics: not an iCalendar file: .+\n$/);
+    expect(await outpost('sla', 'holidays', 'import', 'missing.ics')).toMatchObject({ code: 2, stderr: 'outpost: missing.ics: no such file\n' });
+    expect(await outpost('sla', 'holidays', 'import', 'cn-2027.ics', '--set', 'us')).toMatchObject({ code: 2, stderr: 'outpost: --set: unknown holiday set "us" (known: cn)\n' });
   });
 });

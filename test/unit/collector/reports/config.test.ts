@@ -16,7 +16,7 @@ describe('reports config', () => {
       font_family: 'WenQuanYi Micro Hei',
       sample_period: 3_600_000,
       sample_retention: 90 * 86_400_000,
-      fault_reminder: { enabled: true, after: 86_400_000, scan: 60_000 },
+      fault_reminder: { enabled: true, after: 86_400_000, scan: 60_000, warn_at: 0.8, severities: ['P1', 'P2', 'P3', 'P4'] },
       inspection: { thresholds: {}, disk_full_warn_days: 30 },
       schedules: [
         { report: 'inspection', cron: '0 8 * * *', period: 'month', formats: ['pdf'], write: true, channels: [] },

@@ -97,3 +97,62 @@ contracts:
     expect(byPath['contracts[0].calendar']).toContain('unknown calendar "office"');
   });
 });
+
+describe('sla.holiday_data, compliance_target, resolution_starts', () => {
+  it('accepts years with days and ranges; the contract compliance target wins over the policy one', async () => {
+    const { createSlaSetup } = await import('../../../../collector/sla/setup.js');
+    const result = parse(`
+holiday_data:
+  cn:
+    "2027":
+      off: ["2027-01-01", "2027-10-01..2027-10-07"]
+      work: ["2027-09-26"]
+policies:
+  gold: { extends: contract-003, compliance_target: 90, resolution_starts: opened }
+contracts:
+  - { name: a, policy: gold, members: { targets: [x] } }
+  - { name: b, policy: gold, compliance_target: 97, members: { targets: [y] } }
+  - { name: c, policy: contract-003, members: { targets: [z] } }
+  - { name: d, policy: levels-i-iv, members: { targets: [w] } }
+`);
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const setup = createSlaSetup(result.config);
+    expect(setup.contracts.map((c) => c.complianceTarget)).toEqual([90, 97, 95, null]);
+    expect(setup.policies.get('gold')?.resolutionStarts).toBe('opened');
+    expect(setup.policies.get('contract-003')?.resolutionStarts).toBe('acknowledged');
+    const cal = setup.calendars.get('5x8')!;
+    const { dayNumber } = await import('../../../../collector/sla/zoned-time.js');
+    expect(cal.dayPlan(dayNumber(2027, 10, 4)).kind).toBe('holiday');
+    expect(cal.dayPlan(dayNumber(2027, 9, 26)).kind).toBe('makeup');
+    expect(cal.dayPlan(dayNumber(2027, 10, 8)).kind).toBe('workday');
+  });
+
+  it('names every bad holiday_data entry with its path', () => {
+    const result = parse(`
+holiday_data:
+  cn:
+    "2027":
+      off: ["2027-10-07..2027-10-01", "27-1-1"]
+      work: []
+      typo: []
+    "27": { off: [] }
+  us: {}
+`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const messages = result.problems.map((p) => `${p.path}: ${p.message}`);
+    expect(messages).toContain('holiday_data.cn.2027.off[0]: expected YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD');
+    expect(messages).toContain('holiday_data.cn.2027.off[1]: expected YYYY-MM-DD or a range YYYY-MM-DD..YYYY-MM-DD');
+    expect(messages).toContain('holiday_data.cn.2027.typo: unknown key');
+    expect(messages.some((m) => m.startsWith('holiday_data.cn.27') && m.includes('year keys are 4 digits'))).toBe(true);
+    expect(messages.some((m) => m.startsWith('holiday_data.us'))).toBe(true);
+  });
+
+  it('refuses a day filed under another year', () => {
+    const result = parse('holiday_data:\n  cn:\n    "2027":\n      off: ["2027-12-31..2028-01-01"]\n');
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([{ path: 'holiday_data.cn.2027.off[0]', message: '"2027-12-31..2028-01-01" is not in 2027' }]);
+  });
+});

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { backupCheck } from '../../../../../agent/checks/backup/check.js';
 import { runCheck } from '../../../../../agent/runner.js';
 import { waitUntil } from '../../../../helpers/wait.js';
+import { countProcesses } from '../../../../helpers/procs.js';
 import { neverAbort, testDeps } from '../../../../unit/agent/checks/deps.js';
 
 const root = mkdtempSync(join(tmpdir(), 'outpost-backup-'));
@@ -20,8 +21,8 @@ function writeBackup(path: string, bytes: number, mtimeMs: number): void {
   utimesSync(path, mtimeMs / 1000, mtimeMs / 1000);
 }
 
-function check(cfg: Record<string, unknown>, stateDir = mkdtempSync(join(root, 'state-'))) {
-  return backupCheck.create(backupCheck.configSchema.parse(cfg), testDeps({ now: () => NOW, stateDir }));
+function check(cfg: Record<string, unknown>, stateDir = mkdtempSync(join(root, 'state-')), timeoutMs?: number) {
+  return backupCheck.create(backupCheck.configSchema.parse(cfg), testDeps({ now: () => NOW, stateDir, ...(timeoutMs === undefined ? {} : { timeoutMs }) }));
 }
 
 describe('backup check on files', () => {
@@ -89,6 +90,20 @@ describe('backup check on files', () => {
     expect(shrunk.details?.status).toBe('too_small');
     expect(shrunk.message).toBe(`backup size 450 B is 45% of the median 1000 B of the last 4 (< 50%) (${dir}/*.dump)`);
     expect(shrunk.metrics).toMatchObject({ size_bytes: 450, size_median_bytes: 1000 });
+  });
+
+  it('the first run is seeded from the backups already on disk: a newest file 90 % smaller than the others is crit at once', async () => {
+    const dir = join(root, 'seed');
+    for (const day of [1, 2, 3, 4, 5]) writeBackup(join(dir, `d${day}.tar`), 10_000 + day, NOW - (10 - day) * H);
+    writeBackup(join(dir, 'd6.tar'), 1000, NOW - H);
+    const stateDir = mkdtempSync(join(root, 'state-'));
+    const first = await check({ path: `${dir}/*.tar`, max_age: '1d' }, stateDir).run(neverAbort());
+    expect(first.state).toBe('crit');
+    expect(first.details?.status).toBe('too_small');
+    expect(first.message).toBe(`backup size 1000 B is 10% of the median 10003 B of the last 5 (< 50%) (${dir}/*.tar)`);
+    expect(first).toMatchObject({ code: 'backup.too_small', params: { size: 1000, median: 10_003, percent: 10, drop_percent: 50, count: 5 } });
+    // the seeded sizes are kept: the history holds the five on disk and the newest
+    expect(JSON.parse(readFileSync(join(stateDir, 'backup-size-history.json'), 'utf8'))).toHaveLength(6);
   });
 });
 
@@ -170,6 +185,19 @@ describe('backup check running a command', () => {
         return true; // ESRCH: gone
       }
     }, 10_000, 'the hung command to be killed');
+  });
+
+  it('a command that outlives its timeout is killed with its whole process group: crit, and no orphan survives', async () => {
+    const marker = ['sleep', '987.123'];
+    // a wrapper script whose children (one in the background) would survive a kill of the script alone
+    const wrapper = ['/bin/sh', '-c', `${marker.join(' ')} & ${marker.join(' ')}; echo never`];
+    const outcome = runCheck(check({ command: wrapper, max_age: '1d' }, undefined, 1500), 1500, () => NOW);
+    await waitUntil(() => countProcesses(marker) === 2, 10_000, 'both children to start');
+    const { observation, settled } = await outcome;
+    expect(observation).toMatchObject({ state: 'crit', code: 'backup.command_timeout', params: { seconds: 1.35 } });
+    expect(observation.message).toBe(`${wrapper.join(' ')} did not finish within 1.35s and was killed with its process group`);
+    await settled;
+    await waitUntil(() => countProcesses(marker) === 0, 10_000, 'no child of the command to survive');
   });
 
   it('an abort before the run starts rejects at once', async () => {

@@ -27,6 +27,8 @@ describe('evaluateBackup', () => {
     expect(o).toEqual({
       state: 'ok',
       message: 'backup ok: last success 2h ago, 1000 B (/b/*.gz)',
+      code: 'backup.ok',
+      params: { age_s: 7200, size: 1000, source: '/b/*.gz' },
       metrics: { age_s: 7200, size_bytes: 1000, file_count: 3 },
       details: { status: 'ok', last_success: '2024-05-10T10:00:00.000Z', newest_file: '/b/x.gz' },
     });
