@@ -46,7 +46,10 @@ export interface EmbeddedBroker {
   /** The bound port (useful when 0 was asked for). */
   port: number;
   connectedClients(): number;
-  /** New logins and revocations (config reload): revoked agents are disconnected, connections otherwise stay. */
+  /**
+   * New logins and revocations (config reload): revoked agents, and anonymous clients when logins become required,
+   * are disconnected; other connections stay (a changed password applies at the next login).
+   */
   updateLogins(config: LoginConfig): { disconnected: string[] };
   stop(): Promise<void>;
 }
@@ -120,7 +123,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       const disconnected: string[] = [];
       for (const [client, agentId] of logins) {
         const id = agentId ?? client.id;
-        if (policy.isRevoked(id) || config.revoked.some((r) => client.id === r || client.id.startsWith(`${r}:`))) {
+        // Revoked ids go, and so do anonymous clients once logins are required (their publishes would be refused).
+        const anonymousNowRefused = agentId === null && policy.authenticated;
+        if (anonymousNowRefused || policy.isRevoked(id) || config.revoked.some((r) => client.id === r || client.id.startsWith(`${r}:`))) {
           disconnected.push(client.id);
           logins.delete(client);
           client.close();

@@ -48,7 +48,7 @@ export function createInfluxService(deps: InfluxServiceDeps) {
   const { config } = deps;
   const log = deps.logger.child({ component: 'influx' });
   const writer = createInfluxWriter({
-    transport: deps.transport ?? createTransport(config),
+    transport: deps.transport ?? createTransport(config, log),
     logger: log,
     batchSize: config.batch_size,
     flushIntervalMs: config.flush_interval,

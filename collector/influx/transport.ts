@@ -2,7 +2,8 @@
  * How a batch of lines reaches InfluxDB. v2: @influxdata/influxdb-client's write API (its own retries off: the
  * writer owns retry and the buffer). v1: POST /write?db=&rp=&precision=ms for InfluxDB 1.6/1.7.
  */
-import { HttpError, InfluxDB, type WriteApi } from '@influxdata/influxdb-client';
+import { HttpError, InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+import type { Logger } from '../../common/logger.js';
 import type { InfluxConfig } from './config.js';
 
 /** A failed write; `retryable` false means the data itself was refused (it would fail again). */
@@ -49,7 +50,19 @@ export function createV1Transport(cfg: Pick<InfluxConfig, 'url' | 'database' | '
   };
 }
 
-export function createV2Transport(cfg: Pick<InfluxConfig, 'url' | 'token' | 'org' | 'bucket' | 'timeout' | 'gzip_threshold' | 'batch_size'>): InfluxTransport {
+/**
+ * The client library prints its own warnings to the console; with a logger they go through ours instead (one JSON
+ * line each, secrets redacted). The library keeps one logger per process.
+ */
+function routeLibraryLog(logger: Logger): void {
+  setLogger({
+    error: (message, error) => logger.error({ err: error }, `influxdb-client: ${message}`),
+    warn: (message, error) => logger.warn({ err: error }, `influxdb-client: ${message}`),
+  });
+}
+
+export function createV2Transport(cfg: Pick<InfluxConfig, 'url' | 'token' | 'org' | 'bucket' | 'timeout' | 'gzip_threshold' | 'batch_size'>, logger?: Logger): InfluxTransport {
+  if (logger) routeLibraryLog(logger);
   const client = new InfluxDB({ url: cfg.url, token: cfg.token ?? '', timeout: cfg.timeout });
   const api: WriteApi = client.getWriteApi(cfg.org ?? '', cfg.bucket ?? '', 'ms', {
     batchSize: cfg.batch_size + 1, // never flushes by itself: the writer decides
@@ -76,6 +89,6 @@ export function createV2Transport(cfg: Pick<InfluxConfig, 'url' | 'token' | 'org
   };
 }
 
-export function createTransport(cfg: InfluxConfig): InfluxTransport {
-  return cfg.mode === 'v1' ? createV1Transport(cfg) : createV2Transport(cfg);
+export function createTransport(cfg: InfluxConfig, logger?: Logger): InfluxTransport {
+  return cfg.mode === 'v1' ? createV1Transport(cfg) : createV2Transport(cfg, logger);
 }

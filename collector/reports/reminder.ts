@@ -1,11 +1,12 @@
 /**
  * Fault-report reminder: a resolved incident of the configured severities (default: all) whose fault report was not
  * recorded as sent to the customer gets one IncidentNotice `report_reminder` at `warnAt` (80 %) of the `after`
- * period (24 h) — "due in 4 h 48 min" — and one more when the period is over. Generating or reading the report does
+ * period (24 h) — "故障报告须在 4小时 48分 内提交客户" — and one more when the period is over, in the notifications'
+ * language. Generating or reading the report does
  * not stop it; recording that it was sent does. Both notices are recorded, so each is sent once, across restarts.
  */
 import type { Logger } from '../../common/logger.js';
-import { formatDuration } from '../../common/humanize.js';
+import { formatDuration, type Lang } from '../../common/humanize.js';
 import type { IncidentNotice, Severity } from '../events.js';
 import { SEVERITIES } from '../events.js';
 import { getIncidentById, type IncidentRecord } from '../incidents/repository.js';
@@ -20,6 +21,8 @@ export interface ReminderDeps {
   warnAt?: number | null;
   /** Severities reminded about; default all. */
   severities?: readonly Severity[];
+  /** Language of the notice text (the notifications' language); default zh-CN. */
+  lang?: Lang;
   now: () => number;
   notify: (notice: IncidentNotice) => void;
   logger: Logger;
@@ -47,7 +50,21 @@ export function createFaultReportReminder(deps: ReminderDeps) {
     }
   }
 
-  const hint = (number: string) => `run "outpost report fault ${number}", send it, then "outpost report fault ${number} --mark-sent"`;
+  const lang = deps.lang ?? 'zh-CN';
+  const dur = (ms: number) => formatDuration(ms / 1000, lang);
+  const TEXT = {
+    'zh-CN': {
+      hint: (n: string) => `生成报告 "outpost report fault ${n}"，发送客户后执行 "outpost report fault ${n} --mark-sent"`,
+      soon: (left: number, n: string) => `故障报告须在 ${dur(left)} 内提交客户：${TEXT['zh-CN'].hint(n)}`,
+      overdue: (n: string) => `故障解决已超过 ${dur(deps.afterMs)}，故障报告尚未提交客户：${TEXT['zh-CN'].hint(n)}`,
+    },
+    en: {
+      hint: (n: string) => `run "outpost report fault ${n}", send it, then "outpost report fault ${n} --mark-sent"`,
+      soon: (left: number, n: string) => `fault report due to the customer in ${dur(left)}: ${TEXT.en.hint(n)}`,
+      overdue: (n: string) => `fault report not sent to the customer ${dur(deps.afterMs)} after resolution: ${TEXT.en.hint(n)}`,
+    },
+  } as const;
+  const text = TEXT[lang];
 
   return {
     /** Sends the warnings and reminders due now; returns the incident numbers notified. */
@@ -61,7 +78,7 @@ export function createFaultReportReminder(deps: ReminderDeps) {
         if (!r || !deps.store.markReminded(id, nowMs)) continue;
         // Past due: the early warning is moot (e.g. the collector was down at 80 %).
         deps.store.markWarned(id, nowMs);
-        send(r, nowMs, `fault report not sent to the customer ${formatDuration(deps.afterMs / 1000, 'en')} after resolution: ${hint(r.number)}`);
+        send(r, nowMs, text.overdue(r.number));
         sent.push(r.number);
       }
       if (warnAt !== null) {
@@ -70,7 +87,7 @@ export function createFaultReportReminder(deps: ReminderDeps) {
           const r = getIncidentById(deps.db, id);
           if (!r || r.resolvedAtMs === null || !deps.store.markWarned(id, nowMs)) continue;
           const left = Math.max(0, r.resolvedAtMs + deps.afterMs - nowMs);
-          send(r, nowMs, `fault report due to the customer in ${formatDuration(left / 1000, 'en')}: ${hint(r.number)}`);
+          send(r, nowMs, text.soon(left, r.number));
           sent.push(r.number);
         }
       }

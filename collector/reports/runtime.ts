@@ -52,7 +52,7 @@ export function startReports(deps: ReportsRuntimeDeps) {
   const recorder = createSampleRecorder({ store: ctx.store, periodMs: cfg.sample_period, retentionMs: cfg.sample_retention, now: deps.now, logger: deps.logger });
   const flush = setInterval(() => recorder.flush(), SAMPLE_FLUSH_MS);
   flush.unref();
-  const reminder = createFaultReportReminder({ store: ctx.store, db: deps.db, afterMs: cfg.fault_reminder.after, warnAt: cfg.fault_reminder.warn_at, severities: cfg.fault_reminder.severities, now: deps.now, notify: deps.notify, logger: deps.logger, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
+  const reminder = createFaultReportReminder({ store: ctx.store, db: deps.db, afterMs: cfg.fault_reminder.after, warnAt: cfg.fault_reminder.warn_at, severities: cfg.fault_reminder.severities, lang: deps.config.notifications.lang ?? deps.config.lang, now: deps.now, notify: deps.notify, logger: deps.logger, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
   const scan = cfg.fault_reminder.enabled ? setInterval(() => reminder.scan(), cfg.fault_reminder.scan) : null;
   scan?.unref();
   const needsChannels = cfg.schedules.some((s) => s.channels.length > 0);

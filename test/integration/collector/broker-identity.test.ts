@@ -2,7 +2,8 @@
  * Identity on the embedded broker (enrolment secret + explicit entries): an agent logs in with its derived password
  * under its own id; a wrong password, an anonymous client and a foreign client id are refused; another login cannot
  * take over an agent's client id (the agent stays online, no Last Will fires); an agent cannot publish under another
- * id; refusals are logged at most once a minute per client with a count; a reload revokes and disconnects.
+ * id; refusals are logged at most once a minute per client with a count; a reload revokes and disconnects, and
+ * turning logins on by reload disconnects anonymous clients.
  */
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,5 +94,27 @@ describe('embedded broker identity', () => {
     expect(fixed.connected).toBe(true);
     await publishResult(fixed, result('fixed-1', 1, 'disk', 'ok', Date.now(), { target: 'fixed-1' }));
     await waitUntil(() => collector.running.intervals.open('fixed-1', 'disk') !== null, 20_000, 'fixed-1 still ingested');
+  });
+});
+
+describe('turning logins on by reload', () => {
+  it('disconnects anonymous clients and refuses them from then on', async () => {
+    const open = await startTestCollector({ mqtt: { listen: { port: 0 } } });
+    try {
+      const anonymousUrl = `mqtt://127.0.0.1:${open.running.mqttPort}`;
+      const anon = await mqtt.connectAsync(anonymousUrl, { protocolVersion: 4, clientId: 'web-9', reconnectPeriod: 0 });
+      clients.push(anon);
+      await publishResult(anon, result('web-9', 1, 'c', 'ok', Date.now()));
+      const closed = new Promise<void>((resolve) => anon.once('close', () => resolve()));
+      const plan = open.running.reload(configFor(open.dataDir, { mqtt: { listen: { port: 0 }, enrolment_secret: SECRET } }));
+      expect(plan.changed).toEqual(['mqtt.enrolment_secret']);
+      await closed;
+      await expect(mqtt.connectAsync(anonymousUrl, { protocolVersion: 4, clientId: 'web-9', reconnectPeriod: 0, connectTimeout: 5000 })).rejects.toThrow(/Bad username or password/i);
+      const enrolled = await mqtt.connectAsync(anonymousUrl, { protocolVersion: 4, clientId: 'web-9', username: 'web-9', password: enrolmentPassword(SECRET, 'web-9'), reconnectPeriod: 0 });
+      clients.push(enrolled);
+      expect(enrolled.connected).toBe(true);
+    } finally {
+      await open.running.stop();
+    }
   });
 });

@@ -35,6 +35,7 @@ describe('fault report', () => {
         now: () => nowMs,
         notify: (n) => sent.push(`${n.incident.number} ${n.note}`),
         logger: createLogger({ level: 'silent' }),
+        lang: 'en',
         ...(severities ? { severities } : {}),
       });
     const manualResolved = s.incidents.get(s.numbers.manual)!.resolvedAtMs!;
@@ -52,7 +53,11 @@ describe('fault report', () => {
     expect(sentRecord).toMatchObject({ number: s.numbers.web, sentBy: 'wang', recorded: true });
     expect(markFaultReportSent({ db: s.running.db, store: s.ctx.store, now: s.ctx.now }, s.numbers.web, 'li').recorded).toBe(false);
     expect(s.incidents.get(s.numbers.web)!.timeline.filter((e) => e.kind === 'fault_report_sent').map((e) => [e.actor, e.note])).toEqual([['wang', 'emailed to the customer']]);
-    expect(reminderAt(s.ctx.now()).scan()).toEqual([s.numbers.db]);
+    // In Chinese (the default language of notifications).
+    const zh: string[] = [];
+    const zhReminder = createFaultReportReminder({ store: s.ctx.store, db: s.running.db, afterMs: DAY, now: s.ctx.now, notify: (n) => zh.push(n.note ?? ''), logger: createLogger({ level: 'silent' }) });
+    expect(zhReminder.scan()).toEqual([s.numbers.db]);
+    expect(zh).toEqual([`故障解决已超过 1天，故障报告尚未提交客户：生成报告 "outpost report fault ${s.numbers.db}"，发送客户后执行 "outpost report fault ${s.numbers.db} --mark-sent"`]);
     expect(reminderAt(s.ctx.now()).scan()).toEqual([]);
     expect(() => markFaultReportSent({ db: s.running.db, store: s.ctx.store, now: s.ctx.now }, 'INC-20990101-0001', 'x')).toThrow('unknown incident "INC-20990101-0001"');
   });
