@@ -29,4 +29,15 @@ describe('liveness monitor (collector clock)', () => {
     m.restore(meta('c2'), 10, 0, false);
     expect(m.dueForSilence(50_000).map((v) => v.meta.checkId)).toEqual(['c2']);
   });
+
+  it('heard nothing until a moment (start, broker reconnect): every silence clock restarts there', () => {
+    const m = createLivenessMonitor({ silenceFactor: 3 });
+    m.seen(meta('c1'), 60, 0);
+    m.seen(meta('c2'), 60, 900_000);
+    m.heardNothingUntil(600_000);
+    expect(m.dueForSilence(600_000 + 180_000)).toEqual([]);
+    expect(m.dueForSilence(600_000 + 180_001)).toEqual([{ meta: meta('c1'), atMs: 780_000, silentForMs: 180_001 }]);
+    // A clock already past the moment keeps its own last result.
+    expect(m.dueForSilence(900_000 + 180_001).map((v) => v.meta.checkId)).toEqual(['c2']);
+  });
 });
