@@ -253,6 +253,7 @@ export function createCollector(deps: CollectorDeps) {
       notify,
       ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}),
       ...(incidentUrl ? { incidentUrl } : {}),
+      registry,
     });
     late.sla = sla;
     warnings.push(...sla.warnings);

@@ -224,6 +224,11 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('policy_description'), value: policy?.description ?? r.contract.policy_description, type: 'text' },
         { label: L('resolution_starts'), value: L(r.calculation.resolution_starts === 'acknowledged' ? 'resolution_starts_acknowledged' : 'resolution_starts_opened'), type: 'text' },
         { label: L('compliance_rule'), value: L('compliance_rule_text'), type: 'text' },
+        ...r.calculation.holiday_data_missing.map((m) => ({
+          label: L('holiday_data'),
+          value: L('holiday_data_missing').replace('{year}', String(m.year)).replace('{calendar}', m.calendar),
+          type: 'text' as const,
+        })),
         { label: L('target_rule'), value: targetRuleText(lang), type: 'text' },
       ],
     },

@@ -58,6 +58,8 @@ const LABELS = {
   resolution_starts_opened: ['事件创建时', 'when the incident is opened'],
   resolution_starts_acknowledged: ['确认收到事件报告（响应）时', 'when the incident is acknowledged'],
   compliance_rule: ['达标率计算', 'Compliance'],
+  holiday_data: ['节假日数据', 'Holiday data'],
+  holiday_data_missing: ['{year} 年的数字只按周末计算（日历 {calendar} 缺少该年节假日数据）', 'figures for {year} use weekends only (calendar {calendar} has no holiday data for {year})'],
   compliance_rule_text: [
     '达标数 ÷ (达标数 + 超时数)；进行中、暂停、维护顺延的计时不计入',
     'met ÷ (met + breached); running, paused and maintenance-deferred clocks are not counted',

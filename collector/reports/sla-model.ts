@@ -7,7 +7,7 @@ import { availabilityJson } from '../api/availability.js';
 import type { Severity } from '../events.js';
 import { SEVERITIES } from '../events.js';
 import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
-import { expandWindow, getCalendar, windowApplies, type Contract } from '../sla/index.js';
+import { expandWindow, getCalendar, missingHolidayData, windowApplies, type Contract } from '../sla/index.js';
 import { AvailabilityError, type AvailabilityResult } from '../sla-service/availability-service.js';
 import type { ReportContext } from './context.js';
 import { ReportError } from './errors.js';
@@ -188,6 +188,8 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
       target_rule: 'reachability checks if the target has any, else all its checks (down while any is down)',
       /** Where the resolution clock starts under the contract's policy: `opened` or `acknowledged`. */
       resolution_starts: policy?.resolutionStarts ?? 'opened',
+      /** Calendars of the contract without holiday data for a year of the period: its figures count weekends only. */
+      holiday_data_missing: missingHolidayData(ctx.sla.setup, range.fromMs, range.toMs, [contract]).map((m) => ({ calendar: m.calendar, year: m.year })),
     },
     overview: {
       targets: availability.length,

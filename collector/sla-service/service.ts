@@ -8,7 +8,18 @@ import type { Logger } from '../../common/logger.js';
 import type { IncidentNotice, StateChange } from '../events.js';
 import type { IncidentsConfig } from '../incidents/config.js';
 import type { IncidentService, IncidentSlaHooks } from '../incidents/service.js';
-import { createSlaSetup, maintenanceIntervals, setupWarnings, type BusinessCalendar, type SlaConfig, type SlaSetup } from '../sla/index.js';
+import { Gauge, type Registry } from 'prom-client';
+import {
+  createSlaSetup,
+  HOLIDAY_LOOKAHEAD_MS,
+  maintenanceIntervals,
+  missingHolidayData,
+  type BusinessCalendar,
+  type Contract,
+  type MissingHolidayData,
+  type SlaConfig,
+  type SlaSetup,
+} from '../sla/index.js';
 import type { Db } from '../store/db.js';
 import { createAvailabilityService } from './availability-service.js';
 import { createBurnRateMonitor } from './burn-rate-monitor.js';
@@ -32,6 +43,8 @@ export interface SlaServiceDeps {
   notify: (notice: IncidentNotice) => void;
   timerFunctions?: TimerFunctions;
   incidentUrl?: (number: string) => string;
+  /** /metrics: the gauge outpost_calendar_data_missing{calendar,year} is registered here. */
+  registry?: Registry;
 }
 
 export function createSlaService(deps: SlaServiceDeps) {
@@ -39,9 +52,13 @@ export function createSlaService(deps: SlaServiceDeps) {
   const log = deps.logger.child({ component: 'sla' });
   const timerFunctions = deps.timerFunctions ?? REAL_TIMERS;
   const setup = createSlaSetup(deps.sla);
-  const year = new Date(now()).getUTCFullYear();
-  const warnings = setupWarnings({ ...setup, calendars: calendarsInUse(setup, Object.keys(deps.sla.calendars)) }, [year, year + 1]);
-  for (const w of warnings) log.warn(w);
+  /** Calendars a contract uses with no holiday data for a day in the next 60 days (collector clock). */
+  const holidayDataMissing = (): MissingHolidayData[] => missingHolidayData(setup, now(), now() + HOLIDAY_LOOKAHEAD_MS, contractsForHolidays(setup));
+  const missingAtStart = holidayDataMissing();
+  // The collector still starts: the figures of those days count weekends only until the data is configured.
+  for (const m of missingAtStart) log.error({ calendar: m.calendar, year: m.year }, m.message);
+  const warnings = missingAtStart.map((m) => m.message);
+  if (deps.registry) registerHolidayGauge(deps.registry, holidayDataMissing);
 
   const maintenance = createMaintenanceStore(db);
   const availability = createAvailabilityService({ db, setup, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance });
@@ -69,8 +86,10 @@ export function createSlaService(deps: SlaServiceDeps) {
 
   return {
     setup,
-    /** Holiday-data warnings for this and next year (shown in /healthz). */
+    /** Start-up warnings (shown in /healthz): calendars of contracts without holiday data for the next 60 days. */
     warnings,
+    /** The same check now (the gauge and reports use it). */
+    holidayDataMissing,
     maintenance,
     availability,
     timers,
@@ -116,4 +135,25 @@ export function calendarsInUse(setup: SlaSetup, configured: readonly string[]): 
   }
   for (const c of setup.contracts) names.add(c.calendar);
   return new Map([...setup.calendars].filter(([name]) => names.has(name)));
+}
+
+/** The contracts whose calendars need holiday data; with none configured, the default policy on 24x7. */
+function contractsForHolidays(setup: SlaSetup): readonly Contract[] {
+  if (setup.contracts.length > 0) return setup.contracts;
+  return [{ name: '(default policy)', policy: setup.defaultPolicy, calendar: '24x7', availabilityTarget: 99.9, complianceTarget: null, targets: [], groups: [], all: true, satisfactionTarget: 90 }];
+}
+
+/** `outpost_calendar_data_missing{calendar,year}` = 1 for every calendar/year lacking holiday data in the next 60 days. */
+function registerHolidayGauge(registry: Registry, missing: () => MissingHolidayData[]): void {
+  if (registry.getSingleMetric('outpost_calendar_data_missing')) return;
+  new Gauge({
+    name: 'outpost_calendar_data_missing',
+    help: 'Calendars used by a contract without holiday data for a day in the next 60 days (1 per calendar and year); add sla.holiday_data',
+    labelNames: ['calendar', 'year'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const m of missing()) this.set({ calendar: m.calendar, year: String(m.year) }, 1);
+    },
+  });
 }

@@ -1,7 +1,18 @@
 /** The SLA engine's public surface for the collector (incidents, API, reports, /healthz). All pure. */
 export { slaConfigSchema, type SlaConfig } from './config.js';
-export { createSlaSetup, getCalendar, resolvePolicy, setupWarnings, UnknownNameError, type Contract, type SlaSetup } from './setup.js';
-export { calendarWarnings, compileCalendar, yearsBetween, type BusinessCalendar, type CalendarSpec, type DayPlan } from './calendar.js';
+export {
+  createSlaSetup,
+  getCalendar,
+  HOLIDAY_LOOKAHEAD_MS,
+  missingHolidayData,
+  resolvePolicy,
+  setupWarnings,
+  UnknownNameError,
+  type Contract,
+  type MissingHolidayData,
+  type SlaSetup,
+} from './setup.js';
+export { calendarWarnings, compileCalendar, missingHolidayYears, yearsBetween, type BusinessCalendar, type CalendarSpec, type DayPlan } from './calendar.js';
 export { BUILTIN_CALENDARS, DEFAULT_TIME_ZONE } from './builtin-calendars.js';
 export { addBusinessMs, businessIntervals, businessMsBetween, isBusinessTime } from './business-time.js';
 export { DEFAULT_POLICY, PRESET_ESCALATIONS, PRESET_POLICIES } from './presets.js';

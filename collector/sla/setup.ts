@@ -5,7 +5,7 @@
  */
 import { SEVERITIES, type Severity } from '../events.js';
 import { BUILTIN_CALENDARS } from './builtin-calendars.js';
-import { allWeek, calendarWarnings, compileCalendar, type BusinessCalendar, type CalendarSpec } from './calendar.js';
+import { allWeek, calendarWarnings, compileCalendar, missingHolidayYears, yearsBetween, type BusinessCalendar, type CalendarSpec } from './calendar.js';
 import type { SlaConfig } from './config.js';
 import { holidayTable } from './holiday-data.js';
 import type { HolidayTable } from './holidays-cn.js';
@@ -173,4 +173,41 @@ export function resolvePolicy(setup: SlaSetup, target: string, groups: readonly 
 /** Holiday-data warnings for every calendar that applies Chinese holidays, for the given years. */
 export function setupWarnings(setup: SlaSetup, years: readonly number[]): string[] {
   return [...setup.calendars.values()].flatMap((calendar) => calendarWarnings(calendar, years));
+}
+
+/** Days ahead the start-up check looks for missing holiday data. */
+export const HOLIDAY_LOOKAHEAD_MS = 60 * 86_400_000;
+
+export interface MissingHolidayData {
+  calendar: string;
+  year: number;
+  /** Human line for logs and /healthz (English; reports render their own). */
+  message: string;
+}
+
+/**
+ * The calendars a contract uses (its availability calendar, its policy's timer and escalation calendars) that
+ * apply holidays but have no data for a year touched by [fromMs, toMs). Sorted by calendar, then year.
+ */
+export function missingHolidayData(setup: SlaSetup, fromMs: number, toMs: number, contracts: readonly Contract[] = setup.contracts): MissingHolidayData[] {
+  const names = new Set<string>();
+  for (const c of contracts) {
+    names.add(c.calendar);
+    const policy = setup.policies.get(c.policy);
+    for (const s of Object.values(policy?.severities ?? {})) {
+      if (s.response) names.add(s.response.calendar);
+      if (s.resolution) names.add(s.resolution.calendar);
+      const chain = s.escalation ? setup.escalations.get(s.escalation) : undefined;
+      if (chain?.calendar) names.add(chain.calendar);
+    }
+  }
+  const out: MissingHolidayData[] = [];
+  for (const name of [...names].sort()) {
+    const calendar = setup.calendars.get(name);
+    if (!calendar) continue;
+    const years = yearsBetween(calendar, fromMs, toMs);
+    const messages = calendarWarnings(calendar, years);
+    missingHolidayYears(calendar, years).forEach((year, i) => out.push({ calendar: name, year, message: messages[i] ?? '' }));
+  }
+  return out;
 }

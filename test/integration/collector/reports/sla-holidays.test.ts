@@ -96,6 +96,7 @@ describe('SLA report on 5x8 across National Day', () => {
       time_zone: 'Asia/Shanghai',
       target_rule: 'reachability checks if the target has any, else all its checks (down while any is down)',
       resolution_starts: 'opened',
+      holiday_data_missing: [],
     });
     const mtta = (1800 + 149_400 + 1200 + 231_000) / 4; // wall-clock, as GET /api/v1/sla/summary
     const mttr = (14_400 + 154_800 + 79_200 + 320_400) / 4;

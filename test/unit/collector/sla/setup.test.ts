@@ -105,3 +105,25 @@ describe('config policies and resolution', () => {
     expect(warnings.map((w) => w.split(':')[0])).toEqual(['calendar "5x8"', 'calendar "5x8-0800"', 'calendar "office"']);
   });
 });
+
+describe('missing holiday data of contract calendars', () => {
+  it('lists calendar and year for periods the data lacks, from contract and policy calendars only', async () => {
+    const { missingHolidayData } = await import('../../../../collector/sla/setup.js');
+    const s = createSlaSetup(
+      slaConfigSchema.parse({ contracts: [{ name: 'gov', policy: 'four-level-001', calendar: '5x8', members: { targets: ['a'] } }] }),
+    );
+    const dec = Date.parse('2026-12-01T00:00:00+08:00');
+    expect(missingHolidayData(s, dec, dec + 60 * 86_400_000).map((m) => [m.calendar, m.year])).toEqual([
+      ['5x8', 2027],
+      ['5x8-0800', 2027],
+    ]);
+    expect(missingHolidayData(s, dec, dec + 20 * 86_400_000)).toEqual([]);
+    const covered = createSlaSetup(
+      slaConfigSchema.parse({
+        holiday_data: { cn: { '2027': { off: ['2027-01-01'] } } },
+        contracts: [{ name: 'gov', policy: 'four-level-001', calendar: '5x8', members: { targets: ['a'] } }],
+      }),
+    );
+    expect(missingHolidayData(covered, dec, dec + 60 * 86_400_000)).toEqual([]);
+  });
+});
