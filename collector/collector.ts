@@ -22,7 +22,7 @@ import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
 import { REAL_TIMERS } from './sla-service/scheduler.js';
 import { getIncidentById, getIncidentByNumber } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
-import { createDispatcher } from './notify/dispatcher.js';
+import { createDispatcher, type Dispatcher } from './notify/dispatcher.js';
 import { createNoticeContext } from './notify/notice-context.js';
 import { createNotifyMetrics } from './notify/metrics.js';
 import { registerInfluxMetrics } from './influx/metrics.js';
@@ -219,6 +219,8 @@ export function createCollector(deps: CollectorDeps) {
         return { responseAtMs: timers.response?.dueAtMs ?? null, resolutionAtMs: timers.resolution?.dueAtMs ?? null };
       },
     });
+    /** Scheduled reports go out through the same dispatcher (set when it runs). */
+    let deliverReport: Dispatcher['deliver'] | undefined;
     const stream = createStreamHub({ logger: log, now, agents });
     listeners.push((change) => stream.onStateChange(change));
     const notify = withStreamNotices(stream, withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher()));
@@ -244,6 +246,7 @@ export function createCollector(deps: CollectorDeps) {
         old.stop().catch((error: unknown) => log.error({ err: error }, 'previous notification dispatcher did not stop cleanly'));
       });
       lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
+      deliverReport = (message, channels, name) => dispatcher.deliver(message, channels, name);
       return (notice) => dispatcher.notify(noticeContext.enrich(notice));
     }
     const sla = createSlaService({
@@ -261,7 +264,7 @@ export function createCollector(deps: CollectorDeps) {
     late.sla = sla;
     warnings.push(...sla.warnings);
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
-    const reports = startReports({ db, config, sla, now, logger: log, notify, ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
+    const reports = startReports({ db, config, sla, now, logger: log, notify, ...(deliverReport ? { deliver: deliverReport } : {}), ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
     lifecycle.add({ name: 'reports', stop: () => reports.stop() });
     let afterMaintenance = (): number => 0;
     if (config.incidents.enabled) {
