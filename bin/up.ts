@@ -146,8 +146,10 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
       );
       const signal = await new Promise<string>((resolveSignal) => io.onShutdownSignal(resolveSignal));
       logger.info({ signal }, 'shutting down');
-      await agent?.stop();
+      // The whole system stops, not the local agent alone: the collector first (its broker drops the agent's will),
+      // so quitting `outpost up` leaves no "agent stopped" incident behind; the agent keeps unsent results spooled.
       await running.stop();
+      await agent?.stop();
       result.code = 0;
     });
 }

@@ -3,7 +3,7 @@
  *
  * ```yaml
  * incidents:
- *   grace_period: 10m          # a re-failure within this time after resolution reopens the same incident
+ *   grace_period: 10m          # reopen grace: a failure this soon after resolution reopens that incident (checks, heartbeats, traps)
  *   auto_resolve: true         # default for rules without their own `auto_resolve`
  *   fold_under_host: true      # while a target is down, its other checks' incidents fold under the host incident
  *   reachability:              # which checks tell that a target is down (besides StateChange.reachability)
@@ -77,6 +77,7 @@ export type TargetInfo = z.output<typeof targetInfoSchema>;
 export const incidentsConfigSchema = z
   .strictObject({
     enabled: z.boolean().default(true),
+    /** Reopen grace: a failure this soon after an incident was resolved reopens it (checks, heartbeats, traps); never delays opening. */
     grace_period: durationSchema({ max: '7d' }).default(600_000),
     auto_resolve: z.boolean().default(true),
     fold_under_host: z.boolean().default(true),

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import mqtt from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sanitiseAgentId } from '../../../agent/config.js';
@@ -76,5 +77,10 @@ describe('outpost up', () => {
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    // Quitting `up` stopped the whole system, not just its agent: no "agent stopped" or "agent lost" incident.
+    const db = new Database(join(dir, 'data/outpost.db'), { readonly: true });
+    const incidents = db.prepare("SELECT title FROM incidents WHERE check_id = 'agent'").all();
+    db.close();
+    expect(incidents).toEqual([]);
   }, 150_000); // the first results come within one 15 s interval; generous for a loaded CI machine
 });

@@ -5,7 +5,9 @@
  * - as root: `dpkg -i` installs the layout and the installed agent runs; an upgrade to a newer .deb keeps the
  *   config, the spool and the seq state (results spooled by the old version are delivered by the new one, seqs
  *   go on); `dpkg -r` keeps /etc/outpost/agent.yaml; the package is purged afterwards;
- * - `rpm -qlp` lists the same layout as the .deb.
+ * - `rpm -qlp` lists the same layout as the .deb; as root the .rpm installs with rpm (own database), its scriptlets
+ *   run, an upgrade keeps the edited config and an erase keeps it as .rpmsave;
+ * - as root: outpost-agent-bin replaces outpost-agent; the tarball's install.sh installs the same layout.
  * Builds twice (this version with the single executable, a newer one without) into a temp dir: a few minutes.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -262,6 +264,35 @@ describe.skipIf(rootSkip !== null)('the .deb, installed (root)', () => {
     expect(existsSync('/usr/bin/outpost-agent')).toBe(false);
     expect(existsSync('/etc/outpost/agent.yaml')).toBe(false);
   }, 120_000);
+
+  it('the .rpm (installed with rpm on this Debian machine, own database): scriptlets, upgrade keeps the edited config, erase keeps it as .rpmsave', () => {
+    const db = mkdtempSync(join(dir, 'rpmdb-'));
+    const rpm = (...args: string[]) => execFileSync('rpm', ['--dbpath', db, ...args], { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+    try {
+      // --nodeps: this machine's nodejs is a .deb, unknown to rpm
+      rpm('-i', '--nodeps', join(out, `outpost-agent-${version}-1.noarch.rpm`));
+      const gid = Number(execFileSync('id', ['-g', 'outpost'], { encoding: 'utf8' }));
+      expect(statSync('/etc/outpost/agent.yaml')).toMatchObject({ uid: 0, gid });
+      expect(statSync('/etc/outpost/agent.yaml').mode & 0o777).toBe(0o640);
+      expect(statSync('/var/lib/outpost-agent').uid).toBe(Number(execFileSync('id', ['-u', 'outpost'], { encoding: 'utf8' })));
+      const config = tcpOnlyConfig(join(dir, 'rpm.yaml'), 'pkg-rpm', join(dir, 'rpm-once'));
+      const once = spawnSync('/usr/bin/outpost-agent', ['agent', '--once', '--config', config], { env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' });
+      expect(once.stderr).toBe('');
+      expectOneOkResult(once.stdout, 'pkg-rpm');
+      writeFileSync('/etc/outpost/agent.yaml', '# edited\n' + readFileSync('/etc/outpost/agent.yaml', 'utf8'));
+      rpm('-U', '--nodeps', join(out2Packages(), `outpost-agent-${newer}-1.noarch.rpm`));
+      expect(execFileSync('/usr/bin/outpost-agent', ['--version'], { env: { PATH: '/usr/bin:/bin' }, encoding: 'utf8' })).toBe(`${newer}\n`);
+      expect(readFileSync('/etc/outpost/agent.yaml', 'utf8')).toMatch(/^# edited\n/);
+      expect(statSync('/etc/outpost/agent.yaml').gid).toBe(gid);
+      rpm('-e', 'outpost-agent');
+      expect(existsSync('/usr/bin/outpost-agent')).toBe(false);
+      expect(readFileSync('/etc/outpost/agent.yaml.rpmsave', 'utf8')).toMatch(/^# edited\n/);
+    } finally {
+      spawnSync('rpm', ['--dbpath', db, '-e', '--nodeps', 'outpost-agent'], { stdio: 'ignore' });
+      for (const path of ['/etc/outpost/agent.yaml.rpmsave', '/etc/outpost/agent.yaml', '/etc/outpost/agent.env', '/var/lib/outpost-agent']) rmSync(path, { recursive: true, force: true });
+      spawnSync('rmdir', ['/etc/outpost']);
+    }
+  }, 180_000);
 
   it("the tarball's install.sh installs the same layout with the enrolment password, keeps the config when run again", () => {
     const unpacked = mkdtempSync(join(dir, 'install-'));
