@@ -28,7 +28,7 @@ export async function runCheck(instance: CheckInstance, timeoutMs: number, now: 
   const timedOut = new Promise<Observation>((resolve) => {
     timer = setTimeout(() => {
       controller.abort(new Error(`timed out after ${timeoutMs / 1000}s`));
-      resolve({ state: 'unknown', message: `timed out after ${timeoutMs / 1000}s`, metrics: {} });
+      resolve({ state: 'unknown', message: `timed out after ${timeoutMs / 1000}s`, code: 'check.timed_out', params: { seconds: timeoutMs / 1000 }, metrics: {} });
     }, timeoutMs);
   });
   const running = (async (): Promise<Observation> => {
@@ -36,9 +36,11 @@ export async function runCheck(instance: CheckInstance, timeoutMs: number, now: 
       const raw: unknown = await instance.run(controller.signal);
       const parsed = observationSchema.safeParse(raw);
       if (parsed.success) return parsed.data;
-      return { state: 'unknown', message: `check returned an invalid observation:\n${formatProblems(zodProblems(parsed.error))}`.slice(0, 2000), metrics: {} };
+      const problems = formatProblems(zodProblems(parsed.error));
+      return { state: 'unknown', message: `check returned an invalid observation:\n${problems}`.slice(0, 2000), code: 'check.invalid_observation', params: { problems: problems.slice(0, 500) }, metrics: {} };
     } catch (error) {
-      return { state: 'unknown', message: `check failed: ${describeError(error)}`.slice(0, 2000), metrics: {} };
+      const reason = describeError(error);
+      return { state: 'unknown', message: `check failed: ${reason}`.slice(0, 2000), code: 'check.failed', params: { error: reason.slice(0, 500) }, metrics: {} };
     }
   })();
   const observation = await Promise.race([running, timedOut]);

@@ -5,8 +5,10 @@
  * (common/findings.ts renders them joined); the state is the most severe (crit > unknown > warn > ok).
  */
 import type { FindingParams } from '../../common/protocol.js';
-import { worst, type Observation } from './types.js';
+import { round, worst, type Observation } from './types.js';
 
+
+/** = common/findings.ts SEVERAL_FINDINGS; not imported, so the agent never loads the catalogue (its RSS). */
 export const SEVERAL_FINDINGS = 'check.findings';
 /** Findings carried in one result at most (the rest are counted as `more`); the English message is capped too. */
 const MAX_PACKED = 20;
@@ -56,4 +58,23 @@ export function createVerdict(): Verdict {
       return { state: worst(...shown.map((f) => f.state)), message: message.slice(0, 2000), code, params: subject ? { ...params, subject } : params, ...rest };
     },
   };
+}
+
+/**
+ * overThreshold (value ≥ crit → crit, ≥ warn → warn) as a finding: `code` with `value`, `threshold`, `level` and
+ * `extra` params, the English text as today. null when under both thresholds.
+ */
+export function overFinding(
+  code: string,
+  label: string,
+  value: number,
+  warn: number | undefined,
+  crit: number | undefined,
+  unit = '',
+  extra: FindingParams = {},
+): Finding | null {
+  const v = round(value);
+  if (crit !== undefined && value >= crit) return { state: 'crit', code, params: { ...extra, value: v, threshold: crit, level: 'crit' }, text: `${label} ${v}${unit} >= ${crit}${unit}` };
+  if (warn !== undefined && value >= warn) return { state: 'warn', code, params: { ...extra, value: v, threshold: warn, level: 'warn' }, text: `${label} ${v}${unit} >= ${warn}${unit}` };
+  return null;
 }

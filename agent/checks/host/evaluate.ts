@@ -2,7 +2,8 @@
 import type { Series } from '../../../common/protocol.js';
 import { formatDurationMs } from '../../../common/duration.js';
 import type { Observation } from '../types.js';
-import { overThreshold, round, worst } from '../types.js';
+import { round, worst } from '../types.js';
+import { overFinding, packFindings, type Finding } from '../verdict.js';
 import type { Thresholds } from './config.js';
 import { mountSeries, type MountUsage } from './disks.js';
 import type { InterfaceCounters } from './proc.js';
@@ -51,7 +52,7 @@ export function interfaceSeries(i: InterfaceSample): Series {
 }
 
 export function evaluateHost(sample: HostSample, t: Thresholds): Observation {
-  const verdicts: Array<{ state: Observation['state']; reason: string | null }> = [];
+  const verdicts: Array<Finding | null> = [];
   const metrics: Record<string, number> = {
     load1: sample.load[0],
     load5: sample.load[1],
@@ -68,32 +69,32 @@ export function evaluateHost(sample: HostSample, t: Thresholds): Observation {
     metrics.cpu_used_percent = round(sample.cpu.busyPercent, 2);
     metrics.cpu_iowait_percent = round(sample.cpu.iowaitPercent, 2);
     metrics.cpu_steal_percent = round(sample.cpu.stealPercent, 2);
-    verdicts.push(overThreshold('cpu', sample.cpu.busyPercent, t.cpu_percent.warn, t.cpu_percent.crit, '%'));
+    verdicts.push(overFinding('host.cpu_high', 'cpu', sample.cpu.busyPercent, t.cpu_percent.warn, t.cpu_percent.crit, '%'));
   }
   const loadPerCore = sample.cores > 0 ? sample.load[1] / sample.cores : sample.load[1];
   metrics.load5_per_core = round(loadPerCore, 3);
-  verdicts.push(overThreshold('load5 per core', loadPerCore, t.load_per_core.warn, t.load_per_core.crit));
+  verdicts.push(overFinding('host.load_high', 'load5 per core', loadPerCore, t.load_per_core.warn, t.load_per_core.crit, '', { cores: sample.cores, load5: round(sample.load[1]) }));
 
   const memoryPercent = percent(sample.memory.totalBytes - sample.memory.availableBytes, sample.memory.totalBytes);
   if (memoryPercent !== null) {
     metrics.memory_used_percent = round(memoryPercent, 2);
-    verdicts.push(overThreshold('memory', memoryPercent, t.memory_percent.warn, t.memory_percent.crit, '%'));
+    verdicts.push(overFinding('host.memory_high', 'memory', memoryPercent, t.memory_percent.warn, t.memory_percent.crit, '%'));
   }
   // No swap configured is not 0 % used; the metric is simply absent.
   const swapPercent = percent(sample.memory.swapUsedBytes, sample.memory.swapTotalBytes);
   if (swapPercent !== null) {
     metrics.swap_used_percent = round(swapPercent, 2);
-    verdicts.push(overThreshold('swap', swapPercent, t.swap_percent.warn, t.swap_percent.crit, '%'));
+    verdicts.push(overFinding('host.swap_high', 'swap', swapPercent, t.swap_percent.warn, t.swap_percent.crit, '%'));
   }
 
   let diskMax = 0;
   let inodesMax = 0;
   for (const m of sample.mounts) {
     diskMax = Math.max(diskMax, m.usedPercent);
-    verdicts.push(overThreshold(`disk ${m.mount}`, m.usedPercent, t.disk_percent.warn, t.disk_percent.crit, '%'));
+    verdicts.push(overFinding('host.disk_high', `disk ${m.mount}`, m.usedPercent, t.disk_percent.warn, t.disk_percent.crit, '%', { mount: m.mount }));
     if (m.inodesUsedPercent !== null) {
       inodesMax = Math.max(inodesMax, m.inodesUsedPercent);
-      verdicts.push(overThreshold(`inodes ${m.mount}`, m.inodesUsedPercent, t.inodes_percent.warn, t.inodes_percent.crit, '%'));
+      verdicts.push(overFinding('host.inodes_high', `inodes ${m.mount}`, m.inodesUsedPercent, t.inodes_percent.warn, t.inodes_percent.crit, '%', { mount: m.mount }));
     }
   }
   if (sample.mounts.length > 0) {
@@ -102,7 +103,8 @@ export function evaluateHost(sample: HostSample, t: Thresholds): Observation {
   }
 
   const series = [...sample.mounts.map(mountSeries), ...sample.interfaces.map(interfaceSeries)];
-  const reasons = verdicts.map((v) => v.reason).filter((r): r is string => r !== null);
+  const findings = verdicts.filter((v): v is Finding => v !== null);
+  const reasons = findings.map((f) => f.text);
   const summary = [
     sample.cpu ? `cpu ${round(sample.cpu.busyPercent, 1)}%` : 'cpu n/a (first sample)',
     `load ${sample.load.map((l) => round(l, 2)).join('/')} on ${sample.cores} cores`,
@@ -114,9 +116,23 @@ export function evaluateHost(sample: HostSample, t: Thresholds): Observation {
   ]
     .filter((s): s is string => s !== null)
     .join(', ');
+  const ok: Omit<Finding, 'state' | 'text'> = {
+    code: 'host.ok',
+    params: {
+      cpu_percent: sample.cpu ? round(sample.cpu.busyPercent, 1) : null,
+      load5: round(sample.load[1]),
+      cores: sample.cores,
+      memory_percent: memoryPercent !== null ? round(memoryPercent, 1) : null,
+      swap_percent: swapPercent !== null ? round(swapPercent, 1) : null,
+      mounts: sample.mounts.length,
+      interfaces: sample.interfaces.length,
+      uptime_s: Math.round(sample.uptimeS),
+    },
+  };
   return {
-    state: worst(...verdicts.map((v) => v.state)),
+    state: worst(...findings.map((f) => f.state)),
     message: reasons.length > 0 ? `${reasons.join('; ')} (${summary})` : summary,
+    ...packFindings(findings.length > 0 ? findings : [ok]),
     metrics,
     ...(series.length > 0 ? { series } : {}),
   };

@@ -61,13 +61,15 @@ export const pingCheck = defineCheck({
           return {
             state: 'crit',
             message: `ping ${cfg.host} timed out before ${cfg.count} packets were answered`,
+            code: 'ping.timed_out',
+            params: { host: cfg.host, count: cfg.count },
             metrics: stats ? pingMetrics(stats) : { up: 0 },
           };
         }
         if (!stats) {
           const reason = pingErrorReason(stderr);
           logger.debug({ reason }, 'ping produced no statistics');
-          return { state: 'crit', message: `cannot ping ${cfg.host}: ${reason}`, metrics: { up: 0 } };
+          return { state: 'crit', message: `cannot ping ${cfg.host}: ${reason}`, code: 'ping.failed', params: { host: cfg.host, reason }, metrics: { up: 0 } };
         }
         return evaluatePing(cfg.host, stats, cfg);
       },

@@ -1,6 +1,7 @@
 /** Pure verdict for ping statistics: loss and round-trip thresholds → state, message and metrics. */
 import type { Observation } from '../types.js';
-import { overThreshold, round, worst } from '../types.js';
+import { round, worst } from '../types.js';
+import { overFinding, packFindings, type Finding } from '../verdict.js';
 import type { PingStats } from './parse.js';
 
 export interface PingThresholds {
@@ -34,16 +35,21 @@ export function evaluatePing(host: string, stats: PingStats, t: PingThresholds):
     return {
       state: 'crit',
       message: `${host} unreachable: 100% packet loss (${stats.transmitted} sent${errors})`,
+      code: 'ping.unreachable',
+      params: { host, sent: stats.transmitted, icmp_errors: stats.errors },
       metrics,
     };
   }
-  const loss = overThreshold('packet loss', stats.lossPercent, t.warn_loss_percent, t.crit_loss_percent, '%');
-  const rtt = stats.rtt ? overThreshold('rtt avg', stats.rtt.avgMs, t.warn_rtt_ms, t.crit_rtt_ms, ' ms') : { state: 'ok' as const, reason: null };
-  const reasons = [loss.reason, rtt.reason].filter((r): r is string => r !== null);
+  const loss = overFinding('ping.loss_high', 'packet loss', stats.lossPercent, t.warn_loss_percent, t.crit_loss_percent, '%', { host });
+  const rtt = stats.rtt ? overFinding('ping.rtt_high', 'rtt avg', stats.rtt.avgMs, t.warn_rtt_ms, t.crit_rtt_ms, ' ms', { host }) : null;
+  const findings = [loss, rtt].filter((f): f is Finding => f !== null);
+  const reasons = findings.map((f) => f.text);
   const summary = `${host}: ${round(stats.lossPercent)}% loss, rtt avg ${stats.rtt ? round(stats.rtt.avgMs, 3) : '?'} ms`;
+  const ok = { code: 'ping.ok', params: { host, loss_percent: round(stats.lossPercent), rtt_avg_ms: stats.rtt ? round(stats.rtt.avgMs, 3) : null } };
   return {
-    state: worst(loss.state, rtt.state),
+    state: worst(...findings.map((f) => f.state)),
     message: reasons.length > 0 ? `${reasons.join('; ')} (${summary})` : summary,
+    ...packFindings(findings.length > 0 ? findings : [ok]),
     metrics,
   };
 }

@@ -49,6 +49,8 @@ export function createServiceInstance(cfg: ServiceConfig, deps: CheckDeps, env: 
       return {
         state: 'unknown',
         message: `cannot check unit ${unit}: systemd is not running on this host (${env.systemdRunDir} is missing, e.g. a container)`,
+        code: 'service.no_systemd',
+        params: { unit },
         metrics: {},
       };
     }

@@ -41,7 +41,7 @@ export function evaluateCustomOids(oids: readonly CustomOid[], varbinds: readonl
     metrics[o.name] = round(value, 4);
     const verdict = judge(o, value);
     if (verdict.reason && verdict.bound) {
-      findings.push({ state: verdict.state, code: `snmp.oid_${verdict.bound.direction}`, params: { name: o.name, value: round(value), threshold: verdict.bound.threshold, level: verdict.state }, text: verdict.reason });
+      findings.push({ state: verdict.state, code: verdict.bound.direction === 'above' ? 'snmp.oid_above' : 'snmp.oid_below', params: { name: o.name, value: round(value), threshold: verdict.bound.threshold, level: verdict.state }, text: verdict.reason });
     }
   });
   return { metrics, state: worst(...findings.map((f) => f.state)), reasons: findings.map((f) => f.text).filter((t) => t !== ''), findings };

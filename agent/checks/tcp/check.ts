@@ -1,7 +1,8 @@
 /** `tcp`: connect time to host:port. Connection refused / timeout is a crit result, not a broken check. */
 import { connect } from 'node:net';
 import { z } from 'zod';
-import { defineCheck, overThreshold, round } from '../types.js';
+import { defineCheck, round } from '../types.js';
+import { overFinding } from '../verdict.js';
 import { hostSchema, thresholdOrder } from '../rules.js';
 
 const configSchema = z
@@ -28,10 +29,11 @@ export const tcpCheck = defineCheck({
           socket.once('connect', () => {
             const connectMs = performance.now() - started;
             socket.destroy();
-            const verdict = overThreshold('connect time', connectMs, cfg.warn_ms, cfg.crit_ms, ' ms');
+            const slow = overFinding('tcp.slow', 'connect time', connectMs, cfg.warn_ms, cfg.crit_ms, ' ms', { host: cfg.host, port: cfg.port });
             resolve({
-              state: verdict.state,
-              message: verdict.reason ?? `connected to ${cfg.host}:${cfg.port} in ${round(connectMs)} ms`,
+              state: slow?.state ?? 'ok',
+              message: slow?.text ?? `connected to ${cfg.host}:${cfg.port} in ${round(connectMs)} ms`,
+              ...(slow ? { code: slow.code, params: slow.params } : { code: 'tcp.ok', params: { host: cfg.host, port: cfg.port, connect_ms: round(connectMs) } }),
               metrics: { connect_ms: round(connectMs, 3), up: 1 },
             });
           });
@@ -42,6 +44,8 @@ export const tcpCheck = defineCheck({
             resolve({
               state: 'crit',
               message: `cannot connect to ${cfg.host}:${cfg.port}: ${reason}`,
+              code: 'tcp.connect_failed',
+              params: { host: cfg.host, port: cfg.port, reason },
               metrics: { up: 0 },
             });
           });

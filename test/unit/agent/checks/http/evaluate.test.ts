@@ -26,7 +26,7 @@ const cert = (days: number) => ({ host: 'example.test', subject: 'example.test',
 describe('evaluateHttp', () => {
   it('ok: metrics and details', () => {
     const o = evaluateHttp(response(), RULES, NOW);
-    expect(o).toEqual({
+    expect(o).toMatchObject({
       state: 'ok',
       message: 'HTTP 200 in 12.35 ms',
       metrics: { up: 1, status_code: 200, response_ms: 12.346, first_byte_ms: 10, body_bytes: 5, redirects: 0 },
@@ -61,7 +61,7 @@ describe('evaluateHttp', () => {
 describe('httpFailure', () => {
   it('names the error code', () => {
     const err = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
-    expect(httpFailure('http://127.0.0.1:1/', err, 3)).toEqual({
+    expect(httpFailure('http://127.0.0.1:1/', err, 3)).toMatchObject({
       state: 'crit',
       message: 'http://127.0.0.1:1/: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1',
       metrics: { up: 0 },
