@@ -20,7 +20,7 @@ import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
 import { REAL_TIMERS } from './sla-service/scheduler.js';
 import { getIncidentById, getIncidentByNumber } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
-import { createDispatcher } from './notify/dispatcher.js';
+import { createDispatcher, type Dispatcher } from './notify/dispatcher.js';
 import { createNoticeContext } from './notify/notice-context.js';
 import { createNotifyMetrics } from './notify/metrics.js';
 import { registerInfluxMetrics } from './influx/metrics.js';
@@ -215,6 +215,8 @@ export function createCollector(deps: CollectorDeps) {
         return { responseAtMs: timers.response?.dueAtMs ?? null, resolutionAtMs: timers.resolution?.dueAtMs ?? null };
       },
     });
+    /** Scheduled reports go out through the same dispatcher (set when it runs). */
+    let deliverReport: Dispatcher['deliver'] | undefined;
     const notify = withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher());
     if (deps.onIncidentNotice) live.on('notifications', () => log.warn('notifications go to an injected handler: not reloaded'));
     /** Notices go to the configured channels; every delivery outcome lands on the ticket timeline and in /metrics. */
@@ -238,6 +240,7 @@ export function createCollector(deps: CollectorDeps) {
         old.stop().catch((error: unknown) => log.error({ err: error }, 'previous notification dispatcher did not stop cleanly'));
       });
       lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
+      deliverReport = (message, channels, name) => dispatcher.deliver(message, channels, name);
       return (notice) => dispatcher.notify(noticeContext.enrich(notice));
     }
     const sla = createSlaService({
@@ -255,7 +258,7 @@ export function createCollector(deps: CollectorDeps) {
     late.sla = sla;
     warnings.push(...sla.warnings);
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
-    const reports = startReports({ db, config, sla, now, logger: log, notify, ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
+    const reports = startReports({ db, config, sla, now, logger: log, notify, ...(deliverReport ? { deliver: deliverReport } : {}), ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
     lifecycle.add({ name: 'reports', stop: () => reports.stop() });
     let afterMaintenance = (): number => 0;
     if (config.incidents.enabled) {

@@ -11,7 +11,7 @@ export interface DeliveryReport {
   attempts: number;
   error?: string;
   /** The notice kind that was delivered. */
-  kind?: IncidentNoticeKind;
+  kind?: IncidentNoticeKind | 'report';
   /** When the outcome was known; defaults to now. */
   atMs?: number;
 }

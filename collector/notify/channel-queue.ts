@@ -20,8 +20,11 @@ export const realTimers: Timers = {
 };
 
 export interface QueuedDelivery {
-  notice: IncidentNotice;
+  /** The incident notice delivered; absent for a message that is not about one incident (a report). */
+  notice?: IncidentNotice;
   message: RenderedNotice;
+  /** What a report delivery is called in logs and results, e.g. `sla-acme-2026-10`. */
+  report?: string;
 }
 
 export interface AttemptOutcome {
@@ -91,7 +94,7 @@ export function createChannelQueue(opts: ChannelQueueOptions): ChannelQueue {
           return { item, ok: false, attempts: attempt, error: lastError };
         }
         const delayMs = backoffDelayMs(retry, attempt + 1);
-        logger.warn({ attempt, delayMs, error: lastError, incident: item.notice.incident.number }, 'delivery failed, will retry');
+        logger.warn({ attempt, delayMs, error: lastError, incident: item.notice?.incident.number, report: item.report }, 'delivery failed, will retry');
         await sleep(delayMs);
       }
     }

@@ -12,13 +12,15 @@ import { createChannelQueue, realTimers, type AttemptOutcome, type ChannelQueue,
 import type { NotifyConfig } from './config.js';
 import { renderNotice } from './render.js';
 import { selectChannels } from './routing.js';
-import type { Channel, FetchLike } from './types.js';
+import type { Channel, FetchLike, RenderedNotice } from './types.js';
 
 export interface DeliveryResult {
+  /** 0 for a report. */
   incidentId: number;
+  /** The incident number, or the report's name. */
   number: string;
   channel: string;
-  kind: IncidentNoticeKind;
+  kind: IncidentNoticeKind | 'report';
   ok: boolean;
   /** Requests made (0 when the delivery was refused before any attempt). */
   attempts: number;
@@ -43,6 +45,11 @@ export interface DispatcherDeps {
 
 export interface Dispatcher {
   notify(notice: IncidentNotice): void;
+  /**
+   * Sends a message that is not about one incident (a generated report, its files attached) to the named channels,
+   * through the same queues, retries and metrics; resolves with each channel's final outcome (never rejects).
+   */
+  deliver(message: RenderedNotice, channels: readonly string[], name: string): Promise<DeliveryResult[]>;
   /** Deliveries waiting or in flight, over all channels. */
   pending(): number;
   channelNames(): string[];
@@ -64,18 +71,21 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
   const channels = new Map(channelList.map((channel) => [channel.name, channel]));
   let stopped = false;
 
-  function report(notice: IncidentNotice, channel: string, ok: boolean, attempts: number, error?: string): void {
+  type Subject = Pick<DeliveryResult, 'incidentId' | 'number' | 'kind'>;
+  const subjectOf = (notice: IncidentNotice): Subject => ({ incidentId: notice.incident.id, number: notice.incident.number, kind: notice.kind });
+  // Report deliveries waiting for their outcome, by queue item.
+  const waiters = new Map<object, (result: DeliveryResult) => void>();
+
+  function report(subject: Subject, channel: string, ok: boolean, attempts: number, error?: string): DeliveryResult {
     const result: DeliveryResult = {
-      incidentId: notice.incident.id,
-      number: notice.incident.number,
+      ...subject,
       channel,
-      kind: notice.kind,
       ok,
       attempts,
       atMs: deps.now(),
       ...(error === undefined ? {} : { error }),
     };
-    const log = logger.child({ channel, incident: notice.incident.number, kind: notice.kind });
+    const log = logger.child({ channel, [subject.kind === 'report' ? 'report' : 'incident']: subject.number, kind: subject.kind });
     if (ok) log.info({ attempts }, 'notification delivered');
     else log.warn({ attempts, error }, 'notification failed');
     try {
@@ -90,6 +100,7 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
         logger.error({ err }, 'onFailure handler threw');
       }
     }
+    return result;
   }
 
   const queues = new Map<string, ChannelQueue>();
@@ -102,7 +113,13 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
         capacity: cfg.queue_size,
         logger: logger.child({ channel: channel.name }),
         timers,
-        settle: (outcome: AttemptOutcome) => report(outcome.item.notice, channel.name, outcome.ok, outcome.attempts, outcome.error),
+        settle: (outcome: AttemptOutcome) => {
+          const { item } = outcome;
+          const subject: Subject = item.notice ? subjectOf(item.notice) : { incidentId: 0, number: item.report ?? 'report', kind: 'report' };
+          const result = report(subject, channel.name, outcome.ok, outcome.attempts, outcome.error);
+          waiters.get(item)?.(result);
+          waiters.delete(item);
+        },
       }),
     );
   }
@@ -117,15 +134,15 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
     for (const name of names) {
       const queue = queues.get(name);
       if (!queue) {
-        report(notice, name, false, 0, `unknown channel "${name}"`);
+        report(subjectOf(notice), name, false, 0, `unknown channel "${name}"`);
         continue;
       }
       if (stopped) {
-        report(notice, name, false, 0, 'dispatcher is stopping');
+        report(subjectOf(notice), name, false, 0, 'dispatcher is stopping');
         continue;
       }
       if (!queue.push({ notice, message })) {
-        report(notice, name, false, 0, `queue full (${cfg.queue_size} waiting)`);
+        report(subjectOf(notice), name, false, 0, `queue full (${cfg.queue_size} waiting)`);
       }
     }
   }
@@ -138,6 +155,23 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
         // Rendering or routing bugs must not reach the incidents service.
         logger.error({ err, incident: notice?.incident?.number }, 'could not dispatch notice');
       }
+    },
+    deliver(message, names, name) {
+      const subject: Subject = { incidentId: 0, number: name, kind: 'report' };
+      return Promise.all(
+        names.map((channel) => {
+          const queue = queues.get(channel);
+          if (!queue) return Promise.resolve(report(subject, channel, false, 0, `unknown channel "${channel}"`));
+          if (stopped) return Promise.resolve(report(subject, channel, false, 0, 'dispatcher is stopping'));
+          const item = { message, report: name };
+          const outcome = new Promise<DeliveryResult>((resolve) => waiters.set(item, resolve));
+          if (!queue.push(item)) {
+            waiters.delete(item);
+            return Promise.resolve(report(subject, channel, false, 0, `queue full (${cfg.queue_size} waiting)`));
+          }
+          return outcome;
+        }),
+      );
     },
     pending: () => [...queues.values()].reduce((sum, q) => sum + q.size(), 0),
     channelNames: () => [...channels.keys()],

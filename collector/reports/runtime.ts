@@ -7,7 +7,7 @@ import type { Logger } from '../../common/logger.js';
 import type { ResultMessage } from '../../common/protocol.js';
 import type { CollectorConfig } from '../config.js';
 import type { IncidentNotice } from '../events.js';
-import { createChannels } from '../notify/channels.js';
+import { createDispatcher, type Dispatcher } from '../notify/dispatcher.js';
 import type { SlaService } from '../sla-service/service.js';
 import type { Db } from '../store/db.js';
 import { createReportContext } from './context.js';
@@ -27,6 +27,8 @@ export interface ReportsRuntimeDeps {
   now: () => number;
   logger: Logger;
   notify: (notice: IncidentNotice) => void;
+  /** The collector's notification dispatcher (retries, metrics); without it the reports start their own. */
+  deliver?: Dispatcher['deliver'];
   incidentUrl?: (number: string) => string;
   /** Timers of the report schedules (tests drive a clock). */
   timerFunctions?: TimerFunctions;
@@ -54,14 +56,16 @@ export function startReports(deps: ReportsRuntimeDeps) {
   const scan = cfg.fault_reminder.enabled ? setInterval(() => reminder.scan(), cfg.fault_reminder.scan) : null;
   scan?.unref();
   const needsChannels = cfg.schedules.some((s) => s.channels.length > 0);
-  const channels = needsChannels ? createChannels(deps.config.notifications.channels, { logger: deps.logger, now: deps.now }) : new Map();
+  // Reports go out through the notification dispatcher: the collector's, else one of their own (tests, no notify).
+  const own = needsChannels && !deps.deliver ? createDispatcher(deps.config.notifications, { logger: deps.logger, now: deps.now, timeZone: deps.config.timezone, onDelivery: () => undefined }) : null;
+  const deliver: Dispatcher['deliver'] = deps.deliver ?? own?.deliver ?? (() => Promise.resolve([]));
   const reportUrl = reportUrlOf(deps.config.api.public_url);
   const scheduler = createReportScheduler({
     schedules: cfg.schedules,
     reports: service,
     contracts: () => ctx.sla.setup.contracts.map((c) => c.name),
     dir: cfg.dir ?? join(deps.config.data_dir, 'reports'),
-    channels,
+    deliver,
     now: deps.now,
     logger: deps.logger,
     ...(deps.timerFunctions ? { timers: deps.timerFunctions } : {}),
@@ -79,7 +83,7 @@ export function startReports(deps: ReportsRuntimeDeps) {
       clearInterval(flush);
       if (scan) clearInterval(scan);
       recorder.flush();
-      for (const channel of channels.values()) channel.close?.();
+      own?.stop().catch((error: unknown) => deps.logger.error({ err: error }, 'report notifications did not stop cleanly'));
     },
   };
 }

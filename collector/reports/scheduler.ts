@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Cron } from 'croner';
 import type { Logger } from '../../common/logger.js';
-import type { Channel } from '../notify/types.js';
+import type { Dispatcher } from '../notify/dispatcher.js';
 import { dayKey, localDayOf } from '../sla/zoned-time.js';
 import { REAL_TIMERS, type TimerFunctions } from '../sla-service/scheduler.js';
 import type { ReportFormat, ReportSchedule } from './config.js';
@@ -23,7 +23,8 @@ export interface ReportSchedulerDeps {
   reports: ReportService;
   contracts: () => string[];
   dir: string;
-  channels: ReadonlyMap<string, Channel>;
+  /** The notification dispatcher's delivery of a message that is not about one incident (retries, metrics). */
+  deliver: Dispatcher['deliver'];
   now: () => number;
   logger: Logger;
   timers?: TimerFunctions;
@@ -75,16 +76,10 @@ export function createReportScheduler(deps: ReportSchedulerDeps) {
     const markdown = [...summaries, ...links.map((l) => `- [${l.name}](${l.url})`)].join('\n\n');
     const html = [...summaries.map((s) => `<p>${escapeHtml(s)}</p>`), ...links.map((l) => `<p><a href="${escapeHtml(l.url)}">${escapeHtml(l.name)}</a></p>`)].join('');
     const title = summaries[0] ?? 'Outpost report';
-    for (const name of schedule.channels) {
-      const channel = deps.channels.get(name);
-      if (!channel) {
-        log.warn({ channel: name }, 'report schedule names an unknown channel');
-        continue;
-      }
-      await channel
-        .send({ title, text, markdown, html, attachments: files.map((f) => ({ filename: f.filename, content: f.body, contentType: f.contentType })) })
-        .catch((error: unknown) => log.error({ err: error, channel: name }, 'report not delivered'));
-    }
+    const name = files[0]?.filename.replace(/\.[a-z]+$/, '') ?? schedule.report;
+    const attachments = files.map((f) => ({ filename: f.filename, content: f.body, contentType: f.contentType }));
+    const results = await deps.deliver({ title, text, markdown, html, attachments, ...(schedule.lang ? { lang: schedule.lang } : {}) }, schedule.channels, name);
+    for (const r of results) if (!r.ok) log.error({ channel: r.channel, report: name, attempts: r.attempts, error: r.error }, 'report not delivered');
   }
 
   async function generateAll(schedule: ReportSchedule): Promise<Generated[]> {

@@ -54,19 +54,26 @@ export function createReportService(ctx: ReportContext) {
         body = await renderReport(report, () => slaDocument(report, lang), format, font);
         base = `sla-${safe(report.contract.name)}-${report.period}`;
         const o = report.overview;
-        summary = `SLA ${report.contract.name} ${report.period}: ${o.targets_met}/${o.targets} targets met, ${o.outages} outages, ${o.incidents} incidents, resolution compliance ${o.resolution_compliance_percent === null ? '—' : `${o.resolution_compliance_percent.toFixed(1)} %`}`;
+        const compliance = o.resolution_compliance_percent === null ? '—' : `${o.resolution_compliance_percent.toFixed(1)} %`;
+        summary =
+          lang === 'zh-CN'
+            ? `SLA 报告 ${report.contract.name} ${report.period}：达标对象 ${o.targets_met}/${o.targets}，停机 ${o.outages} 次，事件 ${o.incidents} 起，解决达标率 ${compliance}`
+            : `SLA ${report.contract.name} ${report.period}: ${o.targets_met}/${o.targets} targets met, ${o.outages} outages, ${o.incidents} incidents, resolution compliance ${compliance}`;
       } else if (report.kind === 'inspection') {
         body = await renderReport(report, () => inspectionDocument(report, lang), format, font);
         base = `inspection-${report.date}`;
         const s = report.summary;
-        summary = `Inspection ${report.date}: ${s.checks} checks, ${s.fail} fail, ${s.warn} warn, ${s.findings} findings`;
+        summary =
+          lang === 'zh-CN'
+            ? `巡检报告 ${report.date}：检查项 ${s.checks}，异常 ${s.fail + s.warn}，未知 ${s.unknown}，维护中 ${s.maintenance}，发现问题 ${s.findings}`
+            : `Inspection ${report.date}: ${s.checks} checks, ${s.fail} fail, ${s.warn} warn, ${s.findings} findings`;
       } else {
         // The contract's zone when the incident falls under one, else the collector's.
         const contract = ctx.sla.setup.contracts.find((c) => c.name === report.sla.contract);
         const timeZone = (contract ? ctx.sla.setup.calendars.get(contract.calendar)?.spec.timeZone : undefined) ?? ctx.config.timezone;
         body = await renderReport(report, () => faultDocument(report, lang, timeZone), format, font);
         base = `fault-${safe(report.incident.number)}`;
-        summary = `Fault report ${report.incident.number}: ${report.incident.title}`;
+        summary = lang === 'zh-CN' ? `故障处理报告 ${report.incident.number}：${report.incident.title}` : `Fault report ${report.incident.number}: ${report.incident.title}`;
       }
       return { filename: `${base}.${format}`, contentType: CONTENT_TYPES[format], body, summary };
     },

@@ -117,7 +117,8 @@ describe('scheduled reports written and delivered', () => {
       expect(readdirSync(dir).sort()).toEqual(['inspection-2026-10-31.csv', 'inspection-2026-10-31.pdf']);
       expect(smtp.messages).toHaveLength(1);
       const inspectionMail = smtp.messages[0]!;
-      expect(inspectionMail.subject).toBe('Inspection 2026-10-31: 3 checks, 0 fail, 0 warn, 2 findings');
+      // The collector's language (zh-CN by default): subject and summary in Chinese.
+      expect(inspectionMail.subject).toBe('巡检报告 2026-10-31：检查项 3，异常 0，未知 2，维护中 0，发现问题 2');
       expect(inspectionMail.envelope.to).toEqual(['ops@example.test']);
       expect(inspectionMail.attachments.map((a) => [a.filename, a.contentType])).toEqual([
         ['inspection-2026-10-31.pdf', 'application/pdf'],
@@ -128,7 +129,7 @@ describe('scheduled reports written and delivered', () => {
       const im = robot.accepted('dingtalk');
       expect(im).toHaveLength(1);
       const markdown = (im[0]?.body as { markdown: { title: string; text: string } }).markdown;
-      expect(markdown.title).toBe('Inspection 2026-10-31: 3 checks, 0 fail, 0 warn, 2 findings');
+      expect(markdown.title).toBe('巡检报告 2026-10-31：检查项 3，异常 0，未知 2，维护中 0，发现问题 2');
       expect(markdown.text).toContain('[inspection-2026-10-31.pdf](https://outpost.example.test/api/v1/reports/inspection?date=2026-10-31&tz=Asia%2FShanghai&format=pdf)');
 
       // Nov 1 08:00: the next inspection and the SLA report of October (the unknown channel is skipped).
@@ -136,8 +137,8 @@ describe('scheduled reports written and delivered', () => {
       await runtime.scheduler.settle();
       expect(readdirSync(dir).sort()).toEqual(['inspection-2026-10-31.csv', 'inspection-2026-10-31.pdf', 'inspection-2026-11-01.csv', 'inspection-2026-11-01.pdf', 'sla-acme-2026-10.xlsx']);
       expect(smtp.messages.map((m) => m.subject)).toEqual([
-        'Inspection 2026-10-31: 3 checks, 0 fail, 0 warn, 2 findings',
-        expect.stringMatching(/^Inspection 2026-11-01: 3 checks/),
+        '巡检报告 2026-10-31：检查项 3，异常 0，未知 2，维护中 0，发现问题 2',
+        expect.stringMatching(/^巡检报告 2026-11-01：检查项 3/),
         'SLA acme 2026-10: 2/2 targets met, 2 outages, 3 incidents, resolution compliance 66.7 %',
       ]);
       const slaMail = smtp.messages[2]!;

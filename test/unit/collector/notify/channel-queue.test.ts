@@ -124,7 +124,7 @@ describe('channel queue', () => {
     expect([q.push(item(1)), q.push(item(2)), q.push(item(3)), q.push(item(4))]).toEqual([true, true, true, false]);
     await q.idle();
     expect(sent).toEqual(['m1', 'm2', 'm3']);
-    expect(outcomes.map((o) => o.item.notice.incident.id)).toEqual([1, 2, 3]);
+    expect(outcomes.map((o) => o.item.notice?.incident.id)).toEqual([1, 2, 3]);
   });
 
   it('flush() ends a backoff wait at once; abort() fails what is still queued', async () => {
@@ -137,7 +137,7 @@ describe('channel queue', () => {
     await until(() => t.pendingCount() === 1);
     q.flush();
     await until(() => outcomes.length === 2);
-    expect(outcomes.map((o) => [o.item.notice.incident.id, o.ok, o.attempts])).toEqual([
+    expect(outcomes.map((o) => [o.item.notice?.incident.id, o.ok, o.attempts])).toEqual([
       [1, false, 3],
       [2, false, 3],
     ]);
