@@ -55,6 +55,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     const record = getIncidentById(db, pending.incidentId);
     if (!record || record.parentId !== null) return null;
     const url = deps.incidentUrl?.(record.number);
+    const apiUrl = deps.incidentApiUrl?.(record.number);
     return {
       kind: pending.kind,
       incident: {
@@ -67,6 +68,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
         checkId: record.checkId,
         openedAtMs: record.openedAtMs,
         ...(url ? { url } : {}),
+        ...(apiUrl ? { apiUrl } : {}),
       },
       atMs,
       ...(pending.actor ? { actor: pending.actor } : {}),
