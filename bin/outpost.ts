@@ -7,6 +7,7 @@ const io: CliIo = {
   env: process.env,
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: process.stdin,
   cwd: process.cwd(),
   onShutdownSignal(handler) {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => handler(signal));

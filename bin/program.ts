@@ -28,6 +28,7 @@ const COMMAND_GROUPS: Record<string, () => Promise<Register>> = {
   maintenance: async () => (await import('../collector/sla-service/cli.js')).registerMaintenanceCommands,
   report: async () => (await import('../collector/reports/cli.js')).registerReportCommands,
   up: async () => (await import('./up.js')).registerUpCommand,
+  user: async () => (await import('../collector/user-command.js')).registerUserCommands,
 };
 
 /** The command word of an argv (after node and the script), skipping global options. */

@@ -2,11 +2,12 @@
  * `outpost up`: the quick start. One process runs the collector on embedded defaults (in-process MQTT broker,
  * SQLite in ./data, REST API) plus a local agent monitoring this machine, so a fresh checkout shows this host,
  * its checks and their states within a minute. An admin API token is created in the data directory on first
- * start and printed, so the API can be tried at once. The embedded broker admits only enrolled agents: unless the
- * config sets `mqtt.enrolment_secret` (or uses an external broker), a secret is created in the data directory on
- * first start and the local agent logs in with its derived password, with nothing for the user to do. A config without
- * SLA contracts gets a contract `default` (every target, the default policy, 99.9 %, 24x7), so the SLA report works
- * from the first minute.
+ * start and printed, so the API can be tried at once; likewise a console user `admin` whose password is written to
+ * data_dir/admin.password (when the config names no users), so the console at http://127.0.0.1:8080 can be opened.
+ * The embedded broker admits only enrolled agents: unless the config sets `mqtt.enrolment_secret` (or uses an
+ * external broker), a secret is created in the data directory on first start and the local agent logs in with its
+ * derived password, with nothing for the user to do. A config without SLA contracts gets a contract `default` (every
+ * target, the default policy, 99.9 %, 24x7), so the SLA report works from the first minute.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,10 +26,29 @@ import { loadCollectorConfig } from '../collector/collector-command.js';
 import type { CollectorConfig } from '../collector/config.js';
 import { DEFAULT_CONTRACT, withDefaultContract } from '../collector/sla-service/default-contract.js';
 import { enrolmentPassword, newEnrolmentSecret } from '../collector/enrolment.js';
+import { hashPassword } from '../collector/api/passwords.js';
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const TOKEN_FILE = 'admin.token';
 const ENROLMENT_SECRET_FILE = 'enrolment.secret';
+const PASSWORD_FILE = 'admin.password';
+
+/** The console password of user `admin` in this data directory: read, or created (0600) on first start. */
+export function localAdminPassword(dataDir: string): string {
+  const file = join(dataDir, PASSWORD_FILE);
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const password = randomBytes(12).toString('base64url');
+  writeFileSync(file, `${password}\n`, { mode: 0o600 });
+  return password;
+}
+
+/** Without `api.users`, a console user `admin` whose password is in data_dir/admin.password. */
+async function withLocalUser(config: CollectorConfig, dataDir: string): Promise<{ config: CollectorConfig; passwordFile: string | null }> {
+  if (config.api.users.length > 0) return { config, passwordFile: null };
+  const password_hash = await hashPassword(localAdminPassword(dataDir));
+  return { config: { ...config, api: { ...config.api, users: [{ name: 'admin', password_hash, role: 'admin' }] } }, passwordFile: join(dataDir, PASSWORD_FILE) };
+}
 
 /** The admin token of this data directory: read, or created (0600) on first start. */
 export function localAdminToken(dataDir: string): string {
@@ -109,7 +129,9 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
       const loaded = await loadCollectorConfig(opts.config, io);
       const dataDir = isAbsolute(loaded.data_dir) ? loaded.data_dir : resolve(io.cwd, loaded.data_dir);
       const contracted = withDefaultContract(withLocalEnrolment({ ...loaded, data_dir: dataDir }, dataDir));
-      const { config, token } = withLocalToken(contracted.config, dataDir);
+      const withToken = withLocalToken(contracted.config, dataDir);
+      const token = withToken.token;
+      const { config, passwordFile } = await withLocalUser(withToken.config, dataDir);
       const level = io.env.OUTPOST_LOG_LEVEL ?? 'info';
       const logger = createLogger({ level: (LEVELS.includes(level) ? level : 'info') as LevelWithSilent, name: 'outpost', destination: io.stdout });
       if (contracted.added) {
@@ -138,6 +160,7 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
       }
       const api = `http://${config.api.listen.host}:${running.apiPort}`;
       const tokenFile = join(dataDir, TOKEN_FILE);
+      if (passwordFile) logger.info({ console: api, user: 'admin', password_file: passwordFile }, `Console: open ${api} and log in as admin with the password in ${passwordFile}`);
       logger.info(
         { api, token_file: token ? tokenFile : undefined },
         token

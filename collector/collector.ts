@@ -10,6 +10,8 @@ import type { Logger } from '../common/logger.js';
 import { createLifecycle } from '../common/lifecycle.js';
 import { createRateLimitedLog } from '../common/logger.js';
 import { createApp } from './api/app.js';
+import { createStreamHub, type StreamHub } from './api/stream.js';
+import { findConsoleDir } from './api/web-assets.js';
 import { startEmbeddedBroker } from './broker.js';
 import { brokerHost, createBrokerHealth, type BrokerHealth } from './broker-health.js';
 import { databaseFile, type CollectorConfig } from './config.js';
@@ -204,7 +206,9 @@ export function createCollector(deps: CollectorDeps) {
     // Heartbeats publish their results through the ingest (created below), like an agent; deadlines run on our clock.
     const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, timeZone: config.timezone, publish: (topic, payload) => ingest.handle(topic, payload) });
     const publicUrl = config.api.public_url?.replace(/\/$/, '');
-    const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
+    // People open the console's deep link (phone or desk); machines get the API link as incident.api_url.
+    const incidentUrl = publicUrl ? (number: string) => `${publicUrl}/#/incidents/${number}` : undefined;
+    const incidentApiUrl = publicUrl ? (number: string) => `${publicUrl}/api/v1/incidents/${number}` : undefined;
     let incidents: IncidentService | undefined;
     // Findings and due times are added to every notice before it is rendered (notify/notice-context.ts).
     const noticeContext = createNoticeContext({
@@ -217,7 +221,9 @@ export function createCollector(deps: CollectorDeps) {
     });
     /** Scheduled reports go out through the same dispatcher (set when it runs). */
     let deliverReport: Dispatcher['deliver'] | undefined;
-    const notify = withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher());
+    const stream = createStreamHub({ logger: log, now, agents });
+    listeners.push((change) => stream.onStateChange(change));
+    const notify = withStreamNotices(stream, withInfluxNotices(influx, deps.onIncidentNotice ?? startDispatcher()));
     if (deps.onIncidentNotice) live.on('notifications', () => log.warn('notifications go to an injected handler: not reloaded'));
     /** Notices go to the configured channels; every delivery outcome lands on the ticket timeline and in /metrics. */
     function startDispatcher(): (notice: IncidentNotice) => void {
@@ -269,6 +275,7 @@ export function createCollector(deps: CollectorDeps) {
         logger: log,
         notify,
         ...(incidentUrl ? { incidentUrl } : {}),
+        ...(incidentApiUrl ? { incidentApiUrl } : {}),
         openGauge: metrics.incidentsOpen,
         sla: sla.incidentHooks,
       });
@@ -401,7 +408,9 @@ export function createCollector(deps: CollectorDeps) {
       lifecycle.add({ name: 'embedded broker', stop: () => ((up = false), broker.stop()) });
     }
 
-    if (config.api.tokens.length === 0) warnings.push('api.tokens is empty: every /api/v1 request is refused (401)');
+    if (config.api.tokens.length === 0 && config.api.users.length === 0) warnings.push('api.tokens and api.users are empty: every /api/v1 request is refused (401)');
+    const webDir = findConsoleDir();
+    if (!webDir) log.warn('web console assets not found (run npm run build): only the API is served');
     for (const w of warnings) if (w !== SHARED_GROUP_WARNING) log.warn(w);
     const app = createApp({
       db,
@@ -419,6 +428,8 @@ export function createCollector(deps: CollectorDeps) {
       sla,
       reports: reports.service,
       events: agentEvents,
+      stream,
+      console: { users: () => live.current().api.users, statusPages: config.api.status_pages, timezone: config.timezone, lang: config.lang, webDir },
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),
@@ -431,6 +442,7 @@ export function createCollector(deps: CollectorDeps) {
     const address = server.address();
     const apiPort = typeof address === 'object' && address ? address.port : config.api.listen.port;
     lifecycle.add({ name: 'api', stop: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
+    lifecycle.add({ name: 'console streams', stop: () => stream.close() });
     log.info({ api: `${config.api.listen.host}:${apiPort}`, mqtt: config.mqtt.url ?? `embedded ${config.mqtt.listen.host}:${mqttPort}`, data_dir: config.data_dir }, 'collector started');
 
     influx?.start();
@@ -448,6 +460,14 @@ export function createCollector(deps: CollectorDeps) {
   };
 }
 export type Collector = ReturnType<typeof createCollector>;
+
+/** Incident notices also go to the console's live streams (after the notification path got them). */
+function withStreamNotices(stream: StreamHub, notify: (notice: IncidentNotice) => void): (notice: IncidentNotice) => void {
+  return (notice) => {
+    notify(notice);
+    stream.onIncidentNotice(notice);
+  };
+}
 
 /** Incident notices also go to InfluxDB (events, SLA outcomes) when it is enabled. */
 function withInfluxNotices(influx: InfluxService | null, notify: (notice: IncidentNotice) => void): (notice: IncidentNotice) => void {

@@ -18,6 +18,7 @@ import { DEFAULT_TIME_ZONE } from './sla/builtin-calendars.js';
 import { servicesConfigSchema } from './sla-service/config.js';
 import { reportsConfigSchema, resolveReportsConfig } from './reports/config.js';
 import { eventsConfigSchema } from './agent-events/config.js';
+import { statusPagesSchema, usersSchema } from './api/console-config.js';
 
 const hostSchema = z.string().min(1).max(255);
 const portSchema = z.number().int().min(0).max(65_535);
@@ -103,6 +104,10 @@ const apiSchema = z
       .default([]),
     /** Base URL people reach the API/console at; used for links in notifications. */
     public_url: z.url().optional(),
+    /** People who log in to the web console (collector/api/console-config.ts). */
+    users: usersSchema,
+    /** Per-contract read-only status pages behind a secret link. */
+    status_pages: statusPagesSchema,
   })
   .superRefine((api, ctx) => {
     const seen = new Set<string>();
@@ -161,6 +166,12 @@ export const collectorConfigSchema = z.strictObject({
   /** Agent events (SNMP traps, ...): retention and the trap rules that open/resolve incidents (collector/agent-events/config.ts). */
   events: eventsConfigSchema,
 })
+  .superRefine((config, ctx) => {
+    const contracts = new Set(config.sla.contracts.map((c) => c.name));
+    config.api.status_pages.forEach((page, i) => {
+      if (!contracts.has(page.contract)) ctx.addIssue({ code: 'custom', path: ['api', 'status_pages', i, 'contract'], message: `unknown contract ${page.contract} (see sla.contracts)` });
+    });
+  })
   // Resolved once here: `reports.lang` / `notifications.lang` and report schedule zones fall back to the top level.
   .transform((c) => ({
     ...c,

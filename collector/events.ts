@@ -57,8 +57,10 @@ export interface IncidentNotice {
     target: string | null;
     checkId: string | null;
     openedAtMs: number;
-    /** Link for the IM card / email, when the collector knows its public URL. */
+    /** Console deep link (`<public_url>/#/incidents/<number>`) for the IM card / email, when the collector knows its public URL. */
     url?: string;
+    /** The incident in the REST API (`<public_url>/api/v1/incidents/<number>`), for machines. */
+    apiUrl?: string;
   };
   atMs: number;
   actor?: string;

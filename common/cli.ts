@@ -7,6 +7,8 @@ export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream;
   cwd: string;
+  /** Standard input (commands that read a secret, e.g. `outpost user hash`); absent in most tests. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?(raw: boolean): unknown };
   /** Registers a handler for SIGTERM/SIGINT; long-running commands resolve their exit code after it ran. */
   onShutdownSignal(handler: (signal: string) => void): void;
   /** Registers a handler for SIGHUP (config reload); absent where there is no such signal. */

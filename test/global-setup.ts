@@ -1,5 +1,5 @@
 /**
- * Builds dist/ once before any test file runs, so tests that spawn `node dist/bin/outpost.js` never race a rebuild.
+ * Builds dist/ (and the console into dist/web) once before any test file runs, so tests that spawn `node dist/bin/outpost.js` never race a rebuild.
  * test/run.sh has just built and sets OUTPOST_TEST_BUILT=1 to skip it.
  */
 import { execFileSync } from 'node:child_process';
@@ -11,4 +11,6 @@ export default function setup(): void {
     cwd: join(import.meta.dirname, '..'),
     stdio: 'inherit',
   });
+  // The web console's static assets (dist/web), served by the collector at /.
+  execFileSync(process.execPath, [join(import.meta.dirname, '../web/build.mjs')], { cwd: join(import.meta.dirname, '..'), stdio: 'inherit' });
 }

@@ -27,6 +27,27 @@ import { createTargetsRouter } from './targets.js';
 import { createReportsRouter } from './reports.js';
 import type { ReportService } from '../reports/service.js';
 import { createEventsRouter, type EventsRouterDeps } from './events.js';
+import type { ConsoleUser, StatusPageConfig } from './console-config.js';
+import { sessionActsAsItself, type SessionAuthDeps } from './session-auth.js';
+import { createPublicSessionRouter, createSessionRouter, type SessionRoutesDeps } from './session-routes.js';
+import { createLoginLimiter, createSessionStore } from './sessions.js';
+import { createStatusPageRouter } from './status-page.js';
+import { createSamplesRouter } from './samples.js';
+import { createAgentsExportRouter } from './agents-export.js';
+import type { StreamHub } from './stream.js';
+import { createWebAssetsRouter } from './web-assets.js';
+
+/** The web console: people who log in, status pages, defaults for the console's language and time zone. */
+export interface ConsoleDeps {
+  users: () => readonly ConsoleUser[];
+  statusPages: readonly StatusPageConfig[];
+  timezone: string;
+  lang: 'zh-CN' | 'en';
+  /** Built console assets (collector/api/web-assets.ts findConsoleDir); not served when null. */
+  webDir: string | null;
+  /** Failed logins allowed per client address / name within `loginWindowMs` (default 10 / 5 per 15 min). */
+  loginLimits?: { perAddress: number; perName: number; windowMs: number };
+}
 
 export interface ApiDeps {
   db: Db;
@@ -53,6 +74,10 @@ export interface ApiDeps {
   timeZone?: string;
   /** Agent events (collector/agent-events); /api/v1/events is mounted when present. */
   events?: EventsRouterDeps['events'];
+  /** The web console (sessions, status pages, assets at /); bearer tokens only when absent. */
+  console?: ConsoleDeps;
+  /** Live events; /api/v1/stream is mounted when present. */
+  stream?: StreamHub;
 }
 
 export function createApp(deps: ApiDeps): Express {
@@ -65,11 +90,35 @@ export function createApp(deps: ApiDeps): Express {
   // Heartbeat pings carry their own secret (the token in the URL), so they are mounted before bearer auth.
   if (deps.heartbeats) app.use('/api/v1/heartbeat', createHeartbeatPingRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now }));
   const api = express.Router();
-  api.use(createAuthenticate(deps.tokens));
+  let sessionAuth: SessionAuthDeps | undefined;
+  let sessionRoutes: SessionRoutesDeps | undefined;
+  if (deps.console) {
+    const c = deps.console;
+    const sessions = createSessionStore(deps.db, deps.now);
+    const limits = c.loginLimits ?? { perAddress: 10, perName: 5, windowMs: 15 * 60_000 };
+    sessionAuth = { sessions, users: c.users, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) };
+    sessionRoutes = {
+      ...sessionAuth,
+      limiter: createLoginLimiter({ maxFailures: limits.perName, maxPerAddress: limits.perAddress, windowMs: limits.windowMs, now: deps.now }),
+      logger: deps.logger,
+      timezone: c.timezone,
+      lang: c.lang,
+    };
+    if (deps.sla) app.use('/api/v1/status', createStatusPageRouter({ db: deps.db, sla: deps.sla, checks: deps.checks, intervals: deps.intervals, pages: c.statusPages, now: deps.now }));
+    // The login is the one POST parsed before authentication (it is how a person authenticates).
+    app.post('/api/v1/session', json);
+    app.use('/api/v1', createPublicSessionRouter(sessionRoutes));
+  }
+  api.use(createAuthenticate(deps.tokens, sessionAuth));
   api.use(json);
+  api.use(sessionActsAsItself);
+  if (sessionRoutes) api.use(createSessionRouter({ ...sessionRoutes, requireRole }));
+  if (deps.stream) api.use('/stream', requireRole('viewer'), deps.stream.router);
+  if (deps.console) api.use('/agents', requireRole('viewer'), createAgentsExportRouter({ agents: deps.agents, timezone: deps.console.timezone, lang: deps.console.lang }));
   api.use('/agents', requireRole('viewer'), createAgentsRouter(deps));
   api.use('/targets', requireRole('viewer'), createTargetsRouter(deps));
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
+  api.use('/checks', requireRole('viewer'), createSamplesRouter(deps));
   api.use('/states', requireRole('viewer'), createStatesRouter(deps));
   const sla = deps.sla;
   if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ db: deps.db, pauses: sla.pauses, extensions: sla.extensions, timers: sla.timers, now: deps.now, requireRole }));
@@ -86,6 +135,7 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.reports) api.use('/reports', requireRole('viewer'), createReportsRouter({ reports: deps.reports, requireRole }));
   if (deps.heartbeats) api.use('/heartbeats', createHeartbeatsRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now, publicUrl: deps.publicUrl, requireRole }));
   app.use('/api/v1', api);
+  if (deps.console?.webDir) app.use(createWebAssetsRouter(deps.console.webDir));
   app.use(notFound);
   app.use(errorHandler(deps.logger));
   return app;

@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { ApiRole } from '../config.js';
 import { HttpError } from './errors.js';
+import { checkCsrf, sessionCallerOf, type SessionAuthDeps } from './session-auth.js';
 
 export interface ApiToken {
   name: string;
@@ -25,7 +26,8 @@ const digest = (text: string) => createHash('sha256').update(text).digest();
 /** The tokens, or a function returning the ones in effect now (a config reload swaps them). */
 export type ApiTokens = readonly ApiToken[] | (() => readonly ApiToken[]);
 
-export function createAuthenticate(tokens: ApiTokens): RequestHandler {
+/** Bearer tokens; with `sessions`, also the console's cookie sessions (collector/api/session-auth.ts). */
+export function createAuthenticate(tokens: ApiTokens, sessions?: SessionAuthDeps): RequestHandler {
   // Comparing fixed-length digests in constant time hides token lengths and contents from timing.
   const current = typeof tokens === 'function' ? tokens : () => tokens;
   let source: readonly ApiToken[] | null = null;
@@ -37,6 +39,15 @@ export function createAuthenticate(tokens: ApiTokens): RequestHandler {
       known = list.map((t) => ({ ...t, digest: digest(t.token) }));
     }
     const header = req.get('authorization') ?? '';
+    if (sessions && header === '') {
+      const session = sessionCallerOf(req, sessions);
+      if (session) {
+        checkCsrf(req, session, sessions.publicUrl);
+        res.locals.caller = session;
+        next();
+        return;
+      }
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw new HttpError(401, 'missing bearer token', [{ field: 'headers.authorization', message: 'expected "Bearer <token>"' }]);
     const presented = digest(match[1]);

@@ -6,7 +6,7 @@ import type { Logger } from '../../common/logger.js';
 
 export class HttpError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 500 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 503,
     message: string,
     readonly details: unknown[] = [],
   ) {

@@ -15,6 +15,8 @@ export interface IncidentServiceDeps {
   notify: (notice: IncidentNotice) => void;
   /** Link to an incident for IM cards / emails, when the collector knows its public URL. */
   incidentUrl?: (number: string) => string;
+  /** The incident's REST API link (webhook payload `incident.api_url`). */
+  incidentApiUrl?: (number: string) => string;
   /** The core's `outpost_incidents_open{severity}` gauge (collector/metrics.ts), refreshed after each change. */
   openGauge?: { set(labels: { severity: Severity }, value: number): void };
   /** SLA glue (collector/sla-service): maintenance suppression of new incidents and re-arming SLA timers. */

@@ -129,23 +129,30 @@ export function incidentCountPoints(counts: Record<Severity, number>, timeMs: nu
 export interface IncidentSlaOutcome {
   severity: Severity;
   contract: string | null;
-  /** null when the policy has no such timer. */
+  /** null when the clock has no outcome yet (running, paused, deferred) or the policy has no such timer. */
   responseMet: boolean | null;
   resolutionMet: boolean | null;
   responseElapsedMs: number | null;
   resolutionElapsedMs: number | null;
   number: string;
+  /** The contract's compliance goal, percent (the dashboard draws it); null: none. */
+  complianceTarget?: number | null;
 }
 
-/** Written once per incident, at resolution: whether each SLA timer was met (0/1). */
+/**
+ * The SLA outcome of one incident, stamped with its opening instant (a month's incidents are those opened in it, as
+ * in the SLA summary) and tagged with its number (incidents opened in the same millisecond stay apart). Written
+ * again whenever a clock gets its outcome (acknowledgement, breach, resolution): InfluxDB merges the fields.
+ */
 export function incidentSlaPoint(o: IncidentSlaOutcome, timeMs: number): Point | null {
   const fields: Record<string, FieldValue> = { number: str(o.number) };
   if (o.responseMet !== null) fields.response_met = int(o.responseMet ? 1 : 0);
   if (o.resolutionMet !== null) fields.resolution_met = int(o.resolutionMet ? 1 : 0);
   if (o.responseElapsedMs !== null) fields.response_s = float(o.responseElapsedMs / 1000);
   if (o.resolutionElapsedMs !== null) fields.resolution_s = float(o.resolutionElapsedMs / 1000);
+  if (o.complianceTarget !== undefined && o.complianceTarget !== null) fields.compliance_target = float(o.complianceTarget);
   if (o.responseMet === null && o.resolutionMet === null) return null;
-  return { measurement: MEASUREMENTS.incidentSla, tags: { severity: o.severity, contract: o.contract ?? 'none' }, fields, timeMs };
+  return { measurement: MEASUREMENTS.incidentSla, tags: { severity: o.severity, contract: o.contract ?? 'none', incident: o.number }, fields, timeMs };
 }
 
 export function agentPoints(agents: ReadonlyArray<{ agentId: string; online: boolean }>, timeMs: number): Point[] {

@@ -81,23 +81,27 @@ export function createInfluxService(deps: InfluxServiceDeps) {
   });
   let snapshotMinute = -1;
 
-  function resolvedSla(notice: IncidentNotice): void {
+  /** Writes the incident's SLA outcomes (only clocks that have one) at its opening instant; see incidentSlaPoint. */
+  function slaOutcome(notice: IncidentNotice): void {
     const record = getIncidentByNumber(deps.db, notice.incident.number);
-    if (!record || record.resolvedAtMs === null) return;
+    // Folded incidents carry no SLA of their own (the summary skips them too).
+    if (!record || record.parentId !== null) return;
     const { contract, policy } = resolvePolicy(deps.setup, record.target ?? '', record.target ? (groups.get(record.target) ?? []) : []);
     const facts = { openedAtMs: record.openedAtMs, acknowledgedAtMs: record.acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses: [], maintenance: [] };
     const sla = deps.shared?.incidentSla(record.number, notice.atMs) ?? computeIncidentSla(deps.setup, policy, record.severity, facts, notice.atMs);
+    const outcome = (t: typeof sla.response): boolean | null => (t === null ? null : t.breached ? false : t.stoppedAtMs !== null ? true : null);
     const point = incidentSlaPoint(
       {
         severity: record.severity,
         contract: contract?.name ?? null,
         number: record.number,
-        responseMet: sla.response ? !sla.response.breached : null,
-        resolutionMet: sla.resolution ? !sla.resolution.breached : null,
+        responseMet: outcome(sla.response),
+        resolutionMet: outcome(sla.resolution),
         responseElapsedMs: sla.response?.elapsedMs ?? null,
         resolutionElapsedMs: sla.resolution?.elapsedMs ?? null,
+        complianceTarget: contract?.complianceTarget ?? null,
       },
-      notice.atMs,
+      record.openedAtMs,
     );
     if (point) write([point]);
   }
@@ -142,7 +146,7 @@ export function createInfluxService(deps: InfluxServiceDeps) {
     onIncidentNotice(notice: IncidentNotice): void {
       guarded('incident notice', () => {
         write([incidentEventPoint(notice)]);
-        if (notice.kind === 'resolved') resolvedSla(notice);
+        if (notice.kind === 'resolved' || notice.kind === 'acknowledged' || notice.kind === 'sla_breach') slaOutcome(notice);
       });
     },
     /** Runs one tick now (tests, shutdown). */

@@ -43,6 +43,7 @@ export function webhookBody(message: RenderedNotice, nowMs: number): Record<stri
       check_id: incident.checkId,
       opened_at: new Date(incident.openedAtMs).toISOString(),
       url: incident.url ?? null,
+      api_url: incident.apiUrl ?? null,
     },
     actor: notice.actor ?? null,
     note: notice.note ?? null,

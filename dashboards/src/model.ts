@@ -39,6 +39,8 @@ export interface PanelSpec {
   thresholds?: Array<{ color: string; value: number | null }>;
   mappings?: ValueMapping[];
   options?: Record<string, unknown>;
+  /** Grafana transformations, e.g. `configFromData` (a query's value as the threshold). */
+  transformations?: Array<{ id: string; options: Record<string, unknown> }>;
 }
 
 export const AVAILABILITY_THRESHOLDS = [
@@ -85,6 +87,7 @@ export function layout(specs: readonly PanelSpec[]): Panel[] {
         overrides: [],
       },
       options: spec.options ?? {},
+      ...(spec.transformations ? { transformations: spec.transformations } : {}),
     };
     x += spec.w;
     rowHeight = Math.max(rowHeight, spec.h);

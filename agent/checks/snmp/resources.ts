@@ -40,6 +40,14 @@ export interface Resources {
 const average = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 const percent = (v: number): boolean => v >= 0 && v <= 100;
 
+/**
+ * UCD memory figures that cannot all be true (available above total, or available + buffers + cached above
+ * total: some net-snmp versions count buffers/cache inside memAvailReal) are not used; HOST-RESOURCES is.
+ */
+export function ucdConsistent(m: NonNullable<ResourceReadings['ucdMemory']>): boolean {
+  return m.totalKb > 0 && m.availKb >= 0 && m.availKb <= m.totalKb && m.availKb + m.bufferKb + m.cachedKb <= m.totalKb;
+}
+
 /** Pure: picks the most specific CPU and memory source present. */
 export function pickResources(r: ResourceReadings): Resources {
   const ciscoCpu = r.ciscoCpu.filter(percent);
@@ -56,7 +64,7 @@ export function pickResources(r: ResourceReadings): Resources {
   if (processor) {
     const total = processor.usedBytes + processor.freeBytes;
     memory = { usedPercent: (processor.usedBytes / total) * 100, totalBytes: total, usedBytes: processor.usedBytes, source: 'cisco' };
-  } else if (r.ucdMemory && r.ucdMemory.totalKb > 0) {
+  } else if (r.ucdMemory && ucdConsistent(r.ucdMemory)) {
     const m = r.ucdMemory;
     const usedKb = Math.max(0, m.totalKb - m.availKb - m.bufferKb - m.cachedKb);
     memory = { usedPercent: (usedKb / m.totalKb) * 100, totalBytes: m.totalKb * 1024, usedBytes: usedKb * 1024, source: 'ucd' };
@@ -66,6 +74,11 @@ export function pickResources(r: ResourceReadings): Resources {
       const total = ram.reduce((a, s) => a + s.totalBytes, 0);
       const used = ram.reduce((a, s) => a + Math.min(s.usedBytes, s.totalBytes), 0);
       memory = { usedPercent: (used / total) * 100, totalBytes: total, usedBytes: used, source: 'host-resources' };
+    } else if (r.ucdMemory && r.ucdMemory.totalKb > 0 && r.ucdMemory.availKb <= r.ucdMemory.totalKb) {
+      // inconsistent buffers/cache and nothing better: total − available alone
+      const m = r.ucdMemory;
+      const usedKb = m.totalKb - m.availKb;
+      memory = { usedPercent: (usedKb / m.totalKb) * 100, totalBytes: m.totalKb * 1024, usedBytes: usedKb * 1024, source: 'ucd' };
     }
   }
   return { cpu, memory };
@@ -116,7 +129,7 @@ export async function readResources(
       if (used !== null && free !== null) readings.ciscoPools.push({ name: readText(row.name, `ciscoMemoryPoolName.${index}`, problems) ?? '', usedBytes: used, freeBytes: free });
     }
   }
-  if (want.has('hrRam') && readings.ciscoPools.length === 0 && readings.ucdMemory === null) {
+  if (want.has('hrRam') && readings.ciscoPools.length === 0 && (readings.ucdMemory === null || !ucdConsistent(readings.ucdMemory))) {
     const rows = await optional(() => readTable(client, OIDS.hrStorageEntry, { type: 2, units: 4, size: 5, used: 6 }, LIMIT, signal), new Map());
     for (const [index, row] of rows) {
       if (readOid(row.type, `hrStorageType.${index}`, problems) !== OIDS.hrStorageRam) continue;

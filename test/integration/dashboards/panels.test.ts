@@ -53,6 +53,8 @@ describe('dashboards against InfluxDB 1.6.7 after an end-to-end scenario', () =>
     await influx.query('CREATE DATABASE outpost');
     col = await startTestCollector({
       incidents: { grace_period: 0 },
+      // contract-003 states a compliance goal (95 %): the compliance panels draw it from query B.
+      sla: { contracts: [{ name: 'shop', policy: 'contract-003', members: { targets: ['web-1'] } }] },
       influx: {
         enabled: true,
         mode: 'v1',
@@ -162,6 +164,27 @@ describe('dashboards against InfluxDB 1.6.7 after an end-to-end scenario', () =>
     const downtimePanel = ((DASHBOARDS.sla as Dashboard).panels as Panel[]).find((p) => p.title === 'Downtime used vs allowed');
     const down = await run(expandMacros(String(downtimePanel?.targets?.[0]?.query), range, MIN, { contract: 'all', group: 'all', host: ['web-1'] }));
     expect(down[0]?.values[0]?.[1]).toBeCloseTo(web.downMs / 1000, 6);
+  });
+
+  it('the compliance panels show what GET /api/v1/sla/summary says, against the contract goal', async () => {
+    const period = new Date(T0 + 8 * 3_600_000).toISOString().slice(0, 7); // the month in Asia/Shanghai
+    const summary = await json(col.api(`/api/v1/sla/summary?period=${period}`, VIEWER));
+    const shop = summary.contracts.find((c: { name: string }) => c.name === 'shop');
+    expect(shop.compliance_target).toBe(95);
+    const panels = ((DASHBOARDS.sla as Dashboard).panels as Panel[]).filter((p) => (p.title ?? '').endsWith('compliance by severity'));
+    expect(panels.map((p) => p.title)).toEqual(['Response compliance by severity', 'Resolution compliance by severity']);
+    const range = { fromMs: T0 - 60 * MIN, toMs: Date.now() + MIN };
+    for (const [panel, clock] of [[panels[0], 'response'], [panels[1], 'resolution']] as const) {
+      const [bars, goal] = (panel?.targets ?? []).map((t) => String(t.query));
+      const shown = await run(expandMacros(String(bars), range, MIN, { contract: ['shop'], group: 'all', host: 'all' }));
+      for (const series of shown) {
+        const severity = series.tags?.severity as string;
+        expect(series.values[0]?.[1], `${clock} ${severity}`).toBe(shop.incidents.by_severity[severity][clock].compliance_percent);
+      }
+      expect(shown.length).toBeGreaterThan(0);
+      const drawn = await run(expandMacros(String(goal), range, MIN, { contract: ['shop'], group: 'all', host: 'all' }));
+      expect(drawn[0]?.values[0]?.[1]).toBe(95);
+    }
   });
 
   it('exports the writer counters in /metrics', async () => {

@@ -7,14 +7,27 @@
 import type { Express } from 'express';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, OPERATOR, connectAgent, json, publishResult, result, startTestCollector, type TestCollector } from '../support.js';
+import { hashPassword } from '../../../../collector/api/passwords.js';
+import { ADMIN, OPERATOR, VIEWER, connectAgent, json, publishResult, result, startTestCollector, type TestCollector } from '../support.js';
 import { waitUntil } from '../../../helpers/wait.js';
 
 let tc: TestCollector;
 let client: MqttClient;
 
 beforeAll(async () => {
-  tc = await startTestCollector({ sla: { contracts: [{ name: 'acme', members: { targets: ['edge-agent-target'] } }] } });
+  tc = await startTestCollector({
+    sla: { contracts: [{ name: 'acme', members: { targets: ['edge-agent-target'] } }] },
+    api: {
+      listen: { port: 0 },
+      tokens: [
+        { name: 'v', token: VIEWER, role: 'viewer' },
+        { name: 'o', token: OPERATOR, role: 'operator' },
+        { name: 'a', token: ADMIN, role: 'admin' },
+      ],
+      users: [{ name: 'root', password_hash: await hashPassword('root-password-1'), role: 'admin' }],
+      status_pages: [{ contract: 'acme', secret: 'acme-edge-status-secret' }],
+    },
+  });
   client = await connectAgent(`mqtt://127.0.0.1:${tc.running.mqttPort}`, 'edge-agent');
 });
 afterAll(async () => {
@@ -77,6 +90,10 @@ describe('API edges', () => {
     const windowId = (await json(window)).id as number;
     expect((await tc.api('/api/v1/heartbeats', ADMIN, { method: 'POST', body: JSON.stringify({ name: 'nightly', target: 'backup-host', period: '1d' }) })).status).toBe(201);
     tc.running.ingest.flush();
+    // A console login (it writes its session); the GETs below then also run with its cookie.
+    const login = await tc.api('/api/v1/session', undefined, { method: 'POST', body: JSON.stringify({ name: 'root', password: 'root-password-1', remember: true }) });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
 
     const month = new Date().toISOString().slice(0, 7);
     const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
@@ -101,15 +118,30 @@ describe('API edges', () => {
       '/api/v1/heartbeats/nightly',
       '/healthz',
       '/metrics',
+      '/api/v1/console',
+      '/api/v1/session',
+      '/api/v1/sessions',
+      '/api/v1/status/acme-edge-status-secret',
+      '/api/v1/agents/export?format=xlsx',
+      '/api/v1/checks/edge-agent/ping/samples',
     ];
+    // The live stream (GET /api/v1/stream) only holds a connection open: opened and closed here.
+    const streamAbort = new AbortController();
+    // The report sample recorder writes results on its own flush timer (not a GET): let it settle first.
+    await waitUntil(() => (tc.running.db.prepare('SELECT count(*) AS n FROM report_samples').get() as { n: number }).n > 0, 20_000, 'report samples flushed');
     const before = snapshot();
     for (const path of gets) {
       const res = await tc.api(path, ADMIN);
       expect(res.status, path).toBeLessThan(500);
+      const viaCookie = await tc.api(path, undefined, { headers: { cookie } });
+      expect(viaCookie.status, `${path} (session)`).toBeLessThan(500);
     }
+    const stream = await tc.api('/api/v1/stream', undefined, { headers: { cookie }, signal: streamAbort.signal });
+    expect(stream.status).toBe(200);
+    streamAbort.abort();
     expect(snapshot()).toBe(before);
-    // Every GET route the app has is in the list above, but the 3 heartbeat pings (the documented writing GETs).
-    expect(countGetRoutes(tc.running.app)).toBe(gets.length + 3);
+    // Every GET route the app has is in the list above (+ the stream), but the 3 heartbeat pings (the documented writing GETs).
+    expect(countGetRoutes(tc.running.app)).toBe(gets.length + 1 + 3);
     // The fault report is recorded only by POST (operator).
     expect((await tc.api(`/api/v1/reports/fault/${incident}`, OPERATOR, { method: 'POST' })).status).toBe(200);
     expect(snapshot()).not.toBe(before);

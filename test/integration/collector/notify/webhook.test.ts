@@ -46,6 +46,7 @@ describe('webhook channel against a local receiver that verifies the HMAC', () =
         check_id: 'ping',
         opened_at: '2026-11-21T02:07:00.000Z',
         url: 'https://outpost.example.com/incidents/7',
+        api_url: null,
       },
       actor: 'ops-bot',
       note: null,

@@ -30,9 +30,25 @@ const SENSOR = [
 /** A device that answers its system group and nothing else (interface table empty, or outside the view). */
 const NO_INTERFACES = SENSOR.split('\n').filter((line) => line.startsWith('1.3.6.1.2.1.1.')).join('\n') + '\n';
 
+/**
+ * A Linux box whose UCD memory figures cannot all be true (available + buffers + cached above total) beside a
+ * HOST-RESOURCES RAM row: 1,000,000 KiB, 250,000 KiB used.
+ */
+const UCD_INCONSISTENT = [
+  ...NO_INTERFACES.trim().split('\n').map((l) => l.replace('room-sensor-1', 'linux-ucd-bad')),
+  '1.3.6.1.2.1.25.2.3.1.2.1|6|1.3.6.1.2.1.25.2.1.2',
+  '1.3.6.1.2.1.25.2.3.1.4.1|2|1024',
+  '1.3.6.1.2.1.25.2.3.1.5.1|2|1000000',
+  '1.3.6.1.2.1.25.2.3.1.6.1|2|250000',
+  '1.3.6.1.4.1.2021.4.5.0|2|1000000',
+  '1.3.6.1.4.1.2021.4.6.0|2|900000',
+  '1.3.6.1.4.1.2021.4.14.0|2|200000',
+  '1.3.6.1.4.1.2021.4.15.0|2|300000',
+].join('\n') + '\n';
+
 let sim: SnmpsimServer;
 beforeAll(async () => {
-  sim = await startSnmpsim({ examples: ['cisco_16_switch', 'recorded/linux-full-walk'], recordings: { 'room-sensor': SENSOR, 'no-interfaces': NO_INTERFACES } });
+  sim = await startSnmpsim({ examples: ['cisco_16_switch', 'recorded/linux-full-walk'], recordings: { 'room-sensor': SENSOR, 'no-interfaces': NO_INTERFACES, 'ucd-inconsistent': UCD_INCONSISTENT } });
 }, 90_000);
 afterAll(async () => sim?.stop());
 
@@ -91,6 +107,12 @@ describe('snmp check against snmpsim recordings', () => {
     expect(obs.message).toBe('room-sensor-1: no interfaces readable: the interface table is empty (or not in the view of this community/user)');
     expect(obs).toMatchObject({ code: 'snmp.no_interfaces', params: { reason: 'empty', subject: 'room-sensor-1' } });
     expect(obs.metrics.up).toBe(1);
+  });
+
+  it('memory falls back to HOST-RESOURCES when the UCD figures are inconsistent', async () => {
+    const obs = await poll('ucd-inconsistent', { interfaces: { enabled: false } });
+    expect(obs.details).toMatchObject({ sys_name: 'linux-ucd-bad', memory_source: 'host-resources' });
+    expect(obs.metrics).toMatchObject({ memory_used_percent: 25, memory_total_bytes: 1_024_000_000, memory_used_bytes: 256_000_000 });
   });
 
   it('include/exclude and max bound the reported interfaces', async () => {

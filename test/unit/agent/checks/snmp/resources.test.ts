@@ -9,6 +9,13 @@ import { SnmpType, ValueProblems } from '../../../../../agent/checks/snmp/values
 const none: ResourceReadings = { ciscoCpu: [], hrCpu: [], ucdCpuIdle: null, ciscoPools: [], ucdMemory: null, hrRam: [] };
 
 describe('pickResources', () => {
+  it('inconsistent UCD memory (available + buffers + cached above total) yields to HOST-RESOURCES, else total − available', () => {
+    const bad = { totalKb: 1000, availKb: 900, bufferKb: 200, cachedKb: 300 };
+    expect(pickResources({ ...none, ucdMemory: bad, hrRam: [{ totalBytes: 4000, usedBytes: 1000 }] }).memory).toEqual({ usedPercent: 25, totalBytes: 4000, usedBytes: 1000, source: 'host-resources' });
+    expect(pickResources({ ...none, ucdMemory: bad }).memory).toMatchObject({ usedPercent: 10, source: 'ucd' });
+    expect(pickResources({ ...none, ucdMemory: { ...bad, availKb: 2000 } }).memory).toBeNull();
+  });
+
   it('Cisco first: average cpmCPUTotal5minRev, the Processor pool', () => {
     const r = pickResources({ ...none, ciscoCpu: [20, 30], hrCpu: [90], ciscoPools: [{ name: 'I/O', usedBytes: 9, freeBytes: 1 }, { name: 'Processor', usedBytes: 25, freeBytes: 75 }] });
     expect(r).toEqual({ cpu: { percent: 25, source: 'cisco' }, memory: { usedPercent: 25, totalBytes: 100, usedBytes: 25, source: 'cisco' } });
