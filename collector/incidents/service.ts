@@ -41,6 +41,9 @@ const REOPENED = { acknowledgedAtMs: null, acknowledgedBy: null, resolvedAtMs: n
 export const SYSTEM_ACTOR = 'system';
 
 /** A reopened incident takes the title of its new cause; the timeline entry keeps the one it had. */
+/** P1 is the most urgent. */
+const SEVERITY_RANK: Record<Severity, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
+
 function retitled(before: string | undefined, after: string): { previous_title?: string } {
   return before !== undefined && before !== after ? { previous_title: before } : {};
 }
@@ -299,7 +302,17 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     openKeyed(input: KeyedIncidentInput, actor: string = SYSTEM_ACTOR): IncidentRecord {
       return commit((pending, atMs) => {
         const active = findActiveByKey(db, input.dedupKey);
-        if (active) return active;
+        if (active) {
+          // The condition that fires now names the incident (a burn-rate alert moving to another window); a more
+          // urgent severity raises it, a calmer one never lowers it while it is open.
+          const raised = SEVERITY_RANK[input.severity] < SEVERITY_RANK[active.severity];
+          if (active.title === input.title && !raised) return active;
+          const severity = raised ? input.severity : active.severity;
+          const updated = updateIncident(db, active.id, { title: input.title, severity, updatedAtMs: atMs });
+          timeline(active.id, atMs, actor, 'state_changed', input.description ?? null, { severity, rule: input.rule, ...retitled(active.title, input.title) });
+          if (raised) pending.push({ kind: 'updated', incidentId: active.id, note: `severity raised to ${severity}` });
+          return updated;
+        }
         const last = findLastResolvedByKey(db, input.dedupKey);
         if (last && last.resolvedAtMs !== null && atMs - last.resolvedAtMs <= config.grace_period) {
           const reopened = updateIncident(db, last.id, { status: 'open', title: input.title, severity: input.severity, lastState: null, ...REOPENED, updatedAtMs: atMs });

@@ -3,7 +3,8 @@
  * engine's multi-window burn-rate rules against the contract's availability target. A firing rule opens one
  * incident per contract and target (dedup key `burn-rate:["<contract>","<target>"]`) through the incident service —
  * P2 for the paging rules (14.4× over 1 h, 6× over 6 h), P3 for the ticket rules (3× over 1 d, 1× over 3 d) — and
- * it resolves when no rule fires any more.
+ * it resolves when no rule fires any more. Its title names the window firing now; firing again within the incident
+ * grace period after it resolved (or someone resolved it) reopens the same incident.
  */
 import type { Logger } from '../../common/logger.js';
 import type { Severity } from '../events.js';
@@ -21,6 +22,10 @@ const HISTORY_MS = 3 * 86_400_000;
 
 export function burnRateKey(contract: string, target: string): string {
   return `${BURN_RATE_CHECK}:${JSON.stringify([contract, target])}`;
+}
+
+export function burnRateTitle(target: string, contract: string, rule: BurnRateRule): string {
+  return `${target}: error budget of ${contract} burning ≥ ${rule.factor}× (${rule.name})`;
 }
 
 /** Paging rules (factor ≥ 6) are P2, ticket rules P3. */
@@ -69,8 +74,10 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
               rule: `burn-rate ${rule.name}`,
               target,
               severity: burnRateSeverity(rule),
-              title: `${target}: error budget of ${contract.name} burning ${burn.toFixed(1)}× (${rule.name}, threshold ${rule.factor}×)`,
-              description: `availability target ${contract.availabilityTarget} %; the ${rule.name} windows both burn the budget at least ${rule.factor}× too fast`,
+              // The title names the window that fires now (not the burn of this minute): a change of window retitles the
+              // active incident, and a re-fire within the grace reopens the same incident under the new title.
+              title: burnRateTitle(target, contract.name, rule),
+              description: `availability target ${contract.availabilityTarget} %; the ${rule.name} windows both burn the budget at least ${rule.factor}× too fast (now ${burn.toFixed(1)}×)`,
             });
           } else if (findActiveByKey(db, key)) {
             incidents.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold');

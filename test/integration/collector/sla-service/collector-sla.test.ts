@@ -234,8 +234,16 @@ describe('SLA in a running collector', () => {
     expect(c.running.sla.evaluateBurnRate()).toContain('burn-rate:["acme","db-1"]');
     const incident = await incidentFor('db-1', 'burn-rate');
     expect(incident).toMatchObject({ severity: 'P2', check_type: 'burn-rate', source: 'auto', status: 'open', rule: 'burn-rate 1h/5m' });
+    expect(incident.title).toBe('db-1: error budget of acme burning ≥ 14.4× (1h/5m)');
     c.running.sla.evaluateBurnRate();
     expect((await json(c.api('/api/v1/incidents?target=db-1', VIEWER))).items.filter((i: any) => i.check_id === 'burn-rate')).toHaveLength(1);
+    // Someone resolves it while the budget still burns: the next pass (within the grace) reopens the same incident.
+    const res = await c.api(`/api/v1/incidents/${incident.number}/resolve`, OPERATOR, { method: 'POST', body: JSON.stringify({ cause: 'looked fine', resolution: 'closed too early' }) });
+    expect(res.status).toBe(200);
+    c.advance(MIN);
+    expect(c.running.sla.evaluateBurnRate()).toContain('burn-rate:["acme","db-1"]');
+    const burning = (await json(c.api('/api/v1/incidents?target=db-1', VIEWER))).items.filter((i: any) => i.check_id === 'burn-rate');
+    expect(burning.map((i: any) => [i.number, i.status])).toEqual([[incident.number, 'open']]);
 
     await agent.publish('db-1', 'ping-db1', 'ping', 'ok');
     c.advance(4 * 24 * HOUR);
