@@ -195,8 +195,8 @@ checks:
     await page.goto(`${base}/#/incidents/${number}`);
     await page.locator(`.incident[data-number="${number}"]`).waitFor();
     expect(await page.locator('.actions button').count()).toBe(0);
-    await page.goto(`${base}/#/incidents`);
-    await page.locator('.incident-row').first().waitFor();
+    await page.goto(`${base}/#/incidents?status=all`);
+    await page.locator(`.incident-row[data-number="${number}"]`).waitFor();
     expect(await page.getByRole('button', { name: '新建事件（电话报障）' }).count()).toBe(0);
     const forged = await page.evaluate(async (n) => {
       const me = (await (await fetch('/api/v1/session')).json()) as { csrf_token: string };

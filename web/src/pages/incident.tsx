@@ -9,7 +9,7 @@ import { api, ApiError, errorText } from '../api';
 import { lang, t, tx, type Key } from '../i18n';
 import { useLive, useNow } from '../live';
 import { href } from '../route';
-import { fmtDateTime } from '../time';
+import { fmtDateTime, fmtDuration } from '../time';
 import { can, Countdown, Dialog, Field, Loading, Section, SevBadge, StatusBadge, useData } from '../ui';
 import type { IncidentDetail } from './types';
 
@@ -25,7 +25,7 @@ const FIELDS: Record<Action, Array<{ name: string; label: Key; required?: boolea
   close: [{ name: 'note', label: 'inc.noteText', long: true }],
   reopen: [{ name: 'note', label: 'inc.noteText', long: true }],
   extend: [
-    { name: 'duration', label: 'inc.extendBy', required: true },
+    { name: 'for', label: 'inc.extendBy', required: true },
     { name: 'approved_by', label: 'inc.approver', required: true },
     { name: 'reason', label: 'inc.reason', required: true, long: true },
   ],
@@ -148,7 +148,10 @@ export function IncidentPage({ number, me, ack }: { number: string; me: Me; ack:
               <h3>{t('inc.extensions')}</h3>
               <ul class="plain">
                 {extensions.map((x) => (
-                  <li>{Object.entries(x).map(([k, v]) => `${k}: ${typeof v === 'number' && k.endsWith('_ms') ? fmtDateTime(v) : String(v)}`).join(' · ')}</li>
+                  <li>
+                    {typeof x.at === 'string' ? fmtDateTime(Date.parse(x.at)) : ''} +{typeof x.extend_s === 'number' ? fmtDuration(x.extend_s, lang()) : ''} · {t('inc.approver')}: {String(x.approved_by ?? '')} · {String(x.reason ?? '')}
+                    {x.by ? <span class="muted"> ({String(x.by)})</span> : null}
+                  </li>
                 ))}
               </ul>
             </>
