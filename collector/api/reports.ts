@@ -51,6 +51,11 @@ export function createReportsRouter(deps: { reports: ReportService; requireRole:
     const q = validate(inspectionSchema, req.query, 'query');
     await send(res, { kind: 'inspection', date: q.date, ...(q.tz ? { timeZone: q.tz } : {}) }, q.format, q.lang, 'query.date');
   });
+  // The asset register against its last verified baseline (read only; `outpost report assets --mark-verified` verifies).
+  router.get('/assets', async (req, res) => {
+    const q = validate(z.strictObject(output), req.query, 'query');
+    await send(res, { kind: 'assets' }, q.format, q.lang, 'query');
+  });
   // GET only reads (a preview); POST generates the report and records it as delivered for the fault-report duty.
   router.get('/fault/:number', async (req, res) => {
     const { number } = validate(faultSchema, req.params, 'params');

@@ -196,4 +196,18 @@ export function registerReportCommands(program: Command, io: CliIo, result: { co
       await run(io, opts, () => [{ kind: 'fault', number, by: opts.by }]);
       result.code = 0;
     });
+
+  common(report.command('assets').description('asset verification (资产核查): every agent inventory against the last verified baseline'))
+    .option('--mark-verified', 'after the comparison, make the current inventories the new verified baseline')
+    .option('--by <name>', 'with --mark-verified: who verified the register (recorded)', 'cli')
+    .action(async (opts: CommonOptions & { markVerified?: boolean; by: string }) => {
+      if (withUrl(opts)) {
+        if (opts.markVerified) throw new CliError('--mark-verified works on the collector database: use --config, not --url');
+        await runRemote(io, opts, '/assets', {}, 'assets');
+        result.code = 0;
+        return;
+      }
+      await run(io, opts, () => [{ kind: 'assets', ...(opts.markVerified ? { markVerifiedBy: opts.by } : {}) }]);
+      result.code = 0;
+    });
 }

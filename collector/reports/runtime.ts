@@ -40,6 +40,7 @@ export function reportUrlOf(publicUrl: string | undefined): ((request: ReportReq
   const base = `${publicUrl.replace(/\/+$/, '')}/api/v1/reports`;
   return (request, format) => {
     if (request.kind === 'fault') return `${base}/fault/${encodeURIComponent(request.number)}?format=${format}`;
+    if (request.kind === 'assets') return `${base}/assets?format=${format}`;
     const query: Record<string, string> = request.kind === 'sla' ? { period: request.period, contract: request.contract, format } : { date: request.date, ...(request.timeZone ? { tz: request.timeZone } : {}), format };
     return `${base}/${request.kind}?${new URLSearchParams(query).toString()}`;
   };

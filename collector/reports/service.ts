@@ -11,6 +11,8 @@ import { slaDocument } from './document-sla.js';
 import { generateFaultReport } from './fault-model.js';
 import { markFaultReportSent, type FaultReportSent } from './fault-sent.js';
 import { buildInspectionReport } from './inspection-model.js';
+import { buildAssetsReport, markAssetsVerified } from './assets-model.js';
+import { assetsDocument } from './document-assets.js';
 import { CONTENT_TYPES, renderReport } from './render.js';
 import { buildSlaReport } from './sla-model.js';
 
@@ -18,7 +20,9 @@ export type ReportRequest =
   | { kind: 'sla'; period: string; contract: string }
   | { kind: 'inspection'; date: string; timeZone?: string }
   /** `by` records the report as generated (the fault-report duty); without it the report is a preview. */
-  | { kind: 'fault'; number: string; by?: string };
+  | { kind: 'fault'; number: string; by?: string }
+  /** `markVerifiedBy`: after the comparison, the current inventories become the new baseline, recorded as verified by them. */
+  | { kind: 'assets'; markVerifiedBy?: string };
 
 export interface GeneratedReport {
   filename: string;
@@ -36,6 +40,11 @@ export function createReportService(ctx: ReportContext) {
   function json(request: ReportRequest) {
     if (request.kind === 'sla') return buildSlaReport(ctx, request);
     if (request.kind === 'inspection') return buildInspectionReport(ctx, request);
+    if (request.kind === 'assets') {
+      const report = buildAssetsReport(ctx);
+      if (request.markVerifiedBy !== undefined) markAssetsVerified(ctx, request.markVerifiedBy);
+      return report;
+    }
     return generateFaultReport(ctx, request.number, request.by);
   }
 
@@ -67,6 +76,14 @@ export function createReportService(ctx: ReportContext) {
           lang === 'zh-CN'
             ? `巡检报告 ${report.date}：检查项 ${s.checks}，异常 ${s.fail + s.warn}，未知 ${s.unknown}，维护中 ${s.maintenance}，发现问题 ${s.findings}`
             : `Inspection ${report.date}: ${s.checks} checks, ${s.fail} fail, ${s.warn} warn, ${s.findings} findings`;
+      } else if (report.kind === 'assets') {
+        body = await renderReport(report, () => assetsDocument(report, lang), format, font);
+        base = `assets-${report.generated_at.slice(0, 10)}`;
+        const s = report.summary;
+        summary =
+          lang === 'zh-CN'
+            ? `资产核查 ${s.hosts} 台主机：新增 ${s.added}，消失 ${s.gone}，有变化 ${s.changed}`
+            : `Assets: ${s.hosts} hosts, ${s.added} added, ${s.gone} gone, ${s.changed} changed`;
       } else {
         // The contract's zone when the incident falls under one, else the collector's.
         const contract = ctx.sla.setup.contracts.find((c) => c.name === report.sla.contract);
