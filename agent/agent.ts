@@ -20,6 +20,7 @@ import { createScheduler } from './scheduler.js';
 import { openSeqAllocator } from './seq.js';
 import { openSpool } from './spool.js';
 import { snmpDevices } from './traps/devices.js';
+import { createInterfaceDirectory } from './traps/interfaces.js';
 import { createEventQueue } from './traps/events.js';
 
 export interface AgentDeps {
@@ -41,6 +42,8 @@ export function createAgent(deps: AgentDeps) {
   const { config } = deps;
   const now = deps.now ?? Date.now;
   const hostname = deps.hostname ?? osHostname();
+  /** Written by the snmp checks' polls, read by the trap receiver (link traps name their interface). */
+  const interfaceDirectory = createInterfaceDirectory();
   const agentId = config.agent.id;
   const log = deps.logger.child({ component: 'agent', agent_id: agentId });
   const lifecycle = createLifecycle(log);
@@ -66,7 +69,7 @@ export function createAgent(deps: AgentDeps) {
       const spool = openSpool({ dir: join(config.agent.stateDir, 'spool'), maxBytes: config.spool.maxBytes, maxAgeMs: config.spool.maxAgeMs, now, logger: deps.logger });
       lifecycle.add({ name: 'spool', stop: () => spool.close() });
       const seq = openSeqAllocator(join(config.agent.stateDir, 'seq'), { atLeast: spool.highestSeq() });
-      const checks = createCheckInstances(config.checks, { logger: deps.logger, now, hostname, stateDir: config.agent.stateDir });
+      const checks = createCheckInstances(config.checks, { logger: deps.logger, now, hostname, stateDir: config.agent.stateDir, interfaceDirectory });
       lifecycle.add({ name: 'checks', stop: async () => void (await Promise.allSettled(checks.map((c) => c.instance.close?.()))) });
 
       const publisher = createPublisher({
@@ -118,7 +121,7 @@ export function createAgent(deps: AgentDeps) {
         const onEvent = createEventQueue({ agentId, spool, seq, now, pump: () => box.pump() });
         // imported here: net-snmp stays out of agents without traps (BENCHMARKS.md "Agent footprint")
         const { createTrapReceiver } = await import('./traps/receiver.js');
-        const traps = createTrapReceiver({ config: config.traps, devices: snmpDevices(config.checks), logger: deps.logger, now, onEvent });
+        const traps = createTrapReceiver({ config: config.traps, devices: snmpDevices(config.checks), interfaces: interfaceDirectory, logger: deps.logger, now, onEvent });
         // a port we may not bind (162 without root) costs the traps, not the agent
         await traps.start().then(
           () => lifecycle.add({ name: 'traps', stop: () => traps.stop() }),

@@ -7,19 +7,20 @@ import { PROTOCOL_VERSION } from '../common/protocol.js';
 import { checkRegistry } from './checks/registry.js';
 import type { CheckPlugin } from './checks/types.js';
 import type { CheckConfig } from './config.js';
+import type { InterfaceDirectory } from './traps/interfaces.js';
 import type { RunOutcome } from './runner.js';
 import type { ScheduledCheck } from './scheduler.js';
 
 export function createCheckInstances(
   checks: CheckConfig[],
-  deps: { logger: Logger; now: () => number; hostname: string; stateDir: string },
+  deps: { logger: Logger; now: () => number; hostname: string; stateDir: string; interfaceDirectory?: InterfaceDirectory },
 ): ScheduledCheck[] {
   return checks.map((config) => {
     const plugin = (checkRegistry as Record<string, CheckPlugin>)[config.type] as CheckPlugin;
     const stateDir = join(deps.stateDir, 'checks', config.name.replace(/[^A-Za-z0-9._-]/g, '_'));
     mkdirSync(stateDir, { recursive: true, mode: 0o750 });
     const logger = deps.logger.child({ check: config.name });
-    return { config, instance: plugin.create(config.options, { logger, now: deps.now, hostname: deps.hostname, stateDir, timeoutMs: config.timeoutMs }) };
+    return { config, instance: plugin.create(config.options, { logger, now: deps.now, hostname: deps.hostname, stateDir, timeoutMs: config.timeoutMs, interfaceDirectory: deps.interfaceDirectory }) };
   });
 }
 

@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { Observation } from '../../common/protocol.js';
 import type { Logger } from '../../common/logger.js';
+import type { InterfaceDirectory } from '../traps/interfaces.js';
 
 export type { Observation };
 
@@ -24,6 +25,8 @@ export interface CheckDeps {
    * budget their work to finish inside it and report what they could not do. Absent in some tests.
    */
   timeoutMs?: number;
+  /** The agent's directory of polled interface names (snmp checks write it, the trap receiver reads it). */
+  interfaceDirectory?: InterfaceDirectory;
 }
 
 export interface CheckInstance {

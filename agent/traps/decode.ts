@@ -4,6 +4,7 @@
  * device name of the snmp check polling the sender's address, else the address itself.
  */
 import type { Varbind } from 'net-snmp';
+import type { InterfaceDirectory } from './interfaces.js';
 import { z } from 'zod';
 import { readText, SnmpType, ValueProblems } from '../checks/snmp/values.js';
 import type { AgentEvent } from './events.js';
@@ -69,7 +70,7 @@ export function v1TrapOid(enterprise: string, generic: number, specific: number)
 
 export type DecodedTrap = { ok: true; event: AgentEvent } | { ok: false; problem: string };
 
-export function decodeTrap(raw: unknown, devices: ReadonlyMap<string, string>, observedAtMs: number): DecodedTrap {
+export function decodeTrap(raw: unknown, devices: ReadonlyMap<string, string>, observedAtMs: number, interfaces?: InterfaceDirectory): DecodedTrap {
   const parsed = notificationSchema.safeParse(raw);
   if (!parsed.success) return { ok: false, problem: `malformed notification: ${parsed.error.issues[0]?.path.join('.')} ${parsed.error.issues[0]?.message}` };
   const { pdu, rinfo } = parsed.data;
@@ -111,6 +112,15 @@ export function decodeTrap(raw: unknown, devices: ReadonlyMap<string, string>, o
     if (copied++ < MAX_VARBINDS) data[`vb.${vb.oid}`.slice(0, 100)] = scalar(vb);
   }
   if (copied > MAX_VARBINDS) data.varbinds_omitted = copied - MAX_VARBINDS;
+  // a link trap with only ifIndex: the names from the last poll of that device
+  if (typeof data.if_index === 'number' && data.if_name === undefined && data.if_descr === undefined) {
+    const known = interfaces?.lookup(source, data.if_index) ?? (pdu.agentAddr ? interfaces?.lookup(pdu.agentAddr, data.if_index) : undefined);
+    if (known) {
+      data.if_name = known.name;
+      if (known.descr) data.if_descr = known.descr;
+      data.if_names_from = 'last_poll';
+    }
+  }
 
   const what = trapName ?? `trap ${trapOid}`;
   const ifLabel = data.if_name ?? data.if_descr ?? (data.if_index !== undefined ? `ifIndex ${data.if_index}` : null);

@@ -5,6 +5,7 @@
  * counted and dropped.
  */
 import { createSocket, type Socket } from 'node:dgram';
+import type { InterfaceDirectory } from './interfaces.js';
 import { isIP } from 'node:net';
 import snmp from 'net-snmp';
 import type { Logger } from '../../common/logger.js';
@@ -16,6 +17,8 @@ export interface TrapReceiverDeps {
   config: TrapsConfig;
   /** Device address → device name (the targets of the agent's snmp checks). */
   devices: ReadonlyMap<string, string>;
+  /** Interface names from the snmp checks' last polls, for link traps that carry only ifIndex. */
+  interfaces?: InterfaceDirectory;
   logger: Logger;
   now: () => number;
   onEvent: (event: AgentEvent) => void;
@@ -56,7 +59,7 @@ export function createTrapReceiver(deps: TrapReceiverDeps): TrapReceiver {
       return;
     }
     const nowMs = deps.now();
-    const decoded = decodeTrap(notification, deps.devices, nowMs);
+    const decoded = decodeTrap(notification, deps.devices, nowMs, deps.interfaces);
     if (!decoded.ok) {
       rejected++;
       log.warn({ problem: decoded.problem }, 'snmp notification ignored');

@@ -22,6 +22,8 @@ export interface Counter {
 export interface InterfaceReading {
   index: number;
   name: string;
+  /** ifDescr as the device sent it ('' when absent). */
+  descr: string;
   alias: string;
   /** ifAdminStatus/ifOperStatus: 1 up, 2 down, 3 testing, 4 unknown, 5 dormant, 6 notPresent, 7 lowerLayerDown. */
   adminStatus: number | null;
@@ -59,6 +61,7 @@ export function toReadings(
     readings.push({
       index,
       name: readText(x.name, `ifName.${key}`, problems) || descr || `if${index}`,
+      descr,
       alias: readText(x.alias, `ifAlias.${key}`, problems) ?? '',
       adminStatus: readNumber(row.admin, `ifAdminStatus.${key}`, problems),
       operStatus: readNumber(row.oper, `ifOperStatus.${key}`, problems),

@@ -139,6 +139,7 @@ export function createSnmpInstance(cfg: SnmpConfig, deps: CheckDeps, poll: PollD
       } else if (read.value.length === 0) {
         verdict.add('warn', 'snmp.no_interfaces', { reason: 'empty', deadline_s: budgetS }, 'no interfaces readable: the interface table is empty (or not in the view of this community/user)');
       } else {
+        deps.interfaceDirectory?.record(cfg.host, new Map(read.value.map((r) => [r.index, { name: r.name, descr: r.descr }])));
         const stats = interfaceStats(read.value, previousCounters, nowMs, rebooted, {
           include: cfg.interfaces.include,
           exclude: cfg.interfaces.exclude,

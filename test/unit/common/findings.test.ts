@@ -99,7 +99,7 @@ describe('what the checks emit carries every param its templates need', () => {
       NOW,
     );
   const snmpCfg = snmpConfigSchema.parse({ host: '10.123.0.1' });
-  const iface = { index: 1, name: 'Gi1', alias: 'uplink', adminStatus: 1, operStatus: 2, speedBps: 1e9, inOctets: null, outOctets: null, inErrors: null, outErrors: null, inDiscards: null, outDiscards: null };
+  const iface = { index: 1, name: 'Gi1', descr: 'GigabitEthernet1', alias: 'uplink', adminStatus: 1, operStatus: 2, speedBps: 1e9, inOctets: null, outOctets: null, inErrors: null, outErrors: null, inDiscards: null, outDiscards: null };
   const stats = interfaceStats([iface], new Map(), NOW, false, { include: [], exclude: [], max: 10, critical: ['Gi1', 'Te9'] });
   const observations: Array<[string, Pick<Observation, 'code' | 'params'>]> = [
     ['host ok', host(false)],

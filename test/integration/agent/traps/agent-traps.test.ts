@@ -60,12 +60,19 @@ checks:
     const result = await waitUntil(() => recorder.of('results').find((m) => m.payload.check_type === 'snmp'), 20_000, 'snmp result');
     expect(resultMessageSchema.parse(result.payload)).toMatchObject({ target: 'edge-sw1', check_id: 'snmp:edge-sw1', state: 'ok', details: { sys_name: 'edge-sw' } });
 
-    await promisify(execFile)('snmptrap', ['-v', '2c', '-c', 'agent-traps', `127.0.0.1:${trapPort}`, '', '1.3.6.1.6.3.1.1.5.3', '1.3.6.1.2.1.2.2.1.1.2', 'i', '2'], { env: { ...process.env, MIBS: '' } });
+    // a linkDown carrying only ifIndex: named from the last poll of that device (ifIndex 1 is the loopback, lo)
+    const trap = (ifIndex: number) =>
+      promisify(execFile)('snmptrap', ['-v', '2c', '-c', 'agent-traps', `127.0.0.1:${trapPort}`, '', '1.3.6.1.6.3.1.1.5.3', `1.3.6.1.2.1.2.2.1.1.${ifIndex}`, 'i', String(ifIndex)], { env: { ...process.env, MIBS: '' } });
+    await trap(1);
     const event = await waitUntil(() => recorder.of('events').find((m) => m.payload.kind === 'snmp_trap'), 20_000, 'trap event');
     expect(event.topic).toBe('outpost/v1/snmp-agent/events');
     const message = eventMessageSchema.parse(event.payload);
-    expect(message).toMatchObject({ agent_id: 'snmp-agent', target: 'edge-sw1', message: 'linkDown on ifIndex 2 from edge-sw1 (127.0.0.1)', data: { if_index: 2 } });
+    expect(message).toMatchObject({ agent_id: 'snmp-agent', target: 'edge-sw1', message: 'linkDown on lo (ifIndex 1) from edge-sw1 (127.0.0.1)', data: { if_index: 1, if_name: 'lo', if_descr: 'lo', if_names_from: 'last_poll' } });
     expect(message.seq).toBeGreaterThan(Number(result.payload.seq));
+    // an ifIndex the poll did not see keeps its number
+    await trap(99_999);
+    const unknown = await waitUntil(() => recorder.of('events').find((m) => m.payload.kind === 'snmp_trap' && (m.payload.data as { if_index?: number }).if_index === 99_999), 20_000, 'second trap');
+    expect(unknown.payload.message).toBe('linkDown on ifIndex 99999 from edge-sw1 (127.0.0.1)');
   });
 
   it('an agent whose trap port cannot be bound still starts and runs its checks', async () => {

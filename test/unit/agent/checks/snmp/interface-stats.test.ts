@@ -8,7 +8,7 @@ const policy: InterfacePolicy = { include: [], exclude: [], max: 500, critical: 
 function reading(index: number, name: string, over: Partial<InterfaceReading> = {}): InterfaceReading {
   const c = (v: number, width: 32 | 64 = 64) => ({ value: BigInt(v), width });
   return {
-    index, name, alias: '', adminStatus: 1, operStatus: 1, speedBps: 1e9,
+    index, name, descr: name, alias: '', adminStatus: 1, operStatus: 1, speedBps: 1e9,
     inOctets: c(0), outOctets: c(0), inErrors: c(0, 32), outErrors: c(0, 32), inDiscards: c(0, 32), outDiscards: c(0, 32),
     ...over,
   };
