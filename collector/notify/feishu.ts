@@ -7,7 +7,7 @@
  */
 import type { FeishuChannelConfig } from './config.js';
 import { postJson, vendorError } from './http.js';
-import { SEVERITY_COLOR } from './render.js';
+import { claimUrl, SEVERITY_COLOR } from './render.js';
 import { feishuSign } from './signing.js';
 import { DeliveryError, type Channel, type ChannelDeps, type RenderedNotice } from './types.js';
 
@@ -20,6 +20,7 @@ function cardMarkdown(markdown: string): string {
 
 export function feishuMessage(message: RenderedNotice, format: FeishuChannelConfig['format']): Record<string, unknown> {
   const url = message.notice?.incident.url;
+  const claim = claimUrl(message.notice);
   if (format === 'post') {
     const lines = message.text.split('\n').slice(1).filter((line) => line.trim() !== '');
     const content: Array<Array<Record<string, string>>> = lines.map((line) => [{ tag: 'text', text: line }]);
@@ -30,7 +31,11 @@ export function feishuMessage(message: RenderedNotice, format: FeishuChannelConf
   if (url) {
     elements.push({
       tag: 'action',
-      actions: [{ tag: 'button', text: { tag: 'plain_text', content: message.lang === 'en' ? 'Open ticket' : '查看工单' }, url, type: 'primary' }],
+      actions: [
+        { tag: 'button', text: { tag: 'plain_text', content: message.lang === 'en' ? 'Open ticket' : '查看工单' }, url, type: 'primary' },
+        // 认领: the console opens the incident with the acknowledge dialog ready.
+        ...(claim ? [{ tag: 'button', text: { tag: 'plain_text', content: message.lang === 'en' ? 'Acknowledge' : '认领' }, url: claim, type: 'default' }] : []),
+      ],
     });
   }
   const severity = message.notice?.incident.severity;

@@ -63,6 +63,7 @@ const FIELD_LABEL = {
     detail: '详情',
     link: '工单链接',
     open: '查看工单',
+    claim: '认领',
     finding: '检查结果',
     responseDue: '响应时限',
     resolutionDue: '解决时限',
@@ -79,6 +80,7 @@ const FIELD_LABEL = {
     detail: 'Detail',
     link: 'Ticket',
     open: 'Open ticket',
+    claim: 'Acknowledge',
     finding: 'Finding',
     responseDue: 'Response',
     resolutionDue: 'Resolution',
@@ -191,10 +193,19 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, '&#39;');
 }
 
-function renderMarkdown(title: string, list: Field[], url: string | undefined, lang: NotifyLang): string {
+/**
+ * The console link that opens the incident with the acknowledge dialog ready (认领), for an incident still open and
+ * a console deep link (`…/#/incidents/INC-…`); undefined otherwise.
+ */
+export function claimUrl(notice: Pick<IncidentNotice, 'incident'> | undefined): string | undefined {
+  const url = notice?.incident.url;
+  return url && notice.incident.status === 'open' && url.includes('/#/incidents/') ? `${url}?ack=1` : undefined;
+}
+
+function renderMarkdown(title: string, list: Field[], url: string | undefined, lang: NotifyLang, claim?: string): string {
   const lines = [`### ${escapeMarkdown(title)}`, ''];
   for (const f of list) lines.push(`- **${f.label}**: ${escapeMarkdown(f.value)}`);
-  if (url) lines.push('', `[${FIELD_LABEL[lang].open}](${url})`);
+  if (url) lines.push('', claim ? `[${FIELD_LABEL[lang].open}](${url}) · [${FIELD_LABEL[lang].claim}](${claim})` : `[${FIELD_LABEL[lang].open}](${url})`);
   return lines.join('\n');
 }
 
@@ -212,7 +223,9 @@ function renderHtml(title: string, list: Field[], notice: IncidentNotice, lang: 
     .map((f) => `<tr><th align="left" style="padding:4px 12px 4px 0">${escapeHtml(f.label)}</th><td>${escapeHtml(f.value)}</td></tr>`)
     .join('');
   const url = notice.incident.url;
-  const link = url ? `<p><a href="${escapeHtml(url)}">${escapeHtml(FIELD_LABEL[lang].open)}</a></p>` : '';
+  const claim = claimUrl(notice);
+  const claimLink = claim ? ` · <a href="${escapeHtml(claim)}">${escapeHtml(FIELD_LABEL[lang].claim)}</a>` : '';
+  const link = url ? `<p><a href="${escapeHtml(url)}">${escapeHtml(FIELD_LABEL[lang].open)}</a>${claimLink}</p>` : '';
   return [
     `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head><body>`,
     `<h2 style="color:${color}">${escapeHtml(title)}</h2>`,
@@ -229,7 +242,7 @@ export function renderNotice(notice: IncidentNotice, opts: NotifyLang | RenderOp
   const url = notice.incident.url;
   return {
     title,
-    markdown: renderMarkdown(title, list, url, lang),
+    markdown: renderMarkdown(title, list, url, lang, claimUrl(notice)),
     text: renderText(title, list, url, lang),
     html: renderHtml(title, list, notice, lang),
     notice,

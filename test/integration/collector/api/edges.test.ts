@@ -113,6 +113,7 @@ describe('API edges', () => {
       '/api/v1/events',
       `/api/v1/reports/sla?period=${month}&contract=acme`,
       `/api/v1/reports/inspection?date=${day}`,
+      '/api/v1/reports/assets',
       `/api/v1/reports/fault/${incident}`,
       '/api/v1/heartbeats',
       '/api/v1/heartbeats/nightly',

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInspectionReport } from '../../../../collector/reports/inspection-model.js';
 import { createReportService } from '../../../../collector/reports/service.js';
 import { buildSlaReport } from '../../../../collector/reports/sla-model.js';
-import { seedScenario, type Scenario } from './scenario.js';
+import { DAY, HOUR, OCT, seedScenario, startWorld, type Scenario } from './scenario.js';
 
 let s: Scenario;
 beforeAll(async () => {
@@ -133,5 +133,32 @@ describe('inspection report of Oct 20', () => {
     // The appendices, one sheet each (names cut at Excel's 31 characters).
     expect(names.slice(5).map((n) => n.slice(0, 10))).toEqual(['Appendix 1', 'Appendix 2', 'Appendix 3', 'Appendix 4', 'Appendix 5', 'Appendix 6']);
     expect(names.every((n) => n.length <= 31)).toBe(true);
+  });
+});
+
+describe('a check inside a maintenance window', () => {
+  it('is 维护中 (maintenance), not a failure and not a finding; the same check outside it is 异常', async () => {
+    const window = { name: 'firmware', targets: ['core-sw'], start: new Date(OCT + 2 * HOUR).toISOString(), end: new Date(OCT + 4 * HOUR).toISOString() };
+    const w = await startWorld({ incidents: { enabled: false }, sla: { maintenance: [window] } }, OCT);
+    try {
+      await w.publish('a9', 'core-sw', 'uplink', 'snmp', 'crit', OCT + 3 * HOUR, { message: 'device unreachable' });
+      await w.publish('a10', 'edge-sw', 'uplink', 'snmp', 'crit', OCT + 3 * HOUR, { message: 'device unreachable' });
+      const ctx = w.finish(OCT + DAY + HOUR);
+      const r = buildInspectionReport(ctx, { date: '2026-10-01' });
+      expect(r.checks.map((c) => [c.target, c.verdict, c.in_maintenance])).toEqual([
+        ['core-sw', 'maintenance', true],
+        ['edge-sw', 'fail', false],
+      ]);
+      expect(r.findings.map((f) => f.target)).toEqual(['edge-sw']);
+      expect(r.summary).toMatchObject({ checks: 2, fail: 1, maintenance: 1 });
+      expect(r.devices.map((d) => [d.target, d.fail, d.maintenance])).toEqual([
+        ['core-sw', 0, 1],
+        ['edge-sw', 1, 0],
+      ]);
+      const html = (await createReportService(ctx).generate({ kind: 'inspection', date: '2026-10-01' }, 'html', 'zh-CN')).body.toString('utf8');
+      expect(html).toMatch(/<td>core-sw<\/td><td>uplink（网络设备 \(SNMP\)）<\/td><td>检查结果正常<\/td><td>维护中<\/td>/);
+    } finally {
+      await w.running.stop();
+    }
   });
 });
