@@ -22,7 +22,7 @@ const SINGLE_POLLS = 30;
 const DEVICES = 200;
 const SIMULATORS = 4;
 
-const deps = { logger: createLogger({ level: 'silent' }), now: Date.now, hostname: 'bench', stateDir: '/tmp' };
+const deps = { logger: createLogger({ level: 'silent' }), now: Date.now, hostname: 'bench', stateDir: '/tmp', timeoutMs: 60_000 }; // the 60 s budget of one poll round
 const cpuSeconds = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1e6;
 const out = (s: string) => process.stdout.write(`${s}\n`);
 
