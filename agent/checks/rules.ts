@@ -12,7 +12,7 @@ export const hostSchema = z
   .superRefine((host, ctx) => {
     const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(host);
     if (scheme) {
-      ctx.addIssue({ code: 'custom', message: `expected a host name or address without a scheme: drop "${scheme[1]}://" (e.g. ${host.slice(scheme[0].length).split(/[/:]/)[0] || '10.0.0.1'})` });
+      ctx.addIssue({ code: 'custom', message: `expected a host name or address without a scheme: drop "${scheme[1]}://" (e.g. ${host.slice(scheme[0].length).split(/[/:]/)[0] || 'switch-1.example'})` });
     } else if (/\s/.test(host) || host.startsWith('-') || host.includes('/')) {
       ctx.addIssue({ code: 'custom', message: 'expected a host name or address (no spaces, no "/", no leading "-")' });
     }

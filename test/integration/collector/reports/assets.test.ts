@@ -29,7 +29,7 @@ function inventory(agentId: string, over: Partial<InventoryMessage> = {}): Inven
     cpu: { model: 'Intel Xeon Silver 4310', cores: 24, physical_cores: 12 },
     memory_bytes: 64 * GiB,
     disks: [{ device: '/dev/sda', type: 'SSD', size_bytes: 960 * GiB }],
-    interfaces: [{ name: 'eth0', mac: '00:11:22:33:44:55', ipv4: ['10.1.0.11'], ipv6: [] }],
+    interfaces: [{ name: 'eth0', mac: '00:11:22:33:44:55', ipv4: ['10.123.1.11'], ipv6: [] }],
     ...over,
   };
 }
@@ -64,7 +64,7 @@ describe('outpost report assets', () => {
   it('half a year later: added, gone and what changed per host', async () => {
     const later = OCT + 180 * DAY;
     await publish(inventory('db-1', { memory_bytes: 128 * GiB, disks: [{ device: '/dev/sda', type: 'SSD', size_bytes: 960 * GiB }, { device: '/dev/sdb', type: 'HDD', size_bytes: 4000 * GiB }] }), later);
-    await publish(inventory('web-1', { interfaces: [{ name: 'eth0', mac: '00:11:22:33:44:55', ipv4: ['10.1.0.12'], ipv6: [] }], os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0-25-amd64', arch: 'x64' } }), later);
+    await publish(inventory('web-1', { interfaces: [{ name: 'eth0', mac: '00:11:22:33:44:55', ipv4: ['10.123.1.12'], ipv6: [] }], os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0-25-amd64', arch: 'x64' } }), later);
     await publish(inventory('new-1'), later);
     const ctx = w.finish(later + 1000);
     const r = buildAssetsReport(ctx);
@@ -75,14 +75,14 @@ describe('outpost report assets', () => {
       ['old-1', 'gone', []],
       ['web-1', 'changed', ['os', 'addresses']],
     ]);
-    expect(r.hosts[3]?.changes[1]).toEqual({ field: 'addresses', before: '10.1.0.11', after: '10.1.0.12' });
+    expect(r.hosts[3]?.changes[1]).toEqual({ field: 'addresses', before: '10.123.1.11', after: '10.123.1.12' });
 
     const pdf = await createReportService(ctx).generate({ kind: 'assets' }, 'pdf', 'zh-CN');
     const file = join(w.dir, pdf.filename);
     writeFileSync(file, pdf.body);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
     const flat = text.replace(/\s+/g, '');
-    for (const phrase of ['资产核查报告', '上次核查', '新增', '已消失', '已变化', '内存', '64.0GiB', '128.0GiB', '/dev/sdb3.9TiB', '10.1.0.12', 'alice']) expect(flat).toContain(phrase);
+    for (const phrase of ['资产核查报告', '上次核查', '新增', '已消失', '已变化', '内存', '64.0GiB', '128.0GiB', '/dev/sdb3.9TiB', '10.123.1.12', 'alice']) expect(flat).toContain(phrase);
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z/);
     for (const english of ['added', 'gone', 'changed', 'Memory']) expect(text).not.toContain(english);
     execFileSync('pdftoppm', ['-png', '-r', '80', file, join(process.env.OUTPOST_KEEP_REPORTS ?? w.dir, 'assets-zh')]);

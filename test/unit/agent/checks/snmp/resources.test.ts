@@ -120,6 +120,6 @@ describe('snmp config validation', () => {
     expect(issues({ host: 'sw1', utilisation_percent: { warn: 95, crit: 80 } })).toEqual(['utilisation_percent.warn: warn (95) must not be above crit (80): a higher value is worse']);
     expect(issues({ host: 'sw1', oids: [{ name: 'battery', oid: '1.3.6.1', warn_below: 20, crit_below: 50 }] })).toEqual(['oids.0.warn_below: warn_below (20) must not be below crit_below (50): a lower value is worse']);
     expect(issues({ host: 'sw1', oids: [{ name: 't', oid: '1.3.6.1', warn_above: 30, crit_above: 28 }] })).toEqual(['oids.0.warn_above: warn_above (30) must not be above crit_above (28): a higher value is worse']);
-    expect(issues({ host: 'udp://10.0.0.1:161' })).toEqual(['host: expected a host name or address without a scheme: drop "udp://" (e.g. 10.0.0.1)']);
+    expect(issues({ host: 'udp://10.123.0.1:161' })).toEqual(['host: expected a host name or address without a scheme: drop "udp://" (e.g. 10.123.0.1)']);
   });
 });
