@@ -226,7 +226,7 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('compliance_rule'), value: L('compliance_rule_text'), type: 'text' },
         ...r.calculation.holiday_data_missing.map((m) => ({
           label: L('holiday_data'),
-          value: L('holiday_data_missing').replace('{year}', String(m.year)).replace('{calendar}', m.calendar),
+          value: L('holiday_data_missing').replaceAll('{year}', String(m.year)).replaceAll('{calendar}', m.calendar),
           type: 'text' as const,
         })),
         { label: L('target_rule'), value: targetRuleText(lang), type: 'text' },

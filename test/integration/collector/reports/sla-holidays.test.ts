@@ -4,6 +4,7 @@
  * make-up Saturday included), and equal to GET /api/v1/availability and /api/v1/sla/summary of the running collector.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { slaDocument } from '../../../../collector/reports/document-sla.js';
 import { buildSlaReport } from '../../../../collector/reports/sla-model.js';
 import { seedHolidayScenario, type HolidayScenario } from './holiday-scenario.js';
 import { TOKEN } from './scenario.js';
@@ -208,5 +209,13 @@ describe('SLA report on 5x8 across National Day', () => {
     for (const target of ['erp-1', 'mail-1']) expect(r.availability.find((a) => a.subject.name === target)).toEqual(await get(`/api/v1/availability?target=${target}&period=2026-10`));
     const summary = (await get('/api/v1/sla/summary?period=2026-10')) as { contracts: Array<{ name: string; incidents: Record<string, unknown> }> };
     expect(summary.contracts.find((c) => c.name === 'gov')?.incidents).toMatchObject({ total: 4, mtta_s: r.incidents.mtta_s, mttr_s: r.incidents.mttr_s, response: r.incidents.response, resolution: r.incidents.resolution, by_severity: r.incidents.by_severity });
+  });
+  it('a period the bundled holiday data does not cover says so in the calculation policy, in both languages', async () => {
+    await s.world.ping('a1', 'erp-1', 'ok', Date.parse('2027-01-05T10:00:00+08:00'));
+    // reported in February 2027: the bundled chinese-days data ends with 2026 and no holiday_data is configured
+    const r = buildSlaReport({ ...s.ctx, now: () => Date.parse('2027-02-03T09:00:00+08:00') }, { period: '2027-01', contract: 'gov' });
+    expect(r.calculation.holiday_data_missing).toEqual([{ calendar: '5x8', year: 2027 }]);
+    expect(JSON.stringify(slaDocument(r, 'zh-CN'))).toContain('2027 年的数字只按周末计算（日历 5x8 缺少该年节假日数据）');
+    expect(JSON.stringify(slaDocument(r, 'en'))).toContain('figures for 2027 use weekends only (calendar 5x8 has no holiday data for 2027)');
   });
 });
