@@ -3,6 +3,7 @@
  * holiday data for January 2027 (chinese-days ends with 2026). It still starts; /healthz carries the warning and
  * /metrics the gauge outpost_calendar_data_missing{calendar,year}. With sla.holiday_data.cn."2027" both are clean.
  */
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { json } from '../support.js';
 import { startClockedCollector, type ClockedCollector } from './support.js';
@@ -17,8 +18,13 @@ afterEach(async () => {
 });
 
 describe('holiday data for the next 60 days', () => {
-  it('missing: the collector starts, /healthz warns and /metrics has the gauge per calendar and year', async () => {
-    c = await startClockedCollector({ sla: { contracts: [contract] } }, T0);
+  it('missing: the collector starts with an error-level log line, /healthz warns and /metrics has the gauge per calendar and year', async () => {
+    const errors = new PassThrough();
+    let logged = '';
+    errors.on('data', (chunk: Buffer) => (logged += chunk.toString('utf8')));
+    c = await startClockedCollector({ sla: { contracts: [contract] } }, T0, undefined, errors);
+    const lines = logged.trim().split('\n').filter(Boolean).map((line) => JSON.parse(line) as { level: number; calendar?: string; year?: number; msg: string });
+    expect(lines).toContainEqual(expect.objectContaining({ level: 50, calendar: '5x8', year: 2027, msg: expect.stringContaining('no holiday data for 2027') }));
     const health = await json(c.api('/healthz'));
     expect(health.ok).toBe(true);
     expect(health.warnings).toContain(

@@ -25,7 +25,13 @@ export interface ClockedCollector {
   stop(): Promise<void>;
 }
 
-export async function startClockedCollector(overrides: Record<string, unknown>, startMs: number, dataDir = mkdtempSync(join(tmpdir(), 'outpost-sla-'))): Promise<ClockedCollector> {
+/** `errorLog`, when given, receives the collector's error-level log lines (JSON); otherwise it logs nothing. */
+export async function startClockedCollector(
+  overrides: Record<string, unknown>,
+  startMs: number,
+  dataDir = mkdtempSync(join(tmpdir(), 'outpost-sla-')),
+  errorLog?: NodeJS.WritableStream,
+): Promise<ClockedCollector> {
   let clock = startMs;
   const notices: IncidentNotice[] = [];
   const armed: Array<{ atMs: number }> = [];
@@ -42,7 +48,7 @@ export async function startClockedCollector(overrides: Record<string, unknown>, 
   };
   const collector = createCollector({
     config: configFor(dataDir, overrides),
-    logger: createLogger({ level: 'silent' }),
+    logger: errorLog ? createLogger({ level: 'error', destination: errorLog, format: 'json' }) : createLogger({ level: 'silent' }),
     registry: new Registry(),
     now: () => clock,
     timerFunctions,
