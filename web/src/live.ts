@@ -67,6 +67,8 @@ export function useLiveStatus(): boolean {
   const [value, setValue] = useState(up);
   useEffect(() => {
     statusListeners.add(setValue);
+    // The stream may have come up between the first render and this effect: take the value it has now.
+    setValue(up);
     return () => void statusListeners.delete(setValue);
   }, []);
   return value;
