@@ -15,22 +15,13 @@ import { freePort } from '../../helpers/ports.js';
 import { stopProcess } from '../../helpers/process.js';
 import { waitUntil } from '../../helpers/wait.js';
 import { publishResult, result } from './support.js';
+import { varint } from '../../helpers/mqtt-packet.js';
 
 let child: ChildProcess | null = null;
 afterAll(() => stopProcess(child));
 
 const rssKiB = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
 
-function varint(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
 
 /** MQTT 3.1.1 CONNECT (clean session, keepalive 60 s) for `clientId`. */
 function connectPacket(clientId: string): Buffer {

@@ -1,18 +1,8 @@
 /** The MQTT framing scanner refuses a packet by its announced length, whatever the chunking. */
 import { describe, expect, it } from 'vitest';
 import { connectClientId, createFrameScanner } from '../../../../collector/broker/packet-guard.js';
+import { varint } from '../../../helpers/mqtt-packet.js';
 
-/** MQTT remaining-length varint. */
-function varint(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) byte |= 0x80;
-    out.push(byte);
-  } while (n > 0);
-  return out;
-}
 const packet = (type: number, bodyBytes: number) => Buffer.from([type << 4, ...varint(bodyBytes), ...new Array<number>(bodyBytes).fill(7)]);
 
 describe('frame scanner', () => {
