@@ -140,6 +140,27 @@ export function Dialog({ title, children, onClose }: { title: string; children: 
 }
 
 /** A labelled form control (label wraps the control, so axe finds its name). */
+/** A dialog form's foot: the error (announced), then cancel and the submit button. */
+export function DialogButtons({ error, onCancel, submitLabel, confirm }: { error: string | null; onCancel: () => void; submitLabel: string; confirm?: string }) {
+  return (
+    <>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <div class="buttons">
+        <button type="button" onClick={onCancel}>
+          {t('cancel')}
+        </button>
+        <button type="submit" class="primary" data-confirm={confirm}>
+          {submitLabel}
+        </button>
+      </div>
+    </>
+  );
+}
+
 export function Field({ label, children }: { label: string; children: ComponentChildren }) {
   return (
     <label class="field">

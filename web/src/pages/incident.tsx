@@ -10,7 +10,7 @@ import { lang, t, tx, type Key } from '../i18n';
 import { useLive, useNow } from '../live';
 import { href } from '../route';
 import { fmtDateTime, fmtDuration } from '../time';
-import { can, Countdown, Dialog, Field, Loading, Section, SevBadge, StatusBadge, useData } from '../ui';
+import { can, Countdown, Dialog, DialogButtons, Field, Loading, Section, SevBadge, StatusBadge, useData } from '../ui';
 import type { IncidentDetail } from './types';
 
 type Action = 'ack' | 'note' | 'resolve' | 'close' | 'reopen' | 'extend' | 'pause' | 'resume';
@@ -243,19 +243,7 @@ function ActionDialog({ action, number, onClose, onDone }: { action: Action; num
         {FIELDS[action].map((f) => (
           <Field label={t(f.label)}>{f.long ? <textarea name={f.name} required={f.required} rows={3} /> : <input name={f.name} required={f.required} />}</Field>
         ))}
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" onClick={onClose}>
-            {t('cancel')}
-          </button>
-          <button type="submit" class="primary" data-confirm={action}>
-            {t(LABEL[action])}
-          </button>
-        </div>
+        <DialogButtons error={error} onCancel={onClose} submitLabel={t(LABEL[action])} confirm={action} />
       </form>
     </Dialog>
   );

@@ -6,7 +6,7 @@ import { t } from '../i18n';
 import { useLive, useNow } from '../live';
 import { go, href } from '../route';
 import { fmtDateTime } from '../time';
-import { can, Countdown, Dialog, Field, Loading, SevBadge, StatusBadge, useData } from '../ui';
+import { can, Countdown, Dialog, DialogButtons, Field, Loading, SevBadge, StatusBadge, useData } from '../ui';
 import type { Incident, IncidentDetail } from './types';
 
 const STATUS_FILTERS: Record<string, string> = { active: 'open,acknowledged', all: '', open: 'open', acknowledged: 'acknowledged', resolved: 'resolved', closed: 'closed' };
@@ -143,19 +143,7 @@ function CreateDialog({ onClose }: { onClose: () => void }) {
         <Field label={t('inc.description')}>
           <textarea name="description" rows={4} />
         </Field>
-        {error && (
-          <p class="error" role="alert">
-            {error}
-          </p>
-        )}
-        <div class="buttons">
-          <button type="button" onClick={onClose}>
-            {t('cancel')}
-          </button>
-          <button type="submit" class="primary">
-            {t('submit')}
-          </button>
-        </div>
+        <DialogButtons error={error} onCancel={onClose} submitLabel={t('submit')} />
       </form>
     </Dialog>
   );
