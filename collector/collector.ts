@@ -262,6 +262,7 @@ export function createCollector(deps: CollectorDeps) {
       registry,
     });
     late.sla = sla;
+    listeners.push((change) => sla.onStateChange(change));
     warnings.push(...sla.warnings);
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
     const reports = startReports({ db, config, sla, now, logger: log, notify, ...(deliverReport ? { deliver: deliverReport } : {}), ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
@@ -310,7 +311,7 @@ export function createCollector(deps: CollectorDeps) {
     restoreLiveness(liveness, checks, agents, intervals, now());
     let brokerHealth: BrokerHealth | null = null;
     const processor = createProcessor({
-      db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn,
+      db, agents, checks, seqMarks: createSeqMarks(db, { now, windowMs: config.ingest.dedupe_window }), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn,
       onEvent: (m, receivedAtMs) => agentEvents.record(m, receivedAtMs),
       onAgentNotice: (agentId, kind, message, data, atMs) => agentEvents.notice(agentId, kind, message, data, atMs),
       willIsBrokersFault: (atMs) => brokerHealth?.willIsBrokersFault(atMs) ?? false,
