@@ -69,14 +69,16 @@ describe('SQL migrations on SQLite', () => {
     const behind = join(dir, 'behind.db');
     const old = openDatabase(behind, migrations.filter((m) => m.version <= 7));
     old.prepare("INSERT INTO agents (agent_id, last_seen_ms) VALUES ('web-1', 1733000000000)").run();
+    old.prepare("INSERT INTO seq_marks (agent_id, stream, max_seq) VALUES ('web-1', 'results', 41)").run();
     old.prepare("INSERT INTO agent_events (agent_id, seq, kind, message, observed_at_ms, sent_at_ms, received_at_ms) VALUES ('web-1', 7, 'trap', 'link down', 1, 2, 3)").run();
     old.close();
     const upgrading = await openSqlStore({ kind: 'sqlite', file: behind }, { migrations: false });
-    expect(await upgrading.migrate()).toEqual({ applied: [9, 10, 12] });
+    expect(await upgrading.migrate()).toEqual({ applied: [9, 10, 12, 17] });
     await upgrading.close();
     expect(schemaOf(behind)).toEqual(schemaOf(full));
     const db = new Database(behind, { readonly: true });
     expect(db.prepare('SELECT agent_id, incarnation FROM agents').all()).toEqual([{ agent_id: 'web-1', incarnation: null }]);
+    expect(db.prepare('SELECT agent_id, stream, floor_seq FROM seq_floors').all()).toEqual([{ agent_id: 'web-1', stream: 'results', floor_seq: 41 }]);
     expect(db.prepare('SELECT id, agent_id, incarnation, seq, message FROM agent_events').all()).toEqual([{ id: 1, agent_id: 'web-1', incarnation: '', seq: 7, message: 'link down' }]);
     db.close();
   });
