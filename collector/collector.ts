@@ -262,6 +262,7 @@ export function createCollector(deps: CollectorDeps) {
       registry,
     });
     late.sla = sla;
+    listeners.push((change) => sla.onStateChange(change));
     warnings.push(...sla.warnings);
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
     const reports = startReports({ db, config, sla, now, logger: log, notify, ...(deliverReport ? { deliver: deliverReport } : {}), ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });

@@ -31,6 +31,7 @@ import { createExtensions } from './extensions.js';
 import { createPauses } from './pauses.js';
 import { createSlaScheduler, REAL_TIMERS, type TimerFunctions } from './scheduler.js';
 import { createSlaSummary } from './summary.js';
+import { createMonthCache } from './month-cache.js';
 
 export interface SlaServiceDeps {
   db: Db;
@@ -61,7 +62,8 @@ export function createSlaService(deps: SlaServiceDeps) {
   if (deps.registry) registerHolidayGauge(deps.registry, holidayDataMissing);
 
   const maintenance = createMaintenanceStore(db);
-  const availability = createAvailabilityService({ db, setup, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance });
+  const monthCache = createMonthCache({ maintenanceVersion: maintenance.version, now });
+  const availability = createAvailabilityService({ db, setup, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance, cache: monthCache });
   const store = createIncidentSlaStore(db);
   const timers = createIncidentTimers({ setup, store, maintenance, groupsOf: availability.groupsOf, logger: log });
   const scheduler = createSlaScheduler({ db, store, timers, now, notify: deps.notify, logger: log, timerFunctions, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
@@ -97,6 +99,12 @@ export function createSlaService(deps: SlaServiceDeps) {
     pauses,
     extensions,
     summary,
+    /** What targets' figures are computed from, per period (month-cache.ts; clear() after an SLA reload). */
+    monthCache,
+    /** A state changed (collector state-change listener): the target's cached figures are recomputed on next read. */
+    onStateChange(change: StateChange): void {
+      monthCache.invalidate(change.target);
+    },
     incidentHooks,
     inMaintenance: maintenanceOf,
     /** Starts the timers once the incident service exists (burn-rate alerts open incidents through it). */
