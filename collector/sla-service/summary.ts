@@ -54,7 +54,7 @@ export function resolutionMetTarget(goal: number | null, resolution: Compliance)
   return goal === null || resolution.compliance_percent === null ? null : resolution.compliance_percent >= goal;
 }
 
-export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: AvailabilityService; timers: IncidentTimers; now: () => number }) {
+export function createSlaSummary(deps: { db: Db; setup: () => SlaSetup; availability: AvailabilityService; timers: IncidentTimers; now: () => number }) {
   const { db, setup, availability, timers, now } = deps;
 
   function incidentsOf(contract: string, fromMs: number, toMs: number): IncidentRecord[] {
@@ -65,8 +65,8 @@ export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: 
   return {
     forPeriod(period: string) {
       const nowMs = now();
-      const contracts = setup.contracts.map((contract) => {
-        const timeZone = getCalendar(setup, contract.calendar).spec.timeZone;
+      const contracts = setup().contracts.map((contract) => {
+        const timeZone = getCalendar(setup(), contract.calendar).spec.timeZone;
         const range = monthPeriod(timeZone, period);
         if (!range) throw new AvailabilityError('invalid', `period must be ${PERIOD_FORMAT}, got "${period}"`);
         const members = availability.contractMembers(contract).map((target) => {
