@@ -56,6 +56,8 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('contract'), value: r.contract.name, type: 'text' },
         { label: L('period'), value: r.period, type: 'text' },
         { label: L('availability_target'), value: r.contract.availability_target, type: 'percent' },
+        { label: L('contract_availability'), value: o.availability_percent, type: 'percent' },
+        { label: L('error_budget_left'), value: o.error_budget_left_percent, type: 'percent' },
         { label: L('targets_met'), value: `${o.targets_met} / ${o.targets}`, type: 'text' },
         { label: L('lowest_availability'), value: o.lowest_availability_percent, type: 'percent' },
         { label: L('downtime'), value: o.downtime_s, type: 'duration' },
@@ -212,6 +214,28 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
       },
     },
     {
+      id: 'satisfaction',
+      title: L('satisfaction'),
+      facts: [
+        { label: L('satisfaction_average'), value: r.satisfaction.average === null ? null : Math.round(r.satisfaction.average * 10) / 10, type: 'number' },
+        { label: L('satisfaction_count'), value: r.satisfaction.count, type: 'integer' },
+        { label: L('satisfaction_target'), value: r.satisfaction.target, type: 'number' },
+        { label: L('goal_met'), value: metText(r.satisfaction.met, lang), type: 'text' },
+      ],
+      table: {
+        columns: [
+          { label: L('incident'), type: 'text' },
+          { label: L('severity'), type: 'text' },
+          { label: L('opened_at'), type: 'datetime' },
+          { label: L('score'), type: 'integer' },
+          { label: L('evaluator'), type: 'text' },
+          { label: L('evaluated_at'), type: 'datetime' },
+          { label: L('comment'), type: 'text' },
+        ],
+        rows: r.satisfaction.evaluations.map((e) => [e.number, sevLabel(e.severity), e.opened_at, e.score, e.evaluator, e.at, e.comment]),
+      },
+    },
+    {
       id: 'calculation',
       title: L('calculation'),
       facts: [
@@ -224,6 +248,7 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('policy_description'), value: policy?.description ?? r.contract.policy_description, type: 'text' },
         { label: L('resolution_starts'), value: L(r.calculation.resolution_starts === 'acknowledged' ? 'resolution_starts_acknowledged' : 'resolution_starts_opened'), type: 'text' },
         { label: L('compliance_rule'), value: L('compliance_rule_text'), type: 'text' },
+        { label: L('satisfaction_rule'), value: L('satisfaction_rule_text'), type: 'text' },
         ...r.calculation.holiday_data_missing.map((m) => ({
           label: L('holiday_data'),
           value: L('holiday_data_missing').replaceAll('{year}', String(m.year)).replaceAll('{calendar}', m.calendar),

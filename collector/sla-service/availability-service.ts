@@ -34,6 +34,7 @@ import type { Db } from '../store/db.js';
 import { createIntervalsStore } from '../store/intervals-store.js';
 import { derivationRuleOf, describeRule, type ServiceConfig } from './config.js';
 import { createMaintenanceStore, type MaintenanceStore } from './maintenance-store.js';
+import type { MonthCache } from './month-cache.js';
 import { findOutages, type Outage, type ReasonedInterval } from './outages.js';
 
 export type SubjectKind = 'target' | 'check' | 'group' | 'service';
@@ -72,6 +73,8 @@ export interface AvailabilityServiceDeps {
   reachability?: { check_types: readonly string[]; check_ids: readonly string[] };
   services?: readonly ServiceConfig[];
   maintenance?: MaintenanceStore;
+  /** Keeps what forTarget reads from the store per target and period (month-cache.ts); read every time without. */
+  cache?: MonthCache;
 }
 
 interface Member {
@@ -136,6 +139,12 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     return { label: target, intervals: derived, maintenance: maintenanceOf(target, fromMs, toMs), parts };
   }
 
+  /** What a target's figures over [fromMs, toMs) are computed from: independent of `now`, so it can be cached. */
+  function targetInputs(target: string, fromMs: number, toMs: number): { member: Member & { parts: ReasonedInterval[][] }; checks: string[] } | null {
+    const read = () => (knownTarget(target) ? { member: targetMember(target, fromMs, toMs), checks: targetChecks(target).map((c) => `${c.agentId}/${c.checkId}`) } : null);
+    return deps.cache ? deps.cache.get(target, fromMs, toMs, read) : read();
+  }
+
   function contractFor(kind: SubjectKind, name: string, target?: string): Contract | null {
     if (kind === 'target' || kind === 'check') return resolvePolicy(setup(), target ?? name, groupsOf(target ?? name)).contract;
     if (kind === 'group') return setup().contracts.find((c) => c.groups.includes(name)) ?? null;
@@ -188,10 +197,9 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
 
   const service = {
     forTarget(target: string, fromMs: number, toMs: number): AvailabilityResult {
-      if (!knownTarget(target)) throw new AvailabilityError('not_found', `unknown target "${target}"`);
-      const member = targetMember(target, fromMs, toMs);
-      const checks = targetChecks(target).map((c) => `${c.agentId}/${c.checkId}`);
-      return { ...evaluate({ kind: 'target', name: target }, { mode: 'all' }, [member], [], fromMs, toMs), members: checks };
+      const inputs = targetInputs(target, fromMs, toMs);
+      if (!inputs) throw new AvailabilityError('not_found', `unknown target "${target}"`);
+      return { ...evaluate({ kind: 'target', name: target }, { mode: 'all' }, [inputs.member], [], fromMs, toMs), members: inputs.checks };
     },
 
     forCheck(agentId: string | undefined, target: string, checkId: string, fromMs: number, toMs: number): AvailabilityResult {

@@ -31,6 +31,7 @@ import type { ServiceConfig } from './config.js';
 import { createIncidentSlaStore } from './incident-sla-store.js';
 import { createIncidentTimers } from './incident-timers.js';
 import { createMaintenanceStore } from './maintenance-store.js';
+import { createMonthCache } from './month-cache.js';
 
 export interface SlaFrontDoorDeps {
   db: Db;
@@ -49,7 +50,9 @@ export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
   const replaced: Array<(next: SlaSetup) => void> = [];
 
   const maintenance = createMaintenanceStore(db);
-  const availability = createAvailabilityService({ db, setup: current, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance });
+  // What targets' figures are computed from, per period; a reload clears it (config windows, contracts' members).
+  const monthCache = createMonthCache({ maintenanceVersion: maintenance.version, now });
+  const availability = createAvailabilityService({ db, setup: current, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance, cache: monthCache });
   const store = createIncidentSlaStore(db);
   const timers = createIncidentTimers({ setup: current, store, maintenance, groupsOf: availability.groupsOf, logger: log });
 
@@ -70,6 +73,8 @@ export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
     maintenance,
     availability,
     timers,
+    /** Inputs of targets' figures per period (month-cache.ts): cleared by a reload. */
+    monthCache,
     /** The SQL of incidents' SLA facts (policy recorded at opening, pauses, fired events, extensions). */
     store,
     groupsOf: availability.groupsOf,
@@ -85,6 +90,7 @@ export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
     replace(config: SlaConfig): void {
       const next = createSlaSetup(config);
       setup = next;
+      monthCache.clear();
       for (const listener of replaced) listener(next);
     },
     /** Called after every replace (the scheduler re-arms, the burn-rate monitor follows the new contracts). */

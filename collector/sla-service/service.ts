@@ -46,7 +46,7 @@ export function createSlaService(deps: SlaServiceDeps) {
   for (const m of missingAtStart) log.error({ calendar: m.calendar, year: m.year }, m.message);
   if (deps.registry) registerHolidayGauge(deps.registry, front.holidayDataMissing);
 
-  const { maintenance, availability, timers, store } = front;
+  const { maintenance, availability, timers, store, monthCache } = front;
   const scheduler = createSlaScheduler({ db, store, timers, now, notify: deps.notify, logger: log, timerFunctions, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
   const pauses = createPauses({ db, store, now, changed: () => scheduler.changed() });
   const extensions = createExtensions({ db, store, timers, now, changed: () => scheduler.changed() });
@@ -81,6 +81,12 @@ export function createSlaService(deps: SlaServiceDeps) {
     pauses,
     extensions,
     summary,
+    /** What targets' figures are computed from, per period (month-cache.ts; clear() after an SLA reload). */
+    monthCache,
+    /** A state changed (collector state-change listener): the target's cached figures are recomputed on next read. */
+    onStateChange(change: StateChange): void {
+      monthCache.invalidate(change.target);
+    },
     incidentHooks,
     inMaintenance: front.inMaintenance,
     /** Applies a reloaded `sla:` section (already validated): contracts, calendars, holiday data, maintenance at once. */
