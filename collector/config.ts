@@ -125,6 +125,11 @@ const ingestSchema = z.strictObject({
   batch_max_delay: durationSchema({ max: '1s' }).default(5),
   /** Clock skew beyond this is logged as a warning. */
   skew_warn: durationSchema({ min: '1s' }).default(30_000),
+  /**
+   * Seen seqs are kept this long, then folded into a per-agent floor: a seq arriving later than this behind a newer
+   * one of its agent (only a shared group reorders) counts as a duplicate. Duplicates are dropped however late.
+   */
+  dedupe_window: durationSchema({ min: '1m', max: '90d' }).default(3_600_000),
 });
 
 const statesSchema = z.strictObject({
