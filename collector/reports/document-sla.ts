@@ -212,6 +212,28 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
       },
     },
     {
+      id: 'satisfaction',
+      title: L('satisfaction'),
+      facts: [
+        { label: L('satisfaction_average'), value: r.satisfaction.average === null ? null : Math.round(r.satisfaction.average * 10) / 10, type: 'number' },
+        { label: L('satisfaction_count'), value: r.satisfaction.count, type: 'integer' },
+        { label: L('satisfaction_target'), value: r.satisfaction.target, type: 'number' },
+        { label: L('goal_met'), value: metText(r.satisfaction.met, lang), type: 'text' },
+      ],
+      table: {
+        columns: [
+          { label: L('incident'), type: 'text' },
+          { label: L('severity'), type: 'text' },
+          { label: L('opened_at'), type: 'datetime' },
+          { label: L('score'), type: 'integer' },
+          { label: L('evaluator'), type: 'text' },
+          { label: L('evaluated_at'), type: 'datetime' },
+          { label: L('comment'), type: 'text' },
+        ],
+        rows: r.satisfaction.evaluations.map((e) => [e.number, sevLabel(e.severity), e.opened_at, e.score, e.evaluator, e.at, e.comment]),
+      },
+    },
+    {
       id: 'calculation',
       title: L('calculation'),
       facts: [
@@ -224,6 +246,7 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('policy_description'), value: policy?.description ?? r.contract.policy_description, type: 'text' },
         { label: L('resolution_starts'), value: L(r.calculation.resolution_starts === 'acknowledged' ? 'resolution_starts_acknowledged' : 'resolution_starts_opened'), type: 'text' },
         { label: L('compliance_rule'), value: L('compliance_rule_text'), type: 'text' },
+        { label: L('satisfaction_rule'), value: L('satisfaction_rule_text'), type: 'text' },
         ...r.calculation.holiday_data_missing.map((m) => ({
           label: L('holiday_data'),
           value: L('holiday_data_missing').replaceAll('{year}', String(m.year)).replaceAll('{calendar}', m.calendar),

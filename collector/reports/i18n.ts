@@ -163,6 +163,20 @@ const LABELS = {
   target_line: ['目标线', 'target'],
   below_target: ['低于目标', 'below target'],
   policy_description: ['承诺内容', 'Commitment'],
+  // The customer's evaluation (seed 002 服务评价).
+  satisfaction: ['客户满意度', 'Customer satisfaction'],
+  satisfaction_average: ['平均评分', 'Average score'],
+  satisfaction_count: ['评价数', 'Evaluations'],
+  satisfaction_target: ['满意度目标', 'Satisfaction target'],
+  score: ['评分', 'Score'],
+  evaluator: ['评价人', 'Given by'],
+  evaluated_at: ['评价时间', 'Evaluated at'],
+  comment: ['评价意见', 'Comment'],
+  satisfaction_rule: ['满意度统计', 'Satisfaction'],
+  satisfaction_rule_text: [
+    '客户评价（0–100 分）计入事件创建所在月份（与合规率口径一致），无论评价何时录入；同一事件只计最新一次评价；平均分不低于满意度目标即达标。',
+    "The customer's evaluations (0–100) count in the month their incident opened (as compliance does), however late they were recorded; only an incident's latest evaluation counts; the average meets the goal when it is at least the satisfaction target.",
+  ],
   // Asset verification.
   assets_title: ['资产核查报告', 'Asset verification report'],
   baseline: ['上次核查', 'Last verified'],

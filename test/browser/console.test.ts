@@ -1,6 +1,6 @@
 /**
  * The web console in Debian's Chromium (playwright-core), against a real collector and a real agent on 127.0.0.1:
- * log in; a target's listener stops → its tile turns red and the incident appears live; acknowledge and resolve in
+ * log in; a target's listener stops → its tile turns red and the incident appears live; acknowledge, resolve and evaluate in
  * the UI → the API shows the person as actor; a viewer sees no action buttons and a forged POST gets 403; a POST
  * without the CSRF token is refused; a maintenance window added in the UI; a PDF downloaded; the incident page at
  * 375×812 without horizontal scrolling; axe-core on every page; a screenshot of every page (zh-CN) as artifacts;
@@ -154,11 +154,19 @@ checks:
     await list.locator('dialog textarea[name="resolution"]').fill('重启服务并加入守护');
     await list.locator('button[data-confirm="resolve"]').click();
     await list.locator('.incident[data-status="resolved"]').waitFor();
+    // The customer's evaluation, recorded after the resolution (seed 002 服务评价).
+    await list.locator('button[data-action="evaluate"]').click();
+    await list.locator('dialog input[name="score"]').fill('95');
+    await list.locator('dialog input[name="evaluator"]').fill('张经理');
+    await list.locator('dialog textarea[name="comment"]').fill('恢复及时');
+    await list.locator('button[data-confirm="evaluate"]').click();
+    await expect.poll(() => list.locator('dd.evaluation').textContent(), { timeout: 15_000 }).toBe('95 分 · 张经理 · 恢复及时');
     await check(list, '04-incident');
 
     const detail = await api(`/api/v1/incidents/${number}`);
     expect(detail).toMatchObject({ status: 'resolved', acknowledged_by: 'alice', resolved_by: 'alice', cause: '应用进程退出', resolution: '重启服务并加入守护' });
     expect(detail.timeline.filter((e: { kind: string }) => e.kind === 'acknowledged' || e.kind === 'resolved').map((e: { actor: string }) => e.actor)).toEqual(['alice', 'alice']);
+    expect(detail.evaluation).toMatchObject({ score: 95, evaluator: '张经理', comment: '恢复及时', recorded_by: 'alice' });
 
     // A cookie POST without the CSRF header is refused (the page's own session, a hand-made request).
     const noCsrf = await list.evaluate(async (n) => (await fetch(`/api/v1/incidents/${n}/note`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'forged' }) })).status, number);

@@ -68,6 +68,8 @@ export interface IncidentDetail extends Incident {
   children: Array<{ number: string; title?: string; status?: string } | string>;
   timeline: Array<{ at_ms: number; actor: string; kind: string; note: string | null; data: unknown }>;
   extensions?: Array<Record<string, unknown>>;
+  /** The customer's evaluation (seed 002 服务评价), recorded at closing or later. */
+  evaluation?: { score: number; comment: string | null; evaluator: string; at_ms: number; recorded_by: string } | null;
 }
 
 export interface Compliance {

@@ -160,7 +160,7 @@ describe('SLA report formats', () => {
     const out = await createReportService(s.ctx).generate({ kind: 'sla', period: '2026-10', contract: 'acme' }, 'xlsx', 'zh-CN');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(out.body as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '可用性', '停机记录', '维护窗口', '事件', '合规率', '备份   巡检汇总', '计算口径']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '可用性', '停机记录', '维护窗口', '事件', '合规率', '备份   巡检汇总', '客户满意度', '计算口径']);
     const sheet = wb.getWorksheet('可用性');
     const row = sheet?.getRow(4); // title, header, db-1, web-1
     expect(row?.getCell(1).value).toBe('web-1');
