@@ -20,14 +20,18 @@ import type { IncidentNotice, StateChange } from './events.js';
 import { reconciliationChanges } from './incidents/reconcile.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
 import { REAL_TIMERS } from './sla-service/scheduler.js';
+<<<<<<< HEAD
 import { activeIncidentKeys, getIncidentById, getIncidentByNumber } from './incidents/repository.js';
+=======
+import { getIncidentById } from './incidents/repository.js';
+>>>>>>> main
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js';
 import { createNoticeContext } from './notify/notice-context.js';
 import { createNotifyMetrics } from './notify/metrics.js';
 import { registerInfluxMetrics } from './influx/metrics.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
-import { createSlaSetup } from './sla/setup.js';
+import { createSlaFrontDoor } from './sla-service/front-door.js';
 import type { TimerFunctions } from './sla-service/scheduler.js';
 import { createSlaService, type SlaService } from './sla-service/service.js';
 import { startReports } from './reports/runtime.js';
@@ -47,7 +51,6 @@ import { createIntervalsStore, type IntervalsStore } from './store/intervals-sto
 import { createObservationLog } from './store/observation-log.js';
 import { createSeqMarks } from './store/seq-marks.js';
 import { createAgentEventsService } from './agent-events/service.js';
-import { maintenanceIntervals } from './sla/index.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -175,29 +178,11 @@ export function createCollector(deps: CollectorDeps) {
         warn(`too-late:${meta.agentId}`, { agent_id: meta.agentId, check_id: meta.checkId, observed_at_ms: run.firstMs }, 'result older than the reorder window dropped');
       },
     });
+    // The one live answer to contracts, maintenance, derived timelines and incident clocks (a reload swaps its setup).
+    const slaFront = createSlaFrontDoor({ db, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: log });
     let influx: InfluxService | null = null;
-    /** Filled once the SLA service exists (it is created after the influx sink, which only reads it later). */
-    const late: { sla?: SlaService } = {};
     if (config.influx.enabled) {
-      const sink = createInfluxService({
-        config: config.influx,
-        setup: createSlaSetup(config.sla),
-        db,
-        agents,
-        checks,
-        intervals,
-        logger: log,
-        now,
-        // The same derivation as /api/v1/availability and the incident API (the SLA service exists by the first tick).
-        shared: {
-          timeline: (target, fromMs, toMs) => late.sla!.availability.targetTimeline(target, fromMs, toMs),
-          groupsOf: (target) => late.sla?.availability.groupsOf(target) ?? [],
-          incidentSla: (number, atMs) => {
-            const record = getIncidentByNumber(db, number);
-            return record && late.sla ? late.sla.timers.compute(record, atMs) : null;
-          },
-        },
-      });
+      const sink = createInfluxService({ config: config.influx, sla: slaFront, db, agents, checks, intervals, logger: log, now });
       influx = sink;
       registerInfluxMetrics(registry, sink);
       listeners.push((change) => sink.onStateChange(change));
@@ -213,9 +198,9 @@ export function createCollector(deps: CollectorDeps) {
     // Findings and due times are added to every notice before it is rendered (notify/notice-context.ts).
     const noticeContext = createNoticeContext({
       dueOf: (id, atMs) => {
-        const record = late.sla ? getIncidentById(db, id) : null;
-        if (!record || !late.sla) return null;
-        const timers = late.sla.timers.compute(record, atMs);
+        const record = getIncidentById(db, id);
+        if (!record) return null;
+        const timers = slaFront.timers.compute(record, atMs);
         return { responseAtMs: timers.response?.dueAtMs ?? null, resolutionAtMs: timers.resolution?.dueAtMs ?? null };
       },
     });
@@ -251,6 +236,7 @@ export function createCollector(deps: CollectorDeps) {
     }
     const sla = createSlaService({
       db,
+      frontDoor: slaFront,
       sla: config.sla,
       incidents: config.incidents,
       services: config.services,
@@ -261,8 +247,15 @@ export function createCollector(deps: CollectorDeps) {
       ...(incidentUrl ? { incidentUrl } : {}),
       registry,
     });
-    late.sla = sla;
-    warnings.push(...sla.warnings);
+    listeners.push((change) => sla.onStateChange(change));
+    // Contracts, calendars, holiday data and maintenance take effect at once (docs/sla.md "Reloading contracts").
+    live.on('sla', (next) => {
+      try {
+        sla.reload(next.sla);
+      } catch (error) {
+        log.error({ err: error }, 'sla section not applied; the running contracts stay');
+      }
+    });
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
     const reports = startReports({ db, config, sla, now, logger: log, notify, ...(deliverReport ? { deliver: deliverReport } : {}), ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
     lifecycle.add({ name: 'reports', stop: () => reports.stop() });
@@ -284,8 +277,13 @@ export function createCollector(deps: CollectorDeps) {
       incidentBatch = (changes) => service.handleStateChanges(changes);
       // A check still bad when its target's maintenance ends gets its incident then.
       const watcher = createMaintenanceEndWatcher({
+<<<<<<< HEAD
         openIntervals: () => intervals.openNotOk(),
         maintenanceOf: (target, fromMs, toMs) => maintenanceIntervals(sla.maintenance.windows(sla.setup), target, sla.availability.groupsOf(target), fromMs, toMs),
+=======
+        openIntervals: () => intervals.openAll(),
+        maintenanceOf: slaFront.maintenanceOf,
+>>>>>>> main
         handle: (changes) => service.handleStateChanges(changes),
         now,
         timerFunctions: deps.timerFunctions ?? REAL_TIMERS,
@@ -302,7 +300,7 @@ export function createCollector(deps: CollectorDeps) {
       logger: log,
       now,
       ...(incidents ? { incidents } : {}),
-      inMaintenance: (target, atMs) => maintenanceIntervals(sla.maintenance.windows(sla.setup), target, sla.availability.groupsOf(target), atMs, atMs + 1).length > 0,
+      inMaintenance: slaFront.inMaintenance,
     });
     lifecycle.add({ name: 'agent events', stop: () => agentEvents.stop() });
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
@@ -433,7 +431,8 @@ export function createCollector(deps: CollectorDeps) {
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),
-        warnings: () => warnings,
+        // Holiday-data warnings are checked at each request: a reload that adds the data clears them.
+        warnings: () => [...warnings, ...slaFront.warnings()],
       },
     });
     const server: Server = await new Promise((resolve, reject) => {

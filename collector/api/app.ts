@@ -116,7 +116,7 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.stream) api.use('/stream', requireRole('viewer'), deps.stream.router);
   if (deps.console) api.use('/agents', requireRole('viewer'), createAgentsExportRouter({ agents: deps.agents, timezone: deps.console.timezone, lang: deps.console.lang }));
   api.use('/agents', requireRole('viewer'), createAgentsRouter(deps));
-  api.use('/targets', requireRole('viewer'), createTargetsRouter(deps));
+  api.use('/targets', requireRole('viewer'), createTargetsRouter({ ...deps, ...(deps.sla ? { inMaintenance: deps.sla.inMaintenance } : {}) }));
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
   api.use('/checks', requireRole('viewer'), createSamplesRouter(deps));
   api.use('/states', requireRole('viewer'), createStatesRouter(deps));
@@ -128,7 +128,7 @@ export function createApp(deps: ApiDeps): Express {
   }
   if (sla) {
     api.use('/availability', requireRole('viewer'), createAvailabilityRouter({ availability: sla.availability, now: deps.now }));
-    api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
+    api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: () => sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
     api.use('/sla', requireRole('viewer'), createSlaRouter({ summary: sla.summary }));
   }
   if (deps.events) api.use('/events', requireRole('viewer'), createEventsRouter({ events: deps.events, now: deps.now }));

@@ -56,6 +56,8 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('contract'), value: r.contract.name, type: 'text' },
         { label: L('period'), value: r.period, type: 'text' },
         { label: L('availability_target'), value: r.contract.availability_target, type: 'percent' },
+        { label: L('contract_availability'), value: o.availability_percent, type: 'percent' },
+        { label: L('error_budget_left'), value: o.error_budget_left_percent, type: 'percent' },
         { label: L('targets_met'), value: `${o.targets_met} / ${o.targets}`, type: 'text' },
         { label: L('lowest_availability'), value: o.lowest_availability_percent, type: 'percent' },
         { label: L('downtime'), value: o.downtime_s, type: 'duration' },

@@ -68,6 +68,8 @@ const LABELS = {
   mtta: ['平均响应时间 (MTTA)', 'MTTA'],
   mttr: ['平均解决时间 (MTTR)', 'MTTR'],
   targets_met: ['达标对象数', 'Targets meeting target'],
+  contract_availability: ['合同整体可用率', 'Contract availability'],
+  error_budget_left: ['剩余故障预算', 'Error budget left'],
   lowest_availability: ['最低可用率', 'Lowest availability'],
   backup_success: ['备份成功率', 'Backup success rate'],
   samples: ['样本数', 'Samples'],

@@ -10,9 +10,9 @@
  */
 import { SEVERITIES, type Severity } from '../events.js';
 import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
-import { getCalendar, monthPeriod, PERIOD_FORMAT, type SlaSetup, type TimerStatus } from '../sla/index.js';
+import { contractAvailability, getCalendar, monthPeriod, PERIOD_FORMAT, type SlaSetup, type TimerStatus } from '../sla/index.js';
 import type { Db } from '../store/db.js';
-import { AvailabilityError, type AvailabilityService } from './availability-service.js';
+import { AvailabilityError, type AvailabilityResult, type AvailabilityService } from './availability-service.js';
 import type { IncidentTimers } from './incident-timers.js';
 
 export interface Compliance {
@@ -54,7 +54,16 @@ export function resolutionMetTarget(goal: number | null, resolution: Compliance)
   return goal === null || resolution.compliance_percent === null ? null : resolution.compliance_percent >= goal;
 }
 
-export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: AvailabilityService; timers: IncidentTimers; now: () => number }) {
+export interface SlaSummaryDeps {
+  db: Db;
+  /** The SLA front door's setup in force (asked at use time: a reload swaps it). */
+  setup: () => SlaSetup;
+  availability: AvailabilityService;
+  timers: IncidentTimers;
+  now: () => number;
+}
+
+export function createSlaSummary(deps: SlaSummaryDeps) {
   const { db, setup, availability, timers, now } = deps;
 
   function incidentsOf(contract: string, fromMs: number, toMs: number): IncidentRecord[] {
@@ -65,13 +74,15 @@ export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: 
   return {
     forPeriod(period: string) {
       const nowMs = now();
-      const contracts = setup.contracts.map((contract) => {
-        const timeZone = getCalendar(setup, contract.calendar).spec.timeZone;
+      const contracts = setup().contracts.map((contract) => {
+        const timeZone = getCalendar(setup(), contract.calendar).spec.timeZone;
         const range = monthPeriod(timeZone, period);
         if (!range) throw new AvailabilityError('invalid', `period must be ${PERIOD_FORMAT}, got "${period}"`);
+        const reports: Array<AvailabilityResult['report'] | null> = [];
         const members = availability.contractMembers(contract).map((target) => {
           try {
             const { report } = availability.forTarget(target, range.fromMs, range.toMs);
+            reports.push(report);
             return {
               target,
               availability_percent: report.availabilityPercent,
@@ -87,6 +98,7 @@ export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: 
             throw error;
           }
         });
+        const whole = contractAvailability(reports, contract.availabilityTarget);
         const incidents = incidentsOf(contract.name, range.fromMs, range.toMs);
         const slas = incidents.map((r) => ({ record: r, sla: timers.compute(r, nowMs) }));
         const bySeverity = Object.fromEntries(
@@ -107,6 +119,16 @@ export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: 
           availability_target: contract.availabilityTarget,
           /** Percent of resolution clocks with an outcome that must be met (contract, else policy); null: none. */
           compliance_target: contract.complianceTarget,
+          /** The contract as a whole (collector/sla/contract-availability.ts): Σ up / Σ measured of its members. */
+          availability: {
+            availability_percent: whole.availabilityPercent,
+            target_met: whole.targetMet,
+            measured_targets: whole.measuredTargets,
+            downtime_s: seconds(whole.downMs),
+            allowed_downtime_s: seconds(whole.allowedDowntimeMs),
+            error_budget_left_s: seconds(whole.errorBudgetLeftMs),
+            error_budget_left_percent: whole.errorBudgetLeftPercent,
+          },
           members,
           incidents: {
             total: incidents.length,

@@ -40,6 +40,9 @@ describe('SLA report JSON', () => {
     expect(db?.availability_percent).toBeCloseTo((100 * (744 - 0.5)) / 744, 9);
     expect(r.overview).toMatchObject({ targets: 2, targets_met: 2, downtime_s: 9000, outages: 2, incidents: 3, mtta_s: 1400, mttr_s: 18600, compliance_goal: 95 });
     expect(r.overview.lowest_availability_percent).toBeCloseTo((100 * 740) / 742, 9);
+    // The contract as a whole: Σ up / Σ measured (web-1 740 of 742 h, db-1 743.5 of 744 h), not its worst member.
+    expect(r.overview.availability_percent).toBeCloseTo((100 * (740 + 743.5)) / (742 + 744), 9);
+    expect(r.overview.error_budget_left_percent).toBeCloseTo(100 * (1 - 2.5 / (0.02 * (742 + 744))), 9);
     expect(r.calculation).toMatchObject({ formula: 'A = up / (scheduled − maintenance − unknown)', unknown_policy: 'excluded', calendar: '24x7' });
   });
 
@@ -124,8 +127,11 @@ describe('SLA report JSON', () => {
         const api = await get(`/api/v1/availability?target=${target}&period=2026-10`);
         expect(r.availability.find((a) => a.subject.name === target)).toEqual(api);
       }
-      const summary = (await get('/api/v1/sla/summary?period=2026-10')) as { contracts: Array<{ name: string; incidents: Record<string, unknown> }> };
+      const summary = (await get('/api/v1/sla/summary?period=2026-10')) as { contracts: Array<{ name: string; incidents: Record<string, unknown>; availability: Record<string, unknown> }> };
       const acme = summary.contracts.find((c) => c.name === 'acme');
+      // One figure for the contract: the console's overview (this API) shows what the report prints.
+      expect(acme?.availability).toMatchObject({ availability_percent: r.overview.availability_percent, error_budget_left_percent: r.overview.error_budget_left_percent, measured_targets: 2, downtime_s: 9000 });
+      expect(slaDocument(r, 'zh-CN').sections[0]?.facts).toContainEqual({ label: '合同整体可用率', value: r.overview.availability_percent, type: 'percent' });
       expect(acme?.incidents).toMatchObject({ total: r.incidents.total, mtta_s: r.incidents.mtta_s, mttr_s: r.incidents.mttr_s, resolution: r.incidents.resolution, response: r.incidents.response });
     } finally {
       server.closeAllConnections();
