@@ -20,11 +20,7 @@ import type { IncidentNotice, StateChange } from './events.js';
 import { reconciliationChanges } from './incidents/reconcile.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
 import { REAL_TIMERS } from './sla-service/scheduler.js';
-<<<<<<< HEAD
-import { activeIncidentKeys, getIncidentById, getIncidentByNumber } from './incidents/repository.js';
-=======
-import { getIncidentById } from './incidents/repository.js';
->>>>>>> main
+import { activeIncidentKeys, getIncidentById } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js';
 import { createNoticeContext } from './notify/notice-context.js';
@@ -277,13 +273,8 @@ export function createCollector(deps: CollectorDeps) {
       incidentBatch = (changes) => service.handleStateChanges(changes);
       // A check still bad when its target's maintenance ends gets its incident then.
       const watcher = createMaintenanceEndWatcher({
-<<<<<<< HEAD
         openIntervals: () => intervals.openNotOk(),
-        maintenanceOf: (target, fromMs, toMs) => maintenanceIntervals(sla.maintenance.windows(sla.setup), target, sla.availability.groupsOf(target), fromMs, toMs),
-=======
-        openIntervals: () => intervals.openAll(),
         maintenanceOf: slaFront.maintenanceOf,
->>>>>>> main
         handle: (changes) => service.handleStateChanges(changes),
         now,
         timerFunctions: deps.timerFunctions ?? REAL_TIMERS,
