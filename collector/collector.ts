@@ -373,6 +373,8 @@ export function createCollector(deps: CollectorDeps) {
         logger: log.child({ component: 'mqtt' }),
         // PUBACKs wait in the corked socket until the batch commits (ingest/ack-gate.ts), so messages batch here too.
         onMessage,
+        // Backpressure: reading stops while two batches' worth are uncommitted.
+        maxPending: 2 * config.ingest.batch_max_messages,
         onConnectionChange: (connected) => health.connectionChanged(connected),
       });
       brokerUp = source.connected;
