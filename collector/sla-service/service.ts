@@ -67,9 +67,15 @@ export function createSlaService(deps: SlaServiceDeps) {
   const store = createIncidentSlaStore(db);
   const timers = createIncidentTimers({ setup, store, maintenance, groupsOf: availability.groupsOf, logger: log });
   const scheduler = createSlaScheduler({ db, store, timers, now, notify: deps.notify, logger: log, timerFunctions, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
-  const pauses = createPauses({ db, store, now, changed: () => scheduler.changed() });
-  const extensions = createExtensions({ db, store, timers, now, changed: () => scheduler.changed() });
-  const summary = createSlaSummary({ db, setup, availability, timers, now });
+  /** Bumped on every incident write, pause and extension: the summary's incident part is cached between them. */
+  let incidentsVersion = 0;
+  const changed = () => {
+    incidentsVersion++;
+    scheduler.changed();
+  };
+  const pauses = createPauses({ db, store, now, changed });
+  const extensions = createExtensions({ db, store, timers, now, changed });
+  const summary = createSlaSummary({ db, setup, availability, timers, now, incidentsVersion: () => incidentsVersion, maintenanceVersion: maintenance.version });
   let burnRate: ReturnType<typeof createBurnRateMonitor> | null = null;
 
   /** The maintenance window a target is in at `atMs`, if any. */
@@ -83,7 +89,7 @@ export function createSlaService(deps: SlaServiceDeps) {
       const inWindow = targets.find((t) => maintenanceOf(t, atMs));
       return inWindow === undefined ? null : `target ${inWindow} is in a maintenance window`;
     },
-    changed: () => scheduler.changed(),
+    changed,
   };
 
   return {
