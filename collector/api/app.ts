@@ -128,7 +128,7 @@ export function createApp(deps: ApiDeps): Express {
   }
   if (sla) {
     api.use('/availability', requireRole('viewer'), createAvailabilityRouter({ availability: sla.availability, now: deps.now }));
-    api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
+    api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: () => sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
     api.use('/sla', requireRole('viewer'), createSlaRouter({ summary: sla.summary }));
   }
   if (deps.events) api.use('/events', requireRole('viewer'), createEventsRouter({ events: deps.events, now: deps.now }));

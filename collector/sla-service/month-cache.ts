@@ -10,8 +10,7 @@
  * - when maintenance windows were added or removed since it was read (`maintenanceVersion`),
  * - and after `maxAgeMs` (default 1 h), a bound on anything that writes the history without a state change
  *   (retention pruning of old months).
- * The SLA config (contracts, calendars, config windows, reachability) is not reloadable: a restart rebuilds the cache;
- * a reload that ever changes it calls `clear()`.
+ * A reload of the SLA config (contracts, calendars, config windows) clears it (front-door.ts `replace`).
  */
 
 export const MONTH_CACHE_MAX_AGE_MS = 60 * 60_000;

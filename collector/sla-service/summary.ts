@@ -54,7 +54,8 @@ export function resolutionMetTarget(goal: number | null, resolution: Compliance)
 
 export interface SlaSummaryDeps {
   db: Db;
-  setup: SlaSetup;
+  /** The SLA front door's setup in force (asked at use time: a reload swaps it). */
+  setup: () => SlaSetup;
   availability: AvailabilityService;
   timers: IncidentTimers;
   now: () => number;
@@ -71,8 +72,8 @@ export function createSlaSummary(deps: SlaSummaryDeps) {
   return {
     forPeriod(period: string) {
       const nowMs = now();
-      const contracts = setup.contracts.map((contract) => {
-        const timeZone = getCalendar(setup, contract.calendar).spec.timeZone;
+      const contracts = setup().contracts.map((contract) => {
+        const timeZone = getCalendar(setup(), contract.calendar).spec.timeZone;
         const range = monthPeriod(timeZone, period);
         if (!range) throw new AvailabilityError('invalid', `period must be ${PERIOD_FORMAT}, got "${period}"`);
         const reports: Array<AvailabilityResult['report'] | null> = [];
