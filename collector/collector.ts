@@ -17,10 +17,10 @@ import { brokerHost, createBrokerHealth, type BrokerHealth } from './broker-heal
 import { databaseFile, type CollectorConfig } from './config.js';
 import { createLiveConfig, type ReloadPlan } from './reload.js';
 import type { IncidentNotice, StateChange } from './events.js';
-import { currentStateChanges } from './incidents/reconcile.js';
+import { reconciliationChanges } from './incidents/reconcile.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
 import { REAL_TIMERS } from './sla-service/scheduler.js';
-import { getIncidentById } from './incidents/repository.js';
+import { activeIncidentKeys, getIncidentById } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js';
 import { createNoticeContext } from './notify/notice-context.js';
@@ -269,11 +269,11 @@ export function createCollector(deps: CollectorDeps) {
         sla: sla.incidentHooks,
       });
       const service = incidents;
-      service.handleStateChanges(currentStateChanges(intervals.openAll()));
+      service.handleStateChanges(reconciliationChanges(intervals.openAll(), activeIncidentKeys(db)));
       incidentBatch = (changes) => service.handleStateChanges(changes);
       // A check still bad when its target's maintenance ends gets its incident then.
       const watcher = createMaintenanceEndWatcher({
-        openIntervals: () => intervals.openAll(),
+        openIntervals: () => intervals.openNotOk(),
         maintenanceOf: slaFront.maintenanceOf,
         handle: (changes) => service.handleStateChanges(changes),
         now,

@@ -17,6 +17,7 @@ import { sqlMigration012ConsoleSessions } from './012_console_sessions.js';
 import { sqlMigration014ReportScheduleRuns } from './014_report_schedule_runs.js';
 import { sqlMigration016IncidentSlaTerms } from './016_incident_sla_terms.js';
 import { sqlMigration017SeenSeqs } from './017_seen_seqs.js';
+import { sqlMigration018OpenNotOk } from './018_open_not_ok.js';
 import type { SqlMigration } from './types.js';
 
 export type { SqlDialect, SqlMigration } from './types.js';
@@ -35,4 +36,5 @@ export const sqlMigrations: readonly SqlMigration[] = [
   sqlMigration014ReportScheduleRuns,
   sqlMigration016IncidentSlaTerms,
   sqlMigration017SeenSeqs,
+  sqlMigration018OpenNotOk,
 ];
