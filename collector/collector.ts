@@ -18,6 +18,7 @@ import { databaseFile, type CollectorConfig } from './config.js';
 import { createLiveConfig, type ReloadPlan } from './reload.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { reconciliationChanges } from './incidents/reconcile.js';
+import { createStateChangeLog } from './state-change-log.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
 import { REAL_TIMERS } from './sla-service/scheduler.js';
 import { activeIncidentKeys, getIncidentById } from './incidents/repository.js';
@@ -100,13 +101,14 @@ export function createCollector(deps: CollectorDeps) {
   const now = deps.now ?? Date.now;
   const listeners: StateChangeListener[] = [...(deps.listeners ?? [])];
   const log = deps.logger.child({ component: 'collector' });
+  const changeLog = createStateChangeLog(log);
 
   let incidentBatch: ((changes: StateChange[]) => void) | null = null;
 
   function announce(changes: StateChange[], metrics: CollectorMetrics): void {
     for (const change of changes) {
       metrics.stateChanges.inc({ to: change.to, cause: change.cause });
-      log.info({ agent_id: change.agentId, check_id: change.checkId, target: change.target, from: change.from, to: change.to, at_ms: change.atMs, cause: change.cause }, 'state change');
+      changeLog.record(change);
       for (const listener of listeners) {
         try {
           listener(change);
@@ -320,6 +322,7 @@ export function createCollector(deps: CollectorDeps) {
         noticeContext.onResult(m);
       },
     });
+    lifecycle.add({ name: 'state change log', stop: () => changeLog.flush() });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
     const deadlineScan = setInterval(() => {
       heartbeats.checkDeadlines().catch((error: unknown) => log.error({ err: error }, 'heartbeat deadlines not applied'));
