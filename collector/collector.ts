@@ -421,6 +421,7 @@ export function createCollector(deps: CollectorDeps) {
       heartbeats,
       sla,
       reports: reports.service,
+      reportSchedules: () => reports.scheduler.states(),
       events: agentEvents,
       stream,
       console: { users: () => live.current().api.users, statusPages: config.api.status_pages, timezone: config.timezone, lang: config.lang, webDir },
