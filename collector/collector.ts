@@ -8,6 +8,7 @@ import type { Express } from 'express';
 import { Registry } from 'prom-client';
 import type { Logger } from '../common/logger.js';
 import { createLifecycle } from '../common/lifecycle.js';
+import { BACKGROUND_TIMERS, repeat, type Timers } from '../common/timers.js';
 import { createRateLimitedLog } from '../common/logger.js';
 import { createApp } from './api/app.js';
 import { createStreamHub, type StreamHub } from './api/stream.js';
@@ -19,7 +20,6 @@ import { createLiveConfig, type ReloadPlan } from './reload.js';
 import type { IncidentNotice, StateChange } from './events.js';
 import { currentStateChanges } from './incidents/reconcile.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
-import { REAL_TIMERS } from './sla-service/scheduler.js';
 import { getIncidentById } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js';
@@ -28,7 +28,6 @@ import { createNotifyMetrics } from './notify/metrics.js';
 import { registerInfluxMetrics } from './influx/metrics.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
 import { createSlaFrontDoor } from './sla-service/front-door.js';
-import type { TimerFunctions } from './sla-service/scheduler.js';
 import { createSlaService, type SlaService } from './sla-service/service.js';
 import { startReports } from './reports/runtime.js';
 import { withHeartbeatRules } from './heartbeats/incident-rules.js';
@@ -63,7 +62,7 @@ export interface CollectorDeps {
   /** Where incident notices go (the notification dispatcher); without it they are only logged. */
   onIncidentNotice?: (notice: IncidentNotice) => void;
   /** Timer functions of the SLA scheduler and burn-rate monitor (tests drive time with `now` and these). */
-  timerFunctions?: TimerFunctions;
+  timerFunctions?: Timers;
 }
 
 export interface RunningCollector {
@@ -277,8 +276,9 @@ export function createCollector(deps: CollectorDeps) {
         maintenanceOf: slaFront.maintenanceOf,
         handle: (changes) => service.handleStateChanges(changes),
         now,
-        timerFunctions: deps.timerFunctions ?? REAL_TIMERS,
+        timerFunctions: deps.timerFunctions ?? BACKGROUND_TIMERS,
         everyMs: config.states.silence_scan,
+        onError: (error) => log.error({ err: error }, 'maintenance-end pass failed'),
       });
       watcher.start();
       afterMaintenance = watcher.scan;
@@ -321,26 +321,27 @@ export function createCollector(deps: CollectorDeps) {
       },
     });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
-    const deadlineScan = setInterval(() => {
-      heartbeats.checkDeadlines().catch((error: unknown) => log.error({ err: error }, 'heartbeat deadlines not applied'));
-    }, config.states.silence_scan);
-    lifecycle.add({ name: 'heartbeat deadlines', stop: () => clearInterval(deadlineScan) });
+    const failed = (what: string) => (error: unknown) => log.error({ err: error }, what);
+    const deadlineScan = repeat(BACKGROUND_TIMERS, config.states.silence_scan, () => {
+      heartbeats.checkDeadlines().catch(failed('heartbeat deadlines not applied'));
+    }, failed('heartbeat deadlines not applied'));
+    lifecycle.add({ name: 'heartbeat deadlines', stop: () => deadlineScan.stop() });
 
-    const scan = setInterval(() => {
+    const scan = repeat(BACKGROUND_TIMERS, config.states.silence_scan, () => {
       // Without a broker connection nothing can be heard: that is the broker incident, not every check's silence.
       if (brokerHealth && !brokerHealth.connected()) return;
       const due = liveness.dueForSilence(now());
-      if (due.length > 0) ingest.silence(due).catch((error: unknown) => log.error({ err: error }, 'silence verdicts not stored'));
-    }, config.states.silence_scan);
-    lifecycle.add({ name: 'silence scan', stop: () => clearInterval(scan) });
+      if (due.length > 0) ingest.silence(due).catch(failed('silence verdicts not stored'));
+    }, failed('silence scan failed'));
+    lifecycle.add({ name: 'silence scan', stop: () => scan.stop() });
     // Between batches (better-sqlite3 is synchronous), so it never interleaves with an ingest transaction.
     const pruneOld = () => {
       const dropped = observationLog.prune(now() - config.states.reorder_window);
       if (dropped > 0) log.info({ dropped }, 'observation log pruned beyond the reorder window');
     };
     pruneOld();
-    const pruning = setInterval(pruneOld, PRUNE_EVERY_MS);
-    lifecycle.add({ name: 'observation log pruning', stop: () => clearInterval(pruning) });
+    const pruning = repeat(BACKGROUND_TIMERS, PRUNE_EVERY_MS, pruneOld, failed('observation log pruning failed'));
+    lifecycle.add({ name: 'observation log pruning', stop: () => pruning.stop() });
 
     let mqttPort: number | null = null;
     let brokerUp: () => boolean;
