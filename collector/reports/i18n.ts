@@ -162,6 +162,7 @@ const LABELS = {
   state_down: ['不可用', 'down'],
   state_maintenance: ['维护', 'maintenance'],
   state_unknown: ['无数据', 'no data'],
+  not_yet: ['未到', 'not yet'],
   target_line: ['目标线', 'target'],
   below_target: ['低于目标', 'below target'],
   policy_description: ['承诺内容', 'Commitment'],

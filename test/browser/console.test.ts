@@ -4,7 +4,8 @@
  * the UI → the API shows the person as actor; a viewer sees no action buttons and a forged POST gets 403; a POST
  * without the CSRF token is refused; a maintenance window added in the UI; a PDF downloaded; the incident page at
  * 375×812 without horizontal scrolling; axe-core on every page; a screenshot of every page (zh-CN) as artifacts;
- * the webhook's deep link opens its incident; the status page without a login.
+ * the webhook's deep link opens its incident, the DingTalk card's 认领 button opens it with the acknowledge dialog
+ * ready and the WeCom card links the same page; the status page without a login.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -74,7 +75,7 @@ describe.skipIf(skip !== null)('web console in Chromium', () => {
     const [apiPort, tcpPort] = [await freePort(), await freePort()];
     base = `http://127.0.0.1:${apiPort}`;
     listener = await listen(tcpPort);
-    receiver = await startImReceiver({ webhook: { secret: 'hook-secret' } });
+    receiver = await startImReceiver({ webhook: { secret: 'hook-secret' }, dingtalk: { accessToken: 'ding-token', secret: 'SECding' }, wecom: { key: 'wecom-key' } });
     tc = await startTestCollector({
       api: {
         listen: { host: '127.0.0.1', port: apiPort },
@@ -88,7 +89,14 @@ describe.skipIf(skip !== null)('web console in Chromium', () => {
         status_pages: [{ contract: 'acme', secret: SECRET }],
       },
       sla: { contracts: [{ name: 'acme', availability_target: 99.9, members: { targets: [TARGET] } }] },
-      notifications: { channels: { hook: { type: 'webhook', url: receiver.urls.webhook, secret: 'hook-secret' } }, routes: [{ channels: ['hook'] }] },
+      notifications: {
+        channels: {
+          hook: { type: 'webhook', url: receiver.urls.webhook, secret: 'hook-secret' },
+          ding: { type: 'dingtalk', url: receiver.urls.dingtalk, secret: 'SECding' },
+          wecom: { type: 'wecom', url: receiver.urls.wecom },
+        },
+        routes: [{ channels: ['hook', 'ding', 'wecom'] }],
+      },
     });
     const parsed = parseAgentConfigText(
       `agent: { id: web-agent, state_dir: ${mkdtempSync(join(tmpdir(), 'outpost-web-agent-'))} }
@@ -143,9 +151,16 @@ checks:
     expect(loads).toEqual({ overview: 0, list: 0 });
     await check(list, '03-incidents');
 
-    await row.locator('a').click();
+    // The DingTalk actionCard's 认领 button opens the incident with the acknowledge dialog ready.
+    const card = await waitUntil(() => receiver.accepted('dingtalk').find((r) => (r.body as any)?.actionCard?.title?.includes(number)), 20_000, 'DingTalk card for the incident');
+    const [view, claim] = (card.body as any).actionCard.btns as Array<{ title: string; actionURL: string }>;
+    expect([view, claim]).toEqual([
+      { title: '查看工单', actionURL: `${base}/#/incidents/${number}` },
+      { title: '认领', actionURL: `${base}/#/incidents/${number}?ack=1` },
+    ]);
+    await list.goto(claim!.actionURL);
     await list.locator(`.incident[data-number="${number}"]`).waitFor();
-    await list.locator('button[data-action="ack"]').click();
+    await list.locator('dialog form[data-action="ack"]').waitFor();
     await list.locator('dialog textarea[name="note"]').fill('正在处理');
     await list.locator('button[data-confirm="ack"]').click();
     await list.locator('.incident[data-status="acknowledged"]').waitFor();
@@ -244,6 +259,9 @@ checks:
     const delivered = await waitUntil(() => receiver.accepted('webhook').find((r) => (r.body as any)?.incident?.number === number), 20_000, 'webhook for the incident');
     const link = (delivered.body as any).incident.url as string;
     expect(link).toBe(`${base}/#/incidents/${number}`);
+    // The WeCom template card opens the same page when tapped, and lists it as 查看工单.
+    const wecom = receiver.accepted('wecom').find((r) => (r.body as any)?.template_card?.main_title?.title?.includes(number));
+    expect((wecom?.body as any)?.template_card).toMatchObject({ card_type: 'text_notice', card_action: { type: 1, url: link }, jump_list: [{ type: 1, title: '查看工单', url: link }, { title: '认领' }] });
     const ctx = await context({ width: 375, height: 812 });
     const page = await ctx.newPage();
     await page.goto(link);

@@ -26,6 +26,20 @@ export interface SeqMarksTable {
   max_seq: number;
 }
 
+export interface SeenSeqsTable {
+  agent_id: string;
+  incarnation: Generated<string>;
+  stream: string;
+  seq: number;
+  received_at_ms: number;
+}
+
+export interface SeqFloorsTable {
+  agent_id: string;
+  stream: string;
+  floor_seq: number;
+}
+
 export interface ChecksTable {
   agent_id: string;
   check_id: string;
@@ -78,6 +92,8 @@ export interface SchemaMigrationsTable {
 export interface StoreSchema {
   agents: AgentsTable;
   seq_marks: SeqMarksTable;
+  seen_seqs: SeenSeqsTable;
+  seq_floors: SeqFloorsTable;
   checks: ChecksTable;
   observation_runs: ObservationRunsTable;
   state_intervals: StateIntervalsTable;
