@@ -32,6 +32,10 @@ const values = (i: NewInterval) => ({
 
 export function createIntervalsRepo() {
   return {
+    /** Open intervals not ok: the checks currently bad (the partial index of migration 018). */
+    async openNotOk(q: Q): Promise<StateInterval[]> {
+      return (await q.selectFrom('state_intervals').selectAll().where('end_ms', 'is', null).where('state', '<>', 'ok').execute()).map(toInterval);
+    },
     /** Every open interval: the current state of every check. */
     async openAll(q: Q): Promise<StateInterval[]> {
       return (await q.selectFrom('state_intervals').selectAll().where('end_ms', 'is', null).execute()).map(toInterval);

@@ -16,6 +16,7 @@ import { sqlMigration010ReportFindingsAssets } from './010_report_findings_asset
 import { sqlMigration012ConsoleSessions } from './012_console_sessions.js';
 import { sqlMigration016IncidentSlaTerms } from './016_incident_sla_terms.js';
 import { sqlMigration017SeenSeqs } from './017_seen_seqs.js';
+import { sqlMigration018OpenNotOk } from './018_open_not_ok.js';
 import type { SqlMigration } from './types.js';
 
 export type { SqlDialect, SqlMigration } from './types.js';
@@ -33,4 +34,5 @@ export const sqlMigrations: readonly SqlMigration[] = [
   sqlMigration012ConsoleSessions,
   sqlMigration016IncidentSlaTerms,
   sqlMigration017SeenSeqs,
+  sqlMigration018OpenNotOk,
 ];

@@ -154,12 +154,14 @@ describe.each(['sqlite', 'postgres'] as const)('async store repositories on %s',
       reason: `${state} at ${startMs - T0}`,
       cause: 'result',
     });
-    for (const next of [iv('ok', T0), iv('crit', T0 + 60_000), iv('ok', T0 + 120_000), iv('unknown', T0, 'ping', 'web-1'), iv('ok', T0 + 5000, 'ping', 'web-1')]) {
+    for (const next of [iv('ok', T0), iv('crit', T0 + 60_000), iv('ok', T0 + 120_000), iv('unknown', T0, 'ping', 'web-1'), iv('ok', T0 + 5000, 'ping', 'web-1'), iv('crit', T0 + 7000, 'disk', 'db-1')]) {
       await repo.transition(store.db, next);
       sync.transition(next);
     }
     const compare = async () => {
       expect(await repo.openAll(store.db)).toEqual(sync.openAll());
+      expect(await repo.openNotOk(store.db)).toEqual(sync.openNotOk());
+      expect((await repo.openNotOk(store.db)).map((i) => i.checkId)).toEqual(['disk']);
       expect(await repo.open(store.db, 'web-1', 'http')).toEqual(sync.open('web-1', 'http'));
       expect(await repo.lastBefore(store.db, 'web-1', 'http', T0 + 90_000)).toEqual(sync.lastBefore('web-1', 'http', T0 + 90_000));
       expect(await repo.history(store.db, 'web-1', 'http', T0 + 30_000, T0 + 100_000)).toEqual(sync.history('web-1', 'http', T0 + 30_000, T0 + 100_000));
