@@ -65,6 +65,8 @@ export async function startBroker(
       logger: log.child({ component: 'mqtt' }),
       // PUBACKs wait in the corked socket until the batch commits (ingest/ack-gate.ts), so messages batch here too.
       onMessage: deps.onMessage,
+      // Backpressure: reading stops while two batches' worth are uncommitted.
+      maxPending: 2 * config.ingest.batch_max_messages,
       onConnectionChange: (connected) => health?.connectionChanged(connected),
     });
     lifecycle.add({ name: 'mqtt client', stop: () => source.stop() });

@@ -9,7 +9,8 @@ import { BACKGROUND_TIMERS, type Timers } from '../../common/timers.js';
 import type { CollectorConfig } from '../config.js';
 import { withHeartbeatRules } from '../heartbeats/incident-rules.js';
 import type { HeartbeatService } from '../heartbeats/service.js';
-import { currentStateChanges } from '../incidents/reconcile.js';
+import { reconciliationChanges } from '../incidents/reconcile.js';
+import { activeIncidentKeys } from '../incidents/repository.js';
 import { createIncidentService, type IncidentService } from '../incidents/service.js';
 import type { CollectorMetrics } from '../metrics.js';
 import type { Pipeline } from '../pipeline.js';
@@ -51,14 +52,14 @@ export function startIncidents(deps: {
     openGauge: deps.metrics.incidentsOpen,
     sla: deps.sla.incidentHooks,
   });
-  incidents.handleStateChanges(currentStateChanges(intervals.openAll()));
+  incidents.handleStateChanges(reconciliationChanges(intervals.openAll(), activeIncidentKeys(deps.db)));
   pipeline.onStateChanges('incidents', (changes) => incidents.handleStateChanges(changes));
   pipeline.onDelivery('incident timeline', (delivery) => {
     if (delivery.incidentId > 0) incidents.recordDelivery(delivery);
   });
   // A check still bad when its target's maintenance ends gets its incident then.
   const watcher = createMaintenanceEndWatcher({
-    openIntervals: () => intervals.openAll(),
+    openIntervals: () => intervals.openNotOk(),
     maintenanceOf: deps.slaFront.maintenanceOf,
     handle: (changes) => incidents.handleStateChanges(changes),
     now,
