@@ -62,7 +62,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   const pgCtl = join(bin, 'pg_ctl');
   try {
-    await tool(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--no-sync']);
+    await tool(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
     // -l: pg_ctl would otherwise keep our stdout pipe open for the server's whole life.
     await tool(pgCtl, ['-D', data, '-l', logFile, '-o', `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '120', 'start']);
   } catch (error) {
