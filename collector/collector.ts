@@ -24,6 +24,7 @@ import { createNotifyMetrics } from './notify/metrics.js';
 import { createNoticeContext } from './notify/notice-context.js';
 import { createPipeline } from './pipeline.js';
 import { createLiveConfig, type ReloadPlan } from './reload.js';
+import { createStateChangeLog } from './state-change-log.js';
 import { startReports } from './reports/runtime.js';
 import { createSlaFrontDoor } from './sla-service/front-door.js';
 import { createSlaService, type SlaService } from './sla-service/service.js';
@@ -90,10 +91,11 @@ export function createCollector(deps: CollectorDeps) {
   const registry = deps.registry ?? new Registry();
   const metrics = createCollectorMetrics(registry);
   const pipeline = createPipeline(log);
-  // First sink of every state change: /metrics and the log line; then the subscribers, in the order they came.
+  const changeLog = createStateChangeLog(log);
+  // First sink of every state change: /metrics and the log (rate-limited); then the subscribers, in the order they came.
   pipeline.onStateChange('metrics and log', (change) => {
     metrics.stateChanges.inc({ to: change.to, cause: change.cause });
-    log.info({ agent_id: change.agentId, check_id: change.checkId, target: change.target, from: change.from, to: change.to, at_ms: change.atMs, cause: change.cause }, 'state change');
+    changeLog.record(change);
   });
   for (const listener of deps.listeners ?? []) pipeline.onStateChange('subscriber', listener);
 
@@ -199,6 +201,7 @@ export function createCollector(deps: CollectorDeps) {
       onResult: (m, receivedAtMs) => pipeline.resultAccepted(m, receivedAtMs),
     });
     pipeline.setInput((topic, payload) => ingest.handle(topic, payload));
+    lifecycle.add({ name: 'state change log', stop: () => changeLog.flush() });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
     startJobs({ ...base, heartbeats, liveness, ingest, brokerHealth, observationLog });
 
