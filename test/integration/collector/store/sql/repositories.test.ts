@@ -320,3 +320,30 @@ describe('incident numbers with two collectors on one PostgreSQL', () => {
     }
   }, 60_000);
 });
+
+describe('dedupe with two collectors on one PostgreSQL ($share redelivers one seq to both)', () => {
+  it('each seq is accepted by exactly one of two pools offering the same seqs at once', async () => {
+    if (!server) throw new Error('no PostgreSQL test cluster');
+    const url = await server.createDatabase('dedupe_race');
+    const [a, b] = await Promise.all([openSqlStore({ kind: 'postgres', url }, { poolSize: 5 }), openSqlStore({ kind: 'postgres', url }, { migrations: false, poolSize: 5 })]);
+    const marksA = createSeqMarksRepo({ now: () => T0 });
+    const marksB = createSeqMarksRepo({ now: () => T0 });
+    try {
+      const offer = (s: SqlStore, marks: ReturnType<typeof createSeqMarksRepo>, seq: number) =>
+        s.transaction(async (trx) => {
+          const verdict = await marks.accept(trx, 'web-1', 'results', seq, 'k3f9', T0);
+          await marks.persist(trx);
+          return verdict;
+        });
+      const seqs = Array.from({ length: 40 }, (_, i) => i + 1);
+      const verdicts = await Promise.all(seqs.flatMap((seq) => [offer(a, marksA, seq).then((v) => [seq, v] as const), offer(b, marksB, seq).then((v) => [seq, v] as const)]));
+      const accepted = verdicts.filter(([, v]) => v === 'new').map(([seq]) => seq).sort((x, y) => x - y);
+      expect(accepted).toEqual(seqs);
+      expect(verdicts.filter(([, v]) => v === 'seen')).toHaveLength(40);
+      const { rows } = await sql<{ n: number; max_seq: number }>`SELECT COUNT(*) AS n, (SELECT max_seq FROM seq_marks) AS max_seq FROM seen_seqs`.execute(a.db);
+      expect(rows).toEqual([{ n: 40, max_seq: 40 }]);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 60_000);
+});
