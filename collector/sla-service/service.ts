@@ -49,12 +49,18 @@ export function createSlaService(deps: SlaServiceDeps) {
 
   const { maintenance, availability, timers, store, monthCache } = front;
   const scheduler = createSlaScheduler({ db, store, timers, now, notify: deps.notify, logger: log, timerFunctions, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
-  const pauses = createPauses({ db, store, now, changed: () => scheduler.changed() });
-  const extensions = createExtensions({ db, store, timers, now, changed: () => scheduler.changed() });
-  const summary = createSlaSummary({ db, setup: front.current, availability, timers, now });
+  /** Bumped on every incident write, pause, extension and SLA reload: the summary's incident part is cached between. */
+  let incidentsVersion = 0;
+  const changed = () => {
+    incidentsVersion++;
+    scheduler.changed();
+  };
+  const pauses = createPauses({ db, store, now, changed });
+  const extensions = createExtensions({ db, store, timers, now, changed });
+  const summary = createSlaSummary({ db, setup: front.current, availability, timers, now, incidentsVersion: () => incidentsVersion, maintenanceVersion: maintenance.version });
   let burnRate: ReturnType<typeof createBurnRateMonitor> | null = null;
   // New calendars, windows or holiday data move due times: the scheduler re-arms on the new setup.
-  front.onReplace(() => scheduler.changed());
+  front.onReplace(() => changed());
 
   const incidentHooks: IncidentSlaHooks = {
     suppressOpening(change: StateChange, atMs: number): string | null {
@@ -62,7 +68,7 @@ export function createSlaService(deps: SlaServiceDeps) {
       const inWindow = targets.find((t) => front.inMaintenance(t, atMs));
       return inWindow === undefined ? null : `target ${inWindow} is in a maintenance window`;
     },
-    changed: () => scheduler.changed(),
+    changed,
   };
 
   return {
