@@ -212,7 +212,7 @@ export function createCollector(deps: CollectorDeps) {
       ...base,
       live,
       parts: {
-        db, agents, checks, intervals, registry, now, incidents, heartbeats, sla, reports: reports.service, events: agentEvents, stream,
+        db, agents, checks, intervals, registry, now, incidents, heartbeats, sla, reports: reports.service, reportSchedules: () => reports.scheduler.states(), events: agentEvents, stream,
         // Holiday-data warnings are checked at each request: a reload that adds the data clears them.
         health: { broker: () => broker.up(), warnings: () => [...warnings, ...slaFront.warnings()] },
       },
