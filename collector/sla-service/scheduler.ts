@@ -7,11 +7,15 @@
  */
 import type { Logger } from '../../common/logger.js';
 import { BACKGROUND_TIMERS, clampDelay, type Timers } from '../../common/timers.js';
+
 import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
 import { addTimelineEntry, getIncidentById, type IncidentRecord } from '../incidents/repository.js';
 import type { Db } from '../store/db.js';
 import type { FiredKind, IncidentSlaStore } from './incident-sla-store.js';
 import type { IncidentTimers } from './incident-timers.js';
+
+/** @deprecated the timer abstraction is common/timers.ts `Timers`; this name stays for code written against it. */
+export type TimerFunctions = Timers;
 
 export interface SlaSchedulerDeps {
   db: Db;
