@@ -23,7 +23,7 @@ import { REAL_TIMERS } from './sla-service/scheduler.js';
 import { getIncidentById, getIncidentByNumber } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js';
-import { createNoticeContext } from './notify/notice-context.js';
+import { createNoticeContext, storedFindings } from './notify/notice-context.js';
 import { createNotifyMetrics } from './notify/metrics.js';
 import { registerInfluxMetrics } from './influx/metrics.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
@@ -212,6 +212,7 @@ export function createCollector(deps: CollectorDeps) {
     let incidents: IncidentService | undefined;
     // Findings and due times are added to every notice before it is rendered (notify/notice-context.ts).
     const noticeContext = createNoticeContext({
+      findingOf: storedFindings(db),
       dueOf: (id, atMs) => {
         const record = late.sla ? getIncidentById(db, id) : null;
         if (!record || !late.sla) return null;
@@ -328,7 +329,6 @@ export function createCollector(deps: CollectorDeps) {
       onResult: (m, receivedAtMs) => {
         influx?.onResult(m, receivedAtMs);
         reports.onResult(m);
-        noticeContext.onResult(m);
       },
     });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });

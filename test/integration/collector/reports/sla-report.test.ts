@@ -40,7 +40,7 @@ describe('SLA report JSON', () => {
     expect(db?.availability_percent).toBeCloseTo((100 * (744 - 0.5)) / 744, 9);
     expect(r.overview).toMatchObject({ targets: 2, targets_met: 2, downtime_s: 9000, outages: 2, incidents: 3, mtta_s: 1400, mttr_s: 18600, compliance_goal: 95 });
     expect(r.overview.lowest_availability_percent).toBeCloseTo((100 * 740) / 742, 9);
-    expect(r.calculation).toMatchObject({ formula: 'A = up / (scheduled − maintenance − unknown)', unknown_policy: 'excluded', calendar: '24x7' });
+    expect(r.calculation).toMatchObject({ formula: '可用率 = 可用时间 ÷ (服务时间 − 维护时间 − 无数据时间)', unknown_policy: 'excluded', calendar: '24x7' });
   });
 
   it('a quarter (2026-Q4) covers October so far: the same downtime, scheduled time up to the clock, its own title', () => {
