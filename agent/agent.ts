@@ -48,6 +48,8 @@ export function createAgent(deps: AgentDeps) {
   const log = deps.logger.child({ component: 'agent', agent_id: agentId });
   const lifecycle = createLifecycle(log);
   const descriptors = describeChecks(config.checks);
+  /** False when the whole system stops together (`outpost up`): no "agent stopped" status for the collector to record. */
+  let announceStop = true;
 
   const status = (state: 'online' | 'offline', reason?: string): string =>
     JSON.stringify({
@@ -99,7 +101,7 @@ export function createAgent(deps: AgentDeps) {
         name: 'mqtt',
         stop: async () => {
           if (publisher.connected() && !(await box.flush(deps.flushTimeoutMs ?? 5000))) log.warn('unacknowledged results stay in the spool for the next start');
-          await publisher.stop({ topic: topics.status(agentId), payload: status('offline', 'shutdown') });
+          await publisher.stop(announceStop ? { topic: topics.status(agentId), payload: status('offline', 'shutdown') } : undefined);
         },
       });
 
@@ -136,8 +138,14 @@ export function createAgent(deps: AgentDeps) {
       log.info({ checks: descriptors.length, broker: config.mqtt.url, state_dir: config.agent.stateDir, incarnation: seq.incarnation }, 'agent started');
     },
 
-    /** Graceful: stops checks, flushes what the broker will take, publishes offline/shutdown, closes the spool. */
-    stop: (): Promise<void> => lifecycle.stop(),
+    /**
+     * Graceful: stops checks, flushes what the broker will take, publishes offline/shutdown (unless `announce` is
+     * false: then it disconnects cleanly and silently, which also discards the Last Will), closes the spool.
+     */
+    stop: (options: { announce?: boolean } = {}): Promise<void> => {
+      announceStop = options.announce ?? true;
+      return lifecycle.stop();
+    },
 
     stats: () => outbox?.stats() ?? { published: 0, inflight: 0 },
   };

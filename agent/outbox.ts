@@ -11,10 +11,13 @@ import type { Spool, SpoolEntry } from './spool.js';
 
 export type UnsentResult = Omit<ResultMessage, 'seq' | 'sent_at_ms'>;
 
+/** What the outbox needs of a spool (agent/spool.ts on disk; the fleet benchmark keeps one in memory). */
+export type OutboxSpool = Pick<Spool, 'append' | 'nextBatch' | 'ack' | 'rewind' | 'inflightCount' | 'isDrained' | 'droppedUnreported' | 'confirmDropsReported'>;
+
 export interface OutboxDeps {
   agentId: string;
-  spool: Spool;
-  seq: SeqAllocator;
+  spool: OutboxSpool;
+  seq: Pick<SeqAllocator, 'next' | 'incarnation'>;
   publisher: Pick<Publisher, 'connected' | 'publish'>;
   now: () => number;
   logger: Logger;

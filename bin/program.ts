@@ -27,6 +27,7 @@ const COMMAND_GROUPS: Record<string, () => Promise<Register>> = {
   sla: async () => (await import('../collector/sla-service/sla-cli.js')).registerSlaCommands,
   maintenance: async () => (await import('../collector/sla-service/cli.js')).registerMaintenanceCommands,
   report: async () => (await import('../collector/reports/cli.js')).registerReportCommands,
+  store: async () => (await import('./store.js')).registerStoreCommands,
   up: async () => (await import('./up.js')).registerUpCommand,
   user: async () => (await import('../collector/user-command.js')).registerUserCommands,
 };

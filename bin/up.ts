@@ -169,10 +169,11 @@ export function registerUpCommand(program: Command, io: CliIo, result: { code: n
       );
       const signal = await new Promise<string>((resolveSignal) => io.onShutdownSignal(resolveSignal));
       logger.info({ signal }, 'shutting down');
-      // The whole system stops, not the local agent alone: the collector first (its broker drops the agent's will),
-      // so quitting `outpost up` leaves no "agent stopped" incident behind; the agent keeps unsent results spooled.
+      // The whole system stops, not the local agent alone. The agent goes first, while its broker is still there: it
+      // delivers what it has spooled and disconnects without an "agent stopped" status (a clean disconnect also
+      // discards its Last Will), so quitting `outpost up` leaves no incident behind and logs no "broker unreachable".
+      await agent?.stop({ announce: false });
       await running.stop();
-      await agent?.stop();
       result.code = 0;
     });
 }

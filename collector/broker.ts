@@ -4,6 +4,12 @@
  * so a QoS 1 result the agent saw acknowledged is durable (kill -9 safe). Packets of one socket read are
  * handled concurrently by aedes, so holding the callback still lets a whole burst share one transaction.
  *
+ * Last Wills: a will is "agent lost", so it is applied only when the agent is really gone — not while the collector
+ * stops (closing), not for a connection that never received its CONNACK (the agent gave up waiting, e.g. in a
+ * reconnect storm, and is retrying), and not for a connection a newer login of the same client id already replaced
+ * (the agent reconnected before its old socket was seen to close). Applying those would open a false incident and
+ * leave a connected agent marked offline.
+ *
  * Identity (collector/broker/logins.ts): with logins configured, the username is the agent id, the client id must
  * belong to it, and an agent only publishes under its own topics. Every socket passes a packet-size guard
  * (collector/broker/packet-guard.ts) so an oversized packet is refused before it is buffered, also anonymously.
@@ -63,6 +69,12 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   const maxPacketBytes = opts.maxPayloadBytes + PACKET_OVERHEAD_BYTES;
   /** Set when the collector stops: closing its connections must not turn agents' Last Wills into "agent lost". */
   let closing = false;
+  /** Clients that were sent their CONNACK: only those knew they were connected. */
+  const acknowledged = new WeakSet<Client>();
+  /** The newest logged-in connection per client id. */
+  const newest = new Map<string, Client>();
+  /** Is this publish the Last Will of a connection that does not mean the agent is lost? */
+  const staleWill = (client: Client): boolean => client.closed && (!acknowledged.has(client) || newest.get(client.id) !== client);
   const aedes = await Aedes.createBroker({
     authenticate(client, username, password, callback) {
       const verdict = policy.check(client.id, username, password);
@@ -72,6 +84,7 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
         return callback(error, false);
       }
       logins.set(client, verdict.agentId);
+      newest.set(client.id, client);
       callback(null, true);
     },
     authorizeSubscribe(_client, subscription, callback) {
@@ -82,6 +95,10 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       if (packet.topic.startsWith('$SYS/')) return callback(null);
       // The agents did not go away, we did: drop their wills (and anything unacknowledged: their spools resend it).
       if (closing) return callback(new Error('broker stopping'));
+      if (client && staleWill(client)) {
+        log.debug({ client_id: client.id, acknowledged: acknowledged.has(client) }, 'Last Will of a replaced or never-acknowledged connection not applied');
+        return callback(new Error('stale will'));
+      }
       const login = client ? logins.get(client) : undefined;
       if (!publishAllowed(login ?? undefined, packet.topic, policy.authenticated)) {
         refused('publish', client?.id ?? '-', { username: login, topic: packet.topic.slice(0, 200) }, 'mqtt publish outside the agent\'s own topics refused');
@@ -93,7 +110,11 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
       );
     },
   });
-  aedes.on('clientDisconnect', (client) => logins.delete(client));
+  aedes.on('connackSent', (_packet, client) => acknowledged.add(client));
+  aedes.on('clientDisconnect', (client) => {
+    logins.delete(client);
+    if (newest.get(client.id) === client) newest.delete(client.id);
+  });
   aedes.on('clientError', (client, error) => log.debug({ client_id: client.id, err: error.message }, 'mqtt client error'));
   aedes.on('connectionError', (client, error) => log.debug({ client_id: client?.id, err: error.message }, 'mqtt connection error'));
   const server: Server = createServer((socket: Socket) => {

@@ -17,17 +17,18 @@ import { brokerHost, createBrokerHealth, type BrokerHealth } from './broker-heal
 import { databaseFile, type CollectorConfig } from './config.js';
 import { createLiveConfig, type ReloadPlan } from './reload.js';
 import type { IncidentNotice, StateChange } from './events.js';
-import { currentStateChanges } from './incidents/reconcile.js';
+import { reconciliationChanges } from './incidents/reconcile.js';
+import { createStateChangeLog } from './state-change-log.js';
 import { createMaintenanceEndWatcher } from './sla-service/maintenance-end.js';
 import { REAL_TIMERS } from './sla-service/scheduler.js';
-import { getIncidentById, getIncidentByNumber } from './incidents/repository.js';
+import { activeIncidentKeys, getIncidentById } from './incidents/repository.js';
 import { createIncidentService, type IncidentService } from './incidents/service.js';
 import { createDispatcher, type Dispatcher } from './notify/dispatcher.js';
 import { createNoticeContext, storedFindings } from './notify/notice-context.js';
 import { createNotifyMetrics } from './notify/metrics.js';
 import { registerInfluxMetrics } from './influx/metrics.js';
 import { createInfluxService, type InfluxService } from './influx/service.js';
-import { createSlaSetup } from './sla/setup.js';
+import { createSlaFrontDoor } from './sla-service/front-door.js';
 import type { TimerFunctions } from './sla-service/scheduler.js';
 import { createSlaService, type SlaService } from './sla-service/service.js';
 import { startReports } from './reports/runtime.js';
@@ -47,7 +48,6 @@ import { createIntervalsStore, type IntervalsStore } from './store/intervals-sto
 import { createObservationLog } from './store/observation-log.js';
 import { createSeqMarks } from './store/seq-marks.js';
 import { createAgentEventsService } from './agent-events/service.js';
-import { maintenanceIntervals } from './sla/index.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
 
@@ -101,13 +101,14 @@ export function createCollector(deps: CollectorDeps) {
   const now = deps.now ?? Date.now;
   const listeners: StateChangeListener[] = [...(deps.listeners ?? [])];
   const log = deps.logger.child({ component: 'collector' });
+  const changeLog = createStateChangeLog(log);
 
   let incidentBatch: ((changes: StateChange[]) => void) | null = null;
 
   function announce(changes: StateChange[], metrics: CollectorMetrics): void {
     for (const change of changes) {
       metrics.stateChanges.inc({ to: change.to, cause: change.cause });
-      log.info({ agent_id: change.agentId, check_id: change.checkId, target: change.target, from: change.from, to: change.to, at_ms: change.atMs, cause: change.cause }, 'state change');
+      changeLog.record(change);
       for (const listener of listeners) {
         try {
           listener(change);
@@ -175,29 +176,11 @@ export function createCollector(deps: CollectorDeps) {
         warn(`too-late:${meta.agentId}`, { agent_id: meta.agentId, check_id: meta.checkId, observed_at_ms: run.firstMs }, 'result older than the reorder window dropped');
       },
     });
+    // The one live answer to contracts, maintenance, derived timelines and incident clocks (a reload swaps its setup).
+    const slaFront = createSlaFrontDoor({ db, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: log });
     let influx: InfluxService | null = null;
-    /** Filled once the SLA service exists (it is created after the influx sink, which only reads it later). */
-    const late: { sla?: SlaService } = {};
     if (config.influx.enabled) {
-      const sink = createInfluxService({
-        config: config.influx,
-        setup: createSlaSetup(config.sla),
-        db,
-        agents,
-        checks,
-        intervals,
-        logger: log,
-        now,
-        // The same derivation as /api/v1/availability and the incident API (the SLA service exists by the first tick).
-        shared: {
-          timeline: (target, fromMs, toMs) => late.sla!.availability.targetTimeline(target, fromMs, toMs),
-          groupsOf: (target) => late.sla?.availability.groupsOf(target) ?? [],
-          incidentSla: (number, atMs) => {
-            const record = getIncidentByNumber(db, number);
-            return record && late.sla ? late.sla.timers.compute(record, atMs) : null;
-          },
-        },
-      });
+      const sink = createInfluxService({ config: config.influx, sla: slaFront, db, agents, checks, intervals, logger: log, now });
       influx = sink;
       registerInfluxMetrics(registry, sink);
       listeners.push((change) => sink.onStateChange(change));
@@ -214,9 +197,9 @@ export function createCollector(deps: CollectorDeps) {
     const noticeContext = createNoticeContext({
       findingOf: storedFindings(db),
       dueOf: (id, atMs) => {
-        const record = late.sla ? getIncidentById(db, id) : null;
-        if (!record || !late.sla) return null;
-        const timers = late.sla.timers.compute(record, atMs);
+        const record = getIncidentById(db, id);
+        if (!record) return null;
+        const timers = slaFront.timers.compute(record, atMs);
         return { responseAtMs: timers.response?.dueAtMs ?? null, resolutionAtMs: timers.resolution?.dueAtMs ?? null };
       },
     });
@@ -252,6 +235,7 @@ export function createCollector(deps: CollectorDeps) {
     }
     const sla = createSlaService({
       db,
+      frontDoor: slaFront,
       sla: config.sla,
       incidents: config.incidents,
       services: config.services,
@@ -262,8 +246,15 @@ export function createCollector(deps: CollectorDeps) {
       ...(incidentUrl ? { incidentUrl } : {}),
       registry,
     });
-    late.sla = sla;
-    warnings.push(...sla.warnings);
+    listeners.push((change) => sla.onStateChange(change));
+    // Contracts, calendars, holiday data and maintenance take effect at once (docs/sla.md "Reloading contracts").
+    live.on('sla', (next) => {
+      try {
+        sla.reload(next.sla);
+      } catch (error) {
+        log.error({ err: error }, 'sla section not applied; the running contracts stay');
+      }
+    });
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
     const reports = startReports({ db, config, sla, now, logger: log, notify, ...(deliverReport ? { deliver: deliverReport } : {}), ...(incidentUrl ? { incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
     lifecycle.add({ name: 'reports', stop: () => reports.stop() });
@@ -281,12 +272,12 @@ export function createCollector(deps: CollectorDeps) {
         sla: sla.incidentHooks,
       });
       const service = incidents;
-      service.handleStateChanges(currentStateChanges(intervals.openAll()));
+      service.handleStateChanges(reconciliationChanges(intervals.openAll(), activeIncidentKeys(db)));
       incidentBatch = (changes) => service.handleStateChanges(changes);
       // A check still bad when its target's maintenance ends gets its incident then.
       const watcher = createMaintenanceEndWatcher({
-        openIntervals: () => intervals.openAll(),
-        maintenanceOf: (target, fromMs, toMs) => maintenanceIntervals(sla.maintenance.windows(sla.setup), target, sla.availability.groupsOf(target), fromMs, toMs),
+        openIntervals: () => intervals.openNotOk(),
+        maintenanceOf: slaFront.maintenanceOf,
         handle: (changes) => service.handleStateChanges(changes),
         now,
         timerFunctions: deps.timerFunctions ?? REAL_TIMERS,
@@ -303,7 +294,7 @@ export function createCollector(deps: CollectorDeps) {
       logger: log,
       now,
       ...(incidents ? { incidents } : {}),
-      inMaintenance: (target, atMs) => maintenanceIntervals(sla.maintenance.windows(sla.setup), target, sla.availability.groupsOf(target), atMs, atMs + 1).length > 0,
+      inMaintenance: slaFront.inMaintenance,
     });
     lifecycle.add({ name: 'agent events', stop: () => agentEvents.stop() });
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
@@ -311,7 +302,7 @@ export function createCollector(deps: CollectorDeps) {
     restoreLiveness(liveness, checks, agents, intervals, now());
     let brokerHealth: BrokerHealth | null = null;
     const processor = createProcessor({
-      db, agents, checks, seqMarks: createSeqMarks(db), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn,
+      db, agents, checks, seqMarks: createSeqMarks(db, { now, windowMs: config.ingest.dedupe_window }), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn,
       onEvent: (m, receivedAtMs) => agentEvents.record(m, receivedAtMs),
       onAgentNotice: (agentId, kind, message, data, atMs) => agentEvents.notice(agentId, kind, message, data, atMs),
       willIsBrokersFault: (atMs) => brokerHealth?.willIsBrokersFault(atMs) ?? false,
@@ -331,6 +322,7 @@ export function createCollector(deps: CollectorDeps) {
         reports.onResult(m);
       },
     });
+    lifecycle.add({ name: 'state change log', stop: () => changeLog.flush() });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
     const deadlineScan = setInterval(() => {
       heartbeats.checkDeadlines().catch((error: unknown) => log.error({ err: error }, 'heartbeat deadlines not applied'));
@@ -384,6 +376,8 @@ export function createCollector(deps: CollectorDeps) {
         logger: log.child({ component: 'mqtt' }),
         // PUBACKs wait in the corked socket until the batch commits (ingest/ack-gate.ts), so messages batch here too.
         onMessage,
+        // Backpressure: reading stops while two batches' worth are uncommitted.
+        maxPending: 2 * config.ingest.batch_max_messages,
         onConnectionChange: (connected) => health.connectionChanged(connected),
       });
       brokerUp = source.connected;
@@ -427,13 +421,15 @@ export function createCollector(deps: CollectorDeps) {
       heartbeats,
       sla,
       reports: reports.service,
+      reportSchedules: () => reports.scheduler.states(),
       events: agentEvents,
       stream,
       console: { users: () => live.current().api.users, statusPages: config.api.status_pages, timezone: config.timezone, lang: config.lang, webDir },
       health: {
         db: () => db.prepare('SELECT 1 AS ok').get() !== undefined,
         broker: () => brokerUp(),
-        warnings: () => warnings,
+        // Holiday-data warnings are checked at each request: a reload that adds the data clears them.
+        warnings: () => [...warnings, ...slaFront.warnings()],
       },
     });
     const server: Server = await new Promise((resolve, reject) => {

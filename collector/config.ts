@@ -19,6 +19,7 @@ import { servicesConfigSchema } from './sla-service/config.js';
 import { reportsConfigSchema, resolveReportsConfig } from './reports/config.js';
 import { eventsConfigSchema } from './agent-events/config.js';
 import { statusPagesSchema, usersSchema } from './api/console-config.js';
+import { parseStoreUrl, storeUrlSchema, StoreNotWiredError, type StoreLocation } from './store/sql/url.js';
 
 const hostSchema = z.string().min(1).max(255);
 const portSchema = z.number().int().min(0).max(65_535);
@@ -124,6 +125,11 @@ const ingestSchema = z.strictObject({
   batch_max_delay: durationSchema({ max: '1s' }).default(5),
   /** Clock skew beyond this is logged as a warning. */
   skew_warn: durationSchema({ min: '1s' }).default(30_000),
+  /**
+   * Seen seqs are kept this long, then folded into a per-agent floor: a seq arriving later than this behind a newer
+   * one of its agent (only a shared group reorders) counts as a duplicate. Duplicates are dropped however late.
+   */
+  dedupe_window: durationSchema({ min: '1m', max: '90d' }).default(3_600_000),
 });
 
 const statesSchema = z.strictObject({
@@ -139,8 +145,15 @@ const statesSchema = z.strictObject({
   silence_scan: durationSchema({ min: '100ms', max: '5m' }).default(1000),
 });
 
+/** Where state lives (collector/store/sql/url.ts). */
+const storeSchema = z.strictObject({
+  /** `postgres://USER:PASSWORD@HOST:PORT/DATABASE` or `sqlite:PATH`; absent: `outpost.db` in `data_dir`. */
+  url: storeUrlSchema.optional(),
+});
+
 export const collectorConfigSchema = z.strictObject({
   data_dir: z.string().min(1).default('./data'),
+  store: storeSchema.prefault({}),
   /**
    * The one time zone people read times in: heartbeat schedules without their own zone, reports, notifications and
    * the console. IANA name.
@@ -180,9 +193,25 @@ export const collectorConfigSchema = z.strictObject({
   }));
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 
-/** The SQLite file every collector-side command opens (the collector, `incident …`, `report …`). */
-export function databaseFile(config: Pick<CollectorConfig, 'data_dir'>): string {
-  return join(config.data_dir, 'outpost.db');
+type StoreConfig = Pick<CollectorConfig, 'data_dir'> & { store?: { url?: string | undefined } };
+
+/** Where the store is: `store.url`, or SQLite `outpost.db` in `data_dir` when absent. */
+export function storeLocation(config: StoreConfig): StoreLocation {
+  const url = config.store?.url;
+  if (url === undefined) return { kind: 'sqlite', file: join(config.data_dir, 'outpost.db') };
+  const parsed = parseStoreUrl(url);
+  if ('problem' in parsed) throw new Error(`store.url: ${parsed.problem}`);
+  return parsed;
+}
+
+/**
+ * The SQLite file every collector-side command opens (the collector, `incident …`, `report …`). A PostgreSQL
+ * `store.url` throws StoreNotWiredError: refused, never silently replaced by SQLite.
+ */
+export function databaseFile(config: StoreConfig): string {
+  const location = storeLocation(config);
+  if (location.kind === 'postgres') throw new StoreNotWiredError(location);
+  return location.file;
 }
 
 /** The embedded-defaults configuration (what `outpost collector` runs without --config). */

@@ -87,7 +87,8 @@ export function restoreLiveness(
   startedAtMs = 0,
 ): void {
   const offline = new Set(agents.list().filter((a) => !a.online && a.statusAtMs !== null).map((a) => a.agentId));
-  const open = new Map(intervals.openAll().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
+  // Only a bad interval can be quiet (ok comes from results): the few open not ok, not every check's (issue 13).
+  const open = new Map(intervals.openNotOk().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
   for (const row of checks.all()) {
     const current = open.get(`${row.agentId}\u0000${row.checkId}`);
     const quiet = offline.has(row.agentId) || (current !== undefined && current.cause !== 'result');

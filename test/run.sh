@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages the tests start for real (Debian 12 / Ubuntu names).
-PACKAGES=(mosquitto mosquitto-clients iputils-ping iproute2 procps snmpd snmp snmpsim influxdb victoria-metrics openssl fonts-wqy-microhei poppler-utils rpm binutils chromium)
+PACKAGES=(mosquitto mosquitto-clients iputils-ping iproute2 procps snmpd snmp snmpsim influxdb victoria-metrics openssl fonts-wqy-microhei poppler-utils rpm binutils chromium postgresql)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

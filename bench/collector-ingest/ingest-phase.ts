@@ -26,7 +26,12 @@ export interface IngestFigures {
   rejected: number;
   collector: ProcWindow;
   publishers: ProcWindow;
+  /** The collector's peak RSS (bytes) by the time this many results were ingested. */
+  rssAt: Map<number, number>;
 }
+
+/** Results ingested at which the collector's RSS is noted (besides the end of the run). */
+export const RSS_CHECKPOINT = 200_000;
 
 const wallMs = () => performance.timeOrigin + performance.now();
 
@@ -57,8 +62,10 @@ export async function measureIngest(sim: Omit<SimAgentsOptions, 'url'>, external
     const run = agents.run();
     let doneAtMs = 0;
     let lastProgressMs = wallMs();
+    const rssAt = new Map<number, number>();
     await waitUntil(() => {
       const n = ingested.get(like)?.n ?? 0;
+      if (n >= RSS_CHECKPOINT && !rssAt.has(RSS_CHECKPOINT)) rssAt.set(RSS_CHECKPOINT, collectorStats.rssMaxSoFar());
       if (wallMs() - lastProgressMs > 10_000) {
         lastProgressMs = wallMs();
         process.stderr.write(`  … ${n} of ${sim.total} ingested\n`);
@@ -69,6 +76,7 @@ export async function measureIngest(sim: Omit<SimAgentsOptions, 'url'>, external
     }, 300_000, `${sim.total} results ingested`);
     const report = await run;
     const collector = collectorStats.stop();
+    rssAt.set(sim.total, collector.rssMaxBytes);
     const publishers = publisherStats.stop();
     const seconds = (doneAtMs - report.firstPublishMs) / 1000;
     const observations = running.db
@@ -83,6 +91,7 @@ export async function measureIngest(sim: Omit<SimAgentsOptions, 'url'>, external
       rejected: await counter(registry, 'outpost_messages_rejected_total'),
       collector,
       publishers,
+      rssAt,
     };
   } finally {
     await running.stop();

@@ -23,7 +23,7 @@ export interface ProcWindow {
 }
 
 /** Starts sampling `pid` every 100 ms; `stop()` returns the window's figures (the last sample if it has exited). */
-export function watchProcess(pid: number): { stop(): ProcWindow } {
+export function watchProcess(pid: number): { stop(): ProcWindow; rssMaxSoFar(): number } {
   const cpuStart = cpuSeconds(pid);
   let cpuLast = cpuStart;
   let rssLast = rssBytes(pid);
@@ -39,6 +39,10 @@ export function watchProcess(pid: number): { stop(): ProcWindow } {
   };
   const timer = setInterval(sample, 100);
   return {
+    rssMaxSoFar() {
+      sample();
+      return rssMax;
+    },
     stop() {
       clearInterval(timer);
       sample();

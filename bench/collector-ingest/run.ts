@@ -54,6 +54,8 @@ for (const [name, f] of [['collector, embedded aedes', embedded], ['collector vi
       `${f.collector.cpuSeconds.toFixed(2)} (${((f.collector.cpuSeconds / total) * 1e6).toFixed(1)}) | ${mib(f.collector.rssMaxBytes)} | ${lossFree(f)} |`,
   );
 }
+const rssLine = (f: IngestFigures) => [...f.rssAt].sort(([a], [b]) => a - b).map(([n, bytes]) => `${mib(bytes)} MiB after ${n.toLocaleString('en-US')}`).join(', ');
+say(`Collector RSS (peak so far) by results ingested — embedded aedes: ${rssLine(embedded)}; via Mosquitto: ${rssLine(external)}`);
 say(`(simulated agents' CPU: ${embedded.publishers.cpuSeconds.toFixed(2)} s embedded run, ${external.publishers.cpuSeconds.toFixed(2)} s Mosquitto run)`);
 say('');
 say(`LWT detection, kill -9 of an agent process → checks UNKNOWN (agent_offline) committed, goal < 1 s:`);

@@ -25,6 +25,7 @@ import { createMaintenanceRouter } from './maintenance.js';
 import { createIncidentPauseRouter, createSlaRouter } from './sla.js';
 import { createTargetsRouter } from './targets.js';
 import { createReportsRouter } from './reports.js';
+import type { ScheduleState } from '../reports/scheduler.js';
 import type { ReportService } from '../reports/service.js';
 import { createEventsRouter, type EventsRouterDeps } from './events.js';
 import type { ConsoleUser, StatusPageConfig } from './console-config.js';
@@ -70,6 +71,8 @@ export interface ApiDeps {
   sla?: SlaService;
   /** Reports (collector/reports); /api/v1/reports is mounted when present. */
   reports?: ReportService;
+  /** The report schedules' state, for GET /api/v1/reports/schedules. */
+  reportSchedules?: () => ScheduleState[];
   /** The collector's time zone (config `timezone`), for answers people read (incident CLI). */
   timeZone?: string;
   /** Agent events (collector/agent-events); /api/v1/events is mounted when present. */
@@ -116,7 +119,7 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.stream) api.use('/stream', requireRole('viewer'), deps.stream.router);
   if (deps.console) api.use('/agents', requireRole('viewer'), createAgentsExportRouter({ agents: deps.agents, timezone: deps.console.timezone, lang: deps.console.lang }));
   api.use('/agents', requireRole('viewer'), createAgentsRouter(deps));
-  api.use('/targets', requireRole('viewer'), createTargetsRouter(deps));
+  api.use('/targets', requireRole('viewer'), createTargetsRouter({ ...deps, ...(deps.sla ? { inMaintenance: deps.sla.inMaintenance } : {}) }));
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
   api.use('/checks', requireRole('viewer'), createSamplesRouter(deps));
   api.use('/states', requireRole('viewer'), createStatesRouter(deps));
@@ -128,11 +131,11 @@ export function createApp(deps: ApiDeps): Express {
   }
   if (sla) {
     api.use('/availability', requireRole('viewer'), createAvailabilityRouter({ availability: sla.availability, now: deps.now }));
-    api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
+    api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: () => sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
     api.use('/sla', requireRole('viewer'), createSlaRouter({ summary: sla.summary }));
   }
   if (deps.events) api.use('/events', requireRole('viewer'), createEventsRouter({ events: deps.events, now: deps.now }));
-  if (deps.reports) api.use('/reports', requireRole('viewer'), createReportsRouter({ reports: deps.reports, requireRole }));
+  if (deps.reports) api.use('/reports', requireRole('viewer'), createReportsRouter({ reports: deps.reports, requireRole, ...(deps.reportSchedules ? { schedules: deps.reportSchedules } : {}), ...(deps.timeZone ? { timeZone: deps.timeZone } : {}) }));
   if (deps.heartbeats) api.use('/heartbeats', createHeartbeatsRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now, publicUrl: deps.publicUrl, requireRole }));
   app.use('/api/v1', api);
   if (deps.console?.webDir) app.use(createWebAssetsRouter(deps.console.webDir));

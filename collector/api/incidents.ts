@@ -1,6 +1,7 @@
 /**
  * /api/v1/incidents — list, show (with timeline), manual tickets and the people's lifecycle actions.
- * Closing may record the customer's evaluation (score 0–100, comment, evaluator).
+ * Closing may record the customer's evaluation (score 0–100, comment, evaluator); /evaluate records it later, on
+ * a resolved or closed incident (a second one replaces the first, with an `evaluation_replaced` timeline entry).
  * Reading needs viewer, every POST needs operator. Errors as {"error","details"}: 400 invalid input (each bad
  * field named), 404 unknown number, 409 illegal transition. JSON fields are snake_case.
  */
@@ -88,6 +89,18 @@ const closeSchema = z
       if (b[key] !== undefined && b.score === undefined) ctx.addIssue({ code: 'custom', path: ['score'], message: `score is required with ${key}` });
     }
   });
+const scoreField = z
+  .number({ error: (issue) => (issue.input === undefined ? 'score is required' : 'score must be a whole number 0-100') })
+  .int('score must be a whole number 0-100')
+  .min(0, 'score must be 0-100')
+  .max(100, 'score must be 0-100');
+/** The customer's evaluation after the fact: `evaluator` is the customer's representative who gave it, `by` who enters it. */
+const evaluateSchema = z.strictObject({
+  by: byField,
+  score: scoreField,
+  evaluator: z.string({ error: 'evaluator is required (who gave the evaluation)' }).trim().min(1, 'evaluator is required (who gave the evaluation)').max(200),
+  comment: z.string().trim().min(1).max(5_000).optional(),
+});
 const resolveSchema = z.strictObject({
   by: byField,
   cause: z.string().trim().min(1, 'cause is required').max(5_000),
@@ -266,6 +279,14 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
     const who = actor(body.by, res);
     const evaluation = body.score === undefined ? undefined : { score: body.score, comment: body.comment, evaluator: body.evaluator };
     guarded('close', number, who, () => incidents.close(number, who, body.note, evaluation));
+    res.json(detailOf(number, readerOf(req)));
+  });
+
+  router.post('/:number/evaluate', requireRole('operator'), (req, res) => {
+    const { number } = validate(numberSchema, req.params, 'params');
+    const body = validate(evaluateSchema, req.body ?? {}, 'body');
+    const who = actor(body.by, res);
+    guarded('evaluate', number, who, () => incidents.evaluate(number, who, { score: body.score, comment: body.comment, evaluator: body.evaluator }));
     res.json(detailOf(number, readerOf(req)));
   });
 

@@ -83,7 +83,8 @@ export function maintenanceJson(m: StoredMaintenance) {
 
 export interface MaintenanceRouterDeps {
   maintenance: MaintenanceStore;
-  setup: SlaSetup;
+  /** The SLA setup in force (asked per request: a reload swaps it). */
+  setup: () => SlaSetup;
   now: () => number;
   requireRole: (role: ApiRole) => RequestHandler;
   /** Re-evaluates SLA timers after a change (a window can move when an incident's clocks start). */
@@ -98,7 +99,7 @@ export function createMaintenanceRouter(deps: MaintenanceRouterDeps): Router {
 
   router.get('/', requireRole('viewer'), (req, res) => {
     const q = validate(listSchema, req.query, 'query');
-    const fromConfig = deps.setup.maintenance.map((w) => ({ id: null, source: 'config' as const, name: w.name, reason: null, targets: w.targets, groups: w.groups, ...scheduleJson(w.schedule) }));
+    const fromConfig = deps.setup().maintenance.map((w) => ({ id: null, source: 'config' as const, name: w.name, reason: null, targets: w.targets, groups: w.groups, ...scheduleJson(w.schedule) }));
     res.json({ items: [...fromConfig, ...maintenance.list(q.include_deleted === 'true').map(maintenanceJson)] });
   });
 

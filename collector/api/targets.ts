@@ -1,4 +1,7 @@
-/** GET /api/v1/targets: every target with its checks' current states and the worst of them. */
+/**
+ * GET /api/v1/targets: every target with its checks' current states, the worst of them, and whether the target is in
+ * a maintenance window now (one-off, recurring RRULE or cron, config or API: the SLA service's predicate).
+ */
 import { Router } from 'express';
 import type { CheckState } from '../../common/protocol.js';
 import type { ChecksStore } from '../store/checks-store.js';
@@ -6,9 +9,18 @@ import type { IntervalsStore } from '../store/intervals-store.js';
 
 const SEVERITY: Record<CheckState, number> = { ok: 0, unknown: 1, warn: 2, crit: 3 };
 
-export function createTargetsRouter(deps: { checks: ChecksStore; intervals: IntervalsStore }): Router {
+export interface TargetsRouterDeps {
+  checks: ChecksStore;
+  intervals: IntervalsStore;
+  now: () => number;
+  /** Whether a target is in a maintenance window at an instant (SlaService.inMaintenance); false for all without. */
+  inMaintenance?: (target: string, atMs: number) => boolean;
+}
+
+export function createTargetsRouter(deps: TargetsRouterDeps): Router {
   const router = Router();
   router.get('/', (_req, res) => {
+    const nowMs = deps.now();
     const open = new Map(deps.intervals.openAll().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
     const targets = new Map<string, { target: string; agents: Set<string>; checks: Array<{ agent_id: string; check_id: string; state: CheckState | null }>; worst: CheckState | null }>();
     for (const c of deps.checks.all()) {
@@ -25,7 +37,7 @@ export function createTargetsRouter(deps: { checks: ChecksStore; intervals: Inte
     res.json({
       targets: [...targets.values()]
         .sort((a, b) => a.target.localeCompare(b.target))
-        .map((t) => ({ target: t.target, state: t.worst, agents: [...t.agents].sort(), checks: t.checks })),
+        .map((t) => ({ target: t.target, state: t.worst, maintenance: deps.inMaintenance?.(t.target, nowMs) ?? false, agents: [...t.agents].sort(), checks: t.checks })),
     });
   });
   return router;

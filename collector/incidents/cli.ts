@@ -1,5 +1,5 @@
 /**
- * `outpost incident list|show|create|ack|resolve|note|close|reopen|extend` — talks to a running collector's REST API
+ * `outpost incident list|show|create|ack|resolve|note|close|evaluate|reopen|extend` — talks to a running collector's REST API
  * (--url, default http://127.0.0.1:8080; --token or OUTPOST_TOKEN). Exit 0 on success, 2 on bad input (a 400 or
  * a missing token), 1 on any other failure, always with a one-line reason.
  */
@@ -27,6 +27,12 @@ function reasonOf(error: IncidentsApiError): string {
   const details = error.details.map((d) => [d.field, d.message].filter(Boolean).join(': ')).filter(Boolean);
   const status = error.status ? `${error.status} ` : '';
   return `${status}${error.message}${details.length ? ` (${details.join('; ')})` : ''}`;
+}
+
+function parseScore(text: string): number {
+  const score = Number(text);
+  if (!/^\d{1,3}$/.test(text) || score > 100) throw new CliError(`--score must be a whole number 0-100, got "${text}"`);
+  return score;
 }
 
 export function registerIncidentCommands(program: Command, io: CliIo, result: { code: number }): void {
@@ -147,13 +153,20 @@ export function registerIncidentCommands(program: Command, io: CliIo, result: { 
     .option('--comment <text>', "the customer's comment")
     .option('--evaluator <name>', 'who gave the evaluation (default: --by, else the token name)')
     .action(async (number: string, opts: ConnectionOptions & { by?: string; note?: string; score?: string; comment?: string; evaluator?: string }) => {
-      let score: number | undefined;
-      if (opts.score !== undefined) {
-        score = Number(opts.score);
-        if (!/^\d{1,3}$/.test(opts.score) || score > 100) throw new CliError(`--score must be a whole number 0-100, got "${opts.score}"`);
-      }
+      const score = opts.score === undefined ? undefined : parseScore(opts.score);
       const body = { by: opts.by, note: opts.note, score, comment: opts.comment, evaluator: opts.evaluator ?? (score !== undefined ? opts.by : undefined) };
       await run(opts, (c) => c.close(number, body), detail);
+    });
+
+  withConnection(incident.command('evaluate <number>'))
+    .description("record the customer's evaluation of a resolved or closed incident (a second one replaces the first)")
+    .requiredOption('--score <0-100>', "the customer's evaluation score")
+    .requiredOption('--by <name>', 'who gave the evaluation (the customer representative)')
+    .option('--comment <text>', "the customer's comment")
+    .option('--recorded-by <name>', 'who enters it (default: the token name)')
+    .action(async (number: string, opts: ConnectionOptions & { score: string; by: string; comment?: string; recordedBy?: string }) => {
+      const score = parseScore(opts.score);
+      await run(opts, (c) => c.evaluate(number, { score, evaluator: opts.by, comment: opts.comment, by: opts.recordedBy }), detail);
     });
 
   withConnection(incident.command('reopen <number>'))

@@ -98,6 +98,7 @@ export function createIncidentsClient(opts: IncidentsClientOptions) {
     resolve: (number: string, body: Record<string, unknown>) => post(`${one(number)}/resolve`, body),
     note: (number: string, body: Record<string, unknown>) => post(`${one(number)}/note`, body),
     close: (number: string, body: Record<string, unknown>) => post(`${one(number)}/close`, body),
+    evaluate: (number: string, body: Record<string, unknown>) => post(`${one(number)}/evaluate`, body),
     reopen: (number: string, body: Record<string, unknown>) => post(`${one(number)}/reopen`, body),
     /** More resolution time with the customer's consent; answers with the incident's `sla` block. */
     extend: (number: string, body: Record<string, unknown>) => request(slaAnswerSchema, 'POST', `${one(number)}/extend`, dropUndefined(body)),

@@ -183,6 +183,12 @@ export function findLastResolvedByKey(db: Db, key: string): IncidentRecord | nul
   return row ? fromRow(row) : null;
 }
 
+/** The dedupe keys of every open or acknowledged incident (few, whatever the fleet's size). */
+export function activeIncidentKeys(db: Db): Set<string> {
+  const rows = db.prepare("SELECT dedup_key FROM incidents WHERE dedup_key IS NOT NULL AND status IN ('open', 'acknowledged')").all() as Array<{ dedup_key: string }>;
+  return new Set(rows.map((r) => r.dedup_key));
+}
+
 export function findActiveHosts(db: Db, target: string): IncidentRecord[] {
   const rows = db
     .prepare("SELECT * FROM incidents WHERE target = ? AND is_host = 1 AND status IN ('open', 'acknowledged') ORDER BY id")

@@ -68,15 +68,15 @@ export interface IncidentDetail extends IncidentRecord {
   parentNumber: string | null;
   children: Array<{ number: string; status: IncidentRecord['status'] }>;
   timeline: TimelineEntry[];
-  /** The customer's evaluation recorded at closing, if any. */
+  /** The customer's evaluation (recorded at closing or later), if any. */
   evaluation: CustomerEvaluation | null;
 }
 
-/** The customer's evaluation given when closing (seed 002 服务评价). */
+/** The customer's evaluation, given when closing or later (seed 002 服务评价). */
 export interface EvaluationInput {
   /** 0–100. */
   score: number;
   comment?: string;
-  /** Who gave it; default: the person closing. */
+  /** Who gave it (the customer's representative); default: the person recording it. */
   evaluator?: string;
 }

@@ -32,7 +32,7 @@ import {
 
 export type { DeliveryReport, IncidentFilters, IncidentRecord, TimelineEntry };
 export { IncidentError, type EvaluationInput, type IncidentDetail, type IncidentServiceDeps, type IncidentSlaHooks, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
-import { getEvaluation, insertEvaluation } from './evaluations.js';
+import { checkScore, getEvaluation, recordEvaluation } from './evaluations.js';
 import { IncidentError, type EvaluationInput, type IncidentDetail, type IncidentServiceDeps, type KeyedIncidentInput, type ManualIncidentInput } from './service-types.js';
 
 /** What reopening an incident clears: it is active again, neither acknowledged nor resolved. */
@@ -281,6 +281,14 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     });
   }
 
+  function detailOf(number: string): IncidentDetail | null {
+    const record = getIncidentByNumber(db, number);
+    if (!record) return null;
+    const parent = record.parentId === null ? null : getIncidentById(db, record.parentId);
+    const children = listChildren(db, record.id);
+    return { ...record, parentNumber: parent?.number ?? null, children, timeline: listTimeline(db, record.id), evaluation: getEvaluation(db, record.id) };
+  }
+
   function mustGet(number: string): IncidentRecord {
     const record = getIncidentByNumber(db, number);
     if (!record) throw new IncidentError('not_found', `incident ${number} not found`);
@@ -408,17 +416,30 @@ export function createIncidentService(deps: IncidentServiceDeps) {
 
     /** Closes a resolved incident; with `evaluation`, records the customer's evaluation in the same transaction. */
     close(number: string, actor: string, note?: string, evaluation?: EvaluationInput): IncidentRecord {
-      if (evaluation && !(Number.isInteger(evaluation.score) && evaluation.score >= 0 && evaluation.score <= 100)) {
-        throw new RangeError(`evaluation score must be an integer 0-100, got ${evaluation.score}`);
-      }
+      if (evaluation) checkScore(evaluation.score);
       return stamp(number, actor, note, 'close', 'closed', (atMs, record) => {
-        if (evaluation) {
-          const evaluator = evaluation.evaluator ?? actor;
-          insertEvaluation(db, record.id, { score: evaluation.score, comment: evaluation.comment ?? null, evaluator, atMs, recordedBy: actor });
-          timeline(record.id, atMs, actor, 'evaluated', evaluation.comment ?? null, { score: evaluation.score, evaluator });
-        }
+        if (evaluation) recordEvaluation(db, record.id, actor, evaluation, atMs);
         return { closedAtMs: atMs, closedBy: actor };
       });
+    },
+
+    /**
+     * Records the customer's evaluation after the fact (seed 002: the satisfaction follow-up comes after the
+     * resolution) on a resolved or closed incident. One per incident: a second one replaces the first, and the
+     * timeline entry `evaluation_replaced` keeps the score it replaced — the customer may revise a score after a
+     * call-back, and the desk needs the latest one counted and the earlier one visible.
+     */
+    evaluate(number: string, actor: string, evaluation: EvaluationInput): IncidentDetail {
+      checkScore(evaluation.score);
+      commit((_pending, atMs) => {
+        const record = mustGet(number);
+        if (record.status !== 'resolved' && record.status !== 'closed') {
+          throw new IncidentError('illegal_transition', `cannot evaluate incident ${record.number}: it is ${record.status} (the customer evaluates a resolved or closed incident)`);
+        }
+        recordEvaluation(db, record.id, actor, evaluation, atMs);
+        updateIncident(db, record.id, { updatedAtMs: atMs });
+      });
+      return detailOf(number) as IncidentDetail;
     },
 
     /** A person reopens a resolved incident; 409 when another incident is already active for its key. */
@@ -463,11 +484,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     },
 
     get(number: string): IncidentDetail | null {
-      const record = getIncidentByNumber(db, number);
-      if (!record) return null;
-      const parent = record.parentId === null ? null : getIncidentById(db, record.parentId);
-      const children = listChildren(db, record.id);
-      return { ...record, parentNumber: parent?.number ?? null, children, timeline: listTimeline(db, record.id), evaluation: getEvaluation(db, record.id) };
+      return detailOf(number);
     },
 
     list(filters: IncidentFilters): { items: IncidentRecord[]; total: number } {

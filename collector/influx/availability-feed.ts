@@ -5,55 +5,39 @@
  * minutes (same series and timestamp: InfluxDB overwrites), as far back as `maxRewriteMs`.
  */
 import type { StateInterval as AvailabilityInterval } from '../sla/availability.js';
-import { maintenanceIntervals } from '../sla/maintenance.js';
 import { getCalendar, resolvePolicy, type SlaSetup } from '../sla/setup.js';
-import type { StateInterval } from '../store/intervals-store.js';
-import { floorMinute, minuteBuckets, targetStateIntervals } from './buckets.js';
+import { floorMinute, minuteBuckets } from './buckets.js';
 import { float, int, type Point } from './line-protocol.js';
 import { MEASUREMENTS } from './points.js';
 
 export interface AvailabilityFeedDeps {
-  setup: SlaSetup;
+  /** The SLA front door's setup in force (asked at every tick: a reload swaps it). */
+  setup(): SlaSetup;
   /** Every target with a check. */
   targets(): string[];
-  /** Intervals of every check of the target overlapping [fromMs, toMs). */
-  byTarget(target: string, fromMs: number, toMs: number): StateInterval[];
-  /** Groups a target belongs to (for contracts and maintenance by group). */
+  /** Groups a target belongs to (for its contract). */
   groupsOf(target: string): readonly string[];
   write(points: Point[]): void;
   /**
-   * The target's derived state and maintenance as the availability service (the API and reports) sees them.
-   * When given it replaces `byTarget` + config maintenance, so the buckets and /api/v1/availability agree.
+   * The target's derived state and maintenance as the SLA front door (the API and reports) sees them, so the
+   * buckets and /api/v1/availability agree.
    */
-  timeline?(target: string, fromMs: number, toMs: number): { intervals: AvailabilityInterval[]; maintenance: Array<{ startMs: number; endMs: number }> };
+  timeline(target: string, fromMs: number, toMs: number): { intervals: AvailabilityInterval[]; maintenance: Array<{ startMs: number; endMs: number }> };
   closeDelayMs: number;
   backfillMs: number;
   maxRewriteMs: number;
 }
 
-/** Groups store intervals per (agent, check) and derives the target's state (see targetStateIntervals). */
-export function targetIntervalsFromRows(rows: readonly StateInterval[], fromMs: number, toMs: number): AvailabilityInterval[] {
-  const perCheck = new Map<string, AvailabilityInterval[]>();
-  for (const r of rows) {
-    const key = `${r.agentId}\u0000${r.checkId}`;
-    const list = perCheck.get(key) ?? [];
-    list.push({ startMs: r.startMs, endMs: r.endMs, state: r.state });
-    perCheck.set(key, list);
-  }
-  return targetStateIntervals([...perCheck.values()], fromMs, toMs);
-}
-
 /** The availability points of one target for the minutes [fromMs, toMs). */
-export function targetAvailabilityPoints(deps: Pick<AvailabilityFeedDeps, 'setup' | 'byTarget' | 'groupsOf' | 'timeline'>, target: string, fromMs: number, toMs: number): Point[] {
+export function targetAvailabilityPoints(deps: Pick<AvailabilityFeedDeps, 'setup' | 'groupsOf' | 'timeline'>, target: string, fromMs: number, toMs: number): Point[] {
+  const setup = deps.setup();
   const groups = deps.groupsOf(target);
-  const { contract } = resolvePolicy(deps.setup, target, groups);
+  const { contract } = resolvePolicy(setup, target, groups);
   const calendarName = contract?.calendar ?? '24x7';
-  const shared = deps.timeline?.(target, fromMs, toMs);
-  const intervals = shared?.intervals ?? targetIntervalsFromRows(deps.byTarget(target, fromMs, toMs), fromMs, toMs);
-  const maintenance = shared?.maintenance ?? maintenanceIntervals(deps.setup.maintenance, target, groups, fromMs, toMs);
+  const { intervals, maintenance } = deps.timeline(target, fromMs, toMs);
   const tags: Record<string, string> = { target, contract: contract?.name ?? 'none', calendar: calendarName };
   if (groups[0]) tags.group = groups[0];
-  return minuteBuckets(getCalendar(deps.setup, calendarName), intervals, maintenance, fromMs, toMs, deps.setup.warnCountsAsUp).map((b) => ({
+  return minuteBuckets(getCalendar(setup, calendarName), intervals, maintenance, fromMs, toMs, setup.warnCountsAsUp).map((b) => ({
     measurement: MEASUREMENTS.availability,
     tags,
     fields: {

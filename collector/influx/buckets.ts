@@ -7,7 +7,6 @@
 import { availabilityWindow, computeAvailability, type StateInterval } from '../sla/availability.js';
 import type { BusinessCalendar } from '../sla/calendar.js';
 import { intersectIntervals, mergeIntervals, totalMs, type Interval } from '../sla/intervals.js';
-import { deriveStateIntervals } from '../sla/derived-state.js';
 
 export const MINUTE_MS = 60_000;
 
@@ -26,14 +25,6 @@ export interface MinuteBucket {
 }
 
 export const floorMinute = (ms: number): number => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
-
-/**
- * A target's state over time from its checks' intervals: the worst check state at each instant (a target is up
- * only when all its checks are). A check with no interval at an instant counts as unknown there.
- */
-export function targetStateIntervals(checks: ReadonlyArray<readonly StateInterval[]>, fromMs: number, toMs: number): StateInterval[] {
-  return deriveStateIntervals(checks, { mode: 'all' }, fromMs, toMs);
-}
 
 const EVERYTHING = { targetPercent: 100, unknownPolicy: 'excluded', warnCountsAsUp: true } as const;
 

@@ -49,6 +49,11 @@ export const influxConfigSchema = z
   })
   .superRefine((influx, ctx) => {
     if (influx.retry_max < influx.retry_min) ctx.addIssue({ code: 'custom', path: ['retry_max'], message: 'must be at least retry_min' });
+    // fetch refuses URLs with credentials; saying so here beats a write error on every flush.
+    const url = new URL(influx.url);
+    if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'must not contain credentials: use influx.username and influx.password (v1) or influx.token (v2)' });
+    }
     if (!influx.enabled) return;
     const need = (key: 'token' | 'org' | 'bucket' | 'database', why: string): void => {
       if (influx[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: `required with ${why}` });

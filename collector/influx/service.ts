@@ -7,8 +7,7 @@ import type { Logger } from '../../common/logger.js';
 import type { ResultMessage } from '../../common/protocol.js';
 import type { IncidentNotice, StateChange } from '../events.js';
 import { countActiveBySeverity, getIncidentByNumber } from '../incidents/repository.js';
-import { computeIncidentSla } from '../sla/incident-sla.js';
-import { resolvePolicy, type SlaSetup } from '../sla/setup.js';
+import type { SlaFrontDoor } from '../sla-service/front-door.js';
 import type { AgentsStore } from '../store/agents-store.js';
 import type { ChecksStore } from '../store/checks-store.js';
 import type { Db } from '../store/db.js';
@@ -23,7 +22,11 @@ import { createInfluxWriter } from './writer.js';
 
 export interface InfluxServiceDeps {
   config: InfluxConfig;
-  setup: SlaSetup;
+  /**
+   * The SLA front door: contracts in force, the target derivation and maintenance (config + API) the availability
+   * API uses, so the buckets equal /api/v1/availability; and incident SLA clocks as the incident API computes them.
+   */
+  sla: Pick<SlaFrontDoor, 'current' | 'timeline' | 'groupsOf' | 'timers'>;
   db: Db;
   agents: AgentsStore;
   checks: ChecksStore;
@@ -32,16 +35,6 @@ export interface InfluxServiceDeps {
   now: () => number;
   /** Defaults to the transport the config's mode asks for. */
   transport?: InfluxTransport;
-  /**
-   * The availability service's view (target derivation, groups, config + API maintenance) so the buckets equal
-   * /api/v1/availability; and the incident SLA as the incident API computes it (pauses, maintenance). Resolved
-   * lazily: the SLA service is created after this one.
-   */
-  shared?: {
-    timeline(target: string, fromMs: number, toMs: number): { intervals: Array<{ startMs: number; endMs: number | null; state: 'ok' | 'warn' | 'crit' | 'unknown' }>; maintenance: Array<{ startMs: number; endMs: number }> };
-    groupsOf(target: string): readonly string[];
-    incidentSla(number: string, atMs: number): ReturnType<typeof computeIncidentSla> | null;
-  };
 }
 
 export function createInfluxService(deps: InfluxServiceDeps) {
@@ -56,9 +49,6 @@ export function createInfluxService(deps: InfluxServiceDeps) {
     retryMinMs: config.retry_min,
     retryMaxMs: config.retry_max,
   });
-  /** Groups come from the `group` tag agents put on their checks (agent.yaml `tags: {group: ...}`). */
-  const groups = new Map<string, string[]>();
-
   function write(points: readonly Point[]): void {
     const lines: string[] = [];
     for (const p of points) {
@@ -68,12 +58,12 @@ export function createInfluxService(deps: InfluxServiceDeps) {
     writer.write(lines);
   }
 
+  const { sla } = deps;
   const feed = createAvailabilityFeed({
-    setup: deps.setup,
+    setup: sla.current,
     targets: () => [...new Set(deps.checks.all().map((c) => c.target))],
-    byTarget: (target, fromMs, toMs) => deps.intervals.byTarget(target, fromMs, toMs),
-    groupsOf: (target) => deps.shared?.groupsOf(target) ?? groups.get(target) ?? [],
-    ...(deps.shared ? { timeline: deps.shared.timeline } : {}),
+    groupsOf: sla.groupsOf,
+    timeline: sla.timeline,
     write,
     closeDelayMs: config.availability.close_delay,
     backfillMs: config.availability.backfill,
@@ -86,19 +76,20 @@ export function createInfluxService(deps: InfluxServiceDeps) {
     const record = getIncidentByNumber(deps.db, notice.incident.number);
     // Folded incidents carry no SLA of their own (the summary skips them too).
     if (!record || record.parentId !== null) return;
-    const { contract, policy } = resolvePolicy(deps.setup, record.target ?? '', record.target ? (groups.get(record.target) ?? []) : []);
-    const facts = { openedAtMs: record.openedAtMs, acknowledgedAtMs: record.acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses: [], maintenance: [] };
-    const sla = deps.shared?.incidentSla(record.number, notice.atMs) ?? computeIncidentSla(deps.setup, policy, record.severity, facts, notice.atMs);
-    const outcome = (t: typeof sla.response): boolean | null => (t === null ? null : t.breached ? false : t.stoppedAtMs !== null ? true : null);
+    // The contract the incident was opened under (recorded with its policy), not the target's contract now.
+    const contractName = sla.timers.policyOf(record).contract;
+    const contract = contractName === null ? undefined : sla.current().contracts.find((c) => c.name === contractName);
+    const clocks = sla.timers.compute(record, notice.atMs);
+    const outcome = (t: typeof clocks.response): boolean | null => (t === null ? null : t.breached ? false : t.stoppedAtMs !== null ? true : null);
     const point = incidentSlaPoint(
       {
         severity: record.severity,
-        contract: contract?.name ?? null,
+        contract: contractName,
         number: record.number,
-        responseMet: outcome(sla.response),
-        resolutionMet: outcome(sla.resolution),
-        responseElapsedMs: sla.response?.elapsedMs ?? null,
-        resolutionElapsedMs: sla.resolution?.elapsedMs ?? null,
+        responseMet: outcome(clocks.response),
+        resolutionMet: outcome(clocks.resolution),
+        responseElapsedMs: clocks.response?.elapsedMs ?? null,
+        resolutionElapsedMs: clocks.resolution?.elapsedMs ?? null,
         complianceTarget: contract?.complianceTarget ?? null,
       },
       record.openedAtMs,
@@ -131,8 +122,6 @@ export function createInfluxService(deps: InfluxServiceDeps) {
     onResult(m: ResultMessage, receivedAtMs: number): void {
       guarded('result', () => {
         const observedMs = Math.min(m.observed_at_ms, receivedAtMs);
-        const group = m.tags?.group;
-        if (group) groups.set(m.target, [group]);
         write(resultPoints(m, observedMs));
         feed.markDirty(m.target, observedMs);
       });

@@ -4,6 +4,13 @@
  * whole socket read shares one transaction) mean unacknowledged QoS 1 messages are redelivered after a crash.
  * `shared_group` subscribes via `$share/<group>/…`. The broker must let several messages be in flight to us
  * (Mosquitto `max_inflight_messages`, default 20) or batches stay that small.
+ *
+ * Backpressure: at most `maxPending` messages are taken before they committed. At the limit the message's callback
+ * is held back until a commit brings the count down: mqtt.js handles no further packet meanwhile, so it stops
+ * consuming the socket, the kernel's receive window fills and the broker stops sending (it keeps the rest in our
+ * session's queue: Mosquitto `max_queued_messages`). Memory stays bounded however far the broker is ahead. On
+ * MQTT 5 the same bound is also announced as `receiveMaximum`, so the broker itself keeps at most that many
+ * unacknowledged messages in flight to us.
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -24,6 +31,8 @@ export interface ExternalSourceOptions {
   /** 4 = MQTT 3.1.1 (works everywhere), 5 = MQTT 5. */
   protocolVersion: 4 | 5;
   logger: Logger;
+  /** Messages taken but not yet committed before reading stops (default 4000). */
+  maxPending?: number;
   onMessage(topic: string, payload: Uint8Array): Promise<void>;
   /** The collector's own connection to the broker came up (true) or went down (false). */
   onConnectionChange?(connected: boolean): void;
@@ -31,8 +40,12 @@ export interface ExternalSourceOptions {
 
 export interface ExternalSource {
   connected(): boolean;
+  /** Messages taken and not yet committed (at most `maxPending`). */
+  pending(): number;
   stop(): Promise<void>;
 }
+
+export const DEFAULT_MAX_PENDING = 4000;
 
 export function subscriptionFilter(sharedGroup: string | undefined): string {
   return sharedGroup ? `$share/${sharedGroup}/${topics.all}` : topics.all;
@@ -40,6 +53,7 @@ export function subscriptionFilter(sharedGroup: string | undefined): string {
 
 export async function startExternalSource(opts: ExternalSourceOptions): Promise<ExternalSource> {
   const log = opts.logger;
+  const maxPending = Math.max(1, opts.maxPending ?? DEFAULT_MAX_PENDING);
   const options: IClientOptions = {
     clientId: opts.clientId,
     clean: false,
@@ -51,22 +65,41 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     ca: opts.ca ? readFileSync(opts.ca) : undefined,
     cert: opts.cert ? readFileSync(opts.cert) : undefined,
     key: opts.key ? readFileSync(opts.key) : undefined,
-    ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff } } : {}),
+    ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff, receiveMaximum: Math.min(maxPending, 65_535) } } : {}),
   };
   const client: MqttClient = mqtt.connect(opts.url, options);
   // The PUBACK is written when this callback runs, into a stream the gate keeps corked until the commit.
   const gate = createAckGate();
+  let pending = 0;
+  // The callback of the message that reached the limit: mqtt.js reads nothing more until it runs.
+  // Dropped with its connection (never run later: a stale PUBACK must not reach the next connection).
+  let held: { stream: unknown; resume: () => void } | null = null;
+  const settled = () => {
+    pending--;
+    if (held && pending < maxPending) {
+      const { resume } = held;
+      held = null;
+      resume();
+    }
+  };
   client.handleMessage = (packet, callback) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const stream = gate.hold(client.stream);
+    pending++;
     opts.onMessage(packet.topic, payload).then(
-      () => gate.committed(stream),
+      () => {
+        gate.committed(stream);
+        settled();
+      },
       (error: unknown) => {
         log.warn({ err: error instanceof Error ? error.message : String(error) }, 'ingest failed: dropping the connection so the broker redelivers');
+        if (held?.stream === stream) held = null;
         gate.failed(stream, error instanceof Error ? error : new Error(String(error)));
+        settled();
       },
     );
-    callback();
+    if (pending >= maxPending) held = { stream, resume: () => callback() };
+    else callback();
   };
   const filter = subscriptionFilter(opts.sharedGroup);
   client.on('connect', (connack) => {
@@ -78,10 +111,14 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     });
   });
   client.on('error', (error) => log.warn({ err: error.message }, 'MQTT client error'));
-  client.on('close', () => opts.onConnectionChange?.(false));
+  client.on('close', () => {
+    held = null;
+    opts.onConnectionChange?.(false);
+  });
   client.on('offline', () => log.warn({ url: opts.url }, 'external MQTT broker unreachable; reconnecting'));
   return {
     connected: () => client.connected,
+    pending: () => pending,
     stop: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
   };
 }

@@ -1,5 +1,6 @@
 /**
- * Applies a batch of decoded messages (and liveness verdicts) in one SQLite transaction: dedupe by seq, the
+ * Applies a batch of decoded messages (and liveness verdicts) in one SQLite transaction: dedupe by seq (a set of
+ * seen seqs, ../store/seq-marks.ts), the
  * agent's skew and liveness, the latest result per check, and the state tracker. Returns the state changes to
  * announce once the transaction has committed, and the accepted results (InfluxDB and report samples get only
  * those, after the commit). Per-agent and per-check bookkeeping is coalesced per batch.
@@ -67,10 +68,13 @@ export function createProcessor(deps: ProcessorDeps) {
 
   /** Seq dedupe per (agent, incarnation); notes new incarnations and superseded ones publishing again. */
   function accept(agentId: string, kind: 'results' | 'events', seq: number, incarnation: string | undefined, receivedAtMs: number): boolean {
-    if (incarnation === undefined) return seqMarks.accept(agentId, kind, seq);
-    const cls = incarnations.classify(agentId, incarnation);
-    if (!seqMarks.accept(agentId, kind, seq, incarnation)) return false;
-    incarnations.accepted(agentId, incarnation, cls, receivedAtMs);
+    const cls = incarnation === undefined ? null : incarnations.classify(agentId, incarnation);
+    const verdict = seqMarks.accept(agentId, kind, seq, incarnation, receivedAtMs);
+    if (verdict === 'below_floor') {
+      deps.warn(`below-floor:${agentId}`, { agent_id: agentId, kind, seq, incarnation }, 'seq at or below the dedupe floor (applied, or later than the dedupe window behind a newer seq): dropped');
+    }
+    if (verdict !== 'new') return false;
+    if (incarnation !== undefined && cls !== null) incarnations.accepted(agentId, incarnation, cls, receivedAtMs);
     return true;
   }
 

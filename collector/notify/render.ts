@@ -265,6 +265,7 @@ export function renderNotice(notice: IncidentNotice, opts: NotifyLang | RenderOp
     markdown: renderMarkdown(title, list, url, lang, claimUrl(notice)),
     text: renderText(title, list, url, lang),
     html: renderHtml(title, list, notice, lang),
+    fields: list,
     notice,
     lang,
   };

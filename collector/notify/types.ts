@@ -19,6 +19,8 @@ export interface RenderedNotice {
   /** The incident notice this was rendered from; absent for messages that are not about one incident (reports). */
   notice?: IncidentNotice;
   attachments?: NoticeAttachment[];
+  /** The labelled facts the markdown lists (severity, status, target, …), for cards that lay them out themselves. */
+  fields?: Array<{ label: string; value: string }>;
   /** The language it was rendered in (channels' own words, e.g. a card button). */
   lang?: 'zh-CN' | 'en';
 }

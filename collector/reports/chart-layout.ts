@@ -1,7 +1,9 @@
 /**
  * Lays a chart out as shapes (rectangles, lines, text) in points, once, for both painters: pdfkit (chart-pdf.ts) and
  * inline SVG (chart-svg.ts). Pure. Bars: one panel per series, days along the axis, the target as a dashed line, a
- * bar green when the day met it and red when not. Timeline: one row per series, spans coloured by state.
+ * bar green when the day met it and red when not. Timeline: one row per series, spans coloured by state. The part
+ * of the period after the report instant (a month-to-date report) is left blank behind a dotted edge, never drawn
+ * as "no data".
  */
 import { CHART_COLORS, type BarChart, type Chart, type TimelineChart } from './document.js';
 
@@ -26,6 +28,14 @@ function legend(shapes: Shape[], y: number, items: Array<{ color: string; label:
     else shapes.push({ kind: 'rect', x, y, w: 10, h: 8, fill: item.color });
     shapes.push({ kind: 'text', x: x + 17, y: y + 7.5, text: item.label, size: 7.5, fill: CHART_COLORS.axis, anchor: 'start' });
     x += 24 + item.label.length * 7.5;
+  }
+}
+
+/** The edge of the future (a dotted line where it begins) and its label in the middle when there is room. */
+function futureMark(shapes: Shape[], x1: number, x2: number, y1: number, y2: number, label: string | undefined): void {
+  shapes.push({ kind: 'line', x1, y1, x2: x1, y2, stroke: CHART_COLORS.futureEdge, width: 0.6, dash: true });
+  if (label && x2 - x1 > label.length * 7 + 6) {
+    shapes.push({ kind: 'text', x: (x1 + x2) / 2, y: (y1 + y2) / 2 + 2.5, text: label, size: 7, fill: CHART_COLORS.futureEdge, anchor: 'middle' });
   }
 }
 
@@ -58,9 +68,12 @@ export function layoutBars(chart: BarChart, width: number): Layout {
       shapes.push({ kind: 'line', x1: left, y1: yOf(tick), x2: left + plotW, y2: yOf(tick), stroke: CHART_COLORS.grid, width: 0.5 });
       shapes.push({ kind: 'text', x: left - 3, y: yOf(tick) + 2.5, text: `${Number(tick.toFixed(2))}%`, size: 6.5, fill: CHART_COLORS.axis, anchor: 'end' });
     }
+    const future = chart.futureFrom ?? null;
+    if (future !== null && future < n) futureMark(shapes, left + future * step, left + plotW, y, y + panelH, chart.legend.future);
     series.values.forEach((v, i) => {
       const x = left + i * step + step * 0.15;
       const w = Math.max(step * 0.7, 0.5);
+      if (future !== null && i >= future) return; // not yet: blank, not "no data"
       if (v === null) {
         shapes.push({ kind: 'rect', x, y: y + panelH - 3, w, h: 3, fill: CHART_COLORS.unknown });
         return;
@@ -99,9 +112,11 @@ export function layoutTimeline(chart: TimelineChart, width: number): Layout {
   const xOf = (ms: number) => left + ((Math.min(Math.max(ms, chart.fromMs), chart.toMs) - chart.fromMs) / total) * plotW;
   let y = TITLE + LEGEND + 8;
   const top = y;
+  const untilX = chart.untilMs === undefined ? left + plotW : xOf(chart.untilMs);
   for (const row of chart.rows) {
     shapes.push({ kind: 'text', x: left - 4, y: y + rowH - 3, text: row.name, size: 7.5, fill: '#000000', anchor: 'end' });
-    shapes.push({ kind: 'rect', x: left, y, w: plotW, h: rowH, fill: CHART_COLORS.unknown });
+    // Grey (no data) only up to what was measured; later time is the future, left blank.
+    shapes.push({ kind: 'rect', x: left, y, w: untilX - left, h: rowH, fill: CHART_COLORS.unknown });
     for (const span of row.spans) {
       const x1 = xOf(span.fromMs);
       const x2 = xOf(span.toMs);
@@ -110,6 +125,7 @@ export function layoutTimeline(chart: TimelineChart, width: number): Layout {
     }
     y += rowH + rowGap;
   }
+  if (untilX < left + plotW - 1) futureMark(shapes, untilX, left + plotW, top, y - rowGap, chart.legend.future);
   for (const tick of chart.ticks) {
     const x = xOf(tick.atMs);
     shapes.push({ kind: 'line', x1: x, y1: top - 2, x2: x, y2: y - rowGap + 2, stroke: CHART_COLORS.axis, width: 0.3 });

@@ -3,9 +3,10 @@ import type {} from 'pdfkit';
 import { layoutChart } from './chart-layout.js';
 import type { Chart } from './document.js';
 
-export function drawChart(pdf: PDFKit.PDFDocument, chart: Chart, box: { x: number; width: number; bottom: number }): void {
+/** `top`: the page's first line; a chart there (taller than a page) is drawn rather than pushed to yet another page. */
+export function drawChart(pdf: PDFKit.PDFDocument, chart: Chart, box: { x: number; width: number; bottom: number; top?: number }): void {
   const layout = layoutChart(chart, box.width);
-  if (pdf.y + layout.height + 8 > box.bottom) pdf.addPage();
+  if (pdf.y + layout.height + 8 > box.bottom && pdf.y > (box.top ?? 0) + 60) pdf.addPage();
   const ox = box.x;
   const oy = pdf.y + 6;
   for (const s of layout.shapes) {

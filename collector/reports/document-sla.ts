@@ -22,25 +22,45 @@ export function slaCharts(r: SlaReport, lang: Lang): Chart[] {
     const atMs = fromMs + i * 86_400_000;
     return [{ atMs, label: formatLocalDateTime(r.contract.time_zone, atMs).slice(5, 10) }];
   });
+  // Each chart fits one A4 landscape page: at most BAR_PANELS targets per bar chart, TIMELINE_ROWS per timeline.
+  const bars = chunks(p.targets, BAR_PANELS);
+  const rows = chunks(p.targets, TIMELINE_ROWS);
+  const part = (title: string, i: number, n: number) => (n > 1 ? `${title} (${i + 1}/${n})` : title);
   return [
-    {
-      kind: 'bars',
-      title: L('daily_availability'),
-      labels: p.days.map((d) => String(Number(d.slice(8, 10)))),
-      series: p.targets.map((x) => ({ name: `${x.target}${x.target_percent === null ? '' : `（${L('target_line')} ${x.target_percent}%）`}`, values: x.daily_percent, target: x.target_percent })),
-      min,
-      legend: { target: L('target_line'), met: L('met'), missed: L('below_target'), none: L('state_unknown') },
-    },
-    {
-      kind: 'timeline',
-      title: L('state_timeline'),
-      fromMs,
-      toMs,
-      ticks,
-      rows: p.targets.map((x) => ({ name: x.target, spans: x.spans.map((sp) => ({ fromMs: sp.from_ms, toMs: sp.to_ms, state: sp.state })) })),
-      legend: { up: L('state_up'), down: L('state_down'), maintenance: L('state_maintenance'), unknown: L('state_unknown') },
-    },
+    ...bars.map(
+      (group, i): Chart => ({
+        kind: 'bars',
+        title: part(L('daily_availability'), i, bars.length),
+        labels: p.days.map((d) => String(Number(d.slice(8, 10)))),
+        series: group.map((x) => ({ name: `${x.target}${x.target_percent === null ? '' : `（${L('target_line')} ${x.target_percent}%）`}`, values: x.daily_percent, target: x.target_percent })),
+        min,
+        futureFrom: p.future_from,
+        legend: { target: L('target_line'), met: L('met'), missed: L('below_target'), none: L('state_unknown'), future: L('not_yet') },
+      }),
+    ),
+    ...rows.map(
+      (group, i): Chart => ({
+        kind: 'timeline',
+        title: part(L('state_timeline'), i, rows.length),
+        fromMs,
+        toMs,
+        ticks,
+        rows: group.map((x) => ({ name: x.target, spans: x.spans.map((sp) => ({ fromMs: sp.from_ms, toMs: sp.to_ms, state: sp.state })) })),
+        untilMs: p.measured_until_ms,
+        legend: { up: L('state_up'), down: L('state_down'), maintenance: L('state_maintenance'), unknown: L('state_unknown'), future: L('not_yet') },
+      }),
+    ),
   ];
+}
+
+const BAR_PANELS = 4;
+const TIMELINE_ROWS = 24;
+
+/** `items` in groups of `size`; one (empty) group for no items, so an empty report still shows its axes. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out.length ? out : [[]];
 }
 
 export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
@@ -56,6 +76,8 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('contract'), value: r.contract.name, type: 'text' },
         { label: L('period'), value: r.period, type: 'text' },
         { label: L('availability_target'), value: r.contract.availability_target, type: 'percent' },
+        { label: L('contract_availability'), value: o.availability_percent, type: 'percent' },
+        { label: L('error_budget_left'), value: o.error_budget_left_percent, type: 'percent' },
         { label: L('targets_met'), value: `${o.targets_met} / ${o.targets}`, type: 'text' },
         { label: L('lowest_availability'), value: o.lowest_availability_percent, type: 'percent' },
         { label: L('downtime'), value: o.downtime_s, type: 'duration' },
@@ -212,6 +234,28 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
       },
     },
     {
+      id: 'satisfaction',
+      title: L('satisfaction'),
+      facts: [
+        { label: L('satisfaction_average'), value: r.satisfaction.average === null ? null : Math.round(r.satisfaction.average * 10) / 10, type: 'number' },
+        { label: L('satisfaction_count'), value: r.satisfaction.count, type: 'integer' },
+        { label: L('satisfaction_target'), value: r.satisfaction.target, type: 'number' },
+        { label: L('goal_met'), value: metText(r.satisfaction.met, lang), type: 'text' },
+      ],
+      table: {
+        columns: [
+          { label: L('incident'), type: 'text' },
+          { label: L('severity'), type: 'text' },
+          { label: L('opened_at'), type: 'datetime' },
+          { label: L('score'), type: 'integer' },
+          { label: L('evaluator'), type: 'text' },
+          { label: L('evaluated_at'), type: 'datetime' },
+          { label: L('comment'), type: 'text' },
+        ],
+        rows: r.satisfaction.evaluations.map((e) => [e.number, sevLabel(e.severity), e.opened_at, e.score, e.evaluator, e.at, e.comment]),
+      },
+    },
+    {
       id: 'calculation',
       title: L('calculation'),
       facts: [
@@ -224,6 +268,7 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
         { label: L('policy_description'), value: policy?.description ?? r.contract.policy_description, type: 'text' },
         { label: L('resolution_starts'), value: L(r.calculation.resolution_starts === 'acknowledged' ? 'resolution_starts_acknowledged' : 'resolution_starts_opened'), type: 'text' },
         { label: L('compliance_rule'), value: L('compliance_rule_text'), type: 'text' },
+        { label: L('satisfaction_rule'), value: L('satisfaction_rule_text'), type: 'text' },
         ...r.calculation.holiday_data_missing.map((m) => ({
           label: L('holiday_data'),
           value: L('holiday_data_missing').replaceAll('{year}', String(m.year)).replaceAll('{calendar}', m.calendar),

@@ -43,7 +43,9 @@ export interface BarChart {
   series: Array<{ name: string; values: Array<number | null>; target: number | null }>;
   /** Lowest value on the axis (e.g. 95 for 98 % targets), so the interesting part is visible. */
   min: number;
-  legend: { target: string; met: string; missed: string; none: string };
+  /** Index of the first label that lies in the future (a month-to-date report): left blank, never "no data". */
+  futureFrom?: number | null;
+  legend: { target: string; met: string; missed: string; none: string; future?: string };
 }
 
 /** State over time per row (up / down / maintenance / unknown). */
@@ -55,7 +57,9 @@ export interface TimelineChart {
   /** Tick marks along the axis: position and label. */
   ticks: Array<{ atMs: number; label: string }>;
   rows: Array<{ name: string; spans: Array<{ fromMs: number; toMs: number; state: TimelineState }> }>;
-  legend: Record<TimelineState, string>;
+  /** What was measured up to (the report instant of a month-to-date report): later time is left blank, not "no data". */
+  untilMs?: number;
+  legend: Record<TimelineState, string> & { future?: string };
 }
 export type TimelineState = 'up' | 'down' | 'maintenance' | 'unknown';
 export type Chart = BarChart | TimelineChart;
@@ -69,6 +73,8 @@ export const CHART_COLORS = {
   missed: '#e53e3e',
   target: '#2d3748',
   grid: '#e2e8f0',
+  future: '#ffffff',
+  futureEdge: '#a0aec0',
   axis: '#4a5568',
 } as const;
 

@@ -1,11 +1,12 @@
 /**
  * PDF (pdfkit) with an embedded CJK font — wqy-microhei by default, or the configured font file (a .ttc/.otc needs
  * the face name). A missing or unreadable font is a clear error, never boxes. A4 landscape, tables repeat their
- * header after a page break.
+ * header after a page break, a section heading starts a new page unless its first block fits below it.
  */
 import { existsSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
-import type { ReportDocument } from './document.js';
+import { layoutChart } from './chart-layout.js';
+import type { ReportDocument, Section } from './document.js';
 import { ReportError } from './errors.js';
 import { formatCell } from './format-values.js';
 import { drawChart } from './chart-pdf.js';
@@ -17,6 +18,21 @@ export interface PdfFont {
 }
 
 const MARGIN = 36;
+/** A section heading: the space before it, the 13 pt title, its rule and the space after. */
+const HEADING_HEIGHT = 34;
+
+/** The height of what comes first under a section's heading (its first fact, paragraph, chart, signatures or table rows). */
+export function firstBlockHeight(pdf: PDFKit.PDFDocument, section: Section, width: number): number {
+  if (section.facts?.length) return 14;
+  const paragraph = section.paragraphs?.[0];
+  if (paragraph !== undefined) return pdf.fontSize(9).heightOfString(paragraph, { width });
+  const chart = section.charts?.[0];
+  if (chart) return layoutChart(chart, width).height + 12;
+  if (section.signatures?.length) return 50;
+  // A table: its header and first row (or the dash of an empty table).
+  if (section.table) return section.table.rows.length ? 32 : 14;
+  return 0;
+}
 
 export function renderPdf(doc: ReportDocument, font: PdfFont): Promise<Buffer> {
   if (!existsSync(font.path)) {
@@ -56,7 +72,9 @@ export function renderPdf(doc: ReportDocument, font: PdfFont): Promise<Buffer> {
   pdf.fontSize(18).text(doc.title, { align: 'left' });
   pdf.fontSize(11).fillColor('#555555').text(doc.subtitle).fillColor('#000000');
   for (const section of doc.sections) {
-    if (section.pageBreak || pdf.y + 60 > bottom()) pdf.addPage();
+    // Keep the heading with the first block below it: a heading never sits alone at the foot of a page.
+    const needed = HEADING_HEIGHT + Math.min(firstBlockHeight(pdf, section, width), bottom() - MARGIN - HEADING_HEIGHT);
+    if (section.pageBreak || pdf.y + needed > bottom()) pdf.addPage();
     pdf.moveDown(0.8).fontSize(13).text(section.title, MARGIN);
     pdf.moveTo(MARGIN, pdf.y).lineTo(MARGIN + width, pdf.y).strokeColor('#2b6cb0').stroke();
     pdf.moveDown(0.3).fontSize(9);
@@ -69,7 +87,7 @@ export function renderPdf(doc: ReportDocument, font: PdfFont): Promise<Buffer> {
       pdf.y = Math.max(pdf.y, labelBottom);
     }
     for (const p of section.paragraphs ?? []) pdf.text(p, MARGIN, pdf.y, { width });
-    for (const chart of section.charts ?? []) drawChart(pdf, chart, { x: MARGIN, width, bottom: bottom() });
+    for (const chart of section.charts ?? []) drawChart(pdf, chart, { x: MARGIN, width, bottom: bottom(), top: MARGIN });
     if (section.signatures?.length) {
       // Label, then a line to sign on, side by side; room enough for a handwritten name.
       if (pdf.y + 50 > bottom()) pdf.addPage();

@@ -13,6 +13,7 @@ import type { Db } from '../store/db.js';
 import { createReportContext } from './context.js';
 import { createFaultReportReminder } from './reminder.js';
 import { createSampleRecorder } from './samples.js';
+import { createScheduleRunStore } from './schedule-runs.js';
 import { createReportScheduler } from './scheduler.js';
 import { createReportService, type ReportRequest } from './service.js';
 import type { ReportFormat } from './config.js';
@@ -71,6 +72,7 @@ export function startReports(deps: ReportsRuntimeDeps) {
     logger: deps.logger,
     ...(deps.timerFunctions ? { timers: deps.timerFunctions } : {}),
     ...(reportUrl ? { reportUrl } : {}),
+    runs: createScheduleRunStore(deps.db),
   });
   scheduler.start();
   return {

@@ -3,7 +3,7 @@
  * to (seed 003), and the customer's evaluations with their average against the contract's `satisfaction_target`
  * (seed 002 服务评价: 90 of 100 or more). Read-only.
  */
-import { listEvaluations } from '../incidents/evaluations.js';
+import { listEvaluationsOfIncidentsOpened } from '../incidents/evaluations.js';
 import { getIncidentById, type IncidentRecord } from '../incidents/repository.js';
 import type { Contract } from '../sla/index.js';
 import { createIncidentSlaStore } from '../sla-service/incident-sla-store.js';
@@ -29,12 +29,15 @@ export function extensionRows(ctx: ReportContext, incidents: readonly IncidentRe
     .sort((a, b) => a.at.localeCompare(b.at) || a.number.localeCompare(b.number));
 }
 
-/** Evaluations recorded in [fromMs, toMs) for incidents of the contract; average and whether it meets the target. */
+/**
+ * Evaluations of the contract's incidents opened in [fromMs, toMs) — the month an incident opened, as compliance
+ * counts it, however late the customer's evaluation came — with their average and whether it meets the target.
+ */
 export function satisfactionOf(ctx: ReportContext, contract: Contract, fromMs: number, toMs: number) {
-  const rows = listEvaluations(ctx.db, fromMs, toMs).flatMap((e) => {
+  const rows = listEvaluationsOfIncidentsOpened(ctx.db, fromMs, toMs).flatMap((e) => {
     const record = getIncidentById(ctx.db, e.incidentId);
     if (!record || ctx.sla.timers.policyOf(record).contract !== contract.name) return [];
-    return [{ number: record.number, severity: record.severity, title: record.title, at: iso(e.atMs) as string, score: e.score, comment: e.comment, evaluator: e.evaluator }];
+    return [{ number: record.number, severity: record.severity, title: record.title, opened_at: iso(record.openedAtMs) as string, at: iso(e.atMs) as string, score: e.score, comment: e.comment, evaluator: e.evaluator }];
   });
   const average = rows.length ? rows.reduce((sum, r) => sum + r.score, 0) / rows.length : null;
   return {

@@ -206,6 +206,9 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     overview: {
       targets: availability.length,
       targets_met: targetsMet,
+      /** The contract as a whole: Σ up / Σ measured of its members (the /api/v1/sla/summary figure, one code path). */
+      availability_percent: summary.availability.availability_percent,
+      error_budget_left_percent: summary.availability.error_budget_left_percent,
       lowest_availability_percent: min(availability.map((a) => a.availability_percent)),
       downtime_s: availability.reduce((sum, a) => sum + (a.down_s ?? 0), 0),
       outages: outages.length,

@@ -12,7 +12,15 @@ import type { Range } from './period.js';
 export type SpanState = 'up' | 'down' | 'maintenance' | 'unknown';
 
 export interface SlaPictures {
+  /** Every local day of the period (a month-to-date report still shows the whole month along its axis). */
   days: string[];
+  /**
+   * Index in `days` of the first day that has not begun at the report instant (null: none): those days are drawn
+   * as "not yet", never as "no data".
+   */
+  future_from: number | null;
+  /** The report instant, or the period's end when that is earlier: what the pictures measured up to (epoch ms). */
+  measured_until_ms: number;
   targets: Array<{
     target: string;
     target_percent: number | null;
@@ -50,12 +58,29 @@ function overlay(spans: SlaPictures['targets'][number]['spans'], maintenance: Re
   return out;
 }
 
-export function buildSlaPictures(ctx: ReportContext, members: readonly string[], range: Range, timeZone: string, nowMs: number): SlaPictures {
+/**
+ * The local days of the period along the chart's axis, and where the future starts: a day counts as measured once
+ * it has begun (today is partly measured); the days after today are the future. Pure.
+ */
+export function pictureDays(range: Range, timeZone: string, nowMs: number): { first: number; last: number; days: string[]; futureFrom: number | null; endMs: number } {
   const first = localDayOf(timeZone, range.fromMs);
   const last = localDayOf(timeZone, range.toMs - 1);
   const days: string[] = [];
   for (let d = first; d <= last; d++) days.push(dayKey(d));
-  const end = Math.min(range.toMs, nowMs);
+  const endMs = Math.min(range.toMs, nowMs);
+  // The first day whose start is at or after the report instant has not begun.
+  let futureFrom: number | null = null;
+  for (let d = first; d <= last; d++) {
+    if (Math.max(localToUtc(timeZone, d * DAY_MS), range.fromMs) >= endMs) {
+      futureFrom = d - first;
+      break;
+    }
+  }
+  return { first, last, days, futureFrom, endMs };
+}
+
+export function buildSlaPictures(ctx: ReportContext, members: readonly string[], range: Range, timeZone: string, nowMs: number): SlaPictures {
+  const { first, last, days, futureFrom, endMs: end } = pictureDays(range, timeZone, nowMs);
   const targets: SlaPictures['targets'] = [];
   for (const target of members) {
     try {
@@ -81,5 +106,5 @@ export function buildSlaPictures(ctx: ReportContext, members: readonly string[],
       if (!(error instanceof AvailabilityError)) throw error;
     }
   }
-  return { days, targets };
+  return { days, future_from: futureFrom, measured_until_ms: end, targets };
 }

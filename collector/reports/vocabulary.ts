@@ -27,6 +27,7 @@ const TIMELINE_ACTIONS: Record<string, Pair> = {
   unfolded: ['独立处理', 'unfolded'],
   extended: ['延期', 'extended'],
   evaluated: ['客户评价', 'evaluated'],
+  evaluation_replaced: ['客户评价（替换此前评价）', 'evaluation replaced'],
   sla_paused: ['SLA 暂停', 'SLA paused'],
   sla_resumed: ['SLA 恢复', 'SLA resumed'],
   sla_warning: ['SLA 即将超时', 'SLA warning'],

@@ -34,6 +34,7 @@ import type { Db } from '../store/db.js';
 import { createIntervalsStore } from '../store/intervals-store.js';
 import { derivationRuleOf, describeRule, type ServiceConfig } from './config.js';
 import { createMaintenanceStore, type MaintenanceStore } from './maintenance-store.js';
+import type { MonthCache } from './month-cache.js';
 import { findOutages, type Outage, type ReasonedInterval } from './outages.js';
 
 export type SubjectKind = 'target' | 'check' | 'group' | 'service';
@@ -63,7 +64,8 @@ export class AvailabilityError extends Error {
 
 export interface AvailabilityServiceDeps {
   db: Db;
-  setup: SlaSetup;
+  /** The SLA front door's current setup (asked at use time: a reload swaps it). */
+  setup: () => SlaSetup;
   now: () => number;
   /** incidents.targets: each target's group. */
   targets?: Readonly<Record<string, { group?: string | undefined }>>;
@@ -71,6 +73,8 @@ export interface AvailabilityServiceDeps {
   reachability?: { check_types: readonly string[]; check_ids: readonly string[] };
   services?: readonly ServiceConfig[];
   maintenance?: MaintenanceStore;
+  /** Keeps what forTarget reads from the store per target and period (month-cache.ts); read every time without. */
+  cache?: MonthCache;
 }
 
 interface Member {
@@ -103,11 +107,11 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       .sort();
 
   function knownTarget(target: string): boolean {
-    return target in targetConfig || checksOfTarget.all(target).length > 0 || setup.contracts.some((c) => c.targets.includes(target));
+    return target in targetConfig || checksOfTarget.all(target).length > 0 || setup().contracts.some((c) => c.targets.includes(target));
   }
 
   function maintenanceOf(target: string, fromMs: number, toMs: number): Interval[] {
-    return maintenanceIntervals(maintenanceStore.windows(setup), target, groupsOf(target), fromMs, toMs);
+    return maintenanceIntervals(maintenanceStore.windows(setup()), target, groupsOf(target), fromMs, toMs);
   }
 
   function checkIntervals(target: string, checkId: string, agentId: string | undefined, fromMs: number, toMs: number): ReasonedInterval[][] {
@@ -135,10 +139,16 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     return { label: target, intervals: derived, maintenance: maintenanceOf(target, fromMs, toMs), parts };
   }
 
+  /** What a target's figures over [fromMs, toMs) are computed from: independent of `now`, so it can be cached. */
+  function targetInputs(target: string, fromMs: number, toMs: number): { member: Member & { parts: ReasonedInterval[][] }; checks: string[] } | null {
+    const read = () => (knownTarget(target) ? { member: targetMember(target, fromMs, toMs), checks: targetChecks(target).map((c) => `${c.agentId}/${c.checkId}`) } : null);
+    return deps.cache ? deps.cache.get(target, fromMs, toMs, read) : read();
+  }
+
   function contractFor(kind: SubjectKind, name: string, target?: string): Contract | null {
-    if (kind === 'target' || kind === 'check') return resolvePolicy(setup, target ?? name, groupsOf(target ?? name)).contract;
-    if (kind === 'group') return setup.contracts.find((c) => c.groups.includes(name)) ?? null;
-    return setup.contracts.find((c) => c.targets.includes(name)) ?? null;
+    if (kind === 'target' || kind === 'check') return resolvePolicy(setup(), target ?? name, groupsOf(target ?? name)).contract;
+    if (kind === 'group') return setup().contracts.find((c) => c.groups.includes(name)) ?? null;
+    return setup().contracts.find((c) => c.targets.includes(name)) ?? null;
   }
 
   function evaluate(
@@ -152,7 +162,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     if (!(fromMs < toMs)) throw new AvailabilityError('invalid', 'from must be before to');
     const contract = contractFor(subject.kind, subject.name, subject.target);
     const calendarName = contract?.calendar ?? '24x7';
-    const calendar = getCalendar(setup, calendarName);
+    const calendar = getCalendar(setup(), calendarName);
     const window = availabilityWindow(calendar, fromMs, toMs, now());
     const end = window.toMs;
     const derived =
@@ -161,7 +171,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     let shared: Interval[] | null = null;
     for (const m of members) shared = shared === null ? mergeIntervals(m.maintenance) : intersectIntervals(shared, mergeIntervals(m.maintenance));
     const maintenance = mergeIntervals([...(shared ?? []), ...extraMaintenance]);
-    const options = { targetPercent: contract?.availabilityTarget ?? 99.9, unknownPolicy: setup.unknownPolicy, warnCountsAsUp: setup.warnCountsAsUp };
+    const options = { targetPercent: contract?.availabilityTarget ?? 99.9, unknownPolicy: setup().unknownPolicy, warnCountsAsUp: setup().warnCountsAsUp };
     const report = computeAvailability(window, derived, maintenance, options);
     const outages = findOutages({
       derived,
@@ -170,12 +180,12 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       maintenance,
       fromMs,
       toMs: end,
-      warnCountsAsUp: setup.warnCountsAsUp,
+      warnCountsAsUp: setup().warnCountsAsUp,
     });
     return {
       subject,
       contract: contract?.name ?? null,
-      policy: contract?.policy ?? setup.defaultPolicy,
+      policy: contract?.policy ?? setup().defaultPolicy,
       calendar: calendarName,
       timeZone: calendar.spec.timeZone,
       rule: describeRule(rule),
@@ -187,10 +197,9 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
 
   const service = {
     forTarget(target: string, fromMs: number, toMs: number): AvailabilityResult {
-      if (!knownTarget(target)) throw new AvailabilityError('not_found', `unknown target "${target}"`);
-      const member = targetMember(target, fromMs, toMs);
-      const checks = targetChecks(target).map((c) => `${c.agentId}/${c.checkId}`);
-      return { ...evaluate({ kind: 'target', name: target }, { mode: 'all' }, [member], [], fromMs, toMs), members: checks };
+      const inputs = targetInputs(target, fromMs, toMs);
+      if (!inputs) throw new AvailabilityError('not_found', `unknown target "${target}"`);
+      return { ...evaluate({ kind: 'target', name: target }, { mode: 'all' }, [inputs.member], [], fromMs, toMs), members: inputs.checks };
     },
 
     forCheck(agentId: string | undefined, target: string, checkId: string, fromMs: number, toMs: number): AvailabilityResult {
@@ -207,7 +216,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       const targets = targetsOfGroup(group);
       if (targets.length === 0) throw new AvailabilityError('not_found', `unknown group "${group}" (groups come from incidents.targets.<name>.group)`);
       const members = targets.map((t) => targetMember(t, fromMs, toMs));
-      const named = maintenanceIntervals(maintenanceStore.windows(setup).filter((w) => w.groups.includes(group)), group, [group], fromMs, toMs);
+      const named = maintenanceIntervals(maintenanceStore.windows(setup()).filter((w) => w.groups.includes(group)), group, [group], fromMs, toMs);
       return evaluate({ kind: 'group', name: group }, { mode: 'all' }, members, named, fromMs, toMs);
     },
 
@@ -220,7 +229,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
         const intervalsOfCheck = parts.length === 1 ? (parts[0] as ReasonedInterval[]) : withReasons(deriveStateIntervals(parts, { mode: 'all' }, fromMs, toMs));
         members.push({ label: `${c.target}/${c.check_id}`, intervals: intervalsOfCheck, maintenance: maintenanceOf(c.target, fromMs, toMs) });
       }
-      const named = maintenanceIntervals(maintenanceStore.windows(setup).filter((w) => w.targets.includes(name)), name, [], fromMs, toMs);
+      const named = maintenanceIntervals(maintenanceStore.windows(setup()).filter((w) => w.targets.includes(name)), name, [], fromMs, toMs);
       return evaluate({ kind: 'service', name }, derivationRuleOf(def.rule), members, named, fromMs, toMs);
     },
 
@@ -228,7 +237,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     periodRange(kind: SubjectKind, name: string, period: string): { fromMs: number; toMs: number } {
       const target = kind === 'check' ? name.slice(0, Math.max(0, name.indexOf('/'))) : undefined;
       const contract = contractFor(kind, name, target);
-      const range = monthPeriod(getCalendar(setup, contract?.calendar ?? '24x7').spec.timeZone, period);
+      const range = monthPeriod(getCalendar(setup(), contract?.calendar ?? '24x7').spec.timeZone, period);
       if (!range) throw new AvailabilityError('invalid', `period must be ${PERIOD_FORMAT}, got "${period}"`);
       return range;
     },
@@ -252,7 +261,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       const listed = [...contract.targets, ...contract.groups.flatMap(targetsOfGroup)];
       if (contract.all) {
         const every = [...Object.keys(targetConfig), ...allTargets.all().map((r) => r.target)];
-        listed.push(...every.filter((t) => resolvePolicy(setup, t, groupsOf(t)).contract === contract));
+        listed.push(...every.filter((t) => resolvePolicy(setup(), t, groupsOf(t)).contract === contract));
       }
       return [...new Set(listed)].sort();
     },

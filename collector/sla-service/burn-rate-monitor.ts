@@ -41,7 +41,7 @@ export function burnRateSeverity(rule: BurnRateRule): Severity {
 
 export interface BurnRateMonitorDeps {
   db: Db;
-  setup: SlaSetup;
+  setup: () => SlaSetup;
   availability: AvailabilityService;
   incidents: Pick<IncidentService, 'openKeyed' | 'resolveKeyed'>;
   now: () => number;
@@ -61,9 +61,10 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
   function evaluate(): string[] {
     const nowMs = now();
     const firing: string[] = [];
-    for (const contract of setup.contracts) {
-      const calendar = getCalendar(setup, contract.calendar);
-      const options = { targetPercent: contract.availabilityTarget, unknownPolicy: setup.unknownPolicy, warnCountsAsUp: setup.warnCountsAsUp };
+    const current = setup();
+    for (const contract of current.contracts) {
+      const calendar = getCalendar(current, contract.calendar);
+      const options = { targetPercent: contract.availabilityTarget, unknownPolicy: current.unknownPolicy, warnCountsAsUp: current.warnCountsAsUp };
       for (const target of availability.contractMembers(contract)) {
         const key = burnRateKey(contract.name, target);
         try {
@@ -108,8 +109,9 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
 
   return {
     evaluate,
+    /** Runs every `everyMs` (with no contract configured a pass does nothing; a reload may add some). */
     start(): void {
-      if (setup.contracts.length > 0) loop();
+      loop();
     },
     stop(): void {
       stopped = true;

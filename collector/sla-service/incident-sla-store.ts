@@ -1,6 +1,7 @@
 /**
- * SQL for the SLA facts of incidents (migration 004): the policy/contract an incident was opened under, pauses
- * of its clocks, and which SLA events (warning, breach, escalation level) were already fired.
+ * SQL for the SLA facts of incidents (migration 004): the policy/contract an incident was opened under (with the
+ * policy's terms as they were then, migration 016), pauses of its clocks, and which SLA events (warning, breach,
+ * escalation level) were already fired.
  */
 import type { PauseInterval } from '../sla/index.js';
 import type { Db } from '../store/db.js';
@@ -27,8 +28,9 @@ export function createIncidentSlaStore(db: Db) {
     'SELECT id, at_ms, extend_ms, approved_by, reason, created_by FROM incident_extensions WHERE incident_id = ? ORDER BY id',
   );
   const insertExtension = db.prepare('INSERT INTO incident_extensions (incident_id, at_ms, extend_ms, approved_by, reason, created_by) VALUES (?, ?, ?, ?, ?, ?)');
-  const getPolicy = db.prepare<[number], { policy: string; contract: string | null }>('SELECT policy, contract FROM incident_sla WHERE incident_id = ?');
-  const setPolicy = db.prepare('INSERT OR IGNORE INTO incident_sla (incident_id, policy, contract) VALUES (?, ?, ?)');
+  const getPolicy = db.prepare<[number], { policy: string; contract: string | null; terms: string | null }>('SELECT policy, contract, terms FROM incident_sla WHERE incident_id = ?');
+  const setPolicy = db.prepare('INSERT OR IGNORE INTO incident_sla (incident_id, policy, contract, terms) VALUES (?, ?, ?, ?)');
+  const setTerms = db.prepare('UPDATE incident_sla SET terms = ? WHERE incident_id = ? AND terms IS NULL');
   const pauses = db.prepare<[number], { id: number; start_ms: number; end_ms: number | null; reason: string; paused_by: string; resumed_by: string | null }>(
     'SELECT id, start_ms, end_ms, reason, paused_by, resumed_by FROM incident_pauses WHERE incident_id = ? ORDER BY start_ms, id',
   );
@@ -42,12 +44,17 @@ export function createIncidentSlaStore(db: Db) {
   const firstAck = db.prepare<[number], { at_ms: number | null }>("SELECT MIN(at_ms) AS at_ms FROM incident_events WHERE incident_id = ? AND kind = 'acknowledged'");
 
   return {
-    policyOf(incidentId: number): { policy: string; contract: string | null } | null {
+    /** `terms`: the policy's JSON as recorded (null for incidents recorded before migration 016). */
+    policyOf(incidentId: number): { policy: string; contract: string | null; terms: string | null } | null {
       return getPolicy.get(incidentId) ?? null;
     },
     /** Records the policy once; later calls keep the first (the policy an incident opened under never changes). */
-    recordPolicy(incidentId: number, policy: string, contract: string | null): void {
-      setPolicy.run(incidentId, policy, contract);
+    recordPolicy(incidentId: number, policy: string, contract: string | null, terms: string): void {
+      setPolicy.run(incidentId, policy, contract, terms);
+    },
+    /** Records the terms of an incident recorded before migration 016 (once; the first recording stays). */
+    recordTerms(incidentId: number, terms: string): void {
+      setTerms.run(terms, incidentId);
     },
     pauses(incidentId: number): StoredPause[] {
       return pauses.all(incidentId).map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, reason: r.reason, pausedBy: r.paused_by, resumedBy: r.resumed_by }));

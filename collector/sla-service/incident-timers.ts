@@ -20,7 +20,7 @@ import type { IncidentSlaStore, StoredExtension, StoredPause } from './incident-
 import type { MaintenanceStore } from './maintenance-store.js';
 
 export interface IncidentTimersDeps {
-  setup: SlaSetup;
+  setup: () => SlaSetup;
   store: IncidentSlaStore;
   maintenance: MaintenanceStore;
   groupsOf: (target: string) => string[];
@@ -87,22 +87,48 @@ function buildJson(policy: string, contract: string | null, sla: IncidentSla, pa
   };
 }
 
+/** Recorded terms, when every calendar and escalation chain they name is still configured (else null). */
+function termsOf(json: string, setup: SlaSetup): SlaPolicy | null {
+  let policy: SlaPolicy;
+  try {
+    policy = JSON.parse(json) as SlaPolicy;
+  } catch {
+    return null;
+  }
+  for (const severity of Object.values(policy.severities ?? {})) {
+    for (const timer of [severity.response, severity.resolution]) if (timer && !setup.calendars.has(timer.calendar)) return null;
+    if (severity.escalation && !setup.escalations.has(severity.escalation)) return null;
+  }
+  return policy;
+}
+
 export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
   const { setup, store } = deps;
   const log = deps.logger.child({ component: 'sla.timers' });
 
+  /**
+   * The policy an incident is timed under: the terms recorded when it was first timed (its opening), so a reload that
+   * changes the policy does not re-time it; without usable recorded terms, the policy of that name in force now.
+   */
   function policyOf(record: IncidentRecord): { policy: SlaPolicy; contract: string | null } {
+    const current = setup();
     const stored = store.policyOf(record.id);
     if (stored) {
-      const policy = setup.policies.get(stored.policy);
-      if (policy) return { policy, contract: stored.contract };
+      const kept = stored.terms === null ? null : termsOf(stored.terms, current);
+      if (kept) return { policy: kept, contract: stored.contract };
+      const policy = current.policies.get(stored.policy);
+      if (policy) {
+        if (stored.terms === null) store.recordTerms(record.id, JSON.stringify(policy));
+        else log.warn({ number: record.number, policy: stored.policy }, 'recorded SLA terms name a calendar or escalation chain no longer configured; using the policy in force');
+        return { policy, contract: stored.contract };
+      }
       log.warn({ number: record.number, policy: stored.policy }, 'stored SLA policy no longer configured; using the current resolution');
     }
-    const resolved = record.target ? resolvePolicy(setup, record.target, deps.groupsOf(record.target)) : { contract: null, policy: setup.policies.get(setup.defaultPolicy) };
-    const named = record.slaPolicy ? setup.policies.get(record.slaPolicy) : undefined;
-    const policy = named ?? resolved.policy ?? resolvePolicy(setup, '', []).policy;
+    const resolved = record.target ? resolvePolicy(current, record.target, deps.groupsOf(record.target)) : { contract: null, policy: current.policies.get(current.defaultPolicy) };
+    const named = record.slaPolicy ? current.policies.get(record.slaPolicy) : undefined;
+    const policy = named ?? resolved.policy ?? resolvePolicy(current, '', []).policy;
     const contract = resolved.contract?.name ?? null;
-    if (!stored) store.recordPolicy(record.id, policy.name, contract);
+    if (!stored) store.recordPolicy(record.id, policy.name, contract, JSON.stringify(policy));
     return { policy, contract };
   }
 
@@ -114,7 +140,7 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     // (whole spans, however long the window runs).
     const maintenance: Array<{ startMs: number; endMs: number }> = [];
     if (record.target) {
-      const windows = deps.maintenance.windows(setup);
+      const windows = deps.maintenance.windows(setup());
       const groups = deps.groupsOf(record.target);
       for (const atMs of new Set([record.openedAtMs, Math.min(record.startedAtMs, record.openedAtMs)])) {
         const span = maintenanceSpanAt(windows, record.target, groups, atMs);
@@ -129,7 +155,7 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
   }
 
   function compute(record: IncidentRecord, nowMs: number): IncidentSla {
-    return computeIncidentSla(setup, policyOf(record).policy, record.severity, facts(record), nowMs);
+    return computeIncidentSla(setup(), policyOf(record).policy, record.severity, facts(record), nowMs);
   }
 
   return {
@@ -138,7 +164,7 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     compute,
     json(record, nowMs) {
       const { policy, contract } = policyOf(record);
-      const sla = computeIncidentSla(setup, policy, record.severity, facts(record), nowMs);
+      const sla = computeIncidentSla(setup(), policy, record.severity, facts(record), nowMs);
       return buildJson(policy.name, contract, sla, store.pauses(record.id), store.fired(record.id), store.extensions(record.id));
     },
   };

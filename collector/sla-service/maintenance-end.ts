@@ -9,7 +9,7 @@ import type { StateInterval } from '../store/intervals-store.js';
 import type { TimerFunctions } from './scheduler.js';
 
 export interface MaintenanceEndDeps {
-  /** The current state of every check. */
+  /** The open intervals of the checks currently not ok (only those can need an incident when a window ends). */
   openIntervals(): StateInterval[];
   /** Maintenance of a target over [fromMs, toMs), merged. */
   maintenanceOf(target: string, fromMs: number, toMs: number): Array<{ startMs: number; endMs: number }>;

@@ -77,6 +77,8 @@ export function createMaintenanceStore(db: Db) {
   const remove = db.prepare('UPDATE maintenance_windows SET deleted_by = ?, deleted_at_ms = ? WHERE id = ? AND deleted_at_ms IS NULL');
   // Live rows change rarely and are read on every incident/availability computation: cache until a write.
   let cache: StoredMaintenance[] | null = null;
+  /** Bumped on every add/remove: caches of figures that depend on the windows compare it. */
+  let version = 0;
 
   return {
     add(m: NewMaintenance): StoredMaintenance {
@@ -97,6 +99,7 @@ export function createMaintenanceStore(db: Db) {
         createdAtMs: m.createdAtMs,
       }) as Row;
       cache = null;
+      version++;
       return fromRow(row);
     },
     get(id: number): StoredMaintenance | null {
@@ -112,9 +115,14 @@ export function createMaintenanceStore(db: Db) {
     /** Marks a window deleted; false when it does not exist or was deleted already. */
     remove(id: number, by: string, atMs: number): boolean {
       const changed = remove.run(by, atMs, id).changes > 0;
-      if (changed) cache = null;
+      if (changed) {
+        cache = null;
+        version++;
+      }
       return changed;
     },
+    /** Changes whenever a window is added or removed through this store. */
+    version: (): number => version,
     /** Config windows plus live stored ones, as the engine expects them. */
     windows(setup: SlaSetup): MaintenanceWindow[] {
       return [...setup.maintenance, ...this.list().map(toWindow)];

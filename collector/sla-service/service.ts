@@ -1,39 +1,28 @@
 /**
- * The collector's SLA glue, wired once at start: the runtime setup from `sla:` (with holiday-data warnings for this
- * and next year), maintenance windows (config + API), availability, incident timers with their scheduler, pauses,
- * burn-rate alerts and the monthly summary; and the hooks the incident service calls (maintenance suppression,
- * re-arming after every change).
+ * The collector's SLA glue around the SLA front door (front-door.ts: the live setup, maintenance, availability and
+ * incident timers): the scheduler of incident timers, pauses, extensions, burn-rate alerts, the monthly summary,
+ * the holiday-data gauge; and the hooks the incident service calls (maintenance suppression, re-arming after every
+ * change). `reload` swaps the contracts in place (SIGHUP).
  */
 import type { Logger } from '../../common/logger.js';
 import type { IncidentNotice, StateChange } from '../events.js';
 import type { IncidentsConfig } from '../incidents/config.js';
 import type { IncidentService, IncidentSlaHooks } from '../incidents/service.js';
 import { Gauge, type Registry } from 'prom-client';
-import {
-  createSlaSetup,
-  HOLIDAY_LOOKAHEAD_MS,
-  maintenanceIntervals,
-  missingHolidayData,
-  type BusinessCalendar,
-  type Contract,
-  type MissingHolidayData,
-  type SlaConfig,
-  type SlaSetup,
-} from '../sla/index.js';
+import type { BusinessCalendar, MissingHolidayData, SlaConfig, SlaSetup } from '../sla/index.js';
 import type { Db } from '../store/db.js';
-import { createAvailabilityService } from './availability-service.js';
 import { createBurnRateMonitor } from './burn-rate-monitor.js';
 import type { ServiceConfig } from './config.js';
-import { createIncidentSlaStore } from './incident-sla-store.js';
-import { createIncidentTimers } from './incident-timers.js';
-import { createMaintenanceStore } from './maintenance-store.js';
 import { createExtensions } from './extensions.js';
+import { createSlaFrontDoor, type SlaFrontDoor } from './front-door.js';
 import { createPauses } from './pauses.js';
 import { createSlaScheduler, REAL_TIMERS, type TimerFunctions } from './scheduler.js';
 import { createSlaSummary } from './summary.js';
 
 export interface SlaServiceDeps {
   db: Db;
+  /** The collector's front door (shared with InfluxDB and the API); built from `sla` when absent (CLI, tests). */
+  frontDoor?: SlaFrontDoor;
   sla: SlaConfig;
   incidents: Pick<IncidentsConfig, 'targets' | 'reachability'>;
   services: readonly ServiceConfig[];
@@ -51,45 +40,46 @@ export function createSlaService(deps: SlaServiceDeps) {
   const { db, now } = deps;
   const log = deps.logger.child({ component: 'sla' });
   const timerFunctions = deps.timerFunctions ?? REAL_TIMERS;
-  const setup = createSlaSetup(deps.sla);
-  /** Calendars a contract uses with no holiday data for a day in the next 60 days (collector clock). */
-  const holidayDataMissing = (): MissingHolidayData[] => missingHolidayData(setup, now(), now() + HOLIDAY_LOOKAHEAD_MS, contractsForHolidays(setup));
-  const missingAtStart = holidayDataMissing();
+  const front = deps.frontDoor ?? createSlaFrontDoor(deps);
+  const missingAtStart = front.holidayDataMissing();
   // The collector still starts: the figures of those days count weekends only until the data is configured.
   for (const m of missingAtStart) log.error({ calendar: m.calendar, year: m.year }, m.message);
-  const warnings = missingAtStart.map((m) => m.message);
-  if (deps.registry) registerHolidayGauge(deps.registry, holidayDataMissing);
+  if (deps.registry) registerHolidayGauge(deps.registry, front.holidayDataMissing);
 
-  const maintenance = createMaintenanceStore(db);
-  const availability = createAvailabilityService({ db, setup, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance });
-  const store = createIncidentSlaStore(db);
-  const timers = createIncidentTimers({ setup, store, maintenance, groupsOf: availability.groupsOf, logger: log });
+  const { maintenance, availability, timers, store, monthCache } = front;
   const scheduler = createSlaScheduler({ db, store, timers, now, notify: deps.notify, logger: log, timerFunctions, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
-  const pauses = createPauses({ db, store, now, changed: () => scheduler.changed() });
-  const extensions = createExtensions({ db, store, timers, now, changed: () => scheduler.changed() });
-  const summary = createSlaSummary({ db, setup, availability, timers, now });
+  /** Bumped on every incident write, pause, extension and SLA reload: the summary's incident part is cached between. */
+  let incidentsVersion = 0;
+  const changed = () => {
+    incidentsVersion++;
+    scheduler.changed();
+  };
+  const pauses = createPauses({ db, store, now, changed });
+  const extensions = createExtensions({ db, store, timers, now, changed });
+  const summary = createSlaSummary({ db, setup: front.current, availability, timers, now, incidentsVersion: () => incidentsVersion, maintenanceVersion: maintenance.version });
   let burnRate: ReturnType<typeof createBurnRateMonitor> | null = null;
-
-  /** The maintenance window a target is in at `atMs`, if any. */
-  function maintenanceOf(target: string, atMs: number): boolean {
-    return maintenanceIntervals(maintenance.windows(setup), target, availability.groupsOf(target), atMs, atMs + 1).length > 0;
-  }
+  // New calendars, windows or holiday data move due times: the scheduler re-arms on the new setup.
+  front.onReplace(() => changed());
 
   const incidentHooks: IncidentSlaHooks = {
     suppressOpening(change: StateChange, atMs: number): string | null {
       const targets = change.cause === 'agent_offline' || change.cause === 'agent_stopped' ? [change.target, change.agentId] : [change.target];
-      const inWindow = targets.find((t) => maintenanceOf(t, atMs));
+      const inWindow = targets.find((t) => front.inMaintenance(t, atMs));
       return inWindow === undefined ? null : `target ${inWindow} is in a maintenance window`;
     },
-    changed: () => scheduler.changed(),
+    changed,
   };
 
   return {
-    setup,
-    /** Start-up warnings (shown in /healthz): calendars of contracts without holiday data for the next 60 days. */
-    warnings,
+    /** The setup in force now (a reload swaps it; read it at use time). */
+    get setup(): SlaSetup {
+      return front.setup;
+    },
+    frontDoor: front,
+    /** Holiday-data warnings now (shown in /healthz): calendars of contracts without data for the next 60 days. */
+    warnings: front.warnings,
     /** The same check now (the gauge and reports use it). */
-    holidayDataMissing,
+    holidayDataMissing: front.holidayDataMissing,
     maintenance,
     availability,
     timers,
@@ -97,12 +87,23 @@ export function createSlaService(deps: SlaServiceDeps) {
     pauses,
     extensions,
     summary,
+    /** What targets' figures are computed from, per period (month-cache.ts; clear() after an SLA reload). */
+    monthCache,
+    /** A state changed (collector state-change listener): the target's cached figures are recomputed on next read. */
+    onStateChange(change: StateChange): void {
+      monthCache.invalidate(change.target);
+    },
     incidentHooks,
-    inMaintenance: maintenanceOf,
+    inMaintenance: front.inMaintenance,
+    /** Applies a reloaded `sla:` section (already validated): contracts, calendars, holiday data, maintenance at once. */
+    reload(config: SlaConfig): void {
+      front.replace(config);
+      for (const m of front.holidayDataMissing()) log.error({ calendar: m.calendar, year: m.year }, m.message);
+    },
     /** Starts the timers once the incident service exists (burn-rate alerts open incidents through it). */
     start(incidents: IncidentService | undefined): void {
       if (incidents) {
-        burnRate = createBurnRateMonitor({ db, setup, availability, incidents, now, logger: log, timerFunctions });
+        burnRate = createBurnRateMonitor({ db, setup: front.current, availability, incidents, now, logger: log, timerFunctions });
         burnRate.start();
       }
       scheduler.changed();
@@ -135,12 +136,6 @@ export function calendarsInUse(setup: SlaSetup, configured: readonly string[]): 
   }
   for (const c of setup.contracts) names.add(c.calendar);
   return new Map([...setup.calendars].filter(([name]) => names.has(name)));
-}
-
-/** The contracts whose calendars need holiday data; with none configured, the default policy on 24x7. */
-function contractsForHolidays(setup: SlaSetup): readonly Contract[] {
-  if (setup.contracts.length > 0) return setup.contracts;
-  return [{ name: '(default policy)', policy: setup.defaultPolicy, calendar: '24x7', availabilityTarget: 99.9, complianceTarget: null, targets: [], groups: [], all: true, satisfactionTarget: 90 }];
 }
 
 /** `outpost_calendar_data_missing{calendar,year}` = 1 for every calendar/year lacking holiday data in the next 60 days. */

@@ -8,12 +8,11 @@
  * `pending`, shown beside: compliance = met / (met + breached), null when no clock has an outcome. The contract's
  * `compliance_target` judges resolution compliance.
  */
-import { SEVERITIES, type Severity } from '../events.js';
-import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
-import { getCalendar, monthPeriod, PERIOD_FORMAT, type SlaSetup, type TimerStatus } from '../sla/index.js';
+import { contractAvailability, getCalendar, monthPeriod, PERIOD_FORMAT, type SlaSetup, type TimerStatus } from '../sla/index.js';
 import type { Db } from '../store/db.js';
-import { AvailabilityError, type AvailabilityService } from './availability-service.js';
+import { AvailabilityError, type AvailabilityResult, type AvailabilityService } from './availability-service.js';
 import type { IncidentTimers } from './incident-timers.js';
+import { createIncidentSections } from './summary-incidents.js';
 
 export interface Compliance {
   /** Clocks the policy sets for these incidents. */
@@ -27,7 +26,6 @@ export interface Compliance {
 }
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
-const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
 /** The outcome of one clock: met, breached, or pending (no outcome yet). */
 export function clockOutcome(t: TimerStatus): 'met' | 'breached' | 'pending' {
@@ -54,24 +52,35 @@ export function resolutionMetTarget(goal: number | null, resolution: Compliance)
   return goal === null || resolution.compliance_percent === null ? null : resolution.compliance_percent >= goal;
 }
 
-export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: AvailabilityService; timers: IncidentTimers; now: () => number }) {
+export interface SlaSummaryDeps {
+  db: Db;
+  /** The SLA front door's setup in force (asked at use time: a reload swaps it). */
+  setup: () => SlaSetup;
+  availability: AvailabilityService;
+  timers: IncidentTimers;
+  now: () => number;
+  /** Incident writes and maintenance edits (summary-incidents.ts caches the incident part between them). */
+  incidentsVersion?: () => number;
+  maintenanceVersion?: () => number;
+}
+
+export function createSlaSummary(deps: SlaSummaryDeps) {
   const { db, setup, availability, timers, now } = deps;
 
-  function incidentsOf(contract: string, fromMs: number, toMs: number): IncidentRecord[] {
-    const { items } = listIncidents(db, { fromMs, toMs, limit: 100_000, offset: 0 });
-    return items.filter((r) => r.parentId === null && timers.policyOf(r).contract === contract);
-  }
+  const sections = createIncidentSections({ db, timers, ...(deps.incidentsVersion ? { incidentsVersion: deps.incidentsVersion } : {}), ...(deps.maintenanceVersion ? { maintenanceVersion: deps.maintenanceVersion } : {}) });
 
   return {
     forPeriod(period: string) {
       const nowMs = now();
-      const contracts = setup.contracts.map((contract) => {
-        const timeZone = getCalendar(setup, contract.calendar).spec.timeZone;
+      const contracts = setup().contracts.map((contract) => {
+        const timeZone = getCalendar(setup(), contract.calendar).spec.timeZone;
         const range = monthPeriod(timeZone, period);
         if (!range) throw new AvailabilityError('invalid', `period must be ${PERIOD_FORMAT}, got "${period}"`);
+        const reports: Array<AvailabilityResult['report'] | null> = [];
         const members = availability.contractMembers(contract).map((target) => {
           try {
             const { report } = availability.forTarget(target, range.fromMs, range.toMs);
+            reports.push(report);
             return {
               target,
               availability_percent: report.availabilityPercent,
@@ -87,16 +96,7 @@ export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: 
             throw error;
           }
         });
-        const incidents = incidentsOf(contract.name, range.fromMs, range.toMs);
-        const slas = incidents.map((r) => ({ record: r, sla: timers.compute(r, nowMs) }));
-        const bySeverity = Object.fromEntries(
-          SEVERITIES.map((s: Severity) => {
-            const of = slas.filter((x) => x.record.severity === s);
-            return [s, { total: of.length, response: tally(of.map((x) => x.sla.response)), resolution: tally(of.map((x) => x.sla.resolution)) }];
-          }),
-        );
-        const ackDelays = incidents.filter((r) => r.acknowledgedAtMs !== null).map((r) => (r.acknowledgedAtMs as number) - r.openedAtMs);
-        const fixDelays = incidents.filter((r) => r.resolvedAtMs !== null).map((r) => (r.resolvedAtMs as number) - r.openedAtMs);
+        const whole = contractAvailability(reports, contract.availabilityTarget);
         return {
           name: contract.name,
           policy: contract.policy,
@@ -107,16 +107,18 @@ export function createSlaSummary(deps: { db: Db; setup: SlaSetup; availability: 
           availability_target: contract.availabilityTarget,
           /** Percent of resolution clocks with an outcome that must be met (contract, else policy); null: none. */
           compliance_target: contract.complianceTarget,
-          members,
-          incidents: {
-            total: incidents.length,
-            by_severity: bySeverity,
-            response: tally(slas.map((x) => x.sla.response)),
-            resolution: tally(slas.map((x) => x.sla.resolution)),
-            resolution_met_target: resolutionMetTarget(contract.complianceTarget, tally(slas.map((x) => x.sla.resolution))),
-            mtta_s: seconds(mean(ackDelays)),
-            mttr_s: seconds(mean(fixDelays)),
+          /** The contract as a whole (collector/sla/contract-availability.ts): Σ up / Σ measured of its members. */
+          availability: {
+            availability_percent: whole.availabilityPercent,
+            target_met: whole.targetMet,
+            measured_targets: whole.measuredTargets,
+            downtime_s: seconds(whole.downMs),
+            allowed_downtime_s: seconds(whole.allowedDowntimeMs),
+            error_budget_left_s: seconds(whole.errorBudgetLeftMs),
+            error_budget_left_percent: whole.errorBudgetLeftPercent,
           },
+          members,
+          incidents: sections.of(contract.name, range.fromMs, range.toMs, nowMs, contract.complianceTarget),
         };
       });
       return { period, contracts };

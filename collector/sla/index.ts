@@ -35,5 +35,6 @@ export {
 } from './availability.js';
 export { deriveStateIntervals, type DerivationRule } from './derived-state.js';
 export { DEFAULT_BURN_RATE_RULES, evaluateBurnRate, type BurnRateEvaluation, type BurnRateRule } from './burn-rate.js';
+export { contractAvailability, type ContractAvailability, type MemberFigures } from './contract-availability.js';
 export { targetAvailability, type TargetAvailability, type TargetAvailabilityInput } from './target-availability.js';
 export { formatZoned, parseInstant } from './zoned-time.js';

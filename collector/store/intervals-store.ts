@@ -91,7 +91,13 @@ export function createIntervalsStore(db: Db) {
      ORDER BY target, agent_id, check_id, start_ms, id`,
   );
   const openAll = db.prepare<[], RawInterval>('SELECT * FROM state_intervals WHERE end_ms IS NULL');
+  // Served by the partial index state_intervals_open_not_ok (migration 018): only the few bad checks are read.
+  const openNotOk = db.prepare<[], RawInterval>("SELECT * FROM state_intervals WHERE end_ms IS NULL AND state <> 'ok'");
   return {
+    /** Open intervals not ok: the checks currently bad (cheap whatever the fleet's size). */
+    openNotOk(): StateInterval[] {
+      return openNotOk.all().map(toInterval);
+    },
     /** Every open interval: the current state of every check. */
     openAll(): StateInterval[] {
       return openAll.all().map(toInterval);

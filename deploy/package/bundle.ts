@@ -50,9 +50,6 @@ function packagedAgent(opts: BundleOptions): Plugin {
     setup(b) {
       b.onResolve({ filter: /^worker-timers$/ }, () => ({ path: stub('worker-timers.ts') }));
       b.onResolve({ filter: /^thread-stream$/ }, () => ({ path: stub('thread-stream.ts') }));
-      b.onResolve({ filter: /\/collector\/config\.js$/ }, (args) =>
-        args.importer.startsWith(join(opts.root, 'agent')) ? { path: stub('collector-config.ts') } : undefined,
-      );
       b.onLoad({ filter: /\/common\/version\.ts$/ }, () => ({
         contents: `export const OUTPOST_VERSION = ${JSON.stringify(opts.version)};\n`,
         loader: 'ts',

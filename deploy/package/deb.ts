@@ -27,6 +27,13 @@ export function maintScript(root: string, body: string): string {
   return `#!/bin/sh\nset -e\n${readFileSync(join(root, 'deploy/package/files/maint.sh'), 'utf8')}\n${body}\n`;
 }
 
+/** The bodies of the .deb's maintainer scripts (after ./files/maint.sh); dpkg passes the action and old version. */
+export const DEB_SCRIPTS = {
+  postinst: 'case "$1" in\n  configure)\n    outpost_user\n    outpost_perms\n    if [ -z "$2" ]; then outpost_first_start; else outpost_restart; fi ;;\nesac',
+  prerm: 'case "$1" in\n  remove|deconfigure) outpost_stop ;;\nesac',
+  postrm: 'case "$1" in\n  remove) outpost_daemon_reload ;;\n  purge) outpost_purge; outpost_daemon_reload ;;\nesac',
+} as const;
+
 export function buildDeb(p: PackageInputs): string {
   const name = PACKAGE_NAME[p.flavour];
   const other = PACKAGE_NAME[p.flavour === 'node' ? 'bin' : 'node'];
@@ -56,12 +63,7 @@ export function buildDeb(p: PackageInputs): string {
   writeFileSync(join(control, 'control'), `${fields.join('\n')}\n`);
   const conffiles = entries.filter((e) => e.kind === 'file' && e.config).map((e) => e.path);
   writeFileSync(join(control, 'conffiles'), `${conffiles.join('\n')}\n`);
-  const scripts: Record<string, string> = {
-    postinst: 'case "$1" in\n  configure)\n    outpost_user\n    outpost_perms\n    if [ -z "$2" ]; then outpost_first_start; else outpost_restart; fi ;;\nesac',
-    prerm: 'case "$1" in\n  remove|deconfigure) outpost_stop ;;\nesac',
-    postrm: 'case "$1" in\n  remove) outpost_daemon_reload ;;\n  purge) outpost_purge; outpost_daemon_reload ;;\nesac',
-  };
-  for (const [script, body] of Object.entries(scripts)) writeFileSync(join(control, script), maintScript(p.root, body), { mode: 0o755 });
+  for (const [script, body] of Object.entries(DEB_SCRIPTS)) writeFileSync(join(control, script), maintScript(p.root, body), { mode: 0o755 });
   const out = join(p.outDir, `${name}_${p.version}_${arch}.deb`);
   // gzip: readable by every dpkg in the field, and several times faster than xz on the ~95 MB executable
   execFileSync('dpkg-deb', ['--root-owner-group', '-Zgzip', '-z6', '--build', stage, out], { stdio: ['ignore', 'ignore', 'inherit'] });

@@ -23,6 +23,14 @@ function filesSection(entries: readonly LayoutEntry[]): string[] {
   });
 }
 
+/** The .rpm's scriptlets (after ./files/maint.sh). Upgrade order: new %pre, new %post, old %preun, old %postun; $1 = instances left after the step. */
+export const RPM_SCRIPTLETS = {
+  '%pre': 'outpost_user',
+  '%post': 'outpost_perms\nif [ "$1" -eq 1 ]; then outpost_first_start; fi',
+  '%preun': 'if [ "$1" -eq 0 ]; then outpost_stop; rm -f "/etc/systemd/system/multi-user.target.wants/$OUTPOST_UNIT"; fi',
+  '%postun': 'if [ "$1" -ge 1 ]; then outpost_restart; else outpost_daemon_reload; fi',
+} as const;
+
 export function buildRpm(p: PackageInputs): string {
   const name = PACKAGE_NAME[p.flavour];
   const other = PACKAGE_NAME[p.flavour === 'node' ? 'bin' : 'node'];
@@ -55,15 +63,7 @@ export function buildRpm(p: PackageInputs): string {
     '%files',
     ...filesSection(entries),
     '',
-    // upgrade order: new %pre, new %post, old %preun, old %postun; $1 = instances left after the step
-    '%pre',
-    maintScript(p.root, 'outpost_user'),
-    '%post',
-    maintScript(p.root, 'outpost_perms\nif [ "$1" -eq 1 ]; then outpost_first_start; fi'),
-    '%preun',
-    maintScript(p.root, 'if [ "$1" -eq 0 ]; then outpost_stop; rm -f "/etc/systemd/system/multi-user.target.wants/$OUTPOST_UNIT"; fi'),
-    '%postun',
-    maintScript(p.root, 'if [ "$1" -ge 1 ]; then outpost_restart; else outpost_daemon_reload; fi'),
+    ...Object.entries(RPM_SCRIPTLETS).flatMap(([section, body]) => [section, maintScript(p.root, body)]),
   ];
   mkdirSync(join(top, 'SPECS'), { recursive: true });
   const specFile = join(top, 'SPECS', `${name}.spec`);

@@ -1,10 +1,11 @@
 /**
  * The web console in Debian's Chromium (playwright-core), against a real collector and a real agent on 127.0.0.1:
- * log in; a target's listener stops → its tile turns red and the incident appears live; acknowledge and resolve in
+ * log in; a target's listener stops → its tile turns red and the incident appears live; acknowledge, resolve and evaluate in
  * the UI → the API shows the person as actor; a viewer sees no action buttons and a forged POST gets 403; a POST
  * without the CSRF token is refused; a maintenance window added in the UI; a PDF downloaded; the incident page at
  * 375×812 without horizontal scrolling; axe-core on every page; a screenshot of every page (zh-CN) as artifacts;
- * the webhook's deep link opens its incident; the status page without a login.
+ * the webhook's deep link opens its incident, the DingTalk card's 认领 button opens it with the acknowledge dialog
+ * ready and the WeCom card links the same page; the status page without a login.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -74,7 +75,7 @@ describe.skipIf(skip !== null)('web console in Chromium', () => {
     const [apiPort, tcpPort] = [await freePort(), await freePort()];
     base = `http://127.0.0.1:${apiPort}`;
     listener = await listen(tcpPort);
-    receiver = await startImReceiver({ webhook: { secret: 'hook-secret' } });
+    receiver = await startImReceiver({ webhook: { secret: 'hook-secret' }, dingtalk: { accessToken: 'ding-token', secret: 'SECding' }, wecom: { key: 'wecom-key' } });
     tc = await startTestCollector({
       api: {
         listen: { host: '127.0.0.1', port: apiPort },
@@ -88,7 +89,14 @@ describe.skipIf(skip !== null)('web console in Chromium', () => {
         status_pages: [{ contract: 'acme', secret: SECRET }],
       },
       sla: { contracts: [{ name: 'acme', availability_target: 99.9, members: { targets: [TARGET] } }] },
-      notifications: { channels: { hook: { type: 'webhook', url: receiver.urls.webhook, secret: 'hook-secret' } }, routes: [{ channels: ['hook'] }] },
+      notifications: {
+        channels: {
+          hook: { type: 'webhook', url: receiver.urls.webhook, secret: 'hook-secret' },
+          ding: { type: 'dingtalk', url: receiver.urls.dingtalk, secret: 'SECding' },
+          wecom: { type: 'wecom', url: receiver.urls.wecom },
+        },
+        routes: [{ channels: ['hook', 'ding', 'wecom'] }],
+      },
     });
     const parsed = parseAgentConfigText(
       `agent: { id: web-agent, state_dir: ${mkdtempSync(join(tmpdir(), 'outpost-web-agent-'))} }
@@ -143,9 +151,16 @@ checks:
     expect(loads).toEqual({ overview: 0, list: 0 });
     await check(list, '03-incidents');
 
-    await row.locator('a').click();
+    // The DingTalk actionCard's 认领 button opens the incident with the acknowledge dialog ready.
+    const card = await waitUntil(() => receiver.accepted('dingtalk').find((r) => (r.body as any)?.actionCard?.title?.includes(number)), 20_000, 'DingTalk card for the incident');
+    const [view, claim] = (card.body as any).actionCard.btns as Array<{ title: string; actionURL: string }>;
+    expect([view, claim]).toEqual([
+      { title: '查看工单', actionURL: `${base}/#/incidents/${number}` },
+      { title: '认领', actionURL: `${base}/#/incidents/${number}?ack=1` },
+    ]);
+    await list.goto(claim!.actionURL);
     await list.locator(`.incident[data-number="${number}"]`).waitFor();
-    await list.locator('button[data-action="ack"]').click();
+    await list.locator('dialog form[data-action="ack"]').waitFor();
     await list.locator('dialog textarea[name="note"]').fill('正在处理');
     await list.locator('button[data-confirm="ack"]').click();
     await list.locator('.incident[data-status="acknowledged"]').waitFor();
@@ -154,11 +169,19 @@ checks:
     await list.locator('dialog textarea[name="resolution"]').fill('重启服务并加入守护');
     await list.locator('button[data-confirm="resolve"]').click();
     await list.locator('.incident[data-status="resolved"]').waitFor();
+    // The customer's evaluation, recorded after the resolution (seed 002 服务评价).
+    await list.locator('button[data-action="evaluate"]').click();
+    await list.locator('dialog input[name="score"]').fill('95');
+    await list.locator('dialog input[name="evaluator"]').fill('张经理');
+    await list.locator('dialog textarea[name="comment"]').fill('恢复及时');
+    await list.locator('button[data-confirm="evaluate"]').click();
+    await expect.poll(() => list.locator('dd.evaluation').textContent(), { timeout: 15_000 }).toBe('95 分 · 张经理 · 恢复及时');
     await check(list, '04-incident');
 
     const detail = await api(`/api/v1/incidents/${number}`);
     expect(detail).toMatchObject({ status: 'resolved', acknowledged_by: 'alice', resolved_by: 'alice', cause: '应用进程退出', resolution: '重启服务并加入守护' });
     expect(detail.timeline.filter((e: { kind: string }) => e.kind === 'acknowledged' || e.kind === 'resolved').map((e: { actor: string }) => e.actor)).toEqual(['alice', 'alice']);
+    expect(detail.evaluation).toMatchObject({ score: 95, evaluator: '张经理', comment: '恢复及时', recorded_by: 'alice' });
 
     // A cookie POST without the CSRF header is refused (the page's own session, a hand-made request).
     const noCsrf = await list.evaluate(async (n) => (await fetch(`/api/v1/incidents/${n}/note`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'forged' }) })).status, number);
@@ -175,7 +198,7 @@ checks:
       ['05-targets', '#/targets', '.check-list'],
       ['06-target-detail', `#/targets/${encodeURIComponent(TARGET)}`, 'svg.timeline'],
       ['07-agents', '#/agents', '[data-agent="web-agent"]'],
-      ['08-reports', '#/reports', 'a[data-report="inspection"]'],
+      ['08-reports', '#/reports', 'table.schedules tr[data-schedule="sla:*"]'],
       ['09-maintenance', '#/maintenance', '.mt-list, .muted'],
       ['10-inspection', '#/inspection', '.findings, .notice'],
     ] as const) {
@@ -185,6 +208,16 @@ checks:
     }
     const text = await page.locator('body').innerText();
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?Z/);
+    // The SLA page lists the report schedules (the defaults: daily inspection, monthly SLA report), with their next run.
+    await page.goto(`${base}/#/reports`);
+    const schedules = await api('/api/v1/reports/schedules');
+    expect(schedules.items.map((x: { report: string; cron: string }) => [x.report, x.cron])).toEqual([
+      ['inspection', '0 8 * * *'],
+      ['sla', '0 8 1 * *'],
+    ]);
+    const row = page.locator('tr[data-schedule="inspection:*"]');
+    await expect.poll(() => row.getAttribute('data-outcome'), { timeout: 15_000 }).toBe('never');
+    expect(await row.innerText()).toContain('尚未运行');
     await ctx.close();
   });
 
@@ -236,6 +269,9 @@ checks:
     const delivered = await waitUntil(() => receiver.accepted('webhook').find((r) => (r.body as any)?.incident?.number === number), 20_000, 'webhook for the incident');
     const link = (delivered.body as any).incident.url as string;
     expect(link).toBe(`${base}/#/incidents/${number}`);
+    // The WeCom template card opens the same page when tapped, and lists it as 查看工单.
+    const wecom = receiver.accepted('wecom').find((r) => (r.body as any)?.template_card?.main_title?.title?.includes(number));
+    expect((wecom?.body as any)?.template_card).toMatchObject({ card_type: 'text_notice', card_action: { type: 1, url: link }, jump_list: [{ type: 1, title: '查看工单', url: link }, { title: '认领' }] });
     const ctx = await context({ width: 375, height: 812 });
     const page = await ctx.newPage();
     await page.goto(link);

@@ -96,7 +96,16 @@ export async function startImReceiver(opts: ImReceiverOptions): Promise<ImReceiv
       const expected = createHmac('sha256', cfg.secret).update(`${timestamp}\n${cfg.secret}`).digest('base64');
       if (!safeEqual(expected, sign)) return { status: 200, body: { errcode: 310000, errmsg: 'sign not match' } };
     }
-    const msg = body as { msgtype?: string; markdown?: { title?: string; text?: string } };
+    const msg = body as { msgtype?: string; markdown?: { title?: string; text?: string }; actionCard?: Record<string, unknown> };
+    if (msg?.msgtype === 'actionCard') {
+      // An actionCard needs title and text, and either singleTitle + singleURL or btns of {title, actionURL}.
+      const card = msg.actionCard ?? {};
+      const isUrl = (v: unknown) => typeof v === 'string' && /^https?:\/\//.test(v);
+      const single = typeof card.singleTitle === 'string' && isUrl(card.singleURL);
+      const btns = Array.isArray(card.btns) && card.btns.length > 0 && card.btns.every((b: { title?: unknown; actionURL?: unknown }) => typeof b.title === 'string' && isUrl(b.actionURL));
+      if (!card.title || !card.text || single === btns) return { status: 200, body: { errcode: 40035, errmsg: '缺少参数 actionCard' } };
+      return { status: 200, body: { errcode: 0, errmsg: 'ok' } };
+    }
     if (msg?.msgtype !== 'markdown' || !msg.markdown?.title || !msg.markdown?.text) {
       return { status: 200, body: { errcode: 40035, errmsg: '缺少参数 markdown' } };
     }
@@ -107,13 +116,30 @@ export async function startImReceiver(opts: ImReceiverOptions): Promise<ImReceiv
     if (!opts.wecom || url.searchParams.get('key') !== opts.wecom.key) {
       return { status: 200, body: { errcode: 93000, errmsg: 'invalid webhook url, hint: [1700000000_1_abc]' } };
     }
-    const msg = body as { msgtype?: string; markdown?: { content?: string } };
+    const msg = body as { msgtype?: string; markdown?: { content?: string }; template_card?: Record<string, any> };
+    if (msg?.msgtype === 'template_card') return verifyWecomCard(msg.template_card);
     const content = msg?.markdown?.content;
     if (msg?.msgtype !== 'markdown' || typeof content !== 'string') {
       return { status: 200, body: { errcode: 40008, errmsg: 'invalid message type' } };
     }
     if (Buffer.byteLength(content, 'utf8') > 4096) {
       return { status: 200, body: { errcode: 40058, errmsg: 'markdown.content exceed max length 4096' } };
+    }
+    return { status: 200, body: { errcode: 0, errmsg: 'ok' } };
+  }
+
+  /** A group robot's text_notice card: card_action (type 1 with a url) required, ≤ 6 rows, ≤ 3 links of type 1. */
+  function verifyWecomCard(card: Record<string, any> | undefined): Verdict {
+    const isUrl = (v: unknown) => typeof v === 'string' && /^https?:\/\//.test(v);
+    const bad = (errmsg: string): Verdict => ({ status: 200, body: { errcode: 40058, errmsg } });
+    if (!card || card.card_type !== 'text_notice') return bad('template_card.card_type invalid');
+    if (!card.main_title?.title && !card.sub_title_text) return bad('template_card.main_title.title or sub_title_text required');
+    if (card.card_action?.type !== 1 || !isUrl(card.card_action.url)) return bad('template_card.card_action invalid');
+    const rows = card.horizontal_content_list ?? [];
+    if (!Array.isArray(rows) || rows.length > 6 || rows.some((r: { keyname?: unknown }) => typeof r.keyname !== 'string')) return bad('template_card.horizontal_content_list invalid');
+    const jumps = card.jump_list ?? [];
+    if (!Array.isArray(jumps) || jumps.length > 3 || jumps.some((j: { type?: unknown; title?: unknown; url?: unknown }) => j.type !== 1 || typeof j.title !== 'string' || !isUrl(j.url))) {
+      return bad('template_card.jump_list invalid');
     }
     return { status: 200, body: { errcode: 0, errmsg: 'ok' } };
   }

@@ -10,6 +10,8 @@ export interface MosquittoServer {
   port: number;
   url: string;
   dir: string;
+  /** The running broker's PID (undefined while stopped): for CPU/RSS figures. */
+  readonly pid: number | undefined;
   /** Stops the broker (SIGTERM, then SIGKILL). */
   stop(): Promise<void>;
   /** Starts it again on the same port (e.g. after an outage). */
@@ -42,6 +44,9 @@ export async function startMosquitto(opts: { extraConfig?: string; port?: number
     port,
     url: `mqtt://127.0.0.1:${port}`,
     dir,
+    get pid() {
+      return child?.pid;
+    },
     async start() {
       child = spawn('mosquitto', ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
       child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));

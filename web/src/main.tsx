@@ -121,7 +121,7 @@ function Shell({ me, onLogout }: { me: Me; onLogout: () => void }) {
   let content;
   switch (page) {
     case 'incidents':
-      content = route.parts[1] ? <IncidentPage number={route.parts[1]} me={me} ack={route.query.get('ack') === '1'} /> : <IncidentsPage me={me} query={route.query} />;
+      content = route.parts[1] ? <IncidentPage number={route.parts[1]} me={me} ack={route.query.get('ack') === '1'} /> : <IncidentsPage key={route.query.toString()} me={me} query={route.query} />;
       break;
     case 'targets':
       content = <TargetsPage focus={route.parts[1] ?? null} />;

@@ -12,14 +12,21 @@ export function parseHash(hash: string): Route {
   return { parts: path.split('/').filter(Boolean).map(decodeURIComponent), query: new URLSearchParams(search) };
 }
 
+/**
+ * The current route, following `hashchange`. The listener is attached in an effect, which runs after the first paint
+ * (later still on a loaded machine): a hash navigation in between fired no event this component heard, and the page
+ * stayed on the previous route for good (seen as a list that never rendered after `#/incidents?status=all`). So
+ * the hash is read again once subscribed.
+ */
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseHash(location.hash));
+  const [state, setState] = useState(() => ({ hash: location.hash, route: parseHash(location.hash) }));
   useEffect(() => {
-    const on = () => setRoute(parseHash(location.hash));
+    const on = () => setState((prev) => (prev.hash === location.hash ? prev : { hash: location.hash, route: parseHash(location.hash) }));
     window.addEventListener('hashchange', on);
+    on();
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  return route;
+  return state.route;
 }
 
 export const go = (path: string) => void (location.hash = `#/${path}`);

@@ -77,6 +77,10 @@ describe('outpost up', () => {
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
+    // The local agent left before its broker did: quitting logs no "broker unreachable" warning.
+    const afterShutdown = output.slice(output.indexOf('shutting down'));
+    expect(afterShutdown).toContain('shutting down');
+    expect(afterShutdown).not.toContain('broker unreachable');
     // Quitting `up` stopped the whole system, not just its agent: no "agent stopped" or "agent lost" incident.
     const db = new Database(join(dir, 'data/outpost.db'), { readonly: true });
     const incidents = db.prepare("SELECT title FROM incidents WHERE check_id = 'agent'").all();

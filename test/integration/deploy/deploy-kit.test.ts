@@ -35,8 +35,8 @@ describe('docker-compose.yml', () => {
     volumes: Record<string, unknown>;
   };
 
-  it('runs mosquitto, influxdb 2, grafana and the collector', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['collector', 'grafana', 'influxdb', 'mosquitto']);
+  it('runs mosquitto, influxdb 2, grafana and the collector (PostgreSQL and a second collector: profile ha)', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['collector', 'collector-b', 'grafana', 'influxdb', 'mosquitto', 'postgres']);
     expect(compose.services.influxdb?.image).toMatch(/^influxdb:2\./);
     expect(compose.services.grafana?.image).toMatch(/^grafana\/grafana:1[0-2]\./);
     expect(compose.services.mosquitto?.ports).toContain('8883:8883');
@@ -78,7 +78,7 @@ describe('shipped mosquitto.conf + ACL with gen-certs.sh certificates', () => {
 
   it('the conf sets the queue limit, no-delay and the per-agent ACL pattern', () => {
     const conf = readFileSync(deploy('mosquitto/mosquitto.conf'), 'utf8');
-    expect(conf).toMatch(/^max_queued_messages 100000$/m);
+    expect(conf).toMatch(/^max_queued_messages 1000000$/m);
     expect(conf).toMatch(/^set_tcp_nodelay true$/m);
     expect(conf).toMatch(/^allow_anonymous false$/m);
     expect(readFileSync(deploy('mosquitto/acl'), 'utf8')).toMatch(/^pattern readwrite outpost\/v1\/%u\/#$/m);

@@ -20,7 +20,7 @@ describe('bin/program', () => {
   });
 
   it('loads every group for help and for an unknown command (so commander can list them)', async () => {
-    const all = ['agent', 'check-config', 'collector', 'incident', 'sla', 'maintenance', 'report', 'up', 'user'];
+    const all = ['agent', 'check-config', 'collector', 'incident', 'sla', 'maintenance', 'report', 'store', 'up', 'user'];
     expect(await names('--help')).toEqual(all);
     expect(await names('help')).toEqual(all);
     expect(await names('nosuch')).toEqual(all);

@@ -1,7 +1,7 @@
 /**
  * One incident: both SLA clocks ticking, pauses, extensions, escalation steps, folded children, the timeline, and
  * the actions the person's role allows (operator: acknowledge, note, resolve with cause + resolution, close,
- * reopen, extend, pause/resume). `?ack=1` (the 认领 button of an IM card) opens the acknowledge dialog at once.
+ * reopen, extend, pause/resume, the customer's evaluation of a resolved or closed one). `?ack=1` (the 认领 button of an IM card) opens the acknowledge dialog at once.
  */
 import { useState } from 'preact/hooks';
 import type { Me } from '../main';
@@ -13,9 +13,9 @@ import { fmtDateTime, fmtDuration } from '../time';
 import { can, Countdown, Dialog, DialogButtons, Field, Loading, Section, SevBadge, StatusBadge, useData } from '../ui';
 import type { IncidentDetail } from './types';
 
-type Action = 'ack' | 'note' | 'resolve' | 'close' | 'reopen' | 'extend' | 'pause' | 'resume';
+type Action = 'ack' | 'note' | 'resolve' | 'close' | 'evaluate' | 'reopen' | 'extend' | 'pause' | 'resume';
 
-const FIELDS: Record<Action, Array<{ name: string; label: Key; required?: boolean; long?: boolean }>> = {
+const FIELDS: Record<Action, Array<{ name: string; label: Key; required?: boolean; long?: boolean; score?: boolean }>> = {
   ack: [{ name: 'note', label: 'inc.noteText', long: true }],
   note: [{ name: 'text', label: 'inc.noteText', required: true, long: true }],
   resolve: [
@@ -23,6 +23,11 @@ const FIELDS: Record<Action, Array<{ name: string; label: Key; required?: boolea
     { name: 'resolution', label: 'inc.resolutionText', required: true, long: true },
   ],
   close: [{ name: 'note', label: 'inc.noteText', long: true }],
+  evaluate: [
+    { name: 'score', label: 'inc.score', required: true, score: true },
+    { name: 'evaluator', label: 'inc.evaluator', required: true },
+    { name: 'comment', label: 'inc.comment', long: true },
+  ],
   reopen: [{ name: 'note', label: 'inc.noteText', long: true }],
   extend: [
     { name: 'for', label: 'inc.extendBy', required: true },
@@ -32,7 +37,7 @@ const FIELDS: Record<Action, Array<{ name: string; label: Key; required?: boolea
   pause: [{ name: 'reason', label: 'inc.reason', required: true, long: true }],
   resume: [{ name: 'note', label: 'inc.noteText', long: true }],
 };
-const LABEL: Record<Action, Key> = { ack: 'inc.ack', note: 'inc.note', resolve: 'inc.resolve', close: 'inc.close', reopen: 'inc.reopen', extend: 'inc.extend', pause: 'inc.pause', resume: 'inc.resume' };
+const LABEL: Record<Action, Key> = { ack: 'inc.ack', note: 'inc.note', resolve: 'inc.resolve', close: 'inc.close', evaluate: 'inc.evaluate', reopen: 'inc.reopen', extend: 'inc.extend', pause: 'inc.pause', resume: 'inc.resume' };
 
 function available(d: IncidentDetail): Action[] {
   const active = d.status === 'open' || d.status === 'acknowledged';
@@ -41,7 +46,7 @@ function available(d: IncidentDetail): Action[] {
   out.push('note');
   if (active) out.push('resolve');
   if (d.status === 'resolved') out.push('close');
-  if (d.status === 'resolved' || d.status === 'closed') out.push('reopen');
+  if (d.status === 'resolved' || d.status === 'closed') out.push('evaluate', 'reopen');
   // Extensions exist when the incident API offers them (the field is present on the incident).
   if (active && ('extensions' in d || (d.sla && 'extensions' in d.sla))) out.push('extend');
   if (active && d.sla) out.push(d.sla.paused ? 'resume' : 'pause');
@@ -129,6 +134,15 @@ export function IncidentPage({ number, me, ack }: { number: string; me: Me; ack:
                 <dd>{d.resolution}</dd>
               </>
             )}
+            {d.evaluation && (
+              <>
+                <dt>{t('inc.evaluation')}</dt>
+                <dd class="evaluation">
+                  {t('inc.evaluationValue', { score: d.evaluation.score, by: d.evaluation.evaluator })}
+                  {d.evaluation.comment && <span> · {d.evaluation.comment}</span>}
+                </dd>
+              </>
+            )}
           </dl>
           {d.description && <p class="pre">{d.description}</p>}
           {(d.sla?.pauses.length ?? 0) > 0 && (
@@ -207,6 +221,7 @@ export function IncidentPage({ number, me, ack }: { number: string; me: Me; ack:
         <ActionDialog
           action={showAck}
           number={d.number}
+          evaluation={d.evaluation}
           onClose={() => setAction(null)}
           onDone={() => {
             setDone(t('inc.done', { what: t(LABEL[showAck]) }));
@@ -220,15 +235,27 @@ export function IncidentPage({ number, me, ack }: { number: string; me: Me; ack:
   );
 }
 
-function ActionDialog({ action, number, onClose, onDone }: { action: Action; number: string; onClose: () => void; onDone: () => void }) {
+function ActionDialog({
+  action,
+  number,
+  evaluation,
+  onClose,
+  onDone,
+}: {
+  action: Action;
+  number: string;
+  evaluation?: IncidentDetail['evaluation'];
+  onClose: () => void;
+  onDone: () => void;
+}) {
   const [error, setError] = useState<string | null>(null);
   async function submit(e: Event) {
     e.preventDefault();
     const form = new FormData(e.currentTarget as HTMLFormElement);
-    const body: Record<string, string> = {};
+    const body: Record<string, string | number> = {};
     for (const f of FIELDS[action]) {
       const v = String(form.get(f.name) ?? '').trim();
-      if (v) body[f.name] = v;
+      if (v) body[f.name] = f.score ? Number(v) : v;
     }
     try {
       await api(`/incidents/${number}/${action}`, { method: 'POST', body });
@@ -240,8 +267,17 @@ function ActionDialog({ action, number, onClose, onDone }: { action: Action; num
   return (
     <Dialog title={`${t(LABEL[action])} ${number}`} onClose={onClose}>
       <form class="form" onSubmit={submit} data-action={action}>
+        {action === 'evaluate' && evaluation && <p class="muted">{t('inc.evaluationReplaces', { score: evaluation.score, by: evaluation.evaluator })}</p>}
         {FIELDS[action].map((f) => (
-          <Field label={t(f.label)}>{f.long ? <textarea name={f.name} required={f.required} rows={3} /> : <input name={f.name} required={f.required} />}</Field>
+          <Field label={t(f.label)}>
+            {f.long ? (
+              <textarea name={f.name} required={f.required} rows={3} />
+            ) : f.score ? (
+              <input name={f.name} type="number" min={0} max={100} step={1} inputMode="numeric" required={f.required} />
+            ) : (
+              <input name={f.name} required={f.required} />
+            )}
+          </Field>
         ))}
         <DialogButtons error={error} onCancel={onClose} submitLabel={t(LABEL[action])} confirm={action} />
       </form>

@@ -3,10 +3,10 @@ import { useState } from 'preact/hooks';
 import type { Me } from '../main';
 import { api, errorText } from '../api';
 import { lang, t } from '../i18n';
-import { useLive, useNow } from '../live';
+import { useLive } from '../live';
 import { go, href } from '../route';
 import { fmtDateTime } from '../time';
-import { can, Countdown, Dialog, DialogButtons, Field, Loading, SevBadge, StatusBadge, useData } from '../ui';
+import { can, Dialog, DialogButtons, Field, LiveCountdown, Loading, SevBadge, StatusBadge, useData } from '../ui';
 import type { Incident, IncidentDetail } from './types';
 
 const STATUS_FILTERS: Record<string, string> = { active: 'open,acknowledged', all: '', open: 'open', acknowledged: 'acknowledged', resolved: 'resolved', closed: 'closed' };
@@ -18,7 +18,6 @@ export function IncidentsPage({ me, query }: { me: Me; query: URLSearchParams })
   const [target, setTarget] = useState(query.get('target') ?? '');
   const [text, setText] = useState('');
   const [creating, setCreating] = useState(false);
-  const now = useNow();
   // Titles come rendered in the console's language (the API renders coded titles per `lang`).
   const params = new URLSearchParams({ limit: '500', lang: lang() });
   if (STATUS_FILTERS[status]) params.set('status', STATUS_FILTERS[status]!);
@@ -91,10 +90,10 @@ export function IncidentsPage({ me, query }: { me: Me; query: URLSearchParams })
               </span>
               <span class="inc-clocks">
                 <span>
-                  {t('inc.response')}: <Countdown clock={i.sla?.response} now={now} paused={i.sla?.paused} />
+                  {t('inc.response')}: <LiveCountdown clock={i.sla?.response} paused={i.sla?.paused} />
                 </span>
                 <span>
-                  {t('inc.resolution')}: <Countdown clock={i.sla?.resolution} now={now} paused={i.sla?.paused} />
+                  {t('inc.resolution')}: <LiveCountdown clock={i.sla?.resolution} paused={i.sla?.paused} />
                 </span>
               </span>
             </li>

@@ -4,9 +4,12 @@ import { lang, t } from '../i18n';
 import { useLive } from '../live';
 import { href } from '../route';
 import { currentPeriod, fmtPercent } from '../time';
+import { useEffect } from 'preact/hooks';
 import { Loading, Section, useData } from '../ui';
-import type { Agent, Incident, MaintenanceWindow, SlaSummary, TargetRow } from './types';
-import { activeMaintenanceTargets } from './types';
+import type { Agent, Incident, SlaSummary, TargetRow } from './types';
+
+/** Maintenance windows start and end by themselves (no state event): the grid is re-read this often. */
+const MAINTENANCE_REFRESH_MS = 60_000;
 
 interface Health {
   warnings: string[];
@@ -18,13 +21,14 @@ export function OverviewPage() {
   const targets = useData(() => api<{ targets: TargetRow[] }>('/targets'), []);
   const agents = useData(() => api<{ agents: Agent[] }>('/agents'), []);
   const open = useData(() => api<{ items: Incident[]; total: number }>(`/incidents?status=open,acknowledged&limit=500&lang=${lang()}`), []);
-  const maintenance = useData(() => api<{ items: MaintenanceWindow[] }>('/maintenance'), []);
   const health = useData(() => fetch('/healthz').then((r) => r.json() as Promise<Health>), []);
   useLive(['state'], () => (targets.reload(), summary.reload()));
   useLive(['incident'], () => (open.reload(), summary.reload()));
   useLive(['agent'], agents.reload);
-
-  const inMaintenance = activeMaintenanceTargets(maintenance.data?.items ?? [], Date.now());
+  useEffect(() => {
+    const timer = setInterval(targets.reload, MAINTENANCE_REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [targets.reload]);
   const bySeverity = (items: Incident[]) => ['P1', 'P2', 'P3', 'P4'].map((s) => [s, items.filter((i) => i.severity === s).length] as const);
   const warnings = (health.data?.warnings ?? []).filter((w) => /holiday|节假日|calendar/i.test(w));
 
@@ -47,19 +51,18 @@ export function OverviewPage() {
             <p class="muted">{t('ov.noContracts')}</p>
           ) : (
             summary.data.contracts.map((c) => {
-              const measured = c.members.filter((m) => m.availability_percent !== null);
-              const worst = measured.length ? Math.min(...measured.map((m) => m.availability_percent as number)) : null;
-              const allowed = c.members.reduce((s, m) => s + (m.allowed_downtime_s ?? 0), 0);
-              const used = c.members.reduce((s, m) => s + (m.downtime_s ?? 0), 0);
-              const budget = allowed > 0 ? Math.max(0, (1 - used / allowed) * 100) : null;
+              // The contract as a whole (Σ up / Σ measured of its members), the figure of the SLA report.
+              const whole = c.availability.availability_percent;
+              const left = c.availability.error_budget_left_percent;
+              const budget = left === null ? null : Math.max(0, left);
               const openOf = (open.data?.items ?? []).filter((i) => i.sla?.contract === c.name);
-              const ok = worst === null || worst >= c.availability_target;
+              const ok = c.availability.target_met !== false;
               return (
                 <section class={`card contract ${ok ? 'ok' : 'bad'}`} aria-label={t('ov.contract', { name: c.name })}>
                   <h2>{t('ov.contract', { name: c.name })}</h2>
                   <div class="kpi">
                     <span class="kpi-label">{t('ov.availability')}</span>
-                    <span class="kpi-value">{fmtPercent(worst)}</span>
+                    <span class="kpi-value">{fmtPercent(whole)}</span>
                     <span class="kpi-sub">{t('ov.target', { target: fmtPercent(c.availability_target) })}</span>
                   </div>
                   <div class="kpi">
@@ -107,7 +110,7 @@ export function OverviewPage() {
         {targets.data ? (
           <ul class="tiles">
             {targets.data.targets.map((tg) => {
-              const state = inMaintenance.has(tg.target) ? 'maintenance' : (tg.state ?? 'none');
+              const state = tg.maintenance ? 'maintenance' : (tg.state ?? 'none');
               return (
                 <li>
                   <a class={`tile state-${state}`} href={href(`targets/${encodeURIComponent(tg.target)}`)} data-target={tg.target} data-state={state} title={t(`state.${state}` as 'state.ok')}>

@@ -4,6 +4,8 @@ import type { Clock, Interval } from '../ui';
 export interface TargetRow {
   target: string;
   state: string | null;
+  /** In a maintenance window now (one-off or recurring), as the SLA service judges it. */
+  maintenance: boolean;
   agents: string[];
   checks: Array<{ agent_id: string; check_id: string; state: string | null }>;
 }
@@ -68,6 +70,8 @@ export interface IncidentDetail extends Incident {
   children: Array<{ number: string; title?: string; status?: string } | string>;
   timeline: Array<{ at_ms: number; actor: string; kind: string; note: string | null; data: unknown }>;
   extensions?: Array<Record<string, unknown>>;
+  /** The customer's evaluation (seed 002 服务评价), recorded at closing or later. */
+  evaluation?: { score: number; comment: string | null; evaluator: string; at_ms: number; recorded_by: string } | null;
 }
 
 export interface Compliance {
@@ -86,6 +90,8 @@ export interface SlaSummary {
     calendar: string;
     time_zone: string;
     availability_target: number;
+    /** The contract as a whole: Σ up / Σ measured of its members (the SLA report's figure). */
+    availability: { availability_percent: number | null; target_met: boolean | null; measured_targets: number; downtime_s: number | null; allowed_downtime_s: number | null; error_budget_left_s: number | null; error_budget_left_percent: number | null };
     members: Array<{ target: string; availability_percent: number | null; target_percent: number | null; target_met: boolean | null; downtime_s: number | null; allowed_downtime_s: number | null; coverage: number; outages: number }>;
     incidents: { total: number; by_severity: Record<string, { total: number; response: Compliance; resolution: Compliance }>; response: Compliance; resolution: Compliance; mtta_s: number | null; mttr_s: number | null };
   }>;
@@ -122,14 +128,3 @@ export interface CheckRow {
 }
 
 export type { Interval };
-
-/** Targets inside a one-off window that is running now (recurring windows are shown on the maintenance page). */
-export function activeMaintenanceTargets(items: MaintenanceWindow[], nowMs: number): Set<string> {
-  const out = new Set<string>();
-  for (const m of items) {
-    if (m.active === false) continue;
-    const running = m.active === true || (m.kind === 'once' && m.start && m.end && Date.parse(m.start) <= nowMs && nowMs < Date.parse(m.end));
-    if (running) for (const target of m.targets) out.add(target);
-  }
-  return out;
-}

@@ -37,6 +37,24 @@ describe('DingTalk channel against a local robot endpoint that verifies signatur
     expect(url.searchParams.get('sign')).toBeTruthy();
   });
 
+  it('an incident with a console link goes as a signed actionCard with 查看工单 and 认领 buttons; the robot accepts it', async () => {
+    const link = 'http://127.0.0.1:8080/#/incidents/INC-20261121-0007';
+    const before = receiver.accepted('dingtalk').length;
+    await channel().send(sampleMessage({}, { url: link }));
+    const got = receiver.accepted('dingtalk');
+    expect(got).toHaveLength(before + 1);
+    expect(got.at(-1)!.body).toMatchObject({
+      msgtype: 'actionCard',
+      actionCard: {
+        title: '【P1 紧急】INC-20261121-0007 已创建 — web-01 ping: 100% packet loss',
+        btns: [
+          { title: '查看工单', actionURL: link },
+          { title: '认领', actionURL: `${link}?ack=1` },
+        ],
+      },
+    });
+  });
+
   it('wrong secret → DingTalk 310000 "sign not match", a permanent failure', async () => {
     const error = await channel({ secret: 'SECwrong' }).send(sampleMessage()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DeliveryError);

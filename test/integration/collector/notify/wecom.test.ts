@@ -30,9 +30,29 @@ describe('WeCom channel against a local group-robot endpoint', () => {
     expect(content.endsWith('<@zhangsan>')).toBe(true);
   });
 
+  it('an incident with a console link goes as a text_notice template card; the robot accepts it', async () => {
+    const link = 'http://127.0.0.1:8080/#/incidents/INC-20261121-0007';
+    const before = receiver.accepted('wecom').length;
+    await channel().send(sampleMessage({}, { url: link }));
+    const got = receiver.accepted('wecom');
+    expect(got).toHaveLength(before + 1);
+    expect(got.at(-1)!.body).toMatchObject({
+      msgtype: 'template_card',
+      template_card: {
+        card_type: 'text_notice',
+        card_action: { type: 1, url: link },
+        jump_list: [
+          { type: 1, title: '查看工单', url: link },
+          { type: 1, title: '认领', url: `${link}?ack=1` },
+        ],
+      },
+    });
+  });
+
   it('a very long note is cut to the 4096-byte limit instead of being rejected', async () => {
+    const before = receiver.accepted('wecom').length;
     await channel().send(sampleMessage({ note: '磁盘'.repeat(2000) }));
-    expect(receiver.accepted('wecom')).toHaveLength(2);
+    expect(receiver.accepted('wecom')).toHaveLength(before + 1);
   });
 
   it('wrong key → errcode 93000, permanent', async () => {

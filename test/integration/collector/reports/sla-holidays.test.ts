@@ -103,9 +103,14 @@ describe('SLA report on 5x8 across National Day', () => {
     });
     const mtta = (1800 + 149_400 + 1200 + 231_000) / 4; // wall-clock, as GET /api/v1/sla/summary
     const mttr = (14_400 + 154_800 + 79_200 + 320_400) / 4;
+    // The contract as a whole: Σ up / Σ measured of its members (up = measured − down here: warn counts as up).
+    const measured = r.availability.reduce((sum, a) => sum + (a.measured_s ?? 0), 0);
+    const allowed = ((100 - r.contract.availability_target) / 100) * measured;
     expect(r.overview).toEqual({
       targets: 2,
       targets_met: 1,
+      availability_percent: expect.closeTo((100 * (measured - 9000)) / measured, 9),
+      error_budget_left_percent: expect.closeTo((100 * (allowed - 9000)) / allowed, 9),
       lowest_availability_percent: r.availability[0]?.availability_percent,
       downtime_s: 5400 + 3600,
       outages: 2,

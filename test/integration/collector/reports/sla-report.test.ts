@@ -40,6 +40,9 @@ describe('SLA report JSON', () => {
     expect(db?.availability_percent).toBeCloseTo((100 * (744 - 0.5)) / 744, 9);
     expect(r.overview).toMatchObject({ targets: 2, targets_met: 2, downtime_s: 9000, outages: 2, incidents: 3, mtta_s: 1400, mttr_s: 18600, compliance_goal: 95 });
     expect(r.overview.lowest_availability_percent).toBeCloseTo((100 * 740) / 742, 9);
+    // The contract as a whole: Σ up / Σ measured (web-1 740 of 742 h, db-1 743.5 of 744 h), not its worst member.
+    expect(r.overview.availability_percent).toBeCloseTo((100 * (740 + 743.5)) / (742 + 744), 9);
+    expect(r.overview.error_budget_left_percent).toBeCloseTo(100 * (1 - 2.5 / (0.02 * (742 + 744))), 9);
     expect(r.calculation).toMatchObject({ formula: '可用率 = 可用时间 ÷ (服务时间 − 维护时间 − 无数据时间)', unknown_policy: 'excluded', calendar: '24x7' });
   });
 
@@ -124,8 +127,11 @@ describe('SLA report JSON', () => {
         const api = await get(`/api/v1/availability?target=${target}&period=2026-10`);
         expect(r.availability.find((a) => a.subject.name === target)).toEqual(api);
       }
-      const summary = (await get('/api/v1/sla/summary?period=2026-10')) as { contracts: Array<{ name: string; incidents: Record<string, unknown> }> };
+      const summary = (await get('/api/v1/sla/summary?period=2026-10')) as { contracts: Array<{ name: string; incidents: Record<string, unknown>; availability: Record<string, unknown> }> };
       const acme = summary.contracts.find((c) => c.name === 'acme');
+      // One figure for the contract: the console's overview (this API) shows what the report prints.
+      expect(acme?.availability).toMatchObject({ availability_percent: r.overview.availability_percent, error_budget_left_percent: r.overview.error_budget_left_percent, measured_targets: 2, downtime_s: 9000 });
+      expect(slaDocument(r, 'zh-CN').sections[0]?.facts).toContainEqual({ label: '合同整体可用率', value: r.overview.availability_percent, type: 'percent' });
       expect(acme?.incidents).toMatchObject({ total: r.incidents.total, mtta_s: r.incidents.mtta_s, mttr_s: r.incidents.mttr_s, resolution: r.incidents.resolution, response: r.incidents.response });
     } finally {
       server.closeAllConnections();
@@ -160,7 +166,7 @@ describe('SLA report formats', () => {
     const out = await createReportService(s.ctx).generate({ kind: 'sla', period: '2026-10', contract: 'acme' }, 'xlsx', 'zh-CN');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(out.body as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '可用性', '停机记录', '维护窗口', '事件', '合规率', '备份   巡检汇总', '计算口径']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '可用性', '停机记录', '维护窗口', '事件', '合规率', '备份   巡检汇总', '客户满意度', '计算口径']);
     const sheet = wb.getWorksheet('可用性');
     const row = sheet?.getRow(4); // title, header, db-1, web-1
     expect(row?.getCell(1).value).toBe('web-1');

@@ -60,9 +60,10 @@ function fixture(extra: Record<string, unknown> = {}) {
     [OCT + 102 * HOUR + 30 * MIN, 'ok'],
   ]);
   const maintenance = createMaintenanceStore(db);
+  const slaSetup = setup(extra);
   const service = createAvailabilityService({
     db,
-    setup: setup(extra),
+    setup: () => slaSetup,
     now: () => NOV + HOUR,
     targets: { 'web-1': { group: 'front' }, 'db-1': { group: 'db' }, 'db-2': { group: 'db' } },
     services: [{ name: 'shop', rule: { at_least: 1 }, members: { targets: ['db-1', 'db-2'], checks: [] } }],

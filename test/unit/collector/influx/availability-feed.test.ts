@@ -11,12 +11,14 @@ const row = (startMin: number, endMin: number | null, state: StateInterval['stat
   id: 0, agentId: 'a', checkId: 'c', checkType: 'tcp', target: 'web', state, startMs: T0 + startMin * MIN, endMs: endMin === null ? null : T0 + endMin * MIN, reason: '', cause: 'result',
 });
 
+const sla = createSlaSetup(slaConfigSchema.parse({}));
+
 function setup(rows: StateInterval[]) {
   const written: Point[] = [];
   const feed = createAvailabilityFeed({
-    setup: createSlaSetup(slaConfigSchema.parse({})),
+    setup: () => sla,
     targets: () => ['web'],
-    byTarget: (_t, from, to) => rows.filter((r) => r.startMs < to && (r.endMs ?? Infinity) > from),
+    timeline: (_t, from, to) => ({ intervals: rows.filter((r) => r.startMs < to && (r.endMs ?? Infinity) > from), maintenance: [] }),
     groupsOf: () => [],
     write: (p) => written.push(...p),
     closeDelayMs: 5000,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { minuteBuckets, MINUTE_MS, targetStateIntervals } from '../../../../collector/influx/buckets.js';
+import { minuteBuckets, MINUTE_MS } from '../../../../collector/influx/buckets.js';
 import { availabilityWindow, computeAvailability, type StateInterval } from '../../../../collector/sla/availability.js';
 import { BUILTIN_CALENDARS } from '../../../../collector/sla/builtin-calendars.js';
 import { compileCalendar } from '../../../../collector/sla/calendar.js';
@@ -66,17 +66,5 @@ describe('minute buckets', () => {
         },
       ),
     );
-  });
-
-  it('a target is as good as its worst check', () => {
-    const web: StateInterval[] = [{ startMs: at(0), endMs: null, state: 'ok' }];
-    const db: StateInterval[] = [
-      { startMs: at(0), endMs: at(1), state: 'ok' },
-      { startMs: at(1), endMs: null, state: 'crit' },
-    ];
-    expect(targetStateIntervals([web, db], at(0), at(2))).toEqual([
-      { startMs: at(0), endMs: at(1), state: 'ok' },
-      { startMs: at(1), endMs: at(2), state: 'crit' },
-    ]);
   });
 });

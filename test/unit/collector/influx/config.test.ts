@@ -25,6 +25,15 @@ describe('influx config', () => {
     expect(JSON.stringify(parse('influx: { retry_min: 10s, retry_max: 1s }'))).toContain('influx.retry_max');
   });
 
+  it('a URL with credentials is refused with the keys to use instead', () => {
+    const out = parse('influx: { enabled: true, mode: v1, database: outpost, url: "http://writer:s3cret@127.0.0.1:8086" }');
+    expect(out.ok).toBe(false);
+    const text = JSON.stringify(out);
+    expect(text).toContain('influx.url');
+    expect(text).toContain('must not contain credentials: use influx.username and influx.password (v1) or influx.token (v2)');
+    expect(parse('influx: { url: "http://127.0.0.1:8086" }').ok).toBe(true);
+  });
+
   it('${ENV} in the token', () => {
     const out = parse(['influx:', '  enabled: true', '  token: ${TOKEN}', '  org: o', '  bucket: b'].join('\n'));
     expect(out.ok && out.config.influx.token).toBe('tok');

@@ -1,0 +1,225 @@
+/**
+ * Fleet benchmark (issue 13): N simulated agents against one collector, then a collector restart.
+ *   npm run bench -- fleet [--agents 10000] [--mode a|b|both] [--steady 120] [--peer 60] [--procs P] [--cpu-prof DIR]
+ * (a) one collector, embedded broker, SQLite — each agent its own MQTT connection with a Last Will, in a few simulator
+ *     processes apart from the collector's: connect all → steady state (CPU %, RSS of every process) → restart the
+ *     collector (SIGTERM, start again at once, as `systemctl restart`) → until every agent is back online and its spool
+ *     drained: time, results lost (seqs sent vs stored), false incidents; then the store's growth per agent and day.
+ * (b) two collectors on PostgreSQL behind Mosquitto: accepted, reported as not yet runnable (no PostgreSQL store yet).
+ * Peer in the same run: Mosquitto alone holding the same N connections with the same traffic.
+ * Everything on 127.0.0.1. Results and how to read them: BENCHMARKS.md "Fleet".
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { newEnrolmentSecret } from '../../collector/enrolment.js';
+import { startMosquitto } from '../../test/helpers/mosquitto.js';
+import { freePort } from '../../test/helpers/ports.js';
+import { mib, watchProcess, type ProcWindow } from '../collector-ingest/proc-stats.js';
+import { collectorProc } from './collector-proc.js';
+import { ensureOpenFiles } from './limits.js';
+import { launchFleet, type Fleet } from './sims.js';
+import { storeBytes, storeCounts } from './store-figures.js';
+
+const { values: args } = parseArgs({
+  options: {
+    agents: { type: 'string', default: '10000' },
+    mode: { type: 'string', default: 'a' },
+    steady: { type: 'string', default: '120' },
+    peer: { type: 'string', default: '60' },
+    procs: { type: 'string' },
+    checks: { type: 'string', default: '10' },
+    interval: { type: 'string', default: '60' },
+    'storm-timeout': { type: 'string', default: '900' },
+    'cpu-prof': { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const N = Number(args.agents);
+const mode = args.mode;
+if (!Number.isInteger(N) || N < 1) throw new Error(`--agents must be a positive integer (got ${args.agents})`);
+if (mode !== 'a' && mode !== 'b' && mode !== 'both') throw new Error(`--mode must be a, b or both (got ${mode})`);
+const PROCS = Number(args.procs ?? Math.max(2, Math.ceil(N / 2500)));
+const CHECKS = Number(args.checks);
+const INTERVAL_S = Number(args.interval);
+const STEADY_S = Number(args.steady);
+const PEER_S = Number(args.peer);
+const STORM_TIMEOUT_S = Number(args['storm-timeout']);
+
+const out: string[] = [];
+const say = (line: string): void => {
+  out.push(line);
+  process.stderr.write(`${line}\n`);
+};
+const note = (line: string): void => void process.stderr.write(`  … ${line}\n`);
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' / ');
+const pct = (w: ProcWindow, seconds: number): string => `${((w.cpuSeconds / seconds) * 100).toFixed(0)} %`;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** Polls the fleet's summed ticks until `done` holds (fresh ticks only, newer than `afterMs`). */
+async function until(fleet: Fleet, what: string, timeoutS: number, afterMs: number, done: (t: NonNullable<ReturnType<Fleet['totals']>>) => boolean): Promise<number> {
+  const deadline = Date.now() + timeoutS * 1000;
+  let lastNote = 0;
+  for (;;) {
+    const t = fleet.totals();
+    if (t && t.atMs > afterMs && done(t)) return t.atMs;
+    if (Date.now() - lastNote > 10_000 && t) {
+      lastNote = Date.now();
+      note(`${what}: ${fmt(t.connected)} connected, ${fmt(t.drained)} drained, ${fmt(t.pending)} results pending (load ${load()})`);
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutS} s waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+function watchAll(pids: number[]): () => ProcWindow {
+  const ws = pids.map((p) => watchProcess(p));
+  return () => {
+    const all = ws.map((w) => w.stop());
+    return { cpuSeconds: all.reduce((s, w) => s + w.cpuSeconds, 0), rssMaxBytes: all.reduce((s, w) => s + w.rssMaxBytes, 0), rssEndBytes: all.reduce((s, w) => s + w.rssEndBytes, 0) };
+  };
+}
+
+/** Interrupted (Ctrl-C, SIGTERM): the simulators, the collector and Mosquitto go too. */
+const cleanups: Array<() => Promise<void>> = [];
+const onInterrupt = (fn: () => Promise<void>): void => void cleanups.push(fn);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.allSettled(cleanups.map((fn) => fn())).then(() => process.exit(130));
+  });
+}
+
+say(`Fleet: ${fmt(N)} simulated agents in ${PROCS} processes, ${CHECKS} checks at ${INTERVAL_S} s each (${fmt((N * CHECKS) / INTERVAL_S)} results/s), QoS 1, Last Will, embedded broker with enrolment logins`);
+say(ensureOpenFiles(N + 4096));
+say(`machine: load average at start ${load()} (1 / 5 / 15 min)`);
+
+// ---- peer: Mosquitto alone, same connections and traffic ----
+if (PEER_S > 0) {
+  const mosquitto = await startMosquitto();
+  const peerFleet = launchFleet({ url: mosquitto.url, prefix: 'peer', checks: CHECKS, intervalS: INTERVAL_S, rampMs: 0 }, N, PROCS);
+  onInterrupt(async () => {
+    await peerFleet.kill();
+    await mosquitto.stop();
+  });
+  const t0 = Date.now();
+  await until(peerFleet, 'peer: all connected', 600, 0, (t) => t.everConnected === N && t.connected === N);
+  say(`peer: ${fmt(N)} agents connected to Mosquitto in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const stopMosq = watchAll([mosquitto.pid ?? 0]);
+  const stopSims = watchAll(peerFleet.pids);
+  await sleep(PEER_S * 1000);
+  const m = stopMosq();
+  const s = stopSims();
+  say(`peer: Mosquitto over ${PEER_S} s: CPU ${pct(m, PEER_S)} of a core, RSS ${mib(m.rssMaxBytes)} MiB (simulators: ${pct(s, PEER_S)}, ${mib(s.rssMaxBytes)} MiB together); load ${load()}`);
+  await peerFleet.kill();
+  await mosquitto.stop();
+}
+
+if (mode === 'b' || mode === 'both') {
+  say('(b) two collectors on PostgreSQL behind Mosquitto: not yet runnable — the collector has no PostgreSQL store (store.url) in this release; nothing measured.');
+}
+
+if (mode === 'a' || mode === 'both') {
+  const dir = mkdtempSync(join(tmpdir(), 'outpost-bench-fleet-'));
+  const [mqttPort, apiPort] = [await freePort(), await freePort()];
+  const secret = newEnrolmentSecret();
+  const collector = collectorProc({ dir, mqttPort, apiPort, enrolmentSecret: secret });
+  const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
+  await collector.start(profile);
+  const prefix = 'fleet';
+  const fleet = launchFleet({ url: `mqtt://127.0.0.1:${mqttPort}`, prefix, checks: CHECKS, intervalS: INTERVAL_S, enrolmentSecret: secret, rampMs: 0 }, N, PROCS);
+  onInterrupt(async () => {
+    await fleet.kill();
+    await collector.stop();
+  });
+  try {
+    // 1. connect all
+    const t0 = Date.now();
+    await until(fleet, 'first connect', 900, 0, (t) => t.everConnected === N && t.connected === N);
+    say(`(a) connect: ${fmt(N)} agents online in ${((Date.now() - t0) / 1000).toFixed(1)} s (fresh store)`);
+
+    // 2. steady state, once every check reported once (first results create rows; the steady phase shows the rate)
+    await sleep(INTERVAL_S * 1000);
+    await until(fleet, 'backlog of the first connect', 600, Date.now(), (t) => t.pending <= N);
+    const bytesBefore = storeBytes(collector.dataDir);
+    const steadyStartMs = Date.now();
+    const producedBefore = fleet.totals()?.produced ?? 0;
+    const stopCollector = watchAll([collector.pid]);
+    const stopSims = watchAll(fleet.pids);
+    await sleep(STEADY_S * 1000);
+    const c = stopCollector();
+    const s = stopSims();
+    const steadyS = (Date.now() - steadyStartMs) / 1000;
+    const bytesAfter = storeBytes(collector.dataDir);
+    const producedSteady = (fleet.totals()?.produced ?? 0) - producedBefore;
+    say(`(a) steady ${steadyS.toFixed(0)} s: collector CPU ${pct(c, steadyS)} of a core, RSS max ${mib(c.rssMaxBytes)} MiB; simulators ${pct(s, steadyS)}, ${mib(s.rssMaxBytes)} MiB together; ${fmt(producedSteady / steadyS)} results/s; load ${load()}`);
+    const perAgentDay = (b: number) => (b / N / steadyS) * 86_400;
+    const grew = Object.entries(bytesAfter.tables)
+      .map(([name, b]) => [name, b - (bytesBefore.tables[name] ?? 0)] as const)
+      .filter(([, d]) => d > 0)
+      .sort((x, y) => y[1] - x[1]);
+    // seen_seqs (dedupe set) holds ingest.dedupe_window of results, then is pruned into floors: bounded, not growth.
+    const windowed = (name: string) => name.includes('seen_seqs');
+    const sum = (rows: ReadonlyArray<readonly [string, number]>) => rows.reduce((t, [, d]) => t + d, 0);
+    const kept = grew.filter(([n]) => !windowed(n));
+    const dedupe = grew.filter(([n]) => windowed(n));
+    say(
+      `(a) store growth in the steady phase (SQLite dbstat, pages in use, ${steadyS.toFixed(0)} s): ${fmt(perAgentDay(sum(kept)))} bytes per agent and day kept until the retentions ` +
+        `(${kept.slice(0, 6).map(([n, d]) => `${n} ${fmt(perAgentDay(d))}`).join(', ') || 'no new pages'}); plus the dedupe set at ${fmt(perAgentDay(sum(dedupe)) / 24)} bytes per agent and hour of ingest.dedupe_window ` +
+        `(${fmt((perAgentDay(sum(dedupe)) / 24) * N / 1024 / 1024)} MiB for these ${fmt(N)} agents at the default 1 h); file ${mib(bytesAfter.fileBytes)} MiB`,
+    );
+
+    // 3. restart (SIGTERM, start again at once) and the reconnect storm
+    fleet.send('mark');
+    const linesBefore = collector.logLines();
+    const restartAtMs = Date.now();
+    const stopMs = await collector.stop();
+    await collector.start(profile);
+    const upMs = Date.now() - restartAtMs;
+    const stormCollector = watchAll([collector.pid]);
+    const series: string[] = [];
+    let nextSample = restartAtMs + 10_000;
+    const allOnlineAt = await until(fleet, 'storm: all online', STORM_TIMEOUT_S, restartAtMs, (t) => {
+      if (t.atMs >= nextSample) {
+        series.push(`${Math.round((t.atMs - restartAtMs) / 1000)} s: ${fmt(t.connected)}`);
+        nextSample += 10_000;
+      }
+      return t.connected === N;
+    });
+    const drainedAt = await until(fleet, 'storm: every spool drained', STORM_TIMEOUT_S, restartAtMs, (t) => t.drained === N);
+    const lastDrained = fleet.totals()?.lastDrainedAtMs ?? drainedAt;
+    const storm = stormCollector();
+    const stormS = (lastDrained - restartAtMs) / 1000;
+    say(
+      `(a) restart: graceful stop ${(stopMs / 1000).toFixed(1)} s, listening again after ${(upMs / 1000).toFixed(1)} s; every agent online after ${((allOnlineAt - restartAtMs) / 1000).toFixed(1)} s, ` +
+        `every spool drained after ${stormS.toFixed(1)} s (tick resolution 1 s); collector CPU ${pct(storm, Math.max(1, (Date.now() - restartAtMs - upMs) / 1000))} of a core, RSS max ${mib(storm.rssMaxBytes)} MiB; ` +
+        `${fmt(collector.logLines() - linesBefore)} log lines; load ${load()}`,
+    );
+    if (series.length > 0) say(`(a) online after restart: ${series.join(', ')}`);
+
+    // 4. nothing lost, no false incident
+    fleet.send('quiesce');
+    const quietAt = Date.now() + 1500; // past every simulator's last scheduled result
+    await sleep(1500);
+    await until(fleet, 'last results acknowledged', 600, quietAt, (t) => t.pending === 0);
+    const finals = await fleet.final();
+    await collector.stop();
+    const counts = storeCounts(collector.dataDir, prefix, restartAtMs);
+    const sent = finals.reduce((sum, a) => sum + a.lastSeq, 0);
+    const short = finals.filter((a) => (counts.perAgent.get(a.id) ?? 0) < a.lastSeq);
+    const lost = finals.reduce((sum, a) => sum + Math.max(0, a.lastSeq - (counts.perAgent.get(a.id) ?? 0)), 0);
+    say(
+      `(a) results: ${fmt(sent)} sent, ${fmt(counts.observations)} stored, ${fmt(lost)} lost (${short.length} agents short${short.length > 0 ? `, e.g. ${short.slice(0, 3).map((a) => a.id).join(', ')}` : ''}); ` +
+        `incidents opened since the restart: ${counts.incidentsSince}${counts.incidentTitles.length > 0 ? ` (${counts.incidentTitles.join('; ')})` : ''}; UNKNOWN intervals (agent lost/stopped/silence) since the restart: ${counts.unknownSince}`,
+    );
+  } finally {
+    await fleet.kill();
+    await collector.stop();
+    if (!args.keep) rmSync(dir, { recursive: true, force: true });
+    else say(`kept ${dir}`);
+  }
+}
+say(`machine: load average at the end ${load()}`);
+process.stdout.write(`${out.join('\n')}\n`);
+process.exit(0);

@@ -1,0 +1,71 @@
+/**
+ * What the benchmark reads from the collector's SQLite file (read-only; WAL lets it read while the collector
+ * writes): bytes per table (SQLite's dbstat), results stored per agent, incidents and UNKNOWN intervals opened.
+ */
+import Database from 'better-sqlite3';
+import { statSync } from 'node:fs';
+import { databaseFile } from '../../collector/config.js';
+
+export interface StoreBytes {
+  /** Pages in use per table/index (dbstat), after the WAL's committed content. */
+  tables: Record<string, number>;
+  total: number;
+  /** outpost.db + outpost.db-wal on disk. */
+  fileBytes: number;
+}
+
+function open(dataDir: string): Database.Database {
+  return new Database(databaseFile({ data_dir: dataDir }), { readonly: true, fileMustExist: true });
+}
+
+export function storeBytes(dataDir: string): StoreBytes {
+  const db = open(dataDir);
+  try {
+    const rows = db.prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all();
+    const tables = Object.fromEntries(rows.map((r) => [r.name, r.bytes]));
+    const file = databaseFile({ data_dir: dataDir });
+    const size = (f: string) => {
+      try {
+        return statSync(f).size;
+      } catch {
+        return 0;
+      }
+    };
+    return { tables, total: rows.reduce((s, r) => s + r.bytes, 0), fileBytes: size(file) + size(`${file}-wal`) };
+  } finally {
+    db.close();
+  }
+}
+
+export interface StoreCounts {
+  /** Results stored (observations in the run-length log). */
+  observations: number;
+  /** Per agent: observations stored. */
+  perAgent: Map<string, number>;
+  incidentsSince: number;
+  incidentTitles: string[];
+  /** State intervals opened since `sinceMs` that are UNKNOWN by liveness (agent lost / stopped / silence). */
+  unknownSince: number;
+}
+
+export function storeCounts(dataDir: string, prefix: string, sinceMs: number): StoreCounts {
+  const db = open(dataDir);
+  try {
+    const like = `${prefix}-%`;
+    const rows = db.prepare<[string], { agent_id: string; n: number }>('SELECT agent_id, sum(count) AS n FROM observation_runs WHERE agent_id LIKE ? GROUP BY agent_id').all(like);
+    const perAgent = new Map(rows.map((r) => [r.agent_id, r.n]));
+    const incidents = db.prepare<[number], { title: string }>('SELECT title FROM incidents WHERE opened_at_ms >= ?').all(sinceMs);
+    const unknown = db
+      .prepare<[number], { n: number }>("SELECT count(*) AS n FROM state_intervals WHERE start_ms >= ? AND cause IN ('agent_offline', 'agent_stopped', 'silence')")
+      .get(sinceMs);
+    return {
+      observations: rows.reduce((s, r) => s + r.n, 0),
+      perAgent,
+      incidentsSince: incidents.length,
+      incidentTitles: [...new Set(incidents.map((i) => i.title))].slice(0, 5),
+      unknownSince: unknown?.n ?? 0,
+    };
+  } finally {
+    db.close();
+  }
+}

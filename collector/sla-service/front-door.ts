@@ -1,0 +1,108 @@
+/**
+ * The SLA front door: the one live answer to "which contracts, policies, calendars and maintenance windows are in
+ * force", "is this target in maintenance at t?", "its derived state timeline" and "this incident's SLA clocks".
+ * Everything SLA-related (timers, burn-rate alerts, reports, InfluxDB buckets, status pages, the API, agent events,
+ * the maintenance-end watcher) asks it at use time and never keeps a setup of its own, so a config reload
+ * (`replace`) takes effect everywhere at once. The swap is one assignment between two events: a computation that
+ * runs synchronously sees one setup from start to end.
+ *
+ * What a reload does to running clocks (docs/sla.md "Reloading contracts"): an incident keeps the policy, contract
+ * and policy terms (response/resolution targets, their calendars, escalation chain) it was opened under; they are
+ * recorded with the incident (incident_sla). Calendars (hours, holiday data), escalation chains' levels and
+ * maintenance windows are read from the current config, so a corrected holiday table or a new window re-times open
+ * incidents at once. New incidents, availability figures, burn-rate alerts and reports use the new contracts.
+ */
+import type { Logger } from '../../common/logger.js';
+import type { IncidentsConfig } from '../incidents/config.js';
+import {
+  createSlaSetup,
+  HOLIDAY_LOOKAHEAD_MS,
+  maintenanceIntervals,
+  missingHolidayData,
+  type Contract,
+  type Interval,
+  type MissingHolidayData,
+  type SlaConfig,
+  type SlaSetup,
+} from '../sla/index.js';
+import type { Db } from '../store/db.js';
+import { createAvailabilityService } from './availability-service.js';
+import type { ServiceConfig } from './config.js';
+import { createIncidentSlaStore } from './incident-sla-store.js';
+import { createIncidentTimers } from './incident-timers.js';
+import { createMaintenanceStore } from './maintenance-store.js';
+import { createMonthCache } from './month-cache.js';
+
+export interface SlaFrontDoorDeps {
+  db: Db;
+  sla: SlaConfig;
+  incidents: Pick<IncidentsConfig, 'targets' | 'reachability'>;
+  services: readonly ServiceConfig[];
+  now: () => number;
+  logger: Logger;
+}
+
+export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
+  const { db, now } = deps;
+  const log = deps.logger.child({ component: 'sla' });
+  let setup = createSlaSetup(deps.sla);
+  const current = (): SlaSetup => setup;
+  const replaced: Array<(next: SlaSetup) => void> = [];
+
+  const maintenance = createMaintenanceStore(db);
+  // What targets' figures are computed from, per period; a reload clears it (config windows, contracts' members).
+  const monthCache = createMonthCache({ maintenanceVersion: maintenance.version, now });
+  const availability = createAvailabilityService({ db, setup: current, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance, cache: monthCache });
+  const store = createIncidentSlaStore(db);
+  const timers = createIncidentTimers({ setup: current, store, maintenance, groupsOf: availability.groupsOf, logger: log });
+
+  /** Maintenance of a target (its own windows and its group's, config + API) over [fromMs, toMs). */
+  function maintenanceOf(target: string, fromMs: number, toMs: number): Interval[] {
+    return maintenanceIntervals(maintenance.windows(setup), target, availability.groupsOf(target), fromMs, toMs);
+  }
+
+  /** Calendars a contract uses with no holiday data for a day in the next 60 days (collector clock). */
+  const holidayDataMissing = (): MissingHolidayData[] => missingHolidayData(setup, now(), now() + HOLIDAY_LOOKAHEAD_MS, contractsForHolidays(setup));
+
+  return {
+    /** The setup in force now (read it at use time; never keep it). */
+    get setup(): SlaSetup {
+      return setup;
+    },
+    current,
+    maintenance,
+    availability,
+    timers,
+    /** Inputs of targets' figures per period (month-cache.ts): cleared by a reload. */
+    monthCache,
+    /** The SQL of incidents' SLA facts (policy recorded at opening, pauses, fired events, extensions). */
+    store,
+    groupsOf: availability.groupsOf,
+    maintenanceOf,
+    /** Whether a maintenance window covers the target at `atMs`. */
+    inMaintenance: (target: string, atMs: number): boolean => maintenanceOf(target, atMs, atMs + 1).length > 0,
+    /** The target's derived state intervals and maintenance over [fromMs, toMs) (availability, burn rate, InfluxDB). */
+    timeline: (target: string, fromMs: number, toMs: number) => availability.targetTimeline(target, fromMs, toMs),
+    holidayDataMissing,
+    /** Messages of the holiday-data check now (/healthz). */
+    warnings: (): string[] => holidayDataMissing().map((m) => m.message),
+    /** Swaps in a new `sla:` config (already validated); throws, keeping the old one, when it cannot be built. */
+    replace(config: SlaConfig): void {
+      const next = createSlaSetup(config);
+      setup = next;
+      monthCache.clear();
+      for (const listener of replaced) listener(next);
+    },
+    /** Called after every replace (the scheduler re-arms, the burn-rate monitor follows the new contracts). */
+    onReplace(listener: (next: SlaSetup) => void): void {
+      replaced.push(listener);
+    },
+  };
+}
+export type SlaFrontDoor = ReturnType<typeof createSlaFrontDoor>;
+
+/** The contracts whose calendars need holiday data; with none configured, the default policy on 24x7. */
+function contractsForHolidays(setup: SlaSetup): readonly Contract[] {
+  if (setup.contracts.length > 0) return setup.contracts;
+  return [{ name: '(default policy)', policy: setup.defaultPolicy, calendar: '24x7', availabilityTarget: 99.9, complianceTarget: null, targets: [], groups: [], all: true, satisfactionTarget: 90 }];
+}

@@ -1,0 +1,70 @@
+/**
+ * The month-to-date cache behind the SLA summary (/api/v1/sla/summary: the console's overview, status pages, the SLA
+ * report's contract figures). What it keeps is what a target's figures are computed *from* — its state intervals
+ * over the period (read and derived from the history), its maintenance intervals and its checks — not the figures:
+ * those depend on `now` in a running month (time accrues in the current state, coverage grows), so they are
+ * recomputed on every read from the cached inputs by the pure engine, and cached == uncached at any instant.
+ *
+ * The inputs change only when a state of the target changes or the maintenance windows change, so an entry is dropped
+ * - when a state of the target changes (`invalidate(target)`, fed by the collector's state-change listeners),
+ * - when maintenance windows were added or removed since it was read (`maintenanceVersion`),
+ * - and after `maxAgeMs` (default 1 h), a bound on anything that writes the history without a state change
+ *   (retention pruning of old months).
+ * A reload of the SLA config (contracts, calendars, config windows) clears it (front-door.ts `replace`).
+ */
+
+export const MONTH_CACHE_MAX_AGE_MS = 60 * 60_000;
+/** Periods kept per target (this month, last month, a quarter, ...); the oldest read goes first. */
+const RANGES_PER_TARGET = 4;
+
+interface Entry {
+  value: unknown;
+  atMs: number;
+  maintenance: number;
+}
+
+export interface MonthCacheDeps {
+  /** Changes whenever a maintenance window is added or removed. */
+  maintenanceVersion: () => number;
+  now: () => number;
+  maxAgeMs?: number;
+}
+
+export function createMonthCache(deps: MonthCacheDeps) {
+  const maxAgeMs = deps.maxAgeMs ?? MONTH_CACHE_MAX_AGE_MS;
+  const byTarget = new Map<string, Map<string, Entry>>();
+  const stats = { hits: 0, misses: 0 };
+
+  const fresh = (e: Entry, nowMs: number): boolean => e.maintenance === deps.maintenanceVersion() && nowMs >= e.atMs && nowMs - e.atMs < maxAgeMs;
+
+  return {
+    /** The target's inputs over [fromMs, toMs): cached, else `read()` (stored unless it throws). */
+    get<T>(target: string, fromMs: number, toMs: number, read: () => T): T {
+      const nowMs = deps.now();
+      const key = `${fromMs}:${toMs}`;
+      let ranges = byTarget.get(target);
+      const hit = ranges?.get(key);
+      if (hit && fresh(hit, nowMs)) {
+        stats.hits++;
+        return hit.value as T;
+      }
+      stats.misses++;
+      const maintenance = deps.maintenanceVersion();
+      const value = read();
+      if (!ranges) byTarget.set(target, (ranges = new Map()));
+      ranges.delete(key);
+      ranges.set(key, { value, atMs: nowMs, maintenance });
+      if (ranges.size > RANGES_PER_TARGET) ranges.delete(ranges.keys().next().value as string);
+      return value;
+    },
+    /** A state of the target changed: its inputs are read again on the next use. */
+    invalidate(target: string): void {
+      byTarget.delete(target);
+    },
+    clear(): void {
+      byTarget.clear();
+    },
+    stats: (): { hits: number; misses: number; targets: number } => ({ ...stats, targets: byTarget.size }),
+  };
+}
+export type MonthCache = ReturnType<typeof createMonthCache>;

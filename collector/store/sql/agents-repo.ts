@@ -1,0 +1,111 @@
+/** The agents table, async on both engines: the port of ../agents-store.ts (same rows, same upserts). */
+import type { Selectable } from 'kysely';
+import type { CheckDescriptor, InventoryMessage, StatusMessage } from '../../../common/protocol.js';
+import type { AgentRow } from '../agents-store.js';
+import type { AgentsTable } from './schema.js';
+import { laterOf, type Q } from './sql-helpers.js';
+
+const toRow = (raw: Selectable<AgentsTable>): AgentRow => ({
+  agentId: raw.agent_id,
+  hostname: raw.hostname,
+  agentVersion: raw.agent_version,
+  online: raw.online === 1,
+  statusReason: raw.status_reason,
+  statusAtMs: raw.status_at_ms,
+  lastSeenMs: raw.last_seen_ms,
+  skewMs: raw.skew_ms,
+  checks: raw.checks_json ? (JSON.parse(raw.checks_json) as CheckDescriptor[]) : [],
+  inventory: raw.inventory_json ? (JSON.parse(raw.inventory_json) as InventoryMessage) : null,
+  inventoryAtMs: raw.inventory_at_ms,
+  incarnation: raw.incarnation,
+  incarnationAtMs: raw.incarnation_at_ms,
+});
+
+export function createAgentsRepo() {
+  return {
+    async touch(q: Q, agentId: string, atMs: number): Promise<void> {
+      await q
+        .insertInto('agents')
+        .values({ agent_id: agentId, last_seen_ms: atMs })
+        .onConflict((oc) => oc.column('agent_id').doUpdateSet({ last_seen_ms: laterOf('agents', 'last_seen_ms') }))
+        .execute();
+    },
+    async setStatus(q: Q, message: StatusMessage, atMs: number): Promise<void> {
+      await q
+        .insertInto('agents')
+        .values({
+          agent_id: message.agent_id,
+          hostname: message.hostname,
+          agent_version: message.agent_version,
+          online: message.state === 'online' ? 1 : 0,
+          status_reason: message.reason ?? null,
+          status_at_ms: atMs,
+          last_seen_ms: atMs,
+          checks_json: JSON.stringify(message.checks),
+        })
+        .onConflict((oc) =>
+          oc.column('agent_id').doUpdateSet((eb) => ({
+            hostname: eb.ref('excluded.hostname'),
+            agent_version: eb.ref('excluded.agent_version'),
+            online: eb.ref('excluded.online'),
+            status_reason: eb.ref('excluded.status_reason'),
+            status_at_ms: eb.ref('excluded.status_at_ms'),
+            last_seen_ms: laterOf('agents', 'last_seen_ms'),
+            checks_json: eb.ref('excluded.checks_json'),
+          })),
+        )
+        .execute();
+    },
+    async setInventory(q: Q, message: InventoryMessage, atMs: number): Promise<void> {
+      await q
+        .insertInto('agents')
+        .values({
+          agent_id: message.agent_id,
+          hostname: message.hostname,
+          agent_version: message.agent_version,
+          last_seen_ms: atMs,
+          inventory_json: JSON.stringify(message),
+          inventory_at_ms: atMs,
+        })
+        .onConflict((oc) =>
+          oc.column('agent_id').doUpdateSet((eb) => ({
+            hostname: eb.ref('excluded.hostname'),
+            agent_version: eb.ref('excluded.agent_version'),
+            inventory_json: eb.ref('excluded.inventory_json'),
+            inventory_at_ms: eb.ref('excluded.inventory_at_ms'),
+            last_seen_ms: laterOf('agents', 'last_seen_ms'),
+          })),
+        )
+        .execute();
+    },
+    async setSkew(q: Q, agentId: string, skewMs: number): Promise<void> {
+      await q.updateTable('agents').set({ skew_ms: Math.round(skewMs) }).where('agent_id', '=', agentId).execute();
+    },
+    async incarnation(q: Q, agentId: string): Promise<string | null> {
+      const row = await q.selectFrom('agents').select('incarnation').where('agent_id', '=', agentId).executeTakeFirst();
+      return row?.incarnation ?? null;
+    },
+    async setIncarnation(q: Q, agentId: string, incarnation: string, atMs: number): Promise<void> {
+      await q
+        .insertInto('agents')
+        .values({ agent_id: agentId, last_seen_ms: atMs, incarnation, incarnation_at_ms: atMs })
+        .onConflict((oc) =>
+          oc.column('agent_id').doUpdateSet((eb) => ({ incarnation: eb.ref('excluded.incarnation'), incarnation_at_ms: eb.ref('excluded.incarnation_at_ms') })),
+        )
+        .execute();
+    },
+    /** Agents whose last status is online. */
+    async countOnline(q: Q): Promise<number> {
+      const row = await q.selectFrom('agents').select((eb) => eb.fn.countAll<number>().as('n')).where('online', '=', 1).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    },
+    async list(q: Q): Promise<AgentRow[]> {
+      return (await q.selectFrom('agents').selectAll().orderBy('agent_id').execute()).map(toRow);
+    },
+    async get(q: Q, agentId: string): Promise<AgentRow | null> {
+      const raw = await q.selectFrom('agents').selectAll().where('agent_id', '=', agentId).executeTakeFirst();
+      return raw ? toRow(raw) : null;
+    },
+  };
+}
+export type AgentsRepo = ReturnType<typeof createAgentsRepo>;

@@ -1,0 +1,78 @@
+/** Latest known facts per check, async on both engines: the port of ../checks-store.ts (same hot-path update, same upsert). */
+import type { Selectable } from 'kysely';
+import type { CheckState } from '../../../common/protocol.js';
+import type { CheckRow } from '../checks-store.js';
+import type { ChecksTable } from './schema.js';
+import { changed, ifNotOlder, laterOf, type Q } from './sql-helpers.js';
+
+const toRow = (r: Selectable<ChecksTable>): CheckRow => ({
+  agentId: r.agent_id,
+  checkId: r.check_id,
+  checkType: r.check_type,
+  target: r.target,
+  intervalS: r.interval_s,
+  lastObservedMs: r.last_observed_ms,
+  lastReceivedMs: r.last_received_ms,
+  lastState: r.last_state as CheckState,
+  lastMessage: r.last_message,
+  lastMetrics: r.last_metrics_json ? (JSON.parse(r.last_metrics_json) as Record<string, number>) : {},
+});
+
+export function createChecksRepo() {
+  return {
+    async record(q: Q, row: CheckRow): Promise<void> {
+      const metrics = JSON.stringify(row.lastMetrics);
+      // Hot path (a known check reporting in order, same descriptor): touches no indexed column.
+      const updated = await q
+        .updateTable('checks')
+        .set({ last_received_ms: row.lastReceivedMs, last_observed_ms: row.lastObservedMs, last_state: row.lastState, last_message: row.lastMessage, last_metrics_json: metrics })
+        .where('agent_id', '=', row.agentId)
+        .where('check_id', '=', row.checkId)
+        .where('check_type', '=', row.checkType)
+        .where('target', '=', row.target)
+        .where('interval_s', '=', row.intervalS)
+        .where('last_observed_ms', '<=', row.lastObservedMs)
+        .executeTakeFirst();
+      if (changed(updated) > 0) return;
+      // New check, changed descriptor or an older result: the full upsert decides column by column.
+      await q
+        .insertInto('checks')
+        .values({
+          agent_id: row.agentId,
+          check_id: row.checkId,
+          check_type: row.checkType,
+          target: row.target,
+          interval_s: row.intervalS,
+          last_observed_ms: row.lastObservedMs,
+          last_received_ms: row.lastReceivedMs,
+          last_state: row.lastState,
+          last_message: row.lastMessage,
+          last_metrics_json: metrics,
+        })
+        .onConflict((oc) =>
+          oc.columns(['agent_id', 'check_id']).doUpdateSet((eb) => ({
+            check_type: eb.ref('excluded.check_type'),
+            target: eb.ref('excluded.target'),
+            interval_s: eb.ref('excluded.interval_s'),
+            last_received_ms: eb.ref('excluded.last_received_ms'),
+            last_observed_ms: laterOf('checks', 'last_observed_ms'),
+            last_state: ifNotOlder<string>('checks', 'last_observed_ms', 'last_state'),
+            last_message: ifNotOlder<string>('checks', 'last_observed_ms', 'last_message'),
+            last_metrics_json: ifNotOlder<string | null>('checks', 'last_observed_ms', 'last_metrics_json'),
+          })),
+        )
+        .execute();
+    },
+    async all(q: Q): Promise<CheckRow[]> {
+      return (await q.selectFrom('checks').selectAll().orderBy('agent_id').orderBy('check_id').execute()).map(toRow);
+    },
+    async byAgent(q: Q, agentId: string): Promise<CheckRow[]> {
+      return (await q.selectFrom('checks').selectAll().where('agent_id', '=', agentId).orderBy('check_id').execute()).map(toRow);
+    },
+    async get(q: Q, agentId: string, checkId: string): Promise<CheckRow | null> {
+      const raw = await q.selectFrom('checks').selectAll().where('agent_id', '=', agentId).where('check_id', '=', checkId).executeTakeFirst();
+      return raw ? toRow(raw) : null;
+    },
+  };
+}
+export type ChecksRepo = ReturnType<typeof createChecksRepo>;

@@ -1,0 +1,129 @@
+/** State intervals, async on both engines: the port of ../intervals-store.ts (same queries, same order). */
+import type { Selectable } from 'kysely';
+import type { CheckState } from '../../../common/protocol.js';
+import type { IntervalCause, NewInterval, StateInterval } from '../intervals-store.js';
+import type { StateIntervalsTable } from './schema.js';
+import type { Q } from './sql-helpers.js';
+
+const toInterval = (r: Selectable<StateIntervalsTable>): StateInterval => ({
+  id: r.id,
+  agentId: r.agent_id,
+  checkId: r.check_id,
+  checkType: r.check_type,
+  target: r.target,
+  state: r.state as CheckState,
+  startMs: r.start_ms,
+  endMs: r.end_ms,
+  reason: r.reason,
+  cause: r.cause as IntervalCause,
+});
+
+const values = (i: NewInterval) => ({
+  agent_id: i.agentId,
+  check_id: i.checkId,
+  check_type: i.checkType,
+  target: i.target,
+  state: i.state,
+  start_ms: i.startMs,
+  end_ms: i.endMs,
+  reason: i.reason,
+  cause: i.cause,
+});
+
+export function createIntervalsRepo() {
+  return {
+    /** Open intervals not ok: the checks currently bad (the partial index of migration 018). */
+    async openNotOk(q: Q): Promise<StateInterval[]> {
+      return (await q.selectFrom('state_intervals').selectAll().where('end_ms', 'is', null).where('state', '<>', 'ok').execute()).map(toInterval);
+    },
+    /** Every open interval: the current state of every check. */
+    async openAll(q: Q): Promise<StateInterval[]> {
+      return (await q.selectFrom('state_intervals').selectAll().where('end_ms', 'is', null).execute()).map(toInterval);
+    },
+    async open(q: Q, agentId: string, checkId: string): Promise<StateInterval | null> {
+      const raw = await q
+        .selectFrom('state_intervals')
+        .selectAll()
+        .where('agent_id', '=', agentId)
+        .where('check_id', '=', checkId)
+        .where('end_ms', 'is', null)
+        .orderBy('start_ms', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return raw ? toInterval(raw) : null;
+    },
+    /** The latest interval that started strictly before `atMs`. */
+    async lastBefore(q: Q, agentId: string, checkId: string, atMs: number): Promise<StateInterval | null> {
+      const raw = await q
+        .selectFrom('state_intervals')
+        .selectAll()
+        .where('agent_id', '=', agentId)
+        .where('check_id', '=', checkId)
+        .where('start_ms', '<', atMs)
+        .orderBy('start_ms', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return raw ? toInterval(raw) : null;
+    },
+    /** Closes the open interval at `next.startMs` and opens the new one. */
+    async transition(q: Q, next: NewInterval): Promise<void> {
+      await q
+        .updateTable('state_intervals')
+        .set({ end_ms: next.startMs })
+        .where('agent_id', '=', next.agentId)
+        .where('check_id', '=', next.checkId)
+        .where('end_ms', 'is', null)
+        .execute();
+      await q.insertInto('state_intervals').values(values({ ...next, endMs: null })).execute();
+    },
+    /** Rewrites history from `fromMs`: deletes later intervals, ends `previous` at the first new one (or opens it). */
+    async replaceFrom(q: Q, agentId: string, checkId: string, fromMs: number, previous: StateInterval | null, next: readonly NewInterval[]): Promise<void> {
+      await q.deleteFrom('state_intervals').where('agent_id', '=', agentId).where('check_id', '=', checkId).where('start_ms', '>=', fromMs).execute();
+      if (previous) await q.updateTable('state_intervals').set({ end_ms: next[0]?.startMs ?? null }).where('id', '=', previous.id).execute();
+      if (next.length > 0) await q.insertInto('state_intervals').values(next.map(values)).execute();
+    },
+    async history(q: Q, agentId: string, checkId: string, fromMs: number, toMs: number): Promise<StateInterval[]> {
+      const rows = await q
+        .selectFrom('state_intervals')
+        .selectAll()
+        .where('agent_id', '=', agentId)
+        .where('check_id', '=', checkId)
+        .where('start_ms', '<', toMs)
+        .where((eb) => eb.or([eb('end_ms', 'is', null), eb('end_ms', '>', fromMs)]))
+        .orderBy('start_ms')
+        .orderBy('id')
+        .execute();
+      return rows.map(toInterval);
+    },
+    async byTarget(q: Q, target: string, fromMs: number, toMs: number): Promise<StateInterval[]> {
+      const rows = await q
+        .selectFrom('state_intervals')
+        .selectAll()
+        .where('target', '=', target)
+        .where('start_ms', '<', toMs)
+        .where((eb) => eb.or([eb('end_ms', 'is', null), eb('end_ms', '>', fromMs)]))
+        .orderBy('agent_id')
+        .orderBy('check_id')
+        .orderBy('start_ms')
+        .orderBy('id')
+        .execute();
+      return rows.map(toInterval);
+    },
+    async all(q: Q, fromMs: number, toMs: number): Promise<StateInterval[]> {
+      const rows = await q
+        .selectFrom('state_intervals')
+        .selectAll()
+        .where('start_ms', '<', toMs)
+        .where((eb) => eb.or([eb('end_ms', 'is', null), eb('end_ms', '>', fromMs)]))
+        .orderBy('target')
+        .orderBy('agent_id')
+        .orderBy('check_id')
+        .orderBy('start_ms')
+        .orderBy('id')
+        .execute();
+      return rows.map(toInterval);
+    },
+  };
+}
+export type IntervalsRepo = ReturnType<typeof createIntervalsRepo>;

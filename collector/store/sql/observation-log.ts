@@ -1,0 +1,98 @@
+/**
+ * The run-length encoded observation log, async on both engines: the port of ../observation-log.ts. Run extensions
+ * (the hot path) are kept in memory and written by `persist(q)` inside the batch transaction; `discard()` after a
+ * rollback.
+ */
+import type { Selectable } from 'kysely';
+import type { CheckState } from '../../../common/protocol.js';
+import type { ObservationCause, ObservationRun } from '../../states/machine.js';
+import type { StoredRun } from '../observation-log.js';
+import type { ObservationRunsTable } from './schema.js';
+import { changed, type Q } from './sql-helpers.js';
+
+const toRun = (r: Selectable<ObservationRunsTable>): StoredRun => ({
+  id: r.id,
+  state: r.state as CheckState,
+  cause: r.cause as ObservationCause,
+  firstMs: r.first_ms,
+  lastMs: r.last_ms,
+  count: r.count,
+  reason: r.reason,
+});
+
+export function createObservationLogRepo() {
+  const extended = new Map<number, StoredRun>();
+  async function persist(q: Q): Promise<void> {
+    const pending = [...extended.values()];
+    extended.clear();
+    for (const run of pending) await q.updateTable('observation_runs').set({ last_ms: run.lastMs, count: run.count }).where('id', '=', run.id).execute();
+  }
+  async function append(q: Q, agentId: string, checkId: string, run: ObservationRun): Promise<StoredRun> {
+    const row = await q
+      .insertInto('observation_runs')
+      .values({ agent_id: agentId, check_id: checkId, state: run.state, cause: run.cause, first_ms: run.firstMs, last_ms: run.lastMs, count: run.count, reason: run.reason })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { ...run, id: row.id };
+  }
+  return {
+    /** Writes pending run extensions; call inside the batch transaction before it commits. */
+    persist,
+    /** Forgets pending extensions (the batch transaction rolled back). */
+    discard(): void {
+      extended.clear();
+    },
+    async last(q: Q, agentId: string, checkId: string): Promise<StoredRun | null> {
+      await persist(q);
+      const raw = await q
+        .selectFrom('observation_runs')
+        .selectAll()
+        .where('agent_id', '=', agentId)
+        .where('check_id', '=', checkId)
+        .orderBy('first_ms', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return raw ? toRun(raw) : null;
+    },
+    append,
+    extend(run: StoredRun, atMs: number): StoredRun {
+      const next = { ...run, lastMs: atMs, count: run.count + 1 };
+      extended.set(run.id, next);
+      return next;
+    },
+    /** Runs starting at or after `fromMs`, in time order. */
+    async loadFrom(q: Q, agentId: string, checkId: string, fromMs: number): Promise<StoredRun[]> {
+      await persist(q);
+      const rows = await q
+        .selectFrom('observation_runs')
+        .selectAll()
+        .where('agent_id', '=', agentId)
+        .where('check_id', '=', checkId)
+        .where('first_ms', '>=', fromMs)
+        .orderBy('first_ms')
+        .orderBy('id')
+        .execute();
+      return rows.map(toRun);
+    },
+    /** Drops runs that ended before `beforeMs`, keeping each check's newest run (the highest id). */
+    async prune(q: Q, beforeMs: number): Promise<number> {
+      await persist(q);
+      const result = await q
+        .deleteFrom('observation_runs')
+        .where('last_ms', '<', beforeMs)
+        .where('id', 'not in', (eb) => eb.selectFrom('observation_runs').select((e) => e.fn.max('id').as('id')).groupBy(['agent_id', 'check_id']))
+        .executeTakeFirst();
+      return changed(result);
+    },
+    /** Replaces every run starting at or after `fromMs` (after a late observation was inserted). */
+    async replaceFrom(q: Q, agentId: string, checkId: string, fromMs: number, runs: readonly ObservationRun[]): Promise<StoredRun[]> {
+      await persist(q);
+      await q.deleteFrom('observation_runs').where('agent_id', '=', agentId).where('check_id', '=', checkId).where('first_ms', '>=', fromMs).execute();
+      const out: StoredRun[] = [];
+      for (const run of runs) out.push(await append(q, agentId, checkId, run));
+      return out;
+    },
+  };
+}
+export type ObservationLogRepo = ReturnType<typeof createObservationLogRepo>;

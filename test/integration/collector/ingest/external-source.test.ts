@@ -1,0 +1,89 @@
+/**
+ * Backpressure on the external-broker path: with the broker far ahead (Mosquitto sends the whole queue at once,
+ * `max_inflight_messages 0`) and commits slower than arrivals, the source never holds more than `maxPending`
+ * uncommitted messages — reading stops at the limit and resumes after a commit — and every message still arrives
+ * exactly once, its PUBACK only after its commit (a reconnect of the persistent session redelivers nothing).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import { createLogger } from '../../../../common/logger.js';
+import { topics } from '../../../../common/protocol.js';
+import { startExternalSource } from '../../../../collector/ingest/external-source.js';
+import { startMosquitto, type MosquittoServer } from '../../../helpers/mosquitto.js';
+import { waitUntil } from '../../../helpers/wait.js';
+
+const TOTAL = 600;
+const LIMIT = 25;
+
+describe('external source backpressure', () => {
+  let mosq: MosquittoServer;
+  beforeAll(async () => {
+    mosq = await startMosquitto();
+  });
+  afterAll(async () => {
+    await mosq?.stop();
+  });
+
+  for (const protocolVersion of [4, 5] as const) {
+    it(`MQTT ${protocolVersion === 4 ? '3.1.1' : '5'}: at most ${LIMIT} uncommitted messages taken; all ${TOTAL} arrive once`, async () => {
+      const clientId = `bp-collector-${protocolVersion}-${process.pid}`;
+      const received = new Map<string, number>();
+      let outstanding: Array<() => void> = [];
+      let maxOutstanding = 0;
+      // A slow store: commits what is outstanding every 5 ms (arrivals are much faster).
+      const committer = setInterval(() => {
+        const batch = outstanding;
+        outstanding = [];
+        for (const resolve of batch) resolve();
+      }, 5);
+      const source = await startExternalSource({
+        url: mosq.url,
+        clientId,
+        protocolVersion,
+        maxPending: LIMIT,
+        logger: createLogger({ level: 'silent' }),
+        onMessage: (_topic, payload) => {
+          const key = Buffer.from(payload).toString();
+          received.set(key, (received.get(key) ?? 0) + 1);
+          return new Promise<void>((resolve) => {
+            outstanding.push(resolve);
+            maxOutstanding = Math.max(maxOutstanding, outstanding.length, source?.pending() ?? 0);
+          });
+        },
+      });
+      try {
+        await waitUntil(() => source.connected(), 10_000, 'source connected');
+        const publisher = await mqtt.connectAsync(mosq.url, { protocolVersion: 4, clientId: `bp-agent-${protocolVersion}-${process.pid}` });
+        // Publish the whole burst while the collector's subscription is live: the broker is far ahead of the store.
+        await Promise.all(Array.from({ length: TOTAL }, (_, i) => publisher.publishAsync(topics.results('bp-agent'), `m${i}`, { qos: 1 })));
+        await publisher.endAsync();
+        await waitUntil(() => received.size === TOTAL && source.pending() === 0, 60_000, `${TOTAL} messages committed`);
+        expect(maxOutstanding).toBeGreaterThan(1);
+        expect(maxOutstanding).toBeLessThanOrEqual(LIMIT);
+        expect([...received.values()].every((n) => n === 1)).toBe(true);
+      } finally {
+        clearInterval(committer);
+        await source.stop();
+      }
+      // Every PUBACK went out after its commit: the persistent session has nothing left to redeliver.
+      const again: string[] = [];
+      const resumed = await startExternalSource({
+        url: mosq.url,
+        clientId,
+        protocolVersion,
+        logger: createLogger({ level: 'silent' }),
+        onMessage: (_topic, payload) => (again.push(Buffer.from(payload).toString()), Promise.resolve()),
+      });
+      try {
+        await waitUntil(() => resumed.connected(), 10_000, 'source reconnected');
+        const marker = await mqtt.connectAsync(mosq.url, { protocolVersion: 4, clientId: `bp-marker-${protocolVersion}-${process.pid}` });
+        await marker.publishAsync(topics.results('bp-agent'), 'marker', { qos: 1 });
+        await marker.endAsync();
+        await waitUntil(() => again.includes('marker'), 10_000, 'marker after reconnect');
+        expect(again).toEqual(['marker']);
+      } finally {
+        await resumed.stop();
+      }
+    });
+  }
+});
