@@ -11,7 +11,7 @@ import { Cron } from 'croner';
 import type { Logger } from '../../common/logger.js';
 import type { Dispatcher } from '../notify/dispatcher.js';
 import { dayKey, localDayOf } from '../sla/zoned-time.js';
-import { REAL_TIMERS, type TimerFunctions } from '../sla-service/scheduler.js';
+import { BACKGROUND_TIMERS, type Timers } from '../../common/timers.js';
 import type { ReportFormat, ReportSchedule } from './config.js';
 import { previousMonth, previousQuarter } from './period.js';
 import { outcomeOf, scheduleKey, type ScheduleRun, type ScheduleRunStore } from './schedule-runs.js';
@@ -28,7 +28,7 @@ export interface ReportSchedulerDeps {
   deliver: Dispatcher['deliver'];
   now: () => number;
   logger: Logger;
-  timers?: TimerFunctions;
+  timers?: Timers;
   /** Where a report can be fetched (the API), for IM messages; absent without api.public_url. */
   reportUrl?: (request: ReportRequest, format: ReportFormat) => string;
   /** Where each schedule's last run is kept (GET /api/v1/reports/schedules); without it runs are not recorded. */
@@ -84,7 +84,7 @@ interface Generated {
 
 export function createReportScheduler(deps: ReportSchedulerDeps) {
   const log = deps.logger.child({ component: 'reports.scheduler' });
-  const timers = deps.timers ?? REAL_TIMERS;
+  const timers = deps.timers ?? BACKGROUND_TIMERS;
   const handles = new Map<number, unknown>();
   const busy = new Set<number>();
   let stopped = true;

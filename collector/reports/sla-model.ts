@@ -140,8 +140,8 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     )
     .sort((a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.target.localeCompare(b.target));
 
-  const maintenance = ctx.sla.maintenance
-    .windows(ctx.sla.setup)
+  const maintenance = ctx.sla
+    .maintenanceWindows()
     .flatMap((w) => {
       const applies = members.filter((t) => windowApplies(w, t, ctx.sla.availability.groupsOf(t)));
       if (applies.length === 0) return [];

@@ -14,7 +14,7 @@ import type { CodedText } from '../incidents/texts.js';
 import { evaluateBurnRate, getCalendar, type BurnRateRule, type SlaSetup } from '../sla/index.js';
 import type { Db } from '../store/db.js';
 import type { AvailabilityService } from './availability-service.js';
-import type { TimerFunctions } from './scheduler.js';
+import { repeat, type Repeating, type Timers } from '../../common/timers.js';
 
 export const BURN_RATE_CHECK = 'burn-rate';
 
@@ -46,7 +46,7 @@ export interface BurnRateMonitorDeps {
   incidents: Pick<IncidentService, 'openKeyed' | 'resolveKeyed'>;
   now: () => number;
   logger: Logger;
-  timerFunctions: TimerFunctions;
+  timerFunctions: Timers;
   everyMs?: number;
 }
 
@@ -54,8 +54,7 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
   const { db, setup, availability, incidents, now } = deps;
   const log = deps.logger.child({ component: 'sla.burn-rate' });
   const everyMs = deps.everyMs ?? 60_000;
-  let handle: unknown = null;
-  let stopped = false;
+  let job: Repeating | null = null;
 
   /** One pass; returns the keys firing now. */
   function evaluate(): string[] {
@@ -99,23 +98,14 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
     return firing;
   }
 
-  function loop(): void {
-    if (stopped) return;
-    handle = deps.timerFunctions.setTimeout(() => {
-      evaluate();
-      loop();
-    }, everyMs);
-  }
-
   return {
     evaluate,
     /** Runs every `everyMs` (with no contract configured a pass does nothing; a reload may add some). */
     start(): void {
-      loop();
+      job ??= repeat(deps.timerFunctions, everyMs, () => void evaluate(), (error) => log.error({ err: error }, 'burn-rate pass failed'));
     },
     stop(): void {
-      stopped = true;
-      if (handle !== null) deps.timerFunctions.clearTimeout(handle);
+      job?.stop();
     },
   };
 }

@@ -8,7 +8,6 @@ import type { Logger } from '../../common/logger.js';
 import type { IncidentRecord } from '../incidents/repository.js';
 import {
   computeIncidentSla,
-  maintenanceSpanAt,
   resolvePolicy,
   type IncidentFacts,
   type IncidentSla,
@@ -17,13 +16,12 @@ import {
   type TimerStatus,
 } from '../sla/index.js';
 import type { IncidentSlaStore, StoredExtension, StoredPause } from './incident-sla-store.js';
-import type { MaintenanceStore } from './maintenance-store.js';
+import type { MaintenanceView } from './maintenance-view.js';
 
 export interface IncidentTimersDeps {
   setup: () => SlaSetup;
   store: IncidentSlaStore;
-  maintenance: MaintenanceStore;
-  groupsOf: (target: string) => string[];
+  maintenance: MaintenanceView;
   logger: Logger;
 }
 
@@ -124,7 +122,7 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
       }
       log.warn({ number: record.number, policy: stored.policy }, 'stored SLA policy no longer configured; using the current resolution');
     }
-    const resolved = record.target ? resolvePolicy(current, record.target, deps.groupsOf(record.target)) : { contract: null, policy: current.policies.get(current.defaultPolicy) };
+    const resolved = record.target ? resolvePolicy(current, record.target, deps.maintenance.groupsOf(record.target)) : { contract: null, policy: current.policies.get(current.defaultPolicy) };
     const named = record.slaPolicy ? current.policies.get(record.slaPolicy) : undefined;
     const policy = named ?? resolved.policy ?? resolvePolicy(current, '', []).policy;
     const contract = resolved.contract?.name ?? null;
@@ -140,10 +138,8 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     // (whole spans, however long the window runs).
     const maintenance: Array<{ startMs: number; endMs: number }> = [];
     if (record.target) {
-      const windows = deps.maintenance.windows(setup());
-      const groups = deps.groupsOf(record.target);
       for (const atMs of new Set([record.openedAtMs, Math.min(record.startedAtMs, record.openedAtMs)])) {
-        const span = maintenanceSpanAt(windows, record.target, groups, atMs);
+        const span = deps.maintenance.spanAt(record.target, atMs);
         if (span) maintenance.push(span);
       }
     }

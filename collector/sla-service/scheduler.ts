@@ -6,6 +6,8 @@
  * Incidents folded under a host incident are skipped (they send no notices; their host incident carries the SLA).
  */
 import type { Logger } from '../../common/logger.js';
+import { BACKGROUND_TIMERS, clampDelay, type Timers } from '../../common/timers.js';
+
 import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
 import { addTimelineEntry, getIncidentById, type IncidentRecord } from '../incidents/repository.js';
 import { english, type CodedText } from '../incidents/texts.js';
@@ -13,23 +15,8 @@ import type { Db } from '../store/db.js';
 import type { FiredKind, IncidentSlaStore } from './incident-sla-store.js';
 import type { IncidentTimers } from './incident-timers.js';
 
-/** Timer functions (injected so tests drive time). */
-export interface TimerFunctions {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const REAL_TIMERS: TimerFunctions = {
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms);
-    handle.unref();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
-/** setTimeout's largest delay (~24.8 days); a later instant is reached by re-arming. */
-const MAX_DELAY_MS = 2_147_483_647;
+/** @deprecated the timer abstraction is common/timers.ts `Timers`; this name stays for code written against it. */
+export type TimerFunctions = Timers;
 
 export interface SlaSchedulerDeps {
   db: Db;
@@ -38,7 +25,7 @@ export interface SlaSchedulerDeps {
   now: () => number;
   notify: (notice: IncidentNotice) => void;
   logger: Logger;
-  timerFunctions?: TimerFunctions;
+  timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;
 }
 
@@ -58,7 +45,7 @@ const ACTIVE_TOP_LEVEL = "SELECT id FROM incidents WHERE status IN ('open', 'ack
 
 export function createSlaScheduler(deps: SlaSchedulerDeps) {
   const { db, store, timers, now } = deps;
-  const fns = deps.timerFunctions ?? REAL_TIMERS;
+  const fns = deps.timerFunctions ?? BACKGROUND_TIMERS;
   const log = deps.logger.child({ component: 'sla.scheduler' });
   const activeIds = db.prepare<[], { id: number }>(ACTIVE_TOP_LEVEL);
   let handle: unknown = null;
@@ -119,7 +106,7 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     handle = fns.setTimeout(() => {
       handle = null;
       evaluate();
-    }, Math.min(Math.max(0, next - nowMs), MAX_DELAY_MS));
+    }, clampDelay(next, nowMs)); // beyond the largest delay: it fires early, evaluates nothing due and re-arms
   }
 
   /** Fires everything due now and arms the timer for the next change. Returns the notices sent. */

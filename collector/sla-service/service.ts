@@ -5,6 +5,7 @@
  * change). `reload` swaps the contracts in place (SIGHUP).
  */
 import type { Logger } from '../../common/logger.js';
+import { BACKGROUND_TIMERS, type Timers } from '../../common/timers.js';
 import type { IncidentNotice, StateChange } from '../events.js';
 import type { IncidentsConfig } from '../incidents/config.js';
 import type { IncidentService, IncidentSlaHooks } from '../incidents/service.js';
@@ -16,7 +17,7 @@ import type { ServiceConfig } from './config.js';
 import { createExtensions } from './extensions.js';
 import { createSlaFrontDoor, type SlaFrontDoor } from './front-door.js';
 import { createPauses } from './pauses.js';
-import { createSlaScheduler, REAL_TIMERS, type TimerFunctions } from './scheduler.js';
+import { createSlaScheduler } from './scheduler.js';
 import { createSlaSummary } from './summary.js';
 
 export interface SlaServiceDeps {
@@ -30,7 +31,7 @@ export interface SlaServiceDeps {
   logger: Logger;
   /** Where SLA notices go (the same path as the incident service's notices). */
   notify: (notice: IncidentNotice) => void;
-  timerFunctions?: TimerFunctions;
+  timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;
   /** /metrics: the gauge outpost_calendar_data_missing{calendar,year} is registered here. */
   registry?: Registry;
@@ -39,7 +40,7 @@ export interface SlaServiceDeps {
 export function createSlaService(deps: SlaServiceDeps) {
   const { db, now } = deps;
   const log = deps.logger.child({ component: 'sla' });
-  const timerFunctions = deps.timerFunctions ?? REAL_TIMERS;
+  const timerFunctions = deps.timerFunctions ?? BACKGROUND_TIMERS;
   const front = deps.frontDoor ?? createSlaFrontDoor(deps);
   const missingAtStart = front.holidayDataMissing();
   // The collector still starts: the figures of those days count weekends only until the data is configured.
@@ -95,6 +96,7 @@ export function createSlaService(deps: SlaServiceDeps) {
     },
     incidentHooks,
     inMaintenance: front.inMaintenance,
+    maintenanceWindows: front.maintenanceWindows,
     /** Applies a reloaded `sla:` section (already validated): contracts, calendars, holiday data, maintenance at once. */
     reload(config: SlaConfig): void {
       front.replace(config);

@@ -123,7 +123,7 @@ checks:
     listener?.close();
   });
 
-  it('an operator logs in; a stopped listener turns the tile red and the incident appears live; ack and resolve in the UI', async () => {
+  it('an operator logs in; a stopped listener turns the tile red and the incident appears live; ack (from the DingTalk card), resolve and evaluate in the UI', async () => {
     const ctx = await context();
     const overview = await ctx.newPage();
     await overview.goto(`${base}/`);
@@ -176,6 +176,7 @@ checks:
     await list.locator('dialog textarea[name="comment"]').fill('恢复及时');
     await list.locator('button[data-confirm="evaluate"]').click();
     await expect.poll(() => list.locator('dd.evaluation').textContent(), { timeout: 15_000 }).toBe('95 分 · 张经理 · 恢复及时');
+    expect(await list.locator('li[data-kind="evaluated"]').innerText()).toContain('95 分 · 张经理');
     await check(list, '04-incident');
 
     const detail = await api(`/api/v1/incidents/${number}`);

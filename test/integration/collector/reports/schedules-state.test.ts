@@ -13,8 +13,8 @@ import { createApp } from '../../../../collector/api/app.js';
 import { collectorConfigSchema } from '../../../../collector/config.js';
 import { startReports } from '../../../../collector/reports/runtime.js';
 import { outcomeOf } from '../../../../collector/reports/schedule-runs.js';
-import type { TimerFunctions } from '../../../../collector/sla-service/scheduler.js';
 import { createLogger } from '../../../../common/logger.js';
+import type { Timers } from '../../../../common/timers.js';
 import { startImReceiver, type ImReceiver } from '../../../helpers/im-receiver.js';
 import { config, seedScenario, TOKEN, type Scenario } from './scenario.js';
 
@@ -24,7 +24,7 @@ const shanghai = (local: string) => Date.parse(`${local}+08:00`);
 
 function drivenTimers(clock: { now: number }) {
   const pending = new Set<{ at: number; callback: () => void }>();
-  const timers: TimerFunctions = {
+  const timers: Timers = {
     setTimeout(callback, ms) {
       const timer = { at: clock.now + ms, callback };
       pending.add(timer);

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createSlaSetup, slaConfigSchema } from '../../../../collector/sla/index.js';
 import { createAvailabilityService, AvailabilityError } from '../../../../collector/sla-service/availability-service.js';
 import { createMaintenanceStore } from '../../../../collector/sla-service/maintenance-store.js';
+import { createMaintenanceView } from '../../../../collector/sla-service/maintenance-view.js';
 import { openDatabase, type Db } from '../../../../collector/store/db.js';
 import { createIntervalsStore } from '../../../../collector/store/intervals-store.js';
 import type { CheckState } from '../../../../common/protocol.js';
@@ -61,13 +62,14 @@ function fixture(extra: Record<string, unknown> = {}) {
   ]);
   const maintenance = createMaintenanceStore(db);
   const slaSetup = setup(extra);
+  const targets = { 'web-1': { group: 'front' }, 'db-1': { group: 'db' }, 'db-2': { group: 'db' } };
   const service = createAvailabilityService({
     db,
     setup: () => slaSetup,
     now: () => NOV + HOUR,
-    targets: { 'web-1': { group: 'front' }, 'db-1': { group: 'db' }, 'db-2': { group: 'db' } },
+    targets,
     services: [{ name: 'shop', rule: { at_least: 1 }, members: { targets: ['db-1', 'db-2'], checks: [] } }],
-    maintenance,
+    maintenance: createMaintenanceView({ setup: () => slaSetup, store: maintenance, targets }),
   });
   return { db, service, maintenance };
 }

@@ -35,7 +35,7 @@ afterAll(async () => {
 /** The same summary without the cache: every figure computed from the history now (the collector's own config). */
 function uncached(period: string) {
   const sla = c.running.sla;
-  const availability = createAvailabilityService({ db: c.running.db, setup: () => sla.setup, now: c.clock, maintenance: sla.maintenance });
+  const availability = createAvailabilityService({ db: c.running.db, setup: () => sla.setup, now: c.clock, maintenance: sla.frontDoor.maintenanceView });
   return createSlaSummary({ db: c.running.db, setup: () => sla.setup, availability, timers: sla.timers, now: c.clock }).forPeriod(period);
 }
 const cached = (period: string) => c.running.sla.summary.forPeriod(period);
