@@ -7,7 +7,6 @@
  */
 import type { Logger } from '../../common/logger.js';
 import { BACKGROUND_TIMERS, clampDelay, type Timers } from '../../common/timers.js';
-
 import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
 import { addTimelineEntry, getIncidentById, type IncidentRecord } from '../incidents/repository.js';
 import type { Db } from '../store/db.js';
