@@ -57,6 +57,8 @@ export function createBrokerHealth(deps: BrokerHealthDeps) {
       deps.incidents?.openKeyed({
         dedupKey: BROKER_INCIDENT_KEY,
         title: `MQTT broker unreachable: ${deps.broker}`,
+        titleText: { code: 'title.broker_unreachable', params: { broker: deps.broker } },
+        descriptionText: { code: 'note.broker_unreachable', params: { broker: deps.broker, seconds } },
         severity: 'P2',
         description: `the collector has had no connection to the MQTT broker ${deps.broker} for ${seconds} s: no agent results arrive; agents keep them in their spools`,
         target: deps.broker,
@@ -86,7 +88,7 @@ export function createBrokerHealth(deps: BrokerHealthDeps) {
         }
         everConnected = true;
         try {
-          deps.incidents?.resolveKeyed(BROKER_INCIDENT_KEY, 'recovered', `the collector is connected to the MQTT broker ${deps.broker} again`);
+          deps.incidents?.resolveKeyed(BROKER_INCIDENT_KEY, 'recovered', `the collector is connected to the MQTT broker ${deps.broker} again`, undefined, { code: 'note.broker_back', params: { broker: deps.broker } });
         } catch (error) {
           log.error({ err: error }, 'broker incident not resolved');
         }

@@ -21,7 +21,7 @@ import { createProcessor } from './ingest/processor.js';
 import { createLivenessMonitor, restoreLiveness } from './liveness.js';
 import { createCollectorMetrics, type CollectorMetrics } from './metrics.js';
 import { createNotifyMetrics } from './notify/metrics.js';
-import { createNoticeContext } from './notify/notice-context.js';
+import { createNoticeContext, storedFindings } from './notify/notice-context.js';
 import { createPipeline } from './pipeline.js';
 import { createLiveConfig, type ReloadPlan } from './reload.js';
 import { createStateChangeLog } from './state-change-log.js';
@@ -139,6 +139,7 @@ export function createCollector(deps: CollectorDeps) {
     const urls: IncidentUrls = publicUrl ? { incidentUrl: (n) => `${publicUrl}/#/incidents/${n}`, incidentApiUrl: (n) => `${publicUrl}/api/v1/incidents/${n}` } : {};
     // Findings and due times are added to every notice before it is rendered (notify/notice-context.ts).
     const noticeContext = createNoticeContext({
+      findingOf: storedFindings(db),
       dueOf: (id, atMs) => {
         const record = getIncidentById(db, id);
         if (!record) return null;
@@ -171,7 +172,6 @@ export function createCollector(deps: CollectorDeps) {
     const reports = startReports({ db, config, sla, now, logger: log, notify, ...(dispatcher ? { deliver: dispatcher.deliver } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
     lifecycle.add({ name: 'reports', stop: () => reports.stop() });
     pipeline.onResult('report samples', (m) => reports.onResult(m));
-    pipeline.onResult('notice context', (m) => noticeContext.onResult(m));
 
     const { incidents, reconcileAfterMaintenance } = startIncidents({ ...base, db, intervals, heartbeats, sla, slaFront, pipeline, metrics, urls, timerFunctions: deps.timerFunctions });
     // Agent events are stored in the ingest transaction; trap rules open/resolve incidents after its commit.

@@ -77,6 +77,7 @@ export function createAgentEventsService(deps: AgentEventsDeps) {
       const record = incidents.openKeyed({
         dedupKey: decision.dedupKey,
         title: decision.title,
+        ...(decision.titleText ? { titleText: decision.titleText } : {}),
         severity: decision.severity,
         description: event.message,
         target: s.target,

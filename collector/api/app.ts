@@ -127,7 +127,7 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ db: deps.db, pauses: sla.pauses, extensions: sla.extensions, timers: sla.timers, now: deps.now, requireRole }));
   if (deps.incidents) {
     const slaOf = sla ? { slaOf: (record: Parameters<SlaService['timers']['json']>[0]) => sla.timers.json(record, deps.now()) } : {};
-    api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf, ...(deps.timeZone ? { timeZone: deps.timeZone } : {}) }));
+    api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf, ...(deps.timeZone ? { timeZone: deps.timeZone } : {}), ...(deps.console ? { lang: deps.console.lang } : {}) }));
   }
   if (sla) {
     api.use('/availability', requireRole('viewer'), createAvailabilityRouter({ availability: sla.availability, now: deps.now }));

@@ -117,7 +117,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     for (const iv of intervals.byTarget(target, fromMs, toMs)) {
       if (iv.checkId !== checkId || (agentId !== undefined && iv.agentId !== agentId)) continue;
       const list = byAgent.get(iv.agentId) ?? [];
-      list.push({ startMs: iv.startMs, endMs: iv.endMs, state: iv.state, reason: iv.reason });
+      list.push({ startMs: iv.startMs, endMs: iv.endMs, state: iv.state, reason: iv.reason, ...(iv.finding ? { finding: iv.finding } : {}) });
       byAgent.set(iv.agentId, list);
     }
     return [...byAgent.values()];

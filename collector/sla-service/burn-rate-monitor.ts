@@ -10,6 +10,7 @@ import type { Logger } from '../../common/logger.js';
 import type { Severity } from '../events.js';
 import { findActiveByKey } from '../incidents/repository.js';
 import type { IncidentService } from '../incidents/service.js';
+import type { CodedText } from '../incidents/texts.js';
 import { evaluateBurnRate, getCalendar, type BurnRateRule, type SlaSetup } from '../sla/index.js';
 import type { Db } from '../store/db.js';
 import type { AvailabilityService } from './availability-service.js';
@@ -26,6 +27,11 @@ export function burnRateKey(contract: string, target: string): string {
 
 export function burnRateTitle(target: string, contract: string, rule: BurnRateRule): string {
   return `${target}: error budget of ${contract} burning ≥ ${rule.factor}× (${rule.name})`;
+}
+
+/** The title as code + params (rendered per reader): the window firing now names the incident. */
+export function burnRateTitleText(target: string, contract: string, rule: BurnRateRule): CodedText {
+  return { code: 'title.burn_rate', params: { target, contract, factor: rule.factor, window: rule.name } };
 }
 
 /** Paging rules (factor ≥ 6) are P2, ticket rules P3. */
@@ -77,10 +83,12 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
               // The title names the window that fires now (not the burn of this minute): a change of window retitles the
               // active incident, and a re-fire within the grace reopens the same incident under the new title.
               title: burnRateTitle(target, contract.name, rule),
+              titleText: burnRateTitleText(target, contract.name, rule),
               description: `availability target ${contract.availabilityTarget} %; the ${rule.name} windows both burn the budget at least ${rule.factor}× too fast (now ${burn.toFixed(1)}×)`,
+              descriptionText: { code: 'note.burn_rate', params: { target_percent: contract.availabilityTarget, window: rule.name, factor: rule.factor, burn: Number(burn.toFixed(1)) } },
             });
           } else if (findActiveByKey(db, key)) {
-            incidents.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold');
+            incidents.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold', undefined, { code: 'note.burn_rate_recovered', params: {} });
           }
         } catch (error) {
           log.error({ err: error, contract: contract.name, target }, 'burn rate not evaluated');

@@ -9,6 +9,7 @@ import type { Logger } from '../../common/logger.js';
 import { BACKGROUND_TIMERS, clampDelay, type Timers } from '../../common/timers.js';
 import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
 import { addTimelineEntry, getIncidentById, type IncidentRecord } from '../incidents/repository.js';
+import { english, type CodedText } from '../incidents/texts.js';
 import type { Db } from '../store/db.js';
 import type { FiredKind, IncidentSlaStore } from './incident-sla-store.js';
 import type { IncidentTimers } from './incident-timers.js';
@@ -32,7 +33,8 @@ interface Fire {
   kind: FiredKind;
   key: string;
   notice: IncidentNoticeKind | null;
-  note: string;
+  /** The note as code + params (collector/incidents/texts.ts); null for a silent record. */
+  text: CodedText | null;
   detail: string;
   channels?: string[];
   data: Record<string, unknown>;
@@ -54,10 +56,10 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     const url = deps.incidentUrl?.(r.number);
     return {
       kind: fire.notice as IncidentNoticeKind,
-      incident: { id: r.id, number: r.number, title: r.title, severity: r.severity, status: r.status, target: r.target, checkId: r.checkId, openedAtMs: r.openedAtMs, ...(url ? { url } : {}) },
+      incident: { id: r.id, number: r.number, title: r.title, ...(r.titleCode ? { titleCode: r.titleCode, titleParams: r.titleParams } : {}), severity: r.severity, status: r.status, target: r.target, checkId: r.checkId, openedAtMs: r.openedAtMs, ...(url ? { url } : {}) },
       atMs,
       actor: 'system',
-      note: fire.note,
+      ...(fire.text ? { note: english(fire.text), noteText: fire.text } : {}),
       detail: fire.detail,
       ...(fire.channels && fire.channels.length > 0 ? { channels: fire.channels } : {}),
     };
@@ -72,11 +74,11 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
       if (!timer) continue;
       const data = { timer: timer.name, due_at_ms: timer.dueAtMs, elapsed_ms: timer.elapsedMs, target_ms: timer.targetMs };
       if (timer.breached && !fired.has(`breach:${timer.name}`)) {
-        fires.push({ record, kind: 'breach', key: timer.name, notice: 'sla_breach', note: `${timer.name} target breached (due ${new Date(timer.dueAtMs ?? nowMs).toISOString()})`, detail: timer.name, data });
+        fires.push({ record, kind: 'breach', key: timer.name, notice: 'sla_breach', text: { code: 'note.sla_breach', params: { timer: timer.name, due_ms: timer.dueAtMs ?? nowMs } }, detail: timer.name, data });
         // A warning not yet sent is moot once breached: record it without a second page.
-        if (!fired.has(`warning:${timer.name}`)) fires.push({ record, kind: 'warning', key: timer.name, notice: null, note: '', detail: timer.name, data });
+        if (!fired.has(`warning:${timer.name}`)) fires.push({ record, kind: 'warning', key: timer.name, notice: null, text: null, detail: timer.name, data });
       } else if (timer.warning && timer.stoppedAtMs === null && !fired.has(`warning:${timer.name}`)) {
-        fires.push({ record, kind: 'warning', key: timer.name, notice: 'sla_warning', note: `${timer.name} at ${Math.round((timer.elapsedMs / timer.targetMs) * 100)} % of its target (due ${new Date(timer.dueAtMs ?? nowMs).toISOString()})`, detail: timer.name, data });
+        fires.push({ record, kind: 'warning', key: timer.name, notice: 'sla_warning', text: { code: 'note.sla_warning', params: { timer: timer.name, percent: Math.round((timer.elapsedMs / timer.targetMs) * 100), due_ms: timer.dueAtMs ?? nowMs } }, detail: timer.name, data });
       }
     }
     for (const step of sla.escalation?.steps ?? []) {
@@ -86,7 +88,7 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
         kind: 'escalation',
         key: String(step.index),
         notice: 'escalated',
-        note: `escalated to level ${step.index + 1}: ${step.level.name}`,
+        text: { code: 'note.escalated', params: { level: step.index + 1, name: step.level.name } },
         detail: step.level.name,
         channels: step.level.channels,
         data: { chain: sla.escalation?.chain, level: step.index + 1, name: step.level.name, channels: step.level.channels },
@@ -126,7 +128,7 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
         for (const fire of due.fires) {
           if (!store.markFired(incident.id, fire.kind, fire.key, nowMs)) continue;
           if (fire.notice === null) continue;
-          addTimelineEntry(db, { incidentId: incident.id, atMs: nowMs, actor: 'system', kind: fire.notice, note: fire.note, data: fire.data });
+          addTimelineEntry(db, { incidentId: incident.id, atMs: nowMs, actor: 'system', kind: fire.notice, note: fire.text ? english(fire.text) : '', ...(fire.text ? { noteCode: fire.text.code, noteParams: fire.text.params } : {}), data: fire.data });
           pending.push(noticeOf(fire, nowMs));
         }
         if (due.next !== null && (next === null || due.next < next)) next = due.next;

@@ -63,7 +63,7 @@ function evaluationText(e: IncidentDetail['timeline'][number]): string | null {
 }
 
 export function IncidentPage({ number, me, ack }: { number: string; me: Me; ack: boolean }) {
-  const detail = useData(() => api<IncidentDetail>(`/incidents/${encodeURIComponent(number)}`), [number]);
+  const detail = useData(() => api<IncidentDetail>(`/incidents/${encodeURIComponent(number)}?lang=${lang()}`), [number]);
   const [action, setAction] = useState<Action | null>(ack ? 'ack' : null);
   const [done, setDone] = useState<string | null>(null);
   const now = useNow();

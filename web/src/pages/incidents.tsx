@@ -2,7 +2,7 @@
 import { useState } from 'preact/hooks';
 import type { Me } from '../main';
 import { api, errorText } from '../api';
-import { t } from '../i18n';
+import { lang, t } from '../i18n';
 import { useLive } from '../live';
 import { go, href } from '../route';
 import { fmtDateTime } from '../time';
@@ -18,7 +18,8 @@ export function IncidentsPage({ me, query }: { me: Me; query: URLSearchParams })
   const [target, setTarget] = useState(query.get('target') ?? '');
   const [text, setText] = useState('');
   const [creating, setCreating] = useState(false);
-  const params = new URLSearchParams({ limit: '500' });
+  // Titles come rendered in the console's language (the API renders coded titles per `lang`).
+  const params = new URLSearchParams({ limit: '500', lang: lang() });
   if (STATUS_FILTERS[status]) params.set('status', STATUS_FILTERS[status]!);
   if (severity) params.set('severity', severity);
   if (target.trim()) params.set('target', target.trim());

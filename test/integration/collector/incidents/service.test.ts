@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../../../../collector/store/db.js';
 import { migration002Incidents } from '../../../../collector/store/migrations/002_incidents.js';
 import { migration007IncidentFollowup } from '../../../../collector/store/migrations/007_incident_followup.js';
+import { migration013CodedTexts } from '../../../../collector/store/migrations/013_coded_texts.js';
 import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
 import { createIncidentService, IncidentError, type IncidentService } from '../../../../collector/incidents/service.js';
 import { createLogger } from '../../../../common/logger.js';
@@ -23,7 +24,7 @@ let gauge: Map<Severity, number>;
 let service: IncidentService;
 
 function open(): void {
-  db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
+  db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
   service = createIncidentService({
     db,
     config,
@@ -63,9 +64,22 @@ describe('automatic incidents', () => {
     expect(notices).toEqual([
       {
         kind: 'opened',
-        incident: { id: incident!.id, number: 'INC-20250314-0001', title: 'web-1 disk-root: crit — disk 97% used', severity: 'P2', status: 'open', target: 'web-1', checkId: 'disk-root', openedAtMs: T0, url: 'http://outpost.test/incidents/INC-20250314-0001' },
+        incident: {
+          id: incident!.id,
+          number: 'INC-20250314-0001',
+          title: 'web-1 · disk-root — disk 97% used',
+          titleCode: 'title.check',
+          titleParams: { target: 'web-1', check_id: 'disk-root', check_type: 'disk', state: 'crit', message: 'disk 97% used' },
+          severity: 'P2',
+          status: 'open',
+          target: 'web-1',
+          checkId: 'disk-root',
+          openedAtMs: T0,
+          url: 'http://outpost.test/incidents/INC-20250314-0001',
+        },
         atMs: T0,
         note: 'disk 97% used',
+        noteText: { code: 'note.finding', params: { message: 'disk 97% used' } },
       },
     ]);
     expect(service.get('INC-20250314-0001')?.timeline).toEqual([
@@ -134,7 +148,7 @@ describe('automatic incidents', () => {
 
   it('a rule with auto_resolve: false keeps the incident open after recovery', () => {
     db.close();
-    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
+    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
     service = createIncidentService({
       db,
       config: incidentsConfigSchema.parse({ rules: [{ match: { check_type: 'backup' }, severity: 'P3', auto_resolve: false }] }),
@@ -284,7 +298,7 @@ describe('people and manual tickets', () => {
 
   it('a throwing notify callback does not undo the committed change', () => {
     db.close();
-    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
+    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
     service = createIncidentService({ db, config, now: () => clock, logger: createLogger({ level: 'silent' }), notify: () => { throw new Error('dispatcher down'); } });
     expect(service.createManual({ title: 't', severity: 'P1' }, 'x').number).toBe('INC-20250314-0001');
     expect(all()).toHaveLength(1);
@@ -319,7 +333,7 @@ describe('numbering in the database', () => {
   });
 
   it('two connections to the same file never hand out the same number', () => {
-    const other = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
+    const other = openDatabase(file, [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
     const second = createIncidentService({ db: other, config, now: () => clock, logger: createLogger({ level: 'silent' }), notify: () => {} });
     const numbers: string[] = [];
     for (let i = 0; i < 20; i++) {

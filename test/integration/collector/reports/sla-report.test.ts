@@ -43,7 +43,7 @@ describe('SLA report JSON', () => {
     // The contract as a whole: Σ up / Σ measured (web-1 740 of 742 h, db-1 743.5 of 744 h), not its worst member.
     expect(r.overview.availability_percent).toBeCloseTo((100 * (740 + 743.5)) / (742 + 744), 9);
     expect(r.overview.error_budget_left_percent).toBeCloseTo(100 * (1 - 2.5 / (0.02 * (742 + 744))), 9);
-    expect(r.calculation).toMatchObject({ formula: 'A = up / (scheduled − maintenance − unknown)', unknown_policy: 'excluded', calendar: '24x7' });
+    expect(r.calculation).toMatchObject({ formula: '可用率 = 可用时间 ÷ (服务时间 − 维护时间 − 无数据时间)', unknown_policy: 'excluded', calendar: '24x7' });
   });
 
   it('a quarter (2026-Q4) covers October so far: the same downtime, scheduled time up to the clock, its own title', () => {

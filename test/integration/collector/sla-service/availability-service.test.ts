@@ -84,7 +84,7 @@ describe('availability service', () => {
     expect(r.report).toMatchObject({ scheduledMs: MONTH, downMs: HOUR, upMs: MONTH - HOUR, unknownMs: 0, outageCount: 1, targetPercent: 98, targetMet: true });
     expect(r.report.allowedDowntimeMs).toBeCloseTo(0.02 * MONTH, 3);
     expect(r.report.availabilityPercent).toBeCloseTo((100 * (MONTH - HOUR)) / MONTH, 9);
-    expect(r.outages).toEqual([{ startMs: OCT + 24 * HOUR, endMs: OCT + 25 * HOUR, ongoing: false, durationMs: HOUR, downtimeMs: HOUR, maintenanceMs: 0, causes: ['host unreachable'] }]);
+    expect(r.outages).toEqual([{ startMs: OCT + 24 * HOUR, endMs: OCT + 25 * HOUR, ongoing: false, durationMs: HOUR, downtimeMs: HOUR, maintenanceMs: 0, causes: ['host unreachable'], findings: [{ code: null, params: null, message: 'host unreachable' }] }]);
     expect(r.report.mttrMs).toBe(HOUR);
   });
 
