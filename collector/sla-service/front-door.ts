@@ -54,7 +54,7 @@ export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
   const monthCache = createMonthCache({ maintenanceVersion: maintenance.version, now });
   const availability = createAvailabilityService({ db, setup: current, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance: view, cache: monthCache });
   const store = createIncidentSlaStore(db);
-  const timers = createIncidentTimers({ setup: current, store, maintenance: view, logger: log });
+  const timers = createIncidentTimers({ setup: current, store, maintenance: view, maintenanceVersion: maintenance.version, logger: log });
 
   /** Calendars a contract uses with no holiday data for a day in the next 60 days (collector clock). */
   const holidayDataMissing = (): MissingHolidayData[] => missingHolidayData(setup, now(), now() + HOLIDAY_LOOKAHEAD_MS, contractsForHolidays(setup));
