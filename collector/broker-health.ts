@@ -5,6 +5,7 @@
  * silent later, its clock started when the connection came back. An outage longer than `unreachableAfterMs` is one
  * P2 incident "MQTT broker unreachable", resolved when the connection is back.
  */
+import { SYSTEM_TIMERS, type Timers } from '../common/timers.js';
 import type { Logger } from '../common/logger.js';
 import type { IncidentService } from './incidents/service.js';
 
@@ -31,20 +32,21 @@ export interface BrokerHealthDeps {
   incidents?: Pick<IncidentService, 'openKeyed' | 'resolveKeyed'>;
   /** Silence clocks restart when the connection is back. */
   onReconnect?: (atMs: number) => void;
-  setTimer?: (fn: () => void, ms: number) => NodeJS.Timeout;
-  clearTimer?: (timer: NodeJS.Timeout) => void;
+  /** The alarm that opens the incident (tests drive it). */
+  timers?: Timers;
 }
 
 export function createBrokerHealth(deps: BrokerHealthDeps) {
   const log = deps.logger.child({ component: 'broker-health' });
-  const setTimer = deps.setTimer ?? setTimeout;
-  const clearTimer = deps.clearTimer ?? clearTimeout;
+  const timers = deps.timers ?? SYSTEM_TIMERS;
+  const setTimer = (fn: () => void, ms: number): unknown => timers.setTimeout(fn, ms);
+  const clearTimer = (handle: unknown): void => timers.clearTimeout(handle);
   let everConnected = false;
   // Not connected yet: a broker unreachable at start-up is an outage too.
   let downSinceMs: number | null = deps.now();
   let upAtMs = Number.NEGATIVE_INFINITY;
   let stopped = false;
-  let timer: NodeJS.Timeout | null = setTimer(openIncident, deps.unreachableAfterMs);
+  let timer: unknown = setTimer(openIncident, deps.unreachableAfterMs);
 
   function openIncident(): void {
     timer = null;
@@ -55,6 +57,8 @@ export function createBrokerHealth(deps: BrokerHealthDeps) {
       deps.incidents?.openKeyed({
         dedupKey: BROKER_INCIDENT_KEY,
         title: `MQTT broker unreachable: ${deps.broker}`,
+        titleText: { code: 'title.broker_unreachable', params: { broker: deps.broker } },
+        descriptionText: { code: 'note.broker_unreachable', params: { broker: deps.broker, seconds } },
         severity: 'P2',
         description: `the collector has had no connection to the MQTT broker ${deps.broker} for ${seconds} s: no agent results arrive; agents keep them in their spools`,
         target: deps.broker,
@@ -72,7 +76,7 @@ export function createBrokerHealth(deps: BrokerHealthDeps) {
     connectionChanged(connected: boolean): void {
       const atMs = deps.now();
       if (connected) {
-        if (timer) clearTimer(timer);
+        if (timer !== null) clearTimer(timer);
         timer = null;
         const wasDown = downSinceMs !== null;
         downSinceMs = null;
@@ -84,7 +88,7 @@ export function createBrokerHealth(deps: BrokerHealthDeps) {
         }
         everConnected = true;
         try {
-          deps.incidents?.resolveKeyed(BROKER_INCIDENT_KEY, 'recovered', `the collector is connected to the MQTT broker ${deps.broker} again`);
+          deps.incidents?.resolveKeyed(BROKER_INCIDENT_KEY, 'recovered', `the collector is connected to the MQTT broker ${deps.broker} again`, undefined, { code: 'note.broker_back', params: { broker: deps.broker } });
         } catch (error) {
           log.error({ err: error }, 'broker incident not resolved');
         }
@@ -101,7 +105,7 @@ export function createBrokerHealth(deps: BrokerHealthDeps) {
     connected: (): boolean => everConnected && downSinceMs === null,
     stop(): void {
       stopped = true;
-      if (timer) clearTimer(timer);
+      if (timer !== null) clearTimer(timer);
       timer = null;
     },
   };

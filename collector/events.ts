@@ -19,6 +19,8 @@ export interface StateChange {
   /** When the new state began (observation time, clamped to the collector's clock). */
   atMs: number;
   reason: string;
+  /** The finding behind the new state (the result's code + params), when it had a code: `reason` is its English message. */
+  finding?: { code: string; params: FindingParams | null };
   /**
    * `result` (a check said so), `agent_offline` (Last Will: the agent was lost), `agent_stopped` (the agent said
    * goodbye: stopped gracefully), `silence` (no result for 3 × interval).
@@ -51,7 +53,11 @@ export interface IncidentNotice {
   incident: {
     id: number;
     number: string;
+    /** English-ish title for machines; people read `titleCode` + `titleParams` rendered in their language. */
     title: string;
+    /** The title as code + params (collector/incidents/texts.ts); absent for a person's title or an old incident. */
+    titleCode?: string | null;
+    titleParams?: Record<string, unknown> | null;
     severity: Severity;
     status: 'open' | 'acknowledged' | 'resolved' | 'closed';
     target: string | null;
@@ -65,6 +71,8 @@ export interface IncidentNotice {
   atMs: number;
   actor?: string;
   note?: string;
+  /** The note as code + params (collector/incidents/texts.ts) when the collector wrote it; `note` is its English text. */
+  noteText?: { code: string; params: Record<string, unknown> };
   /** Escalation level name / SLA timer name, for `escalated`, `sla_warning`, `sla_breach`. */
   detail?: string;
   /** Restrict delivery to these channel names (escalation levels name their channels); otherwise routing rules apply. */

@@ -1,6 +1,6 @@
 /**
  * Config reload (SIGHUP): which parts of a new collector.yaml take effect at once and which need a restart.
- * Logins (api.tokens, mqtt.agents, mqtt.enrolment_secret, mqtt.revoked), notifications and contracts (`sla`, through
+ * Logins (api.tokens, api.users, mqtt.agents, mqtt.enrolment_secret, mqtt.revoked), notifications and contracts (`sla`, through
  * the SLA front door: sla-service/front-door.ts) are swapped in place without dropping a connection; everything else
  * that differs (listen addresses, data_dir, the store, the broker URL, ...) is reported and keeps its running value. A path joins RELOADABLE only once the collector reads it
  * through its current config (as the API reads `() => current.api.tokens`) or applies it in `reload`.
@@ -9,7 +9,7 @@ import type { Logger } from '../common/logger.js';
 import type { CollectorConfig } from './config.js';
 
 /** Dotted paths applied by a reload. A section listed here is never reported as needing a restart. */
-export const RELOADABLE = ['api.tokens', 'mqtt.agents', 'mqtt.enrolment_secret', 'mqtt.revoked', 'notifications', 'sla'] as const;
+export const RELOADABLE = ['api.tokens', 'api.users', 'mqtt.agents', 'mqtt.enrolment_secret', 'mqtt.revoked', 'notifications', 'sla'] as const;
 
 /** Sections compared key by key (the others as a whole). */
 const SPLIT = ['api', 'mqtt'] as const;

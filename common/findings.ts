@@ -11,6 +11,7 @@
 import type { FindingParams } from './protocol.js';
 import type { Lang } from './humanize.js';
 import { BACKUP_FINDINGS } from './findings/backup.js';
+import { COLLECTOR_FINDINGS } from './findings/collector.js';
 import type { Catalogue, FindingText } from './findings/format.js';
 import { HOST_FINDINGS } from './findings/host.js';
 import { NETWORK_FINDINGS } from './findings/network.js';
@@ -29,6 +30,7 @@ export const FINDINGS: Catalogue = {
   ...SERVICE_FINDINGS,
   ...SNMP_FINDINGS,
   ...BACKUP_FINDINGS,
+  ...COLLECTOR_FINDINGS,
 };
 
 /** Splits a `check.findings` result into its findings (code + params each). */

@@ -73,7 +73,7 @@ export async function measureIngest(sim: Omit<SimAgentsOptions, 'url'>, external
       if (n !== sim.total) return false;
       doneAtMs = wallMs();
       return true;
-    }, 300_000, `${sim.total} results ingested`);
+    }, Math.max(300_000, sim.total * 2), `${sim.total} results ingested`);
     const report = await run;
     const collector = collectorStats.stop();
     rssAt.set(sim.total, collector.rssMaxBytes);

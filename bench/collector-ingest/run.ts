@@ -1,6 +1,7 @@
 /**
  * Collector ingest benchmark (issue 3 item 9). Everything on 127.0.0.1 free ports (+ a network namespace for ping).
- *   npm run bench -- collector-ingest [total] [agents] [window]
+ *   npm run bench -- collector-ingest [total] [agents] [window] [--ingest-only]
+ * (--ingest-only: only phase 2, e.g. the RSS run: `collector-ingest 1000000 50 100 --ingest-only`)
  * 1. raw ceilings: simulated agents (a separate process) → Mosquitto / bare aedes → mosquitto_sub counting
  * 2. collector ingest through the embedded aedes broker and through Mosquitto (PUBACK only after the SQLite commit),
  *    zero loss checked, collector CPU and RSS
@@ -13,9 +14,11 @@ import { measureIngest, type IngestFigures } from './ingest-phase.js';
 import { mib } from './proc-stats.js';
 import { measureCeiling, startBareAedes } from './raw-ceiling.js';
 
-const total = Number(process.argv[2] ?? 300_000);
-const agents = Number(process.argv[3] ?? 50);
-const window = Number(process.argv[4] ?? 100);
+const ingestOnly = process.argv.includes('--ingest-only');
+const positional = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const total = Number(positional[0] ?? 300_000);
+const agents = Number(positional[1] ?? 50);
+const window = Number(positional[2] ?? 100);
 const LWT_ROUNDS = 5;
 const PING_ROUNDS = 3;
 const out: string[] = [];
@@ -35,10 +38,11 @@ say('');
 // A burst faster than the collector queues up in its session at the broker: let the queue hold the whole run
 // (the helper's 100,000 would drop the excess silently, which is the broker's loss, not the collector's).
 const mosquitto = await startMosquitto({ extraConfig: 'max_queued_messages 0' });
-const ceilingMosq = await measureCeiling(mosquitto.port, sim('cm'));
-const aedes = await startBareAedes();
-const ceilingAedes = await measureCeiling(aedes.port, sim('ca'));
-await aedes.stop();
+const skipped = { resultsPerSecond: Number.NaN, seconds: Number.NaN, received: 0 };
+const ceilingMosq = ingestOnly ? skipped : await measureCeiling(mosquitto.port, sim('cm'));
+const aedes = ingestOnly ? null : await startBareAedes();
+const ceilingAedes = aedes ? await measureCeiling(aedes.port, sim('ca')) : skipped;
+await aedes?.stop();
 const embedded = await measureIngest(sim('ie'));
 const external = await measureIngest(sim('ix'), mosquitto.url);
 
@@ -58,6 +62,11 @@ const rssLine = (f: IngestFigures) => [...f.rssAt].sort(([a], [b]) => a - b).map
 say(`Collector RSS (peak so far) by results ingested — embedded aedes: ${rssLine(embedded)}; via Mosquitto: ${rssLine(external)}`);
 say(`(simulated agents' CPU: ${embedded.publishers.cpuSeconds.toFixed(2)} s embedded run, ${external.publishers.cpuSeconds.toFixed(2)} s Mosquitto run)`);
 say('');
+if (ingestOnly) {
+  await mosquitto.stop();
+  process.stdout.write(`${out.join('\n')}\n`);
+  process.exit(0);
+}
 say(`LWT detection, kill -9 of an agent process → checks UNKNOWN (agent_offline) committed, goal < 1 s:`);
 say(`- embedded aedes: ${stats(await measureLwt(LWT_ROUNDS))}`);
 say(`- via Mosquitto: ${stats(await measureLwt(LWT_ROUNDS, mosquitto.url))}`);

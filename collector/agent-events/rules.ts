@@ -4,6 +4,7 @@
  * collector/rules/matcher.ts, shared with the incident rules.
  */
 import type { Severity } from '../events.js';
+import type { CodedText } from '../incidents/texts.js';
 import { firstMatchingRule, patternsMatch } from '../rules/matcher.js';
 import type { EventsConfig, TrapMatch, TrapRule } from './config.js';
 
@@ -31,7 +32,7 @@ export interface TrapSubject {
 
 export type TrapDecision =
   | { action: 'record'; rule: string | null }
-  | { action: 'open'; rule: string; dedupKey: string; severity: Severity; title: string }
+  | { action: 'open'; rule: string; dedupKey: string; severity: Severity; title: string; titleText?: CodedText }
   | { action: 'resolve'; rule: string; dedupKey: string; cause: string };
 
 type EventData = Record<string, string | number | boolean | null> | null | undefined;
@@ -88,7 +89,12 @@ export function decideTrap(s: TrapSubject, config: EventsConfig['traps']): TrapD
   const { rule, name } = found;
   const trap = s.trapName ?? s.trapOid ?? 'trap';
   if (rule.action === 'open' && rule.severity) {
-    return { action: 'open', rule: name, dedupKey: trapDedupKey(rule, s), severity: rule.severity, title: fill(rule.title ?? '{trap} on {target}', s) };
+    // The built-in titles are rendered per reader; a configured title is the operator's own words and stays as typed.
+    const titleText: CodedText | undefined =
+      rule.title === undefined ? { code: 'title.trap', params: { trap, target: s.target } }
+      : rule === BUILTIN_TRAP_RULES[0] ? { code: 'title.link_down', params: { interface: interfaceLabel(s), target: s.target } }
+      : undefined;
+    return { action: 'open', rule: name, dedupKey: trapDedupKey(rule, s), severity: rule.severity, title: fill(rule.title ?? '{trap} on {target}', s), ...(titleText ? { titleText } : {}) };
   }
   if (rule.action === 'resolve') return { action: 'resolve', rule: name, dedupKey: trapDedupKey(rule, s), cause: rule.cause ?? `${trap} (trap)` };
   return { action: 'record', rule: name };

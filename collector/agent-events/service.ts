@@ -6,6 +6,7 @@
  * pruned after `events.retention`.
  */
 import type { Logger } from '../../common/logger.js';
+import { BACKGROUND_TIMERS, repeat, type Repeating } from '../../common/timers.js';
 import type { EventMessage } from '../../common/protocol.js';
 import { addTimelineEntry, findActiveByKey, updateIncident } from '../incidents/repository.js';
 import { SYSTEM_ACTOR, type IncidentService } from '../incidents/service.js';
@@ -40,7 +41,7 @@ export function createAgentEventsService(deps: AgentEventsDeps) {
   const defer = deps.defer ?? ((fn: () => void) => void setImmediate(fn));
   let scheduled = false;
   let running = true;
-  let pruneTimer: NodeJS.Timeout | null = null;
+  let pruning: Repeating | null = null;
 
   function trapEntry(incidentId: number, event: AgentEventRecord, decision: TrapDecision, atMs: number): void {
     const s = trapSubject(event);
@@ -76,6 +77,7 @@ export function createAgentEventsService(deps: AgentEventsDeps) {
       const record = incidents.openKeyed({
         dedupKey: decision.dedupKey,
         title: decision.title,
+        ...(decision.titleText ? { titleText: decision.titleText } : {}),
         severity: decision.severity,
         description: event.message,
         target: s.target,
@@ -150,12 +152,12 @@ export function createAgentEventsService(deps: AgentEventsDeps) {
       running = true;
       applyPending();
       prune();
-      pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+      pruning ??= repeat(BACKGROUND_TIMERS, PRUNE_EVERY_MS, prune, (error) => log.error({ err: error }, 'agent event pruning failed'));
     },
     stop(): void {
       running = false;
-      if (pruneTimer) clearInterval(pruneTimer);
-      pruneTimer = null;
+      pruning?.stop();
+      pruning = null;
     },
     applyPending,
     prune,

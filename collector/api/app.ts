@@ -25,6 +25,7 @@ import { createMaintenanceRouter } from './maintenance.js';
 import { createIncidentPauseRouter, createSlaRouter } from './sla.js';
 import { createTargetsRouter } from './targets.js';
 import { createReportsRouter } from './reports.js';
+import type { ScheduleState } from '../reports/scheduler.js';
 import type { ReportService } from '../reports/service.js';
 import { createEventsRouter, type EventsRouterDeps } from './events.js';
 import type { ConsoleUser, StatusPageConfig } from './console-config.js';
@@ -70,6 +71,8 @@ export interface ApiDeps {
   sla?: SlaService;
   /** Reports (collector/reports); /api/v1/reports is mounted when present. */
   reports?: ReportService;
+  /** The report schedules' state, for GET /api/v1/reports/schedules. */
+  reportSchedules?: () => ScheduleState[];
   /** The collector's time zone (config `timezone`), for answers people read (incident CLI). */
   timeZone?: string;
   /** Agent events (collector/agent-events); /api/v1/events is mounted when present. */
@@ -124,7 +127,7 @@ export function createApp(deps: ApiDeps): Express {
   if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ db: deps.db, pauses: sla.pauses, extensions: sla.extensions, timers: sla.timers, now: deps.now, requireRole }));
   if (deps.incidents) {
     const slaOf = sla ? { slaOf: (record: Parameters<SlaService['timers']['json']>[0]) => sla.timers.json(record, deps.now()) } : {};
-    api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf, ...(deps.timeZone ? { timeZone: deps.timeZone } : {}) }));
+    api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf, ...(deps.timeZone ? { timeZone: deps.timeZone } : {}), ...(deps.console ? { lang: deps.console.lang } : {}) }));
   }
   if (sla) {
     api.use('/availability', requireRole('viewer'), createAvailabilityRouter({ availability: sla.availability, now: deps.now }));
@@ -132,7 +135,7 @@ export function createApp(deps: ApiDeps): Express {
     api.use('/sla', requireRole('viewer'), createSlaRouter({ summary: sla.summary }));
   }
   if (deps.events) api.use('/events', requireRole('viewer'), createEventsRouter({ events: deps.events, now: deps.now }));
-  if (deps.reports) api.use('/reports', requireRole('viewer'), createReportsRouter({ reports: deps.reports, requireRole }));
+  if (deps.reports) api.use('/reports', requireRole('viewer'), createReportsRouter({ reports: deps.reports, requireRole, ...(deps.reportSchedules ? { schedules: deps.reportSchedules } : {}), ...(deps.timeZone ? { timeZone: deps.timeZone } : {}) }));
   if (deps.heartbeats) api.use('/heartbeats', createHeartbeatsRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now, publicUrl: deps.publicUrl, requireRole }));
   app.use('/api/v1', api);
   if (deps.console?.webDir) app.use(createWebAssetsRouter(deps.console.webDir));

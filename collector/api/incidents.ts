@@ -5,12 +5,14 @@
  * Reading needs viewer, every POST needs operator. Errors as {"error","details"}: 400 invalid input (each bad
  * field named), 404 unknown number, 409 illegal transition. JSON fields are snake_case.
  */
-import { Router, type RequestHandler, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { Logger } from '../../common/logger.js';
 import { SEVERITIES, SEVERITY_LABEL_ZH, type Severity } from '../events.js';
 import { INCIDENT_STATUSES } from '../incidents/lifecycle.js';
-import { INCIDENT_NUMBER_PATTERN } from '../incidents/numbering.js';
+import { CONTRACT_TIME_ZONE, INCIDENT_NUMBER_PATTERN } from '../incidents/numbering.js';
+import { localized } from '../incidents/texts.js';
+import { LANGS, type Lang } from '../../common/humanize.js';
 import { IncidentError, type IncidentDetail, type IncidentRecord, type IncidentService, type TimelineEntry } from '../incidents/service.js';
 import { HttpError, validate } from './errors.js';
 import { timeParam } from './params.js';
@@ -29,7 +31,17 @@ export interface IncidentsRouterDeps {
   slaOf?: (record: IncidentRecord) => unknown;
   /** The collector's time zone (config `timezone`), sent as `time_zone` so clients show local times. */
   timeZone?: string;
+  /** The collector's language (config `lang`): titles and notes are rendered in it unless the request asks `?lang=`. */
+  lang?: Lang;
 }
+
+/** How titles and timeline notes are rendered for one request. */
+export interface Reader {
+  lang: Lang;
+  timeZone: string;
+}
+
+const DEFAULT_READER: Reader = { lang: 'zh-CN', timeZone: CONTRACT_TIME_ZONE };
 
 const severitySchema = z.enum(SEVERITIES as [Severity, ...Severity[]]);
 
@@ -47,6 +59,7 @@ const listQuerySchema = z
     to: timeParam.optional(),
     limit: z.coerce.number().int().min(1).max(500).default(50),
     offset: z.coerce.number().int().min(0).default(0),
+    lang: z.enum(LANGS).optional(),
   })
   .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['from'] });
 
@@ -96,11 +109,17 @@ const resolveSchema = z.strictObject({
 const noteSchema = z.strictObject({ by: byField, text: z.string().trim().min(1, 'text is required').max(10_000) });
 const numberSchema = z.strictObject({ number: z.string().regex(INCIDENT_NUMBER_PATTERN, 'expected INC-YYYYMMDD-NNNN') });
 
-export function incidentJson(record: IncidentRecord) {
+/**
+ * An incident as JSON. `title` is rendered in the reader's language from `title_code` + `title_params` (kept beside
+ * it for clients that render themselves); a person's title, or one older than codes, is shown as stored.
+ */
+export function incidentJson(record: IncidentRecord, reader: Reader = DEFAULT_READER) {
   return {
     id: record.id,
     number: record.number,
-    title: record.title,
+    title: localized(record.title, record.titleCode, record.titleParams, reader.lang, reader.timeZone) ?? record.title,
+    title_code: record.titleCode,
+    title_params: record.titleParams,
     description: record.description,
     severity: record.severity,
     severity_label: SEVERITY_LABEL_ZH[record.severity],
@@ -131,14 +150,23 @@ export function incidentJson(record: IncidentRecord) {
   };
 }
 
-function timelineJson(entry: TimelineEntry) {
-  return { at_ms: entry.atMs, actor: entry.actor, kind: entry.kind, note: entry.note, data: entry.data };
+/** A timeline entry: `note` rendered in the reader's language when the collector wrote it (code + params beside). */
+function timelineJson(entry: TimelineEntry, reader: Reader) {
+  return {
+    at_ms: entry.atMs,
+    actor: entry.actor,
+    kind: entry.kind,
+    note: localized(entry.note, entry.noteCode, entry.noteParams, reader.lang, reader.timeZone),
+    note_code: entry.noteCode ?? null,
+    note_params: entry.noteParams ?? null,
+    data: entry.data,
+  };
 }
 
-export function incidentDetailJson(detail: IncidentDetail) {
+export function incidentDetailJson(detail: IncidentDetail, reader: Reader = DEFAULT_READER) {
   const e = detail.evaluation;
   const evaluation = e && { score: e.score, comment: e.comment, evaluator: e.evaluator, at_ms: e.atMs, recorded_by: e.recordedBy };
-  return { ...incidentJson(detail), parent_number: detail.parentNumber, children: detail.children, timeline: detail.timeline.map(timelineJson), evaluation };
+  return { ...incidentJson(detail, reader), parent_number: detail.parentNumber, children: detail.children, timeline: detail.timeline.map((t) => timelineJson(t, reader)), evaluation };
 }
 
 const defaultActorOf = (res: Response): string | undefined => (res.locals.caller as { name?: string } | undefined)?.name;
@@ -169,10 +197,17 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
     }
   }
 
-  function detailOf(number: string) {
+  const defaultReader: Reader = { lang: deps.lang ?? 'zh-CN', timeZone: deps.timeZone ?? CONTRACT_TIME_ZONE };
+  /** `?lang=zh-CN|en` of the request; the collector's language otherwise (an unknown value is a 400 on GET lists). */
+  function readerOf(req: Request): Reader {
+    const lang = (req.query as Record<string, unknown>).lang;
+    return lang === 'zh-CN' || lang === 'en' ? { ...defaultReader, lang } : defaultReader;
+  }
+
+  function detailOf(number: string, reader: Reader) {
     const detail = incidents.get(number);
     if (!detail) throw new HttpError(404, `incident ${number} not found`);
-    return { ...withSla(incidentDetailJson(detail), detail), ...zone };
+    return { ...withSla(incidentDetailJson(detail, reader), detail), ...zone };
   }
 
   router.get('/', requireRole('viewer'), (req, res) => {
@@ -186,12 +221,13 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
       limit: q.limit,
       offset: q.offset,
     });
-    res.json({ items: items.map((r) => withSla(incidentJson(r), r)), total, limit: q.limit, offset: q.offset, ...zone });
+    const reader = q.lang ? { ...defaultReader, lang: q.lang } : defaultReader;
+    res.json({ items: items.map((r) => withSla(incidentJson(r, reader), r)), total, limit: q.limit, offset: q.offset, ...zone });
   });
 
   router.get('/:number', requireRole('viewer'), (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
-    res.json(detailOf(number));
+    res.json(detailOf(number, readerOf(req)));
   });
 
   router.post('/', requireRole('operator'), (req, res) => {
@@ -210,7 +246,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
       who,
     );
     logger.info({ number: record.number, action: 'create', actor: who }, 'incident action');
-    res.status(201).json(detailOf(record.number));
+    res.status(201).json(detailOf(record.number, readerOf(req)));
   });
 
   router.post('/:number/ack', requireRole('operator'), (req, res) => {
@@ -218,7 +254,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
     const body = validate(noteOptional, req.body ?? {}, 'body');
     const who = actor(body.by, res);
     guarded('acknowledge', number, who, () => incidents.acknowledge(number, who, body.note));
-    res.json(detailOf(number));
+    res.json(detailOf(number, readerOf(req)));
   });
 
   router.post('/:number/resolve', requireRole('operator'), (req, res) => {
@@ -226,7 +262,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
     const body = validate(resolveSchema, req.body ?? {}, 'body');
     const who = actor(body.by, res);
     guarded('resolve', number, who, () => incidents.resolve(number, who, body.cause, body.resolution));
-    res.json(detailOf(number));
+    res.json(detailOf(number, readerOf(req)));
   });
 
   router.post('/:number/note', requireRole('operator'), (req, res) => {
@@ -234,7 +270,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
     const body = validate(noteSchema, req.body ?? {}, 'body');
     const who = actor(body.by, res);
     guarded('note', number, who, () => incidents.addNote(number, who, body.text));
-    res.status(201).json(detailOf(number));
+    res.status(201).json(detailOf(number, readerOf(req)));
   });
 
   router.post('/:number/close', requireRole('operator'), (req, res) => {
@@ -243,7 +279,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
     const who = actor(body.by, res);
     const evaluation = body.score === undefined ? undefined : { score: body.score, comment: body.comment, evaluator: body.evaluator };
     guarded('close', number, who, () => incidents.close(number, who, body.note, evaluation));
-    res.json(detailOf(number));
+    res.json(detailOf(number, readerOf(req)));
   });
 
   router.post('/:number/evaluate', requireRole('operator'), (req, res) => {
@@ -251,7 +287,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
     const body = validate(evaluateSchema, req.body ?? {}, 'body');
     const who = actor(body.by, res);
     guarded('evaluate', number, who, () => incidents.evaluate(number, who, { score: body.score, comment: body.comment, evaluator: body.evaluator }));
-    res.json(detailOf(number));
+    res.json(detailOf(number, readerOf(req)));
   });
 
   router.post('/:number/reopen', requireRole('operator'), (req, res) => {
@@ -259,7 +295,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
     const body = validate(noteOptional, req.body ?? {}, 'body');
     const who = actor(body.by, res);
     guarded('reopen', number, who, () => incidents.reopen(number, who, body.note));
-    res.json(detailOf(number));
+    res.json(detailOf(number, readerOf(req)));
   });
 
   return router;

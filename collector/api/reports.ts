@@ -3,13 +3,15 @@
  * GET /fault/:number?format=&lang= (a preview: no GET writes anything); POST /fault/:number (operator) generates it and
  * records it as generated. JSON by default; pdf/xlsx/csv/html are sent as attachments with their content type.
  * POST /fault/:number/sent {by?, note?} (operator): the fault report went to the customer (timeline; stops the
- * reminder); 201 when recorded, 200 when it was already.
+ * reminder); 201 when recorded, 200 when it was already. GET /schedules: every configured report schedule with its
+ * next run and its last run (time, outcome, error, files, where it went), `time_zone` the collector's.
  */
 import { Router, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import { INCIDENT_NUMBER_PATTERN } from '../incidents/numbering.js';
 import { REPORT_FORMATS, REPORT_LANGS } from '../reports/config.js';
 import { ReportError } from '../reports/errors.js';
+import type { ScheduleState } from '../reports/scheduler.js';
 import type { ReportRequest, ReportService } from '../reports/service.js';
 import { isValidTimeZone } from '../sla/zoned-time.js';
 import { HttpError, validate } from './errors.js';
@@ -28,8 +30,22 @@ const sentSchema = z.strictObject({ by: z.string().trim().min(1).max(100).option
 
 const STATUS = { invalid: 400, future: 400, no_data: 404, not_found: 404 } as const;
 
-export function createReportsRouter(deps: { reports: ReportService; requireRole: (role: 'operator') => RequestHandler }): Router {
+export interface ReportsRouterDeps {
+  reports: ReportService;
+  requireRole: (role: 'operator') => RequestHandler;
+  /** The report schedules' state (collector/reports/scheduler.ts); GET /schedules answers [] without it. */
+  schedules?: () => ScheduleState[];
+  /** The collector's time zone (`timezone`), sent beside the schedules so clients show local times. */
+  timeZone?: string;
+}
+
+export function createReportsRouter(deps: ReportsRouterDeps): Router {
   const router = Router();
+
+  router.get('/schedules', (req, res) => {
+    validate(z.strictObject({}), req.query, 'query');
+    res.json({ items: deps.schedules?.() ?? [], ...(deps.timeZone ? { time_zone: deps.timeZone } : {}) });
+  });
 
   async function send(res: Response, request: ReportRequest, format: (typeof REPORT_FORMATS)[number], lang: (typeof REPORT_LANGS)[number] | undefined, field: string): Promise<void> {
     try {

@@ -27,6 +27,9 @@ export interface HeartbeatObservation {
   state: CheckState;
   atMs: number;
   message: string;
+  /** The finding as code + params (common/findings/collector.ts), rendered in the reader's language. */
+  code: string;
+  params: Record<string, number>;
   metrics: Record<string, number>;
 }
 
@@ -80,7 +83,14 @@ export function passDeadlines(rule: HeartbeatRule, record: HeartbeatRecord, nowM
   if (record.lastSuccessMs !== null) metrics.age_s = Math.round((firstMissed - record.lastSuccessMs) / 1000);
   return {
     record: { ...record, status, deadlineMs: deadline },
-    observation: { state: 'crit', atMs: firstMissed, message, metrics },
+    observation: {
+      state: 'crit',
+      atMs: firstMissed,
+      message,
+      code: never ? 'heartbeat.never' : 'heartbeat.late',
+      params: { missed, ...(record.lastSuccessMs !== null ? { since_success_s: Math.round((firstMissed - record.lastSuccessMs) / 1000) } : {}) },
+      metrics,
+    },
     run: null,
   };
 }
@@ -95,6 +105,7 @@ export function applyPing(rule: HeartbeatRule, record: HeartbeatRecord, kind: Pi
   if (durationMs !== null) metrics.duration_ms = durationMs;
   if (exitCode !== null) metrics.exit_code = exitCode;
   const took = durationMs !== null ? ` after ${formatDurationMs(durationMs)}` : '';
+  const tookParams: Record<string, number> = durationMs !== null ? { duration_s: Math.round(durationMs / 1000) } : {};
   const next = {
     ...base,
     startedAtMs: null,
@@ -106,13 +117,20 @@ export function applyPing(rule: HeartbeatRule, record: HeartbeatRecord, kind: Pi
   if (kind === 'fail') {
     return {
       record: { ...next, status: 'failed' },
-      observation: { state: 'crit', atMs, message: `job reported failure${exitCode !== null ? ` (exit code ${exitCode})` : ''}${took}`, metrics: { ...metrics, up: 0 } },
+      observation: {
+        state: 'crit',
+        atMs,
+        message: `job reported failure${exitCode !== null ? ` (exit code ${exitCode})` : ''}${took}`,
+        code: 'heartbeat.failed',
+        params: { ...(exitCode !== null ? { exit_code: exitCode } : {}), ...tookParams },
+        metrics: { ...metrics, up: 0 },
+      },
       run,
     };
   }
   return {
     record: { ...next, status: 'ok', lastSuccessMs: atMs },
-    observation: { state: 'ok', atMs, message: `heartbeat received${took}; next expected by ${iso(next.deadlineMs)}`, metrics: { ...metrics, up: 1, age_s: 0 } },
+    observation: { state: 'ok', atMs, message: `heartbeat received${took}; next expected by ${iso(next.deadlineMs)}`, code: 'heartbeat.ok', params: tookParams, metrics: { ...metrics, up: 1, age_s: 0 } },
     run,
   };
 }

@@ -115,6 +115,8 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
       duration_ms: 0,
       state: o.state,
       message: o.message,
+      code: o.code,
+      params: o.params,
       metrics: o.metrics,
     };
     return deps.publish(topics.results(HEARTBEAT_AGENT_ID), Buffer.from(JSON.stringify(message)));

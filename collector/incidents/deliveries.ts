@@ -2,6 +2,7 @@
 import type { IncidentNoticeKind } from '../events.js';
 import type { Db } from '../store/db.js';
 import { addTimelineEntry, getIncidentById } from './repository.js';
+import { english, type CodedText } from './texts.js';
 
 /** What the dispatcher reports per channel (structurally its DeliveryResult). */
 export interface DeliveryReport {
@@ -19,15 +20,17 @@ export interface DeliveryReport {
 /** Adds the timeline entry; false when the incident does not exist. Call inside a transaction. */
 export function recordDeliveryReport(db: Db, report: DeliveryReport, nowMs: number): boolean {
   if (!getIncidentById(db, report.incidentId)) return false;
-  const note = report.ok
-    ? `${report.channel}: delivered (${report.attempts} attempt(s))`
-    : `${report.channel}: failed after ${report.attempts} attempt(s): ${report.error ?? 'unknown error'}`;
+  const text: CodedText = report.ok
+    ? { code: 'note.delivered', params: { channel: report.channel, attempts: report.attempts } }
+    : { code: 'note.delivery_failed', params: { channel: report.channel, attempts: report.attempts, error: report.error ?? null } };
   addTimelineEntry(db, {
     incidentId: report.incidentId,
     atMs: report.atMs ?? nowMs,
     actor: 'notifier',
     kind: report.ok ? 'notification_delivered' : 'notification_failed',
-    note,
+    note: english(text),
+    noteCode: text.code,
+    noteParams: text.params,
     data: { channel: report.channel, ok: report.ok, attempts: report.attempts, error: report.error ?? null, ...(report.kind ? { notice: report.kind } : {}) },
   });
   return true;

@@ -23,6 +23,7 @@ import { isAgentDown, type Severity, type StateChange } from '../events.js';
 import type { IncidentsConfig } from './config.js';
 import type { IncidentStatus } from './lifecycle.js';
 import { evaluateRules, subjectFor, type RuleDecision } from './rules.js';
+import { clip, english, findingNote, type CodedText } from './texts.js';
 
 /** The check id and type of agent-lost incidents. */
 export const AGENT_CHECK_ID = 'agent';
@@ -55,7 +56,9 @@ export interface EngineContext {
 export interface OpenAction {
   kind: 'open';
   dedupKey: string;
+  /** English rendering of `titleText` (stored as `title` for machines and logs). */
   title: string;
+  titleText: CodedText;
   agentId: string;
   target: string;
   checkId: string;
@@ -69,6 +72,7 @@ export interface OpenAction {
   startedAtMs: number;
   rule: string;
   reason: string;
+  reasonText: CodedText;
   silent: boolean;
 }
 export interface UpdateAction {
@@ -78,6 +82,7 @@ export interface UpdateAction {
   severity: Severity;
   severityRaised: boolean;
   reason: string;
+  reasonText: CodedText;
   silent: boolean;
 }
 export interface ResolveAction {
@@ -85,6 +90,7 @@ export interface ResolveAction {
   incidentId: number;
   cause: string;
   resolution: string;
+  resolutionText: CodedText;
   silent: boolean;
 }
 export interface ReopenAction {
@@ -96,8 +102,10 @@ export interface ReopenAction {
   parentId: number | null;
   rule: string;
   reason: string;
+  reasonText: CodedText;
   /** The title for the new cause (the previous one stays on the timeline). */
   title: string;
+  titleText: CodedText;
   silent: boolean;
 }
 export type EngineAction = OpenAction | UpdateAction | ResolveAction | ReopenAction;
@@ -139,26 +147,43 @@ function foldParent(ctx: EngineContext, config: IncidentsConfig): IncidentSnapsh
   return [...down].sort((a, b) => a.id - b.id)[0] ?? null;
 }
 
-function titleFor(change: StateChange): string {
-  const agentWhat = change.cause === 'agent_stopped' ? 'agent stopped' : 'agent lost';
-  const what = change.checkId === AGENT_CHECK_ID ? `${change.target}: ${agentWhat}` : `${change.target} ${change.checkId}: ${change.to}`;
-  const text = change.reason && change.reason !== agentWhat ? `${what} — ${change.reason}` : what;
-  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+/**
+ * The title of an incident opened (or reopened) by this change, as code + params: what failed, in words, from the
+ * check's finding (`web01 · http_home — HTTP 503`), or the agent that was lost or stopped.
+ */
+export function titleTextFor(change: StateChange): CodedText {
+  if (change.checkId === AGENT_CHECK_ID) {
+    if (change.cause === 'agent_stopped') return { code: 'title.agent_stopped', params: { target: change.target } };
+    const detail = change.finding?.code === 'agent.lost' ? change.finding.params?.detail : undefined;
+    return { code: 'title.agent_lost', params: { target: change.target, ...(typeof detail === 'string' && detail ? { detail } : {}) } };
+  }
+  return {
+    code: 'title.check',
+    params: { target: change.target, check_id: change.checkId, check_type: change.checkType, state: change.to, message: change.reason, ...(change.finding ? { finding: change.finding } : {}) },
+  };
 }
+
+function titleFor(change: StateChange): { title: string; titleText: CodedText } {
+  const titleText = titleTextFor(change);
+  return { title: clip(english(titleText)), titleText };
+}
+
+const reasonOf = (change: StateChange): CodedText => findingNote(change.finding, change.reason);
 
 function decideExisting(current: IncidentSnapshot, change: StateChange, decision: RuleDecision | null): EngineAction[] {
   const silent = current.parentId !== null;
   if (!isBad(change.to)) {
     if (current.autoResolve) {
-      return [{ kind: 'resolve', incidentId: current.id, cause: 'recovered', resolution: `auto-resolved: ${change.reason || 'check returned to ok'}`, silent }];
+      const resolutionText: CodedText = { code: 'note.auto_resolved', params: reasonOf(change).params };
+      return [{ kind: 'resolve', incidentId: current.id, cause: 'recovered', resolution: `auto-resolved: ${change.reason || 'check returned to ok'}`, resolutionText, silent }];
     }
     if (current.lastState === 'ok') return [];
-    return [{ kind: 'update', incidentId: current.id, state: 'ok', severity: current.severity, severityRaised: false, reason: change.reason, silent }];
+    return [{ kind: 'update', incidentId: current.id, state: 'ok', severity: current.severity, severityRaised: false, reason: change.reason, reasonText: reasonOf(change), silent }];
   }
   const severity = decision?.open ? higherSeverity(current.severity, decision.severity) : current.severity;
   const severityRaised = severity !== current.severity;
   if (change.to === current.lastState && !severityRaised) return [];
-  return [{ kind: 'update', incidentId: current.id, state: change.to, severity, severityRaised, reason: change.reason, silent }];
+  return [{ kind: 'update', incidentId: current.id, state: change.to, severity, severityRaised, reason: change.reason, reasonText: reasonOf(change), silent }];
 }
 
 function decideForKey(key: string, change: StateChange, ctx: EngineContext, config: IncidentsConfig): EngineAction[] {
@@ -185,7 +210,8 @@ function decideForKey(key: string, change: StateChange, ctx: EngineContext, conf
         parentId,
         rule: decision.rule,
         reason: change.reason,
-        title: titleFor(change),
+        reasonText: reasonOf(change),
+        ...titleFor(change),
         silent: parentId !== null,
       },
     ];
@@ -194,7 +220,7 @@ function decideForKey(key: string, change: StateChange, ctx: EngineContext, conf
     {
       kind: 'open',
       dedupKey: key,
-      title: titleFor(change),
+      ...titleFor(change),
       agentId: change.agentId,
       target: change.target,
       checkId: change.checkId,
@@ -208,6 +234,7 @@ function decideForKey(key: string, change: StateChange, ctx: EngineContext, conf
       startedAtMs: change.atMs,
       rule: decision.rule,
       reason: change.reason,
+      reasonText: reasonOf(change),
       silent: parentId !== null,
     },
   ];
@@ -225,7 +252,7 @@ export function decide(change: StateChange, ctx: EngineContext, config: Incident
   const actions: EngineAction[] = [];
   // Any result from the agent proves it is back; silence does not.
   if (ctx.agentLost && (change.cause === 'result' || change.cause === 'agent_online')) {
-    const back: StateChange = { ...asAgentLost(change), to: 'ok', reason: 'agent is publishing again' };
+    const back: StateChange = { ...asAgentLost(change), to: 'ok', reason: 'agent is publishing again', finding: { code: 'agent.back', params: {} } };
     actions.push(...decideExisting(ctx.agentLost, back, null));
   }
   // The agent-lost incident just ended: it is no longer a reason to fold.

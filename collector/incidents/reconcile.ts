@@ -25,6 +25,7 @@ export function currentStateChanges(open: readonly StateInterval[]): StateChange
       to: interval.state,
       atMs: interval.startMs,
       reason: interval.reason,
+      ...(interval.finding ? { finding: interval.finding } : {}),
       cause: interval.cause,
     }));
 }

@@ -4,11 +4,15 @@ import type { Severity } from '../events.js';
 import type { Db } from '../store/db.js';
 import type { IncidentSnapshot } from './engine.js';
 import type { IncidentStatus } from './lifecycle.js';
+import type { TextParams } from './texts.js';
 
 export interface IncidentRecord {
   id: number;
   number: string;
   title: string;
+  /** The title as code + params (texts.ts), rendered per reader; null for a person's title or a row older than codes. */
+  titleCode: string | null;
+  titleParams: TextParams | null;
   description: string | null;
   severity: Severity;
   status: IncidentStatus;
@@ -45,6 +49,9 @@ export interface TimelineEntry {
   actor: string;
   kind: string;
   note: string | null;
+  /** The note as code + params (texts.ts) when the collector wrote it; null for a person's note (shown as typed). */
+  noteCode?: string | null;
+  noteParams?: TextParams | null;
   data: Record<string, unknown> | null;
 }
 
@@ -53,6 +60,8 @@ const COLUMNS = {
   id: 'id',
   number: 'number',
   title: 'title',
+  titleCode: 'title_code',
+  titleParams: 'title_params_json',
   description: 'description',
   severity: 'severity',
   status: 'status',
@@ -85,18 +94,20 @@ const COLUMNS = {
 type Field = keyof IncidentRecord;
 type Row = Record<string, string | number | null>;
 const BOOLEAN_FIELDS = new Set<Field>(['isHost', 'autoResolve']);
+const JSON_FIELDS = new Set<Field>(['titleParams']);
 
 function fromRow(row: Row): IncidentRecord {
   const out: Record<string, unknown> = {};
   for (const [field, column] of Object.entries(COLUMNS)) {
     const value = row[column] ?? null;
-    out[field] = BOOLEAN_FIELDS.has(field as Field) ? value === 1 : value;
+    out[field] = BOOLEAN_FIELDS.has(field as Field) ? value === 1 : JSON_FIELDS.has(field as Field) && typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   }
   return out as unknown as IncidentRecord;
 }
 
 function toSqlValue(field: Field, value: unknown): string | number | null {
   if (BOOLEAN_FIELDS.has(field)) return value ? 1 : 0;
+  if (JSON_FIELDS.has(field)) return value === null || value === undefined ? null : JSON.stringify(value);
   return value as string | number | null;
 }
 
@@ -107,6 +118,8 @@ export function snapshotOf(record: IncidentRecord): IncidentSnapshot {
 
 /** The fields a new incident leaves empty unless the caller sets them. */
 export const UNSET_INCIDENT_FIELDS = {
+  titleCode: null,
+  titleParams: null,
   description: null,
   dedupKey: null,
   agentId: null,
@@ -196,20 +209,22 @@ export function listChildren(db: Db, parentId: number): Array<{ number: string; 
 }
 
 export function addTimelineEntry(db: Db, entry: Omit<TimelineEntry, 'id'>): void {
-  db.prepare('INSERT INTO incident_events (incident_id, at_ms, actor, kind, note, data_json) VALUES (?, ?, ?, ?, ?, ?)').run(
+  db.prepare('INSERT INTO incident_events (incident_id, at_ms, actor, kind, note, data_json, note_code, note_params_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
     entry.incidentId,
     entry.atMs,
     entry.actor,
     entry.kind,
     entry.note,
     entry.data ? JSON.stringify(entry.data) : null,
+    entry.noteCode ?? null,
+    entry.noteCode && entry.noteParams ? JSON.stringify(entry.noteParams) : null,
   );
 }
 
 export function listTimeline(db: Db, incidentId: number): TimelineEntry[] {
   const rows = db
-    .prepare('SELECT id, incident_id, at_ms, actor, kind, note, data_json FROM incident_events WHERE incident_id = ? ORDER BY id')
-    .all(incidentId) as Array<{ id: number; incident_id: number; at_ms: number; actor: string; kind: string; note: string | null; data_json: string | null }>;
+    .prepare('SELECT id, incident_id, at_ms, actor, kind, note, data_json, note_code, note_params_json FROM incident_events WHERE incident_id = ? ORDER BY id')
+    .all(incidentId) as Array<{ id: number; incident_id: number; at_ms: number; actor: string; kind: string; note: string | null; data_json: string | null; note_code: string | null; note_params_json: string | null }>;
   return rows.map((r) => ({
     id: r.id,
     incidentId: r.incident_id,
@@ -217,6 +232,8 @@ export function listTimeline(db: Db, incidentId: number): TimelineEntry[] {
     actor: r.actor,
     kind: r.kind,
     note: r.note,
+    noteCode: r.note_code,
+    noteParams: r.note_params_json ? (JSON.parse(r.note_params_json) as TextParams) : null,
     data: r.data_json ? (JSON.parse(r.data_json) as Record<string, unknown>) : null,
   }));
 }

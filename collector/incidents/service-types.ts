@@ -5,6 +5,7 @@ import type { Db } from '../store/db.js';
 import type { IncidentsConfig } from './config.js';
 import type { CustomerEvaluation } from './evaluations.js';
 import type { IncidentRecord, TimelineEntry } from './repository.js';
+import type { CodedText } from './texts.js';
 
 export interface IncidentServiceDeps {
   db: Db;
@@ -35,6 +36,10 @@ export interface KeyedIncidentInput extends ManualIncidentInput {
   dedupKey: string;
   checkType: string;
   rule: string;
+  /** The title as code + params (texts.ts), rendered per reader; `title` is its English text. */
+  titleText?: CodedText;
+  /** The description as code + params; `description` is its English text. */
+  descriptionText?: CodedText;
 }
 
 export class IncidentError extends Error {

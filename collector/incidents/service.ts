@@ -8,6 +8,7 @@ import { agentKey, decide, dedupKeyFor, type EngineAction } from './engine.js';
 import { transition, type LifecycleAction } from './lifecycle.js';
 import { recordDeliveryReport, type DeliveryReport } from './deliveries.js';
 import { nextIncidentNumber } from './numbering.js';
+import { clip, english, type CodedText } from './texts.js';
 import {
   addTimelineEntry,
   countActiveBySeverity,
@@ -44,11 +45,42 @@ export const SYSTEM_ACTOR = 'system';
 /** P1 is the most urgent. */
 const SEVERITY_RANK: Record<Severity, number> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 
-function retitled(before: string | undefined, after: string): { previous_title?: string } {
-  return before !== undefined && before !== after ? { previous_title: before } : {};
+/**
+ * The timeline data of a retitle: the previous title (English text) and, when it had one, its code + params, so the
+ * timeline shows the old title in the reader's language.
+ */
+function retitled(before: IncidentRecord | null | undefined, after: string, afterText?: CodedText): { previous_title?: string; previous_title_code?: string; previous_title_params?: unknown } {
+  if (!before) return {};
+  const same = afterText && before.titleCode ? before.titleCode === afterText.code && JSON.stringify(before.titleParams) === JSON.stringify(afterText.params) : before.title === after;
+  if (same) return {};
+  return { previous_title: before.title, ...(before.titleCode ? { previous_title_code: before.titleCode, previous_title_params: before.titleParams } : {}) };
 }
 
-type PendingNotice = { kind: IncidentNoticeKind; incidentId: number; actor?: string; note?: string };
+/** Whether a keyed input names the incident differently from its current title. */
+function sameTitle(record: IncidentRecord, input: { title: string; titleText?: CodedText }): boolean {
+  if (input.titleText && record.titleCode) return record.titleCode === input.titleText.code && JSON.stringify(record.titleParams) === JSON.stringify(input.titleText.params);
+  return record.title === input.title && !input.titleText === !record.titleCode;
+}
+
+/** The stored title fields of a keyed input (English `title` plus its code when given). */
+function keyedTitle(input: { title: string; titleText?: CodedText }) {
+  return input.titleText
+    ? { title: clip(english(input.titleText)), titleCode: input.titleText.code, titleParams: input.titleText.params }
+    : { title: input.title, titleCode: null, titleParams: null };
+}
+
+type PendingNotice = { kind: IncidentNoticeKind; incidentId: number; actor?: string; note?: string; noteText?: CodedText };
+
+/** The notice note of a keyed input's description: coded when it has a code, as given otherwise. */
+function descriptionNote(input: { description?: string; descriptionText?: CodedText }): { note?: string; noteText?: CodedText } {
+  if (input.descriptionText) return coded(input.descriptionText);
+  return input.description ? { note: input.description } : {};
+}
+
+/** A pending notice's note written by the collector: its English text plus its code. */
+function coded(text: CodedText): { note: string; noteText: CodedText } {
+  return { note: english(text), noteText: text };
+}
 
 export function createIncidentService(deps: IncidentServiceDeps) {
   const { db, config, now, notify } = deps;
@@ -65,6 +97,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
         id: record.id,
         number: record.number,
         title: record.title,
+        ...(record.titleCode ? { titleCode: record.titleCode, titleParams: record.titleParams } : {}),
         severity: record.severity,
         status: record.status,
         target: record.target,
@@ -76,6 +109,7 @@ export function createIncidentService(deps: IncidentServiceDeps) {
       atMs,
       ...(pending.actor ? { actor: pending.actor } : {}),
       ...(pending.note ? { note: pending.note } : {}),
+      ...(pending.noteText ? { noteText: pending.noteText } : {}),
     };
   }
 
@@ -113,23 +147,25 @@ export function createIncidentService(deps: IncidentServiceDeps) {
     for (const severity of SEVERITIES) deps.openGauge.set({ severity }, counts[severity]);
   }
 
-  function timeline(incidentId: number, atMs: number, actor: string, kind: string, note: string | null, data: Record<string, unknown> | null = null): void {
-    addTimelineEntry(db, { incidentId, atMs, actor, kind, note, data });
+  /** A timeline entry; `text` (code + params) when the collector wrote the note, whose English text is then `note`. */
+  function timeline(incidentId: number, atMs: number, actor: string, kind: string, note: string | null, data: Record<string, unknown> | null = null, text?: CodedText): void {
+    addTimelineEntry(db, { incidentId, atMs, actor, kind, note: text ? english(text) : note, data, ...(text ? { noteCode: text.code, noteParams: text.params } : {}) });
   }
 
   /** Children still active when their host incident ends become independent and are paged now. */
   function promoteChildren(parent: IncidentRecord, atMs: number, pending: PendingNotice[]): void {
     for (const child of findActiveChildren(db, parent.id)) {
       updateIncident(db, child.id, { parentId: null, updatedAtMs: atMs });
-      timeline(child.id, atMs, SYSTEM_ACTOR, 'unfolded', `host incident ${parent.number} resolved; this incident is now independent`);
-      pending.push({ kind: 'opened', incidentId: child.id, note: `was folded under ${parent.number}` });
+      timeline(child.id, atMs, SYSTEM_ACTOR, 'unfolded', null, null, { code: 'note.unfolded', params: { parent: parent.number } });
+      pending.push({ kind: 'opened', incidentId: child.id, ...coded({ code: 'note.was_folded', params: { parent: parent.number } }) });
     }
   }
 
-  function applyResolve(record: IncidentRecord, actor: string, cause: string, resolution: string, atMs: number, pending: PendingNotice[]): IncidentRecord {
+  /** `resolutionText` when the collector resolved it (code + params); a person's resolution stays as typed. */
+  function applyResolve(record: IncidentRecord, actor: string, cause: string, resolution: string, atMs: number, pending: PendingNotice[], resolutionText?: CodedText): IncidentRecord {
     const updated = updateIncident(db, record.id, { status: 'resolved', resolvedAtMs: atMs, resolvedBy: actor, cause, resolution, updatedAtMs: atMs });
-    timeline(record.id, atMs, actor, 'resolved', resolution, { cause });
-    pending.push({ kind: 'resolved', incidentId: record.id, actor, note: resolution });
+    timeline(record.id, atMs, actor, 'resolved', resolution, { cause }, resolutionText);
+    pending.push({ kind: 'resolved', incidentId: record.id, actor, ...(resolutionText ? coded(resolutionText) : { note: resolution }) });
     promoteChildren(record, atMs, pending);
     return updated;
   }
@@ -141,6 +177,8 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           ...UNSET_INCIDENT_FIELDS,
           number: nextIncidentNumber(db, atMs),
           title: action.title,
+          titleCode: action.titleText.code,
+          titleParams: action.titleText.params,
           severity: action.severity,
           status: 'open',
           source: 'auto',
@@ -160,22 +198,22 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           updatedAtMs: atMs,
         });
         const parent = action.parentId === null ? null : getIncidentById(db, action.parentId);
-        timeline(record.id, atMs, SYSTEM_ACTOR, 'opened', action.reason, { state: action.state, severity: action.severity, rule: action.rule, ...(parent ? { folded_under: parent.number } : {}) });
-        pending.push({ kind: 'opened', incidentId: record.id, note: action.reason });
+        timeline(record.id, atMs, SYSTEM_ACTOR, 'opened', action.reason, { state: action.state, severity: action.severity, rule: action.rule, ...(parent ? { folded_under: parent.number } : {}) }, action.reasonText);
+        pending.push({ kind: 'opened', incidentId: record.id, ...coded(action.reasonText) });
         return;
       }
       case 'update': {
         const before = getIncidentById(db, action.incidentId);
         updateIncident(db, action.incidentId, { lastState: action.state, severity: action.severity, updatedAtMs: atMs });
-        timeline(action.incidentId, atMs, SYSTEM_ACTOR, 'state_changed', action.reason, { from: before?.lastState ?? null, to: action.state, severity: action.severity });
-        if (action.severityRaised) pending.push({ kind: 'updated', incidentId: action.incidentId, note: `severity raised to ${action.severity}` });
+        timeline(action.incidentId, atMs, SYSTEM_ACTOR, 'state_changed', action.reason, { from: before?.lastState ?? null, to: action.state, severity: action.severity }, action.reasonText);
+        if (action.severityRaised) pending.push({ kind: 'updated', incidentId: action.incidentId, ...coded({ code: 'note.severity_raised', params: { severity: action.severity } }) });
         return;
       }
       case 'resolve': {
         const record = getIncidentById(db, action.incidentId);
         if (!record) return;
         updateIncident(db, record.id, { lastState: 'ok' });
-        applyResolve(record, SYSTEM_ACTOR, action.cause, action.resolution, atMs, pending);
+        applyResolve(record, SYSTEM_ACTOR, action.cause, action.resolution, atMs, pending, action.resolutionText);
         return;
       }
       case 'reopen': {
@@ -183,6 +221,8 @@ export function createIncidentService(deps: IncidentServiceDeps) {
         updateIncident(db, action.incidentId, {
           status: 'open',
           title: action.title,
+          titleCode: action.titleText.code,
+          titleParams: action.titleText.params,
           lastState: action.state,
           severity: action.severity,
           autoResolve: action.autoResolve,
@@ -191,8 +231,8 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           ...REOPENED,
           updatedAtMs: atMs,
         });
-        timeline(action.incidentId, atMs, SYSTEM_ACTOR, 'reopened', action.reason, { state: action.state, severity: action.severity, ...retitled(before?.title, action.title) });
-        pending.push({ kind: 'reopened', incidentId: action.incidentId, note: action.reason });
+        timeline(action.incidentId, atMs, SYSTEM_ACTOR, 'reopened', action.reason, { state: action.state, severity: action.severity, ...retitled(before, action.title, action.titleText) }, action.reasonText);
+        pending.push({ kind: 'reopened', incidentId: action.incidentId, ...coded(action.reasonText) });
         return;
       }
     }
@@ -314,25 +354,25 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           // The condition that fires now names the incident (a burn-rate alert moving to another window); a more
           // urgent severity raises it, a calmer one never lowers it while it is open.
           const raised = SEVERITY_RANK[input.severity] < SEVERITY_RANK[active.severity];
-          if (active.title === input.title && !raised) return active;
+          if (sameTitle(active, input) && !raised) return active;
           const severity = raised ? input.severity : active.severity;
-          const updated = updateIncident(db, active.id, { title: input.title, severity, updatedAtMs: atMs });
-          timeline(active.id, atMs, actor, 'state_changed', input.description ?? null, { severity, rule: input.rule, ...retitled(active.title, input.title) });
-          if (raised) pending.push({ kind: 'updated', incidentId: active.id, note: `severity raised to ${severity}` });
+          const updated = updateIncident(db, active.id, { ...keyedTitle(input), severity, updatedAtMs: atMs });
+          timeline(active.id, atMs, actor, 'state_changed', input.description ?? null, { severity, rule: input.rule, ...retitled(active, input.title, input.titleText) }, input.descriptionText);
+          if (raised) pending.push({ kind: 'updated', incidentId: active.id, ...coded({ code: 'note.severity_raised', params: { severity } }) });
           return updated;
         }
         const last = findLastResolvedByKey(db, input.dedupKey);
         if (last && last.resolvedAtMs !== null && atMs - last.resolvedAtMs <= config.grace_period) {
-          const reopened = updateIncident(db, last.id, { status: 'open', title: input.title, severity: input.severity, lastState: null, ...REOPENED, updatedAtMs: atMs });
-          timeline(last.id, atMs, actor, 'reopened', input.description ?? null, { severity: input.severity, rule: input.rule, ...retitled(last.title, input.title) });
-          pending.push({ kind: 'reopened', incidentId: last.id, ...(input.description ? { note: input.description } : {}) });
+          const reopened = updateIncident(db, last.id, { status: 'open', ...keyedTitle(input), severity: input.severity, lastState: null, ...REOPENED, updatedAtMs: atMs });
+          timeline(last.id, atMs, actor, 'reopened', input.description ?? null, { severity: input.severity, rule: input.rule, ...retitled(last, input.title, input.titleText) }, input.descriptionText);
+          pending.push({ kind: 'reopened', incidentId: last.id, ...descriptionNote(input) });
           return reopened;
         }
         const record = insertIncident(db, {
           ...UNSET_INCIDENT_FIELDS,
           number: nextIncidentNumber(db, atMs),
-          title: input.title,
-          description: input.description ?? null,
+          ...keyedTitle(input),
+          description: input.descriptionText ? english(input.descriptionText) : (input.description ?? null),
           severity: input.severity,
           status: 'open',
           source: 'auto',
@@ -346,18 +386,18 @@ export function createIncidentService(deps: IncidentServiceDeps) {
           openedAtMs: atMs,
           updatedAtMs: atMs,
         });
-        timeline(record.id, atMs, actor, 'opened', input.description ?? null, { source: 'auto', severity: input.severity, rule: input.rule });
-        pending.push({ kind: 'opened', incidentId: record.id, ...(input.description ? { note: input.description } : {}) });
+        timeline(record.id, atMs, actor, 'opened', input.description ?? null, { source: 'auto', severity: input.severity, rule: input.rule }, input.descriptionText);
+        pending.push({ kind: 'opened', incidentId: record.id, ...descriptionNote(input) });
         return record;
       });
     },
 
     /** Resolves the active incident of `dedupKey` (its condition ended); null when none is active. */
-    resolveKeyed(dedupKey: string, cause: string, resolution: string, actor: string = SYSTEM_ACTOR): IncidentRecord | null {
+    resolveKeyed(dedupKey: string, cause: string, resolution: string, actor: string = SYSTEM_ACTOR, resolutionText?: CodedText): IncidentRecord | null {
       if (!findActiveByKey(db, dedupKey)) return null;
       return commit((pending, atMs) => {
         const active = findActiveByKey(db, dedupKey);
-        return active ? applyResolve(active, actor, cause, resolution, atMs, pending) : null;
+        return active ? applyResolve(active, actor, cause, resolutionText ? english(resolutionText) : resolution, atMs, pending, resolutionText) : null;
       });
     },
 

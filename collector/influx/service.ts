@@ -4,6 +4,7 @@
  * open incidents by severity and agents online/offline. Every hook only queues lines: nothing here blocks ingest.
  */
 import type { Logger } from '../../common/logger.js';
+import { BACKGROUND_TIMERS, repeat, type Repeating } from '../../common/timers.js';
 import type { ResultMessage } from '../../common/protocol.js';
 import type { IncidentNotice, StateChange } from '../events.js';
 import { countActiveBySeverity, getIncidentByNumber } from '../incidents/repository.js';
@@ -109,7 +110,7 @@ export function createInfluxService(deps: InfluxServiceDeps) {
     write(incidentCountPoints(countActiveBySeverity(deps.db), nowMs));
   }
 
-  let timer: NodeJS.Timeout | null = null;
+  let ticking: Repeating | null = null;
   const guarded = (what: string, fn: () => void): void => {
     try {
       fn();
@@ -142,14 +143,13 @@ export function createInfluxService(deps: InfluxServiceDeps) {
     tick: (): void => guarded('tick', tick),
     start(): void {
       guarded('tick', tick);
-      timer = setInterval(() => guarded('tick', tick), config.availability.tick);
-      timer.unref();
+      ticking ??= repeat(BACKGROUND_TIMERS, config.availability.tick, () => guarded('tick', tick), (error) => log.error({ err: error }, 'influx tick failed'));
     },
     flush: () => writer.flush(),
     stats: () => writer.stats(),
     async stop(): Promise<void> {
-      if (timer) clearInterval(timer);
-      timer = null;
+      ticking?.stop();
+      ticking = null;
       guarded('tick', tick);
       await writer.stop();
     },

@@ -14,7 +14,7 @@ import type { LivenessMonitor, SilenceVerdict } from '../liveness.js';
 import type { CollectorMetrics } from '../metrics.js';
 import type { StateChange } from '../events.js';
 import type { Logger } from '../../common/logger.js';
-import type { EventMessage, ResultMessage, StatusMessage } from '../../common/protocol.js';
+import type { EventMessage, FindingParams, ResultMessage, StatusMessage } from '../../common/protocol.js';
 import { singleRun } from '../states/machine.js';
 import type { DecodedMessage } from './decode.js';
 import { createIncarnationTracker, type IncarnationDeps } from './incarnations.js';
@@ -110,12 +110,14 @@ export function createProcessor(deps: ProcessorDeps) {
         lastReceivedMs: receivedAtMs,
         lastState: m.state,
         lastMessage: m.message,
+        lastCode: m.code ?? null,
+        lastParams: m.params ?? null,
         lastMetrics: m.metrics,
       });
     }
     ctx.lastSeen.set(m.agent_id, receivedAtMs);
     liveness.seen(meta, m.interval_s, receivedAtMs);
-    const change = tracker.observe(meta, singleRun(m.state, 'result', observedMs, m.message));
+    const change = tracker.observe(meta, singleRun(m.state, 'result', observedMs, m.message, m.code ? { code: m.code, params: m.params ?? null } : null));
     if (change) ctx.changes.push(change);
   }
 
@@ -135,6 +137,8 @@ export function createProcessor(deps: ProcessorDeps) {
     const stopped = m.reason === 'shutdown';
     const reason = stopped ? 'agent stopped' : m.reason && m.reason !== 'lost' ? `agent lost (${m.reason})` : 'agent lost';
     const cause = stopped ? 'agent_stopped' : 'agent_offline';
+    const detail: FindingParams = m.reason && m.reason !== 'lost' ? { detail: m.reason } : {};
+    const finding = stopped ? { code: 'agent.stopped', params: {} } : { code: 'agent.lost', params: detail };
     const metas = new Map<string, CheckMeta>();
     const toMeta = (row: CheckRow): CheckMeta => ({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target });
     for (const row of checks.byAgent(m.agent_id)) metas.set(row.checkId, toMeta(row));
@@ -143,7 +147,7 @@ export function createProcessor(deps: ProcessorDeps) {
       if (!metas.has(d.check_id)) metas.set(d.check_id, { agentId: m.agent_id, checkId: d.check_id, checkType: d.check_type, target: d.target });
     }
     for (const meta of metas.values()) {
-      const change = tracker.observe(meta, singleRun('unknown', cause, receivedAtMs, reason));
+      const change = tracker.observe(meta, singleRun('unknown', cause, receivedAtMs, reason, finding));
       if (change) ctx.changes.push(change);
     }
     liveness.agentOffline(m.agent_id);
@@ -173,7 +177,7 @@ export function createProcessor(deps: ProcessorDeps) {
 
   function applySilence(verdict: SilenceVerdict, ctx: BatchContext): void {
     const seconds = Math.round(verdict.silentForMs / 1000);
-    const change = tracker.observe(verdict.meta, singleRun('unknown', 'silence', verdict.atMs, `no result for ${seconds} s`));
+    const change = tracker.observe(verdict.meta, singleRun('unknown', 'silence', verdict.atMs, `no result for ${seconds} s`, { code: 'agent.silent', params: { seconds } }));
     if (change) ctx.changes.push(change);
   }
 

@@ -4,20 +4,11 @@
  * at once (shutdown); `abort()` cancels the in-flight request and fails everything still queued.
  */
 import type { Logger } from '../../common/logger.js';
+import type { Timers } from '../../common/timers.js';
 import type { IncidentNotice } from '../events.js';
 import { backoffDelayMs } from './backoff.js';
 import type { RetryPolicy } from './config.js';
 import { DeliveryError, type Channel, type RenderedNotice } from './types.js';
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
 
 export interface QueuedDelivery {
   /** The incident notice delivered; absent for a message that is not about one incident (a report). */

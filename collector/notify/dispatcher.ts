@@ -8,7 +8,8 @@
 import type { Logger } from '../../common/logger.js';
 import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
 import { createChannels } from './channels.js';
-import { createChannelQueue, realTimers, type AttemptOutcome, type ChannelQueue, type Timers } from './channel-queue.js';
+import { SYSTEM_TIMERS, type Timers } from '../../common/timers.js';
+import { createChannelQueue, type AttemptOutcome, type ChannelQueue } from './channel-queue.js';
 import type { NotifyConfig } from './config.js';
 import { renderNotice } from './render.js';
 import { selectChannels } from './routing.js';
@@ -64,7 +65,7 @@ export const DEFAULT_STOP_DEADLINE_MS = 5_000;
 
 export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispatcher {
   const logger = deps.logger.child({ component: 'notify' });
-  const timers = deps.timers ?? realTimers;
+  const timers = deps.timers ?? SYSTEM_TIMERS;
   const channelList = deps.channels
     ? [...deps.channels]
     : [...createChannels(cfg.channels, { fetch: deps.fetch, logger, now: deps.now }).values()];

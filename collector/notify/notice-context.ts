@@ -1,35 +1,41 @@
 /**
  * What a notice needs beyond the incident service's facts, added just before the dispatcher renders it: the check
- * finding behind the incident (its code and parameters, from the newest result of that target and check) and when
+ * finding behind the incident (its code and parameters, read from the store — the newest result of that target and
+ * check, as the ingest wrote it to `checks`, so a notice sent after a collector restart is still localized) and when
  * the response and the resolution are due (the SLA clocks at the notice's instant).
  */
-import type { ResultMessage } from '../../common/protocol.js';
+import type { FindingParams } from '../../common/protocol.js';
 import type { IncidentNotice } from '../events.js';
+import type { Db } from '../store/db.js';
 
-/** At most this many (target, check) findings are remembered (the oldest are forgotten first). */
-const MAX_FINDINGS = 100_000;
 const DUE_KINDS = new Set<IncidentNotice['kind']>(['opened', 'reopened', 'escalated']);
+
+type Finding = NonNullable<IncidentNotice['finding']>;
 
 export interface NoticeContextDeps {
   /** Due instants of an incident's clocks at `atMs`; null when it has no SLA (or it cannot be computed). */
   dueOf(incidentId: number, atMs: number): { responseAtMs: number | null; resolutionAtMs: number | null } | null;
+  /** The newest not-OK finding of (target, check), or null (default: none). See `storedFindings`. */
+  findingOf?(target: string, checkId: string): Finding | null;
+}
+
+/** Reads the newest finding of a (target, check) from the `checks` table (null while it is OK or has no code). */
+export function storedFindings(db: Db): (target: string, checkId: string) => Finding | null {
+  const newest = db.prepare<[string, string], { last_state: string; last_message: string; last_code: string | null; last_params_json: string | null }>(
+    'SELECT last_state, last_message, last_code, last_params_json FROM checks WHERE target = ? AND check_id = ? ORDER BY last_observed_ms DESC LIMIT 1',
+  );
+  return (target, checkId) => {
+    const row = newest.get(target, checkId);
+    if (!row || row.last_state === 'ok' || !row.last_code) return null;
+    return { code: row.last_code, params: row.last_params_json ? (JSON.parse(row.last_params_json) as FindingParams) : null, message: row.last_message };
+  };
 }
 
 export function createNoticeContext(deps: NoticeContextDeps) {
-  const findings = new Map<string, NonNullable<IncidentNotice['finding']>>();
-  const key = (target: string, checkId: string) => `${target}\u0000${checkId}`;
   return {
-    /** Remembers the newest finding of every (target, check) that reports one. */
-    onResult(m: ResultMessage): void {
-      const k = key(m.target, m.check_id);
-      findings.delete(k);
-      if (m.state === 'ok') return;
-      findings.set(k, { code: m.code ?? null, params: m.params ?? null, message: m.message });
-      if (findings.size > MAX_FINDINGS) findings.delete(findings.keys().next().value as string);
-    },
     enrich(notice: IncidentNotice): IncidentNotice {
       const { target, checkId } = notice.incident;
-      const finding = notice.finding ?? (target && checkId ? findings.get(key(target, checkId)) : undefined);
+      const finding = notice.finding ?? (target && checkId ? deps.findingOf?.(target, checkId) : undefined) ?? undefined;
       const due = notice.due ?? (DUE_KINDS.has(notice.kind) ? deps.dueOf(notice.incident.id, notice.atMs) : null);
       return { ...notice, ...(finding?.code ? { finding } : {}), ...(due ? { due } : {}) };
     },

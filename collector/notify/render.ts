@@ -10,6 +10,7 @@ import { SEVERITY_LABEL_ZH } from '../events.js';
 import type { NotifyLang } from './config.js';
 import type { RenderedNotice } from './types.js';
 import { formatLocalDateTime, zoneOffsetMs } from '../sla/zoned-time.js';
+import { localized, renderText as renderCodedText, timerLabel } from '../incidents/texts.js';
 
 export const DISPLAY_TIME_ZONE = 'Asia/Shanghai';
 
@@ -129,20 +130,37 @@ export function severityLabel(severity: Severity, lang: NotifyLang): string {
 }
 
 /** `【P1 紧急】INC-20261121-0007 已创建 — web-01 ping: 100% packet loss` / `[P1 Critical] INC-… opened — …` */
-export function renderTitle(notice: IncidentNotice, lang: NotifyLang): string {
+export function renderTitle(notice: IncidentNotice, lang: NotifyLang, timeZone: string = DISPLAY_TIME_ZONE): string {
   const { incident } = notice;
   const sev = severityLabel(incident.severity, lang);
   const head = lang === 'zh-CN' ? `【${sev}】` : `[${sev}] `;
-  return `${head}${incident.number} ${KIND_LABEL[lang][notice.kind]} — ${subject(notice, lang)}`;
+  return `${head}${incident.number} ${KIND_LABEL[lang][notice.kind]} — ${subject(notice, lang, timeZone)}`;
 }
 
-/** The incident's title, or — when its finding has a code the catalogue knows — the finding in the reader's language. */
-function subject(notice: IncidentNotice, lang: NotifyLang): string {
+/**
+ * The incident's title in the reader's language: its title code rendered; for an older incident without one, the
+ * finding (when its code is known) after target and check; else the stored title.
+ */
+function subject(notice: IncidentNotice, lang: NotifyLang, timeZone: string): string {
   const { incident, finding } = notice;
+  const coded = localized(incident.title, incident.titleCode, incident.titleParams, lang, timeZone);
+  if (incident.titleCode) return coded ?? incident.title;
   if (!finding?.code || !incident.target) return incident.title;
   const text = renderFinding(finding, lang);
   if (text === finding.message) return incident.title;
   return `${incident.target}${incident.checkId ? ` ${incident.checkId}` : ''}${lang === 'zh-CN' ? '：' : ': '}${text}`;
+}
+
+/** The notice's note in the reader's language: its code rendered, else the note as written. */
+function noteText(notice: IncidentNotice, lang: NotifyLang, timeZone: string): string | undefined {
+  if (notice.noteText) return renderCodedText(notice.noteText, lang, timeZone) ?? notice.note;
+  return notice.note;
+}
+
+/** The SLA clock named in `detail` in words; an escalation level's name as configured. */
+function detailText(notice: IncidentNotice, lang: NotifyLang): string | undefined {
+  if (!notice.detail) return undefined;
+  return notice.kind === 'sla_warning' || notice.kind === 'sla_breach' ? timerLabel(notice.detail, lang) : notice.detail;
 }
 
 interface Field {
@@ -170,9 +188,12 @@ function fields(notice: IncidentNotice, lang: NotifyLang, timeZone: string): Fie
   if (showDue && notice.due?.resolutionAtMs != null) {
     out.push({ label: label.resolutionDue, value: dueText('resolution', notice.due.resolutionAtMs, notice.atMs, lang, timeZone) });
   }
-  if (notice.actor) out.push({ label: label.actor, value: notice.actor });
-  if (notice.detail) out.push({ label: label.detail, value: notice.detail });
-  if (notice.note) out.push({ label: label.note, value: notice.note });
+  // The collector acting by itself is named in the reader's language; people by their names.
+  if (notice.actor) out.push({ label: label.actor, value: notice.actor === 'system' && lang === 'zh-CN' ? '系统' : notice.actor });
+  const detail = detailText(notice, lang);
+  if (detail) out.push({ label: label.detail, value: detail });
+  const note = noteText(notice, lang, timeZone);
+  if (note) out.push({ label: label.note, value: note });
   return out;
 }
 
@@ -237,7 +258,7 @@ function renderHtml(title: string, list: Field[], notice: IncidentNotice, lang: 
 
 export function renderNotice(notice: IncidentNotice, opts: NotifyLang | RenderOptions = {}): RenderedNotice {
   const { lang = 'zh-CN', timeZone = DISPLAY_TIME_ZONE } = typeof opts === 'string' ? { lang: opts } : opts;
-  const title = renderTitle(notice, lang);
+  const title = renderTitle(notice, lang, timeZone);
   const list = fields(notice, lang, timeZone);
   const url = notice.incident.url;
   return {

@@ -37,6 +37,8 @@ export function webhookBody(message: RenderedNotice, nowMs: number): Record<stri
       id: incident.id,
       number: incident.number,
       title: incident.title,
+      title_code: incident.titleCode ?? null,
+      title_params: incident.titleCode ? (incident.titleParams ?? {}) : null,
       severity: incident.severity,
       status: incident.status,
       target: incident.target,
@@ -47,6 +49,8 @@ export function webhookBody(message: RenderedNotice, nowMs: number): Record<stri
     },
     actor: notice.actor ?? null,
     note: notice.note ?? null,
+    note_code: notice.noteText?.code ?? null,
+    note_params: notice.noteText?.params ?? null,
     detail: notice.detail ?? null,
   };
 }

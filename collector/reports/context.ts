@@ -14,7 +14,7 @@ import { createReportStore, type ReportStore } from './store.js';
 export interface ReportContext {
   db: Db;
   now: () => number;
-  sla: Pick<SlaService, 'setup' | 'availability' | 'timers' | 'summary' | 'maintenance'>;
+  sla: Pick<SlaService, 'setup' | 'availability' | 'timers' | 'summary' | 'maintenanceWindows' | 'inMaintenance'>;
   store: ReportStore;
   config: ReportsConfig;
   /** incidents.targets (group, criticality) for labels. */

@@ -215,6 +215,26 @@ export function slaDocument(r: SlaReport, lang: Lang): ReportDocument {
       },
     },
     {
+      id: 'extensions',
+      title: L('extensions'),
+      ...(r.extensions.length
+        ? {
+            table: {
+              columns: [
+                { label: L('incident'), type: 'text' as const },
+                { label: L('severity'), type: 'text' as const },
+                { label: L('extension_granted_at'), type: 'datetime' as const },
+                { label: L('extended_by'), type: 'duration' as const },
+                { label: L('new_resolution_due'), type: 'datetime' as const },
+                { label: L('approved_by'), type: 'text' as const },
+                { label: L('reason'), type: 'text' as const, width: 2.5 },
+              ],
+              rows: r.extensions.map((e) => [e.number, sevLabel(e.severity), e.at, e.extend_s, e.resolution_due_at, e.approved_by, e.reason]),
+            },
+          }
+        : { paragraphs: [L('extensions_none')] }),
+    },
+    {
       id: 'backups',
       title: `${L('backups')} / ${L('inspection_summary')}`,
       table: {

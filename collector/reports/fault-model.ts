@@ -7,13 +7,24 @@ import { AvailabilityError } from '../sla-service/availability-service.js';
 import type { ReportContext } from './context.js';
 import { ReportError } from './errors.js';
 import { iso, seconds } from './period.js';
+import type { Lang } from '../../common/humanize.js';
+import { incidentTitle, resolutionTexts, timelineNote } from './incident-texts.js';
 
-export function buildFaultReport(ctx: ReportContext, number: string) {
+/** The zone a fault report's times are read in: its contract's calendar zone, else the collector's. */
+export function faultTimeZone(ctx: ReportContext, contractName: string | null): string {
+  const contract = ctx.sla.setup.contracts.find((c) => c.name === contractName);
+  return (contract ? ctx.sla.setup.calendars.get(contract.calendar)?.spec.timeZone : undefined) ?? ctx.config.timezone;
+}
+
+export function buildFaultReport(ctx: ReportContext, number: string, lang: Lang = 'zh-CN') {
   const nowMs = ctx.now();
   const record = getIncidentByNumber(ctx.db, number);
   if (!record) throw new ReportError('not_found', `unknown incident "${number}"`);
   if (record.resolvedAtMs === null) throw new ReportError('invalid', `incident ${number} is not resolved yet (status ${record.status}); a fault report is written after resolution`);
   const { policy, contract } = ctx.sla.timers.policyOf(record);
+  const timeZone = faultTimeZone(ctx, contract);
+  const timeline = listTimeline(ctx.db, record.id);
+  const words = resolutionTexts(ctx.db, record, lang, timeZone, timeline);
   const sla = ctx.sla.timers.compute(record, nowMs);
   const timer = (t: typeof sla.response) =>
     t === null ? null : { target_s: seconds(t.targetMs), elapsed_business_s: seconds(t.elapsedMs), due_at: iso(t.dueAtMs), stopped_at: iso(t.stoppedAtMs), met: t.stoppedAtMs === null ? (t.breached ? false : null) : !t.breached };
@@ -34,10 +45,13 @@ export function buildFaultReport(ctx: ReportContext, number: string) {
   const breached = [response, resolution].some((t) => t?.met === false);
   return {
     kind: 'fault' as const,
+    lang,
     generated_at: iso(nowMs) as string,
     incident: {
       number: record.number,
-      title: record.title,
+      title: incidentTitle(record, lang, timeZone),
+      title_code: record.titleCode,
+      title_params: record.titleParams,
       description: record.description,
       severity: record.severity,
       status: record.status,
@@ -53,8 +67,8 @@ export function buildFaultReport(ctx: ReportContext, number: string) {
       acknowledged_by: record.acknowledgedBy,
       resolved_at: iso(record.resolvedAtMs),
       resolved_by: record.resolvedBy,
-      cause: record.cause,
-      resolution: record.resolution,
+      cause: words.cause,
+      resolution: words.resolution,
       folded: listChildren(ctx.db, record.id).map((c) => c.number),
     },
     impact: {
@@ -63,7 +77,7 @@ export function buildFaultReport(ctx: ReportContext, number: string) {
       outages,
     },
     sla: { policy: policy.name, contract, response, resolution, met: response === null && resolution === null ? null : !breached },
-    timeline: listTimeline(ctx.db, record.id).map((e) => ({ at: iso(e.atMs), actor: e.actor, kind: e.kind, note: e.note })),
+    timeline: timeline.map((e) => ({ at: iso(e.atMs), actor: e.actor, kind: e.kind, note: timelineNote(e, lang, timeZone), note_code: e.noteCode ?? null })),
   };
 }
 export type FaultReport = ReturnType<typeof buildFaultReport>;
@@ -73,8 +87,8 @@ export type FaultReport = ReturnType<typeof buildFaultReport>;
  * it. Neither generating nor reading counts as sending it to the customer: the reminder stops only when someone
  * records that it was sent (fault-sent.ts).
  */
-export function generateFaultReport(ctx: ReportContext, number: string, by?: string): FaultReport {
-  const report = buildFaultReport(ctx, number);
+export function generateFaultReport(ctx: ReportContext, number: string, by?: string, lang: Lang = 'zh-CN'): FaultReport {
+  const report = buildFaultReport(ctx, number, lang);
   const record = by === undefined ? undefined : getIncidentByNumber(ctx.db, number);
   if (record && by !== undefined) ctx.store.recordFaultReport(record.id, record.number, ctx.now(), by);
   return report;

@@ -168,6 +168,13 @@ const LABELS = {
   policy_description: ['承诺内容', 'Commitment'],
   // The customer's evaluation (seed 002 服务评价).
   satisfaction: ['客户满意度', 'Customer satisfaction'],
+  extensions: ['延期记录', 'Extensions'],
+  extensions_none: ['本期无延期记录', 'No resolution-time extensions in this period'],
+  extension_granted_at: ['批准时间', 'Granted at'],
+  extended_by: ['延长时长', 'Extended by'],
+  new_resolution_due: ['新的解决期限', 'New resolution due'],
+  approved_by: ['批准人', 'Approved by'],
+  reason: ['原因', 'Reason'],
   satisfaction_average: ['平均评分', 'Average score'],
   satisfaction_count: ['评价数', 'Evaluations'],
   satisfaction_target: ['满意度目标', 'Satisfaction target'],

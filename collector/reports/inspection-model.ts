@@ -7,7 +7,6 @@
  * by vocabulary.ts); `text` is their English rendering for JSON readers.
  */
 import type { FindingParams } from '../../common/protocol.js';
-import { expandWindow, windowApplies } from '../sla/index.js';
 import { DEFAULT_THRESHOLDS, type MetricThreshold } from './config.js';
 import type { ReportContext } from './context.js';
 import { findingText } from './vocabulary.js';
@@ -66,11 +65,7 @@ function seriesLabel(tags: Record<string, string>): string {
 export function buildInspectionReport(ctx: ReportContext, opts: InspectionOptions) {
   const nowMs = ctx.now();
   const timeZone = opts.timeZone ?? ctx.config.timezone;
-  const windows = ctx.sla.maintenance.windows(ctx.sla.setup);
-  const inMaintenance = (target: string, atMs: number): boolean => {
-    const groups = ctx.sla.availability.groupsOf(target);
-    return windows.some((w) => windowApplies(w, target, groups) && expandWindow(w, atMs, atMs + 1).length > 0);
-  };
+  const inMaintenance = ctx.sla.inMaintenance;
   const en = (f: Omit<Finding, 'text'>): Finding => ({ ...f, text: `${f.target} ${f.item}: ${findingText(f, { lang: 'en', timeZone })}` });
   const range = dayRange(timeZone, opts.date, nowMs);
   const thresholds: Record<string, MetricThreshold> = { ...DEFAULT_THRESHOLDS, ...ctx.config.inspection.thresholds };

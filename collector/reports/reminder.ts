@@ -38,7 +38,7 @@ export function createFaultReportReminder(deps: ReminderDeps) {
     const url = deps.incidentUrl?.(r.number);
     const notice: IncidentNotice = {
       kind: 'report_reminder',
-      incident: { id: r.id, number: r.number, title: r.title, severity: r.severity, status: r.status, target: r.target, checkId: r.checkId, openedAtMs: r.openedAtMs, ...(url ? { url } : {}) },
+      incident: { id: r.id, number: r.number, title: r.title, ...(r.titleCode ? { titleCode: r.titleCode, titleParams: r.titleParams } : {}), severity: r.severity, status: r.status, target: r.target, checkId: r.checkId, openedAtMs: r.openedAtMs, ...(url ? { url } : {}) },
       atMs: nowMs,
       actor: 'system',
       note,

@@ -13,10 +13,11 @@ import type { Db } from '../store/db.js';
 import { createReportContext } from './context.js';
 import { createFaultReportReminder } from './reminder.js';
 import { createSampleRecorder } from './samples.js';
+import { createScheduleRunStore } from './schedule-runs.js';
 import { createReportScheduler } from './scheduler.js';
 import { createReportService, type ReportRequest } from './service.js';
 import type { ReportFormat } from './config.js';
-import type { TimerFunctions } from '../sla-service/scheduler.js';
+import { BACKGROUND_TIMERS, repeat, type Timers } from '../../common/timers.js';
 
 const SAMPLE_FLUSH_MS = 5_000;
 
@@ -31,7 +32,7 @@ export interface ReportsRuntimeDeps {
   deliver?: Dispatcher['deliver'];
   incidentUrl?: (number: string) => string;
   /** Timers of the report schedules (tests drive a clock). */
-  timerFunctions?: TimerFunctions;
+  timerFunctions?: Timers;
 }
 
 /** The API link of a generated report (for IM messages), when api.public_url is set. */
@@ -51,11 +52,10 @@ export function startReports(deps: ReportsRuntimeDeps) {
   const ctx = createReportContext({ db: deps.db, config: deps.config, reports: cfg, now: deps.now, logger: deps.logger, sla: deps.sla });
   const service = createReportService(ctx);
   const recorder = createSampleRecorder({ store: ctx.store, periodMs: cfg.sample_period, retentionMs: cfg.sample_retention, now: deps.now, logger: deps.logger });
-  const flush = setInterval(() => recorder.flush(), SAMPLE_FLUSH_MS);
-  flush.unref();
+  const fail = (what: string) => (error: unknown) => deps.logger.error({ err: error }, `${what} failed`);
+  const flush = repeat(BACKGROUND_TIMERS, SAMPLE_FLUSH_MS, () => recorder.flush(), fail('report sample flush'));
   const reminder = createFaultReportReminder({ store: ctx.store, db: deps.db, afterMs: cfg.fault_reminder.after, warnAt: cfg.fault_reminder.warn_at, severities: cfg.fault_reminder.severities, lang: deps.config.notifications.lang ?? deps.config.lang, now: deps.now, notify: deps.notify, logger: deps.logger, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
-  const scan = cfg.fault_reminder.enabled ? setInterval(() => reminder.scan(), cfg.fault_reminder.scan) : null;
-  scan?.unref();
+  const scan = cfg.fault_reminder.enabled ? repeat(BACKGROUND_TIMERS, cfg.fault_reminder.scan, () => void reminder.scan(), fail('fault-report reminder scan')) : null;
   const needsChannels = cfg.schedules.some((s) => s.channels.length > 0);
   // Reports go out through the notification dispatcher: the collector's, else one of their own (tests, no notify).
   const own = needsChannels && !deps.deliver ? createDispatcher(deps.config.notifications, { logger: deps.logger, now: deps.now, timeZone: deps.config.timezone, onDelivery: () => undefined }) : null;
@@ -71,6 +71,7 @@ export function startReports(deps: ReportsRuntimeDeps) {
     logger: deps.logger,
     ...(deps.timerFunctions ? { timers: deps.timerFunctions } : {}),
     ...(reportUrl ? { reportUrl } : {}),
+    runs: createScheduleRunStore(deps.db),
   });
   scheduler.start();
   return {
@@ -81,8 +82,8 @@ export function startReports(deps: ReportsRuntimeDeps) {
     flushSamples: (): void => recorder.flush(),
     stop(): void {
       scheduler.stop();
-      clearInterval(flush);
-      if (scan) clearInterval(scan);
+      flush.stop();
+      scan?.stop();
       recorder.flush();
       own?.stop().catch((error: unknown) => deps.logger.error({ err: error }, 'report notifications did not stop cleanly'));
     },

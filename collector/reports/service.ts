@@ -37,15 +37,16 @@ const safe = (text: string) => text.replace(/[^A-Za-z0-9._-]+/g, '_');
 export function createReportService(ctx: ReportContext) {
   const font = { path: ctx.config.font, family: ctx.config.font_family };
 
-  function json(request: ReportRequest) {
-    if (request.kind === 'sla') return buildSlaReport(ctx, request);
+  /** The report as JSON, its words (titles, causes, notes, policy) in `lang`. */
+  function json(request: ReportRequest, lang: ReportLang = ctx.config.lang) {
+    if (request.kind === 'sla') return buildSlaReport(ctx, { ...request, lang });
     if (request.kind === 'inspection') return buildInspectionReport(ctx, request);
     if (request.kind === 'assets') {
       const report = buildAssetsReport(ctx);
       if (request.markVerifiedBy !== undefined) markAssetsVerified(ctx, request.markVerifiedBy);
       return report;
     }
-    return generateFaultReport(ctx, request.number, request.by);
+    return generateFaultReport(ctx, request.number, request.by, lang);
   }
 
   return {
@@ -55,7 +56,7 @@ export function createReportService(ctx: ReportContext) {
       return markFaultReportSent(ctx, number, by, note);
     },
     async generate(request: ReportRequest, format: ReportFormat, lang: ReportLang = ctx.config.lang): Promise<GeneratedReport> {
-      const report = json(request);
+      const report = json(request, lang);
       let body: Buffer;
       let base: string;
       let summary: string;

@@ -4,7 +4,7 @@
  * (seed 002 服务评价: 90 of 100 or more). Read-only.
  */
 import { listEvaluationsOfIncidentsOpened } from '../incidents/evaluations.js';
-import { getIncidentById, type IncidentRecord } from '../incidents/repository.js';
+import { getIncidentById, listTimeline, type IncidentRecord } from '../incidents/repository.js';
 import type { Contract } from '../sla/index.js';
 import { createIncidentSlaStore } from '../sla-service/incident-sla-store.js';
 import type { ReportContext } from './context.js';
@@ -14,18 +14,28 @@ import { iso, seconds } from './period.js';
 export function extensionRows(ctx: ReportContext, incidents: readonly IncidentRecord[]) {
   const store = createIncidentSlaStore(ctx.db);
   return incidents
-    .flatMap((r) =>
-      store.extensions(r.id).map((e) => ({
-        number: r.number,
-        severity: r.severity,
-        title: r.title,
-        at: iso(e.atMs) as string,
-        extend_s: seconds(e.extendMs),
-        approved_by: e.approvedBy,
-        reason: e.reason,
-        by: e.createdBy,
-      })),
-    )
+    .flatMap((r) => {
+      const extensions = store.extensions(r.id);
+      if (!extensions.length) return [];
+      // The resolution due each extension moved to, as recorded on the timeline when it was granted.
+      const recorded = listTimeline(ctx.db, r.id).filter((e) => e.kind === 'sla_extended');
+      return extensions.map((e) => {
+        const entry = recorded.find((x) => x.atMs === e.atMs && x.data?.extend_ms === e.extendMs);
+        const due = entry?.data?.resolution_due_after_ms;
+        return {
+          number: r.number,
+          severity: r.severity,
+          title: r.title,
+          at: iso(e.atMs) as string,
+          extend_s: seconds(e.extendMs),
+          /** The resolution due right after this extension (null when the timeline has no record of it). */
+          resolution_due_at: typeof due === 'number' ? iso(due) : null,
+          approved_by: e.approvedBy,
+          reason: e.reason,
+          by: e.createdBy,
+        };
+      });
+    })
     .sort((a, b) => a.at.localeCompare(b.at) || a.number.localeCompare(b.number));
 }
 

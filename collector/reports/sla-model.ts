@@ -14,6 +14,10 @@ import { ReportError } from './errors.js';
 import { iso, monthRange, seconds } from './period.js';
 import { extensionRows, satisfactionOf } from './sla-followup.js';
 import { buildSlaPictures } from './sla-pictures.js';
+import type { Lang } from '../../common/humanize.js';
+import { presetText } from '../sla/preset-texts.js';
+import { incidentTitle, outageCause, resolutionTexts } from './incident-texts.js';
+import { availabilityFormula, targetRuleText } from './vocabulary.js';
 
 export const AVAILABILITY_FORMULA = 'A = up / (scheduled − maintenance − unknown)';
 
@@ -23,6 +27,8 @@ type AvailabilityJson = ReturnType<typeof availabilityJson>;
 export interface SlaReportOptions {
   period: string;
   contract: string;
+  /** The reader's language: titles, causes and the policy description are rendered in it (default zh-CN). */
+  lang?: Lang;
 }
 
 function pickContract(ctx: ReportContext, name: string): Contract {
@@ -42,13 +48,16 @@ export function contractNames(ctx: ReportContext, contract?: string): string[] {
   return all;
 }
 
-function incidentRow(ctx: ReportContext, r: IncidentRecord, nowMs: number) {
+function incidentRow(ctx: ReportContext, r: IncidentRecord, nowMs: number, lang: Lang, timeZone: string) {
   const sla = ctx.sla.timers.compute(r, nowMs);
+  const { cause, resolution } = resolutionTexts(ctx.db, r, lang, timeZone);
   const met = (t: typeof sla.response) => (t === null ? null : t.stoppedAtMs === null ? (t.breached ? false : null) : !t.breached);
   return {
     number: r.number,
     severity: r.severity,
-    title: r.title,
+    title: incidentTitle(r, lang, timeZone),
+    title_code: r.titleCode,
+    title_params: r.titleParams,
     target: r.target,
     status: r.status,
     opened_at: iso(r.openedAtMs),
@@ -62,8 +71,8 @@ function incidentRow(ctx: ReportContext, r: IncidentRecord, nowMs: number) {
     resolution_target_s: sla.resolution ? seconds(sla.resolution.targetMs) : null,
     resolution_business_s: sla.resolution ? seconds(sla.resolution.elapsedMs) : null,
     resolution_met: met(sla.resolution),
-    cause: r.cause,
-    resolution: r.resolution,
+    cause,
+    resolution,
   };
 }
 
@@ -85,6 +94,7 @@ function groupByTarget(incidents: readonly IncidentRecord[]): Map<string | null,
 
 export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
   const nowMs = ctx.now();
+  const lang = opts.lang ?? 'zh-CN';
   const contract = pickContract(ctx, opts.contract);
   const timeZone = getCalendar(ctx.sla.setup, contract.calendar).spec.timeZone;
   const range = monthRange(timeZone, opts.period, nowMs);
@@ -123,15 +133,15 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
           ongoing: o.ongoing,
           duration_s: seconds(o.durationMs),
           downtime_s: seconds(o.downtimeMs),
-          cause: incident?.cause ?? o.causes.join('; '),
+          cause: incident ? resolutionTexts(ctx.db, incident, lang, timeZone).cause : outageCause(o.findings, lang),
           incident: incident?.number ?? null,
         };
       }),
     )
     .sort((a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.target.localeCompare(b.target));
 
-  const maintenance = ctx.sla.maintenance
-    .windows(ctx.sla.setup)
+  const maintenance = ctx.sla
+    .maintenanceWindows()
     .flatMap((w) => {
       const applies = members.filter((t) => windowApplies(w, t, ctx.sla.availability.groupsOf(t)));
       if (applies.length === 0) return [];
@@ -165,6 +175,7 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
 
   return {
     kind: 'sla' as const,
+    lang,
     period: opts.period,
     generated_at: iso(nowMs) as string,
     from: iso(range.fromMs) as string,
@@ -172,7 +183,8 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     contract: {
       name: contract.name,
       policy: contract.policy,
-      policy_description: policy?.description ?? '',
+      policy_title: presetText(contract.policy, lang)?.title ?? contract.policy,
+      policy_description: presetText(contract.policy, lang)?.description ?? policy?.description ?? '',
       calendar: contract.calendar,
       time_zone: timeZone,
       availability_target: contract.availabilityTarget,
@@ -180,12 +192,12 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
       targets: members,
     },
     calculation: {
-      formula: AVAILABILITY_FORMULA,
+      formula: availabilityFormula(lang),
       unknown_policy: ctx.sla.setup.unknownPolicy,
       warn_counts_as_up: ctx.sla.setup.warnCountsAsUp,
       calendar: contract.calendar,
       time_zone: timeZone,
-      target_rule: 'reachability checks if the target has any, else all its checks (down while any is down)',
+      target_rule: targetRuleText(lang),
       /** Where the resolution clock starts under the contract's policy: `opened` or `acknowledged`. */
       resolution_starts: policy?.resolutionStarts ?? 'opened',
       /** Calendars of the contract without holiday data for a year of the period: its figures count weekends only. */
@@ -211,7 +223,7 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     availability,
     outages,
     maintenance,
-    incidents: { total: s.total, by_severity: bySeverity, response: s.response, resolution: s.resolution, mtta_s: s.mtta_s, mttr_s: s.mttr_s, list: incidents.map((r) => incidentRow(ctx, r, nowMs)) },
+    incidents: { total: s.total, by_severity: bySeverity, response: s.response, resolution: s.resolution, mtta_s: s.mtta_s, mttr_s: s.mttr_s, list: incidents.map((r) => incidentRow(ctx, r, nowMs, lang, timeZone)) },
     compliance,
     /** Every resolution-time extension the customer agreed to, for the incidents listed. */
     extensions: extensionRows(ctx, incidents),

@@ -33,7 +33,7 @@ import {
 import type { Db } from '../store/db.js';
 import { createIntervalsStore } from '../store/intervals-store.js';
 import { derivationRuleOf, describeRule, type ServiceConfig } from './config.js';
-import { createMaintenanceStore, type MaintenanceStore } from './maintenance-store.js';
+import type { MaintenanceView } from './maintenance-view.js';
 import type { MonthCache } from './month-cache.js';
 import { findOutages, type Outage, type ReasonedInterval } from './outages.js';
 
@@ -72,7 +72,8 @@ export interface AvailabilityServiceDeps {
   /** incidents.reachability: which checks tell that a whole target is up. Default: check type ping. */
   reachability?: { check_types: readonly string[]; check_ids: readonly string[] };
   services?: readonly ServiceConfig[];
-  maintenance?: MaintenanceStore;
+  /** The windows in force and which apply to a target (maintenance-view.ts). */
+  maintenance: MaintenanceView;
   /** Keeps what forTarget reads from the store per target and period (month-cache.ts); read every time without. */
   cache?: MonthCache;
 }
@@ -86,7 +87,7 @@ interface Member {
 export function createAvailabilityService(deps: AvailabilityServiceDeps) {
   const { db, setup, now } = deps;
   const intervals = createIntervalsStore(db);
-  const maintenanceStore = deps.maintenance ?? createMaintenanceStore(db);
+  const view = deps.maintenance;
   const reach = deps.reachability ?? { check_types: ['ping'], check_ids: [] };
   const targetConfig = deps.targets ?? {};
   const services = new Map((deps.services ?? []).map((s) => [s.name, s]));
@@ -96,10 +97,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
 
   const allTargets = db.prepare<[], { target: string }>('SELECT DISTINCT target FROM state_intervals');
 
-  const groupsOf = (target: string): string[] => {
-    const group = targetConfig[target]?.group;
-    return group ? [group] : [];
-  };
+  const groupsOf = view.groupsOf;
   const targetsOfGroup = (group: string): string[] =>
     Object.entries(targetConfig)
       .filter(([, info]) => info.group === group)
@@ -111,7 +109,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
   }
 
   function maintenanceOf(target: string, fromMs: number, toMs: number): Interval[] {
-    return maintenanceIntervals(maintenanceStore.windows(setup()), target, groupsOf(target), fromMs, toMs);
+    return view.of(target, fromMs, toMs);
   }
 
   function checkIntervals(target: string, checkId: string, agentId: string | undefined, fromMs: number, toMs: number): ReasonedInterval[][] {
@@ -119,7 +117,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     for (const iv of intervals.byTarget(target, fromMs, toMs)) {
       if (iv.checkId !== checkId || (agentId !== undefined && iv.agentId !== agentId)) continue;
       const list = byAgent.get(iv.agentId) ?? [];
-      list.push({ startMs: iv.startMs, endMs: iv.endMs, state: iv.state, reason: iv.reason });
+      list.push({ startMs: iv.startMs, endMs: iv.endMs, state: iv.state, reason: iv.reason, ...(iv.finding ? { finding: iv.finding } : {}) });
       byAgent.set(iv.agentId, list);
     }
     return [...byAgent.values()];
@@ -216,7 +214,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       const targets = targetsOfGroup(group);
       if (targets.length === 0) throw new AvailabilityError('not_found', `unknown group "${group}" (groups come from incidents.targets.<name>.group)`);
       const members = targets.map((t) => targetMember(t, fromMs, toMs));
-      const named = maintenanceIntervals(maintenanceStore.windows(setup()).filter((w) => w.groups.includes(group)), group, [group], fromMs, toMs);
+      const named = maintenanceIntervals(view.windows().filter((w) => w.groups.includes(group)), group, [group], fromMs, toMs);
       return evaluate({ kind: 'group', name: group }, { mode: 'all' }, members, named, fromMs, toMs);
     },
 
@@ -229,7 +227,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
         const intervalsOfCheck = parts.length === 1 ? (parts[0] as ReasonedInterval[]) : withReasons(deriveStateIntervals(parts, { mode: 'all' }, fromMs, toMs));
         members.push({ label: `${c.target}/${c.check_id}`, intervals: intervalsOfCheck, maintenance: maintenanceOf(c.target, fromMs, toMs) });
       }
-      const named = maintenanceIntervals(maintenanceStore.windows(setup()).filter((w) => w.targets.includes(name)), name, [], fromMs, toMs);
+      const named = maintenanceIntervals(view.windows().filter((w) => w.targets.includes(name)), name, [], fromMs, toMs);
       return evaluate({ kind: 'service', name }, derivationRuleOf(def.rule), members, named, fromMs, toMs);
     },
 

@@ -10,10 +10,11 @@ import type { Logger } from '../../common/logger.js';
 import type { Severity } from '../events.js';
 import { findActiveByKey } from '../incidents/repository.js';
 import type { IncidentService } from '../incidents/service.js';
+import type { CodedText } from '../incidents/texts.js';
 import { evaluateBurnRate, getCalendar, type BurnRateRule, type SlaSetup } from '../sla/index.js';
 import type { Db } from '../store/db.js';
 import type { AvailabilityService } from './availability-service.js';
-import type { TimerFunctions } from './scheduler.js';
+import { repeat, type Repeating, type Timers } from '../../common/timers.js';
 
 export const BURN_RATE_CHECK = 'burn-rate';
 
@@ -28,6 +29,11 @@ export function burnRateTitle(target: string, contract: string, rule: BurnRateRu
   return `${target}: error budget of ${contract} burning ≥ ${rule.factor}× (${rule.name})`;
 }
 
+/** The title as code + params (rendered per reader): the window firing now names the incident. */
+export function burnRateTitleText(target: string, contract: string, rule: BurnRateRule): CodedText {
+  return { code: 'title.burn_rate', params: { target, contract, factor: rule.factor, window: rule.name } };
+}
+
 /** Paging rules (factor ≥ 6) are P2, ticket rules P3. */
 export function burnRateSeverity(rule: BurnRateRule): Severity {
   return rule.severity === 'page' ? 'P2' : 'P3';
@@ -40,7 +46,7 @@ export interface BurnRateMonitorDeps {
   incidents: Pick<IncidentService, 'openKeyed' | 'resolveKeyed'>;
   now: () => number;
   logger: Logger;
-  timerFunctions: TimerFunctions;
+  timerFunctions: Timers;
   everyMs?: number;
 }
 
@@ -48,8 +54,7 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
   const { db, setup, availability, incidents, now } = deps;
   const log = deps.logger.child({ component: 'sla.burn-rate' });
   const everyMs = deps.everyMs ?? 60_000;
-  let handle: unknown = null;
-  let stopped = false;
+  let job: Repeating | null = null;
 
   /** One pass; returns the keys firing now. */
   function evaluate(): string[] {
@@ -78,10 +83,12 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
               // The title names the window that fires now (not the burn of this minute): a change of window retitles the
               // active incident, and a re-fire within the grace reopens the same incident under the new title.
               title: burnRateTitle(target, contract.name, rule),
+              titleText: burnRateTitleText(target, contract.name, rule),
               description: `availability target ${contract.availabilityTarget} %; the ${rule.name} windows both burn the budget at least ${rule.factor}× too fast (now ${burn.toFixed(1)}×)`,
+              descriptionText: { code: 'note.burn_rate', params: { target_percent: contract.availabilityTarget, window: rule.name, factor: rule.factor, burn: Number(burn.toFixed(1)) } },
             });
           } else if (findActiveByKey(db, key)) {
-            incidents.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold');
+            incidents.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold', undefined, { code: 'note.burn_rate_recovered', params: {} });
           }
         } catch (error) {
           log.error({ err: error, contract: contract.name, target }, 'burn rate not evaluated');
@@ -91,23 +98,14 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
     return firing;
   }
 
-  function loop(): void {
-    if (stopped) return;
-    handle = deps.timerFunctions.setTimeout(() => {
-      evaluate();
-      loop();
-    }, everyMs);
-  }
-
   return {
     evaluate,
     /** Runs every `everyMs` (with no contract configured a pass does nothing; a reload may add some). */
     start(): void {
-      loop();
+      job ??= repeat(deps.timerFunctions, everyMs, () => void evaluate(), (error) => log.error({ err: error }, 'burn-rate pass failed'));
     },
     stop(): void {
-      stopped = true;
-      if (handle !== null) deps.timerFunctions.clearTimeout(handle);
+      job?.stop();
     },
   };
 }

@@ -17,10 +17,8 @@ import type { IncidentsConfig } from '../incidents/config.js';
 import {
   createSlaSetup,
   HOLIDAY_LOOKAHEAD_MS,
-  maintenanceIntervals,
   missingHolidayData,
   type Contract,
-  type Interval,
   type MissingHolidayData,
   type SlaConfig,
   type SlaSetup,
@@ -31,6 +29,7 @@ import type { ServiceConfig } from './config.js';
 import { createIncidentSlaStore } from './incident-sla-store.js';
 import { createIncidentTimers } from './incident-timers.js';
 import { createMaintenanceStore } from './maintenance-store.js';
+import { createMaintenanceView } from './maintenance-view.js';
 import { createMonthCache } from './month-cache.js';
 
 export interface SlaFrontDoorDeps {
@@ -50,16 +49,12 @@ export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
   const replaced: Array<(next: SlaSetup) => void> = [];
 
   const maintenance = createMaintenanceStore(db);
+  const view = createMaintenanceView({ setup: current, store: maintenance, targets: deps.incidents.targets });
   // What targets' figures are computed from, per period; a reload clears it (config windows, contracts' members).
   const monthCache = createMonthCache({ maintenanceVersion: maintenance.version, now });
-  const availability = createAvailabilityService({ db, setup: current, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance, cache: monthCache });
+  const availability = createAvailabilityService({ db, setup: current, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance: view, cache: monthCache });
   const store = createIncidentSlaStore(db);
-  const timers = createIncidentTimers({ setup: current, store, maintenance, groupsOf: availability.groupsOf, logger: log });
-
-  /** Maintenance of a target (its own windows and its group's, config + API) over [fromMs, toMs). */
-  function maintenanceOf(target: string, fromMs: number, toMs: number): Interval[] {
-    return maintenanceIntervals(maintenance.windows(setup), target, availability.groupsOf(target), fromMs, toMs);
-  }
+  const timers = createIncidentTimers({ setup: current, store, maintenance: view, maintenanceVersion: maintenance.version, logger: log });
 
   /** Calendars a contract uses with no holiday data for a day in the next 60 days (collector clock). */
   const holidayDataMissing = (): MissingHolidayData[] => missingHolidayData(setup, now(), now() + HOLIDAY_LOOKAHEAD_MS, contractsForHolidays(setup));
@@ -77,10 +72,15 @@ export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
     monthCache,
     /** The SQL of incidents' SLA facts (policy recorded at opening, pauses, fired events, extensions). */
     store,
-    groupsOf: availability.groupsOf,
-    maintenanceOf,
+    groupsOf: view.groupsOf,
+    /** Which windows apply to a target (maintenance-view.ts); the functions below are its answers. */
+    maintenanceView: view,
+    /** Maintenance windows in force (config + API). */
+    maintenanceWindows: view.windows,
+    /** Maintenance of a target (its own windows and its group's) over [fromMs, toMs), merged. */
+    maintenanceOf: view.of,
     /** Whether a maintenance window covers the target at `atMs`. */
-    inMaintenance: (target: string, atMs: number): boolean => maintenanceOf(target, atMs, atMs + 1).length > 0,
+    inMaintenance: view.at,
     /** The target's derived state intervals and maintenance over [fromMs, toMs) (availability, burn rate, InfluxDB). */
     timeline: (target: string, fromMs: number, toMs: number) => availability.targetTimeline(target, fromMs, toMs),
     holidayDataMissing,

@@ -43,7 +43,17 @@ export function createIncidentSlaStore(db: Db) {
   );
   const firstAck = db.prepare<[number], { at_ms: number | null }>("SELECT MIN(at_ms) AS at_ms FROM incident_events WHERE incident_id = ? AND kind = 'acknowledged'");
 
+  /** Writes per incident since start: readers that keep what they read (incident-timers.ts) compare it. */
+  const writes = new Map<number, number>();
+  const wrote = (incidentId: number): void => {
+    writes.set(incidentId, (writes.get(incidentId) ?? 0) + 1);
+  };
+
   return {
+    /** Changes whenever this store writes something of the incident (policy, terms, pauses, extensions, fired events). */
+    version(incidentId: number): number {
+      return writes.get(incidentId) ?? 0;
+    },
     /** `terms`: the policy's JSON as recorded (null for incidents recorded before migration 016). */
     policyOf(incidentId: number): { policy: string; contract: string | null; terms: string | null } | null {
       return getPolicy.get(incidentId) ?? null;
@@ -51,19 +61,23 @@ export function createIncidentSlaStore(db: Db) {
     /** Records the policy once; later calls keep the first (the policy an incident opened under never changes). */
     recordPolicy(incidentId: number, policy: string, contract: string | null, terms: string): void {
       setPolicy.run(incidentId, policy, contract, terms);
+      wrote(incidentId);
     },
     /** Records the terms of an incident recorded before migration 016 (once; the first recording stays). */
     recordTerms(incidentId: number, terms: string): void {
       setTerms.run(terms, incidentId);
+      wrote(incidentId);
     },
     pauses(incidentId: number): StoredPause[] {
       return pauses.all(incidentId).map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, reason: r.reason, pausedBy: r.paused_by, resumedBy: r.resumed_by }));
     },
     pause(incidentId: number, atMs: number, reason: string, by: string): void {
       insertPause.run(incidentId, atMs, reason, by);
+      wrote(incidentId);
     },
     /** Ends the open pause; false when there was none. */
     resume(incidentId: number, atMs: number, by: string): boolean {
+      wrote(incidentId);
       return endPause.run(atMs, by, incidentId).changes > 0;
     },
     /** The first acknowledgement on the timeline (a reopen clears the incident's own field; the response was still met). */
@@ -78,6 +92,7 @@ export function createIncidentSlaStore(db: Db) {
     },
     addExtension(incidentId: number, e: Omit<StoredExtension, 'id'>): void {
       insertExtension.run(incidentId, e.atMs, e.extendMs, e.approvedBy, e.reason, e.createdBy);
+      wrote(incidentId);
     },
     /** The spans the incident spent resolved before a reopen ([resolved, reopened)); a final resolution is no gap. */
     resolvedGaps(incidentId: number): Array<{ startMs: number; endMs: number }> {
@@ -98,6 +113,7 @@ export function createIncidentSlaStore(db: Db) {
     },
     /** True when this call recorded it (false: it had fired already). */
     markFired(incidentId: number, kind: FiredKind, key: string, atMs: number): boolean {
+      wrote(incidentId);
       return markFired.run(incidentId, kind, key, atMs).changes > 0;
     },
   };

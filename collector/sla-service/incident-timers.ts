@@ -8,7 +8,6 @@ import type { Logger } from '../../common/logger.js';
 import type { IncidentRecord } from '../incidents/repository.js';
 import {
   computeIncidentSla,
-  maintenanceSpanAt,
   resolvePolicy,
   type IncidentFacts,
   type IncidentSla,
@@ -17,13 +16,14 @@ import {
   type TimerStatus,
 } from '../sla/index.js';
 import type { IncidentSlaStore, StoredExtension, StoredPause } from './incident-sla-store.js';
-import type { MaintenanceStore } from './maintenance-store.js';
+import type { MaintenanceView } from './maintenance-view.js';
 
 export interface IncidentTimersDeps {
   setup: () => SlaSetup;
   store: IncidentSlaStore;
-  maintenance: MaintenanceStore;
-  groupsOf: (target: string) => string[];
+  maintenance: MaintenanceView;
+  /** Changes whenever a maintenance window is added or removed (maintenance-store.ts); without it nothing is kept. */
+  maintenanceVersion?: () => number;
   logger: Logger;
 }
 
@@ -32,7 +32,34 @@ export interface IncidentTimers {
   facts(record: IncidentRecord): IncidentFacts;
   compute(record: IncidentRecord, nowMs: number): IncidentSla;
   json(record: IncidentRecord, nowMs: number): IncidentSlaJson;
+  /** Cache counters of `json` (tests, diagnostics). */
+  stats(): { hits: number; misses: number; incidents: number };
 }
+
+/**
+ * What an incident's clocks are computed from (policy, facts, pauses, extensions, fired events), kept between requests
+ * so the incident list does not run ~9 queries per row; the clocks themselves are computed at `now` on every read, so
+ * cached == uncached at any instant. An entry is used only while nothing it was read from changed: the incident row
+ * (`updated_at`, status, ack/resolve instants, severity: every lifecycle write moves `updated_at`), this store's writes
+ * of the incident (`version`), the SLA setup (a reload swaps it) and the maintenance windows.
+ */
+interface Inputs {
+  key: string;
+  setup: SlaSetup;
+  storeVersion: number;
+  maintenanceVersion: number;
+  policy: SlaPolicy;
+  contract: string | null;
+  facts: IncidentFacts;
+  pauses: StoredPause[];
+  extensions: StoredExtension[];
+  fired: Map<string, number>;
+}
+
+const rowKey = (r: IncidentRecord): string =>
+  `${r.updatedAtMs}|${r.status}|${r.severity}|${r.openedAtMs}|${r.startedAtMs}|${r.acknowledgedAtMs}|${r.resolvedAtMs}|${r.target}|${r.slaPolicy}`;
+/** Bound on kept incidents (the oldest read goes first); the list shows at most 500. */
+const MAX_KEPT = 5_000;
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 const seconds = (ms: number): number => Math.round(ms / 1000);
@@ -124,7 +151,7 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
       }
       log.warn({ number: record.number, policy: stored.policy }, 'stored SLA policy no longer configured; using the current resolution');
     }
-    const resolved = record.target ? resolvePolicy(current, record.target, deps.groupsOf(record.target)) : { contract: null, policy: current.policies.get(current.defaultPolicy) };
+    const resolved = record.target ? resolvePolicy(current, record.target, deps.maintenance.groupsOf(record.target)) : { contract: null, policy: current.policies.get(current.defaultPolicy) };
     const named = record.slaPolicy ? current.policies.get(record.slaPolicy) : undefined;
     const policy = named ?? resolved.policy ?? resolvePolicy(current, '', []).policy;
     const contract = resolved.contract?.name ?? null;
@@ -140,10 +167,8 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     // (whole spans, however long the window runs).
     const maintenance: Array<{ startMs: number; endMs: number }> = [];
     if (record.target) {
-      const windows = deps.maintenance.windows(setup());
-      const groups = deps.groupsOf(record.target);
       for (const atMs of new Set([record.openedAtMs, Math.min(record.startedAtMs, record.openedAtMs)])) {
-        const span = maintenanceSpanAt(windows, record.target, groups, atMs);
+        const span = deps.maintenance.spanAt(record.target, atMs);
         if (span) maintenance.push(span);
       }
     }
@@ -158,14 +183,56 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     return computeIncidentSla(setup(), policyOf(record).policy, record.severity, facts(record), nowMs);
   }
 
+  const kept = new Map<number, Inputs>();
+  const stats = { hits: 0, misses: 0 };
+
+  function inputsOf(record: IncidentRecord): Inputs {
+    const current = setup();
+    const key = rowKey(record);
+    const maintenanceVersion = deps.maintenanceVersion?.() ?? -1;
+    const hit = kept.get(record.id);
+    if (
+      hit &&
+      deps.maintenanceVersion &&
+      hit.key === key &&
+      hit.setup === current &&
+      hit.storeVersion === store.version(record.id) &&
+      hit.maintenanceVersion === maintenanceVersion
+    ) {
+      stats.hits++;
+      return hit;
+    }
+    stats.misses++;
+    const { policy, contract } = policyOf(record);
+    // Read after policyOf: its first call records the policy (a write of this store).
+    const storeVersion = store.version(record.id);
+    const inputs: Inputs = {
+      key,
+      setup: current,
+      storeVersion,
+      maintenanceVersion,
+      policy,
+      contract,
+      facts: facts(record),
+      pauses: store.pauses(record.id),
+      extensions: store.extensions(record.id),
+      fired: store.fired(record.id),
+    };
+    kept.delete(record.id);
+    kept.set(record.id, inputs);
+    if (kept.size > MAX_KEPT) kept.delete(kept.keys().next().value as number);
+    return inputs;
+  }
+
   return {
     policyOf,
     facts,
     compute,
     json(record, nowMs) {
-      const { policy, contract } = policyOf(record);
-      const sla = computeIncidentSla(setup(), policy, record.severity, facts(record), nowMs);
-      return buildJson(policy.name, contract, sla, store.pauses(record.id), store.fired(record.id), store.extensions(record.id));
+      const i = inputsOf(record);
+      const sla = computeIncidentSla(i.setup, i.policy, record.severity, i.facts, nowMs);
+      return buildJson(i.policy.name, i.contract, sla, i.pauses, i.fired, i.extensions);
     },
+    stats: () => ({ ...stats, incidents: kept.size }),
   };
 }

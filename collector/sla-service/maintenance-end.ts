@@ -6,7 +6,7 @@
 import type { StateChange } from '../events.js';
 import { currentStateChanges } from '../incidents/reconcile.js';
 import type { StateInterval } from '../store/intervals-store.js';
-import type { TimerFunctions } from './scheduler.js';
+import { repeat, type Repeating, type Timers } from '../../common/timers.js';
 
 export interface MaintenanceEndDeps {
   /** The open intervals of the checks currently not ok (only those can need an incident when a window ends). */
@@ -16,14 +16,15 @@ export interface MaintenanceEndDeps {
   /** The incident service's batch entry. */
   handle(changes: StateChange[]): void;
   now: () => number;
-  timerFunctions: TimerFunctions;
+  timerFunctions: Timers;
   everyMs: number;
+  /** A pass that threw (the next one runs anyway). */
+  onError: (error: unknown) => void;
 }
 
 export function createMaintenanceEndWatcher(deps: MaintenanceEndDeps) {
   let lastMs = deps.now();
-  let handle: unknown = null;
-  let stopped = false;
+  let job: Repeating | null = null;
 
   /** True when a window of the target ended in (fromMs, toMs] (and the target is not in another one now). */
   function leftMaintenance(target: string, fromMs: number, toMs: number): boolean {
@@ -46,20 +47,13 @@ export function createMaintenanceEndWatcher(deps: MaintenanceEndDeps) {
     return due.length;
   }
 
-  function arm(): void {
-    if (stopped) return;
-    handle = deps.timerFunctions.setTimeout(() => {
-      scan();
-      arm();
-    }, deps.everyMs);
-  }
-
   return {
     scan,
-    start: arm,
+    start(): void {
+      job ??= repeat(deps.timerFunctions, deps.everyMs, () => void scan(), deps.onError);
+    },
     stop(): void {
-      stopped = true;
-      if (handle !== null) deps.timerFunctions.clearTimeout(handle);
+      job?.stop();
     },
   };
 }

@@ -8,12 +8,12 @@
  * The inputs change only when a state of the target changes or the maintenance windows change, so an entry is dropped
  * - when a state of the target changes (`invalidate(target)`, fed by the collector's state-change listeners),
  * - when maintenance windows were added or removed since it was read (`maintenanceVersion`),
- * - and after `maxAgeMs` (default 5 min), a bound on anything that writes the history without a state change
+ * - and after `maxAgeMs` (default 1 h), a bound on anything that writes the history without a state change
  *   (retention pruning of old months).
  * A reload of the SLA config (contracts, calendars, config windows) clears it (front-door.ts `replace`).
  */
 
-export const MONTH_CACHE_MAX_AGE_MS = 5 * 60_000;
+export const MONTH_CACHE_MAX_AGE_MS = 60 * 60_000;
 /** Periods kept per target (this month, last month, a quarter, ...); the oldest read goes first. */
 const RANGES_PER_TARGET = 4;
 

@@ -4,6 +4,7 @@
  * non-maintenance time — and the reasons the member checks gave. Runs that contribute nothing (entirely in
  * maintenance or outside service hours) are left out, as the engine's outage count leaves them out.
  */
+import type { FindingParams } from '../../common/protocol.js';
 import { intersectIntervals, mergeIntervals, subtractIntervals, type AvailabilityState, type Interval, type StateInterval } from '../sla/index.js';
 
 export interface Outage {
@@ -17,13 +18,23 @@ export interface Outage {
   downtimeMs: number;
   /** Part of it inside maintenance windows (reclassified, not downtime). */
   maintenanceMs: number;
-  /** The reasons member checks gave (distinct, at most 5). */
+  /** The reasons member checks gave (distinct, at most 5; English messages). */
   causes: string[];
+  /** The same reasons with their finding code + params when the result had one (render these for people). */
+  findings: OutageFinding[];
 }
 
-/** A member interval with the reason stored beside its state. */
+/** A member's reason: its finding (code + params) when it had one, and its message. */
+export interface OutageFinding {
+  code: string | null;
+  params: FindingParams | null;
+  message: string;
+}
+
+/** A member interval with the reason (and the finding, when coded) stored beside its state. */
 export interface ReasonedInterval extends StateInterval {
   reason: string;
+  finding?: { code: string; params: FindingParams | null } | null;
 }
 
 export function isDown(state: AvailabilityState, warnCountsAsUp: boolean): boolean {
@@ -57,11 +68,13 @@ export function findOutages(input: {
   for (const run of runs) {
     const downtimeMs = total(intersectIntervals([run], eligible));
     if (downtimeMs <= 0) continue;
-    const causes = new Set<string>();
+    const causes = new Map<string, OutageFinding>();
     for (const list of input.members) {
       for (const iv of list) {
         const end = iv.endMs ?? Infinity;
-        if (isDown(iv.state, input.warnCountsAsUp) && iv.startMs < run.endMs && end > run.startMs && iv.reason) causes.add(iv.reason);
+        if (isDown(iv.state, input.warnCountsAsUp) && iv.startMs < run.endMs && end > run.startMs && iv.reason && !causes.has(iv.reason)) {
+          causes.set(iv.reason, { code: iv.finding?.code ?? null, params: iv.finding?.params ?? null, message: iv.reason });
+        }
       }
     }
     out.push({
@@ -71,7 +84,8 @@ export function findOutages(input: {
       durationMs: run.endMs - run.startMs,
       downtimeMs,
       maintenanceMs: total(intersectIntervals([run], maintenance)),
-      causes: [...causes].slice(0, 5),
+      causes: [...causes.keys()].slice(0, 5),
+      findings: [...causes.values()].slice(0, 5),
     });
   }
   return out;

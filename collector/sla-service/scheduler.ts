@@ -6,29 +6,16 @@
  * Incidents folded under a host incident are skipped (they send no notices; their host incident carries the SLA).
  */
 import type { Logger } from '../../common/logger.js';
+import { BACKGROUND_TIMERS, clampDelay, type Timers } from '../../common/timers.js';
 import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
 import { addTimelineEntry, getIncidentById, type IncidentRecord } from '../incidents/repository.js';
+import { english, type CodedText } from '../incidents/texts.js';
 import type { Db } from '../store/db.js';
 import type { FiredKind, IncidentSlaStore } from './incident-sla-store.js';
 import type { IncidentTimers } from './incident-timers.js';
 
-/** Timer functions (injected so tests drive time). */
-export interface TimerFunctions {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const REAL_TIMERS: TimerFunctions = {
-  setTimeout: (callback, ms) => {
-    const handle = setTimeout(callback, ms);
-    handle.unref();
-    return handle;
-  },
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
-
-/** setTimeout's largest delay (~24.8 days); a later instant is reached by re-arming. */
-const MAX_DELAY_MS = 2_147_483_647;
+/** @deprecated the timer abstraction is common/timers.ts `Timers`; this name stays for code written against it. */
+export type TimerFunctions = Timers;
 
 export interface SlaSchedulerDeps {
   db: Db;
@@ -37,7 +24,7 @@ export interface SlaSchedulerDeps {
   now: () => number;
   notify: (notice: IncidentNotice) => void;
   logger: Logger;
-  timerFunctions?: TimerFunctions;
+  timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;
 }
 
@@ -46,7 +33,8 @@ interface Fire {
   kind: FiredKind;
   key: string;
   notice: IncidentNoticeKind | null;
-  note: string;
+  /** The note as code + params (collector/incidents/texts.ts); null for a silent record. */
+  text: CodedText | null;
   detail: string;
   channels?: string[];
   data: Record<string, unknown>;
@@ -56,7 +44,7 @@ const ACTIVE_TOP_LEVEL = "SELECT id FROM incidents WHERE status IN ('open', 'ack
 
 export function createSlaScheduler(deps: SlaSchedulerDeps) {
   const { db, store, timers, now } = deps;
-  const fns = deps.timerFunctions ?? REAL_TIMERS;
+  const fns = deps.timerFunctions ?? BACKGROUND_TIMERS;
   const log = deps.logger.child({ component: 'sla.scheduler' });
   const activeIds = db.prepare<[], { id: number }>(ACTIVE_TOP_LEVEL);
   let handle: unknown = null;
@@ -68,10 +56,10 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     const url = deps.incidentUrl?.(r.number);
     return {
       kind: fire.notice as IncidentNoticeKind,
-      incident: { id: r.id, number: r.number, title: r.title, severity: r.severity, status: r.status, target: r.target, checkId: r.checkId, openedAtMs: r.openedAtMs, ...(url ? { url } : {}) },
+      incident: { id: r.id, number: r.number, title: r.title, ...(r.titleCode ? { titleCode: r.titleCode, titleParams: r.titleParams } : {}), severity: r.severity, status: r.status, target: r.target, checkId: r.checkId, openedAtMs: r.openedAtMs, ...(url ? { url } : {}) },
       atMs,
       actor: 'system',
-      note: fire.note,
+      ...(fire.text ? { note: english(fire.text), noteText: fire.text } : {}),
       detail: fire.detail,
       ...(fire.channels && fire.channels.length > 0 ? { channels: fire.channels } : {}),
     };
@@ -86,11 +74,11 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
       if (!timer) continue;
       const data = { timer: timer.name, due_at_ms: timer.dueAtMs, elapsed_ms: timer.elapsedMs, target_ms: timer.targetMs };
       if (timer.breached && !fired.has(`breach:${timer.name}`)) {
-        fires.push({ record, kind: 'breach', key: timer.name, notice: 'sla_breach', note: `${timer.name} target breached (due ${new Date(timer.dueAtMs ?? nowMs).toISOString()})`, detail: timer.name, data });
+        fires.push({ record, kind: 'breach', key: timer.name, notice: 'sla_breach', text: { code: 'note.sla_breach', params: { timer: timer.name, due_ms: timer.dueAtMs ?? nowMs } }, detail: timer.name, data });
         // A warning not yet sent is moot once breached: record it without a second page.
-        if (!fired.has(`warning:${timer.name}`)) fires.push({ record, kind: 'warning', key: timer.name, notice: null, note: '', detail: timer.name, data });
+        if (!fired.has(`warning:${timer.name}`)) fires.push({ record, kind: 'warning', key: timer.name, notice: null, text: null, detail: timer.name, data });
       } else if (timer.warning && timer.stoppedAtMs === null && !fired.has(`warning:${timer.name}`)) {
-        fires.push({ record, kind: 'warning', key: timer.name, notice: 'sla_warning', note: `${timer.name} at ${Math.round((timer.elapsedMs / timer.targetMs) * 100)} % of its target (due ${new Date(timer.dueAtMs ?? nowMs).toISOString()})`, detail: timer.name, data });
+        fires.push({ record, kind: 'warning', key: timer.name, notice: 'sla_warning', text: { code: 'note.sla_warning', params: { timer: timer.name, percent: Math.round((timer.elapsedMs / timer.targetMs) * 100), due_ms: timer.dueAtMs ?? nowMs } }, detail: timer.name, data });
       }
     }
     for (const step of sla.escalation?.steps ?? []) {
@@ -100,7 +88,7 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
         kind: 'escalation',
         key: String(step.index),
         notice: 'escalated',
-        note: `escalated to level ${step.index + 1}: ${step.level.name}`,
+        text: { code: 'note.escalated', params: { level: step.index + 1, name: step.level.name } },
         detail: step.level.name,
         channels: step.level.channels,
         data: { chain: sla.escalation?.chain, level: step.index + 1, name: step.level.name, channels: step.level.channels },
@@ -117,7 +105,7 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     handle = fns.setTimeout(() => {
       handle = null;
       evaluate();
-    }, Math.min(Math.max(0, next - nowMs), MAX_DELAY_MS));
+    }, clampDelay(next, nowMs)); // beyond the largest delay: it fires early, evaluates nothing due and re-arms
   }
 
   /** Fires everything due now and arms the timer for the next change. Returns the notices sent. */
@@ -140,7 +128,7 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
         for (const fire of due.fires) {
           if (!store.markFired(incident.id, fire.kind, fire.key, nowMs)) continue;
           if (fire.notice === null) continue;
-          addTimelineEntry(db, { incidentId: incident.id, atMs: nowMs, actor: 'system', kind: fire.notice, note: fire.note, data: fire.data });
+          addTimelineEntry(db, { incidentId: incident.id, atMs: nowMs, actor: 'system', kind: fire.notice, note: fire.text ? english(fire.text) : '', ...(fire.text ? { noteCode: fire.text.code, noteParams: fire.text.params } : {}), data: fire.data });
           pending.push(noticeOf(fire, nowMs));
         }
         if (due.next !== null && (next === null || due.next < next)) next = due.next;

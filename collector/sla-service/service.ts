@@ -5,6 +5,7 @@
  * change). `reload` swaps the contracts in place (SIGHUP).
  */
 import type { Logger } from '../../common/logger.js';
+import { BACKGROUND_TIMERS, type Timers } from '../../common/timers.js';
 import type { IncidentNotice, StateChange } from '../events.js';
 import type { IncidentsConfig } from '../incidents/config.js';
 import type { IncidentService, IncidentSlaHooks } from '../incidents/service.js';
@@ -16,7 +17,7 @@ import type { ServiceConfig } from './config.js';
 import { createExtensions } from './extensions.js';
 import { createSlaFrontDoor, type SlaFrontDoor } from './front-door.js';
 import { createPauses } from './pauses.js';
-import { createSlaScheduler, REAL_TIMERS, type TimerFunctions } from './scheduler.js';
+import { createSlaScheduler } from './scheduler.js';
 import { createSlaSummary } from './summary.js';
 
 export interface SlaServiceDeps {
@@ -30,7 +31,7 @@ export interface SlaServiceDeps {
   logger: Logger;
   /** Where SLA notices go (the same path as the incident service's notices). */
   notify: (notice: IncidentNotice) => void;
-  timerFunctions?: TimerFunctions;
+  timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;
   /** /metrics: the gauge outpost_calendar_data_missing{calendar,year} is registered here. */
   registry?: Registry;
@@ -39,7 +40,7 @@ export interface SlaServiceDeps {
 export function createSlaService(deps: SlaServiceDeps) {
   const { db, now } = deps;
   const log = deps.logger.child({ component: 'sla' });
-  const timerFunctions = deps.timerFunctions ?? REAL_TIMERS;
+  const timerFunctions = deps.timerFunctions ?? BACKGROUND_TIMERS;
   const front = deps.frontDoor ?? createSlaFrontDoor(deps);
   const missingAtStart = front.holidayDataMissing();
   // The collector still starts: the figures of those days count weekends only until the data is configured.
@@ -48,12 +49,18 @@ export function createSlaService(deps: SlaServiceDeps) {
 
   const { maintenance, availability, timers, store, monthCache } = front;
   const scheduler = createSlaScheduler({ db, store, timers, now, notify: deps.notify, logger: log, timerFunctions, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
-  const pauses = createPauses({ db, store, now, changed: () => scheduler.changed() });
-  const extensions = createExtensions({ db, store, timers, now, changed: () => scheduler.changed() });
-  const summary = createSlaSummary({ db, setup: front.current, availability, timers, now });
+  /** Bumped on every incident write, pause, extension and SLA reload: the summary's incident part is cached between. */
+  let incidentsVersion = 0;
+  const changed = () => {
+    incidentsVersion++;
+    scheduler.changed();
+  };
+  const pauses = createPauses({ db, store, now, changed });
+  const extensions = createExtensions({ db, store, timers, now, changed });
+  const summary = createSlaSummary({ db, setup: front.current, availability, timers, now, incidentsVersion: () => incidentsVersion, maintenanceVersion: maintenance.version });
   let burnRate: ReturnType<typeof createBurnRateMonitor> | null = null;
   // New calendars, windows or holiday data move due times: the scheduler re-arms on the new setup.
-  front.onReplace(() => scheduler.changed());
+  front.onReplace(() => changed());
 
   const incidentHooks: IncidentSlaHooks = {
     suppressOpening(change: StateChange, atMs: number): string | null {
@@ -61,7 +68,7 @@ export function createSlaService(deps: SlaServiceDeps) {
       const inWindow = targets.find((t) => front.inMaintenance(t, atMs));
       return inWindow === undefined ? null : `target ${inWindow} is in a maintenance window`;
     },
-    changed: () => scheduler.changed(),
+    changed,
   };
 
   return {
@@ -89,6 +96,7 @@ export function createSlaService(deps: SlaServiceDeps) {
     },
     incidentHooks,
     inMaintenance: front.inMaintenance,
+    maintenanceWindows: front.maintenanceWindows,
     /** Applies a reloaded `sla:` section (already validated): contracts, calendars, holiday data, maintenance at once. */
     reload(config: SlaConfig): void {
       front.replace(config);

@@ -8,12 +8,11 @@
  * `pending`, shown beside: compliance = met / (met + breached), null when no clock has an outcome. The contract's
  * `compliance_target` judges resolution compliance.
  */
-import { SEVERITIES, type Severity } from '../events.js';
-import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
 import { contractAvailability, getCalendar, monthPeriod, PERIOD_FORMAT, type SlaSetup, type TimerStatus } from '../sla/index.js';
 import type { Db } from '../store/db.js';
 import { AvailabilityError, type AvailabilityResult, type AvailabilityService } from './availability-service.js';
 import type { IncidentTimers } from './incident-timers.js';
+import { createIncidentSections } from './summary-incidents.js';
 
 export interface Compliance {
   /** Clocks the policy sets for these incidents. */
@@ -27,7 +26,6 @@ export interface Compliance {
 }
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
-const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
 /** The outcome of one clock: met, breached, or pending (no outcome yet). */
 export function clockOutcome(t: TimerStatus): 'met' | 'breached' | 'pending' {
@@ -61,15 +59,15 @@ export interface SlaSummaryDeps {
   availability: AvailabilityService;
   timers: IncidentTimers;
   now: () => number;
+  /** Incident writes and maintenance edits (summary-incidents.ts caches the incident part between them). */
+  incidentsVersion?: () => number;
+  maintenanceVersion?: () => number;
 }
 
 export function createSlaSummary(deps: SlaSummaryDeps) {
   const { db, setup, availability, timers, now } = deps;
 
-  function incidentsOf(contract: string, fromMs: number, toMs: number): IncidentRecord[] {
-    const { items } = listIncidents(db, { fromMs, toMs, limit: 100_000, offset: 0 });
-    return items.filter((r) => r.parentId === null && timers.policyOf(r).contract === contract);
-  }
+  const sections = createIncidentSections({ db, timers, ...(deps.incidentsVersion ? { incidentsVersion: deps.incidentsVersion } : {}), ...(deps.maintenanceVersion ? { maintenanceVersion: deps.maintenanceVersion } : {}) });
 
   return {
     forPeriod(period: string) {
@@ -99,16 +97,6 @@ export function createSlaSummary(deps: SlaSummaryDeps) {
           }
         });
         const whole = contractAvailability(reports, contract.availabilityTarget);
-        const incidents = incidentsOf(contract.name, range.fromMs, range.toMs);
-        const slas = incidents.map((r) => ({ record: r, sla: timers.compute(r, nowMs) }));
-        const bySeverity = Object.fromEntries(
-          SEVERITIES.map((s: Severity) => {
-            const of = slas.filter((x) => x.record.severity === s);
-            return [s, { total: of.length, response: tally(of.map((x) => x.sla.response)), resolution: tally(of.map((x) => x.sla.resolution)) }];
-          }),
-        );
-        const ackDelays = incidents.filter((r) => r.acknowledgedAtMs !== null).map((r) => (r.acknowledgedAtMs as number) - r.openedAtMs);
-        const fixDelays = incidents.filter((r) => r.resolvedAtMs !== null).map((r) => (r.resolvedAtMs as number) - r.openedAtMs);
         return {
           name: contract.name,
           policy: contract.policy,
@@ -130,15 +118,7 @@ export function createSlaSummary(deps: SlaSummaryDeps) {
             error_budget_left_percent: whole.errorBudgetLeftPercent,
           },
           members,
-          incidents: {
-            total: incidents.length,
-            by_severity: bySeverity,
-            response: tally(slas.map((x) => x.sla.response)),
-            resolution: tally(slas.map((x) => x.sla.resolution)),
-            resolution_met_target: resolutionMetTarget(contract.complianceTarget, tally(slas.map((x) => x.sla.resolution))),
-            mtta_s: seconds(mean(ackDelays)),
-            mttr_s: seconds(mean(fixDelays)),
-          },
+          incidents: sections.of(contract.name, range.fromMs, range.toMs, nowMs, contract.complianceTarget),
         };
       });
       return { period, contracts };

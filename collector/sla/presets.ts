@@ -7,6 +7,7 @@
 import type { Severity } from '../events.js';
 import { BUILTIN_CALENDARS } from './builtin-calendars.js';
 import type { EscalationChain, SeverityPolicy, SlaPolicy } from './policy-types.js';
+import { presetText } from './preset-texts.js';
 import { resolveSlaDuration } from './working-days.js';
 
 const M = 60_000;
@@ -18,6 +19,11 @@ function sev(response: [number, string] | null, resolution: [number, string] | n
     resolution: resolution ? { afterMs: resolution[0], calendar: resolution[1] } : null,
     escalation,
   };
+}
+
+/** A preset's description by what it promises (preset-texts.ts; English — reports show the reader's language). */
+function described(id: string): string {
+  return presetText(id, 'en')?.description ?? id;
 }
 
 function policy(
@@ -86,13 +92,13 @@ function wd(days: number, calendar: '5x8' | '5x8-0800'): [number, string] {
 }
 
 export const PRESET_POLICIES: Readonly<Record<string, SlaPolicy>> = {
-  'levels-i-iv': policy('levels-i-iv', 'Seed 004 fault levels I–IV: response 30 min; resolution 12 h / 24 h / 48 h / 5 days of 24 h (7x24)', {
+  'levels-i-iv': policy('levels-i-iv', described('levels-i-iv'), {
     P1: sev([30 * M, '24x7'], [12 * H, '24x7'], 'levels-i-iv-p1'),
     P2: sev([30 * M, '24x7'], [24 * H, '24x7'], 'levels-i-iv'),
     P3: sev([30 * M, '24x7'], [48 * H, '24x7'], 'levels-i-iv'),
     P4: sev([30 * M, '24x7'], [120 * H, '24x7'], 'levels-i-iv'),
   }),
-  'commitment-004': policy('commitment-004', 'Seed 004 service levels: P1 15 min 7x24 with escalation after 2 h; P2 1 h / 12 h; P3–P4 1 h / 2 working days (5x8 09:00–17:30)', {
+  'commitment-004': policy('commitment-004', described('commitment-004'), {
     P1: sev([15 * M, '24x7'], null, 'commitment-004-p1'),
     P2: sev([1 * H, '5x8'], [12 * H, '5x8']),
     P3: sev([1 * H, '5x8'], wd(2, '5x8')),
@@ -100,7 +106,7 @@ export const PRESET_POLICIES: Readonly<Record<string, SlaPolicy>> = {
   }),
   'contract-003': policy(
     'contract-003',
-    'Seed 003 contract: response 30 min; resolution from acknowledgement, urgent/high < 8 h, medium/low < 24 h (7x24, holidays included); 95 % within target; availability ≥ 98 %',
+    described('contract-003'),
     {
       P1: sev([30 * M, '24x7'], [8 * H, '24x7']),
       P2: sev([30 * M, '24x7'], [8 * H, '24x7']),
@@ -111,13 +117,13 @@ export const PRESET_POLICIES: Readonly<Record<string, SlaPolicy>> = {
     // resolution time of 高/中 incidents needs the customer representative's agreement.
     { availabilityTarget: 98, complianceTarget: 95, resolutionStarts: 'acknowledged', extensions: ['P2', 'P3'] },
   ),
-  'emergency-001': policy('emergency-001', 'Seed 001 emergency levels: urgent 15 min / 8 h, important 30 min / 4 h, general 1 h / 2 h (as written)', {
+  'emergency-001': policy('emergency-001', described('emergency-001'), {
     P1: sev([15 * M, '24x7'], [8 * H, '24x7']),
     P2: sev([30 * M, '24x7'], [4 * H, '24x7']),
     P3: sev([1 * H, '24x7'], [2 * H, '24x7']),
     P4: sev([1 * H, '24x7'], [2 * H, '24x7']),
   }),
-  'four-level-001': policy('four-level-001', 'Seed 001 SLA levels: L1 30 min / 2 h, L2 4 h / 12 h (7x24); L3 24 h / 5 working days; L4 5 / 10 working days (5x8 08:00–17:00)', {
+  'four-level-001': policy('four-level-001', described('four-level-001'), {
     P1: sev([30 * M, '24x7'], [2 * H, '24x7']),
     P2: sev([4 * H, '24x7'], [12 * H, '24x7']),
     P3: sev([24 * H, '24x7'], wd(5, '5x8-0800')),
@@ -125,7 +131,7 @@ export const PRESET_POLICIES: Readonly<Record<string, SlaPolicy>> = {
   }),
   'commitment-000': policy(
     'commitment-000',
-    'Seed 000: response 1 h; start recovery within 4 h, restore within 8 h (7x24); availability ≥ 99.9 %',
+    described('commitment-000'),
     {
       P1: sev([1 * H, '24x7'], [8 * H, '24x7'], 'commitment-000'),
       P2: sev([1 * H, '24x7'], [8 * H, '24x7'], 'commitment-000'),

@@ -4,7 +4,13 @@
  * Liveness verdicts (agent offline, silence) are "synthetic" observations: they apply at once, and the first
  * real result after one applies at once too (an UNKNOWN we inferred is not a verdict to be damped).
  */
-import type { CheckState } from '../../common/protocol.js';
+import type { CheckState, FindingParams } from '../../common/protocol.js';
+
+/** A result's finding code and params (rendered in the reader's language; null: show the message). */
+export interface RunFinding {
+  code: string;
+  params: FindingParams | null;
+}
 
 export type ObservationCause = 'result' | 'agent_offline' | 'agent_stopped' | 'silence';
 
@@ -17,13 +23,15 @@ export interface ObservationRun {
   count: number;
   /** Message of the run's first observation. */
   reason: string;
+  /** Finding of the run's first observation, when it had a code. */
+  finding?: RunFinding | null;
 }
 
 export interface MachineState {
   confirmed: CheckState | null;
   /** The confirmed state came from a liveness verdict, not from a check. */
   confirmedSynthetic: boolean;
-  pending: { state: CheckState; sinceMs: number; count: number; reason: string } | null;
+  pending: { state: CheckState; sinceMs: number; count: number; reason: string; finding?: RunFinding | null } | null;
 }
 
 export interface ConfirmedChange {
@@ -31,6 +39,7 @@ export interface ConfirmedChange {
   to: CheckState;
   atMs: number;
   reason: string;
+  finding?: RunFinding | null;
   cause: ObservationCause;
 }
 
@@ -52,17 +61,17 @@ export function stepRun(
   if (immediate) {
     return {
       machine: { confirmed: run.state, confirmedSynthetic: run.cause !== 'result', pending: null },
-      change: { from: machine.confirmed, to: run.state, atMs: run.firstMs, reason: run.reason, cause: run.cause },
+      change: { from: machine.confirmed, to: run.state, atMs: run.firstMs, reason: run.reason, ...(run.finding ? { finding: run.finding } : {}), cause: run.cause },
     };
   }
   const continuing = machine.pending !== null && machine.pending.state === run.state;
   const pending = continuing && machine.pending
     ? { ...machine.pending, count: machine.pending.count + run.count }
-    : { state: run.state, sinceMs: run.firstMs, count: run.count, reason: run.reason };
+    : { state: run.state, sinceMs: run.firstMs, count: run.count, reason: run.reason, finding: run.finding ?? null };
   if (pending.count >= needed) {
     return {
       machine: { confirmed: run.state, confirmedSynthetic: false, pending: null },
-      change: { from: machine.confirmed, to: run.state, atMs: pending.sinceMs, reason: pending.reason, cause: 'result' },
+      change: { from: machine.confirmed, to: run.state, atMs: pending.sinceMs, reason: pending.reason, ...(pending.finding ? { finding: pending.finding } : {}), cause: 'result' },
     };
   }
   return { machine: { ...machine, pending }, change: null };
@@ -85,6 +94,6 @@ export function replayRuns(
 }
 
 /** A single observation as a run of one. */
-export function singleRun(state: CheckState, cause: ObservationCause, atMs: number, reason: string): ObservationRun {
-  return { state, cause, firstMs: atMs, lastMs: atMs, count: 1, reason };
+export function singleRun(state: CheckState, cause: ObservationCause, atMs: number, reason: string, finding: RunFinding | null = null): ObservationRun {
+  return { state, cause, firstMs: atMs, lastMs: atMs, count: 1, reason, finding };
 }

@@ -49,6 +49,7 @@ export function insertObservation(runs: readonly ObservationRun[], obs: Observat
     next.firstMs = obs.firstMs;
     next.count += 1;
     next.reason = obs.reason;
+    next.finding = obs.finding ?? null;
     return out;
   }
   return [...out.slice(0, after), { ...obs, lastMs: obs.firstMs, count: 1 }, ...out.slice(after)];

@@ -70,8 +70,8 @@ export function createStateTracker(deps: StateTrackerDeps) {
     return check;
   }
 
-  function toStateChange(meta: CheckMeta, change: Pick<ConfirmedChange, 'atMs' | 'reason' | 'cause'>, from: CheckState | null, to: CheckState): StateChange {
-    return { ...meta, from, to, atMs: change.atMs, reason: change.reason, cause: change.cause };
+  function toStateChange(meta: CheckMeta, change: Pick<ConfirmedChange, 'atMs' | 'reason' | 'cause' | 'finding'>, from: CheckState | null, to: CheckState): StateChange {
+    return { ...meta, from, to, atMs: change.atMs, reason: change.reason, ...(change.finding ? { finding: change.finding } : {}), cause: change.cause };
   }
 
   function appendInOrder(check: TrackedCheck, run: ObservationRun): StateChange | null {
@@ -84,7 +84,7 @@ export function createStateTracker(deps: StateTrackerDeps) {
     check.machine = step.machine;
     if (!step.change) return null;
     const { change } = step;
-    intervals.transition({ ...meta, state: change.to, startMs: change.atMs, endMs: null, reason: change.reason, cause: change.cause });
+    intervals.transition({ ...meta, state: change.to, startMs: change.atMs, endMs: null, reason: change.reason, finding: change.finding ?? null, cause: change.cause });
     return toStateChange(meta, change, change.from, change.to);
   }
 
@@ -102,6 +102,7 @@ export function createStateTracker(deps: StateTrackerDeps) {
       startMs: c.atMs,
       endMs: changes[i + 1]?.atMs ?? null,
       reason: c.reason,
+      finding: c.finding ?? null,
       cause: c.cause,
     }));
     intervals.replaceFrom(meta.agentId, meta.checkId, anchor ? anchor.startMs + 1 : EARLIEST, anchor, next);

@@ -1,6 +1,6 @@
 /** Latest known facts per check (descriptor, last result, when it was last heard of) for the API and liveness. */
 import type { Db } from './db.js';
-import type { CheckState } from '../../common/protocol.js';
+import type { CheckState, FindingParams } from '../../common/protocol.js';
 
 export interface CheckRow {
   agentId: string;
@@ -12,6 +12,9 @@ export interface CheckRow {
   lastReceivedMs: number;
   lastState: CheckState;
   lastMessage: string;
+  /** The finding code and params of the last result (null: the result had none; show lastMessage). */
+  lastCode?: string | null;
+  lastParams?: FindingParams | null;
   lastMetrics: Record<string, number>;
 }
 
@@ -25,6 +28,8 @@ interface RawCheck {
   last_received_ms: number;
   last_state: CheckState;
   last_message: string;
+  last_code: string | null;
+  last_params_json: string | null;
   last_metrics_json: string | null;
 }
 
@@ -38,23 +43,27 @@ const toRow = (r: RawCheck): CheckRow => ({
   lastReceivedMs: r.last_received_ms,
   lastState: r.last_state,
   lastMessage: r.last_message,
+  lastCode: r.last_code ?? null,
+  lastParams: r.last_params_json ? (JSON.parse(r.last_params_json) as FindingParams) : null,
   lastMetrics: r.last_metrics_json ? (JSON.parse(r.last_metrics_json) as Record<string, number>) : {},
 });
 
 export function createChecksStore(db: Db) {
   const upsert = db.prepare(
-    `INSERT INTO checks (agent_id, check_id, check_type, target, interval_s, last_observed_ms, last_received_ms, last_state, last_message, last_metrics_json)
-     VALUES (@agentId, @checkId, @checkType, @target, @intervalS, @lastObservedMs, @lastReceivedMs, @lastState, @lastMessage, @metrics)
+    `INSERT INTO checks (agent_id, check_id, check_type, target, interval_s, last_observed_ms, last_received_ms, last_state, last_message, last_metrics_json, last_code, last_params_json)
+     VALUES (@agentId, @checkId, @checkType, @target, @intervalS, @lastObservedMs, @lastReceivedMs, @lastState, @lastMessage, @metrics, @code, @paramsJson)
      ON CONFLICT (agent_id, check_id) DO UPDATE SET check_type = excluded.check_type, target = excluded.target,
        interval_s = excluded.interval_s, last_received_ms = excluded.last_received_ms,
        last_observed_ms = max(last_observed_ms, excluded.last_observed_ms),
        last_state = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_state ELSE last_state END,
        last_message = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_message ELSE last_message END,
-       last_metrics_json = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_metrics_json ELSE last_metrics_json END`,
+       last_metrics_json = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_metrics_json ELSE last_metrics_json END,
+       last_code = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_code ELSE last_code END,
+       last_params_json = CASE WHEN excluded.last_observed_ms >= last_observed_ms THEN excluded.last_params_json ELSE last_params_json END`,
   );
   // Hot path (a known check reporting in order, same descriptor): touches no indexed column, binds positionally.
-  const update = db.prepare<[number, number, string, string, string, string, string, string, string, number, number]>(
-    `UPDATE checks SET last_received_ms = ?, last_observed_ms = ?, last_state = ?, last_message = ?, last_metrics_json = ?
+  const update = db.prepare<[number, number, string, string, string, string | null, string | null, string, string, string, string, number, number]>(
+    `UPDATE checks SET last_received_ms = ?, last_observed_ms = ?, last_state = ?, last_message = ?, last_metrics_json = ?, last_code = ?, last_params_json = ?
      WHERE agent_id = ? AND check_id = ? AND check_type = ? AND target = ? AND interval_s = ? AND last_observed_ms <= ?`,
   );
   const all = db.prepare<[], RawCheck>('SELECT * FROM checks ORDER BY agent_id, check_id');
@@ -63,9 +72,11 @@ export function createChecksStore(db: Db) {
   return {
     record(row: CheckRow): void {
       const metrics = JSON.stringify(row.lastMetrics);
-      const { changes } = update.run(row.lastReceivedMs, row.lastObservedMs, row.lastState, row.lastMessage, metrics, row.agentId, row.checkId, row.checkType, row.target, row.intervalS, row.lastObservedMs);
+      const code = row.lastCode ?? null;
+      const paramsJson = code && row.lastParams ? JSON.stringify(row.lastParams) : null;
+      const { changes } = update.run(row.lastReceivedMs, row.lastObservedMs, row.lastState, row.lastMessage, metrics, code, paramsJson, row.agentId, row.checkId, row.checkType, row.target, row.intervalS, row.lastObservedMs);
       // New check, changed descriptor or an older result: the full upsert decides column by column.
-      if (changes === 0) upsert.run({ ...row, metrics });
+      if (changes === 0) upsert.run({ ...row, metrics, code, paramsJson });
     },
     all(): CheckRow[] {
       return all.all().map(toRow);

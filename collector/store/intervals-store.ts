@@ -1,6 +1,6 @@
 /** State intervals: (agent, check, target, state, start, end, reason) — the single source for availability. */
 import type { Db } from './db.js';
-import type { CheckState } from '../../common/protocol.js';
+import type { CheckState, FindingParams } from '../../common/protocol.js';
 
 export type IntervalCause = 'result' | 'agent_offline' | 'agent_stopped' | 'silence';
 
@@ -15,6 +15,8 @@ export interface StateInterval {
   /** null while the interval is still open. */
   endMs: number | null;
   reason: string;
+  /** The finding behind the state, when the result had a code (render it; `reason` is its English message). */
+  finding?: { code: string; params: FindingParams | null } | null;
   cause: IntervalCause;
 }
 
@@ -29,6 +31,8 @@ interface RawInterval {
   end_ms: number | null;
   reason: string;
   cause: IntervalCause;
+  code?: string | null;
+  params_json?: string | null;
 }
 
 const toInterval = (r: RawInterval): StateInterval => ({
@@ -41,6 +45,7 @@ const toInterval = (r: RawInterval): StateInterval => ({
   startMs: r.start_ms,
   endMs: r.end_ms,
   reason: r.reason,
+  finding: r.code ? { code: r.code, params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null } : null,
   cause: r.cause,
 });
 
@@ -48,9 +53,22 @@ export type NewInterval = Omit<StateInterval, 'id'>;
 
 export function createIntervalsStore(db: Db) {
   const insert = db.prepare(
-    `INSERT INTO state_intervals (agent_id, check_id, check_type, target, state, start_ms, end_ms, reason, cause)
-     VALUES (@agentId, @checkId, @checkType, @target, @state, @startMs, @endMs, @reason, @cause)`,
+    `INSERT INTO state_intervals (agent_id, check_id, check_type, target, state, start_ms, end_ms, reason, cause, code, params_json)
+     VALUES (@agentId, @checkId, @checkType, @target, @state, @startMs, @endMs, @reason, @cause, @code, @paramsJson)`,
   );
+  const row = (i: NewInterval) => ({
+    agentId: i.agentId,
+    checkId: i.checkId,
+    checkType: i.checkType,
+    target: i.target,
+    state: i.state,
+    startMs: i.startMs,
+    endMs: i.endMs,
+    reason: i.reason,
+    cause: i.cause,
+    code: i.finding?.code ?? null,
+    paramsJson: i.finding?.params ? JSON.stringify(i.finding.params) : null,
+  });
   const close = db.prepare('UPDATE state_intervals SET end_ms = ? WHERE agent_id = ? AND check_id = ? AND end_ms IS NULL');
   const open = db.prepare<[string, string], RawInterval>(
     'SELECT * FROM state_intervals WHERE agent_id = ? AND check_id = ? AND end_ms IS NULL ORDER BY start_ms DESC LIMIT 1',
@@ -96,13 +114,13 @@ export function createIntervalsStore(db: Db) {
     /** Closes the open interval at `atMs` and opens the new one. */
     transition(next: NewInterval): void {
       close.run(next.startMs, next.agentId, next.checkId);
-      insert.run({ ...next, endMs: null });
+      insert.run(row({ ...next, endMs: null }));
     },
     /** Rewrites history from `fromMs`: deletes later intervals, ends `previous` at the first new one (or opens it). */
     replaceFrom(agentId: string, checkId: string, fromMs: number, previous: StateInterval | null, next: readonly NewInterval[]): void {
       deleteFrom.run(agentId, checkId, fromMs);
       if (previous) reopen.run(next[0]?.startMs ?? null, previous.id);
-      for (const interval of next) insert.run(interval);
+      for (const interval of next) insert.run(row(interval));
     },
     history(agentId: string, checkId: string, fromMs: number, toMs: number): StateInterval[] {
       return history.all(agentId, checkId, toMs, fromMs).map(toInterval);

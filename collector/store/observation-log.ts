@@ -1,6 +1,6 @@
 /** Persistence of the run-length encoded per-check observation log (see collector/states/runs.ts). */
 import type { Db } from './db.js';
-import type { CheckState } from '../../common/protocol.js';
+import type { CheckState, FindingParams } from '../../common/protocol.js';
 import type { ObservationCause, ObservationRun } from '../states/machine.js';
 
 export interface StoredRun extends ObservationRun {
@@ -15,6 +15,8 @@ interface RawRun {
   last_ms: number;
   count: number;
   reason: string;
+  code: string | null;
+  params_json: string | null;
 }
 
 const toRun = (r: RawRun): StoredRun => ({
@@ -25,11 +27,12 @@ const toRun = (r: RawRun): StoredRun => ({
   lastMs: r.last_ms,
   count: r.count,
   reason: r.reason,
+  finding: r.code ? { code: r.code, params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null } : null,
 });
 
 export function createObservationLog(db: Db) {
   const insert = db.prepare(
-    'INSERT INTO observation_runs (agent_id, check_id, state, cause, first_ms, last_ms, count, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO observation_runs (agent_id, check_id, state, cause, first_ms, last_ms, count, reason, code, params_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const extend = db.prepare('UPDATE observation_runs SET last_ms = ?, count = ? WHERE id = ?');
   const last = db.prepare<[string, string], RawRun>(
@@ -63,7 +66,7 @@ export function createObservationLog(db: Db) {
       return raw ? toRun(raw) : null;
     },
     append(agentId: string, checkId: string, run: ObservationRun): StoredRun {
-      const info = insert.run(agentId, checkId, run.state, run.cause, run.firstMs, run.lastMs, run.count, run.reason);
+      const info = insert.run(agentId, checkId, run.state, run.cause, run.firstMs, run.lastMs, run.count, run.reason, run.finding?.code ?? null, run.finding?.params ? JSON.stringify(run.finding.params) : null);
       return { ...run, id: Number(info.lastInsertRowid) };
     },
     extend(run: StoredRun, atMs: number): StoredRun {

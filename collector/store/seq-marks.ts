@@ -13,7 +13,8 @@
  * one member's share while that member is down. Duplicates are never accepted, however late: a replayed seq is
  * either still in the set or at or below the floor. The default window (1 h) covers a collector restarted by
  * systemd or an operator within the hour; `ingest.dedupe_window` raises it (at most the states' reorder window,
- * beyond which the state history drops a result anyway), at ≈ 60 bytes of store per result and window.
+ * beyond which the state history drops a result anyway), at ≈ 135 bytes of SQLite per result kept (table,
+ * primary key and time index).
  *
  * `seq_marks` keeps the highest seq applied per (agent, stream) — a fact for the seq-restart hint and for telling
  * a new incarnation from a superseded one; it no longer decides dedupe. An agent that sends an `incarnation` has

@@ -123,7 +123,7 @@ checks:
     listener?.close();
   });
 
-  it('an operator logs in; a stopped listener turns the tile red and the incident appears live; ack and resolve in the UI', async () => {
+  it('an operator logs in; a stopped listener turns the tile red and the incident appears live; ack (from the DingTalk card), resolve and evaluate in the UI', async () => {
     const ctx = await context();
     const overview = await ctx.newPage();
     await overview.goto(`${base}/`);
@@ -176,6 +176,7 @@ checks:
     await list.locator('dialog textarea[name="comment"]').fill('恢复及时');
     await list.locator('button[data-confirm="evaluate"]').click();
     await expect.poll(() => list.locator('dd.evaluation').textContent(), { timeout: 15_000 }).toBe('95 分 · 张经理 · 恢复及时');
+    expect(await list.locator('li[data-kind="evaluated"]').innerText()).toContain('95 分 · 张经理');
     await check(list, '04-incident');
 
     const detail = await api(`/api/v1/incidents/${number}`);
@@ -198,7 +199,7 @@ checks:
       ['05-targets', '#/targets', '.check-list'],
       ['06-target-detail', `#/targets/${encodeURIComponent(TARGET)}`, 'svg.timeline'],
       ['07-agents', '#/agents', '[data-agent="web-agent"]'],
-      ['08-reports', '#/reports', 'a[data-report="inspection"]'],
+      ['08-reports', '#/reports', 'table.schedules tr[data-schedule="sla:*"]'],
       ['09-maintenance', '#/maintenance', '.mt-list, .muted'],
       ['10-inspection', '#/inspection', '.findings, .notice'],
     ] as const) {
@@ -208,6 +209,16 @@ checks:
     }
     const text = await page.locator('body').innerText();
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?(\.\d+)?Z/);
+    // The SLA page lists the report schedules (the defaults: daily inspection, monthly SLA report), with their next run.
+    await page.goto(`${base}/#/reports`);
+    const schedules = await api('/api/v1/reports/schedules');
+    expect(schedules.items.map((x: { report: string; cron: string }) => [x.report, x.cron])).toEqual([
+      ['inspection', '0 8 * * *'],
+      ['sla', '0 8 1 * *'],
+    ]);
+    const row = page.locator('tr[data-schedule="inspection:*"]');
+    await expect.poll(() => row.getAttribute('data-outcome'), { timeout: 15_000 }).toBe('never');
+    expect(await row.innerText()).toContain('尚未运行');
     await ctx.close();
   });
 

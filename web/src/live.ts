@@ -74,6 +74,32 @@ export function useLiveStatus(): boolean {
   return value;
 }
 
+const tickers = new Set<(now: number) => void>();
+let tickTimer: ReturnType<typeof setInterval> | null = null;
+
+/**
+ * The current time from one shared 1 s timer: only the components that call it re-render each second (a list of 500
+ * incidents re-rendered whole every second kept the main thread busy; now only its running countdowns tick).
+ */
+export function useTick(): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    tickers.add(setNow);
+    tickTimer ??= setInterval(() => {
+      const at = Date.now();
+      for (const set of tickers) set(at);
+    }, 1000);
+    return () => {
+      tickers.delete(setNow);
+      if (tickers.size === 0 && tickTimer !== null) {
+        clearInterval(tickTimer);
+        tickTimer = null;
+      }
+    };
+  }, []);
+  return now;
+}
+
 /** The current time, re-rendering every second (SLA countdowns tick in the browser). */
 export function useNow(everyMs = 1000): number {
   const [now, setNow] = useState(Date.now());

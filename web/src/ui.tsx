@@ -3,6 +3,7 @@ import type { ComponentChildren } from 'preact';
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { errorText } from './api';
 import { t, tx, lang } from './i18n';
+import { useTick } from './live';
 import { fmtDateTime, fmtDuration } from './time';
 
 export type Role = 'viewer' | 'operator' | 'admin';
@@ -78,6 +79,16 @@ export function Countdown({ clock, now, paused }: { clock: Clock | null | undefi
       {text}
     </span>
   );
+}
+
+/** A countdown that ticks by itself (shared 1 s timer) while its clock runs; a stopped or paused clock never re-renders. */
+export function LiveCountdown({ clock, paused }: { clock: Clock | null | undefined; paused?: boolean }) {
+  const running = !!clock?.due_at && clock.met !== true && clock.met !== false && !(clock.stopped_at && clock.breached) && !paused && clock.state !== 'paused';
+  return running ? <TickingCountdown clock={clock} /> : <Countdown clock={clock} now={Date.now()} paused={paused} />;
+}
+
+function TickingCountdown({ clock }: { clock: Clock | null | undefined }) {
+  return <Countdown clock={clock} now={useTick()} />;
 }
 
 /** A sparkline of numbers as an inline SVG (no chart library needed for a 120×28 trend). */

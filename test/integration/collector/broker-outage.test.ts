@@ -88,7 +88,7 @@ describe('external broker outage', () => {
     await link.cut();
     await waitUntil(async () => !(await health()).broker, 10_000, 'collector sees the outage');
     const opened = await waitUntil(async () => (await incidents()).find((i) => i.check_type === 'mqtt_broker'), 10_000, 'the broker incident');
-    expect(opened).toMatchObject({ title: `MQTT broker unreachable: 127.0.0.1:${relayPort}`, severity: 'P2', status: 'open', target: `127.0.0.1:${relayPort}` });
+    expect(opened).toMatchObject({ title: `MQTT 消息服务器不可达：127.0.0.1:${relayPort}`, title_code: 'title.broker_unreachable', severity: 'P2', status: 'open', target: `127.0.0.1:${relayPort}` });
 
     // Meanwhile both agents drop off the broker without a DISCONNECT: Mosquitto fires their wills, queued for us.
     for (const a of agents) a.stream.destroy();

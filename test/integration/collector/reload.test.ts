@@ -11,6 +11,7 @@ import mqtt from 'mqtt';
 import { stringify } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
 import { topics } from '../../../common/protocol.js';
+import { hashPassword } from '../../../collector/api/passwords.js';
 import { enrolmentPassword } from '../../../collector/enrolment.js';
 import { OUTPOST_BIN, assertBuilt } from '../../helpers/built.js';
 import { freePort } from '../../helpers/ports.js';
@@ -91,5 +92,18 @@ describe('config reload on SIGHUP', () => {
     expect(await api(TOKEN_A)).toBe(200);
     await expect(api(TOKEN_A, otherPort)).rejects.toThrow();
     expect(db.connected).toBe(true);
+
+    // Console users: one added by a reload logs in at once; removed by the next, its session is refused.
+    const kept = { ...base, mqtt: { ...base.mqtt, revoked: ['web-1'] }, api: { ...base.api, tokens: [...base.api.tokens, { name: 'b', token: TOKEN_B, role: 'viewer' }] } };
+    writeFileSync(file, stringify({ ...kept, api: { ...kept.api, users: [{ name: 'carol', password_hash: await hashPassword('carol-pass-1234'), role: 'operator' }] } }));
+    expect((await hup('user added', (l) => l.msg === 'config reloaded')).applied).toEqual(['api.users']);
+    const login = await fetch(`http://127.0.0.1:${apiPort}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'carol', password: 'carol-pass-1234' }) });
+    expect(login.status).toBe(200);
+    const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+    const me = () => fetch(`http://127.0.0.1:${apiPort}/api/v1/session`, { headers: { cookie } }).then((r) => r.status);
+    expect(await me()).toBe(200);
+    writeFileSync(file, stringify(kept));
+    expect((await hup('user removed', (l) => l.msg === 'config reloaded')).applied).toEqual(['api.users']);
+    expect(await me()).toBe(401);
   });
 });

@@ -59,7 +59,7 @@ describe('collector restarts with agents connected (built binary, embedded broke
     const res = await fetch(`http://127.0.0.1:${apiPort}${path}`, { headers: { authorization: `Bearer ${VIEWER}` } });
     return res.json();
   };
-  const incidents = async (): Promise<Array<{ number: string; title: string; severity: string; status: string }>> => (await api('/api/v1/incidents?limit=100')).items;
+  const incidents = async (): Promise<Array<{ number: string; title: string; severity: string; status: string }>> => (await api('/api/v1/incidents?limit=100&lang=en')).items;
   const checks = async (): Promise<Array<{ agent_id: string; state: string | null; cause: string | null; last_result: { received_at_ms: number } }>> => (await api('/api/v1/checks')).checks;
 
   async function startCollector(): Promise<Child> {

@@ -24,12 +24,14 @@ function setup() {
       },
     },
     onReconnect: (at) => reconnects.push(at),
-    setTimer: (fn, ms) => {
-      const t = { fn, at: now + ms, cleared: false };
-      timers.push(t);
-      return t as unknown as NodeJS.Timeout;
+    timers: {
+      setTimeout: (fn, ms) => {
+        const t = { fn, at: now + ms, cleared: false };
+        timers.push(t);
+        return t;
+      },
+      clearTimeout: (t) => void ((t as { cleared: boolean }).cleared = true),
     },
-    clearTimer: (t) => void ((t as unknown as { cleared: boolean }).cleared = true),
   });
   const advance = (ms: number) => {
     now += ms;

@@ -29,6 +29,13 @@ describe('planReload', () => {
     expect(Object.keys(plan.next.notifications.channels)).toEqual(['hook']);
   });
 
+  it('console users are applied in place', () => {
+    const user = { name: 'carol', password_hash: 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', role: 'operator' as const };
+    const plan = planReload(parse({ api: { tokens: [token('a')] } }), parse({ api: { tokens: [token('a')], users: [user] } }));
+    expect(plan).toMatchObject({ changed: ['api.users'], restart: [] });
+    expect(plan.next.api.users.map((u) => u.name)).toEqual(['carol']);
+  });
+
   it('an unchanged file changes nothing; a removed secret is applied', () => {
     const running = parse({ mqtt: { enrolment_secret: 'secret-0123456789abcdef' } });
     expect(planReload(running, running)).toMatchObject({ changed: [], restart: [] });

@@ -53,8 +53,17 @@ function available(d: IncidentDetail): Action[] {
   return out;
 }
 
+/** `95 分 · 张经理（原 80 分 · 李四）` for an evaluation entry of the timeline; null for other entries. */
+function evaluationText(e: IncidentDetail['timeline'][number]): string | null {
+  if (e.kind !== 'evaluated' && e.kind !== 'evaluation_replaced') return null;
+  const d = (e.data ?? {}) as { score?: number; evaluator?: string; previous_score?: number; previous_evaluator?: string };
+  if (typeof d.score !== 'number') return null;
+  const now = t('inc.evaluationValue', { score: d.score, by: d.evaluator ?? '' });
+  return typeof d.previous_score === 'number' ? `${now}${t('inc.evaluationWas', { score: d.previous_score, by: d.previous_evaluator ?? '' })}` : now;
+}
+
 export function IncidentPage({ number, me, ack }: { number: string; me: Me; ack: boolean }) {
-  const detail = useData(() => api<IncidentDetail>(`/incidents/${encodeURIComponent(number)}`), [number]);
+  const detail = useData(() => api<IncidentDetail>(`/incidents/${encodeURIComponent(number)}?lang=${lang()}`), [number]);
   const [action, setAction] = useState<Action | null>(ack ? 'ack' : null);
   const [done, setDone] = useState<string | null>(null);
   const now = useNow();
@@ -211,6 +220,7 @@ export function IncidentPage({ number, me, ack }: { number: string; me: Me; ack:
             {d.timeline.map((e) => (
               <li data-kind={e.kind}>
                 <time>{fmtDateTime(e.at_ms)}</time> <strong>{tx('tl', e.kind)}</strong> <span class="actor">{e.actor}</span>
+                {evaluationText(e) && <div>{evaluationText(e)}</div>}
                 {e.note && <div class="pre">{e.note}</div>}
               </li>
             ))}

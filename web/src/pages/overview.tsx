@@ -1,6 +1,6 @@
 /** 总览: per contract availability month to date vs target, error budget, open incidents by severity, agents, target grid. */
 import { api } from '../api';
-import { t } from '../i18n';
+import { lang, t } from '../i18n';
 import { useLive } from '../live';
 import { href } from '../route';
 import { currentPeriod, fmtPercent } from '../time';
@@ -20,7 +20,7 @@ export function OverviewPage() {
   const summary = useData(() => api<SlaSummary>(`/sla/summary?period=${period}`), [period]);
   const targets = useData(() => api<{ targets: TargetRow[] }>('/targets'), []);
   const agents = useData(() => api<{ agents: Agent[] }>('/agents'), []);
-  const open = useData(() => api<{ items: Incident[]; total: number }>('/incidents?status=open,acknowledged&limit=500'), []);
+  const open = useData(() => api<{ items: Incident[]; total: number }>(`/incidents?status=open,acknowledged&limit=500&lang=${lang()}`), []);
   const health = useData(() => fetch('/healthz').then((r) => r.json() as Promise<Health>), []);
   useLive(['state'], () => (targets.reload(), summary.reload()));
   useLive(['incident'], () => (open.reload(), summary.reload()));

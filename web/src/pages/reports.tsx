@@ -1,9 +1,10 @@
-/** SLA and reports: per contract and month, availability per target vs target, downtime used vs allowed, compliance by severity; downloads. */
+/** SLA and reports: per contract and month, availability per target vs target, downtime used vs allowed, compliance by severity; downloads; the report schedules' state. */
 import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { lang, t } from '../i18n';
 import { currentPeriod, fmtDate, fmtDuration, fmtPercent } from '../time';
 import { Field, Loading, Section, useData } from '../ui';
+import { ReportSchedules } from './report-schedules';
 import type { Compliance, SlaSummary } from './types';
 
 const FORMATS = ['pdf', 'xlsx', 'csv', 'html'] as const;
@@ -124,6 +125,7 @@ export function ReportsPage() {
           </p>
         )}
       </Section>
+      <ReportSchedules />
     </div>
   );
 }

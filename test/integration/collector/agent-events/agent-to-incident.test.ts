@@ -57,7 +57,7 @@ describe('snmptrap → agent trap receiver → embedded broker → collector', (
   it('linkDown opens the interface incident and linkUp resolves it, both on its timeline', async () => {
     await snmptrap(['-v', '2c', '-c', 'e2e-traps', `127.0.0.1:${trapPort}`, '', '1.3.6.1.6.3.1.1.5.3', ...ifVarbinds(5, 2, 'Gi1/0/5')]);
     const [opened] = await waitUntil(async () => ((await incidents()).length === 1 ? incidents() : undefined), 20_000, 'incident opened by the trap');
-    expect(opened).toMatchObject({ title: 'Interface Gi1/0/5 (ifIndex 5) down on 127.0.0.1', severity: 'P2', status: 'open', check_type: 'snmp_trap' });
+    expect(opened).toMatchObject({ title: '127.0.0.1：接口 Gi1/0/5 (ifIndex 5) 断开', title_code: 'title.link_down', severity: 'P2', status: 'open', check_type: 'snmp_trap' });
 
     await snmptrap(['-v', '2c', '-c', 'e2e-traps', `127.0.0.1:${trapPort}`, '', '1.3.6.1.6.3.1.1.5.4', ...ifVarbinds(5, 1, 'Gi1/0/5')]);
     const resolved = await waitUntil(async () => (await incidents()).find((i) => i.status === 'resolved'), 20_000, 'incident resolved by the trap');

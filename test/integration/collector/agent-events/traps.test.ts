@@ -70,7 +70,7 @@ describe('SNMP traps open and resolve incidents', () => {
 
     const list = await incidentsOf('edge-sw1');
     expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ title: 'Interface Gi0/3 (ifIndex 3) down on edge-sw1', severity: 'P2', status: 'open', source: 'auto', target: 'edge-sw1', check_type: 'snmp_trap', rule: 'traps.builtin[0]', started_at_ms: down.observed_at_ms });
+    expect(list[0]).toMatchObject({ title: 'edge-sw1：接口 Gi0/3 (ifIndex 3) 断开', title_code: 'title.link_down', severity: 'P2', status: 'open', source: 'auto', target: 'edge-sw1', check_type: 'snmp_trap', rule: 'traps.builtin[0]', started_at_ms: down.observed_at_ms });
     expect(stored[0].incident).toBe(list[0].number);
     const detail = await incident(list[0].number);
     expect(detail.timeline.map((t: any) => t.kind)).toEqual(['opened', 'trap']);
@@ -99,7 +99,7 @@ describe('SNMP traps open and resolve incidents', () => {
     const event = await handled(other.seq);
     expect(event.action).toBe('open');
     const list = await incidentsOf('edge-sw1');
-    expect(list.map((i) => i.title).sort()).toEqual(['Interface Gi0/3 (ifIndex 3) down on edge-sw1', 'Interface ifIndex 4 down on edge-sw1']);
+    expect(list.map((i) => i.title).sort()).toEqual(['edge-sw1：接口 Gi0/3 (ifIndex 3) 断开', 'edge-sw1：接口 ifIndex 4 断开']);
   });
 
   it('linkUp of the same ifIndex resolves it with cause "link up (trap)"; the other interface stays open', async () => {
@@ -125,7 +125,7 @@ describe('SNMP traps open and resolve incidents', () => {
     const fail = trapEvent(AGENT, ++seq, { trapOid: '1.3.6.1.4.1.9.9.13.3.0.5', trapName: null, target: 'core-sw1' });
     await publishEvent(agent, fail);
     expect(await handled(fail.seq)).toMatchObject({ action: 'open', rule: 'rules[0]' });
-    expect((await incidentsOf('core-sw1'))[0]).toMatchObject({ title: 'Fan failure on core-sw1', severity: 'P3', status: 'open' });
+    expect((await incidentsOf('core-sw1'))[0]).toMatchObject({ title: 'Fan failure on core-sw1', title_code: null, severity: 'P3', status: 'open' });
     const ok = trapEvent(AGENT, ++seq, { trapOid: '1.3.6.1.4.1.9.9.13.3.0.6', trapName: null, target: 'core-sw1' });
     await publishEvent(agent, ok);
     expect(await handled(ok.seq)).toMatchObject({ action: 'resolve', rule: 'rules[1]' });
@@ -146,7 +146,7 @@ describe('SNMP traps open and resolve incidents', () => {
     const stray = trapEvent(AGENT, ++seq, { trapOid: '1.3.6.1.6.3.1.1.5.3', trapName: 'linkDown', target: '127.0.0.9', source: '127.0.0.9', ifIndex: 1 });
     await publishEvent(agent, stray);
     expect(await handled(stray.seq)).toMatchObject({ target: '127.0.0.9', message: 'linkDown on ifIndex 1 from 127.0.0.9', action: 'open' });
-    expect((await incidentsOf('127.0.0.9'))[0].title).toBe('Interface ifIndex 1 down on 127.0.0.9');
+    expect((await incidentsOf('127.0.0.9'))[0].title).toBe('127.0.0.9：接口 ifIndex 1 断开');
   });
 
   it('agent events of other kinds (spool_dropped) are stored for the timeline', async () => {
@@ -239,7 +239,7 @@ describe('durability', () => {
     collector = await startTestCollector({ events: EVENTS }, dataDir);
     await connect();
     expect((await events()).find((e) => e.seq === crashed.seq)).toMatchObject({ action: 'open' });
-    expect((await incidentsOf('edge-sw3'))[0]).toMatchObject({ status: 'open', title: 'Interface ifIndex 7 down on edge-sw3' });
+    expect((await incidentsOf('edge-sw3'))[0]).toMatchObject({ status: 'open', title: 'edge-sw3：接口 ifIndex 7 断开' });
   });
 
   it('events older than the retention are pruned (at start-up and hourly)', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { openDatabase } from '../../../../collector/store/db.js';
 import { migration002Incidents } from '../../../../collector/store/migrations/002_incidents.js';
 import { migration007IncidentFollowup } from '../../../../collector/store/migrations/007_incident_followup.js';
+import { migration013CodedTexts } from '../../../../collector/store/migrations/013_coded_texts.js';
 import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
 import { createIncidentService, type IncidentService } from '../../../../collector/incidents/service.js';
 import { createIncidentsRouter } from '../../../../collector/api/incidents.js';
@@ -33,7 +34,7 @@ export interface IncidentsApiServer {
 
 export async function startIncidentsApiServer(startMs: number): Promise<IncidentsApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-incidents-api-'));
-  const db = openDatabase(join(dir, 'collector.db'), [migration002Incidents, migration007IncidentFollowup]);
+  const db = openDatabase(join(dir, 'collector.db'), [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
   const logger = createLogger({ level: 'silent' });
   const clock = { now: startMs };
   const notices: IncidentNotice[] = [];

@@ -43,7 +43,8 @@ describe('flapping reopens one incident', () => {
       return entries.filter((e) => e.kind === 'resolved').length === 10 ? list : null;
     }, 20_000, 'all twenty traps applied');
     expect(more).toEqual([]);
-    expect(only).toMatchObject({ title: 'Interface Gi0/3 (ifIndex 3) down on edge-sw9', severity: 'P2', status: 'resolved' });
+    // The API renders the title in the collector's language (zh-CN by default) from its code.
+    expect(only).toMatchObject({ title: 'edge-sw9：接口 Gi0/3 (ifIndex 3) 断开', title_code: 'title.link_down', severity: 'P2', status: 'resolved' });
     const kinds = (await timeline(only.number)).map((e) => e.kind).filter((k) => k !== 'trap');
     expect(kinds).toEqual(['opened', ...Array.from({ length: 9 }, () => ['resolved', 'reopened']).flat(), 'resolved']);
   });
@@ -64,16 +65,24 @@ describe('flapping reopens one incident', () => {
 
   it('a reopened incident\'s title follows its new cause; the timeline keeps the old title', async () => {
     const t = Date.now();
-    await publishResult(agent, result('flap-agent', ++seq, 'disk', 'crit', t, { target: 'db-9', message: 'disk 97% used' }));
+    const disk = (value: number, level: string) => ({ code: 'host.disk_high', params: { mount: '/', value, threshold: level === 'crit' ? 95 : 80, level } });
+    await publishResult(agent, result('flap-agent', ++seq, 'disk', 'crit', t, { target: 'db-9', message: 'disk 97% used', ...disk(97, 'crit') }));
     await publishResult(agent, result('flap-agent', ++seq, 'disk', 'ok', t + 1, { target: 'db-9', message: 'disk 60% used' }));
-    await publishResult(agent, result('flap-agent', ++seq, 'disk', 'warn', t + 2, { target: 'db-9', message: 'disk 85% used' }));
+    await publishResult(agent, result('flap-agent', ++seq, 'disk', 'warn', t + 2, { target: 'db-9', message: 'disk 85% used', ...disk(85, 'warn') }));
     const [incident] = await waitUntil(async () => {
       const items = await incidentsOf('db-9');
       return items.length === 1 && items[0].status === 'open' && items[0].last_state === 'warn' ? items : null;
     }, 20_000, 'the incident reopened');
-    expect(incident.title).toBe('db-9 disk: warn — disk 85% used');
+    // Titles and notes are codes: zh-CN by default, English on request; the timeline keeps the old title's code.
+    expect(incident.title).toBe('db-9 · disk — 磁盘 / 使用率 85%（告警阈值 80%）');
+    const [en] = (await json(collector.api('/api/v1/incidents?target=db-9&lang=en', VIEWER))).items;
+    expect(en.title).toBe('db-9 · disk — disk / 85% used (warning threshold 80%)');
     const reopened = (await timeline(incident.number)).find((e) => e.kind === 'reopened');
-    expect(reopened).toMatchObject({ note: 'disk 85% used', data: { state: 'warn', previous_title: 'db-9 disk: crit — disk 97% used' } });
+    expect(reopened).toMatchObject({
+      note: '磁盘 / 使用率 85%（告警阈值 80%）',
+      note_code: 'note.finding',
+      data: { state: 'warn', previous_title: 'db-9 · disk — disk / 97% used (critical threshold 95%)', previous_title_code: 'title.check', previous_title_params: { state: 'crit', finding: { code: 'host.disk_high' } } },
+    });
   });
 
   it('a heartbeat failing, recovering and failing again: one incident', async () => {

@@ -8,6 +8,11 @@
  * - `outpost incident list|show` with the clocks in the collector's time zone.
  * Every bad request names its field and leaves what was stored as it was.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOutpost } from '../../../helpers/cli.js';
 import { ADMIN, OPERATOR, VIEWER, json } from '../support.js';
@@ -151,6 +156,48 @@ describe('the customer evaluation at closing', () => {
     ]);
     expect(report.satisfaction).toMatchObject({ target: 90, count: 2, average: 92.5, met: true });
     expect(report.satisfaction.evaluations.map((e: { score: number }) => e.score)).toEqual([85, 100]);
+    expect(report.extensions.map((e: { resolution_due_at: string }) => e.resolution_due_at)).toEqual([iso(T0 + 12 * HOUR), '2026-10-13T05:00:00.000Z']);
+    const [p2, p3] = report.extensions.map((e: { number: string }) => e.number) as [string, string];
+    const reportAs = async (format: string, lang: string) => {
+      const r = await c.api(`/api/v1/reports/sla?period=2026-10&contract=acme&format=${format}&lang=${lang}`, ADMIN);
+      expect(r.status).toBe(200);
+      return Buffer.from(await r.arrayBuffer());
+    };
+    // Every rendered format: incident, severity, granted at (contract time zone), extended by, new due, approved by, reason.
+    const zhRows = [
+      [p2, 'P2 高', '2026-10-12 11:00', '4小时', '2026-10-12 22:00', '张经理', 'waiting for a replacement disk'],
+      [p3, 'P3 中', '2026-10-12 11:00', '2小时', '2026-10-13 13:00', '李主任', 'vendor on site tomorrow'],
+    ];
+    const html = (await reportAs('html', 'zh-CN')).toString('utf8');
+    const section = html.slice(html.indexOf('<h2>延期记录</h2>'), html.indexOf('<h2>', html.indexOf('<h2>延期记录</h2>') + 1));
+    const cells = [...section.matchAll(/<t[dh](?: [^>]*)?>(.*?)<\/t[dh]>/g)].map((m) => m[1]);
+    expect(cells).toEqual(['事件编号', '级别', '批准时间', '延长时长', '新的解决期限', '批准人', '原因', ...zhRows.flat()]);
+    const en = (await reportAs('html', 'en')).toString('utf8');
+    for (const text of ['<h2>Extensions</h2>', 'Granted at', 'Extended by', 'New resolution due', 'Approved by', '<td class="n">4 h</td>', '<td>2026-10-12 22:00</td>']) expect(en).toContain(text);
+
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await reportAs('xlsx', 'zh-CN')) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('延期记录');
+    const xlsxRow = (n: number) => (sheet?.getRow(n).values as unknown[]).slice(1);
+    expect(xlsxRow(2)).toEqual(['事件编号', '级别', '批准时间', '延长时长', '新的解决期限', '批准人', '原因']);
+    const first = xlsxRow(3);
+    expect([first[0], first[1], first[5], first[6]]).toEqual([p2, 'P2 高', '张经理', 'waiting for a replacement disk']);
+    expect(sheet?.getRow(3).getCell(4).numFmt).toBe('[h]:mm:ss');
+    expect(xlsxRow(4)[0]).toBe(p3);
+
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-extensions-'));
+    try {
+      const file = join(dir, 'sla.pdf');
+      writeFileSync(file, await reportAs('pdf', 'zh-CN'));
+      const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+      expect(text).toContain('延期记录');
+      for (const row of zhRows) expect(text).toMatch(new RegExp(row.slice(0, 6).join('\\s+')));
+      expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
+      // OUTPOST_KEEP_REPORTS=DIR keeps the pages as PNG to look at.
+      if (process.env.OUTPOST_KEEP_REPORTS) execFileSync('pdftoppm', ['-png', '-r', '80', file, join(process.env.OUTPOST_KEEP_REPORTS, 'sla-extensions')]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { openDatabase } from '../../../../collector/store/db.js';
 import { migration002Incidents } from '../../../../collector/store/migrations/002_incidents.js';
 import { migration007IncidentFollowup } from '../../../../collector/store/migrations/007_incident_followup.js';
+import { migration013CodedTexts } from '../../../../collector/store/migrations/013_coded_texts.js';
 import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
 import { createIncidentService } from '../../../../collector/incidents/service.js';
 import { checkKey } from '../../../../collector/incidents/engine.js';
@@ -33,7 +34,7 @@ describe('service invariants under random state changes', () => {
   it('one active incident per bad check, none for ok checks, unique daily numbers, folding consistent', () => {
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
-        const db = openDatabase(':memory:', [migration002Incidents, migration007IncidentFollowup]);
+        const db = openDatabase(':memory:', [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
         let clock = T0;
         const notices: IncidentNotice[] = [];
         const service = createIncidentService({ db, config: incidentsConfigSchema.parse({}), now: () => clock, logger: createLogger({ level: 'silent' }), notify: (n) => notices.push(n) });

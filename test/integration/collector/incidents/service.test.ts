@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { openDatabase, type Db } from '../../../../collector/store/db.js';
 import { migration002Incidents } from '../../../../collector/store/migrations/002_incidents.js';
 import { migration007IncidentFollowup } from '../../../../collector/store/migrations/007_incident_followup.js';
+import { migration013CodedTexts } from '../../../../collector/store/migrations/013_coded_texts.js';
 import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
 import { createIncidentService, IncidentError, type IncidentService } from '../../../../collector/incidents/service.js';
 import { createLogger } from '../../../../common/logger.js';
@@ -23,7 +24,7 @@ let gauge: Map<Severity, number>;
 let service: IncidentService;
 
 function open(): void {
-  db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
+  db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
   service = createIncidentService({
     db,
     config,
@@ -63,9 +64,22 @@ describe('automatic incidents', () => {
     expect(notices).toEqual([
       {
         kind: 'opened',
-        incident: { id: incident!.id, number: 'INC-20250314-0001', title: 'web-1 disk-root: crit — disk 97% used', severity: 'P2', status: 'open', target: 'web-1', checkId: 'disk-root', openedAtMs: T0, url: 'http://outpost.test/incidents/INC-20250314-0001' },
+        incident: {
+          id: incident!.id,
+          number: 'INC-20250314-0001',
+          title: 'web-1 · disk-root — disk 97% used',
+          titleCode: 'title.check',
+          titleParams: { target: 'web-1', check_id: 'disk-root', check_type: 'disk', state: 'crit', message: 'disk 97% used' },
+          severity: 'P2',
+          status: 'open',
+          target: 'web-1',
+          checkId: 'disk-root',
+          openedAtMs: T0,
+          url: 'http://outpost.test/incidents/INC-20250314-0001',
+        },
         atMs: T0,
         note: 'disk 97% used',
+        noteText: { code: 'note.finding', params: { message: 'disk 97% used' } },
       },
     ]);
     expect(service.get('INC-20250314-0001')?.timeline).toEqual([
@@ -134,7 +148,7 @@ describe('automatic incidents', () => {
 
   it('a rule with auto_resolve: false keeps the incident open after recovery', () => {
     db.close();
-    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
+    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
     service = createIncidentService({
       db,
       config: incidentsConfigSchema.parse({ rules: [{ match: { check_type: 'backup' }, severity: 'P3', auto_resolve: false }] }),
@@ -284,7 +298,7 @@ describe('people and manual tickets', () => {
 
   it('a throwing notify callback does not undo the committed change', () => {
     db.close();
-    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
+    db = openDatabase(file, [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
     service = createIncidentService({ db, config, now: () => clock, logger: createLogger({ level: 'silent' }), notify: () => { throw new Error('dispatcher down'); } });
     expect(service.createManual({ title: 't', severity: 'P1' }, 'x').number).toBe('INC-20250314-0001');
     expect(all()).toHaveLength(1);
@@ -319,7 +333,7 @@ describe('numbering in the database', () => {
   });
 
   it('two connections to the same file never hand out the same number', () => {
-    const other = openDatabase(file, [migration002Incidents, migration007IncidentFollowup]);
+    const other = openDatabase(file, [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
     const second = createIncidentService({ db: other, config, now: () => clock, logger: createLogger({ level: 'silent' }), notify: () => {} });
     const numbers: string[] = [];
     for (let i = 0; i < 20; i++) {
@@ -360,5 +374,64 @@ describe('durability', () => {
       ['INC-20250314-0002', 'mem', 'open', 'warn'],
       ['INC-20250314-0001', 'cpu', 'resolved', 'ok'],
     ]);
+  });
+});
+
+describe('keyed incidents (burn rate) retitle by the window firing now', () => {
+  const key = 'burn-rate:["acme","db-1"]';
+  const fire = (window: string, factor: number, severity: Severity) =>
+    service.openKeyed({
+      dedupKey: key,
+      checkType: 'burn-rate',
+      checkId: 'burn-rate',
+      rule: `burn-rate ${window}`,
+      target: 'db-1',
+      severity,
+      title: `db-1: error budget of acme burning ≥ ${factor}× (${window})`,
+      titleText: { code: 'title.burn_rate', params: { target: 'db-1', contract: 'acme', factor, window } },
+      description: `window ${window}`,
+      descriptionText: { code: 'note.burn_rate', params: { target_percent: 99.9, window, factor, burn: factor + 1 } },
+    });
+
+  it('a more urgent window firing while the incident is open retitles it and raises it; the timeline keeps the old title', () => {
+    const first = fire('1d/2h', 3, 'P3');
+    expect(first).toMatchObject({ titleCode: 'title.burn_rate', titleParams: { window: '1d/2h', factor: 3 }, severity: 'P3', title: 'db-1: error budget of acme burning ≥ 3× (1d/2h)' });
+    clock += 60_000;
+    // The same window again: nothing changes, no timeline entry.
+    expect(fire('1d/2h', 3, 'P3').updatedAtMs).toBe(T0);
+    clock += 60_000;
+    const urgent = fire('1h/5m', 14.4, 'P2');
+    expect(urgent).toMatchObject({ id: first.id, status: 'open', severity: 'P2', titleParams: { window: '1h/5m', factor: 14.4 }, title: 'db-1: error budget of acme burning ≥ 14.4× (1h/5m)' });
+    expect(all()).toHaveLength(1);
+    const entries = service.get(first.number)!.timeline;
+    const retitle = entries[entries.length - 1]!;
+    expect(retitle).toMatchObject({
+      kind: 'state_changed',
+      noteCode: 'note.burn_rate',
+      data: { severity: 'P2', previous_title: 'db-1: error budget of acme burning ≥ 3× (1d/2h)', previous_title_code: 'title.burn_rate', previous_title_params: { window: '1d/2h', factor: 3 } },
+    });
+    expect(notices.map((n) => [n.kind, n.noteText?.code])).toEqual([
+      ['opened', 'note.burn_rate'],
+      ['updated', 'note.severity_raised'],
+    ]);
+    // A calmer window firing later renames it but never lowers the severity while it is open.
+    clock += 60_000;
+    expect(fire('3d/6h', 1, 'P3')).toMatchObject({ severity: 'P2', titleParams: { window: '3d/6h' } });
+  });
+
+  it('re-firing within the grace after it resolved reopens the same incident under the new title', () => {
+    const first = fire('6h/30m', 6, 'P2');
+    clock += 60_000;
+    service.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold', undefined, { code: 'note.burn_rate_recovered', params: {} });
+    clock += 60_000;
+    const again = fire('1h/5m', 14.4, 'P2');
+    expect(again).toMatchObject({ id: first.id, status: 'open', titleParams: { window: '1h/5m' } });
+    const kinds = service.get(first.number)!.timeline.map((e) => [e.kind, e.noteCode]);
+    expect(kinds).toEqual([
+      ['opened', 'note.burn_rate'],
+      ['resolved', 'note.burn_rate_recovered'],
+      ['reopened', 'note.burn_rate'],
+    ]);
+    expect(service.get(first.number)!.timeline[2]!.data).toMatchObject({ previous_title_params: { window: '6h/30m' } });
   });
 });

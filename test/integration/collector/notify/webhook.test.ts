@@ -40,6 +40,8 @@ describe('webhook channel against a local receiver that verifies the HMAC', () =
         id: 7,
         number: 'INC-20261121-0007',
         title: 'web-01 ping: 100% packet loss',
+        title_code: null,
+        title_params: null,
         severity: 'P1',
         status: 'open',
         target: 'web-01',
@@ -50,6 +52,8 @@ describe('webhook channel against a local receiver that verifies the HMAC', () =
       },
       actor: 'ops-bot',
       note: null,
+      note_code: null,
+      note_params: null,
       detail: null,
     });
   });

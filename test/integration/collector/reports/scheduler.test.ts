@@ -13,7 +13,7 @@ import { collectorConfigSchema } from '../../../../collector/config.js';
 import { reportsConfigSchema, resolveReportsConfig } from '../../../../collector/reports/config.js';
 import { startReports } from '../../../../collector/reports/runtime.js';
 import { nextRunMs } from '../../../../collector/reports/scheduler.js';
-import type { TimerFunctions } from '../../../../collector/sla-service/scheduler.js';
+import type { Timers } from '../../../../common/timers.js';
 import { createLogger } from '../../../../common/logger.js';
 import { startImReceiver, type ImReceiver } from '../../../helpers/im-receiver.js';
 import { startSmtpServer, type SmtpTestServer } from '../../../helpers/smtp.js';
@@ -26,7 +26,7 @@ let robot: ImReceiver;
 /** Timers on the scenario clock: advanceTo() fires every timer due on the way, in order, moving the clock to each. */
 function drivenTimers(clock: { now: number }) {
   const pending = new Set<{ at: number; callback: () => void }>();
-  const timers: TimerFunctions = {
+  const timers: Timers = {
     setTimeout(callback, ms) {
       const timer = { at: clock.now + ms, callback };
       pending.add(timer);

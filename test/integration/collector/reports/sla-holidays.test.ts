@@ -22,7 +22,7 @@ afterAll(async () => {
   await s?.stop();
 });
 
-const report = () => buildSlaReport(s.ctx, { period: '2026-10', contract: 'gov' });
+const report = () => buildSlaReport(s.ctx, { period: '2026-10', contract: 'gov', lang: 'en' });
 
 /** Availability JSON of a target from its ground truth (the API's shape). */
 function expectedAvailability(name: string, member: string, down: { start: string; end: string; duration_s: number; downtime_s: number }, maintenanceS: number) {
@@ -78,11 +78,13 @@ describe('SLA report on 5x8 across National Day', () => {
 
   it('header, calculation policy and overview', () => {
     const r = report();
-    expect(r).toMatchObject({ kind: 'sla', period: '2026-10', generated_at: '2026-11-22T01:00:00.000Z', from: '2026-09-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z' });
+    expect(r).toMatchObject({ kind: 'sla', lang: 'en', period: '2026-10', generated_at: '2026-11-22T01:00:00.000Z', from: '2026-09-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z' });
     expect(r.contract).toEqual({
       name: 'gov',
       policy: 'commitment-004',
-      policy_description: 'Seed 004 service levels: P1 15 min 7x24 with escalation after 2 h; P2 1 h / 12 h; P3–P4 1 h / 2 working days (5x8 09:00–17:30)',
+      policy_title: 'Urgent answered in 15 min and escalated; others in 1 h (business hours)',
+      policy_description:
+        'urgent faults answered within 15 min around the clock and escalated to the project manager, technical director and deputy general manager after 2 h; high: answered within 1 h, workaround within 12 h; medium and low: answered within 1 h, resolved within 2 working days (business hours 09:00–17:30)',
       calendar: '5x8',
       time_zone: 'Asia/Shanghai',
       availability_target: 99.2,
@@ -138,6 +140,8 @@ describe('SLA report on 5x8 across National Day', () => {
       number,
       severity,
       title,
+      // Incidents a check opened are titled by code (rendered in the report's language); a person's title has none.
+      ...(title.includes(' · ') ? { title_code: 'title.check', title_params: expect.objectContaining({ target, state: 'crit' }) } : { title_code: null, title_params: null }),
       target,
       status: 'resolved',
       opened_at: times.opened,
@@ -158,10 +162,10 @@ describe('SLA report on 5x8 across National Day', () => {
     const P3: [number, number] = [H, 2 * 8.5 * H];
     expect(r.incidents.list).toEqual([
       // National Day: both clocks stand still.
-      row(s.numbers.holiday, 'P2', 'erp-1 ping: crit — 100% packet loss', 'erp-1', { opened: '2026-10-03T02:00:00.000Z', ack: '2026-10-03T02:30:00.000Z', resolved: '2026-10-03T06:00:00.000Z' }, [1800, 4 * H], [0, 0], P2, 'power work in the machine room', 'restored power'),
+      row(s.numbers.holiday, 'P2', 'erp-1 · ping — 100% packet loss', 'erp-1', { opened: '2026-10-03T02:00:00.000Z', ack: '2026-10-03T02:30:00.000Z', resolved: '2026-10-03T06:00:00.000Z' }, [1800, 4 * H], [0, 0], P2, 'power work in the machine room', 'restored power'),
       // Make-up Saturday 16:00–17:30 + Monday from 09:00.
-      row(s.numbers.makeUp, 'P2', 'erp-1 ping: crit — 100% packet loss', 'erp-1', { opened: '2026-10-10T08:00:00.000Z', ack: '2026-10-12T01:30:00.000Z', resolved: '2026-10-12T03:00:00.000Z' }, [41.5 * H, 43 * H], [2 * H, 3.5 * H], P2, 'database lock', 'killed the blocking session'),
-      row(s.numbers.mail, 'P2', 'mail-1 ping: crit — 100% packet loss', 'mail-1', { opened: '2026-10-14T04:00:00.000Z', ack: '2026-10-14T04:20:00.000Z', resolved: '2026-10-15T02:00:00.000Z' }, [1200, 22 * H], [1200, 6.5 * H], P2, 'queue full', 'purged the queue'),
+      row(s.numbers.makeUp, 'P2', 'erp-1 · ping — 100% packet loss', 'erp-1', { opened: '2026-10-10T08:00:00.000Z', ack: '2026-10-12T01:30:00.000Z', resolved: '2026-10-12T03:00:00.000Z' }, [41.5 * H, 43 * H], [2 * H, 3.5 * H], P2, 'database lock', 'killed the blocking session'),
+      row(s.numbers.mail, 'P2', 'mail-1 · ping — 100% packet loss', 'mail-1', { opened: '2026-10-14T04:00:00.000Z', ack: '2026-10-14T04:20:00.000Z', resolved: '2026-10-15T02:00:00.000Z' }, [1200, 22 * H], [1200, 6.5 * H], P2, 'queue full', 'purged the queue'),
       // Friday 17:00 → Monday 09:10 is 40 contract minutes.
       row(s.numbers.manual, 'P3', 'report export slow', 'erp-1', { opened: '2026-10-16T09:00:00.000Z', ack: '2026-10-19T01:10:00.000Z', resolved: '2026-10-20T02:00:00.000Z' }, [64 * H + 600, 89 * H], [2400, 10 * H], P3, 'missing index', 'added the index'),
     ]);

@@ -43,7 +43,7 @@ describe('SLA report JSON', () => {
     // The contract as a whole: Σ up / Σ measured (web-1 740 of 742 h, db-1 743.5 of 744 h), not its worst member.
     expect(r.overview.availability_percent).toBeCloseTo((100 * (740 + 743.5)) / (742 + 744), 9);
     expect(r.overview.error_budget_left_percent).toBeCloseTo(100 * (1 - 2.5 / (0.02 * (742 + 744))), 9);
-    expect(r.calculation).toMatchObject({ formula: 'A = up / (scheduled − maintenance − unknown)', unknown_policy: 'excluded', calendar: '24x7' });
+    expect(r.calculation).toMatchObject({ formula: '可用率 = 可用时间 ÷ (服务时间 − 维护时间 − 无数据时间)', unknown_policy: 'excluded', calendar: '24x7' });
   });
 
   it('a quarter (2026-Q4) covers October so far: the same downtime, scheduled time up to the clock, its own title', () => {
@@ -157,6 +157,9 @@ describe('SLA report formats', () => {
     const flat = text.replace(/\s+/g, '');
     for (const phrase of ['可用率=可用时间÷(服务时间−维护时间−无数据时间)', '无数据时间不计入分母', '30分钟响应，紧急/高8小时、中/低24小时解决，95%按时', '对象有连通性检查时以连通性检查为准']) expect(flat).toContain(phrase);
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z/);
+    // A month without extensions says so (the rows are in test/integration/collector/incidents/followup.test.ts).
+    expect(text).toContain('延期记录');
+    expect(text).toContain('本期无延期记录');
     for (const english of ['Seed 003', 'reachability checks', 'A = up', 'excluded']) expect(text).not.toContain(english);
     // Rendered to PNG as the customer sees the pages; OUTPOST_KEEP_REPORTS=DIR keeps them to look at.
     execFileSync('pdftoppm', ['-png', '-r', '80', file, join(process.env.OUTPOST_KEEP_REPORTS ?? s.dir, 'sla-zh')]);
@@ -166,7 +169,7 @@ describe('SLA report formats', () => {
     const out = await createReportService(s.ctx).generate({ kind: 'sla', period: '2026-10', contract: 'acme' }, 'xlsx', 'zh-CN');
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(out.body as unknown as ArrayBuffer);
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '可用性', '停机记录', '维护窗口', '事件', '合规率', '备份   巡检汇总', '客户满意度', '计算口径']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['概览', '可用性', '停机记录', '维护窗口', '事件', '合规率', '延期记录', '备份   巡检汇总', '客户满意度', '计算口径']);
     const sheet = wb.getWorksheet('可用性');
     const row = sheet?.getRow(4); // title, header, db-1, web-1
     expect(row?.getCell(1).value).toBe('web-1');

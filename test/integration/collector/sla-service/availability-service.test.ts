@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createSlaSetup, slaConfigSchema } from '../../../../collector/sla/index.js';
 import { createAvailabilityService, AvailabilityError } from '../../../../collector/sla-service/availability-service.js';
 import { createMaintenanceStore } from '../../../../collector/sla-service/maintenance-store.js';
+import { createMaintenanceView } from '../../../../collector/sla-service/maintenance-view.js';
 import { openDatabase, type Db } from '../../../../collector/store/db.js';
 import { createIntervalsStore } from '../../../../collector/store/intervals-store.js';
 import type { CheckState } from '../../../../common/protocol.js';
@@ -61,13 +62,14 @@ function fixture(extra: Record<string, unknown> = {}) {
   ]);
   const maintenance = createMaintenanceStore(db);
   const slaSetup = setup(extra);
+  const targets = { 'web-1': { group: 'front' }, 'db-1': { group: 'db' }, 'db-2': { group: 'db' } };
   const service = createAvailabilityService({
     db,
     setup: () => slaSetup,
     now: () => NOV + HOUR,
-    targets: { 'web-1': { group: 'front' }, 'db-1': { group: 'db' }, 'db-2': { group: 'db' } },
+    targets,
     services: [{ name: 'shop', rule: { at_least: 1 }, members: { targets: ['db-1', 'db-2'], checks: [] } }],
-    maintenance,
+    maintenance: createMaintenanceView({ setup: () => slaSetup, store: maintenance, targets }),
   });
   return { db, service, maintenance };
 }
@@ -82,7 +84,7 @@ describe('availability service', () => {
     expect(r.report).toMatchObject({ scheduledMs: MONTH, downMs: HOUR, upMs: MONTH - HOUR, unknownMs: 0, outageCount: 1, targetPercent: 98, targetMet: true });
     expect(r.report.allowedDowntimeMs).toBeCloseTo(0.02 * MONTH, 3);
     expect(r.report.availabilityPercent).toBeCloseTo((100 * (MONTH - HOUR)) / MONTH, 9);
-    expect(r.outages).toEqual([{ startMs: OCT + 24 * HOUR, endMs: OCT + 25 * HOUR, ongoing: false, durationMs: HOUR, downtimeMs: HOUR, maintenanceMs: 0, causes: ['host unreachable'] }]);
+    expect(r.outages).toEqual([{ startMs: OCT + 24 * HOUR, endMs: OCT + 25 * HOUR, ongoing: false, durationMs: HOUR, downtimeMs: HOUR, maintenanceMs: 0, causes: ['host unreachable'], findings: [{ code: null, params: null, message: 'host unreachable' }] }]);
     expect(r.report.mttrMs).toBe(HOUR);
   });
 

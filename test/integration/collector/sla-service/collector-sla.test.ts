@@ -234,7 +234,8 @@ describe('SLA in a running collector', () => {
     expect(c.running.sla.evaluateBurnRate()).toContain('burn-rate:["acme","db-1"]');
     const incident = await incidentFor('db-1', 'burn-rate');
     expect(incident).toMatchObject({ severity: 'P2', check_type: 'burn-rate', source: 'auto', status: 'open', rule: 'burn-rate 1h/5m' });
-    expect(incident.title).toBe('db-1: error budget of acme burning ≥ 14.4× (1h/5m)');
+    expect(incident.title).toBe('db-1：合同 acme 的错误预算消耗过快（≥ 14.4 倍，1h/5m）');
+    expect(incident.title_code).toBe('title.burn_rate');
     c.running.sla.evaluateBurnRate();
     expect((await json(c.api('/api/v1/incidents?target=db-1', VIEWER))).items.filter((i: any) => i.check_id === 'burn-rate')).toHaveLength(1);
     // Someone resolves it while the budget still burns: the next pass (within the grace) reopens the same incident.

@@ -10,12 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAvailabilityService } from '../../../../collector/sla-service/availability-service.js';
 import { createSlaSummary } from '../../../../collector/sla-service/summary.js';
 import { MONTH_CACHE_MAX_AGE_MS } from '../../../../collector/sla-service/month-cache.js';
-import { ADMIN, VIEWER } from '../support.js';
+import { ADMIN, OPERATOR, VIEWER } from '../support.js';
 import { clockedAgent, startClockedCollector, type ClockedCollector } from './support.js';
 
 const MIN = 60_000;
-// Monday 2026-11-30 10:30 Asia/Shanghai: the last day of November.
-const T0 = Date.parse('2026-11-30T02:30:00Z');
+// Friday 2026-11-20 10:30 Asia/Shanghai: ten days before November ends.
+const T0 = Date.parse('2026-11-20T02:30:00Z');
 
 let c: ClockedCollector;
 let agent: Awaited<ReturnType<typeof clockedAgent>>;
@@ -35,7 +35,7 @@ afterAll(async () => {
 /** The same summary without the cache: every figure computed from the history now (the collector's own config). */
 function uncached(period: string) {
   const sla = c.running.sla;
-  const availability = createAvailabilityService({ db: c.running.db, setup: () => sla.setup, now: c.clock, maintenance: sla.maintenance });
+  const availability = createAvailabilityService({ db: c.running.db, setup: () => sla.setup, now: c.clock, maintenance: sla.frontDoor.maintenanceView });
   return createSlaSummary({ db: c.running.db, setup: () => sla.setup, availability, timers: sla.timers, now: c.clock }).forPeriod(period);
 }
 const cached = (period: string) => c.running.sla.summary.forPeriod(period);
@@ -108,6 +108,22 @@ describe('month-to-date cache', () => {
     const missesBefore = stats().misses;
     expect(cached('2026-11')).toEqual(uncached('2026-11'));
     expect(stats().misses).toBe(missesBefore + 2);
+  });
+
+  it('incident part: an incident opened and acknowledged, a running clock passing its due instant: cached == uncached', async () => {
+    const before = cached('2026-11').contracts[0]?.incidents;
+    const { number } = await api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'hotline: db slow', severity: 'P2', target: 'db-1' }) }, OPERATOR);
+    const opened = cached('2026-11');
+    expect(opened).toEqual(uncached('2026-11'));
+    expect(opened.contracts[0]?.incidents.total).toBe((before?.total ?? 0) + 1);
+    await api(`/api/v1/incidents/${number}/ack`, { method: 'POST', body: '{}' }, OPERATOR);
+    expect(cached('2026-11')).toEqual(uncached('2026-11'));
+    const breachedBefore = cached('2026-11').contracts[0]?.incidents.resolution.breached ?? 0;
+    // Past every running resolution clock's due instant (levels-i-iv: 12 h at most for a P1 .. 5 days for IV).
+    c.advance(6 * 24 * 60 * MIN);
+    const later = cached('2026-11');
+    expect(later).toEqual(uncached('2026-11'));
+    expect(later.contracts[0]?.incidents.resolution.breached).toBeGreaterThan(breachedBefore);
   });
 
   it('month rollover: November ends (its last minutes counted) and December starts from its own history', () => {

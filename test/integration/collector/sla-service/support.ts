@@ -8,7 +8,7 @@ import { createLogger } from '../../../../common/logger.js';
 import type { CheckState } from '../../../../common/protocol.js';
 import { createCollector, type RunningCollector } from '../../../../collector/collector.js';
 import type { IncidentNotice } from '../../../../collector/events.js';
-import type { TimerFunctions } from '../../../../collector/sla-service/scheduler.js';
+import type { Timers } from '../../../../common/timers.js';
 import { waitUntil } from '../../../helpers/wait.js';
 import { configFor, connectAgent, publishResult, result } from '../support.js';
 
@@ -35,7 +35,7 @@ export async function startClockedCollector(
   let clock = startMs;
   const notices: IncidentNotice[] = [];
   const armed: Array<{ atMs: number }> = [];
-  const timerFunctions: TimerFunctions = {
+  const timerFunctions: Timers = {
     setTimeout: (_callback, ms) => {
       const entry = { atMs: clock + ms };
       armed.push(entry);

@@ -39,6 +39,11 @@ describe('outpost collector with store.url', () => {
     );
     expect(out.stdout + out.stderr).not.toContain('pw-not-to-be-seen');
     expect(existsSync(join(dataDir, 'outpost.db'))).toBe(false);
+    // check-config predicts it, naming the key, without the password.
+    const checked = spawnSync(process.execPath, [BIN, 'check-config', '--collector', config], { encoding: 'utf8', cwd: dir, timeout: 60_000, env: { ...process.env, PGPASS: 'pw-not-to-be-seen' } });
+    expect(checked.status).toBe(1);
+    expect(checked.stderr).toContain('store.url: PostgreSQL is not wired into the collector yet (the collector refuses to start with it): remove store.url or use sqlite:PATH');
+    expect(checked.stdout + checked.stderr).not.toContain('pw-not-to-be-seen');
   }, 90_000);
 
   it('sqlite:PATH: the collector keeps its state in that file, not in data_dir', async () => {

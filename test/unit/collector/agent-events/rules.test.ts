@@ -51,6 +51,7 @@ describe('decideTrap with the built-in rules', () => {
       dedupKey: 'edge-sw1/trap:link:3',
       severity: 'P2',
       title: 'Interface Gi0/3 (ifIndex 3) down on edge-sw1',
+      titleText: { code: 'title.link_down', params: { interface: 'Gi0/3 (ifIndex 3)', target: 'edge-sw1' } },
     });
   });
 

@@ -27,7 +27,7 @@ describe('heartbeat machine', () => {
     expect(passDeadlines(hourly, r, T0 + 70 * MIN - 1).observation).toBeNull();
     const step = passDeadlines(hourly, r, T0 + 70 * MIN);
     expect(step.record).toMatchObject({ status: 'never', deadlineMs: T0 + 130 * MIN });
-    expect(step.observation).toEqual({ state: 'crit', atMs: T0 + 70 * MIN, message: 'never seen: no heartbeat ever received; expected by 2024-05-10T01:10:00.000Z', metrics: { up: 0 } });
+    expect(step.observation).toEqual({ state: 'crit', atMs: T0 + 70 * MIN, message: 'never seen: no heartbeat ever received; expected by 2024-05-10T01:10:00.000Z', code: 'heartbeat.never', params: { missed: 1 }, metrics: { up: 0 } });
   });
 
   it('several missed deadlines at once: one observation, counted, deadline moved past now', () => {
@@ -43,7 +43,7 @@ describe('heartbeat machine', () => {
     r = done.record;
     expect(r).toMatchObject({ status: 'ok', lastSuccessMs: T0 + 7 * MIN, startedAtMs: null, lastDurationMs: 2 * MIN, deadlineMs: T0 + 77 * MIN });
     expect(done.run).toEqual({ startedAtMs: T0 + 5 * MIN, finishedAtMs: T0 + 7 * MIN, durationMs: 2 * MIN, outcome: 'success', exitCode: 0 });
-    expect(done.observation).toEqual({ state: 'ok', atMs: T0 + 7 * MIN, message: 'heartbeat received after 2m; next expected by 2024-05-10T01:17:00.000Z', metrics: { duration_ms: 120_000, exit_code: 0, up: 1, age_s: 0 } });
+    expect(done.observation).toEqual({ state: 'ok', atMs: T0 + 7 * MIN, message: 'heartbeat received after 2m; next expected by 2024-05-10T01:17:00.000Z', code: 'heartbeat.ok', params: { duration_s: 120 }, metrics: { duration_ms: 120_000, exit_code: 0, up: 1, age_s: 0 } });
   });
 
   it('late after a success; fail names the exit code; a fail-only history is late, not never', () => {

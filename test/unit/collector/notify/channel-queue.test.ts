@@ -1,7 +1,8 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import type { IncidentNotice } from '../../../../collector/events.js';
-import { createChannelQueue, type AttemptOutcome, type Timers } from '../../../../collector/notify/channel-queue.js';
+import type { Timers } from '../../../../common/timers.js';
+import { createChannelQueue, type AttemptOutcome } from '../../../../collector/notify/channel-queue.js';
 import { DeliveryError, type Channel, type RenderedNotice } from '../../../../collector/notify/types.js';
 
 const logger = pino({ level: 'silent' });

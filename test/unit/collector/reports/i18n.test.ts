@@ -23,7 +23,7 @@ describe('report labels', () => {
   });
 
   it('section titles are distinct per language (they name the XLSX sheets)', () => {
-    const sections = ['overview', 'availability', 'outages', 'maintenance', 'incidents', 'compliance', 'backups', 'calculation', 'findings', 'checks', 'changes', 'interfaces', 'certificates', 'disks', 'timeline', 'impact'] as const;
+    const sections = ['overview', 'availability', 'outages', 'maintenance', 'incidents', 'compliance', 'extensions', 'backups', 'satisfaction', 'calculation', 'findings', 'checks', 'changes', 'interfaces', 'certificates', 'disks', 'timeline', 'impact'] as const;
     for (const lang of ['zh-CN', 'en'] as const) {
       const titles = sections.map((k) => t(lang, k));
       expect(new Set(titles).size, lang).toBe(titles.length);

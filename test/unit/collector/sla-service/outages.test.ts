@@ -15,7 +15,7 @@ describe('findOutages', () => {
       ],
       members: [[{ startMs: 100, endMs: 300, state: 'crit', reason: 'refused' }]],
     });
-    expect(out).toEqual([{ startMs: 100, endMs: 300, ongoing: false, durationMs: 200, downtimeMs: 200, maintenanceMs: 0, causes: ['refused'] }]);
+    expect(out).toEqual([{ startMs: 100, endMs: 300, ongoing: false, durationMs: 200, downtimeMs: 200, maintenanceMs: 0, causes: ['refused'], findings: [{ code: null, params: null, message: 'refused' }] }]);
   });
 
   it('warn is down only when it does not count as up; an open crit at the end is ongoing', () => {
@@ -34,7 +34,7 @@ describe('findOutages', () => {
       { startMs: 500, endMs: 700, state: 'crit' as const },
     ];
     const out = findOutages({ ...base, maintenance: [{ startMs: 50, endMs: 250 }, { startMs: 600, endMs: 800 }], derived, members: [] });
-    expect(out).toEqual([{ startMs: 500, endMs: 700, ongoing: false, durationMs: 200, downtimeMs: 100, maintenanceMs: 100, causes: [] }]);
+    expect(out).toEqual([{ startMs: 500, endMs: 700, ongoing: false, durationMs: 200, downtimeMs: 100, maintenanceMs: 100, causes: [], findings: [] }]);
   });
 
   it('time outside service hours is not downtime', () => {

@@ -73,7 +73,7 @@ describe('SQL migrations on SQLite', () => {
     old.prepare("INSERT INTO agent_events (agent_id, seq, kind, message, observed_at_ms, sent_at_ms, received_at_ms) VALUES ('web-1', 7, 'trap', 'link down', 1, 2, 3)").run();
     old.close();
     const upgrading = await openSqlStore({ kind: 'sqlite', file: behind }, { migrations: false });
-    expect(await upgrading.migrate()).toEqual({ applied: [9, 10, 12, 16, 17, 18] });
+    expect(await upgrading.migrate()).toEqual({ applied: migrations.filter((m) => m.version > 7).map((m) => m.version) });
     await upgrading.close();
     expect(schemaOf(behind)).toEqual(schemaOf(full));
     const db = new Database(behind, { readonly: true });

@@ -1,0 +1,73 @@
+/**
+ * The incident stage of the pipeline (when `incidents.enabled`): the incident service takes every batch of committed
+ * state changes in one transaction (and the open state at start, so nothing bad is left without its incident), and
+ * the maintenance-end watcher offers checks still bad when their target's window ends.
+ */
+import type { Lifecycle } from '../../common/lifecycle.js';
+import type { Logger } from '../../common/logger.js';
+import { BACKGROUND_TIMERS, type Timers } from '../../common/timers.js';
+import type { CollectorConfig } from '../config.js';
+import { withHeartbeatRules } from '../heartbeats/incident-rules.js';
+import type { HeartbeatService } from '../heartbeats/service.js';
+import { reconciliationChanges } from '../incidents/reconcile.js';
+import { activeIncidentKeys } from '../incidents/repository.js';
+import { createIncidentService, type IncidentService } from '../incidents/service.js';
+import type { CollectorMetrics } from '../metrics.js';
+import type { Pipeline } from '../pipeline.js';
+import type { SlaFrontDoor } from '../sla-service/front-door.js';
+import { createMaintenanceEndWatcher } from '../sla-service/maintenance-end.js';
+import type { SlaService } from '../sla-service/service.js';
+import type { Db } from '../store/db.js';
+import type { IntervalsStore } from '../store/intervals-store.js';
+
+export interface IncidentUrls {
+  incidentUrl?: (number: string) => string;
+  incidentApiUrl?: (number: string) => string;
+}
+
+export function startIncidents(deps: {
+  config: CollectorConfig;
+  db: Db;
+  intervals: IntervalsStore;
+  heartbeats: HeartbeatService;
+  sla: SlaService;
+  slaFront: SlaFrontDoor;
+  pipeline: Pipeline;
+  metrics: CollectorMetrics;
+  urls: IncidentUrls;
+  lifecycle: Lifecycle;
+  log: Logger;
+  now: () => number;
+  timerFunctions: Timers | undefined;
+}): { incidents: IncidentService | undefined; reconcileAfterMaintenance: () => number } {
+  const { config, intervals, pipeline, now, log } = deps;
+  if (!config.incidents.enabled) return { incidents: undefined, reconcileAfterMaintenance: () => 0 };
+  const incidents = createIncidentService({
+    db: deps.db,
+    config: withHeartbeatRules(config.incidents, () => deps.heartbeats.list()),
+    now,
+    logger: log,
+    notify: (notice) => pipeline.incidentNotice(notice),
+    ...deps.urls,
+    openGauge: deps.metrics.incidentsOpen,
+    sla: deps.sla.incidentHooks,
+  });
+  incidents.handleStateChanges(reconciliationChanges(intervals.openAll(), activeIncidentKeys(deps.db)));
+  pipeline.onStateChanges('incidents', (changes) => incidents.handleStateChanges(changes));
+  pipeline.onDelivery('incident timeline', (delivery) => {
+    if (delivery.incidentId > 0) incidents.recordDelivery(delivery);
+  });
+  // A check still bad when its target's maintenance ends gets its incident then.
+  const watcher = createMaintenanceEndWatcher({
+    openIntervals: () => intervals.openNotOk(),
+    maintenanceOf: deps.slaFront.maintenanceOf,
+    handle: (changes) => incidents.handleStateChanges(changes),
+    now,
+    timerFunctions: deps.timerFunctions ?? BACKGROUND_TIMERS,
+    everyMs: config.states.silence_scan,
+    onError: (error) => log.error({ err: error }, 'maintenance-end pass failed'),
+  });
+  watcher.start();
+  deps.lifecycle.add({ name: 'maintenance end watcher', stop: () => watcher.stop() });
+  return { incidents, reconcileAfterMaintenance: watcher.scan };
+}

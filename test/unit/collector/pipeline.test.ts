@@ -1,0 +1,68 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../common/logger.js';
+import type { StateChange } from '../../../collector/events.js';
+import { createPipeline } from '../../../collector/pipeline.js';
+
+function capture() {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'error', destination, format: 'json' }) };
+}
+
+const change = (checkId: string): StateChange => ({ agentId: 'a1', checkId, checkType: 'tcp', target: 'web-1', from: 'ok', to: 'crit', atMs: 1, cause: 'result', reason: '' }) as StateChange;
+
+describe('pipeline', () => {
+  it('runs sinks in registration order: each change to the per-change sinks, then the batch to the batch sinks', () => {
+    const { logger } = capture();
+    const p = createPipeline(logger);
+    const seen: string[] = [];
+    p.onStateChange('first', (c) => seen.push(`first ${c.checkId}`));
+    p.onStateChanges('incidents', (list) => seen.push(`batch ${list.map((c) => c.checkId).join(',')}`));
+    p.onStateChange('second', (c) => seen.push(`second ${c.checkId}`));
+    p.stateChanged([change('x'), change('y')]);
+    expect(seen).toEqual(['first x', 'second x', 'first y', 'second y', 'batch x,y']);
+    seen.length = 0;
+    p.stateChanged([]);
+    expect(seen).toEqual([]);
+  });
+
+  it('a failing sink is logged with its name and the others still run; a failing batch is retried one change at a time', async () => {
+    const { logger, lines } = capture();
+    const p = createPipeline(logger);
+    const seen: string[] = [];
+    p.onIncidentNotice('broken', () => {
+      throw new Error('channel down');
+    });
+    p.onIncidentNotice('stream', () => seen.push('stream'));
+    p.incidentNotice({} as never);
+    expect(seen).toEqual(['stream']);
+    p.onStateChanges('incidents', (list) => {
+      if (list.some((c) => c.checkId === 'bad')) throw new Error('bad change');
+      seen.push(...list.map((c) => c.checkId));
+    });
+    p.stateChanged([change('good'), change('bad'), change('also-good')]);
+    expect(seen).toEqual(['stream', 'good', 'also-good']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(lines.map((l) => [l.sink, l.msg])).toEqual([
+      ['broken', 'incident notice sink failed'],
+      ['incidents', 'state-change batch failed; applying the changes one by one'],
+      ['incidents', 'state change not applied'],
+    ]);
+  });
+
+  it('the input is the ingest once set: publishing before is refused, setting it twice is an error', async () => {
+    const p = createPipeline(capture().logger);
+    await expect(p.publish('t', new Uint8Array())).rejects.toThrow('pipeline input used before the ingest was started');
+    const got: string[] = [];
+    p.setInput(async (topic) => void got.push(topic));
+    await p.publish('outpost/v1/hb/results', new Uint8Array());
+    expect(got).toEqual(['outpost/v1/hb/results']);
+    expect(() => p.setInput(async () => undefined)).toThrow('pipeline input already set');
+  });
+});
