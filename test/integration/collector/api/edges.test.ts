@@ -125,6 +125,7 @@ describe('API edges', () => {
       '/api/v1/status/acme-edge-status-secret',
       '/api/v1/agents/export?format=xlsx',
       '/api/v1/checks/edge-agent/ping/samples',
+      '/api/v1/reports/schedules',
     ];
     // The live stream (GET /api/v1/stream) only holds a connection open: opened and closed here.
     const streamAbort = new AbortController();
