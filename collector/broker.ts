@@ -22,6 +22,8 @@ import { createLoginPolicy, type LoginConfig, type LoginPolicy } from './broker/
 import { guardConnection } from './broker/packet-guard.js';
 import { createRefusalLog } from './broker/refusals.js';
 
+/** Connections waiting to be accepted (the storm after a restart: one per agent). */
+const LISTEN_BACKLOG = 4096;
 /** Room for the topic and packet header beside the largest payload the ingest accepts. */
 const PACKET_OVERHEAD_BYTES = 4096;
 
@@ -125,7 +127,9 @@ export async function startEmbeddedBroker(opts: EmbeddedBrokerOptions): Promise<
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port, opts.host, () => {
+    // A reconnect storm queues thousands of connections at once: Node's default backlog (511) drops their SYNs, the
+    // agents time out and back off towards reconnect_max. The kernel caps this at net.core.somaxconn.
+    server.listen({ port: opts.port, host: opts.host, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });

@@ -1,6 +1,6 @@
 /**
  * Fleet benchmark (issue 13): N simulated agents against one collector, then a collector restart.
- *   npm run bench -- fleet [--agents 10000] [--mode a|b|both] [--steady 120] [--peer 60] [--procs P] [--cpu-prof DIR]
+ *   npm run bench -- fleet [--agents 10000] [--mode a|b|both] [--steady 120] [--peer 60] [--ramp 0] [--procs P] [--cpu-prof DIR] [--keep]
  * (a) one collector, embedded broker, SQLite — each agent its own MQTT connection with a Last Will, in a few simulator
  *     processes apart from the collector's: connect all → steady state (CPU %, RSS of every process) → restart the
  *     collector (SIGTERM, start again at once, as `systemctl restart`) → until every agent is back online and its spool
@@ -32,6 +32,8 @@ const { values: args } = parseArgs({
     checks: { type: 'string', default: '10' },
     interval: { type: 'string', default: '60' },
     'storm-timeout': { type: 'string', default: '900' },
+    /** Spread the agents' first connects over this many seconds (installing a fleet); the restart storm is all at once. */
+    ramp: { type: 'string', default: '0' },
     'cpu-prof': { type: 'string' },
     keep: { type: 'boolean', default: false },
   },
@@ -46,6 +48,7 @@ const INTERVAL_S = Number(args.interval);
 const STEADY_S = Number(args.steady);
 const PEER_S = Number(args.peer);
 const STORM_TIMEOUT_S = Number(args['storm-timeout']);
+const RAMP_MS = Number(args.ramp) * 1000;
 
 const out: string[] = [];
 const say = (line: string): void => {
@@ -128,7 +131,7 @@ if (mode === 'a' || mode === 'both') {
   const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
   await collector.start(profile);
   const prefix = 'fleet';
-  const fleet = launchFleet({ url: `mqtt://127.0.0.1:${mqttPort}`, prefix, checks: CHECKS, intervalS: INTERVAL_S, enrolmentSecret: secret, rampMs: 0 }, N, PROCS);
+  const fleet = launchFleet({ url: `mqtt://127.0.0.1:${mqttPort}`, prefix, checks: CHECKS, intervalS: INTERVAL_S, enrolmentSecret: secret, rampMs: RAMP_MS }, N, PROCS);
   onInterrupt(async () => {
     await fleet.kill();
     await collector.stop();
@@ -136,8 +139,8 @@ if (mode === 'a' || mode === 'both') {
   try {
     // 1. connect all
     const t0 = Date.now();
-    await until(fleet, 'first connect', 900, 0, (t) => t.everConnected === N && t.connected === N);
-    say(`(a) connect: ${fmt(N)} agents online in ${((Date.now() - t0) / 1000).toFixed(1)} s (fresh store)`);
+    await until(fleet, 'first connect', 900 + RAMP_MS / 1000, 0, (t) => t.everConnected === N && t.connected === N);
+    say(`(a) connect: ${fmt(N)} agents online in ${((Date.now() - t0) / 1000).toFixed(1)} s (fresh store${RAMP_MS > 0 ? `, first connects spread over ${RAMP_MS / 1000} s` : ', all at once'})`);
 
     // 2. steady state, once every check reported once (first results create rows; the steady phase shows the rate)
     await sleep(INTERVAL_S * 1000);
@@ -180,14 +183,21 @@ if (mode === 'a' || mode === 'both') {
     const stormCollector = watchAll([collector.pid]);
     const series: string[] = [];
     let nextSample = restartAtMs + 10_000;
-    const allOnlineAt = await until(fleet, 'storm: all online', STORM_TIMEOUT_S, restartAtMs, (t) => {
+    const stormDone = until(fleet, 'storm: all online', STORM_TIMEOUT_S, restartAtMs, (t) => {
       if (t.atMs >= nextSample) {
         series.push(`${Math.round((t.atMs - restartAtMs) / 1000)} s: ${fmt(t.connected)}`);
         nextSample += 10_000;
       }
       return t.connected === N;
-    });
-    const drainedAt = await until(fleet, 'storm: every spool drained', STORM_TIMEOUT_S, restartAtMs, (t) => t.drained === N);
+    }).then(async (onlineAt) => ({ onlineAt, drainedAt: await until(fleet, 'storm: every spool drained', STORM_TIMEOUT_S, restartAtMs, (t) => t.drained === N) }));
+    const outcome = await stormDone.catch((error: unknown) => error as Error);
+    if (outcome instanceof Error) {
+      const t = fleet.totals();
+      say(`(a) restart: NOT drained within ${STORM_TIMEOUT_S} s (${outcome.message}): ${fmt(t?.connected ?? 0)} of ${fmt(N)} online, ${fmt(t?.drained ?? 0)} drained; load ${load()}`);
+      say(`(a) online after restart: ${series.join(', ')}`);
+      throw outcome;
+    }
+    const { onlineAt: allOnlineAt, drainedAt } = outcome;
     const lastDrained = fleet.totals()?.lastDrainedAtMs ?? drainedAt;
     const storm = stormCollector();
     const stormS = (lastDrained - restartAtMs) / 1000;

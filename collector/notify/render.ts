@@ -188,7 +188,8 @@ function fields(notice: IncidentNotice, lang: NotifyLang, timeZone: string): Fie
   if (showDue && notice.due?.resolutionAtMs != null) {
     out.push({ label: label.resolutionDue, value: dueText('resolution', notice.due.resolutionAtMs, notice.atMs, lang, timeZone) });
   }
-  if (notice.actor) out.push({ label: label.actor, value: notice.actor });
+  // The collector acting by itself is named in the reader's language; people by their names.
+  if (notice.actor) out.push({ label: label.actor, value: notice.actor === 'system' && lang === 'zh-CN' ? '系统' : notice.actor });
   const detail = detailText(notice, lang);
   if (detail) out.push({ label: label.detail, value: detail });
   const note = noteText(notice, lang, timeZone);

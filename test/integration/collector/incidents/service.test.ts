@@ -376,3 +376,62 @@ describe('durability', () => {
     ]);
   });
 });
+
+describe('keyed incidents (burn rate) retitle by the window firing now', () => {
+  const key = 'burn-rate:["acme","db-1"]';
+  const fire = (window: string, factor: number, severity: Severity) =>
+    service.openKeyed({
+      dedupKey: key,
+      checkType: 'burn-rate',
+      checkId: 'burn-rate',
+      rule: `burn-rate ${window}`,
+      target: 'db-1',
+      severity,
+      title: `db-1: error budget of acme burning ≥ ${factor}× (${window})`,
+      titleText: { code: 'title.burn_rate', params: { target: 'db-1', contract: 'acme', factor, window } },
+      description: `window ${window}`,
+      descriptionText: { code: 'note.burn_rate', params: { target_percent: 99.9, window, factor, burn: factor + 1 } },
+    });
+
+  it('a more urgent window firing while the incident is open retitles it and raises it; the timeline keeps the old title', () => {
+    const first = fire('1d/2h', 3, 'P3');
+    expect(first).toMatchObject({ titleCode: 'title.burn_rate', titleParams: { window: '1d/2h', factor: 3 }, severity: 'P3', title: 'db-1: error budget of acme burning ≥ 3× (1d/2h)' });
+    clock += 60_000;
+    // The same window again: nothing changes, no timeline entry.
+    expect(fire('1d/2h', 3, 'P3').updatedAtMs).toBe(T0);
+    clock += 60_000;
+    const urgent = fire('1h/5m', 14.4, 'P2');
+    expect(urgent).toMatchObject({ id: first.id, status: 'open', severity: 'P2', titleParams: { window: '1h/5m', factor: 14.4 }, title: 'db-1: error budget of acme burning ≥ 14.4× (1h/5m)' });
+    expect(all()).toHaveLength(1);
+    const entries = service.get(first.number)!.timeline;
+    const retitle = entries[entries.length - 1]!;
+    expect(retitle).toMatchObject({
+      kind: 'state_changed',
+      noteCode: 'note.burn_rate',
+      data: { severity: 'P2', previous_title: 'db-1: error budget of acme burning ≥ 3× (1d/2h)', previous_title_code: 'title.burn_rate', previous_title_params: { window: '1d/2h', factor: 3 } },
+    });
+    expect(notices.map((n) => [n.kind, n.noteText?.code])).toEqual([
+      ['opened', 'note.burn_rate'],
+      ['updated', 'note.severity_raised'],
+    ]);
+    // A calmer window firing later renames it but never lowers the severity while it is open.
+    clock += 60_000;
+    expect(fire('3d/6h', 1, 'P3')).toMatchObject({ severity: 'P2', titleParams: { window: '3d/6h' } });
+  });
+
+  it('re-firing within the grace after it resolved reopens the same incident under the new title', () => {
+    const first = fire('6h/30m', 6, 'P2');
+    clock += 60_000;
+    service.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold', undefined, { code: 'note.burn_rate_recovered', params: {} });
+    clock += 60_000;
+    const again = fire('1h/5m', 14.4, 'P2');
+    expect(again).toMatchObject({ id: first.id, status: 'open', titleParams: { window: '1h/5m' } });
+    const kinds = service.get(first.number)!.timeline.map((e) => [e.kind, e.noteCode]);
+    expect(kinds).toEqual([
+      ['opened', 'note.burn_rate'],
+      ['resolved', 'note.burn_rate_recovered'],
+      ['reopened', 'note.burn_rate'],
+    ]);
+    expect(service.get(first.number)!.timeline[2]!.data).toMatchObject({ previous_title_params: { window: '6h/30m' } });
+  });
+});
