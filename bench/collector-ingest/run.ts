@@ -37,13 +37,18 @@ say(`Collector ingest: ${total.toLocaleString('en-US')} results per run from ${a
 say('');
 // A burst faster than the collector queues up in its session at the broker: let the queue hold the whole run
 // (the helper's 100,000 would drop the excess silently, which is the broker's loss, not the collector's).
-const mosquitto = await startMosquitto({ extraConfig: 'max_queued_messages 0' });
+// Holding PUBACKs until the commit, the collector is the broker's slow subscriber: `max_inflight_messages` bounds
+// what Mosquitto pushes ahead of the acknowledgements (0 = unlimited, the old setting: the collector's keepalive
+// PINGRESP then queues behind the whole backlog and the connection times out under backpressure).
+const inflight = Number(process.argv.find((a) => a.startsWith('--inflight='))?.slice('--inflight='.length) ?? 1000);
+const mosquitto = await startMosquitto({ extraConfig: `max_queued_messages 0\nmax_inflight_messages ${inflight}` });
 const skipped = { resultsPerSecond: Number.NaN, seconds: Number.NaN, received: 0 };
 const ceilingMosq = ingestOnly ? skipped : await measureCeiling(mosquitto.port, sim('cm'));
 const aedes = ingestOnly ? null : await startBareAedes();
 const ceilingAedes = aedes ? await measureCeiling(aedes.port, sim('ca')) : skipped;
 await aedes?.stop();
-const embedded = await measureIngest(sim('ie'));
+const mosquittoOnly = process.argv.includes('--mosquitto-only');
+const embedded = mosquittoOnly ? null : await measureIngest(sim('ie'));
 const external = await measureIngest(sim('ix'), mosquitto.url);
 
 const lossFree = (f: IngestFigures) =>
@@ -52,15 +57,16 @@ say('| path | results/s | vs raw ceiling | seconds | collector CPU s (µs/result
 say('|---|---|---|---|---|---|---|');
 say(`| raw ceiling: → Mosquitto → mosquitto_sub | ${rate(ceilingMosq.resultsPerSecond)} | 1.00 | ${ceilingMosq.seconds.toFixed(2)} | — | — | ${ceilingMosq.received} received |`);
 say(`| peer: → bare aedes → mosquitto_sub | ${rate(ceilingAedes.resultsPerSecond)} | ${(ceilingAedes.resultsPerSecond / ceilingMosq.resultsPerSecond).toFixed(2)} | ${ceilingAedes.seconds.toFixed(2)} | — | — | ${ceilingAedes.received} received |`);
-for (const [name, f] of [['collector, embedded aedes', embedded], ['collector via Mosquitto', external]] as const) {
+for (const [name, f] of [['collector, embedded aedes', embedded], [`collector via Mosquitto (max_inflight_messages ${inflight})`, external]] as const) {
+  if (!f) continue;
   say(
     `| ${name} | ${rate(f.resultsPerSecond)} | ${(f.resultsPerSecond / ceilingMosq.resultsPerSecond).toFixed(2)} | ${f.seconds.toFixed(2)} | ` +
       `${f.collector.cpuSeconds.toFixed(2)} (${((f.collector.cpuSeconds / total) * 1e6).toFixed(1)}) | ${mib(f.collector.rssMaxBytes)} | ${lossFree(f)} |`,
   );
 }
 const rssLine = (f: IngestFigures) => [...f.rssAt].sort(([a], [b]) => a - b).map(([n, bytes]) => `${mib(bytes)} MiB after ${n.toLocaleString('en-US')}`).join(', ');
-say(`Collector RSS (peak so far) by results ingested — embedded aedes: ${rssLine(embedded)}; via Mosquitto: ${rssLine(external)}`);
-say(`(simulated agents' CPU: ${embedded.publishers.cpuSeconds.toFixed(2)} s embedded run, ${external.publishers.cpuSeconds.toFixed(2)} s Mosquitto run)`);
+say(`Collector RSS (peak so far) by results ingested — embedded aedes: ${embedded ? rssLine(embedded) : 'not run'}; via Mosquitto: ${rssLine(external)}`);
+say(`(simulated agents' CPU: ${embedded?.publishers.cpuSeconds.toFixed(2) ?? '—'} s embedded run, ${external.publishers.cpuSeconds.toFixed(2)} s Mosquitto run)`);
 say('');
 if (ingestOnly) {
   await mosquitto.stop();
