@@ -185,6 +185,14 @@ describe('the customer evaluation at closing', () => {
     expect(sheet?.getRow(3).getCell(4).numFmt).toBe('[h]:mm:ss');
     expect(xlsxRow(4)[0]).toBe(p3);
 
+    // CSV keeps plain numbers (durations in seconds) and local date-times.
+    const csv = (await reportAs('csv', 'zh-CN')).toString('utf8').split('\r\n');
+    const csvHeader = csv.indexOf('事件编号,级别,批准时间,延长时长 (s),新的解决期限,批准人,原因');
+    expect(csv.slice(csvHeader + 1, csvHeader + 3)).toEqual([
+      `${p2},P2 高,2026-10-12 11:00,14400,2026-10-12 22:00,张经理,waiting for a replacement disk`,
+      `${p3},P3 中,2026-10-12 11:00,7200,2026-10-13 13:00,李主任,vendor on site tomorrow`,
+    ]);
+
     const dir = mkdtempSync(join(tmpdir(), 'outpost-extensions-'));
     try {
       const file = join(dir, 'sla.pdf');
