@@ -25,6 +25,16 @@ describe('fault report', () => {
     expect(() => generateFaultReport(s.ctx, 'INC-20990101-0001')).toThrow('unknown incident "INC-20990101-0001"');
   });
 
+  it('in the report language: the title from its code, the collector-written notes rendered, a person\'s words as typed', () => {
+    const zh = generateFaultReport(s.ctx, s.numbers.db, undefined, 'zh-CN');
+    const en = generateFaultReport(s.ctx, s.numbers.db, undefined, 'en');
+    expect(zh).toMatchObject({ lang: 'zh-CN', incident: { title_code: 'title.check', cause: 'disk full', resolution: 'rotated logs' } });
+    expect(zh.incident.title.startsWith('db-1 · ping — ')).toBe(true);
+    expect(en.lang).toBe('en');
+    const opened = zh.timeline.find((e) => e.kind === 'opened');
+    expect(opened?.note_code).toBe('note.finding');
+  });
+
   it('warns at 80 % of the 24 h and reminds at 24 h, for the severities configured; generating the report does not count, marking it sent does', () => {
     const sent: string[] = [];
     const reminderAt = (nowMs: number, severities?: Array<'P1' | 'P2' | 'P3' | 'P4'>) =>
