@@ -1,6 +1,6 @@
 /** Latest known facts per check, async on both engines: the port of ../checks-store.ts (same hot-path update, same upsert). */
 import type { Selectable } from 'kysely';
-import type { CheckState } from '../../../common/protocol.js';
+import type { CheckState, FindingParams } from '../../../common/protocol.js';
 import type { CheckRow } from '../checks-store.js';
 import type { ChecksTable } from './schema.js';
 import { changed, ifNotOlder, laterOf, type Q } from './sql-helpers.js';
@@ -16,16 +16,20 @@ const toRow = (r: Selectable<ChecksTable>): CheckRow => ({
   lastState: r.last_state as CheckState,
   lastMessage: r.last_message,
   lastMetrics: r.last_metrics_json ? (JSON.parse(r.last_metrics_json) as Record<string, number>) : {},
+  lastCode: r.last_code ?? null,
+  lastParams: r.last_params_json ? (JSON.parse(r.last_params_json) as FindingParams) : null,
 });
 
 export function createChecksRepo() {
   return {
     async record(q: Q, row: CheckRow): Promise<void> {
       const metrics = JSON.stringify(row.lastMetrics);
+      const code = row.lastCode ?? null;
+      const paramsJson = code && row.lastParams ? JSON.stringify(row.lastParams) : null;
       // Hot path (a known check reporting in order, same descriptor): touches no indexed column.
       const updated = await q
         .updateTable('checks')
-        .set({ last_received_ms: row.lastReceivedMs, last_observed_ms: row.lastObservedMs, last_state: row.lastState, last_message: row.lastMessage, last_metrics_json: metrics })
+        .set({ last_received_ms: row.lastReceivedMs, last_observed_ms: row.lastObservedMs, last_state: row.lastState, last_message: row.lastMessage, last_metrics_json: metrics, last_code: code, last_params_json: paramsJson })
         .where('agent_id', '=', row.agentId)
         .where('check_id', '=', row.checkId)
         .where('check_type', '=', row.checkType)
@@ -48,6 +52,8 @@ export function createChecksRepo() {
           last_state: row.lastState,
           last_message: row.lastMessage,
           last_metrics_json: metrics,
+          last_code: code,
+          last_params_json: paramsJson,
         })
         .onConflict((oc) =>
           oc.columns(['agent_id', 'check_id']).doUpdateSet((eb) => ({
@@ -59,6 +65,8 @@ export function createChecksRepo() {
             last_state: ifNotOlder<string>('checks', 'last_observed_ms', 'last_state'),
             last_message: ifNotOlder<string>('checks', 'last_observed_ms', 'last_message'),
             last_metrics_json: ifNotOlder<string | null>('checks', 'last_observed_ms', 'last_metrics_json'),
+            last_code: ifNotOlder<string | null>('checks', 'last_observed_ms', 'last_code'),
+            last_params_json: ifNotOlder<string | null>('checks', 'last_observed_ms', 'last_params_json'),
           })),
         )
         .execute();

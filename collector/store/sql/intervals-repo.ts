@@ -1,6 +1,6 @@
 /** State intervals, async on both engines: the port of ../intervals-store.ts (same queries, same order). */
 import type { Selectable } from 'kysely';
-import type { CheckState } from '../../../common/protocol.js';
+import type { CheckState, FindingParams } from '../../../common/protocol.js';
 import type { IntervalCause, NewInterval, StateInterval } from '../intervals-store.js';
 import type { StateIntervalsTable } from './schema.js';
 import type { Q } from './sql-helpers.js';
@@ -16,6 +16,7 @@ const toInterval = (r: Selectable<StateIntervalsTable>): StateInterval => ({
   endMs: r.end_ms,
   reason: r.reason,
   cause: r.cause as IntervalCause,
+  finding: r.code ? { code: r.code, params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null } : null,
 });
 
 const values = (i: NewInterval) => ({
@@ -28,6 +29,8 @@ const values = (i: NewInterval) => ({
   end_ms: i.endMs,
   reason: i.reason,
   cause: i.cause,
+  code: i.finding?.code ?? null,
+  params_json: i.finding?.params ? JSON.stringify(i.finding.params) : null,
 });
 
 export function createIntervalsRepo() {

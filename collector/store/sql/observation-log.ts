@@ -4,7 +4,7 @@
  * rollback.
  */
 import type { Selectable } from 'kysely';
-import type { CheckState } from '../../../common/protocol.js';
+import type { CheckState, FindingParams } from '../../../common/protocol.js';
 import type { ObservationCause, ObservationRun } from '../../states/machine.js';
 import type { StoredRun } from '../observation-log.js';
 import type { ObservationRunsTable } from './schema.js';
@@ -18,6 +18,7 @@ const toRun = (r: Selectable<ObservationRunsTable>): StoredRun => ({
   lastMs: r.last_ms,
   count: r.count,
   reason: r.reason,
+  finding: r.code ? { code: r.code, params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null } : null,
 });
 
 export function createObservationLogRepo() {
@@ -30,7 +31,7 @@ export function createObservationLogRepo() {
   async function append(q: Q, agentId: string, checkId: string, run: ObservationRun): Promise<StoredRun> {
     const row = await q
       .insertInto('observation_runs')
-      .values({ agent_id: agentId, check_id: checkId, state: run.state, cause: run.cause, first_ms: run.firstMs, last_ms: run.lastMs, count: run.count, reason: run.reason })
+      .values({ agent_id: agentId, check_id: checkId, state: run.state, cause: run.cause, first_ms: run.firstMs, last_ms: run.lastMs, count: run.count, reason: run.reason, code: run.finding?.code ?? null, params_json: run.finding?.params ? JSON.stringify(run.finding.params) : null })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { ...run, id: row.id };

@@ -51,6 +51,8 @@ export interface ChecksTable {
   last_state: string;
   last_message: string;
   last_metrics_json: string | null;
+  last_code: string | null;
+  last_params_json: string | null;
 }
 
 export interface ObservationRunsTable {
@@ -63,6 +65,8 @@ export interface ObservationRunsTable {
   last_ms: number;
   count: number;
   reason: string;
+  code: string | null;
+  params_json: string | null;
 }
 
 export interface StateIntervalsTable {
@@ -76,6 +80,8 @@ export interface StateIntervalsTable {
   end_ms: number | null;
   reason: string;
   cause: string;
+  code: string | null;
+  params_json: string | null;
 }
 
 export interface IncidentNumberSequencesTable {

@@ -14,6 +14,7 @@ import { sqlMigration007IncidentFollowup } from './007_incident_followup.js';
 import { sqlMigration009Incarnations } from './009_incarnations.js';
 import { sqlMigration010ReportFindingsAssets } from './010_report_findings_assets.js';
 import { sqlMigration012ConsoleSessions } from './012_console_sessions.js';
+import { sqlMigration013CodedTexts } from './013_coded_texts.js';
 import { sqlMigration014ReportScheduleRuns } from './014_report_schedule_runs.js';
 import { sqlMigration016IncidentSlaTerms } from './016_incident_sla_terms.js';
 import { sqlMigration017SeenSeqs } from './017_seen_seqs.js';
@@ -33,6 +34,7 @@ export const sqlMigrations: readonly SqlMigration[] = [
   sqlMigration009Incarnations,
   sqlMigration010ReportFindingsAssets,
   sqlMigration012ConsoleSessions,
+  sqlMigration013CodedTexts,
   sqlMigration014ReportScheduleRuns,
   sqlMigration016IncidentSlaTerms,
   sqlMigration017SeenSeqs,
