@@ -152,6 +152,16 @@ export function timerLabel(name: string, lang: Lang): string {
   return TIMER[lang][name] ?? name;
 }
 
+/** The collector's own actors (the timeline's `system` and `notifier`) in words; a person's name as it is. */
+const ACTOR: Record<Lang, Record<string, string>> = {
+  'zh-CN': { system: '系统', notifier: '通知服务' },
+  en: { system: 'system', notifier: 'notifier' },
+};
+
+export function actorLabel(actor: string, lang: Lang): string {
+  return ACTOR[lang][actor] ?? actor;
+}
+
 /** True when the catalogue knows `code`. */
 export function knownText(code: string): boolean {
   return Object.hasOwn(TEXTS, code);

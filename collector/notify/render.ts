@@ -10,7 +10,7 @@ import { SEVERITY_LABEL_ZH } from '../events.js';
 import type { NotifyLang } from './config.js';
 import type { RenderedNotice } from './types.js';
 import { formatLocalDateTime, zoneOffsetMs } from '../sla/zoned-time.js';
-import { localized, renderText as renderCodedText, timerLabel } from '../incidents/texts.js';
+import { actorLabel, localized, renderText as renderCodedText, timerLabel } from '../incidents/texts.js';
 
 export const DISPLAY_TIME_ZONE = 'Asia/Shanghai';
 
@@ -189,7 +189,7 @@ function fields(notice: IncidentNotice, lang: NotifyLang, timeZone: string): Fie
     out.push({ label: label.resolutionDue, value: dueText('resolution', notice.due.resolutionAtMs, notice.atMs, lang, timeZone) });
   }
   // The collector acting by itself is named in the reader's language; people by their names.
-  if (notice.actor) out.push({ label: label.actor, value: notice.actor === 'system' && lang === 'zh-CN' ? '系统' : notice.actor });
+  if (notice.actor) out.push({ label: label.actor, value: actorLabel(notice.actor, lang) });
   const detail = detailText(notice, lang);
   if (detail) out.push({ label: label.detail, value: detail });
   const note = noteText(notice, lang, timeZone);

@@ -6,6 +6,7 @@ import type { FaultReport } from './fault-model.js';
 import { t, type Lang } from './i18n.js';
 import { presetText } from '../sla/preset-texts.js';
 import { checkTypeLabel, timelineAction } from './vocabulary.js';
+import { actorLabel } from '../incidents/texts.js';
 
 export function faultDocument(r: FaultReport, lang: Lang, timeZone: string): ReportDocument {
   const L = (k: Parameters<typeof t>[1]) => t(lang, k);
@@ -75,7 +76,7 @@ export function faultDocument(r: FaultReport, lang: Lang, timeZone: string): Rep
             { label: L('action'), type: 'text' },
             { label: L('note'), type: 'text' },
           ],
-          rows: r.timeline.map((e) => [e.at, e.actor, timelineAction(e.kind, lang), e.note]),
+          rows: r.timeline.map((e) => [e.at, actorLabel(e.actor, lang), timelineAction(e.kind, lang), e.note]),
         },
       },
     ],

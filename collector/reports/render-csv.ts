@@ -4,7 +4,7 @@
  * date-times as local `YYYY-MM-DD HH:mm` in the report's zone.
  */
 import type { Cell, CellType, ReportDocument } from './document.js';
-import { formatDateTime } from './format-values.js';
+import { formatCell, formatDateTime } from './format-values.js';
 
 const BOM = '\uFEFF';
 
@@ -12,9 +12,10 @@ export function csvField(text: string): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-function plain(value: Cell, type: CellType, timeZone: string): string {
+function plain(value: Cell, type: CellType, timeZone: string, lang: ReportDocument['lang']): string {
   if (value === null) return '';
-  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  // A yes/no reads as the other formats show it (是/否): the CSV is opened in Excel by the customer, too.
+  if (typeof value === 'boolean') return formatCell(value, type, lang, timeZone);
   if (typeof value === 'string') return type === 'datetime' ? formatDateTime(value, timeZone) : value;
   if (type === 'percent') return String(Math.round(value * 1000) / 1000);
   if (type === 'duration' || type === 'integer' || type === 'bytes') return String(Math.round(value));
@@ -27,11 +28,11 @@ export function renderCsv(doc: ReportDocument): Buffer {
   for (const section of doc.sections) {
     if (!section.facts?.length && !section.table && !section.paragraphs?.length && !section.signatures?.length) continue;
     lines.push(csvField(section.title));
-    for (const f of section.facts ?? []) lines.push([csvField(f.label + unit(f.type)), csvField(plain(f.value, f.type, doc.timeZone))].join(','));
+    for (const f of section.facts ?? []) lines.push([csvField(f.label + unit(f.type)), csvField(plain(f.value, f.type, doc.timeZone, doc.lang))].join(','));
     if (section.signatures?.length) lines.push(section.signatures.map((label) => csvField(label)).join(',,') + ',');
     if (section.table) {
       lines.push(section.table.columns.map((c) => csvField(c.label + unit(c.type))).join(','));
-      for (const row of section.table.rows) lines.push(row.map((v, i) => csvField(plain(v, section.table?.columns[i]?.type ?? 'text', doc.timeZone))).join(','));
+      for (const row of section.table.rows) lines.push(row.map((v, i) => csvField(plain(v, section.table?.columns[i]?.type ?? 'text', doc.timeZone, doc.lang))).join(','));
     }
     lines.push('');
   }

@@ -1,6 +1,6 @@
 /**
  * Secrets never reach a log: a full run — a real Mosquitto with a password file, the collector logging in through
- * credentials inside `mqtt.url`, InfluxDB credentials inside its URL (unreachable, so its errors are logged), webhook
+ * credentials inside `mqtt.url`, InfluxDB's password (unreachable, so its errors are logged; credentials inside its URL are refused by the config), webhook
  * / DingTalk / WeCom / Feishu robots whose tokens sit in their URLs (answering 500, so every failure is logged), an
  * agent logging in through credentials inside its own `mqtt.url` and probing a URL with `?key=` — at debug level;
  * then every log line of both is searched for each secret.
@@ -26,7 +26,6 @@ import { configFor } from './support.js';
 const SECRETS = {
   collectorMqtt: 'collector-mqtt-pass-7f3a9c',
   agentMqtt: 'agent-mqtt-pass-2b8e1d',
-  influxUrl: 'influx-url-pass-9c4f2a',
   influxPassword: 'influx-field-pass-5d1e8b',
   webhookToken: 'webhook-access-token-3a7c9e',
   webhookSecret: 'webhook-hmac-secret-8e2b4f',
@@ -70,7 +69,7 @@ describe('secrets in logs', () => {
 
     const config = configFor(join(dir, 'data'), {
       mqtt: { url: `mqtt://collector:${SECRETS.collectorMqtt}@127.0.0.1:${mosquitto.port}`, client_id: 'collector-secrets' },
-      influx: { enabled: true, mode: 'v1', url: `http://influx:${SECRETS.influxUrl}@127.0.0.1:${deadInflux}`, database: 'outpost', username: 'influx', password: SECRETS.influxPassword, flush_interval: '50ms', retry_min: '50ms', retry_max: '100ms' },
+      influx: { enabled: true, mode: 'v1', url: `http://127.0.0.1:${deadInflux}`, database: 'outpost', username: 'influx', password: SECRETS.influxPassword, flush_interval: '50ms', retry_min: '50ms', retry_max: '100ms' },
       notifications: {
         channels: {
           hook: { type: 'webhook', url: `${base}/hook?access_token=${SECRETS.webhookToken}`, secret: SECRETS.webhookSecret },

@@ -219,7 +219,7 @@ export function IncidentPage({ number, me, ack }: { number: string; me: Me; ack:
           <ol class="timeline-list">
             {d.timeline.map((e) => (
               <li data-kind={e.kind}>
-                <time>{fmtDateTime(e.at_ms)}</time> <strong>{tx('tl', e.kind)}</strong> <span class="actor">{e.actor}</span>
+                <time>{fmtDateTime(e.at_ms)}</time> <strong>{tx('tl', e.kind)}</strong> <span class="actor">{tx('actor', e.actor)}</span>
                 {evaluationText(e) && <div>{evaluationText(e)}</div>}
                 {e.note && <div class="pre">{e.note}</div>}
               </li>

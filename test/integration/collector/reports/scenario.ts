@@ -121,7 +121,10 @@ export async function startWorld(sections: WorldSections, startMs: number) {
     await running.ingest.handle(topics.results(agentId), Buffer.from(JSON.stringify(message)));
   }
   const ping = (agent: string, target: string, state: CheckState, atMs: number) =>
-    publish(agent, target, 'ping', 'ping', state, atMs, { message: state === 'ok' ? 'reply in 1 ms' : '100% packet loss', metrics: { loss_percent: state === 'ok' ? 0 : 100 } });
+    // The codes and parameters the real ping check sends (agent/checks/ping/evaluate.ts).
+    publish(agent, target, 'ping', 'ping', state, atMs, state === 'ok'
+      ? { message: `${target}: 0% loss, rtt avg 1 ms`, code: 'ping.ok', params: { host: target, loss_percent: 0, rtt_avg_ms: 1 }, metrics: { loss_percent: 0 } }
+      : { message: `${target} unreachable: 100% packet loss (3 sent)`, code: 'ping.unreachable', params: { host: target, sent: 3, icmp_errors: 0 }, metrics: { loss_percent: 100 } });
   /** The newest incident of a target (opened by the last state change). */
   const latestIncident = (target: string): string => incidents.list({ target, limit: 1, offset: 0 }).items[0]?.number as string;
   /** Moves the clock, stores the pending samples and builds the report context at that instant. */

@@ -55,7 +55,7 @@ function expectedAvailability(name: string, member: string, down: { start: strin
     outage_count: 1,
     mttr_s: down.downtime_s,
     mtbf_s: measured - down.downtime_s,
-    outages: [{ start: down.start, end: down.end, ongoing: false, duration_s: down.duration_s, downtime_s: down.downtime_s, maintenance_s: 0, causes: ['100% packet loss'] }],
+    outages: [{ start: down.start, end: down.end, ongoing: false, duration_s: down.duration_s, downtime_s: down.downtime_s, maintenance_s: 0, causes: [`${name} unreachable: 100% packet loss (3 sent)`] }],
   };
 }
 
@@ -162,10 +162,10 @@ describe('SLA report on 5x8 across National Day', () => {
     const P3: [number, number] = [H, 2 * 8.5 * H];
     expect(r.incidents.list).toEqual([
       // National Day: both clocks stand still.
-      row(s.numbers.holiday, 'P2', 'erp-1 · ping — 100% packet loss', 'erp-1', { opened: '2026-10-03T02:00:00.000Z', ack: '2026-10-03T02:30:00.000Z', resolved: '2026-10-03T06:00:00.000Z' }, [1800, 4 * H], [0, 0], P2, 'power work in the machine room', 'restored power'),
+      row(s.numbers.holiday, 'P2', 'erp-1 · ping — erp-1 unreachable: 100% packet loss (3 sent)', 'erp-1', { opened: '2026-10-03T02:00:00.000Z', ack: '2026-10-03T02:30:00.000Z', resolved: '2026-10-03T06:00:00.000Z' }, [1800, 4 * H], [0, 0], P2, 'power work in the machine room', 'restored power'),
       // Make-up Saturday 16:00–17:30 + Monday from 09:00.
-      row(s.numbers.makeUp, 'P2', 'erp-1 · ping — 100% packet loss', 'erp-1', { opened: '2026-10-10T08:00:00.000Z', ack: '2026-10-12T01:30:00.000Z', resolved: '2026-10-12T03:00:00.000Z' }, [41.5 * H, 43 * H], [2 * H, 3.5 * H], P2, 'database lock', 'killed the blocking session'),
-      row(s.numbers.mail, 'P2', 'mail-1 · ping — 100% packet loss', 'mail-1', { opened: '2026-10-14T04:00:00.000Z', ack: '2026-10-14T04:20:00.000Z', resolved: '2026-10-15T02:00:00.000Z' }, [1200, 22 * H], [1200, 6.5 * H], P2, 'queue full', 'purged the queue'),
+      row(s.numbers.makeUp, 'P2', 'erp-1 · ping — erp-1 unreachable: 100% packet loss (3 sent)', 'erp-1', { opened: '2026-10-10T08:00:00.000Z', ack: '2026-10-12T01:30:00.000Z', resolved: '2026-10-12T03:00:00.000Z' }, [41.5 * H, 43 * H], [2 * H, 3.5 * H], P2, 'database lock', 'killed the blocking session'),
+      row(s.numbers.mail, 'P2', 'mail-1 · ping — mail-1 unreachable: 100% packet loss (3 sent)', 'mail-1', { opened: '2026-10-14T04:00:00.000Z', ack: '2026-10-14T04:20:00.000Z', resolved: '2026-10-15T02:00:00.000Z' }, [1200, 22 * H], [1200, 6.5 * H], P2, 'queue full', 'purged the queue'),
       // Friday 17:00 → Monday 09:10 is 40 contract minutes.
       row(s.numbers.manual, 'P3', 'report export slow', 'erp-1', { opened: '2026-10-16T09:00:00.000Z', ack: '2026-10-19T01:10:00.000Z', resolved: '2026-10-20T02:00:00.000Z' }, [64 * H + 600, 89 * H], [2400, 10 * H], P3, 'missing index', 'added the index'),
     ]);
