@@ -53,7 +53,7 @@ function inventoryPayload(agentId: string): string {
     cpu: { model: 'Intel Xeon Processor (Icelake)', cores: 4, physical_cores: 4 },
     memory_bytes: 8 * 1024 ** 3,
     disks: [{ device: '/dev/vda', type: 'HD', size_bytes: 100 * 1024 ** 3 }],
-    interfaces: [{ name: 'eth0', mac: '52:54:00:12:34:56', ipv4: ['10.0.0.2'], ipv6: [] }],
+    interfaces: [{ name: 'eth0', mac: '52:54:00:12:34:56', ipv4: ['10.123.0.2'], ipv6: [] }],
   };
   return JSON.stringify(message);
 }

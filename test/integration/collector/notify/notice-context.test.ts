@@ -38,7 +38,7 @@ const ENGLISH = /\b(?!web01|ping|INC|UTC|https?|outpost|example|com|incidents|ac
 
 describe('notice context after a restart', () => {
   it('an escalation notice after the collector restarted still carries the zh-CN finding and title', () => {
-    const finding = { code: 'ping.loss_high', params: { value: 100, host: '10.0.0.5', threshold: 20, level: 'crit' } };
+    const finding = { code: 'ping.loss_high', params: { value: 100, host: '10.123.0.5', threshold: 20, level: 'crit' } };
     createChecksStore(db).record({
       agentId: 'web01',
       checkId: 'ping',
@@ -48,7 +48,7 @@ describe('notice context after a restart', () => {
       lastObservedMs: T0,
       lastReceivedMs: T0,
       lastState: 'crit',
-      lastMessage: '100% packet loss to 10.0.0.5',
+      lastMessage: '100% packet loss to 10.123.0.5',
       lastCode: finding.code,
       lastParams: finding.params,
       lastMetrics: {},
@@ -57,7 +57,7 @@ describe('notice context after a restart', () => {
     const logger = createLogger({ level: 'silent' });
     const opened: IncidentNotice[] = [];
     const service = createIncidentService({ db, config, now: () => T0, logger, notify: (n) => opened.push(n) });
-    service.handleStateChange({ agentId: 'web01', target: 'web01', checkId: 'ping', checkType: 'ping', from: 'ok', to: 'crit', atMs: T0, reason: '100% packet loss to 10.0.0.5', finding, cause: 'result' });
+    service.handleStateChange({ agentId: 'web01', target: 'web01', checkId: 'ping', checkType: 'ping', from: 'ok', to: 'crit', atMs: T0, reason: '100% packet loss to 10.123.0.5', finding, cause: 'result' });
     const number = opened[0]!.incident.number;
 
     // Restart: the process (and every in-memory cache) is gone; a new one opens the same file.
