@@ -87,7 +87,9 @@ export interface RunningCollector {
 export function createCollector(deps: CollectorDeps) {
   const { config } = deps;
   const now = deps.now ?? Date.now;
-  const log = deps.logger.child({ component: 'collector' });
+  /** Services bind their own `component`; `log` is the collector's own voice (pino children would repeat the key). */
+  const root = deps.logger;
+  const log = root.child({ component: 'collector' });
   const registry = deps.registry ?? new Registry();
   const metrics = createCollectorMetrics(registry);
   const pipeline = createPipeline(log);
@@ -114,14 +116,14 @@ export function createCollector(deps: CollectorDeps) {
     /** The config in effect: the start config with what reloads (SIGHUP) applied since. */
     const live = createLiveConfig(config, log);
     const warnings: string[] = [];
-    const base = { config, lifecycle, log, now };
-    const { db, agents, checks, intervals, observationLog, tracker, warn } = openStore(config, { lifecycle, log, metrics, now });
+    const base = { config, lifecycle, log, root, now };
+    const { db, agents, checks, intervals, observationLog, tracker, warn } = openStore(config, { lifecycle, log, root, metrics, now });
 
     // The one live answer to contracts, maintenance, derived timelines and incident clocks (a reload swaps its setup).
-    const slaFront = createSlaFrontDoor({ db, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: log });
+    const slaFront = createSlaFrontDoor({ db, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: root });
     let influx: InfluxService | null = null;
     if (config.influx.enabled) {
-      const sink = createInfluxService({ config: config.influx, sla: slaFront, db, agents, checks, intervals, logger: log, now });
+      const sink = createInfluxService({ config: config.influx, sla: slaFront, db, agents, checks, intervals, logger: root, now });
       influx = sink;
       registerInfluxMetrics(registry, sink);
       pipeline.onResult('influx', (m, receivedAtMs) => sink.onResult(m, receivedAtMs));
@@ -129,11 +131,11 @@ export function createCollector(deps: CollectorDeps) {
       pipeline.onIncidentNotice('influx', (notice) => sink.onIncidentNotice(notice));
       lifecycle.add({ name: 'influx', stop: () => sink.stop() });
     }
-    const stream = createStreamHub({ logger: log, now, agents });
+    const stream = createStreamHub({ logger: root, now, agents });
     pipeline.onStateChange('console stream', (change) => stream.onStateChange(change));
 
     // Heartbeats are a source: their results enter the pipeline like an agent's; deadlines run on our clock.
-    const heartbeats = createHeartbeatService({ db, logger: log, now, configured: config.heartbeats, timeZone: config.timezone, publish: pipeline.publish });
+    const heartbeats = createHeartbeatService({ db, logger: root, now, configured: config.heartbeats, timeZone: config.timezone, publish: pipeline.publish });
     const publicUrl = config.api.public_url?.replace(/\/$/, '');
     // People open the console's deep link (phone or desk); machines get the API link as incident.api_url.
     const urls: IncidentUrls = publicUrl ? { incidentUrl: (n) => `${publicUrl}/#/incidents/${n}`, incidentApiUrl: (n) => `${publicUrl}/api/v1/incidents/${n}` } : {};
@@ -158,7 +160,7 @@ export function createCollector(deps: CollectorDeps) {
     }
     const notify = (notice: IncidentNotice) => pipeline.incidentNotice(notice);
 
-    const sla = createSlaService({ db, frontDoor: slaFront, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: log, notify, ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), registry });
+    const sla = createSlaService({ db, frontDoor: slaFront, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: root, notify, ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), registry });
     pipeline.onStateChange('sla month cache', (change) => sla.onStateChange(change));
     // Contracts, calendars, holiday data and maintenance take effect at once (docs/sla.md "Reloading contracts").
     live.on('sla', (next) => {
@@ -169,13 +171,13 @@ export function createCollector(deps: CollectorDeps) {
       }
     });
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
-    const reports = startReports({ db, config, sla, now, logger: log, notify, ...(dispatcher ? { deliver: dispatcher.deliver } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
+    const reports = startReports({ db, config, sla, now, logger: root, notify, ...(dispatcher ? { deliver: dispatcher.deliver } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
     lifecycle.add({ name: 'reports', stop: () => reports.stop() });
     pipeline.onResult('report samples', (m) => reports.onResult(m));
 
     const { incidents, reconcileAfterMaintenance } = startIncidents({ ...base, db, intervals, heartbeats, sla, slaFront, pipeline, metrics, urls, timerFunctions: deps.timerFunctions });
     // Agent events are stored in the ingest transaction; trap rules open/resolve incidents after its commit.
-    const agentEvents = createAgentEventsService({ db, config: config.events, logger: log, now, ...(incidents ? { incidents } : {}), inMaintenance: slaFront.inMaintenance });
+    const agentEvents = createAgentEventsService({ db, config: config.events, logger: root, now, ...(incidents ? { incidents } : {}), inMaintenance: slaFront.inMaintenance });
     lifecycle.add({ name: 'agent events', stop: () => agentEvents.stop() });
 
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
@@ -191,7 +193,7 @@ export function createCollector(deps: CollectorDeps) {
     const ingest = createIngest({
       processor,
       metrics,
-      logger: log.child({ component: 'ingest' }),
+      logger: root.child({ component: 'ingest' }),
       warn,
       now,
       maxPayloadBytes: config.ingest.max_payload_bytes,

@@ -11,14 +11,14 @@ export type ApiParts = Omit<ApiDeps, 'tokens' | 'logger' | 'publicUrl' | 'timeZo
   health: { broker: () => boolean; warnings: () => string[] };
 };
 
-export async function startApi(deps: { config: CollectorConfig; live: LiveConfig; lifecycle: Lifecycle; log: Logger; parts: ApiParts }) {
+export async function startApi(deps: { config: CollectorConfig; live: LiveConfig; lifecycle: Lifecycle; log: Logger; root: Logger; parts: ApiParts }) {
   const { config, live, lifecycle, log, parts } = deps;
   const webDir = findConsoleDir();
   if (!webDir) log.warn('web console assets not found (run npm run build): only the API is served');
   const app = createApp({
     ...parts,
     tokens: () => live.current().api.tokens,
-    logger: log.child({ component: 'api' }),
+    logger: deps.root.child({ component: 'api' }),
     publicUrl: config.api.public_url,
     timeZone: config.timezone,
     console: { users: () => live.current().api.users, statusPages: config.api.status_pages, timezone: config.timezone, lang: config.lang, webDir },

@@ -18,6 +18,8 @@ interface BrokerDeps {
   config: CollectorConfig;
   lifecycle: Lifecycle;
   log: Logger;
+  /** The unbound logger: the parts below name their own component. */
+  root: Logger;
   now: () => number;
 }
 
@@ -29,7 +31,7 @@ export function externalBrokerHealth(deps: BrokerDeps & { incidents: IncidentSer
     broker: brokerHost(config.mqtt.url),
     unreachableAfterMs: config.mqtt.unreachable_after,
     now: deps.now,
-    logger: deps.log,
+    logger: deps.root,
     ...(deps.incidents ? { incidents: deps.incidents } : {}),
     onReconnect: deps.onReconnect,
   });
@@ -62,7 +64,7 @@ export async function startBroker(
       key: config.mqtt.key,
       sharedGroup: config.mqtt.shared_group,
       protocolVersion: config.mqtt.protocol_version,
-      logger: log.child({ component: 'mqtt' }),
+      logger: deps.root.child({ component: 'mqtt' }),
       // PUBACKs wait in the corked socket until the batch commits (ingest/ack-gate.ts), so messages batch here too.
       onMessage: deps.onMessage,
       // Backpressure: reading stops while two batches' worth are uncommitted.
@@ -81,7 +83,7 @@ export async function startBroker(
     revoked: config.mqtt.revoked,
     maxPayloadBytes: config.ingest.max_payload_bytes,
     now: deps.now,
-    logger: log.child({ component: 'broker' }),
+    logger: deps.root.child({ component: 'broker' }),
     onPublish: deps.onMessage,
   });
   deps.live.on('mqtt', (next) => void broker.updateLogins(next.mqtt));

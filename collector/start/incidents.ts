@@ -37,16 +37,17 @@ export function startIncidents(deps: {
   urls: IncidentUrls;
   lifecycle: Lifecycle;
   log: Logger;
+  root: Logger;
   now: () => number;
   timerFunctions: Timers | undefined;
 }): { incidents: IncidentService | undefined; reconcileAfterMaintenance: () => number } {
-  const { config, intervals, pipeline, now, log } = deps;
+  const { config, intervals, pipeline, now, log, root } = deps;
   if (!config.incidents.enabled) return { incidents: undefined, reconcileAfterMaintenance: () => 0 };
   const incidents = createIncidentService({
     db: deps.db,
     config: withHeartbeatRules(config.incidents, () => deps.heartbeats.list()),
     now,
-    logger: log,
+    logger: root,
     notify: (notice) => pipeline.incidentNotice(notice),
     ...deps.urls,
     openGauge: deps.metrics.incidentsOpen,

@@ -17,15 +17,16 @@ export function startNotifications(deps: {
   live: LiveConfig;
   lifecycle: Lifecycle;
   log: Logger;
+  root: Logger;
   now: () => number;
   metrics: CollectorMetrics;
   pipeline: Pipeline;
   noticeContext: Pick<ReturnType<typeof createNoticeContext>, 'enrich'>;
 }): Pick<Dispatcher, 'notify' | 'deliver'> {
-  const { config, live, log, now, pipeline } = deps;
+  const { config, live, log, root, now, pipeline } = deps;
   const build = (cfg: CollectorConfig['notifications']) =>
     createDispatcher(cfg, {
-      logger: log,
+      logger: root,
       now,
       timeZone: config.timezone,
       onDelivery: (delivery) => pipeline.delivered(delivery),

@@ -14,7 +14,7 @@ import { openDatabase } from '../store/db.js';
 import { createIntervalsStore } from '../store/intervals-store.js';
 import { createObservationLog } from '../store/observation-log.js';
 
-export function openStore(config: CollectorConfig, deps: { lifecycle: Lifecycle; log: Logger; metrics: CollectorMetrics; now: () => number }) {
+export function openStore(config: CollectorConfig, deps: { lifecycle: Lifecycle; log: Logger; root: Logger; metrics: CollectorMetrics; now: () => number }) {
   const { lifecycle, log, metrics, now } = deps;
   const lock = acquireDataDirLock(config.data_dir);
   lifecycle.add({ name: 'data_dir lock', stop: () => lock.release() });
@@ -27,7 +27,7 @@ export function openStore(config: CollectorConfig, deps: { lifecycle: Lifecycle;
   const intervals = createIntervalsStore(db);
   const observationLog = createObservationLog(db);
   /** Rate-limited warnings of the ingest (one key per agent and kind). */
-  const warn = createRateLimitedLog(log.child({ component: 'ingest' }), 10_000, 5, now);
+  const warn = createRateLimitedLog(deps.root.child({ component: 'ingest' }), 10_000, 5, now);
   const confirmations = config.states.confirmations;
   const tracker = createStateTracker({
     intervals,

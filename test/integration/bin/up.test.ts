@@ -81,6 +81,8 @@ describe('outpost up', () => {
     const afterShutdown = output.slice(output.indexOf('shutting down'));
     expect(afterShutdown).toContain('shutting down');
     expect(afterShutdown).not.toContain('broker unreachable');
+    // Each log line names its component once (a service's child logger does not repeat the collector's key).
+    expect(output.split('\n').filter((line) => (line.match(/"component":/g) ?? []).length > 1)).toEqual([]);
     // Quitting `up` stopped the whole system, not just its agent: no "agent stopped" or "agent lost" incident.
     const db = new Database(join(dir, 'data/outpost.db'), { readonly: true });
     const incidents = db.prepare("SELECT title FROM incidents WHERE check_id = 'agent'").all();
