@@ -33,6 +33,15 @@ const values = (i: NewInterval) => ({
   params_json: i.finding?.params ? JSON.stringify(i.finding.params) : null,
 });
 
+/** Intervals that overlap [fromMs, toMs): started before its end, not ended before its start. */
+function overlapping(q: Q, fromMs: number, toMs: number) {
+  return q
+    .selectFrom('state_intervals')
+    .selectAll()
+    .where('start_ms', '<', toMs)
+    .where((eb) => eb.or([eb('end_ms', 'is', null), eb('end_ms', '>', fromMs)]));
+}
+
 export function createIntervalsRepo() {
   return {
     /** Open intervals not ok: the checks currently bad (the partial index of migration 018). */
@@ -87,44 +96,15 @@ export function createIntervalsRepo() {
       if (next.length > 0) await q.insertInto('state_intervals').values(next.map(values)).execute();
     },
     async history(q: Q, agentId: string, checkId: string, fromMs: number, toMs: number): Promise<StateInterval[]> {
-      const rows = await q
-        .selectFrom('state_intervals')
-        .selectAll()
-        .where('agent_id', '=', agentId)
-        .where('check_id', '=', checkId)
-        .where('start_ms', '<', toMs)
-        .where((eb) => eb.or([eb('end_ms', 'is', null), eb('end_ms', '>', fromMs)]))
-        .orderBy('start_ms')
-        .orderBy('id')
-        .execute();
+      const rows = await overlapping(q, fromMs, toMs).where('agent_id', '=', agentId).where('check_id', '=', checkId).orderBy('start_ms').orderBy('id').execute();
       return rows.map(toInterval);
     },
     async byTarget(q: Q, target: string, fromMs: number, toMs: number): Promise<StateInterval[]> {
-      const rows = await q
-        .selectFrom('state_intervals')
-        .selectAll()
-        .where('target', '=', target)
-        .where('start_ms', '<', toMs)
-        .where((eb) => eb.or([eb('end_ms', 'is', null), eb('end_ms', '>', fromMs)]))
-        .orderBy('agent_id')
-        .orderBy('check_id')
-        .orderBy('start_ms')
-        .orderBy('id')
-        .execute();
+      const rows = await overlapping(q, fromMs, toMs).where('target', '=', target).orderBy('agent_id').orderBy('check_id').orderBy('start_ms').orderBy('id').execute();
       return rows.map(toInterval);
     },
     async all(q: Q, fromMs: number, toMs: number): Promise<StateInterval[]> {
-      const rows = await q
-        .selectFrom('state_intervals')
-        .selectAll()
-        .where('start_ms', '<', toMs)
-        .where((eb) => eb.or([eb('end_ms', 'is', null), eb('end_ms', '>', fromMs)]))
-        .orderBy('target')
-        .orderBy('agent_id')
-        .orderBy('check_id')
-        .orderBy('start_ms')
-        .orderBy('id')
-        .execute();
+      const rows = await overlapping(q, fromMs, toMs).orderBy('target').orderBy('agent_id').orderBy('check_id').orderBy('start_ms').orderBy('id').execute();
       return rows.map(toInterval);
     },
   };
