@@ -177,6 +177,11 @@ checks:
     await list.locator('button[data-confirm="evaluate"]').click();
     await expect.poll(() => list.locator('dd.evaluation').textContent(), { timeout: 15_000 }).toBe('95 分 · 张经理 · 恢复及时');
     expect(await list.locator('li[data-kind="evaluated"]').innerText()).toContain('95 分 · 张经理');
+    // The preset's escalation step in words, never its internal name; the collector's actors in words too.
+    const page04 = await list.locator('main').innerText();
+    expect(page04).toContain('提交处理方案');
+    expect(page04).not.toContain('handling-plan-due');
+    expect(page04).toContain('通知服务');
     await check(list, '04-incident');
 
     const detail = await api(`/api/v1/incidents/${number}`);

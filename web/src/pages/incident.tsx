@@ -185,7 +185,7 @@ export function IncidentPage({ number, me, ack }: { number: string; me: Me; ack:
               <ol class="plain">
                 {d.sla.escalation.levels.map((l) => (
                   <li class={l.fired_at ? 'fired' : l.cancelled ? 'muted' : ''}>
-                    {l.level}. {l.name} — {l.fired_at ? fmtDateTime(Date.parse(l.fired_at)) : l.due_at ? t('inc.due', { at: fmtDateTime(Date.parse(l.due_at)) }) : ''}
+                    {l.level}. {tx('step', l.name)} — {l.fired_at ? fmtDateTime(Date.parse(l.fired_at)) : l.due_at ? t('inc.due', { at: fmtDateTime(Date.parse(l.due_at)) }) : ''}
                     {l.channels.length > 0 && <span class="muted"> ({l.channels.join(', ')})</span>}
                   </li>
                 ))}
