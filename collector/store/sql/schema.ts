@@ -3,6 +3,11 @@
  * connect.ts). Tables not ported yet are absent; add each with its repository.
  */
 import type { Generated } from 'kysely';
+import type { ApiTables } from './schema-api.js';
+import type { EventTables } from './schema-events.js';
+import type { IncidentTables } from './schema-incidents.js';
+import type { ReportTables } from './schema-reports.js';
+import type { SlaTables } from './schema-sla.js';
 
 export interface AgentsTable {
   agent_id: string;
@@ -95,7 +100,11 @@ export interface SchemaMigrationsTable {
   applied_at_ms: number;
 }
 
-export interface StoreSchema {
+/**
+ * Every table, by owning area: the core (above) and one file per area, each filled in by its owner. Keep a table's
+ * row type next to the area that writes it; readers elsewhere import the type.
+ */
+export interface StoreSchema extends IncidentTables, SlaTables, EventTables, ReportTables, ApiTables {
   agents: AgentsTable;
   seq_marks: SeqMarksTable;
   seen_seqs: SeenSeqsTable;
