@@ -225,10 +225,11 @@ export function createSingletonJobs(options: SingletonJobsOptions): SingletonJob
       if (alarm !== null) timers.clearTimeout(alarm);
       loop = null;
       alarm = null;
+      // Jobs first: an attempt in flight may hang on an unreachable store, the jobs must not wait for it.
+      await Promise.all([...entries.values()].map(reconcile));
       // An attempt in flight could take a lease after its release below: let it finish first.
       await queue;
       for (const entry of entries.values()) {
-        await reconcile(entry);
         if (entry.lease === null) continue;
         entry.lease = null;
         try {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { createLogger } from '../../../../common/logger.js';
 import type { Timers } from '../../../../common/timers.js';
 import { createSingletonJobs, defaultHolderId, type SingletonJobs } from '../../../../collector/jobs/singleton.js';
@@ -87,9 +88,21 @@ function runRecorder() {
   };
 }
 
-function collector(store: SqlStore, id: string, clock: ReturnType<typeof drivenClock>, runs: ReturnType<typeof runRecorder>) {
+/** Log lines of one collector, parsed. */
+function logCapture() {
+  const lines: Array<Record<string, unknown>> = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim() !== '') lines.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  return { lines, logger: createLogger({ level: 'info', destination, format: 'json' }) };
+}
+
+function collector(store: SqlStore, id: string, clock: ReturnType<typeof drivenClock>, runs: ReturnType<typeof runRecorder>, logger = silent) {
   const t = clock.timers();
-  const jobs = createSingletonJobs({ store, holder: id, now: clock.now, timers: t.timers, ttlMs: TTL, renewEveryMs: RENEW, maxClockSkewMs: SKEW, logger: silent });
+  const jobs = createSingletonJobs({ store, holder: id, now: clock.now, timers: t.timers, ttlMs: TTL, renewEveryMs: RENEW, maxClockSkewMs: SKEW, logger });
   for (const name of JOBS) jobs.register(name, runs.job(id, name));
   return { jobs, kill: t.kill };
 }
@@ -104,6 +117,7 @@ async function renewalPeriod(clock: ReturnType<typeof drivenClock>, ...alive: Si
 const allRunBy = (id: string) => Object.fromEntries(JOBS.map((n) => [n, [id]]));
 
 async function twoCollectors(open: () => Promise<[SqlStore, SqlStore]>, body: (ctx: {
+  logs: ReturnType<typeof logCapture>;
   clock: ReturnType<typeof drivenClock>;
   runs: ReturnType<typeof runRecorder>;
   a: ReturnType<typeof collector>;
@@ -113,12 +127,13 @@ async function twoCollectors(open: () => Promise<[SqlStore, SqlStore]>, body: (c
   const stores = await open();
   const clock = drivenClock();
   const runs = runRecorder();
-  const a = collector(stores[0], 'collector-a', clock, runs);
+  const logs = logCapture();
+  const a = collector(stores[0], 'collector-a', clock, runs, logs.logger);
   const b = collector(stores[1], 'collector-b', clock, runs);
   try {
     await a.jobs.start();
     await b.jobs.start();
-    await body({ clock, runs, a, b, stores });
+    await body({ logs, clock, runs, a, b, stores });
     expect(runs.overlaps).toEqual([]);
   } finally {
     a.kill();
@@ -230,11 +245,29 @@ describe('singleton jobs with the store hanging', () => {
   }, 60_000);
 });
 
+describe('singleton jobs stopping while the store hangs', () => {
+  it('stop() stops the jobs at once, and releases the leases once the store answers (the survivor takes them at its next attempt)', async () => {
+    await twoCollectors(() => openPair('sqlite'), async ({ clock, runs, a, b, stores }) => {
+      let open: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const blocking = stores[0].transaction(async () => gate);
+      clock.advance(RENEW); // both collectors' attempts now wait for the store
+      const stopping = a.jobs.stop();
+      await vi.waitFor(() => expect(runs.runners()).toEqual(Object.fromEntries(JOBS.map((n) => [n, []]))));
+      open();
+      await blocking;
+      await stopping;
+      await b.jobs.tick();
+      expect(runs.runners()).toEqual(allRunBy('collector-b'));
+    });
+  }, 60_000);
+});
+
 describe('singleton jobs with PostgreSQL stopped', () => {
   it('the holder stops its jobs at its lease deadline when it cannot renew; nobody runs them; they resume on one collector once PostgreSQL is back', async () => {
     if (!server) throw new Error('no PostgreSQL test cluster');
     const pg = server;
-    await twoCollectors(() => openPair('postgres'), async ({ clock, runs, a, b }) => {
+    await twoCollectors(() => openPair('postgres'), async ({ logs, clock, runs, a, b }) => {
       await renewalPeriod(clock, a.jobs, b.jobs);
       const lastRenewal = clock.now();
       await pg.halt();
@@ -255,11 +288,47 @@ describe('singleton jobs with PostgreSQL stopped', () => {
         await pg.resume();
       }
       await renewalPeriod(clock, a.jobs, b.jobs);
+      // Logged, never thrown: one warning per job for the whole outage, the stop, and the recovery.
+      const messages = logs.lines.filter((l) => l.job === 'sla-timers').map((l) => `${String(l.level)} ${String(l.msg)}`);
+      expect(messages.filter((m) => m.includes('lease not taken or renewed'))).toHaveLength(1);
+      expect(messages).toContain('40 job stopped: lease not renewed before its deadline');
+      expect(messages).toContain('30 lease renewals work again');
       const runners = runs.runners();
       expect(JOBS.every((n) => runners[n]?.length === 1)).toBe(true);
       expect(new Set(JOBS.map((n) => runners[n]?.[0])).size).toBe(1);
     });
   }, 120_000);
+});
+
+describe('a job that fails to start', () => {
+  it('is logged, not thrown, and started again at the next renewal while the lease is held', async () => {
+    const store = (await openPair('sqlite'))[0];
+    const clock = drivenClock();
+    const logs = logCapture();
+    let attempts = 0;
+    let running = false;
+    const jobs = createSingletonJobs({ store, holder: 'collector-a', now: clock.now, timers: clock.timers().timers, logger: logs.logger });
+    jobs.register('burn-rate', {
+      start: async () => {
+        attempts++;
+        if (attempts === 1) throw new Error('not ready');
+        running = true;
+      },
+      stop: () => void (running = false),
+    });
+    try {
+      await jobs.start();
+      expect([attempts, running]).toEqual([1, false]);
+      expect(logs.lines.find((l) => l.msg === 'job failed to start (tried again at the next renewal)')).toMatchObject({ level: 50, job: 'burn-rate', err: { message: 'not ready' } });
+      clock.advance(RENEW);
+      await jobs.tick();
+      expect([attempts, running]).toEqual([2, true]);
+      await jobs.stop();
+      expect(running).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
 });
 
 describe('createSingletonJobs options', () => {
