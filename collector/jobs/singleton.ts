@@ -184,6 +184,8 @@ export function createSingletonJobs(options: SingletonJobsOptions): SingletonJob
       entry.failing = true;
     }
     await reconcile(entry);
+    // At once, not after the other jobs' attempts: one of those may hang while this job runs.
+    armAlarm();
   }
 
   function tick(): Promise<void> {
@@ -192,7 +194,6 @@ export function createSingletonJobs(options: SingletonJobsOptions): SingletonJob
         if (stopping) return;
         await attempt(entry);
       }
-      armAlarm();
     });
     return queue;
   }
