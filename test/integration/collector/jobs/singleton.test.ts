@@ -220,6 +220,33 @@ describe.each(['sqlite', 'postgres'] as const)('singleton jobs on %s', (driver) 
   }, 60_000);
 });
 
+describe('singleton jobs on PostgreSQL, two collectors starting at once', () => {
+  it('each job runs on exactly one of them, whichever won it, and stays there', async () => {
+    const [sa, sb] = await openPair('postgres');
+    const clock = drivenClock();
+    const runs = runRecorder();
+    const a = collector(sa, 'collector-a', clock, runs);
+    const b = collector(sb, 'collector-b', clock, runs);
+    try {
+      await Promise.all([a.jobs.start(), b.jobs.start()]);
+      const first = runs.runners();
+      expect(JOBS.every((n) => first[n]?.length === 1)).toBe(true);
+      for (let i = 0; i < 5; i++) await renewalPeriod(clock, a.jobs, b.jobs);
+      expect(runs.runners()).toEqual(first);
+      expect(runs.overlaps).toEqual([]);
+      for (const name of JOBS) {
+        const holder = first[name]?.[0];
+        expect([a.jobs.status()[name]?.holder, b.jobs.status()[name]?.holder]).toEqual([holder, holder]);
+        expect([a.jobs.status()[name]?.held, b.jobs.status()[name]?.held]).toEqual([holder === 'collector-a', holder === 'collector-b']);
+      }
+    } finally {
+      a.kill();
+      b.kill();
+      await Promise.all([sa.close(), sb.close()]);
+    }
+  }, 60_000);
+});
+
 describe('singleton jobs with the store hanging', () => {
   it('a renewal that hangs (SQLite busy in a long transaction) cannot keep a job running past its deadline: the alarm stops it', async () => {
     await twoCollectors(() => openPair('sqlite'), async ({ clock, runs, a, b, stores }) => {
