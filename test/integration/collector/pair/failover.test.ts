@@ -9,7 +9,8 @@
  * (10 s, measured from the lease times the collectors wrote), and fire what falls due. A is restarted 30 s later
  * with the same config (as systemd would). In the end: every seq each agent sent was applied exactly once (the dedupe
  * set and the observation log both count it once), one incident per key, every escalation level and breach fired
- * exactly once, and both APIs show the same checks and incidents.
+ * exactly once (timeline, fired record, and one page per level at a webhook receiver), and both APIs show the same
+ * checks and incidents.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
@@ -79,6 +80,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
     await pair?.a.stop().catch(() => undefined);
     await pair?.b.stop().catch(() => undefined);
     await db?.end().catch(() => undefined);
+    await pair?.webhook.close();
     await mosq?.stop();
     await postgres?.stop();
   }, 120_000);
@@ -244,6 +246,15 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
       expect({ inc: inc.number, warnings: warnings.length }).toEqual({ inc: inc.number, warnings: new Set(warnings).size });
     }
 
+    // Each level paged its channel once: not twice (two collectors), not never (the holder killed).
+    const pages = () =>
+      pair.webhook.bodies
+        .filter((b) => b.kind === 'escalated')
+        .map((b) => `${b.incident?.number ?? '?'} ${b.detail ?? '?'}`)
+        .sort();
+    const expectedPages = critIncidents.flatMap((inc) => ESCALATION_LEVELS.map((l) => `${inc.number} ${l.name}`)).sort();
+    await vi.waitFor(() => expect(pages().length).toBeGreaterThanOrEqual(expectedPages.length), { timeout: 60_000, interval: 500 });
+
     // Either collector's API shows the same state.
     await vi.waitFor(
       async () => {
@@ -266,5 +277,6 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
     for (const id of AGENTS) {
       for (const check of ['down-1', 'down-2']) expect(checks.find((c) => c.agent_id === id && c.check_id === check)?.state).toBe('crit');
     }
+    expect(pages()).toEqual(expectedPages);
   }, 600_000);
 });

@@ -2,7 +2,8 @@
  * Collectors in pairs, PostgreSQL stopped for 30 s under load (issue 13, docs/ha.md "PostgreSQL is unreachable"):
  * both collectors' /healthz turn 503 with the store down; they acknowledge nothing they could not commit, so the
  * broker keeps the messages in their persistent sessions (Mosquitto sized like deploy/mosquitto/mosquitto.conf);
- * once PostgreSQL is back /healthz is 200 again and every result the agents sent is applied exactly once.
+ * once PostgreSQL is back /healthz is 200 again, each singleton job runs on exactly one of them, and every result the
+ * agents sent is applied exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
@@ -49,6 +50,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: PostgreSQL stopped for 
     await pair?.a.stop().catch(() => undefined);
     await pair?.b.stop().catch(() => undefined);
     await db?.end().catch(() => undefined);
+    await pair?.webhook.close();
     await mosq?.stop();
     await postgres?.stop();
   }, 120_000);
@@ -93,6 +95,21 @@ describe('two collectors on PostgreSQL behind Mosquitto: PostgreSQL stopped for 
         { timeout: 60_000, interval: 500 },
       );
     }
+    // The singleton jobs run again, each on exactly one of the two (docs/ha.md: none runs while the store is down).
+    await vi.waitFor(
+      async () => {
+        const [ha, hb] = await Promise.all([pair.a.health(), pair.b.health()]);
+        const names = Object.keys(ha.body.jobs ?? {}).sort();
+        expect(names.length).toBeGreaterThan(0);
+        expect(Object.keys(hb.body.jobs ?? {}).sort()).toEqual(names);
+        for (const name of names) {
+          const ja = ha.body.jobs?.[name];
+          const jb = hb.body.jobs?.[name];
+          expect({ name, held: [ja?.held, jb?.held].filter(Boolean).length, same: ja?.holder === jb?.holder }).toEqual({ name, held: 1, same: true });
+        }
+      },
+      { timeout: 60_000, interval: 500 },
+    );
     // Load goes on a while after the outage, then stops with every result acknowledged by the broker.
     await vi.waitFor(
       async () => {

@@ -7,6 +7,7 @@
  * changes state. Everything binds to 127.0.0.1.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -44,7 +45,7 @@ export const ESCALATION_LEVELS = [
   { after: '35s', name: 'l3' },
 ] as const;
 
-function collectorConfig(opts: { id: 'a' | 'b'; dir: string; storeUrl: string; mqttUrl: string; apiPort: number }): Record<string, unknown> {
+function collectorConfig(opts: { id: 'a' | 'b'; dir: string; storeUrl: string; mqttUrl: string; apiPort: number; webhookUrl: string }): Record<string, unknown> {
   return {
     data_dir: join(opts.dir, 'data'),
     store: { url: opts.storeUrl },
@@ -52,8 +53,10 @@ function collectorConfig(opts: { id: 'a' | 'b'; dir: string; storeUrl: string; m
     mqtt: { url: opts.mqttUrl, client_id: `outpost-collector-${opts.id}`, shared_group: 'outpost' },
     api: { listen: { host: '127.0.0.1', port: opts.apiPort }, tokens: [{ name: 'viewer', token: TOKEN, role: 'viewer' }] },
     incidents: { rules: [{ match: { state: 'crit' }, severity: 'P2' }] },
+    // Escalations page the level's channel only (no routes): the receiver counts each page.
+    notifications: { channels: { hook: { type: 'webhook', url: opts.webhookUrl } }, lang: 'en' },
     sla: {
-      escalations: { fast: { timer: 'resolution', levels: ESCALATION_LEVELS.map((l) => ({ ...l })) } },
+      escalations: { fast: { timer: 'resolution', levels: ESCALATION_LEVELS.map((l) => ({ ...l, channels: ['hook'] })) } },
       // levels-i-iv with a P2 short enough that its warning and breach fire during the test too.
       policies: { pair: { extends: 'levels-i-iv', severities: { P2: { response: '15s', resolution: '45s', escalation: 'fast' } } } },
       contracts: [{ name: 'pair', policy: 'pair', calendar: '24x7', members: { all: true } }],
@@ -375,21 +378,54 @@ export function ledger(sent: Iterable<number>, applied: number[]): { missing: nu
   return { missing, extra };
 }
 
+/** A webhook receiver on 127.0.0.1: every notice body the collectors posted. */
+export interface WebhookReceiver {
+  url: string;
+  bodies: Array<{ kind?: string; detail?: string | null; incident?: { number?: string } }>;
+  close(): Promise<void>;
+}
+
+export async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const bodies: WebhookReceiver['bodies'] = [];
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (d: Buffer) => (raw += d.toString()));
+    req.on('end', () => {
+      try {
+        bodies.push(JSON.parse(raw) as WebhookReceiver['bodies'][number]);
+      } catch {
+        bodies.push({});
+      }
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    bodies,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 export interface Pair {
   dir: string;
   a: CollectorProcess;
   b: CollectorProcess;
+  webhook: WebhookReceiver;
 }
 
 /** Two collectors' processes (not started) on one store and broker, each its data_dir, client id, API port and holder id. */
 export async function makePair(opts: { storeUrl: string; mqttUrl: string; name: string }): Promise<Pair> {
   const dir = mkdtempSync(join(tmpdir(), `outpost-pair-${opts.name}-`));
+  const webhook = await startWebhookReceiver();
   const make = async (id: 'a' | 'b') => {
     const apiPort = await freePort();
     const cdir = join(dir, id);
-    return new CollectorProcess(id, cdir, apiPort, collectorConfig({ id, dir: cdir, storeUrl: opts.storeUrl, mqttUrl: opts.mqttUrl, apiPort }));
+    return new CollectorProcess(id, cdir, apiPort, collectorConfig({ id, dir: cdir, storeUrl: opts.storeUrl, mqttUrl: opts.mqttUrl, apiPort, webhookUrl: webhook.url }));
   };
-  return { dir, a: await make('a'), b: await make('b') };
+  return { dir, a: await make('a'), b: await make('b'), webhook };
 }
 
 /** Checks as GET /api/v1/checks shows them, reduced to what both collectors must agree on (sorted). */
