@@ -65,7 +65,7 @@ export async function startBroker(
       sharedGroup: config.mqtt.shared_group,
       protocolVersion: config.mqtt.protocol_version,
       logger: deps.root.child({ component: 'mqtt' }),
-      // PUBACKs wait in the corked socket until the batch commits (ingest/ack-gate.ts), so messages batch here too.
+      // PUBACKs wait until their batch commits (ingest/ack-queue.ts) while the next messages are taken: they batch here too.
       onMessage: deps.onMessage,
       // Backpressure: reading stops while two batches' worth are uncommitted.
       maxPending: 2 * config.ingest.batch_max_messages,
