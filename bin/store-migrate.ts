@@ -41,6 +41,15 @@ const TEXT: Record<Lang, Text> = {
   },
 };
 
+/** Terminal columns of a text: CJK and full-width characters take two (so 表/行数 line up with ASCII rows). */
+function width(text: string): number {
+  let n = 0;
+  for (const ch of text) n += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return n;
+}
+const padEnd = (text: string, to: number): string => text + ' '.repeat(Math.max(0, to - width(text)));
+const padStart = (text: string, to: number): string => ' '.repeat(Math.max(0, to - width(text))) + text;
+
 /** The outcome as a person reads it: one line, then rows, time and verification per table, then the total. */
 export function formatMigrate(outcome: MigrateOutcome, lang: Lang): string {
   const t = TEXT[lang];
@@ -48,8 +57,8 @@ export function formatMigrate(outcome: MigrateOutcome, lang: Lang): string {
   const rows: string[][] = outcome.tables.map((r) => [r.table, String(r.rows), secs(r.ms), outcome.dryRun ? '-' : (r.mismatch ?? t.ok)]);
   rows.push([t.total, String(outcome.tables.reduce((n, r) => n + r.rows, 0)), secs(outcome.tables.reduce((n, r) => n + r.ms, 0)), '']);
   const all = [t.head, ...rows];
-  const width = (i: number): number => Math.max(...all.map((r) => (r[i] ?? '').length));
-  const line = (r: readonly string[]): string => [(r[0] ?? '').padEnd(width(0)), (r[1] ?? '').padStart(width(1)), (r[2] ?? '').padStart(width(2)), r[3] ?? ''].join('  ').trimEnd();
+  const col = (i: number): number => Math.max(...all.map((r) => width(r[i] ?? '')));
+  const line = (r: readonly string[]): string => [padEnd(r[0] ?? '', col(0)), padStart(r[1] ?? '', col(1)), padStart(r[2] ?? '', col(2)), r[3] ?? ''].join('  ').trimEnd();
   const first = outcome.dryRun ? t.dry(outcome) : outcome.ok ? t.done(outcome) : t.failed(outcome);
   return `${[first, line(t.head), ...rows.map(line)].join('\n')}\n`;
 }

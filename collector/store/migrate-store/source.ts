@@ -40,7 +40,7 @@ export interface SourceStore {
   tables: SourceTable[];
   /** Row count, in the snapshot. */
   count(table: SourceTable): number;
-  /** Sum of an integer key as text (exact), or null when the key is not one integer column. */
+  /** Sum of the key as text (exact; call it for a single integer key), or null when the key is not one column. */
   keySum(table: SourceTable): string | null;
   /** Total characters in the given columns. */
   textLength(table: SourceTable, columns: readonly string[]): number;
@@ -149,8 +149,7 @@ export function openSource(file: string, migrations: readonly SqlMigration[], op
       keySum(t) {
         const [key] = t.key;
         // PostgreSQL has no rowid to compare with.
-        const integerKey = t.key.length === 1 && key !== undefined && key !== 'rowid' && (conn.prepare(`SELECT count(*) FROM ${ident(t.name)} WHERE typeof(${ident(key)}) <> 'integer'`).pluck().get() === 0);
-        if (!integerKey || key === undefined) return null;
+        if (t.key.length !== 1 || key === undefined || key === 'rowid') return null;
         return String((conn.prepare(`SELECT coalesce(sum(${ident(key)}), 0) FROM ${ident(t.name)}`).pluck().safeIntegers(true).get() as bigint | undefined) ?? 0n);
       },
       textLength(t, columns) {

@@ -158,6 +158,16 @@ describe('store migrate (SQLite → PostgreSQL)', () => {
     }
   });
 
+  it('copies a store with empty tables (text keys and integer keys alike): the target is as a fresh one', async () => {
+    const file = join(root, 'fresh', 'outpost.db');
+    await (await openSqlStore({ kind: 'sqlite', file })).close();
+    const url = await newDatabase();
+    const outcome = await migrateStore({ from: `sqlite:${file}`, to: url });
+    expect(outcome.ok).toBe(true);
+    expect(outcome.tables.filter((t) => t.rows > 0).map((t) => t.table)).toEqual(['heartbeat_seq']);
+    expect(await pgRowCounts(url)).toEqual(FRESH);
+  });
+
   it('refuses a target that has rows, naming the table; touches nothing there', async () => {
     const url = await newDatabase();
     const store = await openSqlStore({ kind: 'postgres', url });
