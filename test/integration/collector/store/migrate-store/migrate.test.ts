@@ -242,6 +242,18 @@ describe('store migrate (SQLite → PostgreSQL)', () => {
     expect(await pgTables(url2)).toEqual([]);
   });
 
+  it('a source table without a twin in the target (added by hand, or by another release) stops the run, named', async () => {
+    const file = sourceCopy('extra-table');
+    const db = new Database(file);
+    db.exec("CREATE TABLE site_notes (id INTEGER PRIMARY KEY, note TEXT); INSERT INTO site_notes (note) VALUES ('机柜 B3')");
+    db.close();
+    const url = await newDatabase();
+    await expect(migrateStore({ from: `sqlite:${file}`, to: url })).rejects.toThrow(
+      'table site_notes of the source has no twin in the target (its migrations differ from the source\'s); nothing was copied (the transaction was rolled back)',
+    );
+    expect(await pgRowCounts(url)).toEqual(FRESH);
+  });
+
   it('--dry-run checks, converts and counts every row and writes nothing', async () => {
     const url = await newDatabase();
     const outcome = await migrate(url, { dryRun: true });
