@@ -8,6 +8,11 @@
  * message taken since it was corked has committed. A failed commit destroys the stream, which discards the
  * buffered PUBACKs: the broker redelivers those messages to the persistent session (seq dedupe makes that safe).
  * Before the commit no PUBACK byte reaches the socket, so a crash still loses nothing acknowledged.
+ *
+ * Under a steady stream the count may never reach zero (a new message is always taken before the last one
+ * committed): the stream would stay corked for the whole run, its buffer growing by one PUBACK per message (measured:
+ * 475,000 buffered writes after 300,000 results). So the caller also stops taking messages once `takenSinceCork`
+ * reaches its bound, until the stream uncorked (./external-source.ts).
  */
 export interface GatedStream {
   cork(): void;
@@ -22,20 +27,25 @@ export interface AckGate {
   committed(stream: GatedStream): void;
   /** The message held on `stream` did not commit: its acknowledgement (and those queued with it) must never go out. */
   failed(stream: GatedStream, error: Error): void;
+  /** Messages held since the stream was last corked (their acknowledgements wait in its buffer); 0 while uncorked. */
+  takenSinceCork(): number;
 }
 
 export function createAckGate(): AckGate {
   let corked: GatedStream | null = null;
   let pending = 0;
+  let taken = 0;
   return {
     hold(stream) {
       // A new stream (reconnect) starts its own count; the old one is gone with whatever it buffered.
       if (corked !== stream) {
         corked = stream;
         pending = 0;
+        taken = 0;
       }
       if (pending === 0) stream.cork();
       pending++;
+      taken++;
       return stream;
     },
     committed(stream) {
@@ -43,6 +53,7 @@ export function createAckGate(): AckGate {
       pending--;
       if (pending === 0) {
         corked = null;
+        taken = 0;
         stream.uncork();
       }
     },
@@ -50,7 +61,9 @@ export function createAckGate(): AckGate {
       if (stream !== corked) return;
       corked = null;
       pending = 0;
+      taken = 0;
       stream.destroy(error);
     },
+    takenSinceCork: () => taken,
   };
 }

@@ -11,6 +11,10 @@
  * session's queue: Mosquitto `max_queued_messages`). Memory stays bounded however far the broker is ahead. On
  * MQTT 5 the same bound is also announced as `receiveMaximum`, so the broker itself keeps at most that many
  * unacknowledged messages in flight to us.
+ *
+ * Acknowledgements are bounded too: after `maxUnacked` messages taken since the socket was corked, taking stops
+ * until they all committed and their PUBACKs went out (./ack-gate.ts: otherwise a steady stream keeps the socket
+ * corked for good and every PUBACK of the run waits in memory).
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
@@ -33,6 +37,8 @@ export interface ExternalSourceOptions {
   logger: Logger;
   /** Messages taken but not yet committed before reading stops (default 4000). */
   maxPending?: number;
+  /** Messages whose PUBACKs may wait in the corked socket before taking stops until they went out (default maxPending / 2). */
+  maxUnacked?: number;
   onMessage(topic: string, payload: Uint8Array): Promise<void>;
   /** The collector's own connection to the broker came up (true) or went down (false). */
   onConnectionChange?(connected: boolean): void;
@@ -42,6 +48,8 @@ export interface ExternalSource {
   connected(): boolean;
   /** Messages taken and not yet committed (at most `maxPending`). */
   pending(): number;
+  /** Messages taken since the socket was corked: their PUBACKs wait in its buffer (at most `maxUnacked`). */
+  unackedWaiting(): number;
   stop(): Promise<void>;
 }
 
@@ -54,6 +62,7 @@ export function subscriptionFilter(sharedGroup: string | undefined): string {
 export async function startExternalSource(opts: ExternalSourceOptions): Promise<ExternalSource> {
   const log = opts.logger;
   const maxPending = Math.max(1, opts.maxPending ?? DEFAULT_MAX_PENDING);
+  const maxUnacked = Math.max(1, opts.maxUnacked ?? Math.ceil(maxPending / 2));
   const options: IClientOptions = {
     clientId: opts.clientId,
     clean: false,
@@ -74,9 +83,10 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
   // The callback of the message that reached the limit: mqtt.js reads nothing more until it runs.
   // Dropped with its connection (never run later: a stale PUBACK must not reach the next connection).
   let held: { stream: unknown; resume: () => void } | null = null;
+  const mayTake = () => pending < maxPending && gate.takenSinceCork() < maxUnacked;
   const settled = () => {
     pending--;
-    if (held && pending < maxPending) {
+    if (held && mayTake()) {
       const { resume } = held;
       held = null;
       resume();
@@ -98,7 +108,7 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
         settled();
       },
     );
-    if (pending >= maxPending) held = { stream, resume: () => callback() };
+    if (!mayTake()) held = { stream, resume: () => callback() };
     else callback();
   };
   const filter = subscriptionFilter(opts.sharedGroup);
@@ -119,6 +129,7 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
   return {
     connected: () => client.connected,
     pending: () => pending,
+    unackedWaiting: () => gate.takenSinceCork(),
     stop: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
   };
 }

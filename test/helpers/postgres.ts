@@ -1,7 +1,8 @@
 /**
  * A PostgreSQL cluster of the test's own (DESIGN.md §6): `initdb` into a temp dir and `pg_ctl start` on a free port
  * bound to 127.0.0.1, with its Unix socket in the same dir; run as the `postgres` user when the tests run as root
- * (PostgreSQL refuses to run as root). Never the system service. `stop()` is `pg_ctl -m fast stop` and removes the dir.
+ * (PostgreSQL refuses to run as root). Never the system service. `stop()` is `pg_ctl -m fast stop` and removes the dir;
+ * `halt()` / `resume()` stop and restart the same cluster on the same port (an outage, its data kept).
  */
 import { execFile } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -20,6 +21,10 @@ export interface PostgresServer {
   url: string;
   /** Creates an empty database and returns its URL. */
   createDatabase(name: string): Promise<string>;
+  /** Stops the server (`pg_ctl -m fast stop`: open connections are cut), keeping its data: an outage. */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same port, with the same data. */
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -61,10 +66,11 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   const port = await freePort();
   const pgCtl = join(bin, 'pg_ctl');
+  // -l: pg_ctl would otherwise keep our stdout pipe open for the server's whole life.
+  const startServer = () => tool(pgCtl, ['-D', data, '-l', logFile, '-o', `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '120', 'start']);
   try {
     await tool(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '-E', 'UTF8', '--locale=C', '--no-sync']);
-    // -l: pg_ctl would otherwise keep our stdout pipe open for the server's whole life.
-    await tool(pgCtl, ['-D', data, '-l', logFile, '-o', `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 -c fsync=off`, '-w', '-t', '120', 'start']);
+    await startServer();
   } catch (error) {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
     rmSync(base, { recursive: true, force: true });
@@ -72,6 +78,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   }
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let stopped = false;
+  let halted = false;
   return {
     port,
     url,
@@ -85,11 +92,21 @@ export async function startPostgres(): Promise<PostgresServer> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(name)}`;
     },
+    async halt() {
+      if (stopped || halted) return;
+      await tool(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']);
+      halted = true;
+    },
+    async resume() {
+      if (stopped || !halted) return;
+      await startServer();
+      halted = false;
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
       try {
-        await tool(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']);
+        if (!halted) await tool(pgCtl, ['-D', data, '-m', 'fast', '-w', 'stop']);
       } finally {
         rmSync(base, { recursive: true, force: true });
       }

@@ -1,4 +1,4 @@
-/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 heartbeats, 004 SLA (maintenance, incident timers), 005 reports, 006 agent events, 007 incident follow-up (extensions, evaluations, fault reports sent), 009 seq incarnations, 010 report findings and asset baselines, 012 console sessions, 013 coded titles/notes/findings, 014 report schedule runs, 016 incident SLA terms, 017 dedupe as a set of seen seqs, 018 index of the open intervals not ok. */
+/** Every migration, in version order. 001 core (collector core), 002 incidents, 003 heartbeats, 004 SLA (maintenance, incident timers), 005 reports, 006 agent events, 007 incident follow-up (extensions, evaluations, fault reports sent), 009 seq incarnations, 010 report findings and asset baselines, 012 console sessions, 013 coded titles/notes/findings, 014 report schedule runs, 016 incident SLA terms, 017 dedupe as a set of seen seqs, 018 index of the open intervals not ok, 019 singleton-job leases. */
 import type Database from 'better-sqlite3';
 import { migration001Core } from './001_core.js';
 import { migration002Incidents } from './002_incidents.js';
@@ -15,6 +15,7 @@ import { migration014ReportScheduleRuns } from './014_report_schedule_runs.js';
 import { migration016IncidentSlaTerms } from './016_incident_sla_terms.js';
 import { migration017SeenSeqs } from './017_seen_seqs.js';
 import { migration018OpenNotOk } from './018_open_not_ok.js';
+import { migration019JobLeases } from './019_job_leases.js';
 
 export interface Migration {
   version: number;
@@ -38,4 +39,5 @@ export const migrations: Migration[] = [
   migration016IncidentSlaTerms,
   migration017SeenSeqs,
   migration018OpenNotOk,
+  migration019JobLeases,
 ];

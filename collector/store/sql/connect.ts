@@ -61,6 +61,9 @@ function openSqlite(file: string): Kysely<StoreSchema> {
 
 function openPostgres(url: string, poolSize: number): Kysely<StoreSchema> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
+  // An idle connection cut by the server (restart, failover) is emitted here; unheard, it would crash the process.
+  // The pool drops that client; the next query opens a new connection and fails to its caller while the server is down.
+  pool.on('error', () => undefined);
   return new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 

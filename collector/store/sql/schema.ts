@@ -6,6 +6,7 @@ import type { Generated } from 'kysely';
 import type { ApiTables } from './schema-api.js';
 import type { EventTables } from './schema-events.js';
 import type { IncidentTables } from './schema-incidents.js';
+import type { LeaseTables } from './schema-leases.js';
 import type { ReportTables } from './schema-reports.js';
 import type { SlaTables } from './schema-sla.js';
 
@@ -104,7 +105,7 @@ export interface SchemaMigrationsTable {
  * Every table, by owning area: the core (above) and one file per area, each filled in by its owner. Keep a table's
  * row type next to the area that writes it; readers elsewhere import the type.
  */
-export interface StoreSchema extends IncidentTables, SlaTables, EventTables, ReportTables, ApiTables {
+export interface StoreSchema extends IncidentTables, SlaTables, EventTables, ReportTables, ApiTables, LeaseTables {
   agents: AgentsTable;
   seq_marks: SeqMarksTable;
   seen_seqs: SeenSeqsTable;

@@ -22,4 +22,23 @@ describe('PostgreSQL test cluster (test/helpers/postgres.ts)', () => {
       await client.end();
     }
   });
+
+  it('halts (connections refused, data kept) and resumes on the same port', async () => {
+    const url = await server.createDatabase('harness_outage');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query('CREATE TABLE kept (n INTEGER); INSERT INTO kept VALUES (7)');
+    await client.end();
+    await server.halt();
+    const refused = new pg.Client({ connectionString: url });
+    await expect(refused.connect()).rejects.toThrow(/ECONNREFUSED/);
+    await server.resume();
+    const again = new pg.Client({ connectionString: url });
+    await again.connect();
+    try {
+      expect((await again.query<{ n: number }>('SELECT n FROM kept')).rows).toEqual([{ n: 7 }]);
+    } finally {
+      await again.end();
+    }
+  }, 120_000);
 });

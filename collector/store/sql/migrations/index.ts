@@ -19,6 +19,7 @@ import { sqlMigration014ReportScheduleRuns } from './014_report_schedule_runs.js
 import { sqlMigration016IncidentSlaTerms } from './016_incident_sla_terms.js';
 import { sqlMigration017SeenSeqs } from './017_seen_seqs.js';
 import { sqlMigration018OpenNotOk } from './018_open_not_ok.js';
+import { sqlMigration019JobLeases } from './019_job_leases.js';
 import type { SqlMigration } from './types.js';
 
 export type { SqlDialect, SqlMigration } from './types.js';
@@ -39,4 +40,5 @@ export const sqlMigrations: readonly SqlMigration[] = [
   sqlMigration016IncidentSlaTerms,
   sqlMigration017SeenSeqs,
   sqlMigration018OpenNotOk,
+  sqlMigration019JobLeases,
 ];

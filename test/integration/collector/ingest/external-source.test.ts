@@ -86,4 +86,47 @@ describe('external source backpressure', () => {
       }
     });
   }
+
+  it('a steady stream whose commits overlap new arrivals: PUBACKs wait for at most maxUnacked messages, none is lost', async () => {
+    // The store always has the previous tick's messages in flight while new ones arrive, so "every taken message
+    // committed" never happens by itself: before the bound the socket stayed corked for the whole run.
+    const clientId = `bp-steady-${process.pid}`;
+    const received = new Map<string, number>();
+    let previous: Array<() => void> = [];
+    let outstanding: Array<() => void> = [];
+    let maxWaiting = 0;
+    const committer = setInterval(() => {
+      const batch = previous;
+      previous = outstanding;
+      outstanding = [];
+      for (const resolve of batch) resolve();
+    }, 5);
+    const source = await startExternalSource({
+      url: mosq.url,
+      clientId,
+      protocolVersion: 4,
+      maxPending: 400,
+      maxUnacked: 20,
+      logger: createLogger({ level: 'silent' }),
+      onMessage: (_topic, payload) => {
+        const key = Buffer.from(payload).toString();
+        received.set(key, (received.get(key) ?? 0) + 1);
+        maxWaiting = Math.max(maxWaiting, source?.unackedWaiting() ?? 0);
+        return new Promise<void>((resolve) => outstanding.push(resolve));
+      },
+    });
+    try {
+      await waitUntil(() => source.connected(), 10_000, 'source connected');
+      const publisher = await mqtt.connectAsync(mosq.url, { protocolVersion: 4, clientId: `bp-steady-agent-${process.pid}` });
+      await Promise.all(Array.from({ length: TOTAL }, (_, i) => publisher.publishAsync(topics.results('bp-steady'), `s${i}`, { qos: 1 })));
+      await publisher.endAsync();
+      await waitUntil(() => received.size === TOTAL && source.pending() === 0, 60_000, `${TOTAL} messages committed`);
+      expect(maxWaiting).toBeGreaterThan(1);
+      expect(maxWaiting).toBeLessThanOrEqual(20);
+      expect([...received.values()].every((n) => n === 1)).toBe(true);
+    } finally {
+      clearInterval(committer);
+      await source.stop();
+    }
+  });
 });

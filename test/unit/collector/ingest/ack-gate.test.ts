@@ -80,4 +80,22 @@ describe('ack gate', () => {
     gate.committed(fresh.stream);
     expect(fresh.sent).toEqual([7]);
   });
+
+  it('counts the messages whose acknowledgements wait in the corked stream, back to 0 when it uncorks', () => {
+    const gate = createAckGate();
+    const { stream } = recordingStream();
+    expect(gate.takenSinceCork()).toBe(0);
+    gate.hold(stream);
+    gate.hold(stream);
+    gate.committed(stream);
+    gate.hold(stream); // taken while the first batch commits: all three PUBACKs wait
+    expect(gate.takenSinceCork()).toBe(3);
+    gate.committed(stream);
+    gate.committed(stream);
+    expect(gate.takenSinceCork()).toBe(0);
+    const other = recordingStream().stream;
+    gate.hold(stream);
+    gate.hold(other); // a reconnect starts its own count
+    expect(gate.takenSinceCork()).toBe(1);
+  });
 });

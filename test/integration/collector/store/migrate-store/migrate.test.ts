@@ -188,9 +188,11 @@ describe('store migrate (SQLite → PostgreSQL)', () => {
 
   it('refuses a source behind this release\'s migrations, saying how to upgrade it', async () => {
     const behind = releasedStore(join(root, 'behind'));
+    const last = [...sqlMigrations].sort((a, b) => b.version - a.version)[0] as (typeof sqlMigrations)[number];
+    const missing = sqlMigrations.filter((m) => m.version > 12).length;
     const url = await newDatabase();
     await expect(migrateStore({ from: `sqlite:${behind}`, to: url })).rejects.toThrow(
-      `sqlite:${behind} is at migration 012 (console_sessions), this release's last is 018 (open_not_ok) (5 missing): start this release's collector once on it (it upgrades the store in place, keeping every row), stop it, then migrate; or migrate with the release that wrote it and upgrade on PostgreSQL`,
+      `sqlite:${behind} is at migration 012 (console_sessions), this release's last is ${String(last.version).padStart(3, '0')} (${last.name}) (${missing} missing): start this release's collector once on it (it upgrades the store in place, keeping every row), stop it, then migrate; or migrate with the release that wrote it and upgrade on PostgreSQL`,
     );
     expect(await pgTables(url)).toEqual([]);
   });

@@ -15,6 +15,7 @@ import { createChecksRepo } from '../../../../../collector/store/sql/checks-repo
 import { openSqlStore } from '../../../../../collector/store/sql/connect.js';
 import { nextIncidentNumberAsync } from '../../../../../collector/store/sql/incident-numbers.js';
 import { createIntervalsRepo } from '../../../../../collector/store/sql/intervals-repo.js';
+import { tryAcquire } from '../../../../../collector/store/sql/leases.js';
 import { createObservationLogRepo } from '../../../../../collector/store/sql/observation-log.js';
 import { createSeqMarksRepo } from '../../../../../collector/store/sql/seq-marks.js';
 import { PROTOCOL_VERSION } from '../../../../../common/protocol.js';
@@ -58,6 +59,7 @@ export async function populatedStore(dataDir: string): Promise<string> {
       await log.persist(q);
       await seqs.persist(q);
       await nextIncidentNumberAsync(q, T0);
+      await tryAcquire(q, 'sla-timers', 'collector-a', 10_000, T0);
       // Incident 2 is the child of incident 3, opened later (a forward reference in id order).
       for (const [id, parent, isHost] of [
         [3, null, 1],
