@@ -1,12 +1,14 @@
 /**
  * `outpost store migrate` as a person runs it: --help explains the steps; a dry run and a real run print rows, time
  * and the check per table in the config's language (zh-CN by default); a second run into the now non-empty target
- * is refused with the table named (exit 2); and the URL's password appears nowhere in any output.
+ * is refused with the table named (exit 2); --config adds its data_dir to the lock check; and the URL's password
+ * appears nowhere in any output.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { acquireDataDirLock } from '../../../collector/store/data-dir-lock.js';
 import { runOutpost } from '../../helpers/cli.js';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres.js';
 import { populatedStore } from '../collector/store/migrate-store/populated-store.js';
@@ -75,5 +77,20 @@ describe('outpost store migrate', () => {
     const wrong = await runOutpost(['store', 'migrate', '--from', `sqlite:${source}`, '--to', `mysql://root:${PASSWORD}@127.0.0.1/x`]);
     expect(wrong.stderr).toBe('outpost: --to: unsupported scheme (postgres://USER:PASSWORD@HOST:PORT/DATABASE or sqlite:PATH)\n');
     for (const out of [dry, missing, wrong]) expect(out.stdout + out.stderr).not.toContain(PASSWORD);
+  });
+
+  it('--config: a collector holding the config\'s data_dir is refused even when the SQLite file lies elsewhere', async () => {
+    const elsewhere = join(dir, 'collector-home');
+    mkdirSync(elsewhere, { recursive: true });
+    const config = join(dir, 'elsewhere.yaml');
+    writeFileSync(config, `data_dir: ${elsewhere}\nlang: en\nstore:\n  url: sqlite:${source}\n`);
+    const lock = acquireDataDirLock(elsewhere);
+    try {
+      const out = await runOutpost(['store', 'migrate', '--from', `sqlite:${source}`, '--to', await targetUrl('cli_3'), '--config', config]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toBe(`outpost: sqlite:${source} is in use by a running collector (PID ${process.pid}, lock ${elsewhere}/collector.lock): stop the collector first; the copy must be of a store nobody writes\n`);
+    } finally {
+      lock.release();
+    }
   });
 });
