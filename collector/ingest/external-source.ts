@@ -56,6 +56,20 @@ export function subscriptionFilter(sharedGroup: string | undefined): string {
   return sharedGroup ? `$share/${sharedGroup}/${topics.all}` : topics.all;
 }
 
+/**
+ * PUBACK packets for these ids, back to back: fixed header 0x40, remaining length 2, the packet id. Valid on MQTT
+ * 3.1.1 and 5 (on 5, reason code 0 and no properties may be omitted: MQTT 5.0 §3.4.2.1).
+ */
+export function pubackBytes(ids: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(4 * ids.length);
+  ids.forEach((id, i) => {
+    out[4 * i] = 0x40;
+    out[4 * i + 1] = 2;
+    out.writeUInt16BE(id, 4 * i + 2);
+  });
+  return out;
+}
+
 export async function startExternalSource(opts: ExternalSourceOptions): Promise<ExternalSource> {
   const log = opts.logger;
   const maxPending = Math.max(1, opts.maxPending ?? DEFAULT_MAX_PENDING);
@@ -73,13 +87,16 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff, receiveMaximum: Math.min(maxPending, 65_535) } } : {}),
   };
   const client: MqttClient = mqtt.connect(opts.url, options);
-  // PUBACKs go out after their commit, in arrival order (./ack-queue.ts); mqtt.js sends them through _sendPacket
-  // (private in its types, stable across 5.x: mqtt is pinned), which is where they are taken over.
-  const acks = createAckQueue();
+  // PUBACKs go out after their commit, in arrival order, several in one write (./ack-queue.ts). mqtt.js sends them
+  // through _sendPacket (private in its types, stable across 5.x: mqtt is pinned), which is where they are taken over.
+  const acks = createAckQueue((ids) => {
+    if (!client.connected) return;
+    client.stream.write(pubackBytes(ids));
+  });
   const internals = client as unknown as { _sendPacket: SendPacket };
   const sendPacket = internals._sendPacket.bind(client);
   internals._sendPacket = (packet, done, ...rest) => {
-    if (packet.cmd === 'puback' && typeof packet.messageId === 'number' && acks.ackReady(packet.messageId, () => sendPacket(packet, undefined, ...rest))) {
+    if (packet.cmd === 'puback' && typeof packet.messageId === 'number' && acks.ackReady(packet.messageId)) {
       done?.();
       return;
     }

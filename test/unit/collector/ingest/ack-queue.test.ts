@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createAckQueue } from '../../../../collector/ingest/ack-queue.js';
+import { pubackBytes } from '../../../../collector/ingest/external-source.js';
 
 /** The PUBACKs that reached the socket, in order. */
 function harness() {
   const sent: number[] = [];
-  const queue = createAckQueue();
-  const ready = (id: number) => queue.ackReady(id, () => void sent.push(id));
-  return { queue, sent, ready };
+  const writes: number[][] = [];
+  const queue = createAckQueue((ids) => {
+    writes.push(ids);
+    sent.push(...ids);
+  });
+  const ready = (id: number) => queue.ackReady(id);
+  return { queue, sent, ready, writes };
 }
 
 describe('ack queue', () => {
@@ -20,8 +25,8 @@ describe('ack queue', () => {
     expect(queue.size()).toBe(0);
   });
 
-  it('in arrival order: a later message committed first waits for the earlier one', () => {
-    const { queue, sent, ready } = harness();
+  it('in arrival order: a later message committed first waits for the earlier one; released together in one write', () => {
+    const { queue, sent, ready, writes } = harness();
     for (const id of [7, 8, 9]) {
       queue.taken(id);
       ready(id);
@@ -31,6 +36,7 @@ describe('ack queue', () => {
     expect(sent).toEqual([]);
     queue.committed(7);
     expect(sent).toEqual([7, 8, 9]);
+    expect(writes).toEqual([[7, 8, 9]]);
   });
 
   it('a steady stream: each batch is acknowledged at its commit while the next one is still being taken', () => {
@@ -95,5 +101,9 @@ describe('ack queue', () => {
     }
     expect(sent).toHaveLength(10_000);
     expect(queue.size()).toBe(0);
+  });
+
+  it('PUBACK bytes: 0x40, remaining length 2, the packet id big-endian, back to back', () => {
+    expect([...pubackBytes([1, 0x1234, 65_535])]).toEqual([0x40, 2, 0, 1, 0x40, 2, 0x12, 0x34, 0x40, 2, 0xff, 0xff]);
   });
 });
