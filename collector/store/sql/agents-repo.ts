@@ -1,9 +1,25 @@
-/** The agents table, async on both engines: the port of ../agents-store.ts (same rows, same upserts). */
+/** The agents table (liveness, version, clock skew, inventory and seq incarnation per agent), async on both engines. */
 import type { Selectable } from 'kysely';
 import type { CheckDescriptor, InventoryMessage, StatusMessage } from '../../../common/protocol.js';
-import type { AgentRow } from '../agents-store.js';
 import type { AgentsTable } from './schema.js';
 import { laterOf, type Q } from './sql-helpers.js';
+
+export interface AgentRow {
+  agentId: string;
+  hostname: string | null;
+  agentVersion: string | null;
+  online: boolean;
+  statusReason: string | null;
+  statusAtMs: number | null;
+  lastSeenMs: number;
+  skewMs: number | null;
+  checks: CheckDescriptor[];
+  inventory: InventoryMessage | null;
+  inventoryAtMs: number | null;
+  /** The seq incarnation the agent last started with (null: none sent yet, an agent without incarnations). */
+  incarnation: string | null;
+  incarnationAtMs: number | null;
+}
 
 const toRow = (raw: Selectable<AgentsTable>): AgentRow => ({
   agentId: raw.agent_id,

@@ -1,9 +1,27 @@
-/** Latest known facts per check, async on both engines: the port of ../checks-store.ts (same hot-path update, same upsert). */
+/**
+ * Latest known facts per check (descriptor, last result, when it was last heard of) for the API and liveness,
+ * async on both engines.
+ */
 import type { Selectable } from 'kysely';
 import type { CheckState, FindingParams } from '../../../common/protocol.js';
-import type { CheckRow } from '../checks-store.js';
 import type { ChecksTable } from './schema.js';
 import { changed, ifNotOlder, laterOf, type Q } from './sql-helpers.js';
+
+export interface CheckRow {
+  agentId: string;
+  checkId: string;
+  checkType: string;
+  target: string;
+  intervalS: number;
+  lastObservedMs: number;
+  lastReceivedMs: number;
+  lastState: CheckState;
+  lastMessage: string;
+  /** The finding code and params of the last result (null: the result had none; show lastMessage). */
+  lastCode?: string | null;
+  lastParams?: FindingParams | null;
+  lastMetrics: Record<string, number>;
+}
 
 const toRow = (r: Selectable<ChecksTable>): CheckRow => ({
   agentId: r.agent_id,

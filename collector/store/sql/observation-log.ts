@@ -1,14 +1,17 @@
 /**
- * The run-length encoded observation log, async on both engines: the port of ../observation-log.ts. Run extensions
+ * The run-length encoded per-check observation log (see collector/states/runs.ts), async on both engines. Run extensions
  * (the hot path) are kept in memory and written by `persist(q)` inside the batch transaction; `discard()` after a
  * rollback.
  */
 import type { Selectable } from 'kysely';
 import type { CheckState, FindingParams } from '../../../common/protocol.js';
 import type { ObservationCause, ObservationRun } from '../../states/machine.js';
-import type { StoredRun } from '../observation-log.js';
 import type { ObservationRunsTable } from './schema.js';
 import { changed, type Q } from './sql-helpers.js';
+
+export interface StoredRun extends ObservationRun {
+  id: number;
+}
 
 const toRun = (r: Selectable<ObservationRunsTable>): StoredRun => ({
   id: r.id,
