@@ -97,8 +97,9 @@ export function createProcessor(deps: ProcessorDeps) {
   async function applyResult(q: Q, m: ResultMessage, receivedAtMs: number, verdict: SeqVerdict, ctx: BatchContext): Promise<void> {
     if (!(await accept(q, m.agent_id, 'results', m.seq, m.incarnation, receivedAtMs, verdict))) {
       metrics.duplicates.inc({ kind: 'results' });
-      const highest = await seqMarks.highest(q, m.agent_id, 'results');
-      if (m.incarnation === undefined && m.seq === 1 && highest > SEQ_RESTART_HINT) {
+      // Only a duplicate seq 1 needs the highest seq (a query): a redelivery storm costs no extra reads.
+      const highest = m.incarnation === undefined && m.seq === 1 ? await seqMarks.highest(q, m.agent_id, 'results') : 0;
+      if (highest > SEQ_RESTART_HINT) {
         // Redelivery never reaches back to 1 after this many later seqs: the agent lost its persisted seq.
         deps.warn(`seq-restart:${m.agent_id}`, { agent_id: m.agent_id, max_seq: highest }, 'agent seq restarted at 1 (persisted seq lost?): its results count as duplicates until seq passes max_seq; agents that send an incarnation are heard at once');
       }
