@@ -226,8 +226,9 @@ export function createProcessor(deps: ProcessorDeps) {
       if (item.type === 'message') await applyMessage(q, item.decoded, item.receivedAtMs, verdicts.get(i) ?? 'new', ctx);
       else await applySilence(q, item.verdict, ctx);
     }
-    for (const row of ctx.checkRows.values()) await checks.record(q, row);
-    for (const [agentId, atMs] of ctx.lastSeen) await agents.touch(q, agentId, atMs);
+    // A few statements per batch, not one per check and agent.
+    await checks.recordMany(q, [...ctx.checkRows.values()]);
+    await agents.touchMany(q, ctx.lastSeen);
     for (const [agentId, skewMs] of ctx.skews) await agents.setSkew(q, agentId, skewMs);
     await seqMarks.persist(q);
     await tracker.persist(q);

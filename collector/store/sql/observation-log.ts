@@ -3,7 +3,7 @@
  * (the hot path) are kept in memory and written by `persist(q)` inside the batch transaction; `discard()` after a
  * rollback.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { CheckState, FindingParams } from '../../../common/protocol.js';
 import type { ObservationCause, ObservationRun } from '../../states/machine.js';
 import type { ObservationRunsTable } from './schema.js';
@@ -24,12 +24,25 @@ const toRun = (r: Selectable<ObservationRunsTable>): StoredRun => ({
   finding: r.code ? { code: r.code, params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null } : null,
 });
 
+/** Runs per extension statement (3 parameters each). */
+const EXTEND_CHUNK = 1000;
+
 export function createObservationLogRepo() {
   const extended = new Map<number, StoredRun>();
   async function persist(q: Q): Promise<void> {
-    const pending = [...extended.values()];
+    const pending = [...extended.values()].sort((a, b) => a.id - b.id);
     extended.clear();
-    for (const run of pending) await q.updateTable('observation_runs').set({ last_ms: run.lastMs, count: run.count }).where('id', '=', run.id).execute();
+    if (pending.length === 1) {
+      const [run] = pending as [StoredRun];
+      await q.updateTable('observation_runs').set({ last_ms: run.lastMs, count: run.count }).where('id', '=', run.id).execute();
+      return;
+    }
+    // One statement per few hundred runs (a batch extends one run per check): UPDATE … FROM, on both engines.
+    for (let start = 0; start < pending.length; start += EXTEND_CHUNK) {
+      const rows = pending.slice(start, start + EXTEND_CHUNK).map((r) => sql`(CAST(${r.id} AS BIGINT), CAST(${r.lastMs} AS BIGINT), CAST(${r.count} AS BIGINT))`);
+      await sql`WITH v (id, last_ms, count) AS (VALUES ${sql.join(rows)})
+        UPDATE observation_runs SET last_ms = v.last_ms, count = v.count FROM v WHERE observation_runs.id = v.id`.execute(q);
+    }
   }
   async function append(q: Q, agentId: string, checkId: string, run: ObservationRun): Promise<StoredRun> {
     const row = await q

@@ -167,12 +167,13 @@ export function createSeqMarksRepo(opts: SeqMarksOptions = {}) {
     },
     /** Writes the noted highest seqs and, at most every 10 s, prunes rows older than the window into the floors. */
     async persist(q: Q): Promise<number> {
-      const pending = [...dirty.values()];
+      // In key order, a few hundred per statement (one row per agent stream a batch advanced).
+      const pending = [...dirty.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => ({ agent_id: m.agentId, stream: m.stream, max_seq: m.seq }));
       dirty.clear();
-      for (const m of pending) {
+      for (let start = 0; start < pending.length; start += OFFER_CHUNK) {
         await q
           .insertInto('seq_marks')
-          .values({ agent_id: m.agentId, stream: m.stream, max_seq: m.seq })
+          .values(pending.slice(start, start + OFFER_CHUNK))
           .onConflict((oc) => oc.columns(['agent_id', 'stream']).doUpdateSet({ max_seq: laterOf('seq_marks', 'max_seq') }))
           .execute();
       }

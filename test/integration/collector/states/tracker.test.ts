@@ -46,10 +46,11 @@ async function open(location: StoreLocation, confirmations = 1, now = () => 500,
   const tooLate: number[] = [];
   const tracker = createStateTracker({ intervals, log, shared, confirmationsFor: () => confirmations, reorderWindowMs: WINDOW, now, onTooLate: (_m, run) => tooLate.push(run.firstMs) });
   /** One ingest batch of observations of META: lock, observe each, persist; rolled back (caches reset) on failure. */
-  const batch = async (list: Array<[CheckState, number, ObservationCause?]>, fail = false) => {
+  const batch = async (list: Array<[CheckState, number, ObservationCause?]>, fail = false, locked?: () => void) => {
     try {
       return await store.transaction(async (trx) => {
         await tracker.lockAgents(trx, [META.agentId]);
+        locked?.();
         const changes = [];
         for (const [state, at, cause] of list) changes.push(await tracker.observe(trx, META, singleRun(state, cause ?? 'result', at, `${state}@${at}`)));
         await tracker.persist(trx);
@@ -187,28 +188,28 @@ describe('two collectors on one PostgreSQL deriving one check (results split by 
     ]);
   }, 60_000);
 
-  it('concurrent batches of both collectors end in the history one collector would have derived', async () => {
+  it('concurrent batches of both collectors end in the history one collector would have derived from them in turn', async () => {
     const location = await newLocation('postgres');
     const a = await open(location);
     const b = await open(location);
     const states: CheckState[] = ['ok', 'ok', 'crit', 'crit', 'ok', 'warn', 'warn', 'ok', 'crit', 'ok'];
     const observations = Array.from({ length: 60 }, (_, i) => [states[(i * 7) % states.length]!, 1000 + i * 10] as [CheckState, number]);
-    // $share splits the stream: alternate pairs to each collector, each sending its batches at once.
+    // $share splits the stream: alternate pairs to each collector, each sending its batches as fast as it can.
     const toA: Array<Array<[CheckState, number]>> = [];
     const toB: Array<Array<[CheckState, number]>> = [];
     for (let i = 0; i < observations.length; i += 2) (i % 4 === 0 ? toA : toB).push(observations.slice(i, i + 2));
-    await Promise.all([
-      (async () => {
-        for (const list of toA) await a.batch(list);
-      })(),
-      (async () => {
-        for (const list of toB) await b.batch(list);
-      })(),
-    ]);
+    // The agent lock serializes whole batches: the order they took it in is their commit order.
+    const order: Array<Array<[CheckState, number]>> = [];
+    const run = async (t: Awaited<ReturnType<typeof open>>, lists: typeof toA) => {
+      for (const list of lists) await t.batch(list, false, () => order.push(list));
+    };
+    await Promise.all([run(a, toA), run(b, toB)]);
+    expect(order).toHaveLength(toA.length + toB.length);
     const reference = await open(await newLocation('sqlite'));
-    await reference.batch(observations);
+    for (const list of order) await reference.batch(list);
     const shared = await a.history();
     expect(shared).toEqual(await reference.history());
+    expect(await b.history()).toEqual(shared);
     expect(shared.filter(([, , end]) => end === null)).toHaveLength(1);
   }, 120_000);
 });

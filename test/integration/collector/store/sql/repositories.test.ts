@@ -145,6 +145,48 @@ describe.each(['sqlite', 'postgres'] as const)('async store repositories on %s',
     expect(await other.get(store.db, 'x', 'y')).toEqual({ ...rows[1]!, agentId: 'x', checkId: 'y', lastReceivedMs: T0 + 50_000 });
   });
 
+  it('checks and agents: the per-batch writes (many rows a statement) end as row-by-row writes do', async () => {
+    const checks = createChecksRepo();
+    const row = (agentId: string, checkId: string, over: Partial<CheckRow> = {}): CheckRow => ({
+      agentId,
+      checkId,
+      checkType: 'tcp',
+      target: `${agentId}.example`,
+      intervalS: 60,
+      lastObservedMs: T0,
+      lastReceivedMs: T0 + 5,
+      lastState: 'ok',
+      lastMessage: 'open',
+      lastMetrics: { connect_ms: 1.5 },
+      ...over,
+    });
+    // Three batches over 600 checks (more than one statement's worth): new, in order with a finding, and older.
+    const batches = [
+      Array.from({ length: 600 }, (_, i) => row(`a${i % 60}`, `c${Math.floor(i / 60)}`)),
+      Array.from({ length: 600 }, (_, i) => row(`a${i % 60}`, `c${Math.floor(i / 60)}`, { lastObservedMs: T0 + 60_000, lastReceivedMs: T0 + 60_005, lastState: 'crit', lastMessage: 'refused', lastCode: 'tcp.refused', lastParams: { port: 443 } })),
+      Array.from({ length: 300 }, (_, i) => row(`a${i % 60}`, `c${Math.floor(i / 60)}`, { target: 'moved', lastObservedMs: T0 + 30_000, lastReceivedMs: T0 + 90_000, lastState: 'warn' })),
+    ];
+    const other = await openStore(driver);
+    try {
+      for (const list of batches) {
+        await store.transaction((trx) => checks.recordMany(trx, list));
+        for (const r of list) await checks.record(other.db, r);
+      }
+      const all = await checks.all(store.db);
+      expect(all).toHaveLength(600);
+      expect(all).toEqual(await checks.all(other.db));
+      expect(await checks.get(store.db, 'a0', 'c0')).toEqual({ ...batches[1]![0]!, target: 'moved', lastReceivedMs: T0 + 90_000 });
+      const agents = createAgentsRepo();
+      await agents.touchMany(store.db, new Map(Array.from({ length: 1200 }, (_, i) => [`agent-${i}`, T0 + i] as const)));
+      await agents.touchMany(store.db, new Map([['agent-7', T0 + 5000], ['agent-8', T0]]));
+      expect(await agents.get(store.db, 'agent-7')).toMatchObject({ lastSeenMs: T0 + 5000 });
+      expect(await agents.get(store.db, 'agent-8')).toMatchObject({ lastSeenMs: T0 + 8 });
+      expect(await agents.list(store.db)).toHaveLength(1200);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('intervals: transitions, history, byTarget, all and a rewrite from a late result', async () => {
     const repo = createIntervalsRepo();
     const iv = (state: 'ok' | 'crit' | 'unknown', startMs: number, checkId = 'http', target = 'shop'): NewInterval => ({
@@ -235,6 +277,13 @@ describe.each(['sqlite', 'postgres'] as const)('async store repositories on %s',
     expect(await repo.prune(store.db, T0 + 30_000)).toBe(2);
     expect(brief(await repo.loadFrom(store.db, 'web-1', 'http', 0))).toEqual([[5, 'ok', 20_000, 20_000, 1]]);
     expect(brief(await repo.loadFrom(store.db, 'db-1', 'disk', 0))).toEqual([[3, 'ok', 0, 500, 2]]);
+    // Many pending extensions (one run per check in a batch) are written together.
+    const more = [];
+    for (let i = 0; i < 1500; i++) more.push(await repo.append(store.db, `bulk-${i}`, 'c', run('ok', T0)));
+    for (const r of more) repo.extend(repo.extend(r, T0 + 1000), T0 + 2000 + r.id);
+    await store.transaction((trx) => repo.persist(trx));
+    expect(await repo.last(store.db, 'bulk-0', 'c')).toMatchObject({ lastMs: T0 + 2000 + more[0]!.id, count: 3 });
+    expect(await repo.last(store.db, 'bulk-1499', 'c')).toMatchObject({ lastMs: T0 + 2000 + more[1499]!.id, count: 3 });
   });
 
   it('seq marks: new / seen / below_floor, incarnations, the highest seq, pruning into floors', async () => {
