@@ -148,6 +148,28 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
     ]);
   });
 
+  it('results split between two streams and re-joined late: the same states as in order, each boundary within one interval', async () => {
+    const states: CheckState[] = ['ok', 'ok', 'crit', 'crit', 'ok', 'warn', 'warn', 'ok', 'crit', 'ok'];
+    const observations = Array.from({ length: 40 }, (_, i) => [states[(i * 7) % states.length]!, 1000 + i * 10] as [CheckState, number]);
+    const pairs: Array<Array<[CheckState, number]>> = [];
+    for (let i = 0; i < observations.length; i += 2) pairs.push(observations.slice(i, i + 2));
+    // Each later pair commits before the earlier one: late results fill the holes of runs (once this duplicated intervals).
+    const t = await open(await newLocation(driver));
+    for (let k = 0; k < pairs.length; k += 2) {
+      await t.batch(pairs[k + 1]!);
+      await t.batch(pairs[k]!);
+    }
+    const inOrder = await open(await newLocation(driver));
+    await inOrder.batch(observations);
+    const got = await t.history();
+    const want = await inOrder.history();
+    expect(got.map(([state]) => state)).toEqual(want.map(([state]) => state));
+    got.forEach(([, start, end], i) => {
+      expect(Math.abs(Number(start) - Number(want[i]![1]))).toBeLessThan(10);
+      if (end !== null) expect(Number(end)).toBeGreaterThan(Number(start));
+    });
+  });
+
   it('late results beyond the reorder window are dropped and reported; pruning keeps each check\'s newest run', async () => {
     let now = 500;
     const t = await open(await newLocation(driver), 1, () => now);
