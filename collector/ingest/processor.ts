@@ -213,11 +213,18 @@ export function createProcessor(deps: ProcessorDeps) {
     return { offers, at };
   }
 
+  const checkOf = (item: IngestItem): CheckMeta[] => {
+    if (item.type === 'silence') return [item.verdict.meta];
+    if (item.decoded.kind !== 'results') return [];
+    const m = item.decoded.message;
+    return [{ agentId: m.agent_id, checkId: m.check_id, checkType: m.check_type, target: m.target }];
+  };
   const agentOf = (item: IngestItem): string => (item.type === 'silence' ? item.verdict.meta.agentId : item.decoded.agentId);
 
   async function run(q: Q, items: IngestItem[]): Promise<BatchOutcome> {
     const ctx: BatchContext = { changes: [], accepted: [], checkRows: new Map(), lastSeen: new Map(), skews: new Map() };
     await tracker.lockAgents(q, items.map(agentOf));
+    await tracker.verify(q, items.flatMap(checkOf));
     // Dedupe first, all seqs in ascending order (see seq-marks.ts); their effects then apply in arrival order.
     const { offers, at } = offersOf(items);
     const found = await seqMarks.offer(q, offers);

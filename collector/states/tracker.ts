@@ -148,6 +148,25 @@ export function createStateTracker(deps: StateTrackerDeps) {
       if (!shared || ids.length === 0) return;
       await sql`SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended('outpost.agent:' || id, 0) AS k FROM unnest(${ids}::text[]) AS t(id) ORDER BY k) AS keys`.execute(q);
     },
+    /**
+     * Shared stores: re-checks the cached machines of these checks against the store in one query per few hundred
+     * (after `lockAgents`), instead of one query per check at its first touch. A stale one is dropped (reloaded when
+     * observed). A no-op otherwise.
+     */
+    async verify(q: Q, metas: Iterable<CheckMeta>): Promise<void> {
+      if (!shared) return;
+      const due = new Map<string, CheckMeta>();
+      for (const meta of metas) {
+        const key = `${meta.agentId}\u0000${meta.checkId}`;
+        if (tracked.has(key) && !verified.has(key)) due.set(key, meta);
+      }
+      if (due.size === 0) return;
+      const newest = await log.newest(q, [...due.values()]);
+      for (const key of due.keys()) {
+        if (!sameRun(newest.get(key) ?? null, tracked.get(key)!.lastRun)) tracked.delete(key);
+        verified.add(key);
+      }
+    },
     /** Applies one observation; returns the change of the check's current confirmed state, if any. */
     async observe(q: Q, meta: CheckMeta, run: ObservationRun): Promise<StateChange | null> {
       const check = await get(q, meta);

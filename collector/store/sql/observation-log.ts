@@ -24,6 +24,8 @@ const toRun = (r: Selectable<ObservationRunsTable>): StoredRun => ({
   finding: r.code ? { code: r.code, params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null } : null,
 });
 
+/** Checks per `newest` statement (2 parameters each). */
+const NEWEST_CHUNK = 500;
 /** Runs per extension statement (3 parameters each). */
 const EXTEND_CHUNK = 1000;
 
@@ -71,6 +73,30 @@ export function createObservationLogRepo() {
         .limit(1)
         .executeTakeFirst();
       return raw ? toRun(raw) : null;
+    },
+    /**
+     * The newest run of each of these checks (keyed `agent\0check`; absent: no run), a few hundred checks per
+     * statement. Runs appended or rewritten later always get higher ids, so a check's highest id is its newest run.
+     */
+    async newest(q: Q, checks: ReadonlyArray<{ agentId: string; checkId: string }>): Promise<Map<string, StoredRun>> {
+      await persist(q);
+      const out = new Map<string, StoredRun>();
+      for (let start = 0; start < checks.length; start += NEWEST_CHUNK) {
+        const keys = checks.slice(start, start + NEWEST_CHUNK);
+        const rows = await q
+          .selectFrom('observation_runs')
+          .selectAll()
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('observation_runs')
+              .select((e) => e.fn.max('id').as('id'))
+              .where((w) => w(w.refTuple('agent_id', 'check_id'), 'in', keys.map((k) => w.tuple(k.agentId, k.checkId))))
+              .groupBy(['agent_id', 'check_id']),
+          )
+          .execute();
+        for (const row of rows) out.set(`${row.agent_id}\u0000${row.check_id}`, toRun(row));
+      }
+      return out;
     },
     append,
     extend(run: StoredRun, atMs: number): StoredRun {

@@ -38,7 +38,8 @@ afterAll(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-async function open(location: StoreLocation, confirmations = 1, now = () => 500, shared = location.kind === 'postgres') {
+/** `verifyFirst`: re-check cached machines for the batch up front (as the ingest does), else at each first touch. */
+async function open(location: StoreLocation, confirmations = 1, now = () => 500, shared = location.kind === 'postgres', verifyFirst = true) {
   const store = await openSqlStore(location);
   stores.push(store);
   const intervals = createIntervalsRepo();
@@ -50,6 +51,7 @@ async function open(location: StoreLocation, confirmations = 1, now = () => 500,
     try {
       return await store.transaction(async (trx) => {
         await tracker.lockAgents(trx, [META.agentId]);
+        if (verifyFirst) await tracker.verify(trx, [META]);
         locked?.();
         const changes = [];
         for (const [state, at, cause] of list) changes.push(await tracker.observe(trx, META, singleRun(state, cause ?? 'result', at, `${state}@${at}`)));
@@ -196,12 +198,12 @@ describe('two collectors on one PostgreSQL deriving one check (results split by 
   it('a collector whose cached machine is stale reloads it: no second transition, no lost one', async () => {
     const location = await newLocation('postgres');
     const a = await open(location);
-    const b = await open(location);
+    const b = await open(location, 1, () => 500, true, false);
     await a.observe('ok', 0);
     expect(await b.observe('crit', 100)).toMatchObject({ from: 'ok', to: 'crit' });
     // A still has "ok since 0" cached: it must see B's crit, so crit at 200 changes nothing.
     expect(await a.observe('crit', 200)).toBeNull();
-    expect(await b.observe('ok', 300)).toMatchObject({ from: 'crit', to: 'ok' });
+    expect(await b.observe('ok', 300)).toMatchObject({ from: 'crit', to: 'ok' }); // B re-checks at its first touch
     expect(await a.observe('ok', 250)).toBeNull(); // late for the shared history: re-derived, current state stays ok
     expect(await a.history()).toEqual([
       ['ok', 0, 100],

@@ -277,6 +277,13 @@ describe.each(['sqlite', 'postgres'] as const)('async store repositories on %s',
     expect(await repo.prune(store.db, T0 + 30_000)).toBe(2);
     expect(brief(await repo.loadFrom(store.db, 'web-1', 'http', 0))).toEqual([[5, 'ok', 20_000, 20_000, 1]]);
     expect(brief(await repo.loadFrom(store.db, 'db-1', 'disk', 0))).toEqual([[3, 'ok', 0, 500, 2]]);
+    // The newest run of many checks at once (the highest id per check), pending extensions written first.
+    repo.extend((await repo.last(store.db, 'web-1', 'http'))!, T0 + 25_000);
+    const newest = await repo.newest(store.db, [{ agentId: 'web-1', checkId: 'http' }, { agentId: 'db-1', checkId: 'disk' }, { agentId: 'nope', checkId: 'x' }]);
+    expect([...newest.keys()].sort()).toEqual(['db-1\u0000disk', 'web-1\u0000http']);
+    expect(newest.get('web-1\u0000http')).toEqual(await repo.last(store.db, 'web-1', 'http'));
+    expect(newest.get('web-1\u0000http')).toMatchObject({ id: 5, lastMs: T0 + 25_000, count: 2 });
+    expect(newest.get('db-1\u0000disk')).toEqual(await repo.last(store.db, 'db-1', 'disk'));
     // Many pending extensions (one run per check in a batch) are written together.
     const more = [];
     for (let i = 0; i < 1500; i++) more.push(await repo.append(store.db, `bulk-${i}`, 'c', run('ok', T0)));
