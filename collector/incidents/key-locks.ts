@@ -3,7 +3,8 @@
  * synchronous SQLite guaranteed for free — nothing happens between reading an incident and writing it — is restored
  * per dedup key: a transaction-scoped advisory lock on each key it is about to decide, taken in one global order
  * (sorted lock ids, so two batches never wait on each other in a cycle) before any incident row is read. A second
- * collector handling the same change then waits, reads the first one's committed incident, and does nothing twice.
+ * collector handling the same change then waits, reads the first one's committed incident (the store's transactions
+ * are READ COMMITTED: each statement after the lock sees what committed before it), and does nothing twice.
  * The partial unique index `incidents_one_active_per_key` (migration 002) stays the backstop. On SQLite every write
  * transaction is exclusive (BEGIN IMMEDIATE): nothing to take.
  */
