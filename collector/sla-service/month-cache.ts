@@ -11,6 +11,9 @@
  * - and after `maxAgeMs` (default 1 h), a bound on anything that writes the history without a state change
  *   (retention pruning of old months).
  * A reload of the SLA config (contracts, calendars, config windows) clears it (front-door.ts `replace`).
+ *
+ * Reads are async: an invalidation (or clear, or maintenance edit) that happens while a read is in flight means the
+ * read may have seen the old history, so its value is returned to its caller but not kept.
  */
 
 export const MONTH_CACHE_MAX_AGE_MS = 60 * 60_000;
@@ -34,12 +37,16 @@ export function createMonthCache(deps: MonthCacheDeps) {
   const maxAgeMs = deps.maxAgeMs ?? MONTH_CACHE_MAX_AGE_MS;
   const byTarget = new Map<string, Map<string, Entry>>();
   const stats = { hits: 0, misses: 0 };
+  /** Bumped per target by invalidate, for all by clear: a read that began before a bump is not kept. */
+  const generations = new Map<string, number>();
+  let cleared = 0;
+  const generationOf = (target: string): string => `${cleared}:${generations.get(target) ?? 0}`;
 
   const fresh = (e: Entry, nowMs: number): boolean => e.maintenance === deps.maintenanceVersion() && nowMs >= e.atMs && nowMs - e.atMs < maxAgeMs;
 
   return {
     /** The target's inputs over [fromMs, toMs): cached, else `read()` (stored unless it throws). */
-    get<T>(target: string, fromMs: number, toMs: number, read: () => T): T {
+    async get<T>(target: string, fromMs: number, toMs: number, read: () => Promise<T>): Promise<T> {
       const nowMs = deps.now();
       const key = `${fromMs}:${toMs}`;
       let ranges = byTarget.get(target);
@@ -50,7 +57,10 @@ export function createMonthCache(deps: MonthCacheDeps) {
       }
       stats.misses++;
       const maintenance = deps.maintenanceVersion();
-      const value = read();
+      const generation = generationOf(target);
+      const value = await read();
+      if (generation !== generationOf(target) || maintenance !== deps.maintenanceVersion()) return value;
+      ranges = byTarget.get(target);
       if (!ranges) byTarget.set(target, (ranges = new Map()));
       ranges.delete(key);
       ranges.set(key, { value, atMs: nowMs, maintenance });
@@ -60,9 +70,12 @@ export function createMonthCache(deps: MonthCacheDeps) {
     /** A state of the target changed: its inputs are read again on the next use. */
     invalidate(target: string): void {
       byTarget.delete(target);
+      generations.set(target, (generations.get(target) ?? 0) + 1);
     },
     clear(): void {
       byTarget.clear();
+      generations.clear();
+      cleared++;
     },
     stats: (): { hits: number; misses: number; targets: number } => ({ ...stats, targets: byTarget.size }),
   };
