@@ -5,7 +5,7 @@
  * On PostgreSQL, two schedulers on two pools of one database running the same pass at once fire an escalation
  * exactly once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -274,4 +274,96 @@ describe('two collectors on one PostgreSQL database', () => {
       await b.close();
     }
   }, 120_000);
+});
+
+describe('scheduler passes (SQLite)', () => {
+  it('one pass at a time: a timer during a pass is skipped, a change runs one more; stop waits; start again works', async () => {
+    const store = await openStore('sqlite');
+    try {
+      let clock = T0;
+      const now = () => clock;
+      const front = await frontDoor(store, now);
+      const armed: Array<{ callback: () => void }> = [];
+      const timerFunctions: Timers = {
+        setTimeout: (callback) => {
+          const entry = { callback };
+          armed.push(entry);
+          return entry;
+        },
+        clearTimeout: (handle) => {
+          const i = armed.indexOf(handle as { callback: () => void });
+          if (i >= 0) armed.splice(i, 1);
+        },
+      };
+      let computed = 0;
+      const timers = { ...front.timers, compute: (...args: Parameters<typeof front.timers.compute>) => (computed++, front.timers.compute(...args)) };
+      let hold: Promise<void> | null = null;
+      const notices: IncidentNotice[] = [];
+      const s = createSlaScheduler({
+        store,
+        facts: front.facts,
+        timers,
+        now,
+        notify: async (n) => {
+          notices.push(n);
+          await hold;
+        },
+        logger,
+        timerFunctions,
+        pollMs: 10_000,
+      });
+      const first = await openIncident(store);
+      // Not started: a change evaluates nothing and arms nothing.
+      await s.changed();
+      expect([computed, armed.length]).toEqual([0, 0]);
+      await s.start();
+      expect(computed).toBe(1);
+      expect(armed).toHaveLength(1);
+      expect(s.nextAtMs()).toBe(T0 + 24 * MIN);
+
+      // A pass that blocks in the notice of a second incident's breach.
+      clock = T0 + 31 * MIN;
+      let release!: () => void;
+      hold = new Promise<void>((resolve) => (release = resolve));
+      const second = await openIncident(store);
+      const changing = s.changed();
+      await vi.waitFor(() => expect(notices.length).toBeGreaterThan(0));
+      const during = computed;
+      // The armed timer fires during the pass: skipped.
+      armed.shift()?.callback();
+      expect(computed).toBe(during);
+      // A change during the pass: one more pass after it.
+      const again = s.changed();
+      release();
+      hold = null;
+      await Promise.all([changing, again]);
+      expect(computed).toBe(1 + 2 + 2); // start, the blocked pass, the one after
+      expect(notices.filter((n) => n.kind === 'sla_breach').map((n) => n.incident.id).sort()).toEqual([first.id, second.id].sort());
+      expect(armed).toHaveLength(1);
+
+      // stop waits for a running pass, disarms; changes do nothing until started again.
+      hold = new Promise<void>((resolve) => (release = resolve));
+      clock = T0 + HOUR;
+      const escalating = s.changed();
+      await vi.waitFor(() => expect(notices.some((n) => n.kind === 'escalated')).toBe(true));
+      let stopped = false;
+      const stopping = s.stop().then(() => (stopped = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(stopped).toBe(false);
+      release();
+      hold = null;
+      await Promise.all([escalating, stopping]);
+      expect(armed).toHaveLength(0);
+      const count = computed;
+      await s.changed();
+      expect(computed).toBe(count);
+      await s.start();
+      expect(computed).toBe(count + 2);
+      expect(armed).toHaveLength(1);
+      await s.stop();
+      expect(notices.filter((n) => n.kind === 'escalated')).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
+  });
 });
