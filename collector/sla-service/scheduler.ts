@@ -9,8 +9,8 @@
  * CONFLICT DO NOTHING, counted) and their timeline entries are one transaction, and a notice goes out only for a mark
  * this transaction inserted, after its commit — a second scheduler running the same pass waits on the first's
  * uncommitted mark and then counts nothing. Passes never overlap (one at a time; a timer that fires during a pass
- * is skipped: the pass re-arms when it ends; a change during a pass runs one more pass after it). While started it
- * also re-evaluates every `pollMs`, so incidents another collector opened or changed are timed here too.
+ * is skipped: the pass re-arms when it ends; a change during a pass runs one more pass after it). While started on
+ * PostgreSQL it also re-evaluates every `pollMs`, so incidents another collector opened or changed are timed here too.
  */
 import type { Logger } from '../../common/logger.js';
 import { BACKGROUND_TIMERS, clampDelay, type Timers } from '../../common/timers.js';
@@ -38,7 +38,7 @@ export interface SlaSchedulerDeps {
   logger: Logger;
   timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;
-  /** While started, evaluate at least this often (default SLA_POLL_MS; null: only at due instants and on `changed`). */
+  /** While started, evaluate at least this often (default: SLA_POLL_MS on PostgreSQL, null on SQLite; null: only at due instants and on `changed`). */
   pollMs?: number | null;
 }
 
@@ -60,7 +60,8 @@ const ACTIVE_LIMIT = 1_000_000;
 export function createSlaScheduler(deps: SlaSchedulerDeps) {
   const { store, facts, timers, now } = deps;
   const fns = deps.timerFunctions ?? BACKGROUND_TIMERS;
-  const pollMs = deps.pollMs === undefined ? SLA_POLL_MS : deps.pollMs;
+  // On SQLite this collector is the only one (one file, the data_dir lock): nothing changes behind its back.
+  const pollMs = deps.pollMs === undefined ? (store.dialect === 'postgres' ? SLA_POLL_MS : null) : deps.pollMs;
   const log = deps.logger.child({ component: 'sla.scheduler' });
   let handle: unknown = null;
   let armedAtMs: number | null = null;

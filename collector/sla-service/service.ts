@@ -41,9 +41,9 @@ export interface SlaServiceDeps {
   incidentUrl?: (number: string) => string;
   /** /metrics: the gauge outpost_calendar_data_missing{calendar,year} is registered here. */
   registry?: Registry;
-  /** How often the maintenance windows are re-read while started (default 15 s; null: never). */
+  /** How often the maintenance windows are re-read while started (default: 15 s on PostgreSQL, never on SQLite). */
   maintenanceRefreshMs?: number | null;
-  /** The scheduler's re-evaluation while it runs (scheduler.ts SLA_POLL_MS; null: due instants and changes only). */
+  /** The scheduler's re-evaluation while it runs (default: SLA_POLL_MS on PostgreSQL; null: due instants and changes only). */
   pollMs?: number | null;
 }
 
@@ -84,7 +84,8 @@ export async function createSlaService(deps: SlaServiceDeps) {
   const extensions = createExtensions({ store, facts, timers, now, changed });
   const summary = createSlaSummary({ store, setup: front.current, availability, timers, now, incidentsVersion: () => incidentsVersion, maintenanceVersion: maintenance.version });
   let burnRate: ReturnType<typeof createBurnRateMonitor> | null = null;
-  const refreshMs = deps.maintenanceRefreshMs === undefined ? MAINTENANCE_REFRESH_MS : deps.maintenanceRefreshMs;
+  // Only PostgreSQL can have other collectors editing windows (SQLite: one collector per file).
+  const refreshMs = deps.maintenanceRefreshMs === undefined ? (store.dialect === 'postgres' ? MAINTENANCE_REFRESH_MS : null) : deps.maintenanceRefreshMs;
   const refresher = refreshMs === null ? null : periodicPass(timerFunctions, refreshMs, front.refreshMaintenance, (error) => log.error({ err: error }, 'maintenance windows not re-read'));
   // New calendars, windows or holiday data move due times: the scheduler re-arms on the new setup.
   front.onReplace(() => void changed());

@@ -77,7 +77,7 @@ function openIncident(store: SqlStore, target = 'web-1'): Promise<IncidentRecord
 }
 
 const frontDoor = (store: SqlStore, now: () => number): Promise<SlaFrontDoor> =>
-  createSlaFrontDoor({ store, sla: SLA, incidents: { targets: { 'web-1': { group: 'shop' } }, reachability: { check_types: ['ping'], check_ids: [] } }, services: [], now, logger });
+  createSlaFrontDoor({ store, sla: SLA, incidents: { targets: { 'web-1': { group: 'shop', criticality: 'normal' } }, reachability: { check_types: ['ping'], check_ids: [] } }, services: [], now, logger });
 
 function scheduler(store: SqlStore, front: SlaFrontDoor, now: () => number, notices: IncidentNotice[]) {
   return createSlaScheduler({ store, facts: front.facts, timers: front.timers, now, notify: (n) => void notices.push(n), logger, timerFunctions: idle, pollMs: null });
