@@ -64,6 +64,19 @@ export class AvailabilityError extends Error {
   }
 }
 
+/**
+ * A fingerprint of a target's stored history: it changes with every transition (a new row, an interval ended) and every
+ * rewrite of late results (rows replaced), so cached figures of the target are read again (month-cache.ts `stamp`).
+ */
+export async function historyStamp(store: Pick<SqlStore, 'db'>, target: string): Promise<string> {
+  const row = await store.db
+    .selectFrom('state_intervals')
+    .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.max('id').as('last'), eb.fn.count<number>('end_ms').as('ended')])
+    .where('target', '=', target)
+    .executeTakeFirst();
+  return `${row?.rows ?? 0}:${row?.last ?? 0}:${row?.ended ?? 0}`;
+}
+
 export interface AvailabilityServiceDeps {
   store: SqlStore;
   /** The SLA front door's current setup (asked at use time: a reload swaps it). */

@@ -28,7 +28,7 @@ import {
   type SlaSetup,
 } from '../sla/index.js';
 import type { SqlStore } from '../store/sql/connect.js';
-import { createAvailabilityService } from './availability-service.js';
+import { createAvailabilityService, historyStamp } from './availability-service.js';
 import type { ServiceConfig } from './config.js';
 import { createIncidentSlaStore } from './incident-sla-store.js';
 import { createIncidentTimers } from './incident-timers.js';
@@ -56,7 +56,8 @@ export async function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
   await maintenance.load(store.db);
   const view = createMaintenanceView({ setup: current, store: maintenance, targets: deps.incidents.targets });
   // What targets' figures are computed from, per period; a reload clears it (config windows, contracts' members).
-  const monthCache = createMonthCache({ maintenanceVersion: maintenance.version, now });
+  // On PostgreSQL other collectors write the history too (a shared subscription splits a target's results).
+  const monthCache = createMonthCache({ maintenanceVersion: maintenance.version, now, ...(store.dialect === 'postgres' ? { stamp: (target: string) => historyStamp(store, target) } : {}) });
   const availability = createAvailabilityService({ store, setup: current, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance: view, cache: monthCache });
   const facts = createIncidentSlaStore();
   const timers = createIncidentTimers({ store, setup: current, facts, maintenance: view, maintenanceVersion: maintenance.version, logger: log });

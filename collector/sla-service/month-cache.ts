@@ -8,6 +8,7 @@
  * The inputs change only when a state of the target changes or the maintenance windows change, so an entry is dropped
  * - when a state of the target changes (`invalidate(target)`, fed by the collector's state-change listeners),
  * - when maintenance windows were added or removed since it was read (`maintenanceVersion`),
+ * - when the target's history fingerprint (`stamp`, given on PostgreSQL) changed: another collector wrote it,
  * - and after `maxAgeMs` (default 1 h), a bound on anything that writes the history without a state change
  *   (retention pruning of old months).
  * A reload of the SLA config (contracts, calendars, config windows) clears it (front-door.ts `replace`).
@@ -17,6 +18,8 @@
  */
 
 export const MONTH_CACHE_MAX_AGE_MS = 60 * 60_000;
+/** What is kept of figures other collectors can change behind this one's back (PostgreSQL) is used this long at most. */
+export const SHARED_STORE_MAX_AGE_MS = 15_000;
 /** Periods kept per target (this month, last month, a quarter, ...); the oldest read goes first. */
 const RANGES_PER_TARGET = 4;
 
@@ -24,6 +27,7 @@ interface Entry {
   value: unknown;
   atMs: number;
   maintenance: number;
+  stamp: string | null;
 }
 
 export interface MonthCacheDeps {
@@ -31,6 +35,11 @@ export interface MonthCacheDeps {
   maintenanceVersion: () => number;
   now: () => number;
   maxAgeMs?: number;
+  /**
+   * A cheap fingerprint of the target's stored history (PostgreSQL: other collectors write it, and their state changes
+   * never reach `invalidate` here); an entry is used only while it is unchanged.
+   */
+  stamp?: (target: string) => Promise<string>;
 }
 
 export function createMonthCache(deps: MonthCacheDeps) {
@@ -49,9 +58,11 @@ export function createMonthCache(deps: MonthCacheDeps) {
     async get<T>(target: string, fromMs: number, toMs: number, read: () => Promise<T>): Promise<T> {
       const nowMs = deps.now();
       const key = `${fromMs}:${toMs}`;
+      // Taken before the read: a write while the read runs moves it, so the entry is not used again.
+      const stamp = deps.stamp ? await deps.stamp(target) : null;
       let ranges = byTarget.get(target);
       const hit = ranges?.get(key);
-      if (hit && fresh(hit, nowMs)) {
+      if (hit && fresh(hit, nowMs) && hit.stamp === stamp) {
         stats.hits++;
         return hit.value as T;
       }
@@ -63,7 +74,7 @@ export function createMonthCache(deps: MonthCacheDeps) {
       ranges = byTarget.get(target);
       if (!ranges) byTarget.set(target, (ranges = new Map()));
       ranges.delete(key);
-      ranges.set(key, { value, atMs: nowMs, maintenance });
+      ranges.set(key, { value, atMs: nowMs, maintenance, stamp });
       if (ranges.size > RANGES_PER_TARGET) ranges.delete(ranges.keys().next().value as string);
       return value;
     },

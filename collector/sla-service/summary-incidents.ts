@@ -5,13 +5,14 @@
  * Cached per period while nothing it depends on changed: no incident was written (`incidentsVersion`: the incident
  * service's SLA hook, pauses, extensions), no maintenance window changed (deferred clock starts), and no running
  * clock reached its due instant (the earliest due instant of a clock without an outcome bounds the entry) — so the
- * cached section equals a fresh one at any instant. `maxAgeMs` bounds it besides.
+ * cached section equals a fresh one at any instant. `maxAgeMs` bounds it besides (short on PostgreSQL, where other
+ * collectors open and change incidents too).
  */
 import { SEVERITIES, type Severity } from '../events.js';
 import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
 import type { SqlStore } from '../store/sql/connect.js';
 import type { IncidentTimers } from './incident-timers.js';
-import { MONTH_CACHE_MAX_AGE_MS } from './month-cache.js';
+import { MONTH_CACHE_MAX_AGE_MS, SHARED_STORE_MAX_AGE_MS } from './month-cache.js';
 import { resolutionMetTarget, tally } from './summary.js';
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
@@ -58,7 +59,8 @@ async function section(incidents: IncidentRecord[], timers: IncidentTimers, nowM
 type Section = Awaited<ReturnType<typeof section>>;
 
 export function createIncidentSections(deps: IncidentSectionDeps) {
-  const maxAgeMs = deps.maxAgeMs ?? MONTH_CACHE_MAX_AGE_MS;
+  // On PostgreSQL other collectors write incidents this one's version never sees: keep a section only briefly there.
+  const maxAgeMs = deps.maxAgeMs ?? (deps.store.dialect === 'postgres' ? SHARED_STORE_MAX_AGE_MS : MONTH_CACHE_MAX_AGE_MS);
   const cache = new Map<string, { atMs: number; validUntilMs: number; version: string; byContract: Map<string, Section>; empty: Section }>();
   const version = () => (deps.incidentsVersion ? `${deps.incidentsVersion()}:${deps.maintenanceVersion?.() ?? 0}` : null);
 

@@ -21,6 +21,7 @@ import { createPauses } from '../../../../collector/sla-service/pauses.js';
 import { createExtensions } from '../../../../collector/sla-service/extensions.js';
 import { createSlaScheduler } from '../../../../collector/sla-service/scheduler.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
+import { createIntervalsRepo } from '../../../../collector/store/sql/intervals-repo.js';
 import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
 
 const MIN = 60_000;
@@ -269,6 +270,51 @@ describe('two collectors on one PostgreSQL database', () => {
       expect(all).toHaveLength(2 * incidents.length);
       // Another pass on either collector: nothing more.
       expect([...(await one.evaluate()), ...(await two.evaluate())]).toEqual([]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 120_000);
+});
+
+describe('two collectors on one PostgreSQL database: what one writes, the other shows', () => {
+  it('figures kept by one collector follow the history the other writes; maintenance after a re-read', async () => {
+    const url = await databaseUrl();
+    const a = await openSqlStore({ kind: 'postgres', url });
+    const b = await openSqlStore({ kind: 'postgres', url }, { migrations: false });
+    try {
+      const clock = () => T0 + 2 * HOUR;
+      const frontA = await frontDoor(a, clock);
+      const frontB = await frontDoor(b, clock);
+      const intervals = createIntervalsRepo();
+      const step = (startMs: number, state: 'ok' | 'crit') =>
+        intervals.transition(a.db, { agentId: 'a1', checkId: 'ping', checkType: 'ping', target: 'web-1', state, startMs, endMs: null, reason: state, cause: 'result' });
+      await step(T0, 'ok');
+      const before = await frontB.availability.forTarget('web-1', T0, T0 + 2 * HOUR);
+      expect(before.report.downMs).toBe(0);
+      expect((await frontB.availability.forTarget('web-1', T0, T0 + 2 * HOUR)).report.downMs).toBe(0);
+      const kept = frontB.monthCache.stats().hits;
+      expect(kept).toBeGreaterThan(0);
+      // Collector A records an outage: B's kept figures are read again (no state change ever reached B).
+      await step(T0 + HOUR, 'crit');
+      await step(T0 + HOUR + 10 * MIN, 'ok');
+      expect((await frontB.availability.forTarget('web-1', T0, T0 + 2 * HOUR)).report.downMs).toBe(10 * MIN);
+      expect(frontB.monthCache.stats().hits).toBe(kept);
+
+      await frontA.maintenance.add(a.db, {
+        name: 'patching',
+        reason: 'kernel',
+        targets: ['web-1'],
+        groups: [],
+        schedule: { kind: 'once', startMs: T0 + 3 * HOUR, endMs: T0 + 4 * HOUR },
+        retroactive: false,
+        createdBy: 'admin',
+        createdAtMs: T0,
+      });
+      expect(frontA.inMaintenance('web-1', T0 + 3 * HOUR)).toBe(true);
+      expect(frontB.inMaintenance('web-1', T0 + 3 * HOUR)).toBe(false);
+      await frontB.refreshMaintenance();
+      expect(frontB.inMaintenance('web-1', T0 + 3 * HOUR)).toBe(true);
     } finally {
       await a.close();
       await b.close();
