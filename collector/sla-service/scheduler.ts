@@ -252,6 +252,7 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     /** Stops the timers; resolves when a running pass ended (nothing fires from here after). */
     async stop(): Promise<void> {
       started = false;
+      again = false; // no pass queued behind the running one
       if (handle !== null) fns.clearTimeout(handle);
       handle = null;
       await running?.catch(() => undefined);
