@@ -19,7 +19,7 @@ export interface ExtensionDeps {
   timers: Pick<IncidentTimers, 'policyOf' | 'compute'>;
   now: () => number;
   /** Re-arms the SLA scheduler after the change (awaited: it never throws). */
-  changed: () => void | Promise<void>;
+  changed: () => unknown;
 }
 
 export interface ExtensionInput {

@@ -17,7 +17,7 @@ export interface PauseDeps {
   facts: IncidentSlaStore;
   now: () => number;
   /** Re-arms the SLA scheduler after the change (awaited: it never throws). */
-  changed: () => void | Promise<void>;
+  changed: () => unknown;
 }
 
 /** The incident, open or acknowledged (else an IncidentError naming it). */

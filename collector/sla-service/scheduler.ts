@@ -34,7 +34,8 @@ export interface SlaSchedulerDeps {
   facts: IncidentSlaStore;
   timers: IncidentTimers;
   now: () => number;
-  notify: (notice: IncidentNotice) => void | Promise<void>;
+  /** May return a promise (awaited: a notice is handed on before the next). */
+  notify: (notice: IncidentNotice) => unknown;
   logger: Logger;
   timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;

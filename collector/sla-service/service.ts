@@ -36,7 +36,7 @@ export interface SlaServiceDeps {
   now: () => number;
   logger: Logger;
   /** Where SLA notices go (the same path as the incident service's notices). */
-  notify: (notice: IncidentNotice) => void | Promise<void>;
+  notify: (notice: IncidentNotice) => unknown;
   timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;
   /** /metrics: the gauge outpost_calendar_data_missing{calendar,year} is registered here. */
