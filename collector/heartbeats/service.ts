@@ -8,18 +8,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/logger.js';
 import { PROTOCOL_VERSION, topics, type ResultMessage } from '../../common/protocol.js';
-import type { Db } from '../store/db.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import type { Severity } from '../events.js';
 import type { HeartbeatConfig } from './config.js';
 import { applyPing, newRecord, passDeadlines, type FinishedRun, type PingKind, type Step } from './machine.js';
 import { longestGapS, type HeartbeatRule } from './schedule.js';
-import { createHeartbeatStore, type StoredHeartbeat } from './store.js';
+import { createHeartbeatRepo, type StoredHeartbeat } from './store.js';
 
 export const HEARTBEAT_AGENT_ID = 'outpost-heartbeats';
 export const HEARTBEAT_CHECK_TYPE = 'heartbeat';
 
 export interface HeartbeatServiceDeps {
-  db: Db;
+  store: SqlStore;
   logger: Logger;
   now: () => number;
   configured: readonly HeartbeatConfig[];
@@ -61,34 +61,38 @@ function zoned(hb: StoredHeartbeat, zone: string | undefined): StoredHeartbeat {
 
 const sameRule = (a: HeartbeatRule, b: HeartbeatRule) => JSON.stringify(a) === JSON.stringify(b);
 
-export function createHeartbeatService(deps: HeartbeatServiceDeps) {
-  const store = createHeartbeatStore(deps.db);
+/**
+ * Loads the stored heartbeats and applies the configured ones before resolving (the service answers pings from
+ * memory; every change is written first, then taken into memory).
+ */
+export async function createHeartbeatService(deps: HeartbeatServiceDeps) {
+  const { store } = deps;
+  const repo = createHeartbeatRepo();
   const log = deps.logger.child({ component: 'heartbeats' });
   const byName = new Map<string, StoredHeartbeat>();
   const byDigest = new Map<string, string>();
   let chain: Promise<void> = Promise.resolve();
 
-  for (const hb of store.all()) byName.set(hb.name, zoned(hb, deps.timeZone));
-  syncConfigured();
+  for (const hb of await repo.all(store.db)) byName.set(hb.name, zoned(hb, deps.timeZone));
+  await syncConfigured();
 
   /** Config entries replace their stored definitions (keeping state unless the rule changed); removed ones go. */
-  function syncConfigured(): void {
+  async function syncConfigured(): Promise<void> {
     const nowMs = deps.now();
     const wanted = new Set(deps.configured.map((c) => c.name));
-    for (const hb of [...byName.values()]) {
-      if (hb.source === 'config' && !wanted.has(hb.name)) {
-        store.remove(hb.name);
-        byName.delete(hb.name);
-      }
-    }
-    for (const c of deps.configured) {
+    const removed = [...byName.values()].filter((hb) => hb.source === 'config' && !wanted.has(hb.name));
+    const saved = deps.configured.map((c): StoredHeartbeat => {
       const rule = ruleOf(c, deps.timeZone);
       const existing = byName.get(c.name);
       const record = existing && sameRule(existing.rule, rule) ? existing.record : { ...newRecord(rule, nowMs), ...(existing ? keepHistory(existing) : {}) };
-      const hb: StoredHeartbeat = { name: c.name, tokenSha256: tokenDigest(c.token), source: 'config', target: c.target, rule, severity: c.severity ?? null, record };
-      store.save(hb);
-      byName.set(hb.name, hb);
-    }
+      return { name: c.name, tokenSha256: tokenDigest(c.token), source: 'config', target: c.target, rule, severity: c.severity ?? null, record };
+    });
+    await store.transaction(async (trx) => {
+      for (const hb of removed) await repo.remove(trx, hb.name);
+      for (const hb of saved) await repo.save(trx, hb);
+    });
+    for (const hb of removed) byName.delete(hb.name);
+    for (const hb of saved) byName.set(hb.name, hb);
     byDigest.clear();
     for (const hb of byName.values()) byDigest.set(hb.tokenSha256, hb.name);
   }
@@ -99,13 +103,13 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
     return { lastPingMs, lastPingKind, lastSuccessMs, lastDurationMs, lastExitCode, status: hb.record.status };
   }
 
-  function publishObservation(hb: StoredHeartbeat, step: Step, nowMs: number): Promise<void> {
+  function publishObservation(hb: StoredHeartbeat, step: Step, seq: number, nowMs: number): Promise<void> {
     const o = step.observation;
     if (!o) return Promise.resolve();
     const message: ResultMessage = {
       v: PROTOCOL_VERSION,
       agent_id: HEARTBEAT_AGENT_ID,
-      seq: store.nextSeq(),
+      seq,
       check_id: hb.name,
       check_type: HEARTBEAT_CHECK_TYPE,
       target: hb.target,
@@ -122,38 +126,53 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
     return deps.publish(topics.results(HEARTBEAT_AGENT_ID), Buffer.from(JSON.stringify(message)));
   }
 
-  /** Applies a step: persist state (+ run), then publish its observation. */
-  function commit(hb: StoredHeartbeat, step: Step, nowMs: number): Promise<void> {
+  /**
+   * Applies a step: the state, the finished run and the result's seq commit together, then memory follows; returns
+   * the publication of its observation (resolves once the ingest committed the result).
+   */
+  async function commit(hb: StoredHeartbeat, step: Step, nowMs: number): Promise<{ published: Promise<void> }> {
     const next = { ...hb, record: step.record };
-    store.saveStep(next, step.run);
+    const seq = await store.transaction(async (trx) => {
+      await repo.saveStep(trx, next, step.run);
+      return step.observation ? repo.nextSeq(trx) : 0;
+    });
     byName.set(hb.name, next);
-    return publishObservation(next, step, nowMs);
+    const published = publishObservation(next, step, seq, nowMs);
+    // Awaited later with the others (Promise.all): handled now, so a failure while the next step commits is not
+    // reported as unhandled.
+    published.catch(() => undefined);
+    // Wrapped: an async function's result would otherwise wait for the publication itself.
+    return { published };
   }
 
-  /** Serialises work so seqs are handed out in the order results are submitted. */
+  /**
+   * Serialises work so seqs are handed out in the order results are submitted, and so a read of the in-memory
+   * state and the write that follows it never interleave with another change (creates and removals included).
+   */
   function serial<T>(work: () => Promise<T>): Promise<T> {
     const result = chain.then(work);
     chain = result.then(() => undefined, () => undefined);
     return result;
   }
 
-  function overdue(nowMs: number): Promise<void>[] {
-    const pending: Promise<void>[] = [];
+  /** Commits every passed deadline, one after another; returns their publications. */
+  async function overdue(nowMs: number): Promise<Promise<void>[]> {
+    const published: Promise<void>[] = [];
     for (const hb of [...byName.values()]) {
       const step = passDeadlines(hb.rule, hb.record, nowMs);
       if (step.observation) {
         log.info({ heartbeat: hb.name, target: hb.target, status: step.record.status }, 'heartbeat deadline passed');
-        pending.push(commit(hb, step, nowMs));
+        published.push((await commit(hb, step, nowMs)).published);
       }
     }
-    return pending;
+    return published;
   }
 
   return {
     /** Applies every passed deadline at the collector's clock (called by a timer; tests call it directly). */
     checkDeadlines(): Promise<void> {
       return serial(async () => {
-        await Promise.all(overdue(deps.now()));
+        await Promise.all(await overdue(deps.now()));
       });
     },
 
@@ -162,43 +181,47 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
       return byDigest.has(tokenDigest(token));
     },
 
-    /** A ping; null when the token is unknown. Resolves after the resulting state is committed. */
+    /** A ping; null when the token is unknown. Resolves after the resulting state (and its result) is committed. */
     ping(token: string, kind: PingKind, exitCode: number | null): Promise<StoredHeartbeat | null> {
       const name = byDigest.get(tokenDigest(token));
       if (name === undefined) return Promise.resolve(null);
       return serial(async () => {
         const nowMs = deps.now();
-        const pending = overdue(nowMs); // a ping after a deadline: the lateness is history first
+        const published = await overdue(nowMs); // a ping after a deadline: the lateness is history first
         const hb = byName.get(name);
         if (!hb) return null;
         const effective: PingKind = kind === 'success' && exitCode !== null && exitCode !== 0 ? 'fail' : kind;
-        pending.push(commit(hb, applyPing(hb.rule, hb.record, effective, nowMs, exitCode), nowMs));
-        await Promise.all(pending);
+        published.push((await commit(hb, applyPing(hb.rule, hb.record, effective, nowMs, exitCode), nowMs)).published);
+        await Promise.all(published);
         return byName.get(name) ?? null;
       });
     },
 
     /** Creates a heartbeat through the API; returns it with its generated token (shown once). */
-    create(def: NewHeartbeat): { heartbeat: StoredHeartbeat; token: string } {
-      if (byName.has(def.name)) throw new HeartbeatError('conflict', `heartbeat "${def.name}" already exists`);
-      const token = randomBytes(24).toString('base64url');
-      const rule = ruleOf(def, deps.timeZone);
-      const hb: StoredHeartbeat = { name: def.name, tokenSha256: tokenDigest(token), source: 'api', target: def.target, rule, severity: def.severity ?? null, record: newRecord(rule, deps.now()) };
-      store.save(hb);
-      byName.set(hb.name, hb);
-      byDigest.set(hb.tokenSha256, hb.name);
-      log.info({ heartbeat: hb.name, target: hb.target }, 'heartbeat created');
-      return { heartbeat: hb, token };
+    create(def: NewHeartbeat): Promise<{ heartbeat: StoredHeartbeat; token: string }> {
+      return serial(async () => {
+        if (byName.has(def.name)) throw new HeartbeatError('conflict', `heartbeat "${def.name}" already exists`);
+        const token = randomBytes(24).toString('base64url');
+        const rule = ruleOf(def, deps.timeZone);
+        const hb: StoredHeartbeat = { name: def.name, tokenSha256: tokenDigest(token), source: 'api', target: def.target, rule, severity: def.severity ?? null, record: newRecord(rule, deps.now()) };
+        await repo.save(store.db, hb);
+        byName.set(hb.name, hb);
+        byDigest.set(hb.tokenSha256, hb.name);
+        log.info({ heartbeat: hb.name, target: hb.target }, 'heartbeat created');
+        return { heartbeat: hb, token };
+      });
     },
 
     /** Deletes an API-created heartbeat (config ones are removed from the config file). */
-    remove(name: string): void {
-      const hb = byName.get(name);
-      if (!hb) throw new HeartbeatError('not_found', `no heartbeat "${name}"`);
-      if (hb.source === 'config') throw new HeartbeatError('read_only', `heartbeat "${name}" comes from the config file; remove it there`);
-      store.remove(name);
-      byName.delete(name);
-      byDigest.delete(hb.tokenSha256);
+    remove(name: string): Promise<void> {
+      return serial(async () => {
+        const hb = byName.get(name);
+        if (!hb) throw new HeartbeatError('not_found', `no heartbeat "${name}"`);
+        if (hb.source === 'config') throw new HeartbeatError('read_only', `heartbeat "${name}" comes from the config file; remove it there`);
+        await repo.remove(store.db, name);
+        byName.delete(name);
+        byDigest.delete(hb.tokenSha256);
+      });
     },
 
     list(): StoredHeartbeat[] {
@@ -207,9 +230,9 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
     get(name: string): StoredHeartbeat | null {
       return byName.get(name) ?? null;
     },
-    recentRuns(name: string, limit = 20): FinishedRun[] {
-      return store.recentRuns(name, limit);
+    recentRuns(name: string, limit = 20): Promise<FinishedRun[]> {
+      return repo.recentRuns(store.db, name, limit);
     },
   };
 }
-export type HeartbeatService = ReturnType<typeof createHeartbeatService>;
+export type HeartbeatService = Awaited<ReturnType<typeof createHeartbeatService>>;
