@@ -70,7 +70,7 @@ const SELECT = sql`SELECT e.id, e.agent_id, e.incarnation, e.seq, e.kind, e.targ
   FROM agent_events e LEFT JOIN incidents i ON i.id = e.incident_id`;
 
 /** How often a collector-side event retries its number when another collector took the same one at once. */
-const COLLECTOR_SEQ_ATTEMPTS = 5;
+const COLLECTOR_SEQ_ATTEMPTS = 50;
 
 function toRecord(r: Row): AgentEventRecord {
   return {
