@@ -43,7 +43,10 @@ export function createAgentEventsService(deps: AgentEventsDeps) {
   const repo = createEventsRepo();
   let running = true;
   let pruning: Repeating | null = null;
-  /** A trap was stored by the ingest transaction still open: apply rules once it commits. */
+  /**
+   * A trap was stored by the ingest transaction still open: apply rules once it commits. One flag suffices because
+   * the ingest runs one batch transaction at a time, and always ends it with committed() or rolledBack().
+   */
   let trapsInTransaction = false;
   /** The one pass applying pending traps (passes never overlap: one trap at a time, in order). */
   let pass: Promise<void> | null = null;
