@@ -78,7 +78,7 @@ describe.each(['sqlite', 'postgres'] as const)('InfluxDB service on %s', (driver
 
     const config = configFor(tmp());
     const clock = { now: T0 };
-    const sla = createSlaFrontDoor({ store, sla: config.sla, incidents: config.incidents, services: config.services, now: () => clock.now, logger });
+    const sla = await createSlaFrontDoor({ store, sla: config.sla, incidents: config.incidents, services: config.services, now: () => clock.now, logger });
     const lines: string[] = [];
     const transport: InfluxTransport = { write: async (batch) => void lines.push(...batch), close: async () => undefined };
     const influx = createInfluxService({
