@@ -3,7 +3,9 @@
  * collector's own numbering — also when two collectors notice the same agent at once on PostgreSQL —, the pending
  * queue, filters, pruning) and the service's transaction hooks: an event is recorded inside the ingest's
  * transaction, its trap rule is applied only after `committed()`, a rollback leaves nothing, and traps left pending
- * by a crash are applied at start-up. (Incidents opened by traps: traps.test.ts, through a whole collector.)
+ * by a crash are applied at start-up; with the incident service, linkDown opens, a repeat updates and linkUp
+ * resolves (timeline in that order), and on PostgreSQL two collectors applying the same pending trap apply it once.
+ * (The same through a whole collector over MQTT: traps.test.ts.)
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -13,11 +15,13 @@ import { sql } from 'kysely';
 import { PROTOCOL_VERSION, type EventMessage } from '../../../../common/protocol.js';
 import { createLogger } from '../../../../common/logger.js';
 import { eventsConfigSchema } from '../../../../collector/agent-events/config.js';
+import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
+import { createIncidentService } from '../../../../collector/incidents/service.js';
 import { createAgentEventsService } from '../../../../collector/agent-events/service.js';
 import { COLLECTOR_INCARNATION, createEventsRepo } from '../../../../collector/agent-events/store.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
-import { linkDown } from './support.js';
+import { linkDown, linkUp } from './support.js';
 
 const T0 = Date.UTC(2026, 11, 4, 2, 0, 0);
 const DAY = 86_400_000;
@@ -173,7 +177,61 @@ describe.each(['sqlite', 'postgres'] as const)('agent events on %s', (driver) =>
     await events.stop();
   });
 
+  /** The agent-events service of one collector on `on`, with the incident service on the same store. */
+  function collectorOn(on: SqlStore, clock: () => number) {
+    const incidents = createIncidentService({ store: on, config: incidentsConfigSchema.parse({}), now: clock, logger, notify: () => undefined });
+    const events = createAgentEventsService({ store: on, config: eventsConfigSchema.parse({}), incidents, logger, now: clock });
+    return { incidents, events };
+  }
+  async function ingest(events: ReturnType<typeof collectorOn>['events'], message: EventMessage, atMs: number): Promise<void> {
+    await store.transaction((trx) => events.record(trx, message, atMs));
+    events.committed();
+    await events.settled();
+  }
+
+  it('trap rules through the incident service: open, update, resolve, each on the incident\'s timeline in order', async () => {
+    let clock = T0;
+    const { incidents, events } = collectorOn(store, () => clock);
+    await ingest(events, linkDown('sw-agent', 1, 'edge-sw1', 3, 'Gi0/3'), T0);
+    clock = T0 + 60_000;
+    await ingest(events, linkDown('sw-agent', 2, 'edge-sw1', 3, 'Gi0/3'), clock);
+    clock = T0 + 120_000;
+    await ingest(events, linkUp('sw-agent', 3, 'edge-sw1', 3, 'Gi0/3'), clock);
+    await ingest(events, linkUp('sw-agent', 4, 'edge-sw1', 9), clock);
+
+    const listed = (await events.list({ fromMs: 0, toMs: T0 + DAY, limit: 10 })).sort((a, b) => a.seq - b.seq);
+    expect(listed.map((e) => [e.seq, e.action, e.rule])).toEqual([[1, 'open', 'builtin[0]'], [2, 'update', 'builtin[0]'], [3, 'resolve', 'builtin[1]'], [4, 'record', 'builtin[1]']]);
+    const number = listed[0]!.incidentNumber;
+    expect(number).not.toBeNull();
+    expect(listed.slice(0, 3).every((e) => e.incidentNumber === number)).toBe(true);
+    const detail = await incidents.get(number!);
+    expect(detail).toMatchObject({ status: 'resolved', severity: 'P2', target: 'edge-sw1', cause: 'link up (trap)', updatedAtMs: T0 + 120_000 });
+    expect(detail!.timeline.map((t) => t.kind)).toEqual(['opened', 'trap', 'trap', 'trap', 'resolved']);
+    expect(detail!.timeline[2]).toMatchObject({ actor: 'system', atMs: T0 + 60_000, data: { seq: 2, trap: 'linkDown', if_index: 3, interface: 'Gi0/3 (ifIndex 3)' } });
+    await events.stop();
+  });
+
   if (driver === 'postgres') {
+    it('two collectors applying the same pending traps at once apply each once', async () => {
+      const other = await openSqlStore(location, { migrations: false });
+      try {
+        for (const seq of [1, 2, 3]) await repo.insert(store.db, linkDown('sw-agent', seq, `edge-sw${seq}`, 1), T0, T0, true);
+        const a = collectorOn(store, () => T0);
+        const b = collectorOn(other, () => T0);
+        await Promise.all([a.events.applyPending(), b.events.applyPending()]);
+        const listed = await a.events.list({ fromMs: 0, toMs: T0 + DAY, limit: 10 });
+        expect(listed.map((e) => e.action)).toEqual(['open', 'open', 'open']);
+        const { items } = await a.incidents.list({ limit: 10, offset: 0 });
+        expect(items).toHaveLength(3);
+        for (const incident of items) {
+          const detail = await a.incidents.get(incident.number);
+          expect(detail!.timeline.map((t) => t.kind)).toEqual(['opened', 'trap']);
+        }
+      } finally {
+        await other.close();
+      }
+    });
+
     it('two collectors noticing the same agent at once number its events without a collision', async () => {
       const other = await openSqlStore(location, { migrations: false });
       try {
