@@ -82,7 +82,7 @@ describe.each(['sqlite', 'postgres'] as const)('InfluxDB service on %s', (driver
     const lines: string[] = [];
     const transport: InfluxTransport = { write: async (batch) => void lines.push(...batch), close: async () => undefined };
     const influx = createInfluxService({
-      config: influxConfigSchema.parse({ enabled: true, flush_interval: '10ms', availability: { backfill: '10m', close_delay: '5s' } }),
+      config: influxConfigSchema.parse({ enabled: true, mode: 'v1', database: 'outpost', flush_interval: '10ms', availability: { backfill: '10m', close_delay: '5s' } }),
       sla,
       store,
       agents,
@@ -96,7 +96,7 @@ describe.each(['sqlite', 'postgres'] as const)('InfluxDB service on %s', (driver
     await influx.tick();
     await influx.flush();
     const measured = (m: string) => lines.filter((l) => l.startsWith(`${m},`) || l.startsWith(`${m} `));
-    expect(measured('outpost_availability').length).toBe(10); // ten closed minutes of `shop`
+    expect(measured('outpost_availability').length).toBe(9); // the backfilled minutes that closed (the last one closes 5 s after T0)
     expect(measured('outpost_availability').every((l) => l.includes('target=shop'))).toBe(true);
     expect(measured('outpost_state')).toHaveLength(1);
     expect(measured('outpost_agents')[0]).toContain('online=1i');
