@@ -62,39 +62,50 @@ function zoned(hb: StoredHeartbeat, zone: string | undefined): StoredHeartbeat {
 const sameRule = (a: HeartbeatRule, b: HeartbeatRule) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Loads the stored heartbeats and applies the configured ones before resolving (the service answers pings from
- * memory; every change is written first, then taken into memory).
+ * Loads the stored heartbeats and applies the configured ones before resolving. Pings are looked up in memory;
+ * every step is computed from the stored row (locked on PostgreSQL) and written before memory follows, so collectors
+ * sharing one PostgreSQL step each heartbeat once; memory is reloaded from the store at every deadline check (a
+ * heartbeat created over another collector's API is known here from then on).
  */
 export async function createHeartbeatService(deps: HeartbeatServiceDeps) {
   const { store } = deps;
   const repo = createHeartbeatRepo();
+  const lock = store.dialect === 'postgres';
   const log = deps.logger.child({ component: 'heartbeats' });
-  const byName = new Map<string, StoredHeartbeat>();
-  const byDigest = new Map<string, string>();
+  let byName = new Map<string, StoredHeartbeat>();
+  let byDigest = new Map<string, string>();
   let chain: Promise<void> = Promise.resolve();
 
-  for (const hb of await repo.all(store.db)) byName.set(hb.name, zoned(hb, deps.timeZone));
   await syncConfigured();
+
+  function remember(all: readonly StoredHeartbeat[]): void {
+    byName = new Map(all.map((hb) => [hb.name, zoned(hb, deps.timeZone)]));
+    byDigest = new Map(all.map((hb) => [hb.tokenSha256, hb.name]));
+  }
 
   /** Config entries replace their stored definitions (keeping state unless the rule changed); removed ones go. */
   async function syncConfigured(): Promise<void> {
     const nowMs = deps.now();
     const wanted = new Set(deps.configured.map((c) => c.name));
-    const removed = [...byName.values()].filter((hb) => hb.source === 'config' && !wanted.has(hb.name));
-    const saved = deps.configured.map((c): StoredHeartbeat => {
-      const rule = ruleOf(c, deps.timeZone);
-      const existing = byName.get(c.name);
-      const record = existing && sameRule(existing.rule, rule) ? existing.record : { ...newRecord(rule, nowMs), ...(existing ? keepHistory(existing) : {}) };
-      return { name: c.name, tokenSha256: tokenDigest(c.token), source: 'config', target: c.target, rule, severity: c.severity ?? null, record };
+    const all = await store.transaction(async (trx) => {
+      const stored = new Map((await repo.all(trx, lock)).map((hb) => [hb.name, zoned(hb, deps.timeZone)]));
+      for (const hb of [...stored.values()]) {
+        if (hb.source === 'config' && !wanted.has(hb.name)) {
+          await repo.remove(trx, hb.name);
+          stored.delete(hb.name);
+        }
+      }
+      for (const c of deps.configured) {
+        const rule = ruleOf(c, deps.timeZone);
+        const existing = stored.get(c.name);
+        const record = existing && sameRule(existing.rule, rule) ? existing.record : { ...newRecord(rule, nowMs), ...(existing ? keepHistory(existing) : {}) };
+        const hb: StoredHeartbeat = { name: c.name, tokenSha256: tokenDigest(c.token), source: 'config', target: c.target, rule, severity: c.severity ?? null, record };
+        await repo.save(trx, hb);
+        stored.set(hb.name, hb);
+      }
+      return [...stored.values()];
     });
-    await store.transaction(async (trx) => {
-      for (const hb of removed) await repo.remove(trx, hb.name);
-      for (const hb of saved) await repo.save(trx, hb);
-    });
-    for (const hb of removed) byName.delete(hb.name);
-    for (const hb of saved) byName.set(hb.name, hb);
-    byDigest.clear();
-    for (const hb of byName.values()) byDigest.set(hb.tokenSha256, hb.name);
+    remember(all);
   }
 
   /** When a rule changes, what already happened stays known; only the deadline restarts. */
@@ -127,17 +138,30 @@ export async function createHeartbeatService(deps: HeartbeatServiceDeps) {
   }
 
   /**
-   * Applies a step: the state, the finished run and the result's seq commit together, then memory follows; returns
-   * the publication of its observation (resolves once the ingest committed the result).
+   * Applies `next` (null: nothing to do) to the heartbeat as stored: the state, the finished run and the result's
+   * seq commit together, then memory follows. Returns the publication of its observation (resolves once the ingest
+   * committed the result), or null when the heartbeat is gone.
    */
-  async function commit(hb: StoredHeartbeat, step: Step, nowMs: number): Promise<{ published: Promise<void> }> {
-    const next = { ...hb, record: step.record };
-    const seq = await store.transaction(async (trx) => {
-      await repo.saveStep(trx, next, step.run);
-      return step.observation ? repo.nextSeq(trx) : 0;
+  async function commit(name: string, nowMs: number, next: (hb: StoredHeartbeat) => Step | null): Promise<{ published: Promise<void> } | null> {
+    const done = await store.transaction(async (trx) => {
+      const stored = await repo.get(trx, name, lock);
+      if (!stored) return null;
+      const hb = zoned(stored, deps.timeZone);
+      const step = next(hb);
+      if (!step) return { hb, step: null, seq: 0 };
+      const stepped = { ...hb, record: step.record };
+      await repo.saveStep(trx, stepped, step.run);
+      return { hb: stepped, step, seq: step.observation ? await repo.nextSeq(trx) : 0 };
     });
-    byName.set(hb.name, next);
-    const published = publishObservation(next, step, seq, nowMs);
+    if (!done) {
+      const gone = byName.get(name);
+      byName.delete(name);
+      if (gone) byDigest.delete(gone.tokenSha256);
+      return null;
+    }
+    byName.set(name, done.hb);
+    if (!done.step) return { published: Promise.resolve() };
+    const published = publishObservation(done.hb, done.step, done.seq, nowMs);
     // Awaited later with the others (Promise.all): handled now, so a failure while the next step commits is not
     // reported as unhandled.
     published.catch(() => undefined);
@@ -155,15 +179,22 @@ export async function createHeartbeatService(deps: HeartbeatServiceDeps) {
     return result;
   }
 
+  /** The step of a passed deadline, or null when none passed (in the stored state: another collector may have stepped it). */
+  function deadlineStep(hb: StoredHeartbeat, nowMs: number): Step | null {
+    const step = passDeadlines(hb.rule, hb.record, nowMs);
+    if (!step.observation) return null;
+    log.info({ heartbeat: hb.name, target: hb.target, status: step.record.status }, 'heartbeat deadline passed');
+    return step;
+  }
+
   /** Commits every passed deadline, one after another; returns their publications. */
   async function overdue(nowMs: number): Promise<Promise<void>[]> {
     const published: Promise<void>[] = [];
     for (const hb of [...byName.values()]) {
-      const step = passDeadlines(hb.rule, hb.record, nowMs);
-      if (step.observation) {
-        log.info({ heartbeat: hb.name, target: hb.target, status: step.record.status }, 'heartbeat deadline passed');
-        published.push((await commit(hb, step, nowMs)).published);
-      }
+      // Memory says which may be due; the stored state decides.
+      if (!passDeadlines(hb.rule, hb.record, nowMs).observation) continue;
+      const done = await commit(hb.name, nowMs, (stored) => deadlineStep(stored, nowMs));
+      if (done) published.push(done.published);
     }
     return published;
   }
@@ -172,6 +203,8 @@ export async function createHeartbeatService(deps: HeartbeatServiceDeps) {
     /** Applies every passed deadline at the collector's clock (called by a timer; tests call it directly). */
     checkDeadlines(): Promise<void> {
       return serial(async () => {
+        // What other collectors created, removed or stepped since (one small read per scan).
+        remember(await repo.all(store.db));
         await Promise.all(await overdue(deps.now()));
       });
     },
@@ -188,10 +221,10 @@ export async function createHeartbeatService(deps: HeartbeatServiceDeps) {
       return serial(async () => {
         const nowMs = deps.now();
         const published = await overdue(nowMs); // a ping after a deadline: the lateness is history first
-        const hb = byName.get(name);
-        if (!hb) return null;
         const effective: PingKind = kind === 'success' && exitCode !== null && exitCode !== 0 ? 'fail' : kind;
-        published.push((await commit(hb, applyPing(hb.rule, hb.record, effective, nowMs, exitCode), nowMs)).published);
+        const done = await commit(name, nowMs, (hb) => applyPing(hb.rule, hb.record, effective, nowMs, exitCode));
+        if (!done) return null;
+        published.push(done.published);
         await Promise.all(published);
         return byName.get(name) ?? null;
       });
@@ -204,7 +237,7 @@ export async function createHeartbeatService(deps: HeartbeatServiceDeps) {
         const token = randomBytes(24).toString('base64url');
         const rule = ruleOf(def, deps.timeZone);
         const hb: StoredHeartbeat = { name: def.name, tokenSha256: tokenDigest(token), source: 'api', target: def.target, rule, severity: def.severity ?? null, record: newRecord(rule, deps.now()) };
-        await repo.save(store.db, hb);
+        if (!(await repo.create(store.db, hb))) throw new HeartbeatError('conflict', `heartbeat "${def.name}" already exists`);
         byName.set(hb.name, hb);
         byDigest.set(hb.tokenSha256, hb.name);
         log.info({ heartbeat: hb.name, target: hb.target }, 'heartbeat created');

@@ -76,8 +76,26 @@ async function save(q: Q, hb: StoredHeartbeat): Promise<void> {
 
 export function createHeartbeatRepo() {
   return {
-    all: async (q: Q): Promise<StoredHeartbeat[]> => (await q.selectFrom('heartbeats').selectAll().orderBy('name').execute()).map(toStored),
+    /** Every heartbeat by name; `lock` as in `get`. */
+    async all(q: Q, lock = false): Promise<StoredHeartbeat[]> {
+      const query = q.selectFrom('heartbeats').selectAll().orderBy('name');
+      return (await (lock ? query.forUpdate() : query).execute()).map(toStored);
+    },
+    /**
+     * One heartbeat as stored; `lock` (PostgreSQL only: SQLite has no FOR UPDATE, its BEGIN IMMEDIATE already
+     * serialises writers) holds its row until the transaction ends, so two collectors never step it at once.
+     */
+    async get(q: Q, name: string, lock = false): Promise<StoredHeartbeat | null> {
+      const query = q.selectFrom('heartbeats').selectAll().where('name', '=', name);
+      const row = await (lock ? query.forUpdate() : query).executeTakeFirst();
+      return row ? toStored(row) : null;
+    },
     save,
+    /** Stores a new heartbeat; false when one of that name exists (created meanwhile, perhaps by another collector). */
+    async create(q: Q, hb: StoredHeartbeat): Promise<boolean> {
+      const result = await q.insertInto('heartbeats').values(toRow(hb)).onConflict((oc) => oc.column('name').doNothing()).executeTakeFirst();
+      return changed(result) === 1;
+    },
     /** Saves the new state and the finished run (if any); call inside one transaction so they commit together. */
     async saveStep(q: Q, hb: StoredHeartbeat, run: FinishedRun | null): Promise<void> {
       await save(q, hb);

@@ -138,6 +138,46 @@ describe.each(['sqlite', 'postgres'] as const)('heartbeats on %s', (driver) => {
   });
 
   if (driver === 'postgres') {
+    it('two collectors on one PostgreSQL step each heartbeat once and learn each other\'s heartbeats', async () => {
+      const other = await openSqlStore(where, { migrations: false });
+      try {
+        let clock = T0;
+        const published: Array<[string, ResultMessage]> = [];
+        const service = (on: SqlStore, who: string) =>
+          createHeartbeatService({
+            store: on,
+            logger,
+            now: () => clock,
+            configured: CONFIGURED.slice(0, 1),
+            publish: async (_topic, payload) => void published.push([who, JSON.parse(Buffer.from(payload).toString('utf8')) as ResultMessage]),
+          });
+        const a = await service(store, 'a');
+        const b = await service(other, 'b');
+
+        // A success pinged at a; b's memory still has the first deadline (01:10) but the stored state decides.
+        clock = T0 + 5 * MIN;
+        await a.ping('db-backup-token-0123456789', 'success', null);
+        clock = T0 + 71 * MIN;
+        await b.checkDeadlines();
+        expect(published.map(([who, m]) => [who, m.state])).toEqual([['a', 'ok']]);
+        expect(b.get('db-backup')?.record.lastSuccessMs).toBe(T0 + 5 * MIN);
+
+        // Both find the deadline (01:15) passed at once: one CRIT result, not two.
+        clock = T0 + 80 * MIN;
+        await Promise.all([a.checkDeadlines(), b.checkDeadlines()]);
+        expect(published.map(([, m]) => [m.state, m.seq])).toEqual([['ok', 1], ['crit', 2]]);
+
+        // Created over a's API: known at b after its next scan; b cannot create the same name.
+        const { token } = await a.create({ name: 'nas-sync', target: 'nas-1', period: 86_400_000, grace: 3_600_000 });
+        await b.checkDeadlines();
+        expect(b.knows(token)).toBe(true);
+        await expect(b.create({ name: 'nas-sync', target: 'other', period: 60_000, grace: 60_000 })).rejects.toMatchObject({ code: 'conflict' });
+        expect((await repo.get(store.db, 'nas-sync'))?.target).toBe('nas-1');
+      } finally {
+        await other.close();
+      }
+    });
+
     it('two collectors drawing the virtual agent\'s seq at once never get the same one', async () => {
       const other = await openSqlStore(where, { migrations: false });
       try {
