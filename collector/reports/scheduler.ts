@@ -3,7 +3,8 @@
  * of the previous month per contract; each format is written to the reports directory and/or sent through
  * notification channels (email with the files attached, IM channels a summary with links when api.public_url is set).
  * Croner only computes the next run; the waiting goes through injected timers (tests drive a clock), in steps of at
- * most a day, so a monthly schedule never overflows a timer and a clock jump is noticed.
+ * most a day, so a monthly schedule never overflows a timer and a clock jump is noticed. Each due run is claimed in
+ * the store before anything is generated (schedule-runs.ts `claim`): with two collectors on one store, one sends it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -73,8 +73,8 @@ async function pending(q: Q, notices: 'fault_report_reminders' | 'fault_report_w
 export function createReportStore() {
   return {
     /**
-     * Stores results; within one sample period the newest result of a check replaces the older one. One transaction
-     * per call when `q` is the store's `db` is the caller's business (samples.ts writes a batch in one).
+     * Stores results; within one sample period the newest result of a check replaces the older one. Multi-row
+     * INSERTs of up to SAMPLE_CHUNK rows; pass a transaction's `trx` to write the batch atomically (samples.ts does).
      */
     async recordSamples(q: Q, samples: readonly ResultSample[], periodMs: number): Promise<void> {
       // One row per key in a statement: PostgreSQL refuses ON CONFLICT touching the same row twice in one INSERT.
