@@ -11,7 +11,11 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../common/logger.js';
 import { PROTOCOL_VERSION, type InventoryMessage, type ResultMessage } from '../../../../common/protocol.js';
+import type { Timers } from '../../../../common/timers.js';
+import { reportsConfigSchema, resolveReportsConfig } from '../../../../collector/reports/config.js';
 import { createAssetsStore } from '../../../../collector/reports/assets-store.js';
+import { createReportScheduler } from '../../../../collector/reports/scheduler.js';
+import type { ReportService } from '../../../../collector/reports/service.js';
 import { createSampleRecorder } from '../../../../collector/reports/samples.js';
 import { createScheduleRunStore, UNFINISHED_RUN, type ScheduleRun } from '../../../../collector/reports/schedule-runs.js';
 import { createReportStore, type ResultSample } from '../../../../collector/reports/store.js';
@@ -249,4 +253,83 @@ describe.each(['sqlite', 'postgres'] as const)('report tables on %s', (driver) =
       if (other !== store) await other.close();
     }
   });
+
+  it('two collectors with the same schedule: each due run is generated and sent by one of them', async () => {
+    const other = url === null ? store : await openSqlStore({ kind: 'postgres', url });
+    const clock = { now: Date.parse('2026-12-04T07:00:00+08:00') };
+    const generated: string[] = [];
+    const sent: string[] = [];
+    // The report itself is not the point here (the report tests generate real ones): a file per request.
+    const reports = {
+      generate: (request: { kind: string; date?: string }, format: string) => {
+        generated.push(`${request.kind} ${request.date}`);
+        return Promise.resolve({ filename: `${request.kind}-${request.date}.${format}`, contentType: 'text/csv', body: Buffer.from('x'), summary: `${request.kind} ${request.date}` });
+      },
+    } as unknown as ReportService;
+    const schedules = resolveReportsConfig(reportsConfigSchema.parse({ schedules: [{ report: 'inspection', cron: '0 8 * * *', formats: ['csv'], write: false, channels: ['robot'] }] })).schedules;
+    const collector = (on: SqlStore) => {
+      const driven = drivenTimers(clock);
+      const scheduler = createReportScheduler({
+        schedules,
+        reports,
+        contracts: () => [],
+        dir: tmp(),
+        deliver: (message, channels, name) => {
+          sent.push(message.title);
+          return Promise.resolve(channels.map((channel) => ({ incidentId: 0, number: name, channel, kind: 'report' as const, ok: true, attempts: 1, atMs: clock.now })));
+        },
+        now: () => clock.now,
+        logger: createLogger({ level: 'silent' }),
+        timers: driven.timers,
+        runs: { store: on, repo: createScheduleRunStore() },
+      });
+      scheduler.start();
+      return { scheduler, driven };
+    };
+    const a = collector(store);
+    const b = collector(other);
+    try {
+      for (const day of ['2026-12-04', '2026-12-05', '2026-12-06']) {
+        const at = Date.parse(`${day}T08:00:00+08:00`);
+        a.driven.advanceTo(at);
+        b.driven.advanceTo(at);
+        await Promise.all([a.scheduler.settle(), b.scheduler.settle()]);
+      }
+      expect(generated).toEqual(['inspection 2026-12-04', 'inspection 2026-12-05', 'inspection 2026-12-06']);
+      expect(sent).toEqual(['inspection 2026-12-04', 'inspection 2026-12-05', 'inspection 2026-12-06']);
+      expect((await a.scheduler.states())[0]?.last_run).toMatchObject({ started_at_ms: Date.parse('2026-12-06T08:00:00+08:00'), outcome: 'ok', files: ['inspection-2026-12-06.csv'] });
+    } finally {
+      a.scheduler.stop();
+      b.scheduler.stop();
+      if (other !== store) await other.close();
+    }
+  });
 });
+
+/** Timers on a shared clock: advanceTo() fires every timer due on the way, in order, moving the clock to each. */
+function drivenTimers(clock: { now: number }) {
+  const pending = new Set<{ at: number; callback: () => void }>();
+  const timers: Timers = {
+    setTimeout(callback, ms) {
+      const timer = { at: clock.now + ms, callback };
+      pending.add(timer);
+      return timer;
+    },
+    clearTimeout(handle) {
+      pending.delete(handle as { at: number; callback: () => void });
+    },
+  };
+  return {
+    timers,
+    advanceTo(ms: number): void {
+      for (;;) {
+        const next = [...pending].filter((t) => t.at <= ms).sort((x, y) => x.at - y.at)[0];
+        if (!next) break;
+        pending.delete(next);
+        clock.now = Math.max(clock.now, next.at);
+        next.callback();
+      }
+      clock.now = ms;
+    },
+  };
+}
