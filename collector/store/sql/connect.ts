@@ -61,6 +61,9 @@ function openSqlite(file: string): Kysely<StoreSchema> {
 
 function openPostgres(url: string, poolSize: number): Kysely<StoreSchema> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types: pgTypes });
+  // An idle client's error (PostgreSQL restarted or stopped) is emitted on the pool: unheard, it would kill the
+  // process. The pool drops that client; the next query connects anew or fails (and /healthz says so).
+  pool.on('error', () => undefined);
   return new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 
