@@ -2,7 +2,7 @@
  * /healthz over real HTTP on 127.0.0.1 (collector/api/health.ts): `store: { engine, ok }` from a `SELECT 1` through
  * the store on both engines, `jobs` from the given provider (absent without one); a PostgreSQL stopped under a
  * running API makes it answer 503 with `ok: false` instead of hanging, and a store that does not answer in time
- * is `ok: false` after the probe's timeout.
+ * is `ok: false` after the probe's timeout. A route reading a stopped PostgreSQL answers 503 in the API's error shape.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -10,7 +10,10 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
+import { sql } from 'kysely';
 import { Registry } from 'prom-client';
+import { createLogger } from '../../../../common/logger.js';
+import { errorHandler } from '../../../../collector/api/errors.js';
 import { createHealthRouter, createStoreProbe, type HealthProbe } from '../../../../collector/api/health.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
@@ -20,9 +23,14 @@ afterAll(async () => {
   for (const s of servers) await new Promise((resolve) => s.close(resolve));
 });
 
+/** /healthz, and /read: a route that reads the store (what every API route does), with the API's error handler. */
 async function serve(store: Pick<SqlStore, 'db' | 'dialect'>, health: HealthProbe, timeoutMs?: number): Promise<string> {
   const app = express();
   app.use(createHealthRouter({ health, registry: new Registry(), store: createStoreProbe(store, timeoutMs) }));
+  app.get('/read', async (_req, res) => {
+    res.json((await sql`SELECT 1 AS one`.execute(store.db)).rows);
+  });
+  app.use(errorHandler(createLogger({ level: 'silent' })));
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -93,6 +101,10 @@ describe('/healthz', () => {
       const after = await fetch(url);
       expect(after.status).toBe(503);
       expect(await after.json()).toEqual({ ok: false, db: false, store: { engine: 'postgres', ok: false }, broker: true, warnings: [] });
+      // A route reading the store answers 503 in the error shape, naming the store, without internals.
+      const read = await fetch(url.replace('/healthz', '/read'));
+      expect(read.status).toBe(503);
+      expect(await read.json()).toEqual({ error: 'the store is unavailable; try again', details: [{ field: 'store', message: 'the database did not answer (details in the collector log)' }] });
     }, 180_000);
   });
 });
