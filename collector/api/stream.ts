@@ -26,14 +26,14 @@ export function noticeJson(notice: IncidentNotice) {
 
 const KEEPALIVE_MS = 20_000;
 
-export interface StreamHubDeps {
+export type StreamHubDeps = {
   logger: Logger;
   now: () => number;
-  /** Agents whose online flag is compared every `agentScanMs` while someone listens (read through `store`). */
-  agents?: AgentsRepo;
-  store?: Pick<SqlStore, 'db'>;
   agentScanMs?: number;
-}
+} & (
+  /** Agents whose online flag is compared every `agentScanMs` while someone listens, read through `store`. */
+  { agents: AgentsRepo; store: Pick<SqlStore, 'db'> } | { agents?: undefined; store?: undefined }
+);
 
 export function createStreamHub(deps: StreamHubDeps) {
   const clients = new Set<Response>();

@@ -37,10 +37,11 @@ export function createTargetsRouter(deps: TargetsRouterDeps): Router {
       if (state && (t.worst === null || SEVERITY[state] > SEVERITY[t.worst])) t.worst = state;
     }
     const sorted = [...targets.values()].sort((a, b) => a.target.localeCompare(b.target));
-    const maintenance = await Promise.all(sorted.map(async (t) => (await deps.inMaintenance?.(t.target, nowMs)) ?? false));
-    res.json({
-      targets: sorted.map((t, i) => ({ target: t.target, state: t.worst, maintenance: maintenance[i] ?? false, agents: [...t.agents].sort(), checks: t.checks })),
-    });
+    const shown = [];
+    for (const t of sorted) {
+      shown.push({ target: t.target, state: t.worst, maintenance: (await deps.inMaintenance?.(t.target, nowMs)) ?? false, agents: [...t.agents].sort(), checks: t.checks });
+    }
+    res.json({ targets: shown });
   });
   return router;
 }
