@@ -63,7 +63,7 @@ export interface ApiDeps {
   registry: Registry;
   /** Broker state, warnings and the singleton jobs for /healthz (the store is probed here, through `store`). */
   health: HealthProbe;
-  /** How long /healthz waits for the store's `SELECT 1` (default 2 s). */
+  /** How long /healthz waits for the store's `SELECT 1` (default: 2 s on PostgreSQL, 10 s on SQLite). */
   storeProbeTimeoutMs?: number;
   logger: Logger;
   now: () => number;

@@ -24,8 +24,12 @@ export interface HealthProbe {
   jobs?: () => Record<string, JobHolding>;
 }
 
-/** How long /healthz waits for the store's `SELECT 1` before it answers `ok: false`. */
-export const STORE_PROBE_TIMEOUT_MS = 2_000;
+/**
+ * How long /healthz waits for the store's `SELECT 1` before it answers `ok: false`: short for PostgreSQL (a server
+ * that does not answer); longer for SQLite, in-process, where the wait is only our own write transaction holding
+ * the one connection (a slow batch on a loaded machine is not an outage).
+ */
+export const STORE_PROBE_TIMEOUT_MS = { postgres: 2_000, sqlite: 10_000 } as const;
 
 export interface StoreProbe {
   engine: SqlStore['dialect'];
@@ -38,7 +42,7 @@ export interface StoreProbe {
  * PostgreSQL that does not answer keeps its connection attempt open), later checks share it instead of taking more
  * of the pool's connections.
  */
-export function createStoreProbe(store: Pick<SqlStore, 'db' | 'dialect'>, timeoutMs = STORE_PROBE_TIMEOUT_MS): StoreProbe {
+export function createStoreProbe(store: Pick<SqlStore, 'db' | 'dialect'>, timeoutMs: number = STORE_PROBE_TIMEOUT_MS[store.dialect]): StoreProbe {
   let inFlight: Promise<boolean> | null = null;
   return {
     engine: store.dialect,
