@@ -10,7 +10,8 @@ import type { SqlStore } from '../store/sql/connect.js';
 
 /** A singleton job as /healthz shows it: who holds its lease, whether this collector does, until when. */
 export interface JobHolding {
-  holder: string;
+  /** Null before this collector's first attempt at the lease. */
+  holder: string | null;
   held: boolean;
   until_ms: number | null;
 }

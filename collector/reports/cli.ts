@@ -17,7 +17,7 @@ import { openSqlStore, type SqlStore } from '../store/sql/connect.js';
 import { describeStoreUrl } from '../store/sql/url.js';
 import { fetchReport } from './cli-remote.js';
 import { REPORT_FORMATS, REPORT_LANGS, type ReportFormat, type ReportLang, type ReportsConfig } from './config.js';
-import { createReportContext } from './context.js';
+import { createReportContext, standaloneSla } from './context.js';
 import { ReportError } from './errors.js';
 import { markFaultReportSent } from './fault-sent.js';
 import { createProgress } from './progress.js';
@@ -81,7 +81,9 @@ async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<ty
   const store = await openStore(io, config, opts.config);
   progress.step('loading');
   try {
-    const ctx = createReportContext({ store, config, reports: reportsOf(config), now: Date.now, logger: createLogger({ level: 'silent' }) });
+    const logger = createLogger({ level: 'silent' });
+    const sla = await standaloneSla({ store, config, now: Date.now, logger });
+    const ctx = createReportContext({ store, config, reports: reportsOf(config), now: Date.now, logger, sla });
     const list = requests(ctx);
     if (list.length > 1 && opts.out === undefined) throw new CliError('several contracts: give --contract NAME, or --out DIR to write one file each');
     progress.step('building');

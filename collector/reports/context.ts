@@ -32,10 +32,13 @@ function servicesOf(config: CollectorConfig): readonly ServiceConfig[] {
   return (config as { services?: readonly ServiceConfig[] }).services ?? [];
 }
 
-/** Builds a context on an open store; `sla` reuses the collector's SLA glue when there is one. */
-export function createReportContext(deps: { store: SqlStore; config: CollectorConfig; reports: ReportsConfig; now: () => number; logger: Logger; sla?: SlaService }): ReportContext {
-  const sla =
-    deps.sla ??
-    createSlaService({ store: deps.store, sla: deps.config.sla, incidents: deps.config.incidents, services: servicesOf(deps.config), now: deps.now, logger: deps.logger, notify: () => undefined });
+/** The SLA glue a report needs when there is no collector's (the CLI on a stopped collector's store). */
+export function standaloneSla(deps: { store: SqlStore; config: CollectorConfig; now: () => number; logger: Logger }): Promise<SlaService> {
+  return createSlaService({ store: deps.store, sla: deps.config.sla, incidents: deps.config.incidents, services: servicesOf(deps.config), now: deps.now, logger: deps.logger, notify: () => undefined });
+}
+
+/** Builds a context on an open store with the collector's SLA glue (or `standaloneSla`'s). */
+export function createReportContext(deps: { store: SqlStore; config: CollectorConfig; reports: ReportsConfig; now: () => number; logger: Logger; sla: SlaService }): ReportContext {
+  const { sla } = deps;
   return { store: deps.store, now: deps.now, sla, reports: createReportStore(), assets: createAssetsStore(), config: deps.reports, targets: deps.config.incidents.targets };
 }

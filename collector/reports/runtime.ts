@@ -22,6 +22,8 @@ import { BACKGROUND_TIMERS, repeat, type Timers } from '../../common/timers.js';
 const SAMPLE_FLUSH_MS = 5_000;
 
 export interface ReportsRuntimeDeps {
+  /** Start the report schedules now (default); false: the caller starts and stops `scheduler` (a singleton job). */
+  startSchedules?: boolean;
   store: SqlStore;
   config: CollectorConfig;
   sla: SlaService;
@@ -73,7 +75,8 @@ export function startReports(deps: ReportsRuntimeDeps) {
     ...(reportUrl ? { reportUrl } : {}),
     runs: { store: deps.store, repo: createScheduleRunStore() },
   });
-  scheduler.start();
+  // The collector starts it where the `report-schedules` lease is held (collectors in pairs send each report once).
+  if (deps.startSchedules !== false) scheduler.start();
   return {
     service,
     reminder,

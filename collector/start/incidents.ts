@@ -16,6 +16,7 @@ import { createIncidentService, type IncidentService } from '../incidents/servic
 import type { CollectorMetrics } from '../metrics.js';
 import type { Pipeline } from '../pipeline.js';
 import type { SlaFrontDoor } from '../sla-service/front-door.js';
+import type { SingletonJobs } from '../jobs/singleton.js';
 import { createMaintenanceEndWatcher } from '../sla-service/maintenance-end.js';
 import type { SlaService } from '../sla-service/service.js';
 import type { SqlStore } from '../store/sql/connect.js';
@@ -41,6 +42,8 @@ export async function startIncidents(deps: {
   root: Logger;
   now: () => number;
   timerFunctions: Timers | undefined;
+  /** The maintenance-end watcher runs on one collector at a time (its lease). */
+  jobs: Pick<SingletonJobs, 'register'>;
 }): Promise<{ incidents: IncidentService | undefined; reconcileAfterMaintenance: () => Promise<number> }> {
   const { config, store, intervals, pipeline, now, log, root } = deps;
   if (!config.incidents.enabled) return { incidents: undefined, reconcileAfterMaintenance: () => Promise.resolve(0) };
@@ -70,7 +73,6 @@ export async function startIncidents(deps: {
     everyMs: config.states.silence_scan,
     onError: (error) => log.error({ err: error }, 'maintenance-end pass failed'),
   });
-  watcher.start();
-  deps.lifecycle.add({ name: 'maintenance end watcher', stop: () => watcher.stop() });
+  deps.jobs.register('maintenance-watcher', { start: () => watcher.start(), stop: () => watcher.stop() });
   return { incidents, reconcileAfterMaintenance: watcher.scan };
 }

@@ -5,6 +5,7 @@
  */
 import type { Lifecycle } from '../../common/lifecycle.js';
 import type { Logger } from '../../common/logger.js';
+import type { SingletonJobs } from '../jobs/singleton.js';
 import { BACKGROUND_TIMERS, repeat } from '../../common/timers.js';
 import type { BrokerHealth } from '../broker-health.js';
 import type { CollectorConfig } from '../config.js';
@@ -27,6 +28,8 @@ export function startJobs(deps: {
   brokerHealth: BrokerHealth | null;
   store: SqlStore;
   observationLog: ObservationLogRepo;
+  /** The silence scan runs on one collector at a time (its lease). */
+  jobs: Pick<SingletonJobs, 'register'>;
 }): void {
   const { config, lifecycle, log, now, liveness, ingest, brokerHealth } = deps;
   const failed = (what: string) => (error: unknown) => log.error({ err: error }, what);
@@ -42,8 +45,16 @@ export function startJobs(deps: {
     const due = liveness.dueForSilence(now());
     if (due.length > 0) await ingest.silence(due);
   }, failed('silence verdicts not stored'));
-  const silence = repeat(BACKGROUND_TIMERS, config.states.silence_scan, silencePass, failed('silence scan failed'));
-  lifecycle.add({ name: 'silence scan', stop: () => silence.stop() });
+  let silence: { stop(): void } | null = null;
+  deps.jobs.register('silence-scan', {
+    start: () => {
+      silence ??= repeat(BACKGROUND_TIMERS, config.states.silence_scan, silencePass, failed('silence scan failed'));
+    },
+    stop: () => {
+      silence?.stop();
+      silence = null;
+    },
+  });
 
   // Between ingest batches (their queue), so it never interleaves with a batch transaction or its pending run
   // extensions; one pass at a time.
