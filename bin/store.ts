@@ -1,6 +1,7 @@
 /**
  * `outpost store backup FILE`: a consistent copy of the running collector's SQLite store (../collector/store/backup.ts),
  * safe while the collector writes; prints the rows per table in the config's language. `--force` overwrites FILE.
+ * `outpost store migrate`: see ./store-migrate.ts.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -9,6 +10,7 @@ import { formatProblems } from '../common/config.js';
 import { formatBytes, type Lang } from '../common/humanize.js';
 import { databaseFile, defaultCollectorConfig, validateCollectorConfigFile, type CollectorConfig } from '../collector/config.js';
 import { BackupError, backupSqlite, type BackupOutcome } from '../collector/store/backup.js';
+import { registerStoreMigrate } from './store-migrate.js';
 
 async function loadConfig(io: CliIo, file: string | undefined): Promise<CollectorConfig> {
   if (file === undefined) return defaultCollectorConfig();
@@ -32,7 +34,7 @@ export function formatBackup(outcome: BackupOutcome, lang: Lang): string {
 }
 
 export function registerStoreCommands(program: Command, io: CliIo, result: { code: number }): void {
-  const store = program.command('store').description('the collector\'s store (backup)');
+  const store = program.command('store').description('the collector\'s store (backup, migrate to PostgreSQL)');
   store
     .command('backup')
     .description('consistent copy of the SQLite store while the collector runs (online backup API); prints rows per table')
@@ -56,4 +58,5 @@ export function registerStoreCommands(program: Command, io: CliIo, result: { cod
         throw error;
       }
     });
+  registerStoreMigrate(store, io, result, (file) => loadConfig(io, file));
 }

@@ -1,7 +1,7 @@
 /**
  * Subscribes to an external broker (Mosquitto, EMQX) with mqtt.js. A persistent session (clean: false, fixed
- * client id) and PUBACKs held back until the ingest committed (./ack-gate.ts: the socket stays corked, so a
- * whole socket read shares one transaction) mean unacknowledged QoS 1 messages are redelivered after a crash.
+ * client id) and PUBACKs held back until the ingest committed (./ack-queue.ts; the next message is taken meanwhile,
+ * so many messages share one transaction) mean unacknowledged QoS 1 messages are redelivered after a crash.
  * `shared_group` subscribes via `$share/<group>/…`. The broker must let several messages be in flight to us
  * (Mosquitto `max_inflight_messages`, default 20) or batches stay that small.
  *
@@ -11,16 +11,15 @@
  * session's queue: Mosquitto `max_queued_messages`). Memory stays bounded however far the broker is ahead. On
  * MQTT 5 the same bound is also announced as `receiveMaximum`, so the broker itself keeps at most that many
  * unacknowledged messages in flight to us.
- *
- * Acknowledgements are bounded too: after `maxUnacked` messages taken since the socket was corked, taking stops
- * until they all committed and their PUBACKs went out (./ack-gate.ts: otherwise a steady stream keeps the socket
- * corked for good and every PUBACK of the run waits in memory).
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient, type PacketHandler } from 'mqtt';
 import type { Logger } from '../../common/logger.js';
 import { topics } from '../../common/protocol.js';
-import { createAckGate } from './ack-gate.js';
+import { createAckQueue } from './ack-queue.js';
+
+type Packet = Parameters<PacketHandler>[1];
+type SendPacket = (packet: Packet, done?: (error?: Error) => void, ...rest: unknown[]) => void;
 
 export interface ExternalSourceOptions {
   url: string;
@@ -37,8 +36,6 @@ export interface ExternalSourceOptions {
   logger: Logger;
   /** Messages taken but not yet committed before reading stops (default 4000). */
   maxPending?: number;
-  /** Messages whose PUBACKs may wait in the corked socket before taking stops until they went out (default maxPending / 2). */
-  maxUnacked?: number;
   onMessage(topic: string, payload: Uint8Array): Promise<void>;
   /** The collector's own connection to the broker came up (true) or went down (false). */
   onConnectionChange?(connected: boolean): void;
@@ -48,7 +45,7 @@ export interface ExternalSource {
   connected(): boolean;
   /** Messages taken and not yet committed (at most `maxPending`). */
   pending(): number;
-  /** Messages taken since the socket was corked: their PUBACKs wait in its buffer (at most `maxUnacked`). */
+  /** Messages taken on this connection whose PUBACK has not gone out yet (at most `maxPending`). */
   unackedWaiting(): number;
   stop(): Promise<void>;
 }
@@ -59,10 +56,23 @@ export function subscriptionFilter(sharedGroup: string | undefined): string {
   return sharedGroup ? `$share/${sharedGroup}/${topics.all}` : topics.all;
 }
 
+/**
+ * PUBACK packets for these ids, back to back: fixed header 0x40, remaining length 2, the packet id. Valid on MQTT
+ * 3.1.1 and 5 (on 5, reason code 0 and no properties may be omitted: MQTT 5.0 §3.4.2.1).
+ */
+export function pubackBytes(ids: readonly number[]): Buffer {
+  const out = Buffer.allocUnsafe(4 * ids.length);
+  ids.forEach((id, i) => {
+    out[4 * i] = 0x40;
+    out[4 * i + 1] = 2;
+    out.writeUInt16BE(id, 4 * i + 2);
+  });
+  return out;
+}
+
 export async function startExternalSource(opts: ExternalSourceOptions): Promise<ExternalSource> {
   const log = opts.logger;
   const maxPending = Math.max(1, opts.maxPending ?? DEFAULT_MAX_PENDING);
-  const maxUnacked = Math.max(1, opts.maxUnacked ?? Math.ceil(maxPending / 2));
   const options: IClientOptions = {
     clientId: opts.clientId,
     clean: false,
@@ -77,16 +87,30 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     ...(opts.protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff, receiveMaximum: Math.min(maxPending, 65_535) } } : {}),
   };
   const client: MqttClient = mqtt.connect(opts.url, options);
-  // The PUBACK is written when this callback runs, into a stream the gate keeps corked until the commit.
-  const gate = createAckGate();
+  // PUBACKs go out after their commit, in arrival order, several in one write (./ack-queue.ts). mqtt.js sends them
+  // through _sendPacket (private in its types, stable across 5.x: mqtt is pinned), which is where they are taken over.
+  const acks = createAckQueue((ids) => {
+    if (!client.connected) return;
+    client.stream.write(pubackBytes(ids));
+  });
+  const internals = client as unknown as { _sendPacket: SendPacket };
+  const sendPacket = internals._sendPacket.bind(client);
+  internals._sendPacket = (packet, done, ...rest) => {
+    if (packet.cmd === 'puback' && typeof packet.messageId === 'number' && acks.ackReady(packet.messageId)) {
+      done?.();
+      return;
+    }
+    sendPacket(packet, done, ...rest);
+  };
   let pending = 0;
+  /** Bumped when a connection closes: settlements of an older connection's messages no longer touch the queue. */
+  let connection = 0;
   // The callback of the message that reached the limit: mqtt.js reads nothing more until it runs.
   // Dropped with its connection (never run later: a stale PUBACK must not reach the next connection).
-  let held: { stream: unknown; resume: () => void } | null = null;
-  const mayTake = () => pending < maxPending && gate.takenSinceCork() < maxUnacked;
+  let held: { connection: number; resume: () => void } | null = null;
   const settled = () => {
     pending--;
-    if (held && mayTake()) {
+    if (held && pending < maxPending) {
       const { resume } = held;
       held = null;
       resume();
@@ -94,21 +118,27 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
   };
   client.handleMessage = (packet, callback) => {
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-    const stream = gate.hold(client.stream);
+    const taken = connection;
+    const messageId = packet.qos === 1 && typeof packet.messageId === 'number' ? packet.messageId : null;
+    if (messageId !== null) acks.taken(messageId);
     pending++;
     opts.onMessage(packet.topic, payload).then(
       () => {
-        gate.committed(stream);
+        if (messageId !== null && taken === connection) acks.committed(messageId);
         settled();
       },
       (error: unknown) => {
         log.warn({ err: error instanceof Error ? error.message : String(error) }, 'ingest failed: dropping the connection so the broker redelivers');
-        if (held?.stream === stream) held = null;
-        gate.failed(stream, error instanceof Error ? error : new Error(String(error)));
+        if (taken === connection) {
+          // No PUBACK of this connection may go out any more: the broker redelivers (seq dedupe makes that safe).
+          acks.clear();
+          if (held?.connection === taken) held = null;
+          client.stream.destroy(error instanceof Error ? error : new Error(String(error)));
+        }
         settled();
       },
     );
-    if (!mayTake()) held = { stream, resume: () => callback() };
+    if (pending >= maxPending) held = { connection: taken, resume: () => callback() };
     else callback();
   };
   const filter = subscriptionFilter(opts.sharedGroup);
@@ -122,6 +152,8 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
   });
   client.on('error', (error) => log.warn({ err: error.message }, 'MQTT client error'));
   client.on('close', () => {
+    connection++;
+    acks.clear();
     held = null;
     opts.onConnectionChange?.(false);
   });
@@ -129,7 +161,7 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
   return {
     connected: () => client.connected,
     pending: () => pending,
-    unackedWaiting: () => gate.takenSinceCork(),
+    unackedWaiting: () => acks.size(),
     stop: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
   };
 }
