@@ -216,10 +216,14 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
 
     // No duplicate incident.
     expect(await duplicateIncidents(db)).toEqual([]);
-    const { rows: critIncidents } = await db.query<{ number: string; agent_id: string; check_id: string }>(
-      "SELECT number, agent_id, check_id FROM incidents WHERE check_id IN ('down-1', 'down-2') ORDER BY number",
+    const { rows: critIncidents } = await db.query<{ number: string; agent_id: string; check_id: string; opened_at_ms: string }>(
+      "SELECT number, agent_id, check_id, opened_at_ms FROM incidents WHERE check_id IN ('down-1', 'down-2') ORDER BY number",
     );
     expect(critIncidents.map((r) => `${r.agent_id}/${r.check_id}`).sort()).toEqual(AGENTS.flatMap((id) => [`${id}/down-1`, `${id}/down-2`]).sort());
+    // Mosquitto keeps handing the dead member of the group its share of new messages (queued in its session): a check
+    // whose crit results all fell to A's share opens its incident only when A is back (reported, not asserted).
+    const late = critIncidents.filter((r) => r.check_id === 'down-2' && Number(r.opened_at_ms) >= restartAt).map((r) => r.number);
+    console.info(`[pair failover] down-2 incidents opened only after A returned: ${late.length} of ${AGENTS.length} ${late.join(' ')}`);
 
     // Every escalation level, and each timer's breach, fired exactly once per crit incident (the resolution breach
     // comes 45 s after opening: wait for it).
@@ -246,10 +250,12 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
       expect({ inc: inc.number, warnings: warnings.length }).toEqual({ inc: inc.number, warnings: new Set(warnings).size });
     }
 
-    // Each level paged its channel once: not twice (two collectors), not never (the holder killed).
+    // Each level paged its channel once: not twice (two collectors), not never (the holder killed). Burn-rate
+    // incidents (P2 too, opened by the burn-rate monitor as the down-* checks eat the budget) page as well: not counted.
+    const critNumbers = new Set(critIncidents.map((r) => r.number));
     const pages = () =>
       pair.webhook.bodies
-        .filter((b) => b.kind === 'escalated')
+        .filter((b) => b.kind === 'escalated' && critNumbers.has(b.incident?.number ?? ''))
         .map((b) => `${b.incident?.number ?? '?'} ${b.detail ?? '?'}`)
         .sort();
     const expectedPages = critIncidents.flatMap((inc) => ESCALATION_LEVELS.map((l) => `${inc.number} ${l.name}`)).sort();
