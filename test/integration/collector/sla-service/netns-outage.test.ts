@@ -50,7 +50,7 @@ checks:
     host?.destroy();
   });
 
-  const current = () => collector.running.intervals.open('netns-agent', 'gw');
+  const current = () => (await collector.running.intervals.open(collector.running.store.db, 'netns-agent', 'gw'));
 
   it('downtime in the availability API matches the measured outage', async () => {
     await waitUntil(() => current()?.state === 'ok', 30_000, 'ping ok');
