@@ -66,7 +66,7 @@ describe('embedded broker identity', () => {
     // Still connected: a publish round-trips and the agent is still online in the store.
     await publishResult(db, result('db-1', 1, 'mysql', 'ok', Date.now(), { target: 'db-1' }));
     expect(db.connected).toBe(true);
-    expect(online('db-1')).toBe(true);
+    expect(await online('db-1')).toBe(true);
     // Four refusals within the minute: one log line.
     expect(lines.filter((l) => l.msg === 'mqtt login refused' && l.client_id === 'db-1')).toHaveLength(1);
   });

@@ -48,6 +48,8 @@ describe('collector jobs', () => {
     } as unknown as Ingest;
     const observationLog = { prune: async () => Promise.reject(new Error('relation "observation_runs" is locked')) } as unknown as ObservationLogRepo;
     const lifecycle = createLifecycle(logger);
+    // This collector holds the silence scan's lease: the job starts when registered.
+    const jobs = { register: (_name: string, job: { start(): void | Promise<void> }) => void job.start() };
     startJobs({
       config,
       lifecycle,
@@ -59,6 +61,7 @@ describe('collector jobs', () => {
       brokerHealth: null,
       store: { db: {} } as unknown as SqlStore,
       observationLog,
+      jobs,
     });
     await vi.waitFor(() => expect(lines.map((l) => l.msg)).toContain('observation log pruning failed'));
     now = 10_000;
