@@ -5,7 +5,6 @@
  * the new migrations, and every row of every released table is still there, unchanged; the API shows the
  * incident as before; the old dedupe marks keep refusing replays while new seqs are accepted.
  */
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -18,7 +17,7 @@ import { createLogger } from '../../../../common/logger.js';
 import { createCollector, type RunningCollector } from '../../../../collector/collector.js';
 import { migrations } from '../../../../collector/store/migrations/index.js';
 import { waitUntil } from '../../../helpers/wait.js';
-import { VIEWER, configFor, connectAgent, counterValue, json, publishResult, result, storeRows } from '../support.js';
+import { VIEWER, configFor, connectAgent, counterValue, json, publishResult, result } from '../support.js';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '../../../fixtures/store-upgrade/release-0.1.0.db');
 const RELEASED_VERSIONS = [1, 2, 3, 4, 5, 6, 7, 9, 10, 12];
@@ -66,7 +65,7 @@ describe('upgrade in place from the released store', () => {
   });
 
   it('migrates: the new versions are recorded after the released ones, which keep their dates', async () => {
-    const rows = (await storeRows(running, sql<Row>`SELECT version, applied_at_ms FROM schema_migrations ORDER BY version`));
+    const rows = (await running.store.db.selectFrom('schema_migrations').select(['version', 'applied_at_ms']).orderBy('version').execute()) as Row[];
     expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version).sort((a, b) => a - b));
     expect(rows.filter((r) => RELEASED_VERSIONS.includes(Number(r.version)))).toEqual(before.get('schema_migrations')?.map((r) => ({ version: r.version, applied_at_ms: r.applied_at_ms })));
   });
@@ -102,8 +101,9 @@ describe('upgrade in place from the released store', () => {
     const extra = { target: 'web-1', check_type: 'disk', incarnation: 'fixture-inc-1' };
     await publishResult(agent, result('web-1', last, 'disk-root', 'crit', now() - 1000, extra));
     await publishResult(agent, result('web-1', last + 1, 'disk-root', 'ok', now() - 500, extra));
-    await waitUntil(async () => (await storeRows(running, sql`SELECT 1 AS one FROM seen_seqs WHERE agent_id = 'web-1' AND seq = ${last + 1}`)).length > 0, 10_000, 'next seq applied');
+    const db = running.store.db;
+    await waitUntil(async () => (await db.selectFrom('seen_seqs').select('seq').where('agent_id', '=', 'web-1').where('seq', '=', last + 1).executeTakeFirst()) !== undefined, 10_000, 'next seq applied');
     expect(await counterValue(running.registry, 'outpost_messages_duplicate_total', { kind: 'results' })).toBe(1);
-    expect((await running.intervals.open(running.store.db, 'web-1', 'disk-root'))?.state).toBe('ok');
+    expect((await running.intervals.open(db, 'web-1', 'disk-root'))?.state).toBe('ok');
   });
 });
