@@ -103,7 +103,7 @@ describe('heartbeats in a running collector', () => {
     expect(await open('db-backup')).toMatchObject({ state: 'crit', reason: 'job reported failure (exit code 3)' });
     clock = T0 + 181 * MIN;
     await ping(TOKEN);
-    expect(await open('db-backup')?.state).toBe('ok');
+    expect((await open('db-backup'))?.state).toBe('ok');
     clock = T0 + 182 * MIN;
     const res = await ping(TOKEN, { body: JSON.stringify({ exit_code: 2 }), headers: { 'content-type': 'application/json' } });
     expect(await res.json()).toMatchObject({ state: 'failed' });
