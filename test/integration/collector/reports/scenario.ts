@@ -97,7 +97,7 @@ export async function startWorld(sections: WorldSections, startMs: number, optio
   const collector = createCollector({ config: cfg, logger, now, registry: new Registry(), listeners: [(c) => holder.incidents?.handleStateChange(c)] });
   const running = await collector.start();
   const store = running.store;
-  const sla = createSlaService({ store, sla: cfg.sla, incidents: cfg.incidents, services: [], now, logger, notify: (n) => notices.push(n) });
+  const sla = await createSlaService({ store, sla: cfg.sla, incidents: cfg.incidents, services: [], now, logger, notify: (n) => notices.push(n) });
   const incidents = createIncidentService({
     store,
     config: incidentsConfigSchema.parse({ ...sections.incidents, enabled: true }),
