@@ -130,6 +130,8 @@ export async function startWorld(sections: WorldSections, startMs: number, optio
     };
     recorder.onResult(message);
     await running.ingest.handle(topics.results(agentId), Buffer.from(JSON.stringify(message)));
+    // State changes reach the incident service through the pipeline after the commit: wait until they have.
+    await running.drain();
   }
   const ping = (agent: string, target: string, state: CheckState, atMs: number) =>
     // The codes and parameters the real ping check sends (agent/checks/ping/evaluate.ts).
