@@ -34,11 +34,13 @@ import { startIncidents, type IncidentUrls } from './start/incidents.js';
 import { startJobs } from './start/jobs.js';
 import { startNotifications } from './start/notifications.js';
 import { openStore } from './start/store.js';
-import type { AgentsStore } from './store/agents-store.js';
-import type { ChecksStore } from './store/checks-store.js';
-import type { Db } from './store/db.js';
-import type { IntervalsStore } from './store/intervals-store.js';
-import { createSeqMarks } from './store/seq-marks.js';
+import { createSingletonJobs, type SingletonJobs } from './jobs/singleton.js';
+import type { AgentsRepo } from './store/sql/agents-repo.js';
+import type { ChecksRepo } from './store/sql/checks-repo.js';
+import type { SqlStore } from './store/sql/connect.js';
+import type { IntervalsRepo } from './store/sql/intervals-repo.js';
+import { createSeqMarksRepo } from './store/sql/seq-marks.js';
+import { BACKGROUND_TIMERS } from '../common/timers.js';
 
 export { SHARED_GROUP_WARNING };
 
@@ -59,10 +61,11 @@ export interface CollectorDeps {
 }
 
 export interface RunningCollector {
-  db: Db;
-  agents: AgentsStore;
-  checks: ChecksStore;
-  intervals: IntervalsStore;
+  /** The state store (SQLite or PostgreSQL): `store.db` for queries outside a transaction. */
+  store: SqlStore;
+  agents: AgentsRepo;
+  checks: ChecksRepo;
+  intervals: IntervalsRepo;
   heartbeats: HeartbeatService;
   metrics: CollectorMetrics;
   registry: Registry;
@@ -77,8 +80,12 @@ export interface RunningCollector {
   mqttPort: number | null;
   apiPort: number;
   warnings: string[];
+  /** The singleton jobs (SLA timers, silence scan, …): which this collector holds (leases in the store). */
+  jobs: SingletonJobs;
   /** One pass of the maintenance-end watcher (it runs every states.silence_scan by itself); returns checks offered. */
-  reconcileAfterMaintenance(): number;
+  reconcileAfterMaintenance(): Promise<number>;
+  /** Resolves when every committed state change and notice so far went through its sinks (tests, shutdown). */
+  drain(): Promise<void>;
   /** Applies a new config's reloadable sections in place (SIGHUP); the rest is reported as needing a restart. */
   reload(config: CollectorConfig): ReloadPlan;
   stop(): Promise<void>;
@@ -117,13 +124,15 @@ export function createCollector(deps: CollectorDeps) {
     const live = createLiveConfig(config, log);
     const warnings: string[] = [];
     const base = { config, lifecycle, log, root, now };
-    const { db, agents, checks, intervals, observationLog, tracker, warn } = openStore(config, { lifecycle, log, root, metrics, now });
+    const { store, agents, checks, intervals, observationLog, tracker, warn } = await openStore(config, { lifecycle, log, root, metrics, now });
+    // Jobs that must run on one collector at a time (collectors in pairs share the store): each held by a lease.
+    const jobs = createSingletonJobs({ store, ...(config.ha.collector_id ? { holder: config.ha.collector_id } : {}), now, timers: BACKGROUND_TIMERS, logger: root });
 
     // The one live answer to contracts, maintenance, derived timelines and incident clocks (a reload swaps its setup).
-    const slaFront = createSlaFrontDoor({ db, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: root });
+    const slaFront = await createSlaFrontDoor({ store, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: root });
     let influx: InfluxService | null = null;
     if (config.influx.enabled) {
-      const sink = createInfluxService({ config: config.influx, sla: slaFront, db, agents, checks, intervals, logger: root, now });
+      const sink = createInfluxService({ config: config.influx, sla: slaFront, store, agents, checks, intervals, logger: root, now });
       influx = sink;
       registerInfluxMetrics(registry, sink);
       pipeline.onResult('influx', (m, receivedAtMs) => sink.onResult(m, receivedAtMs));
@@ -131,21 +140,21 @@ export function createCollector(deps: CollectorDeps) {
       pipeline.onIncidentNotice('influx', (notice) => sink.onIncidentNotice(notice));
       lifecycle.add({ name: 'influx', stop: () => sink.stop() });
     }
-    const stream = createStreamHub({ logger: root, now, agents });
+    const stream = createStreamHub({ logger: root, now, agents, store });
     pipeline.onStateChange('console stream', (change) => stream.onStateChange(change));
 
     // Heartbeats are a source: their results enter the pipeline like an agent's; deadlines run on our clock.
-    const heartbeats = createHeartbeatService({ db, logger: root, now, configured: config.heartbeats, timeZone: config.timezone, publish: pipeline.publish });
+    const heartbeats = await createHeartbeatService({ store, logger: root, now, configured: config.heartbeats, timeZone: config.timezone, publish: pipeline.publish });
     const publicUrl = config.api.public_url?.replace(/\/$/, '');
     // People open the console's deep link (phone or desk); machines get the API link as incident.api_url.
     const urls: IncidentUrls = publicUrl ? { incidentUrl: (n) => `${publicUrl}/#/incidents/${n}`, incidentApiUrl: (n) => `${publicUrl}/api/v1/incidents/${n}` } : {};
     // Findings and due times are added to every notice before it is rendered (notify/notice-context.ts).
     const noticeContext = createNoticeContext({
-      findingOf: storedFindings(db),
-      dueOf: (id, atMs) => {
-        const record = getIncidentById(db, id);
+      findingOf: storedFindings(store),
+      dueOf: async (id, atMs) => {
+        const record = await getIncidentById(store.db, id);
         if (!record) return null;
-        const timers = slaFront.timers.compute(record, atMs);
+        const timers = await slaFront.timers.compute(record, atMs);
         return { responseAtMs: timers.response?.dueAtMs ?? null, resolutionAtMs: timers.resolution?.dueAtMs ?? null };
       },
     });
@@ -160,7 +169,7 @@ export function createCollector(deps: CollectorDeps) {
     }
     const notify = (notice: IncidentNotice) => pipeline.incidentNotice(notice);
 
-    const sla = createSlaService({ db, frontDoor: slaFront, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: root, notify, ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), registry });
+    const sla = await createSlaService({ store, frontDoor: slaFront, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: root, notify, ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), registry });
     pipeline.onStateChange('sla month cache', (change) => sla.onStateChange(change));
     // Contracts, calendars, holiday data and maintenance take effect at once (docs/sla.md "Reloading contracts").
     live.on('sla', (next) => {
@@ -171,23 +180,25 @@ export function createCollector(deps: CollectorDeps) {
       }
     });
     lifecycle.add({ name: 'sla timers', stop: () => sla.stop() });
-    const reports = startReports({ db, config, sla, now, logger: root, notify, ...(dispatcher ? { deliver: dispatcher.deliver } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
+    const reports = startReports({ store, config, startSchedules: false, sla, now, logger: root, notify, ...(dispatcher ? { deliver: dispatcher.deliver } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}) });
     lifecycle.add({ name: 'reports', stop: () => reports.stop() });
     pipeline.onResult('report samples', (m) => reports.onResult(m));
 
-    const { incidents, reconcileAfterMaintenance } = startIncidents({ ...base, db, intervals, heartbeats, sla, slaFront, pipeline, metrics, urls, timerFunctions: deps.timerFunctions });
+    const { incidents, reconcileAfterMaintenance } = await startIncidents({ ...base, store, intervals, heartbeats, sla, slaFront, pipeline, metrics, urls, jobs, timerFunctions: deps.timerFunctions });
     // Agent events are stored in the ingest transaction; trap rules open/resolve incidents after its commit.
-    const agentEvents = createAgentEventsService({ db, config: config.events, logger: root, now, ...(incidents ? { incidents } : {}), inMaintenance: slaFront.inMaintenance });
+    const agentEvents = createAgentEventsService({ store, config: config.events, logger: root, now, ...(incidents ? { incidents } : {}), inMaintenance: slaFront.inMaintenance });
     lifecycle.add({ name: 'agent events', stop: () => agentEvents.stop() });
 
     const liveness = createLivenessMonitor({ silenceFactor: config.states.silence_factor });
     // Nothing could be heard while the collector was down: silence is measured from now, not from before the downtime.
-    restoreLiveness(liveness, checks, agents, intervals, now());
+    await restoreLiveness(store.db, liveness, checks, agents, intervals, now());
     const brokerHealth = externalBrokerHealth({ ...base, incidents, onReconnect: (atMs) => liveness.heardNothingUntil(atMs) });
     const processor = createProcessor({
-      db, agents, checks, seqMarks: createSeqMarks(db, { now, windowMs: config.ingest.dedupe_window }), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn,
-      onEvent: (m, receivedAtMs) => agentEvents.record(m, receivedAtMs),
-      onAgentNotice: (agentId, kind, message, data, atMs) => agentEvents.notice(agentId, kind, message, data, atMs),
+      store, agents, checks, seqMarks: createSeqMarksRepo({ now, windowMs: config.ingest.dedupe_window }), tracker, liveness, metrics, logger: log, skewWarnMs: config.ingest.skew_warn, warn,
+      onEvent: (q, m, receivedAtMs) => agentEvents.record(q, m, receivedAtMs),
+      onAgentNotice: (q, agentId, kind, message, data, atMs) => agentEvents.notice(q, agentId, kind, message, data, atMs),
+      onCommitted: () => agentEvents.committed(),
+      onRolledBack: () => agentEvents.rolledBack(),
       willIsBrokersFault: (atMs) => brokerHealth?.willIsBrokersFault(atMs) ?? false,
     });
     const ingest = createIngest({
@@ -205,7 +216,10 @@ export function createCollector(deps: CollectorDeps) {
     pipeline.setInput((topic, payload) => ingest.handle(topic, payload));
     lifecycle.add({ name: 'state change log', stop: () => changeLog.flush() });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
-    startJobs({ ...base, heartbeats, liveness, ingest, brokerHealth, observationLog });
+    startJobs({ ...base, heartbeats, liveness, ingest, brokerHealth, store, observationLog, jobs });
+    // The report schedules and the SLA jobs run where their lease is held (stopped first at shutdown: reverse order).
+    jobs.register('report-schedules', { start: () => reports.scheduler.start(), stop: () => reports.scheduler.stop() });
+    for (const [name, job] of Object.entries(sla.jobs)) jobs.register(name, job);
 
     const broker = await startBroker({ ...base, live, health: brokerHealth, warnings, onMessage: pipeline.publish });
     if (config.api.tokens.length === 0 && config.api.users.length === 0) warnings.push('api.tokens and api.users are empty: every /api/v1 request is refused (401)');
@@ -214,18 +228,21 @@ export function createCollector(deps: CollectorDeps) {
       ...base,
       live,
       parts: {
-        db, agents, checks, intervals, registry, now, incidents, heartbeats, sla, reports: reports.service, reportSchedules: () => reports.scheduler.states(), events: agentEvents, stream,
+        store, agents, checks, intervals, registry, now, incidents, heartbeats, sla, reports: reports.service, reportSchedules: () => reports.scheduler.states(), events: agentEvents, stream,
         // Holiday-data warnings are checked at each request: a reload that adds the data clears them.
-        health: { broker: () => broker.up(), warnings: () => [...warnings, ...slaFront.warnings()] },
+        health: { broker: () => broker.up(), warnings: () => [...warnings, ...slaFront.warnings()], jobs: () => jobs.status() },
       },
     });
     lifecycle.add({ name: 'console streams', stop: () => stream.close() });
     log.info({ api: `${config.api.listen.host}:${apiPort}`, mqtt: config.mqtt.url ?? `embedded ${config.mqtt.listen.host}:${broker.mqttPort}`, data_dir: config.data_dir }, 'collector started');
 
     influx?.start();
-    sla.start(incidents);
+    await sla.start(incidents, { timers: false });
     agentEvents.start();
-    return { db, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort: broker.mqttPort, apiPort, warnings, reconcileAfterMaintenance, reload: (loaded) => live.reload(loaded), stop: () => lifecycle.stop() };
+    await jobs.start();
+    lifecycle.add({ name: 'singleton jobs', stop: () => jobs.stop() });
+    lifecycle.add({ name: 'pipeline', stop: () => pipeline.drain() });
+    return { store, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort: broker.mqttPort, apiPort, warnings, jobs, reconcileAfterMaintenance, drain: () => pipeline.drain(), reload: (loaded) => live.reload(loaded), stop: () => lifecycle.stop() };
   }
 
   return {

@@ -19,7 +19,7 @@ import { servicesConfigSchema } from './sla-service/config.js';
 import { reportsConfigSchema, resolveReportsConfig } from './reports/config.js';
 import { eventsConfigSchema } from './agent-events/config.js';
 import { statusPagesSchema, usersSchema } from './api/console-config.js';
-import { parseStoreUrl, storeUrlSchema, StoreNotWiredError, type StoreLocation } from './store/sql/url.js';
+import { parseStoreUrl, storeUrlSchema, NotSqliteStoreError, type StoreLocation } from './store/sql/url.js';
 
 const hostSchema = z.string().min(1).max(255);
 const portSchema = z.number().int().min(0).max(65_535);
@@ -151,9 +151,19 @@ const storeSchema = z.strictObject({
   url: storeUrlSchema.optional(),
 });
 
+/** Collectors in pairs (docs/ha.md). */
+const haSchema = z.strictObject({
+  /**
+   * This collector's name in job leases and /healthz (default: host name, process id and a random suffix, new at each
+   * start). Unique per collector.
+   */
+  collector_id: z.string().min(1).max(100).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only').optional(),
+});
+
 export const collectorConfigSchema = z.strictObject({
   data_dir: z.string().min(1).default('./data'),
   store: storeSchema.prefault({}),
+  ha: haSchema.prefault({}),
   /**
    * The one time zone people read times in: heartbeat schedules without their own zone, reports, notifications and
    * the console. IANA name.
@@ -205,12 +215,12 @@ export function storeLocation(config: StoreConfig): StoreLocation {
 }
 
 /**
- * The SQLite file every collector-side command opens (the collector, `incident …`, `report …`). A PostgreSQL
- * `store.url` throws StoreNotWiredError: refused, never silently replaced by SQLite.
+ * The SQLite file of the store, for what works on a SQLite file only (`store backup`, tests reading the file). A
+ * PostgreSQL `store.url` throws NotSqliteStoreError naming the store (password redacted) and `what` was asked.
  */
-export function databaseFile(config: StoreConfig): string {
+export function databaseFile(config: StoreConfig, what = 'this command'): string {
   const location = storeLocation(config);
-  if (location.kind === 'postgres') throw new StoreNotWiredError(location);
+  if (location.kind === 'postgres') throw new NotSqliteStoreError(location, what);
   return location.file;
 }
 

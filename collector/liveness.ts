@@ -7,9 +7,10 @@
  * its next-but-(factor-1) result was due, so the verdict does not depend on how often we scan.
  */
 import type { CheckMeta } from './states/tracker.js';
-import type { AgentsStore } from './store/agents-store.js';
-import type { ChecksStore } from './store/checks-store.js';
-import type { IntervalsStore } from './store/intervals-store.js';
+import type { AgentsRepo } from './store/sql/agents-repo.js';
+import type { ChecksRepo } from './store/sql/checks-repo.js';
+import type { IntervalsRepo } from './store/sql/intervals-repo.js';
+import type { Q } from './store/sql/sql-helpers.js';
 
 interface Watched {
   meta: CheckMeta;
@@ -79,17 +80,18 @@ export type LivenessMonitor = ReturnType<typeof createLivenessMonitor>;
  * Seeds liveness from the database: offline agents and checks already UNKNOWN by liveness stay quiet. Silence
  * clocks start at `startedAtMs` at the earliest (the collector heard nothing while it was down).
  */
-export function restoreLiveness(
+export async function restoreLiveness(
+  q: Q,
   liveness: ReturnType<typeof createLivenessMonitor>,
-  checks: ChecksStore,
-  agents: AgentsStore,
-  intervals: IntervalsStore,
+  checks: ChecksRepo,
+  agents: AgentsRepo,
+  intervals: IntervalsRepo,
   startedAtMs = 0,
-): void {
-  const offline = new Set(agents.list().filter((a) => !a.online && a.statusAtMs !== null).map((a) => a.agentId));
+): Promise<void> {
+  const offline = new Set((await agents.list(q)).filter((a) => !a.online && a.statusAtMs !== null).map((a) => a.agentId));
   // Only a bad interval can be quiet (ok comes from results): the few open not ok, not every check's (issue 13).
-  const open = new Map(intervals.openNotOk().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
-  for (const row of checks.all()) {
+  const open = new Map((await intervals.openNotOk(q)).map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
+  for (const row of await checks.all(q)) {
     const current = open.get(`${row.agentId}\u0000${row.checkId}`);
     const quiet = offline.has(row.agentId) || (current !== undefined && current.cause !== 'result');
     liveness.restore({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target }, row.intervalS, Math.max(row.lastReceivedMs, startedAtMs), quiet);

@@ -6,7 +6,7 @@ import { REJECT_REASONS } from './ingest/decode.js';
 export function createCollectorMetrics(registry: Registry) {
   const registers = [registry];
   /** Read at every scrape: the agents table is the truth (set by `countAgentsOnlineWith`). */
-  let countOnline: () => number = () => 0;
+  let countOnline: () => number | Promise<number> = () => 0;
   const metrics = {
     messagesIn: new Counter({
       name: 'outpost_messages_in_total',
@@ -51,8 +51,13 @@ export function createCollectorMetrics(registry: Registry) {
       name: 'outpost_agents_online',
       help: 'Agents whose last status is online',
       registers,
-      collect() {
-        this.set(countOnline());
+      // prom-client awaits an async collect: the scrape reads the store. A failed read keeps the last value.
+      async collect() {
+        try {
+          this.set(await countOnline());
+        } catch {
+          // the store is unreachable (PostgreSQL down): /metrics still answers
+        }
       },
     }),
     newIncarnations: new Counter({
@@ -85,7 +90,7 @@ export function createCollectorMetrics(registry: Registry) {
   return {
     ...metrics,
     /** Where `outpost_agents_online` is counted from at each scrape. */
-    countAgentsOnlineWith(count: () => number): void {
+    countAgentsOnlineWith(count: () => number | Promise<number>): void {
       countOnline = count;
     },
   };

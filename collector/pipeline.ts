@@ -9,7 +9,8 @@
  *     → delivery outcomes     → sinks: /metrics, the incident timeline
  *
  * Every event leaves the ingest only after the transaction that accepted it committed. Sinks are registered in
- * order and run in that order; a sink that throws is logged and the others still run (a batch sink that throws is
+ * order and run in that order — an asynchronous sink (a store write) is awaited before the next one, and events of one
+ * kind are handled one at a time, in order; a sink that throws is logged and the others still run (a batch sink that throws is
  * given the batch again one change at a time, so one bad change cannot cost the others their incidents).
  */
 import type { Logger } from '../common/logger.js';
@@ -19,9 +20,35 @@ import type { DeliveryResult } from './notify/dispatcher.js';
 
 export type InputHandler = (topic: string, payload: Uint8Array) => Promise<void>;
 
+/** A sink may be asynchronous (a store write): the pipeline then waits for it before the next sink and event. */
+type SinkResult = void | Promise<void>;
+
 export interface Sink<E extends unknown[]> {
   name: string;
-  run: (...event: E) => void;
+  run: (...event: E) => SinkResult;
+}
+
+/**
+ * Events of one kind are handled one at a time, in the order they came: the next batch of state changes waits for
+ * the incident transaction of the previous one (synchronous SQLite used to give this for free).
+ */
+function createSerialQueue() {
+  let tail: Promise<void> = Promise.resolve();
+  let queued = 0;
+  return {
+    push(work: () => Promise<void>): Promise<void> {
+      queued++;
+      const next = tail.then(work).finally(() => void queued--);
+      tail = next;
+      return next;
+    },
+    get queued(): number {
+      return queued;
+    },
+    idle(): Promise<void> {
+      return tail;
+    },
+  };
 }
 
 export function createPipeline(logger: Logger) {
@@ -31,27 +58,30 @@ export function createPipeline(logger: Logger) {
   const batches: Array<Sink<[StateChange[]]>> = [];
   const notices: Array<Sink<[IncidentNotice]>> = [];
   const deliveries: Array<Sink<[DeliveryResult]>> = [];
+  const changeQueue = createSerialQueue();
+  const noticeQueue = createSerialQueue();
+  const deliveryQueue = createSerialQueue();
   let input: InputHandler | null = null;
 
-  function each<E extends unknown[]>(sinks: ReadonlyArray<Sink<E>>, what: string, ...event: E): void {
+  async function each<E extends unknown[]>(sinks: ReadonlyArray<Sink<E>>, what: string, ...event: E): Promise<void> {
     for (const sink of sinks) {
       try {
-        sink.run(...event);
+        await sink.run(...event);
       } catch (error) {
         log.error({ err: error, sink: sink.name }, `${what} sink failed`);
       }
     }
   }
 
-  function batch(sink: Sink<[StateChange[]]>, list: StateChange[]): void {
+  async function batch(sink: Sink<[StateChange[]]>, list: StateChange[]): Promise<void> {
     try {
-      sink.run(list);
+      await sink.run(list);
     } catch (error) {
       // The batch rolled back: retry one by one so one bad change cannot cost the others their incidents.
       log.error({ err: error, sink: sink.name }, 'state-change batch failed; applying the changes one by one');
       for (const change of list) {
         try {
-          sink.run([change]);
+          await sink.run([change]);
         } catch (single) {
           log.error({ err: single, sink: sink.name, agent_id: change.agentId, check_id: change.checkId }, 'state change not applied');
         }
@@ -70,37 +100,63 @@ export function createPipeline(logger: Logger) {
       if (!input) return Promise.reject(new Error('pipeline input used before the ingest was started'));
       return input(topic, payload);
     },
-    onResult(name: string, run: (m: ResultMessage, receivedAtMs: number) => void): void {
+    onResult(name: string, run: (m: ResultMessage, receivedAtMs: number) => SinkResult): void {
       results.push({ name, run });
     },
-    onStateChange(name: string, run: (change: StateChange) => void): void {
+    onStateChange(name: string, run: (change: StateChange) => SinkResult): void {
       changes.push({ name, run });
     },
-    onStateChanges(name: string, run: (changes: StateChange[]) => void): void {
+    onStateChanges(name: string, run: (changes: StateChange[]) => SinkResult): void {
       batches.push({ name, run });
     },
-    onIncidentNotice(name: string, run: (notice: IncidentNotice) => void): void {
+    onIncidentNotice(name: string, run: (notice: IncidentNotice) => SinkResult): void {
       notices.push({ name, run });
     },
-    onDelivery(name: string, run: (delivery: DeliveryResult) => void): void {
+    onDelivery(name: string, run: (delivery: DeliveryResult) => SinkResult): void {
       deliveries.push({ name, run });
     },
-    /** A result the ingest committed. */
+    /**
+     * A result the ingest committed. Result sinks are in-memory buffers (InfluxDB lines, report samples): they run
+     * at once, in order, at ingest speed; an asynchronous one is not waited for (its failure is logged).
+     */
     resultAccepted(m: ResultMessage, receivedAtMs: number): void {
-      each(results, 'result', m, receivedAtMs);
+      for (const sink of results) {
+        try {
+          const pending = sink.run(m, receivedAtMs);
+          if (pending) pending.catch((error: unknown) => log.error({ err: error, sink: sink.name }, 'result sink failed'));
+        } catch (error) {
+          log.error({ err: error, sink: sink.name }, 'result sink failed');
+        }
+      }
     },
-    /** Committed state changes of one ingest batch: each to the per-change sinks, then the batch to the batch sinks. */
-    stateChanged(list: StateChange[]): void {
-      for (const change of list) each(changes, 'state change', change);
-      if (list.length > 0) for (const sink of batches) batch(sink, list);
+    /**
+     * Committed state changes of one ingest batch: each to the per-change sinks, then the batch to the batch sinks,
+     * after every earlier batch. Resolves when this batch has been through every sink (never rejects).
+     */
+    stateChanged(list: StateChange[]): Promise<void> {
+      if (list.length === 0) return Promise.resolve();
+      return changeQueue.push(async () => {
+        for (const change of list) await each(changes, 'state change', change);
+        for (const sink of batches) await batch(sink, list);
+      });
     },
     /** An incident notice (opened, acknowledged, SLA events, ...), after the incident's transaction committed. */
-    incidentNotice(notice: IncidentNotice): void {
-      each(notices, 'incident notice', notice);
+    incidentNotice(notice: IncidentNotice): Promise<void> {
+      return noticeQueue.push(() => each(notices, 'incident notice', notice));
     },
     /** A notification delivery's outcome. */
-    delivered(delivery: DeliveryResult): void {
-      each(deliveries, 'delivery', delivery);
+    delivered(delivery: DeliveryResult): Promise<void> {
+      return deliveryQueue.push(() => each(deliveries, 'delivery', delivery));
+    },
+    /** State-change batches not yet through every sink (the ingest may hold back while this is high). */
+    get pendingBatches(): number {
+      return changeQueue.queued;
+    },
+    /** Resolves when every event handed in so far went through its sinks (graceful stop, tests). */
+    async drain(): Promise<void> {
+      await Promise.all([changeQueue.idle(), noticeQueue.idle(), deliveryQueue.idle()]);
+      // A sink may have emitted further notices or deliveries while the first wave drained.
+      if (changeQueue.queued + noticeQueue.queued + deliveryQueue.queued > 0) await this.drain();
     },
   };
 }

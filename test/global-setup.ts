@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 
 export default function setup(): void {
+  // Once per run: each project (sqlite, postgres) calls this setup in the same main process.
   if (process.env.OUTPOST_TEST_BUILT === '1') return;
   execFileSync(process.execPath, [join(import.meta.dirname, '../node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
     cwd: join(import.meta.dirname, '..'),
@@ -13,4 +14,5 @@ export default function setup(): void {
   });
   // The web console's static assets (dist/web), served by the collector at /.
   execFileSync(process.execPath, [join(import.meta.dirname, '../web/build.mjs')], { cwd: join(import.meta.dirname, '..'), stdio: 'inherit' });
+  process.env.OUTPOST_TEST_BUILT = '1';
 }

@@ -1,80 +1,106 @@
 /**
- * Agent events in the collector: `record` stores each accepted event inside the ingest's batch transaction
- * (so it is durable exactly when the message is acknowledged); SNMP traps are stored `pending` and their trap
- * rule is applied after that commit — open (or update) / resolve an incident with a `trap` timeline entry, or
- * only record — one event per transaction. Pending rows left by a crash are applied at start-up. Old events are
- * pruned after `events.retention`.
+ * Agent events in the collector: `record` stores each accepted event inside the ingest's batch transaction (so it
+ * is durable exactly when the message is acknowledged); SNMP traps are stored `pending` and their trap rule is
+ * applied once that transaction has committed (`committed()`, called by the ingest) — open (or update) / resolve
+ * an incident with a `trap` timeline entry, or only record — one trap at a time, oldest first. Pending rows left by
+ * a crash are applied at start-up. Old events are pruned after `events.retention`.
  */
+import { sql } from 'kysely';
 import type { Logger } from '../../common/logger.js';
 import { BACKGROUND_TIMERS, repeat, type Repeating } from '../../common/timers.js';
 import type { EventMessage } from '../../common/protocol.js';
-import { addTimelineEntry, findActiveByKey, updateIncident } from '../incidents/repository.js';
+import { recordIncidentEvent } from '../incidents/journal.js';
+import { findActiveByKey } from '../incidents/repository.js';
 import { SYSTEM_ACTOR, type IncidentService } from '../incidents/service.js';
-import type { Db } from '../store/db.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import type { Q } from '../store/sql/sql-helpers.js';
 import type { EventsConfig } from './config.js';
 import { decideTrap, interfaceLabel, trapSubject, type TrapDecision } from './rules.js';
-import { createEventsStore, type AgentEventRecord, type EventFilters } from './store.js';
+import { createEventsRepo, type AgentEventRecord, type EventData, type EventFilters, type HandledOutcome } from './store.js';
 
 export const TRAP_EVENT_KIND = 'snmp_trap';
 const PRUNE_EVERY_MS = 3_600_000;
 const PENDING_PAGE = 200;
+/** Advisory lock class of "applying this trap" on PostgreSQL (the object is the event id). */
+const TRAP_LOCK_CLASS = 0x6576; // "ev"
 
 export interface AgentEventsDeps {
-  db: Db;
+  store: SqlStore;
   config: EventsConfig;
   /** Absent when incidents are disabled: traps are then only recorded. */
   incidents?: Pick<IncidentService, 'openKeyed' | 'resolveKeyed'>;
   logger: Logger;
   now: () => number;
   /** Is the target in a maintenance window now? Then a trap opens no incident (updates and resolves still apply). */
-  inMaintenance?: (target: string, atMs: number) => boolean;
-  /** Runs `fn` after the current transaction (default setImmediate; better-sqlite3 transactions are synchronous). */
-  defer?: (fn: () => void) => void;
+  inMaintenance?: (target: string, atMs: number) => boolean | Promise<boolean>;
 }
 
-type Outcome = { action: 'open' | 'update' | 'resolve' | 'record' | 'suppressed'; rule: string | null; incidentId: number | null };
+type Outcome = HandledOutcome & { action: 'open' | 'update' | 'resolve' | 'record' | 'suppressed' };
 
 export function createAgentEventsService(deps: AgentEventsDeps) {
-  const { db, config, now } = deps;
+  const { store, config, now } = deps;
   const log = deps.logger.child({ component: 'agent-events' });
-  const store = createEventsStore(db);
-  const defer = deps.defer ?? ((fn: () => void) => void setImmediate(fn));
-  let scheduled = false;
+  const repo = createEventsRepo();
   let running = true;
   let pruning: Repeating | null = null;
+  /**
+   * A trap was stored by the ingest transaction still open: apply rules once it commits. One flag suffices because
+   * the ingest runs one batch transaction at a time, and always ends it with committed() or rolledBack().
+   */
+  let trapsInTransaction = false;
+  /** The one pass applying pending traps (passes never overlap: one trap at a time, in order). */
+  let pass: Promise<void> | null = null;
+  let passAgain = false;
 
-  function trapEntry(incidentId: number, event: AgentEventRecord, decision: TrapDecision, atMs: number): void {
+  async function trapEntry(q: Q, incidentId: number, event: AgentEventRecord, decision: TrapDecision, atMs: number): Promise<void> {
     const s = trapSubject(event);
-    addTimelineEntry(db, {
-      incidentId,
-      atMs,
-      actor: SYSTEM_ACTOR,
-      kind: 'trap',
-      note: event.message,
-      data: { event_id: event.id, agent_id: event.agentId, seq: event.seq, trap: s.trapName ?? s.trapOid, if_index: s.ifIndex, interface: interfaceLabel(s), observed_at_ms: event.observedAtMs, rule: decision.rule },
-    });
+    await recordIncidentEvent(
+      q,
+      {
+        incidentId,
+        atMs,
+        actor: SYSTEM_ACTOR,
+        kind: 'trap',
+        note: event.message,
+        data: { event_id: event.id, agent_id: event.agentId, seq: event.seq, trap: s.trapName ?? s.trapOid, if_index: s.ifIndex, interface: interfaceLabel(s), observed_at_ms: event.observedAtMs, rule: decision.rule },
+      },
+      { touch: true },
+    );
   }
 
-  /** Applies one trap's rule; the incident change, its timeline entry and the handled mark commit together. */
-  function apply(event: AgentEventRecord): Outcome {
+  const mark = (event: AgentEventRecord, outcome: Outcome): Promise<Outcome> =>
+    store.transaction(async (trx) => {
+      await repo.markHandled(trx, event.id, outcome);
+      return outcome;
+    });
+
+  /**
+   * Applies one trap's rule. The incident service opens and resolves in its own transaction, so the steps commit
+   * one after another: the trap entry and the handled mark commit together, after the incident exists. A crash in
+   * between leaves the trap pending and it is applied again at start-up (then as an update of the open incident).
+   */
+  async function apply(event: AgentEventRecord): Promise<Outcome> {
     const decision = decideTrap(trapSubject(event), config.traps);
     const incidents = deps.incidents;
-    if (!incidents || decision.action === 'record') return { action: 'record', rule: decision.rule, incidentId: null };
+    if (!incidents || decision.action === 'record') return mark(event, { action: 'record', rule: decision.rule, incidentId: null });
     const atMs = now();
     if (decision.action === 'open') {
-      const active = findActiveByKey(db, decision.dedupKey);
-      if (active) {
-        // The same link went down again (or the trap was resent with a new seq): one ticket, one more entry.
-        updateIncident(db, active.id, { updatedAtMs: atMs });
-        trapEntry(active.id, event, decision, atMs);
-        return { action: 'update', rule: decision.rule, incidentId: active.id };
-      }
+      // The same link went down again (or the trap was resent with a new seq): one ticket, one more entry.
+      const updated = await store.transaction(async (trx): Promise<Outcome | null> => {
+        const active = await findActiveByKey(trx, decision.dedupKey);
+        if (!active) return null;
+        await trapEntry(trx, active.id, event, decision, atMs);
+        const outcome: Outcome = { action: 'update', rule: decision.rule, incidentId: active.id };
+        await repo.markHandled(trx, event.id, outcome);
+        return outcome;
+      });
+      if (updated) return updated;
       const s = trapSubject(event);
-      if (deps.inMaintenance?.(s.target, atMs)) {
+      if (await deps.inMaintenance?.(s.target, atMs)) {
         log.info({ key: decision.dedupKey, target: s.target, rule: decision.rule }, 'trap incident suppressed by maintenance');
-        return { action: 'suppressed', rule: decision.rule, incidentId: null };
+        return mark(event, { action: 'suppressed', rule: decision.rule, incidentId: null });
       }
-      const record = incidents.openKeyed({
+      const record = await incidents.openKeyed({
         dedupKey: decision.dedupKey,
         title: decision.title,
         ...(decision.titleText ? { titleText: decision.titleText } : {}),
@@ -85,29 +111,48 @@ export function createAgentEventsService(deps: AgentEventsDeps) {
         rule: `traps.${decision.rule}`,
         startedAtMs: event.observedAtMs,
       });
-      trapEntry(record.id, event, decision, atMs);
+      const outcome: Outcome = { action: 'open', rule: decision.rule, incidentId: record.id };
+      await store.transaction(async (trx) => {
+        await trapEntry(trx, record.id, event, decision, atMs);
+        await repo.markHandled(trx, event.id, outcome);
+      });
       log.info({ number: record.number, key: decision.dedupKey, severity: decision.severity, rule: decision.rule }, 'incident opened by trap');
-      return { action: 'open', rule: decision.rule, incidentId: record.id };
+      return outcome;
     }
-    const active = findActiveByKey(db, decision.dedupKey);
-    if (!active) return { action: 'record', rule: decision.rule, incidentId: null };
-    trapEntry(active.id, event, decision, atMs);
-    incidents.resolveKeyed(decision.dedupKey, decision.cause, event.message);
+    const active = await findActiveByKey(store.db, decision.dedupKey);
+    if (!active) return mark(event, { action: 'record', rule: decision.rule, incidentId: null });
+    // The trap goes on the timeline before the resolution it causes.
+    await store.transaction((trx) => trapEntry(trx, active.id, event, decision, atMs));
+    await incidents.resolveKeyed(decision.dedupKey, decision.cause, event.message);
     log.info({ number: active.number, key: decision.dedupKey, rule: decision.rule }, 'incident resolved by trap');
-    return { action: 'resolve', rule: decision.rule, incidentId: active.id };
+    return mark(event, { action: 'resolve', rule: decision.rule, incidentId: active.id });
   }
 
-  const handleOne = db.transaction((event: AgentEventRecord) => store.markHandled(event.id, apply(event)));
+  /**
+   * On PostgreSQL a second collector may see the same pending row: the one holding the event's advisory lock
+   * applies it, the other waits and then finds it handled. (SQLite has one collector per file.)
+   */
+  async function applyOnce(event: AgentEventRecord): Promise<void> {
+    if (store.dialect !== 'postgres') {
+      await apply(event);
+      return;
+    }
+    await store.transaction(async (claim) => {
+      await sql`SELECT pg_advisory_xact_lock(${TRAP_LOCK_CLASS}, ${event.id % 2_147_483_647})`.execute(claim);
+      if (await repo.isPending(claim, event.id)) await apply(event);
+    });
+  }
 
-  /** Applies every pending trap, oldest first. A failing one is logged and left pending (retried next time). */
-  function applyPending(): number {
+  /** Applies every pending trap, oldest first. A failing one is logged and left pending (retried next pass). */
+  async function applyPending(): Promise<number> {
     let applied = 0;
     for (;;) {
-      const page = store.pending(PENDING_PAGE);
+      const page = await repo.pending(store.db, PENDING_PAGE);
       let progressed = false;
       for (const event of page) {
+        if (!running) return applied;
         try {
-          handleOne(event);
+          await applyOnce(event);
           applied++;
           progressed = true;
         } catch (error) {
@@ -118,51 +163,85 @@ export function createAgentEventsService(deps: AgentEventsDeps) {
     }
   }
 
+  /** Starts a pass, or asks the running one to look again when it ends (a trap committed meanwhile). */
   function schedule(): void {
-    if (scheduled || !running) return;
-    scheduled = true;
-    defer(() => {
-      scheduled = false;
-      if (running) applyPending();
+    if (!running) return;
+    if (pass) {
+      passAgain = true;
+      return;
+    }
+    pass = (async () => {
+      do {
+        passAgain = false;
+        try {
+          await applyPending();
+        } catch (error) {
+          log.error({ err: error }, 'pending traps not read; retried on the next trap or restart');
+        }
+      } while (passAgain && running);
+    })().finally(() => {
+      pass = null;
     });
   }
 
-  function prune(): number {
-    const dropped = store.prune(now() - config.retention);
+  async function prune(): Promise<number> {
+    const dropped = await repo.prune(store.db, now() - config.retention);
     if (dropped > 0) log.info({ dropped }, 'agent events pruned beyond the retention');
     return dropped;
   }
 
   return {
     /**
-     * Stores one accepted event; call inside the ingest transaction (the dedupe by seq happened there).
-     * Traps get their rule applied after the commit. A clock running ahead never dates an event after its receipt.
+     * Stores one accepted event inside the ingest transaction `q` (the dedupe by seq happened there). A trap gets
+     * its rule applied after `committed()`. A clock running ahead never dates an event after its receipt.
      */
-    record(message: EventMessage, receivedAtMs: number): void {
+    async record(q: Q, message: EventMessage, receivedAtMs: number): Promise<void> {
       const isTrap = message.kind === TRAP_EVENT_KIND;
-      const inserted = store.insert(message, Math.min(message.observed_at_ms, receivedAtMs), receivedAtMs, isTrap);
-      if (inserted && isTrap) schedule();
+      const inserted = await repo.insert(q, message, Math.min(message.observed_at_ms, receivedAtMs), receivedAtMs, isTrap);
+      if (inserted && isTrap) trapsInTransaction = true;
     },
-    /** Puts something the collector noticed about an agent on its timeline; call inside the ingest transaction. */
-    notice(agentId: string, kind: string, message: string, data: Record<string, string | number | boolean | null>, atMs: number): void {
-      store.insertCollector(agentId, kind, message, data, atMs);
+    /** Puts something the collector noticed about an agent on its timeline, inside the ingest transaction `q`. */
+    async notice(q: Q, agentId: string, kind: string, message: string, data: EventData, atMs: number): Promise<void> {
+      await repo.insertCollector(q, agentId, kind, message, data, atMs);
+    },
+    /** The ingest transaction that recorded events committed: apply the traps' rules (in the background, in order). */
+    committed(): void {
+      if (!trapsInTransaction) return;
+      trapsInTransaction = false;
+      schedule();
+    },
+    /** The ingest transaction rolled back: its traps were never stored. */
+    rolledBack(): void {
+      trapsInTransaction = false;
     },
     /** Applies traps left pending (crash between commit and rule), prunes, and prunes hourly from then on. */
-    start(): void {
+    async start(): Promise<void> {
       running = true;
-      applyPending();
-      prune();
-      pruning ??= repeat(BACKGROUND_TIMERS, PRUNE_EVERY_MS, prune, (error) => log.error({ err: error }, 'agent event pruning failed'));
+      schedule();
+      await pass;
+      await prune();
+      pruning ??= repeat(
+        BACKGROUND_TIMERS,
+        PRUNE_EVERY_MS,
+        () => void prune().catch((error: unknown) => log.error({ err: error }, 'agent event pruning failed')),
+        (error) => log.error({ err: error }, 'agent event pruning failed'),
+      );
     },
-    stop(): void {
+    /** Stops pruning and lets the trap being applied finish (the store closes after this). */
+    async stop(): Promise<void> {
       running = false;
       pruning?.stop();
       pruning = null;
+      await pass;
+    },
+    /** Resolves when no pass is running (tests wait on it after a commit). */
+    async settled(): Promise<void> {
+      while (pass) await pass;
     },
     applyPending,
     prune,
-    list(filters: EventFilters): AgentEventRecord[] {
-      return store.list(filters);
+    list(filters: EventFilters): Promise<AgentEventRecord[]> {
+      return repo.list(store.db, filters);
     },
   };
 }

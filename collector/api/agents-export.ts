@@ -8,7 +8,8 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { formatBytes, type Lang } from '../../common/humanize.js';
 import { formatLocalDateTime } from '../sla/zoned-time.js';
-import type { AgentRow, AgentsStore } from '../store/agents-store.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import type { AgentRow, AgentsRepo } from '../store/sql/agents-repo.js';
 import { validate } from './errors.js';
 
 const HEADINGS: Record<Lang, string[]> = {
@@ -49,12 +50,12 @@ const csvCell = (v: string) => (/[",\n\r]/.test(v) || /^[=+\-@]/.test(v) ? `"${(
 
 const querySchema = z.strictObject({ format: z.enum(['csv', 'xlsx']).default('csv'), lang: z.enum(['zh-CN', 'en']).optional() });
 
-export function createAgentsExportRouter(deps: { agents: AgentsStore; timezone: string; lang: Lang }): Router {
+export function createAgentsExportRouter(deps: { store: SqlStore; agents: AgentsRepo; timezone: string; lang: Lang }): Router {
   const router = Router();
   router.get('/export', async (req, res) => {
     const q = validate(querySchema, req.query, 'query');
     const lang = q.lang ?? deps.lang;
-    const rows = assetRows(deps.agents.list(), lang, deps.timezone);
+    const rows = assetRows(await deps.agents.list(deps.store.db), lang, deps.timezone);
     const stamp = formatLocalDateTime(deps.timezone, Date.now()).slice(0, 10);
     if (q.format === 'csv') {
       const text = [HEADINGS[lang], ...rows].map((r) => r.map(csvCell).join(',')).join('\r\n');

@@ -1,7 +1,8 @@
 /** GET /api/v1/agents and /api/v1/agents/:id: liveness, last seen, version, clock skew, inventory. */
 import { Router } from 'express';
 import { z } from 'zod';
-import type { AgentRow, AgentsStore } from '../store/agents-store.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import type { AgentRow, AgentsRepo } from '../store/sql/agents-repo.js';
 import { HttpError, validate } from './errors.js';
 import { agentIdParam } from './params.js';
 
@@ -24,15 +25,15 @@ function present(agent: AgentRow, withInventory: boolean) {
   };
 }
 
-export function createAgentsRouter(deps: { agents: AgentsStore }): Router {
+export function createAgentsRouter(deps: { store: SqlStore; agents: AgentsRepo }): Router {
   const router = Router();
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = validate(z.strictObject({ inventory: z.enum(['true', 'false']).default('true') }), req.query, 'query');
-    res.json({ agents: deps.agents.list().map((a) => present(a, q.inventory === 'true')) });
+    res.json({ agents: (await deps.agents.list(deps.store.db)).map((a) => present(a, q.inventory === 'true')) });
   });
-  router.get('/:id', (req, res) => {
+  router.get('/:id', async (req, res) => {
     const { id } = validate(z.strictObject({ id: agentIdParam }), req.params, 'params');
-    const agent = deps.agents.get(id);
+    const agent = await deps.agents.get(deps.store.db, id);
     if (!agent) throw new HttpError(404, `agent ${id} not found`);
     res.json(present(agent, true));
   });

@@ -5,15 +5,15 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { Logger } from '../../common/logger.js';
-import type { AgentsStore } from '../store/agents-store.js';
-import type { ChecksStore } from '../store/checks-store.js';
-import type { IntervalsStore } from '../store/intervals-store.js';
-import type { Db } from '../store/db.js';
+import type { AgentsRepo } from '../store/sql/agents-repo.js';
+import type { ChecksRepo } from '../store/sql/checks-repo.js';
+import type { IntervalsRepo } from '../store/sql/intervals-repo.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import { createAgentsRouter } from './agents.js';
 import { createAuthenticate, requireRole, type ApiTokens } from './auth.js';
 import { createChecksRouter } from './checks.js';
 import { errorHandler, notFound } from './errors.js';
-import { createHealthRouter, type HealthProbe } from './health.js';
+import { createHealthRouter, createStoreProbe, type HealthProbe } from './health.js';
 import { createHeartbeatPingRouter, createHeartbeatsRouter } from './heartbeats.js';
 import type { HeartbeatService } from '../heartbeats/service.js';
 import { createIncidentsRouter } from './incidents.js';
@@ -48,17 +48,23 @@ export interface ConsoleDeps {
   webDir: string | null;
   /** Failed logins allowed per client address / name within `loginWindowMs` (default 10 / 5 per 15 min). */
   loginLimits?: { perAddress: number; perName: number; windowMs: number };
+  /** How long a found session is used before the store is asked again (sessions.ts; default 2 s). */
+  sessionCacheMs?: number;
 }
 
 export interface ApiDeps {
-  db: Db;
-  agents: AgentsStore;
-  checks: ChecksStore;
-  intervals: IntervalsStore;
+  /** The async store (SQLite or PostgreSQL); every route reads through it. */
+  store: SqlStore;
+  agents: AgentsRepo;
+  checks: ChecksRepo;
+  intervals: IntervalsRepo;
   /** Bearer tokens, or a function returning the ones in effect (config reload). */
   tokens: ApiTokens;
   registry: Registry;
+  /** Broker state, warnings and the singleton jobs for /healthz (the store is probed here, through `store`). */
   health: HealthProbe;
+  /** How long /healthz waits for the store's `SELECT 1` (default: 2 s on PostgreSQL, 10 s on SQLite). */
+  storeProbeTimeoutMs?: number;
   logger: Logger;
   now: () => number;
   /** Base URL for links (config api.public_url). */
@@ -72,7 +78,7 @@ export interface ApiDeps {
   /** Reports (collector/reports); /api/v1/reports is mounted when present. */
   reports?: ReportService;
   /** The report schedules' state, for GET /api/v1/reports/schedules. */
-  reportSchedules?: () => ScheduleState[];
+  reportSchedules?: () => ScheduleState[] | Promise<ScheduleState[]>;
   /** The collector's time zone (config `timezone`), for answers people read (incident CLI). */
   timeZone?: string;
   /** Agent events (collector/agent-events); /api/v1/events is mounted when present. */
@@ -89,7 +95,7 @@ export function createApp(deps: ApiDeps): Express {
   app.set('query parser', 'simple');
   // Bodies are parsed only after authentication (below): an unauthenticated request never costs a parse.
   const json = express.json({ limit: '1mb' });
-  app.use(createHealthRouter(deps));
+  app.use(createHealthRouter({ health: deps.health, registry: deps.registry, store: createStoreProbe(deps.store, deps.storeProbeTimeoutMs) }));
   // Heartbeat pings carry their own secret (the token in the URL), so they are mounted before bearer auth.
   if (deps.heartbeats) app.use('/api/v1/heartbeat', createHeartbeatPingRouter({ heartbeats: deps.heartbeats, logger: deps.logger, now: deps.now }));
   const api = express.Router();
@@ -97,7 +103,7 @@ export function createApp(deps: ApiDeps): Express {
   let sessionRoutes: SessionRoutesDeps | undefined;
   if (deps.console) {
     const c = deps.console;
-    const sessions = createSessionStore(deps.db, deps.now);
+    const sessions = createSessionStore({ store: deps.store, now: deps.now, ...(c.sessionCacheMs !== undefined ? { cacheMs: c.sessionCacheMs } : {}) });
     const limits = c.loginLimits ?? { perAddress: 10, perName: 5, windowMs: 15 * 60_000 };
     sessionAuth = { sessions, users: c.users, ...(deps.publicUrl ? { publicUrl: deps.publicUrl } : {}) };
     sessionRoutes = {
@@ -107,7 +113,7 @@ export function createApp(deps: ApiDeps): Express {
       timezone: c.timezone,
       lang: c.lang,
     };
-    if (deps.sla) app.use('/api/v1/status', createStatusPageRouter({ db: deps.db, sla: deps.sla, checks: deps.checks, intervals: deps.intervals, pages: c.statusPages, now: deps.now }));
+    if (deps.sla) app.use('/api/v1/status', createStatusPageRouter({ store: deps.store, sla: deps.sla, checks: deps.checks, intervals: deps.intervals, pages: c.statusPages, now: deps.now }));
     // The login is the one POST parsed before authentication (it is how a person authenticates).
     app.post('/api/v1/session', json);
     app.use('/api/v1', createPublicSessionRouter(sessionRoutes));
@@ -117,21 +123,21 @@ export function createApp(deps: ApiDeps): Express {
   api.use(sessionActsAsItself);
   if (sessionRoutes) api.use(createSessionRouter({ ...sessionRoutes, requireRole }));
   if (deps.stream) api.use('/stream', requireRole('viewer'), deps.stream.router);
-  if (deps.console) api.use('/agents', requireRole('viewer'), createAgentsExportRouter({ agents: deps.agents, timezone: deps.console.timezone, lang: deps.console.lang }));
+  if (deps.console) api.use('/agents', requireRole('viewer'), createAgentsExportRouter({ store: deps.store, agents: deps.agents, timezone: deps.console.timezone, lang: deps.console.lang }));
   api.use('/agents', requireRole('viewer'), createAgentsRouter(deps));
   api.use('/targets', requireRole('viewer'), createTargetsRouter({ ...deps, ...(deps.sla ? { inMaintenance: deps.sla.inMaintenance } : {}) }));
   api.use('/checks', requireRole('viewer'), createChecksRouter(deps));
   api.use('/checks', requireRole('viewer'), createSamplesRouter(deps));
   api.use('/states', requireRole('viewer'), createStatesRouter(deps));
   const sla = deps.sla;
-  if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ db: deps.db, pauses: sla.pauses, extensions: sla.extensions, timers: sla.timers, now: deps.now, requireRole }));
+  if (deps.incidents && sla) api.use('/incidents', createIncidentPauseRouter({ store: deps.store, pauses: sla.pauses, extensions: sla.extensions, timers: sla.timers, now: deps.now, requireRole }));
   if (deps.incidents) {
     const slaOf = sla ? { slaOf: (record: Parameters<SlaService['timers']['json']>[0]) => sla.timers.json(record, deps.now()) } : {};
     api.use('/incidents', createIncidentsRouter({ incidents: deps.incidents, requireRole, logger: deps.logger, ...slaOf, ...(deps.timeZone ? { timeZone: deps.timeZone } : {}), ...(deps.console ? { lang: deps.console.lang } : {}) }));
   }
   if (sla) {
     api.use('/availability', requireRole('viewer'), createAvailabilityRouter({ availability: sla.availability, now: deps.now }));
-    api.use('/maintenance', createMaintenanceRouter({ maintenance: sla.maintenance, setup: () => sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
+    api.use('/maintenance', createMaintenanceRouter({ store: deps.store, maintenance: sla.maintenance, setup: () => sla.setup, now: deps.now, requireRole, changed: () => sla.scheduler.changed() }));
     api.use('/sla', requireRole('viewer'), createSlaRouter({ summary: sla.summary }));
   }
   if (deps.events) api.use('/events', requireRole('viewer'), createEventsRouter({ events: deps.events, now: deps.now }));

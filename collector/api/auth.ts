@@ -32,7 +32,7 @@ export function createAuthenticate(tokens: ApiTokens, sessions?: SessionAuthDeps
   const current = typeof tokens === 'function' ? tokens : () => tokens;
   let source: readonly ApiToken[] | null = null;
   let known: Array<ApiToken & { digest: Buffer }> = [];
-  return (req, res, next) => {
+  return async (req, res, next) => {
     const list = current();
     if (list !== source) {
       source = list;
@@ -40,7 +40,7 @@ export function createAuthenticate(tokens: ApiTokens, sessions?: SessionAuthDeps
     }
     const header = req.get('authorization') ?? '';
     if (sessions && header === '') {
-      const session = sessionCallerOf(req, sessions);
+      const session = await sessionCallerOf(req, sessions);
       if (session) {
         checkCsrf(req, session, sessions.publicUrl);
         res.locals.caller = session;

@@ -78,19 +78,19 @@ export function availabilityJson(result: AvailabilityResult) {
 
 export function createAvailabilityRouter(deps: { availability: AvailabilityService; now: () => number }): Router {
   const router = Router();
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = validate(querySchema, req.query, 'query');
     const kind: SubjectKind = q.group !== undefined ? 'group' : q.service !== undefined ? 'service' : q.check !== undefined ? 'check' : 'target';
     const subject = q.group ?? q.service ?? (q.check !== undefined ? `${q.target}/${q.check}` : (q.target as string));
     let result: AvailabilityResult;
     try {
-      const range = q.period !== undefined ? deps.availability.periodRange(kind, subject, q.period) : null;
+      const range = q.period !== undefined ? await deps.availability.periodRange(kind, subject, q.period) : null;
       const to = range?.toMs ?? q.to ?? deps.now();
       const from = range?.fromMs ?? q.from ?? to - 30 * 86_400_000;
-      if (kind === 'target') result = deps.availability.forTarget(subject, from, to);
-      else if (kind === 'group') result = deps.availability.forGroup(subject, from, to);
-      else if (kind === 'service') result = deps.availability.forService(subject, from, to);
-      else result = deps.availability.forCheck(q.agent_id, q.target as string, q.check as string, from, to);
+      if (kind === 'target') result = await deps.availability.forTarget(subject, from, to);
+      else if (kind === 'group') result = await deps.availability.forGroup(subject, from, to);
+      else if (kind === 'service') result = await deps.availability.forService(subject, from, to);
+      else result = await deps.availability.forCheck(q.agent_id, q.target as string, q.check as string, from, to);
     } catch (error) {
       if (error instanceof AvailabilityError) {
         throw new HttpError(error.code === 'not_found' ? 404 : 400, error.message, error.code === 'invalid' ? [{ field: 'query', message: error.message }] : []);

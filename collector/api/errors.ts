@@ -45,10 +45,27 @@ export const notFound: RequestHandler = (req) => {
   throw new HttpError(404, `no route ${req.method} ${req.path}`);
 };
 
+/** Error codes of a store that cannot be reached now (node-postgres / the OS / SQLite), as opposed to a bug. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', '57P01', '57P02', '57P03', '53300', 'SQLITE_BUSY']);
+
+/** True for a failure to reach the store (PostgreSQL stopped, restarting, out of connections; SQLite busy). */
+export function isStoreUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  const message = error instanceof Error ? error.message : '';
+  return /^Connection terminated|timeout exceeded when trying to connect/.test(message);
+}
+
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     if (error instanceof HttpError) {
       res.status(error.status).json({ error: error.message, details: error.details });
+      return;
+    }
+    // The store is down or restarting: the client may retry; it is not a bug of the request or of ours.
+    if (isStoreUnavailable(error)) {
+      logger.warn({ err: error }, 'API request failed: the store is unavailable');
+      res.status(503).json({ error: 'the store is unavailable; try again', details: [{ field: 'store', message: 'the database did not answer (details in the collector log)' }] });
       return;
     }
     // body-parser errors carry a status (400 bad JSON, 413 too large).

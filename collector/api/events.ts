@@ -9,7 +9,7 @@ import { validate } from './errors.js';
 import { agentIdParam, timeParam } from './params.js';
 
 export interface EventsRouterDeps {
-  events: { list(filters: EventFilters): AgentEventRecord[] };
+  events: { list(filters: EventFilters): AgentEventRecord[] | Promise<AgentEventRecord[]> };
   now: () => number;
 }
 
@@ -49,13 +49,13 @@ export function createEventsRouter(deps: EventsRouterDeps): Router {
       return { ...q, from: q.from ?? to - 86_400_000, to };
     })
     .refine((q) => q.from < q.to, { message: 'from must be before to', path: ['from'] });
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const q = validate(querySchema, req.query, 'query');
     const filters: EventFilters = { fromMs: q.from, toMs: q.to, limit: q.limit };
     if (q.target !== undefined) filters.target = q.target;
     if (q.agent_id !== undefined) filters.agentId = q.agent_id;
     if (q.kind !== undefined) filters.kind = q.kind;
-    const events = deps.events.list(filters).map(presentEvent);
+    const events = (await deps.events.list(filters)).map(presentEvent);
     res.json({ from_ms: q.from, to_ms: q.to, count: events.length, events });
   });
   return router;

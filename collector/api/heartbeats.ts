@@ -80,9 +80,9 @@ export function createHeartbeatPingRouter(deps: HeartbeatRoutesDeps): Router {
     res.json({ name: hb.name, state: hb.record.status, next_deadline: iso(hb.record.deadlineMs) });
   };
   // The token is the ping's credential: an unknown one is refused before the body is parsed.
-  const knownToken: RequestHandler = (req, _res, next) => {
+  const knownToken: RequestHandler = async (req, _res, next) => {
     const { token } = validate(tokenParam, req.params, 'params');
-    if (!deps.heartbeats.knows(token)) {
+    if (!(await deps.heartbeats.knows(token))) {
       warn(`unknown:${req.ip ?? '-'}`, { client: req.ip }, 'heartbeat ping with an unknown token');
       throw new HttpError(404, 'unknown heartbeat token');
     }
@@ -108,29 +108,29 @@ function mapError(error: unknown): never {
 export function createHeartbeatsRouter(deps: HeartbeatRoutesDeps & { requireRole: (role: 'viewer' | 'admin') => RequestHandler }): Router {
   const router = Router();
   const base = (deps.publicUrl ?? '').replace(/\/$/, '');
-  router.get('/', deps.requireRole('viewer'), (_req, res) => {
-    res.json({ heartbeats: deps.heartbeats.list().map(heartbeatJson) });
+  router.get('/', deps.requireRole('viewer'), async (_req, res) => {
+    res.json({ heartbeats: (await deps.heartbeats.list()).map(heartbeatJson) });
   });
-  router.get('/:name', deps.requireRole('viewer'), (req, res) => {
+  router.get('/:name', deps.requireRole('viewer'), async (req, res) => {
     const { name } = validate(nameParam, req.params, 'params');
-    const hb = deps.heartbeats.get(name);
+    const hb = await deps.heartbeats.get(name);
     if (!hb) throw new HttpError(404, `no heartbeat "${name}"`);
-    res.json({ ...heartbeatJson(hb), runs: deps.heartbeats.recentRuns(name).map(runJson) });
+    res.json({ ...heartbeatJson(hb), runs: (await deps.heartbeats.recentRuns(name)).map(runJson) });
   });
-  router.post('/', deps.requireRole('admin'), (req, res) => {
+  router.post('/', deps.requireRole('admin'), async (req, res) => {
     const def = validate(createSchema, req.body ?? {}, 'body');
     try {
-      const { heartbeat, token } = deps.heartbeats.create(def);
+      const { heartbeat, token } = await deps.heartbeats.create(def);
       const url = `${base}/api/v1/heartbeat/${token}`;
       res.status(201).json({ ...heartbeatJson(heartbeat), token, ping_url: url, start_url: `${url}/start`, fail_url: `${url}/fail` });
     } catch (error) {
       mapError(error);
     }
   });
-  router.delete('/:name', deps.requireRole('admin'), (req, res) => {
+  router.delete('/:name', deps.requireRole('admin'), async (req, res) => {
     const { name } = validate(nameParam, req.params, 'params');
     try {
-      deps.heartbeats.remove(name);
+      await deps.heartbeats.remove(name);
     } catch (error) {
       mapError(error);
     }

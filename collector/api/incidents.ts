@@ -177,7 +177,7 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
   const logger = deps.logger.child({ component: 'api.incidents' });
   const router = Router();
   const zone = deps.timeZone ? { time_zone: deps.timeZone } : {};
-  const withSla = <T extends object>(json: T, record: IncidentRecord): T => (deps.slaOf ? { ...json, sla: deps.slaOf(record) } : json);
+  const withSla = async <T extends object>(json: T, record: IncidentRecord): Promise<T> => (deps.slaOf ? { ...json, sla: await deps.slaOf(record) } : json);
 
   /** The person acting: `by` in the body (a named user behind a shared token) or the token's own name. */
   function actor(by: string | undefined, res: Response): string {
@@ -187,9 +187,9 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
   }
 
   /** Runs a person's action; service errors become 404 / 409. */
-  function guarded(action: string, number: string, who: string, work: () => unknown): void {
+  async function guarded(action: string, number: string, who: string, work: () => unknown): Promise<void> {
     try {
-      work();
+      await work();
       logger.info({ number, action, actor: who }, 'incident action');
     } catch (error) {
       if (error instanceof IncidentError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.message);
@@ -204,15 +204,15 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
     return lang === 'zh-CN' || lang === 'en' ? { ...defaultReader, lang } : defaultReader;
   }
 
-  function detailOf(number: string, reader: Reader) {
-    const detail = incidents.get(number);
+  async function detailOf(number: string, reader: Reader) {
+    const detail = await incidents.get(number);
     if (!detail) throw new HttpError(404, `incident ${number} not found`);
-    return { ...withSla(incidentDetailJson(detail, reader), detail), ...zone };
+    return { ...(await withSla(incidentDetailJson(detail, reader), detail)), ...zone };
   }
 
-  router.get('/', requireRole('viewer'), (req, res) => {
+  router.get('/', requireRole('viewer'), async (req, res) => {
     const q = validate(listQuerySchema, req.query, 'query');
-    const { items, total } = incidents.list({
+    const { items, total } = await incidents.list({
       status: q.status,
       severity: q.severity,
       target: q.target,
@@ -222,18 +222,21 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
       offset: q.offset,
     });
     const reader = q.lang ? { ...defaultReader, lang: q.lang } : defaultReader;
-    res.json({ items: items.map((r) => withSla(incidentJson(r, reader), r)), total, limit: q.limit, offset: q.offset, ...zone });
+    // One at a time: each SLA block may read the store, and a page of 500 must not take every connection at once.
+    const shown = [];
+    for (const r of items) shown.push(await withSla(incidentJson(r, reader), r));
+    res.json({ items: shown, total, limit: q.limit, offset: q.offset, ...zone });
   });
 
-  router.get('/:number', requireRole('viewer'), (req, res) => {
+  router.get('/:number', requireRole('viewer'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
-    res.json(detailOf(number, readerOf(req)));
+    res.json(await detailOf(number, readerOf(req)));
   });
 
-  router.post('/', requireRole('operator'), (req, res) => {
+  router.post('/', requireRole('operator'), async (req, res) => {
     const body = validate(manualSchema, req.body ?? {}, 'body');
     const who = actor(body.by, res);
-    const record = incidents.createManual(
+    const record = await incidents.createManual(
       {
         title: body.title,
         severity: body.severity,
@@ -246,56 +249,56 @@ export function createIncidentsRouter(deps: IncidentsRouterDeps): Router {
       who,
     );
     logger.info({ number: record.number, action: 'create', actor: who }, 'incident action');
-    res.status(201).json(detailOf(record.number, readerOf(req)));
+    res.status(201).json(await detailOf(record.number, readerOf(req)));
   });
 
-  router.post('/:number/ack', requireRole('operator'), (req, res) => {
+  router.post('/:number/ack', requireRole('operator'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(noteOptional, req.body ?? {}, 'body');
     const who = actor(body.by, res);
-    guarded('acknowledge', number, who, () => incidents.acknowledge(number, who, body.note));
-    res.json(detailOf(number, readerOf(req)));
+    await guarded('acknowledge', number, who, () => incidents.acknowledge(number, who, body.note));
+    res.json(await detailOf(number, readerOf(req)));
   });
 
-  router.post('/:number/resolve', requireRole('operator'), (req, res) => {
+  router.post('/:number/resolve', requireRole('operator'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(resolveSchema, req.body ?? {}, 'body');
     const who = actor(body.by, res);
-    guarded('resolve', number, who, () => incidents.resolve(number, who, body.cause, body.resolution));
-    res.json(detailOf(number, readerOf(req)));
+    await guarded('resolve', number, who, () => incidents.resolve(number, who, body.cause, body.resolution));
+    res.json(await detailOf(number, readerOf(req)));
   });
 
-  router.post('/:number/note', requireRole('operator'), (req, res) => {
+  router.post('/:number/note', requireRole('operator'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(noteSchema, req.body ?? {}, 'body');
     const who = actor(body.by, res);
-    guarded('note', number, who, () => incidents.addNote(number, who, body.text));
-    res.status(201).json(detailOf(number, readerOf(req)));
+    await guarded('note', number, who, () => incidents.addNote(number, who, body.text));
+    res.status(201).json(await detailOf(number, readerOf(req)));
   });
 
-  router.post('/:number/close', requireRole('operator'), (req, res) => {
+  router.post('/:number/close', requireRole('operator'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(closeSchema, req.body ?? {}, 'body');
     const who = actor(body.by, res);
     const evaluation = body.score === undefined ? undefined : { score: body.score, comment: body.comment, evaluator: body.evaluator };
-    guarded('close', number, who, () => incidents.close(number, who, body.note, evaluation));
-    res.json(detailOf(number, readerOf(req)));
+    await guarded('close', number, who, () => incidents.close(number, who, body.note, evaluation));
+    res.json(await detailOf(number, readerOf(req)));
   });
 
-  router.post('/:number/evaluate', requireRole('operator'), (req, res) => {
+  router.post('/:number/evaluate', requireRole('operator'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(evaluateSchema, req.body ?? {}, 'body');
     const who = actor(body.by, res);
-    guarded('evaluate', number, who, () => incidents.evaluate(number, who, { score: body.score, comment: body.comment, evaluator: body.evaluator }));
-    res.json(detailOf(number, readerOf(req)));
+    await guarded('evaluate', number, who, () => incidents.evaluate(number, who, { score: body.score, comment: body.comment, evaluator: body.evaluator }));
+    res.json(await detailOf(number, readerOf(req)));
   });
 
-  router.post('/:number/reopen', requireRole('operator'), (req, res) => {
+  router.post('/:number/reopen', requireRole('operator'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(noteOptional, req.body ?? {}, 'body');
     const who = actor(body.by, res);
-    guarded('reopen', number, who, () => incidents.reopen(number, who, body.note));
-    res.json(detailOf(number, readerOf(req)));
+    await guarded('reopen', number, who, () => incidents.reopen(number, who, body.note));
+    res.json(await detailOf(number, readerOf(req)));
   });
 
   return router;

@@ -13,6 +13,7 @@ import { validateSchedule } from '../sla/maintenance.js';
 import { isValidTimeZone } from '../sla/zoned-time.js';
 import type { MaintenanceStore, StoredMaintenance } from '../sla-service/maintenance-store.js';
 import type { ApiRole } from '../config.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import { HttpError, validate } from './errors.js';
 import { timeParam } from './params.js';
 
@@ -82,13 +83,15 @@ export function maintenanceJson(m: StoredMaintenance) {
 }
 
 export interface MaintenanceRouterDeps {
+  store: SqlStore;
+  /** The maintenance_windows table (sla-service/maintenance-store.ts), asked with `store.db`. */
   maintenance: MaintenanceStore;
   /** The SLA setup in force (asked per request: a reload swaps it). */
   setup: () => SlaSetup;
   now: () => number;
   requireRole: (role: ApiRole) => RequestHandler;
   /** Re-evaluates SLA timers after a change (a window can move when an incident's clocks start). */
-  changed: () => void;
+  changed: () => void | Promise<void>;
 }
 
 const callerName = (res: Response): string | undefined => (res.locals.caller as { name?: string } | undefined)?.name;
@@ -97,20 +100,22 @@ export function createMaintenanceRouter(deps: MaintenanceRouterDeps): Router {
   const { maintenance, requireRole } = deps;
   const router = Router();
 
-  router.get('/', requireRole('viewer'), (req, res) => {
-    const q = validate(listSchema, req.query, 'query');
+  const q = deps.store.db;
+
+  router.get('/', requireRole('viewer'), async (req, res) => {
+    const query = validate(listSchema, req.query, 'query');
     const fromConfig = deps.setup().maintenance.map((w) => ({ id: null, source: 'config' as const, name: w.name, reason: null, targets: w.targets, groups: w.groups, ...scheduleJson(w.schedule) }));
-    res.json({ items: [...fromConfig, ...maintenance.list(q.include_deleted === 'true').map(maintenanceJson)] });
+    res.json({ items: [...fromConfig, ...(await maintenance.list(q, query.include_deleted === 'true')).map(maintenanceJson)] });
   });
 
-  router.get('/:id', requireRole('viewer'), (req, res) => {
+  router.get('/:id', requireRole('viewer'), async (req, res) => {
     const { id } = validate(idSchema, req.params, 'params');
-    const found = maintenance.get(id);
+    const found = await maintenance.get(q, id);
     if (!found) throw new HttpError(404, `maintenance window ${id} not found`);
     res.json(maintenanceJson(found));
   });
 
-  router.post('/', requireRole('admin'), (req, res) => {
+  router.post('/', requireRole('admin'), async (req, res) => {
     const body = validate(createSchema, req.body ?? {}, 'body');
     const nowMs = deps.now();
     const schedule = scheduleOf(body);
@@ -120,19 +125,19 @@ export function createMaintenanceRouter(deps: MaintenanceRouterDeps): Router {
     }
     if (body.retroactive && !past) throw new HttpError(400, 'invalid body', [{ field: 'body.retroactive', message: 'only a one-off window that began in the past is retroactive' }]);
     const createdBy = body.by ?? callerName(res) ?? 'unknown';
-    const created = maintenance.add({ name: body.name, reason: body.reason, targets: body.targets, groups: body.groups, schedule, retroactive: body.retroactive, createdBy, createdAtMs: nowMs });
-    deps.changed();
+    const created = await maintenance.add(q, { name: body.name, reason: body.reason, targets: body.targets, groups: body.groups, schedule, retroactive: body.retroactive, createdBy, createdAtMs: nowMs });
+    await deps.changed();
     res.status(201).json(maintenanceJson(created));
   });
 
-  router.delete('/:id', requireRole('admin'), (req, res) => {
+  router.delete('/:id', requireRole('admin'), async (req, res) => {
     const { id } = validate(idSchema, req.params, 'params');
     const body = validate(deleteSchema, req.body ?? {}, 'body');
-    const found = maintenance.get(id);
+    const found = await maintenance.get(q, id);
     if (!found) throw new HttpError(404, `maintenance window ${id} not found`);
-    if (!maintenance.remove(id, body.by ?? callerName(res) ?? 'unknown', deps.now())) throw new HttpError(409, `maintenance window ${id} is already deleted`);
-    deps.changed();
-    res.json(maintenanceJson(maintenance.get(id) as StoredMaintenance));
+    if (!(await maintenance.remove(q, id, body.by ?? callerName(res) ?? 'unknown', deps.now()))) throw new HttpError(409, `maintenance window ${id} is already deleted`);
+    await deps.changed();
+    res.json(maintenanceJson((await maintenance.get(q, id)) as StoredMaintenance));
   });
 
   return router;

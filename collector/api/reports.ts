@@ -34,7 +34,7 @@ export interface ReportsRouterDeps {
   reports: ReportService;
   requireRole: (role: 'operator') => RequestHandler;
   /** The report schedules' state (collector/reports/scheduler.ts); GET /schedules answers [] without it. */
-  schedules?: () => ScheduleState[];
+  schedules?: () => ScheduleState[] | Promise<ScheduleState[]>;
   /** The collector's time zone (`timezone`), sent beside the schedules so clients show local times. */
   timeZone?: string;
 }
@@ -42,9 +42,9 @@ export interface ReportsRouterDeps {
 export function createReportsRouter(deps: ReportsRouterDeps): Router {
   const router = Router();
 
-  router.get('/schedules', (req, res) => {
+  router.get('/schedules', async (req, res) => {
     validate(z.strictObject({}), req.query, 'query');
-    res.json({ items: deps.schedules?.() ?? [], ...(deps.timeZone ? { time_zone: deps.timeZone } : {}) });
+    res.json({ items: (await deps.schedules?.()) ?? [], ...(deps.timeZone ? { time_zone: deps.timeZone } : {}) });
   });
 
   async function send(res: Response, request: ReportRequest, format: (typeof REPORT_FORMATS)[number], lang: (typeof REPORT_LANGS)[number] | undefined, field: string): Promise<void> {
@@ -85,13 +85,13 @@ export function createReportsRouter(deps: ReportsRouterDeps): Router {
     await send(res, { kind: 'fault', number, by: caller }, q.format, q.lang, 'params.number');
   });
   // Recording that the report went to the customer (not the same as generating it): operator.
-  router.post('/fault/:number/sent', deps.requireRole('operator'), (req, res) => {
+  router.post('/fault/:number/sent', deps.requireRole('operator'), async (req, res) => {
     const { number } = validate(faultSchema, req.params, 'params');
     const body = validate(sentSchema, req.body ?? {}, 'body');
     const by = body.by ?? (res.locals.caller as { name?: string } | undefined)?.name;
     if (!by) throw new HttpError(400, 'invalid body', [{ field: 'body.by', message: 'name the person who sent it (by)' }]);
     try {
-      const sent = deps.reports.markFaultSent(number, by, body.note);
+      const sent = await deps.reports.markFaultSent(number, by, body.note);
       res.status(sent.recorded ? 201 : 200).json({ number: sent.number, sent_at_ms: sent.sentAtMs, sent_by: sent.sentBy, note: sent.note, recorded: sent.recorded });
     } catch (error) {
       if (error instanceof ReportError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.message, [{ field: 'params.number', message: error.message }]);

@@ -73,10 +73,10 @@ function tokensEqual(a: string, b: string): boolean {
  * The session of this request's cookie, or undefined when there is no cookie. A cookie that names no live session
  * (expired, revoked, user removed) is a 401.
  */
-export function sessionCallerOf(req: Request, deps: SessionAuthDeps): SessionCaller | undefined {
+export async function sessionCallerOf(req: Request, deps: SessionAuthDeps): Promise<SessionCaller | undefined> {
   const token = cookieValue(req.get('cookie'), SESSION_COOKIE);
   if (!token) return undefined;
-  const session = deps.sessions.find(token);
+  const session = await deps.sessions.find(token);
   if (!session) throw new HttpError(401, 'session expired or logged out', [{ field: 'cookies.outpost_session', message: 'log in again' }]);
   const user = deps.users().find((u) => u.name === session.userName);
   if (!user) throw new HttpError(401, 'session expired or logged out', [{ field: 'cookies.outpost_session', message: `user ${session.userName} is no longer configured` }]);

@@ -59,7 +59,7 @@ export function createPublicSessionRouter(deps: SessionRoutesDeps): Router {
       throw new HttpError(401, 'wrong name or password');
     }
     deps.limiter.succeed(`name:${body.name}`);
-    const { session, token } = deps.sessions.create(user.name, body.remember, { userAgent: req.get('user-agent'), address });
+    const { session, token } = await deps.sessions.create(user.name, body.remember, { userAgent: req.get('user-agent'), address });
     res.set('set-cookie', sessionCookie(token, { ...(body.remember ? { maxAgeMs: REMEMBER_TTL_MS } : {}), secure: isSecure(req, deps.publicUrl) }));
     res.set('cache-control', 'no-store');
     logger.info({ user: user.name, role: user.role, remember: body.remember, address, session: session.id }, 'console login');
@@ -92,19 +92,19 @@ export function createSessionRouter(deps: SessionRoutesDeps & { requireRole: (ro
     res.json(sessionJson(caller.name, caller.role, caller.session, user?.lang ?? deps.lang));
   });
 
-  router.delete('/session', (req, res) => {
+  router.delete('/session', async (req, res) => {
     const caller = callerOf(res);
     if (caller.session) {
-      deps.sessions.revoke(caller.session.id, caller.name);
+      await deps.sessions.revoke(caller.session.id, caller.name);
       logger.info({ user: caller.name, session: caller.session.id }, 'console logout');
     }
     res.set('set-cookie', clearedSessionCookie(isSecure(req, deps.publicUrl)));
     res.status(204).end();
   });
 
-  router.get('/sessions', deps.requireRole('admin'), (_req, res) => {
+  router.get('/sessions', deps.requireRole('admin'), async (_req, res) => {
     res.json({
-      items: deps.sessions.list().map((s) => ({
+      items: (await deps.sessions.list()).map((s) => ({
         id: s.id,
         user: s.userName,
         remember: s.remember,
@@ -117,18 +117,18 @@ export function createSessionRouter(deps: SessionRoutesDeps & { requireRole: (ro
     });
   });
 
-  router.delete('/sessions/:id', deps.requireRole('admin'), (req, res) => {
+  router.delete('/sessions/:id', deps.requireRole('admin'), async (req, res) => {
     const { id } = validate(revokeParams, req.params, 'params');
     const caller = callerOf(res);
-    if (!deps.sessions.revoke(id, caller.name)) throw new HttpError(404, `session ${id} not found or already ended`);
+    if (!(await deps.sessions.revoke(id, caller.name))) throw new HttpError(404, `session ${id} not found or already ended`);
     logger.info({ session: id, by: caller.name }, 'console session revoked');
     res.status(204).end();
   });
 
-  router.delete('/sessions', deps.requireRole('admin'), (req, res) => {
+  router.delete('/sessions', deps.requireRole('admin'), async (req, res) => {
     const { user } = validate(revokeQuery, req.query, 'query');
     const caller = callerOf(res);
-    const revoked = deps.sessions.revokeUser(user, caller.name);
+    const revoked = await deps.sessions.revokeUser(user, caller.name);
     logger.info({ user, revoked, by: caller.name }, 'console sessions of a user revoked');
     res.json({ revoked });
   });

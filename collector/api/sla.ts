@@ -11,7 +11,7 @@ import type { ApiRole } from '../config.js';
 import { INCIDENT_NUMBER_PATTERN } from '../incidents/numbering.js';
 import { getIncidentByNumber } from '../incidents/repository.js';
 import { IncidentError } from '../incidents/service.js';
-import type { Db } from '../store/db.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import { AvailabilityError } from '../sla-service/availability-service.js';
 import type { IncidentTimers } from '../sla-service/incident-timers.js';
 import type { Extensions } from '../sla-service/extensions.js';
@@ -37,10 +37,10 @@ const callerName = (res: Response): string | undefined => (res.locals.caller as 
 
 export function createSlaRouter(deps: { summary: SlaSummary }): Router {
   const router = Router();
-  router.get('/summary', (req, res) => {
+  router.get('/summary', async (req, res) => {
     const { period } = validate(summarySchema, req.query, 'query');
     try {
-      res.json(deps.summary.forPeriod(period));
+      res.json(await deps.summary.forPeriod(period));
     } catch (error) {
       if (error instanceof AvailabilityError) throw new HttpError(400, error.message, [{ field: 'query.period', message: error.message }]);
       throw error;
@@ -50,7 +50,7 @@ export function createSlaRouter(deps: { summary: SlaSummary }): Router {
 }
 
 export interface IncidentPauseRouterDeps {
-  db: Db;
+  store: SqlStore;
   pauses: Pauses;
   extensions: Extensions;
   timers: IncidentTimers;
@@ -61,37 +61,37 @@ export interface IncidentPauseRouterDeps {
 export function createIncidentPauseRouter(deps: IncidentPauseRouterDeps): Router {
   const router = Router();
 
-  function act(res: Response, number: string, who: string | undefined, work: (actor: string) => void): void {
+  async function act(res: Response, number: string, who: string | undefined, work: (actor: string) => unknown): Promise<void> {
     const actor = who ?? callerName(res);
     if (!actor) throw new HttpError(400, 'invalid body', [{ field: 'body.by', message: 'name the person acting (by)' }]);
     try {
-      work(actor);
+      await work(actor);
     } catch (error) {
       if (error instanceof IncidentError) throw new HttpError(error.code === 'not_found' ? 404 : 409, error.message);
       throw error;
     }
-    const record = getIncidentByNumber(deps.db, number);
+    const record = await getIncidentByNumber(deps.store.db, number);
     if (!record) throw new HttpError(404, `incident ${number} not found`);
-    res.json({ number, status: record.status, sla: deps.timers.json(record, deps.now()) });
+    res.json({ number, status: record.status, sla: await deps.timers.json(record, deps.now()) });
   }
 
-  router.post('/:number/pause', deps.requireRole('operator'), (req, res) => {
+  router.post('/:number/pause', deps.requireRole('operator'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(pauseSchema, req.body ?? {}, 'body');
-    act(res, number, body.by, (actor) => deps.pauses.pause(number, actor, body.reason));
+    await act(res, number, body.by, (actor) => deps.pauses.pause(number, actor, body.reason));
   });
 
-  router.post('/:number/resume', deps.requireRole('operator'), (req, res) => {
+  router.post('/:number/resume', deps.requireRole('operator'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(resumeSchema, req.body ?? {}, 'body');
-    act(res, number, body.by, (actor) => deps.pauses.resume(number, actor, body.note));
+    await act(res, number, body.by, (actor) => deps.pauses.resume(number, actor, body.note));
   });
 
   /** Extends the resolution time with the customer's consent (policy `extensions`). */
-  router.post('/:number/extend', deps.requireRole('operator'), (req, res) => {
+  router.post('/:number/extend', deps.requireRole('operator'), async (req, res) => {
     const { number } = validate(numberSchema, req.params, 'params');
     const body = validate(extendSchema, req.body ?? {}, 'body');
-    act(res, number, body.by, (actor) => deps.extensions.extend(number, actor, { extendMs: body.for, approvedBy: body.approved_by, reason: body.reason }));
+    await act(res, number, body.by, (actor) => deps.extensions.extend(number, actor, { extendMs: body.for, approvedBy: body.approved_by, reason: body.reason }));
   });
 
   return router;

@@ -10,9 +10,9 @@ import type { CheckState } from '../../common/protocol.js';
 import { listIncidents } from '../incidents/repository.js';
 import type { SlaService } from '../sla-service/service.js';
 import { getCalendar } from '../sla/setup.js';
-import type { Db } from '../store/db.js';
-import type { ChecksStore } from '../store/checks-store.js';
-import type { IntervalsStore } from '../store/intervals-store.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import type { ChecksRepo } from '../store/sql/checks-repo.js';
+import type { IntervalsRepo } from '../store/sql/intervals-repo.js';
 import type { StatusPageConfig } from './console-config.js';
 import { HttpError } from './errors.js';
 
@@ -20,10 +20,10 @@ const WORST: Record<CheckState, number> = { ok: 0, unknown: 1, warn: 2, crit: 3 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 export interface StatusPageDeps {
-  db: Db;
+  store: SqlStore;
   sla: SlaService;
-  checks: ChecksStore;
-  intervals: IntervalsStore;
+  checks: ChecksRepo;
+  intervals: IntervalsRepo;
   pages: readonly StatusPageConfig[];
   now: () => number;
 }
@@ -38,19 +38,19 @@ export function createStatusPageRouter(deps: StatusPageDeps): Router {
   const router = Router();
   const pages = deps.pages.map((p) => ({ ...p, digest: digest(p.secret) }));
 
-  router.get('/:secret', (req, res) => {
+  router.get('/:secret', async (req, res) => {
     const presented = digest(String(req.params.secret));
     const page = pages.find((p) => timingSafeEqual(p.digest, presented));
     if (!page) throw new HttpError(404, 'no such status page');
     const nowMs = deps.now();
     const contract = deps.sla.setup.contracts.find((c) => c.name === page.contract);
     if (!contract) throw new HttpError(404, 'no such status page');
-    const summary = deps.sla.summary.forPeriod(periodOf(nowMs, firstZone(deps.sla, contract.calendar)));
+    const summary = await deps.sla.summary.forPeriod(periodOf(nowMs, firstZone(deps.sla, contract.calendar)));
     const mine = summary.contracts.find((c) => c.name === page.contract);
-    const members = new Set(deps.sla.availability.contractMembers(contract));
-    const open = new Map(deps.intervals.openAll().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
+    const members = new Set(await deps.sla.availability.contractMembers(contract));
+    const open = new Map((await deps.intervals.openAll(deps.store.db)).map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
     const states = new Map<string, { state: CheckState | null; since_ms: number | null; checks: number }>();
-    for (const c of deps.checks.all()) {
+    for (const c of await deps.checks.all(deps.store.db)) {
       if (!members.has(c.target)) continue;
       const interval = open.get(`${c.agentId}\u0000${c.checkId}`);
       const entry = states.get(c.target) ?? { state: null, since_ms: null, checks: 0 };
@@ -63,22 +63,22 @@ export function createStatusPageRouter(deps: StatusPageDeps): Router {
     }
     const fromMs = mine ? Date.parse(mine.from) : nowMs;
     const toMs = mine ? Date.parse(mine.to) : nowMs;
-    const incidents = listIncidents(deps.db, { fromMs, toMs, limit: 1000, offset: 0 })
-      .items.filter((r) => r.parentId === null && deps.sla.timers.policyOf(r).contract === page.contract)
-      .map((r) => {
-        const sla = deps.sla.timers.json(r, nowMs);
-        return {
-          number: r.number,
-          title: r.title,
-          severity: r.severity,
-          status: r.status,
-          target: r.target,
-          opened_at_ms: r.openedAtMs,
-          resolved_at_ms: r.resolvedAtMs,
-          response: { met: sla.response?.met ?? null, breached: sla.response?.breached ?? false },
-          resolution: { met: sla.resolution?.met ?? null, breached: sla.resolution?.breached ?? false },
-        };
+    const incidents = [];
+    for (const r of (await listIncidents(deps.store.db, { fromMs, toMs, limit: 1000, offset: 0 })).items) {
+      if (r.parentId !== null || (await deps.sla.timers.policyOf(r)).contract !== page.contract) continue;
+      const sla = await deps.sla.timers.json(r, nowMs);
+      incidents.push({
+        number: r.number,
+        title: r.title,
+        severity: r.severity,
+        status: r.status,
+        target: r.target,
+        opened_at_ms: r.openedAtMs,
+        resolved_at_ms: r.resolvedAtMs,
+        response: { met: sla.response?.met ?? null, breached: sla.response?.breached ?? false },
+        resolution: { met: sla.resolution?.met ?? null, breached: sla.resolution?.breached ?? false },
       });
+    }
     res.set('cache-control', 'no-store');
     res.set('x-robots-tag', 'noindex');
     res.json({

@@ -7,7 +7,8 @@
 import { Router, type Response } from 'express';
 import type { Logger } from '../../common/logger.js';
 import type { IncidentNotice, StateChange } from '../events.js';
-import type { AgentsStore } from '../store/agents-store.js';
+import type { AgentsRepo } from '../store/sql/agents-repo.js';
+import type { SqlStore } from '../store/sql/connect.js';
 
 export type StreamEvent =
   | { type: 'state'; data: ReturnType<typeof stateJson> }
@@ -25,13 +26,14 @@ export function noticeJson(notice: IncidentNotice) {
 
 const KEEPALIVE_MS = 20_000;
 
-export interface StreamHubDeps {
+export type StreamHubDeps = {
   logger: Logger;
   now: () => number;
-  /** Agents whose online flag is compared every `agentScanMs` while someone listens. */
-  agents?: AgentsStore;
   agentScanMs?: number;
-}
+} & (
+  /** Agents whose online flag is compared every `agentScanMs` while someone listens, read through `store`. */
+  { agents: AgentsRepo; store: Pick<SqlStore, 'db'> } | { agents?: undefined; store?: undefined }
+);
 
 export function createStreamHub(deps: StreamHubDeps) {
   const clients = new Set<Response>();
@@ -57,9 +59,25 @@ export function createStreamHub(deps: StreamHubDeps) {
   }
 
   let baseline = false;
-  function scanAgents(): void {
-    if (!deps.agents) return;
-    for (const agent of deps.agents.list()) {
+  // One scan at a time (a slow store must not stack them up); a scan that ends after the last listener left is dropped.
+  let scanning = false;
+  let epoch = 0;
+  async function scanAgents(): Promise<void> {
+    const { agents, store } = deps;
+    if (!agents || !store || scanning) return;
+    scanning = true;
+    const session = epoch;
+    let list;
+    try {
+      list = await agents.list(store.db);
+    } catch (error) {
+      logger.warn({ err: error }, 'agent scan for the console stream failed');
+      return;
+    } finally {
+      scanning = false;
+    }
+    if (session !== epoch || clients.size === 0) return;
+    for (const agent of list) {
       const was = online.get(agent.agentId);
       online.set(agent.agentId, agent.online);
       // After the first scan, a new agent or a changed flag is news.
@@ -74,9 +92,9 @@ export function createStreamHub(deps: StreamHubDeps) {
     keepalive ??= setInterval(() => {
       for (const res of clients) write(res, ': keepalive\n\n');
     }, KEEPALIVE_MS);
-    if (deps.agents && !agentScan) {
-      scanAgents();
-      agentScan = setInterval(scanAgents, deps.agentScanMs ?? 2000);
+    if (deps.agents && deps.store && !agentScan) {
+      void scanAgents();
+      agentScan = setInterval(() => void scanAgents(), deps.agentScanMs ?? 2000);
     }
   }
 
@@ -86,6 +104,7 @@ export function createStreamHub(deps: StreamHubDeps) {
     keepalive = agentScan = null;
     online.clear();
     baseline = false;
+    epoch++;
   }
 
   const router = Router();

@@ -4,26 +4,28 @@
  */
 import { Router } from 'express';
 import type { CheckState } from '../../common/protocol.js';
-import type { ChecksStore } from '../store/checks-store.js';
-import type { IntervalsStore } from '../store/intervals-store.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import type { ChecksRepo } from '../store/sql/checks-repo.js';
+import type { IntervalsRepo } from '../store/sql/intervals-repo.js';
 
 const SEVERITY: Record<CheckState, number> = { ok: 0, unknown: 1, warn: 2, crit: 3 };
 
 export interface TargetsRouterDeps {
-  checks: ChecksStore;
-  intervals: IntervalsStore;
+  store: SqlStore;
+  checks: ChecksRepo;
+  intervals: IntervalsRepo;
   now: () => number;
   /** Whether a target is in a maintenance window at an instant (SlaService.inMaintenance); false for all without. */
-  inMaintenance?: (target: string, atMs: number) => boolean;
+  inMaintenance?: (target: string, atMs: number) => boolean | Promise<boolean>;
 }
 
 export function createTargetsRouter(deps: TargetsRouterDeps): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
+  router.get('/', async (_req, res) => {
     const nowMs = deps.now();
-    const open = new Map(deps.intervals.openAll().map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
+    const open = new Map((await deps.intervals.openAll(deps.store.db)).map((i) => [`${i.agentId}\u0000${i.checkId}`, i]));
     const targets = new Map<string, { target: string; agents: Set<string>; checks: Array<{ agent_id: string; check_id: string; state: CheckState | null }>; worst: CheckState | null }>();
-    for (const c of deps.checks.all()) {
+    for (const c of await deps.checks.all(deps.store.db)) {
       const state = open.get(`${c.agentId}\u0000${c.checkId}`)?.state ?? null;
       let t = targets.get(c.target);
       if (!t) {
@@ -34,11 +36,12 @@ export function createTargetsRouter(deps: TargetsRouterDeps): Router {
       t.checks.push({ agent_id: c.agentId, check_id: c.checkId, state });
       if (state && (t.worst === null || SEVERITY[state] > SEVERITY[t.worst])) t.worst = state;
     }
-    res.json({
-      targets: [...targets.values()]
-        .sort((a, b) => a.target.localeCompare(b.target))
-        .map((t) => ({ target: t.target, state: t.worst, maintenance: deps.inMaintenance?.(t.target, nowMs) ?? false, agents: [...t.agents].sort(), checks: t.checks })),
-    });
+    const sorted = [...targets.values()].sort((a, b) => a.target.localeCompare(b.target));
+    const shown = [];
+    for (const t of sorted) {
+      shown.push({ target: t.target, state: t.worst, maintenance: (await deps.inMaintenance?.(t.target, nowMs)) ?? false, agents: [...t.agents].sort(), checks: t.checks });
+    }
+    res.json({ targets: shown });
   });
   return router;
 }

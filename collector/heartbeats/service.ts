@@ -8,18 +8,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/logger.js';
 import { PROTOCOL_VERSION, topics, type ResultMessage } from '../../common/protocol.js';
-import type { Db } from '../store/db.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import type { Severity } from '../events.js';
 import type { HeartbeatConfig } from './config.js';
 import { applyPing, newRecord, passDeadlines, type FinishedRun, type PingKind, type Step } from './machine.js';
 import { longestGapS, type HeartbeatRule } from './schedule.js';
-import { createHeartbeatStore, type StoredHeartbeat } from './store.js';
+import { createHeartbeatRepo, type StoredHeartbeat } from './store.js';
 
 export const HEARTBEAT_AGENT_ID = 'outpost-heartbeats';
 export const HEARTBEAT_CHECK_TYPE = 'heartbeat';
 
 export interface HeartbeatServiceDeps {
-  db: Db;
+  store: SqlStore;
   logger: Logger;
   now: () => number;
   configured: readonly HeartbeatConfig[];
@@ -61,36 +61,51 @@ function zoned(hb: StoredHeartbeat, zone: string | undefined): StoredHeartbeat {
 
 const sameRule = (a: HeartbeatRule, b: HeartbeatRule) => JSON.stringify(a) === JSON.stringify(b);
 
-export function createHeartbeatService(deps: HeartbeatServiceDeps) {
-  const store = createHeartbeatStore(deps.db);
+/**
+ * Loads the stored heartbeats and applies the configured ones before resolving. Pings are looked up in memory;
+ * every step is computed from the stored row (locked on PostgreSQL) and written before memory follows, so collectors
+ * sharing one PostgreSQL step each heartbeat once; memory is reloaded from the store at every deadline check (a
+ * heartbeat created over another collector's API is known here from then on).
+ */
+export async function createHeartbeatService(deps: HeartbeatServiceDeps) {
+  const { store } = deps;
+  const repo = createHeartbeatRepo();
+  const lock = store.dialect === 'postgres';
   const log = deps.logger.child({ component: 'heartbeats' });
-  const byName = new Map<string, StoredHeartbeat>();
-  const byDigest = new Map<string, string>();
+  let byName = new Map<string, StoredHeartbeat>();
+  let byDigest = new Map<string, string>();
   let chain: Promise<void> = Promise.resolve();
 
-  for (const hb of store.all()) byName.set(hb.name, zoned(hb, deps.timeZone));
-  syncConfigured();
+  await syncConfigured();
+
+  function remember(all: readonly StoredHeartbeat[]): void {
+    byName = new Map(all.map((hb) => [hb.name, zoned(hb, deps.timeZone)]));
+    byDigest = new Map(all.map((hb) => [hb.tokenSha256, hb.name]));
+  }
 
   /** Config entries replace their stored definitions (keeping state unless the rule changed); removed ones go. */
-  function syncConfigured(): void {
+  async function syncConfigured(): Promise<void> {
     const nowMs = deps.now();
     const wanted = new Set(deps.configured.map((c) => c.name));
-    for (const hb of [...byName.values()]) {
-      if (hb.source === 'config' && !wanted.has(hb.name)) {
-        store.remove(hb.name);
-        byName.delete(hb.name);
+    const all = await store.transaction(async (trx) => {
+      const stored = new Map((await repo.all(trx, lock)).map((hb) => [hb.name, zoned(hb, deps.timeZone)]));
+      for (const hb of [...stored.values()]) {
+        if (hb.source === 'config' && !wanted.has(hb.name)) {
+          await repo.remove(trx, hb.name);
+          stored.delete(hb.name);
+        }
       }
-    }
-    for (const c of deps.configured) {
-      const rule = ruleOf(c, deps.timeZone);
-      const existing = byName.get(c.name);
-      const record = existing && sameRule(existing.rule, rule) ? existing.record : { ...newRecord(rule, nowMs), ...(existing ? keepHistory(existing) : {}) };
-      const hb: StoredHeartbeat = { name: c.name, tokenSha256: tokenDigest(c.token), source: 'config', target: c.target, rule, severity: c.severity ?? null, record };
-      store.save(hb);
-      byName.set(hb.name, hb);
-    }
-    byDigest.clear();
-    for (const hb of byName.values()) byDigest.set(hb.tokenSha256, hb.name);
+      for (const c of deps.configured) {
+        const rule = ruleOf(c, deps.timeZone);
+        const existing = stored.get(c.name);
+        const record = existing && sameRule(existing.rule, rule) ? existing.record : { ...newRecord(rule, nowMs), ...(existing ? keepHistory(existing) : {}) };
+        const hb: StoredHeartbeat = { name: c.name, tokenSha256: tokenDigest(c.token), source: 'config', target: c.target, rule, severity: c.severity ?? null, record };
+        await repo.save(trx, hb);
+        stored.set(hb.name, hb);
+      }
+      return [...stored.values()];
+    });
+    remember(all);
   }
 
   /** When a rule changes, what already happened stays known; only the deadline restarts. */
@@ -99,13 +114,13 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
     return { lastPingMs, lastPingKind, lastSuccessMs, lastDurationMs, lastExitCode, status: hb.record.status };
   }
 
-  function publishObservation(hb: StoredHeartbeat, step: Step, nowMs: number): Promise<void> {
+  function publishObservation(hb: StoredHeartbeat, step: Step, seq: number, nowMs: number): Promise<void> {
     const o = step.observation;
     if (!o) return Promise.resolve();
     const message: ResultMessage = {
       v: PROTOCOL_VERSION,
       agent_id: HEARTBEAT_AGENT_ID,
-      seq: store.nextSeq(),
+      seq,
       check_id: hb.name,
       check_type: HEARTBEAT_CHECK_TYPE,
       target: hb.target,
@@ -122,38 +137,75 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
     return deps.publish(topics.results(HEARTBEAT_AGENT_ID), Buffer.from(JSON.stringify(message)));
   }
 
-  /** Applies a step: persist state (+ run), then publish its observation. */
-  function commit(hb: StoredHeartbeat, step: Step, nowMs: number): Promise<void> {
-    const next = { ...hb, record: step.record };
-    store.saveStep(next, step.run);
-    byName.set(hb.name, next);
-    return publishObservation(next, step, nowMs);
+  /**
+   * Applies `next` (null: nothing to do) to the heartbeat as stored: the state, the finished run and the result's
+   * seq commit together, then memory follows. Returns the publication of its observation (resolves once the ingest
+   * committed the result), or null when the heartbeat is gone.
+   */
+  async function commit(name: string, nowMs: number, next: (hb: StoredHeartbeat) => Step | null): Promise<{ published: Promise<void> } | null> {
+    const done = await store.transaction(async (trx) => {
+      const stored = await repo.get(trx, name, lock);
+      if (!stored) return null;
+      const hb = zoned(stored, deps.timeZone);
+      const step = next(hb);
+      if (!step) return { hb, step: null, seq: 0 };
+      const stepped = { ...hb, record: step.record };
+      await repo.saveStep(trx, stepped, step.run);
+      return { hb: stepped, step, seq: step.observation ? await repo.nextSeq(trx) : 0 };
+    });
+    if (!done) {
+      const gone = byName.get(name);
+      byName.delete(name);
+      if (gone) byDigest.delete(gone.tokenSha256);
+      return null;
+    }
+    byName.set(name, done.hb);
+    if (!done.step) return { published: Promise.resolve() };
+    const published = publishObservation(done.hb, done.step, done.seq, nowMs);
+    // Awaited later with the others (Promise.all): handled now, so a failure while the next step commits is not
+    // reported as unhandled.
+    published.catch(() => undefined);
+    // Wrapped: an async function's result would otherwise wait for the publication itself.
+    return { published };
   }
 
-  /** Serialises work so seqs are handed out in the order results are submitted. */
+  /**
+   * Serialises work so seqs are handed out in the order results are submitted, and so a read of the in-memory
+   * state and the write that follows it never interleave with another change (creates and removals included).
+   */
   function serial<T>(work: () => Promise<T>): Promise<T> {
     const result = chain.then(work);
     chain = result.then(() => undefined, () => undefined);
     return result;
   }
 
-  function overdue(nowMs: number): Promise<void>[] {
-    const pending: Promise<void>[] = [];
+  /** The step of a passed deadline, or null when none passed (in the stored state: another collector may have stepped it). */
+  function deadlineStep(hb: StoredHeartbeat, nowMs: number): Step | null {
+    const step = passDeadlines(hb.rule, hb.record, nowMs);
+    if (!step.observation) return null;
+    log.info({ heartbeat: hb.name, target: hb.target, status: step.record.status }, 'heartbeat deadline passed');
+    return step;
+  }
+
+  /** Commits every passed deadline, one after another; returns their publications. */
+  async function overdue(nowMs: number): Promise<Promise<void>[]> {
+    const published: Promise<void>[] = [];
     for (const hb of [...byName.values()]) {
-      const step = passDeadlines(hb.rule, hb.record, nowMs);
-      if (step.observation) {
-        log.info({ heartbeat: hb.name, target: hb.target, status: step.record.status }, 'heartbeat deadline passed');
-        pending.push(commit(hb, step, nowMs));
-      }
+      // Memory says which may be due; the stored state decides.
+      if (!passDeadlines(hb.rule, hb.record, nowMs).observation) continue;
+      const done = await commit(hb.name, nowMs, (stored) => deadlineStep(stored, nowMs));
+      if (done) published.push(done.published);
     }
-    return pending;
+    return published;
   }
 
   return {
     /** Applies every passed deadline at the collector's clock (called by a timer; tests call it directly). */
     checkDeadlines(): Promise<void> {
       return serial(async () => {
-        await Promise.all(overdue(deps.now()));
+        // What other collectors created, removed or stepped since (one small read per scan).
+        remember(await repo.all(store.db));
+        await Promise.all(await overdue(deps.now()));
       });
     },
 
@@ -162,43 +214,47 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
       return byDigest.has(tokenDigest(token));
     },
 
-    /** A ping; null when the token is unknown. Resolves after the resulting state is committed. */
+    /** A ping; null when the token is unknown. Resolves after the resulting state (and its result) is committed. */
     ping(token: string, kind: PingKind, exitCode: number | null): Promise<StoredHeartbeat | null> {
       const name = byDigest.get(tokenDigest(token));
       if (name === undefined) return Promise.resolve(null);
       return serial(async () => {
         const nowMs = deps.now();
-        const pending = overdue(nowMs); // a ping after a deadline: the lateness is history first
-        const hb = byName.get(name);
-        if (!hb) return null;
+        const published = await overdue(nowMs); // a ping after a deadline: the lateness is history first
         const effective: PingKind = kind === 'success' && exitCode !== null && exitCode !== 0 ? 'fail' : kind;
-        pending.push(commit(hb, applyPing(hb.rule, hb.record, effective, nowMs, exitCode), nowMs));
-        await Promise.all(pending);
+        const done = await commit(name, nowMs, (hb) => applyPing(hb.rule, hb.record, effective, nowMs, exitCode));
+        if (!done) return null;
+        published.push(done.published);
+        await Promise.all(published);
         return byName.get(name) ?? null;
       });
     },
 
     /** Creates a heartbeat through the API; returns it with its generated token (shown once). */
-    create(def: NewHeartbeat): { heartbeat: StoredHeartbeat; token: string } {
-      if (byName.has(def.name)) throw new HeartbeatError('conflict', `heartbeat "${def.name}" already exists`);
-      const token = randomBytes(24).toString('base64url');
-      const rule = ruleOf(def, deps.timeZone);
-      const hb: StoredHeartbeat = { name: def.name, tokenSha256: tokenDigest(token), source: 'api', target: def.target, rule, severity: def.severity ?? null, record: newRecord(rule, deps.now()) };
-      store.save(hb);
-      byName.set(hb.name, hb);
-      byDigest.set(hb.tokenSha256, hb.name);
-      log.info({ heartbeat: hb.name, target: hb.target }, 'heartbeat created');
-      return { heartbeat: hb, token };
+    create(def: NewHeartbeat): Promise<{ heartbeat: StoredHeartbeat; token: string }> {
+      return serial(async () => {
+        if (byName.has(def.name)) throw new HeartbeatError('conflict', `heartbeat "${def.name}" already exists`);
+        const token = randomBytes(24).toString('base64url');
+        const rule = ruleOf(def, deps.timeZone);
+        const hb: StoredHeartbeat = { name: def.name, tokenSha256: tokenDigest(token), source: 'api', target: def.target, rule, severity: def.severity ?? null, record: newRecord(rule, deps.now()) };
+        if (!(await repo.create(store.db, hb))) throw new HeartbeatError('conflict', `heartbeat "${def.name}" already exists`);
+        byName.set(hb.name, hb);
+        byDigest.set(hb.tokenSha256, hb.name);
+        log.info({ heartbeat: hb.name, target: hb.target }, 'heartbeat created');
+        return { heartbeat: hb, token };
+      });
     },
 
     /** Deletes an API-created heartbeat (config ones are removed from the config file). */
-    remove(name: string): void {
-      const hb = byName.get(name);
-      if (!hb) throw new HeartbeatError('not_found', `no heartbeat "${name}"`);
-      if (hb.source === 'config') throw new HeartbeatError('read_only', `heartbeat "${name}" comes from the config file; remove it there`);
-      store.remove(name);
-      byName.delete(name);
-      byDigest.delete(hb.tokenSha256);
+    remove(name: string): Promise<void> {
+      return serial(async () => {
+        const hb = byName.get(name);
+        if (!hb) throw new HeartbeatError('not_found', `no heartbeat "${name}"`);
+        if (hb.source === 'config') throw new HeartbeatError('read_only', `heartbeat "${name}" comes from the config file; remove it there`);
+        await repo.remove(store.db, name);
+        byName.delete(name);
+        byDigest.delete(hb.tokenSha256);
+      });
     },
 
     list(): StoredHeartbeat[] {
@@ -207,9 +263,9 @@ export function createHeartbeatService(deps: HeartbeatServiceDeps) {
     get(name: string): StoredHeartbeat | null {
       return byName.get(name) ?? null;
     },
-    recentRuns(name: string, limit = 20): FinishedRun[] {
-      return store.recentRuns(name, limit);
+    recentRuns(name: string, limit = 20): Promise<FinishedRun[]> {
+      return repo.recentRuns(store.db, name, limit);
     },
   };
 }
-export type HeartbeatService = ReturnType<typeof createHeartbeatService>;
+export type HeartbeatService = Awaited<ReturnType<typeof createHeartbeatService>>;

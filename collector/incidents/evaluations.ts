@@ -4,8 +4,10 @@
  * resolved or closed incident; a later one replaces it (the service writes the timeline entry that says so).
  * The SLA report counts an evaluation in the month its incident opened.
  */
-import type { Db } from '../store/db.js';
-import { addTimelineEntry } from './repository.js';
+import type { Selectable } from 'kysely';
+import type { IncidentEvaluationsTable } from '../store/sql/schema-incidents.js';
+import type { Q } from '../store/sql/sql-helpers.js';
+import { recordIncidentEvent } from './journal.js';
 import type { EvaluationInput } from './service-types.js';
 
 export interface CustomerEvaluation {
@@ -19,37 +21,36 @@ export interface CustomerEvaluation {
   recordedBy: string;
 }
 
-interface Row {
-  incident_id: number;
-  score: number;
-  comment: string | null;
-  evaluator: string;
-  at_ms: number;
-  recorded_by: string;
-}
+type Row = Selectable<IncidentEvaluationsTable>;
 
 const fromRow = (r: Row): CustomerEvaluation => ({ score: r.score, comment: r.comment, evaluator: r.evaluator, atMs: r.at_ms, recordedBy: r.recorded_by });
 
 /** Stores the incident's evaluation, replacing the one it had (the caller records the replacement on the timeline). */
-export function upsertEvaluation(db: Db, incidentId: number, e: CustomerEvaluation): void {
-  db.prepare('INSERT OR REPLACE INTO incident_evaluations (incident_id, score, comment, evaluator, at_ms, recorded_by) VALUES (?, ?, ?, ?, ?, ?)').run(
-    incidentId,
-    e.score,
-    e.comment,
-    e.evaluator,
-    e.atMs,
-    e.recordedBy,
-  );
+export async function upsertEvaluation(q: Q, incidentId: number, e: CustomerEvaluation): Promise<void> {
+  const row = { incident_id: incidentId, score: e.score, comment: e.comment, evaluator: e.evaluator, at_ms: e.atMs, recorded_by: e.recordedBy };
+  await q
+    .insertInto('incident_evaluations')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('incident_id').doUpdateSet((eb) => ({
+        score: eb.ref('excluded.score'),
+        comment: eb.ref('excluded.comment'),
+        evaluator: eb.ref('excluded.evaluator'),
+        at_ms: eb.ref('excluded.at_ms'),
+        recorded_by: eb.ref('excluded.recorded_by'),
+      })),
+    )
+    .execute();
 }
 
-export function getEvaluation(db: Db, incidentId: number): CustomerEvaluation | null {
-  const row = db.prepare('SELECT * FROM incident_evaluations WHERE incident_id = ?').get(incidentId) as Row | undefined;
+export async function getEvaluation(q: Q, incidentId: number): Promise<CustomerEvaluation | null> {
+  const row = await q.selectFrom('incident_evaluations').selectAll().where('incident_id', '=', incidentId).executeTakeFirst();
   return row ? fromRow(row) : null;
 }
 
 /** Evaluations recorded in [fromMs, toMs) (whenever their incident opened), with their incident's id, oldest first. */
-export function listEvaluations(db: Db, fromMs: number, toMs: number): Array<CustomerEvaluation & { incidentId: number }> {
-  const rows = db.prepare('SELECT * FROM incident_evaluations WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms, incident_id').all(fromMs, toMs) as Row[];
+export async function listEvaluations(q: Q, fromMs: number, toMs: number): Promise<Array<CustomerEvaluation & { incidentId: number }>> {
+  const rows = await q.selectFrom('incident_evaluations').selectAll().where('at_ms', '>=', fromMs).where('at_ms', '<', toMs).orderBy('at_ms').orderBy('incident_id').execute();
   return rows.map((r) => ({ ...fromRow(r), incidentId: r.incident_id }));
 }
 
@@ -57,13 +58,16 @@ export function listEvaluations(db: Db, fromMs: number, toMs: number): Array<Cus
  * Evaluations of the incidents opened in [fromMs, toMs) — however late they were recorded — with their incident's
  * id, in the order the incidents opened: what the SLA report of that period averages.
  */
-export function listEvaluationsOfIncidentsOpened(db: Db, fromMs: number, toMs: number): Array<CustomerEvaluation & { incidentId: number }> {
-  const rows = db
-    .prepare(
-      `SELECT e.* FROM incident_evaluations e JOIN incidents i ON i.id = e.incident_id
-        WHERE i.opened_at_ms >= ? AND i.opened_at_ms < ? ORDER BY i.opened_at_ms, i.id`,
-    )
-    .all(fromMs, toMs) as Row[];
+export async function listEvaluationsOfIncidentsOpened(q: Q, fromMs: number, toMs: number): Promise<Array<CustomerEvaluation & { incidentId: number }>> {
+  const rows = await q
+    .selectFrom('incident_evaluations as e')
+    .innerJoin('incidents as i', 'i.id', 'e.incident_id')
+    .select(['e.incident_id', 'e.score', 'e.comment', 'e.evaluator', 'e.at_ms', 'e.recorded_by'])
+    .where('i.opened_at_ms', '>=', fromMs)
+    .where('i.opened_at_ms', '<', toMs)
+    .orderBy('i.opened_at_ms')
+    .orderBy('i.id')
+    .execute();
   return rows.map((r) => ({ ...fromRow(r), incidentId: r.incident_id }));
 }
 
@@ -76,12 +80,12 @@ export function checkScore(score: number): void {
  * Stores (or replaces) the incident's evaluation with its timeline entry, inside the caller's transaction:
  * `evaluated`, or `evaluation_replaced` keeping the score, evaluator and time it replaced.
  */
-export function recordEvaluation(db: Db, incidentId: number, actor: string, evaluation: EvaluationInput, atMs: number): void {
+export async function recordEvaluation(q: Q, incidentId: number, actor: string, evaluation: EvaluationInput, atMs: number): Promise<void> {
   const evaluator = evaluation.evaluator ?? actor;
-  const previous = getEvaluation(db, incidentId);
+  const previous = await getEvaluation(q, incidentId);
   const comment = evaluation.comment ?? null;
-  upsertEvaluation(db, incidentId, { score: evaluation.score, comment, evaluator, atMs, recordedBy: actor });
+  await upsertEvaluation(q, incidentId, { score: evaluation.score, comment, evaluator, atMs, recordedBy: actor });
   const data: Record<string, unknown> = { score: evaluation.score, evaluator };
   if (previous) Object.assign(data, { previous_score: previous.score, previous_evaluator: previous.evaluator, previous_at_ms: previous.atMs });
-  addTimelineEntry(db, { incidentId, atMs, actor, kind: previous ? 'evaluation_replaced' : 'evaluated', note: comment, data });
+  await recordIncidentEvent(q, { incidentId, atMs, actor, kind: previous ? 'evaluation_replaced' : 'evaluated', note: comment, data });
 }

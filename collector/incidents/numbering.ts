@@ -1,9 +1,9 @@
 /**
  * Human-readable incident numbers `INC-YYYYMMDD-NNNN`: the day in the contract timezone (Asia/Shanghai) and a
- * per-day sequence kept in `incident_number_sequences`. Call `nextIncidentNumber` inside the transaction that
- * inserts the incident, so a number is never used twice nor skipped by a rolled-back insert.
+ * per-day sequence kept in `incident_number_sequences`, allocated by `nextIncidentNumberAsync`
+ * (../store/sql/incident-numbers.ts) inside the transaction that inserts the incident, so a number is never used
+ * twice (not even by two collectors) nor skipped by a rolled-back insert.
  */
-import type { Db } from '../store/db.js';
 
 export const CONTRACT_TIME_ZONE = 'Asia/Shanghai';
 export const INCIDENT_NUMBER_PATTERN = /^INC-(\d{8})-(\d{4,})$/;
@@ -30,17 +30,4 @@ export function parseIncidentNumber(text: string): { day: string; seq: number } 
   const match = INCIDENT_NUMBER_PATTERN.exec(text);
   if (!match) return null;
   return { day: match[1] ?? '', seq: Number(match[2]) };
-}
-
-/** Allocates the next number of the contract day of `nowMs`. Must run inside the caller's transaction. */
-export function nextIncidentNumber(db: Db, nowMs: number): string {
-  const day = contractDay(nowMs);
-  const row = db
-    .prepare(
-      `INSERT INTO incident_number_sequences (day, last_seq) VALUES (?, 1)
-       ON CONFLICT (day) DO UPDATE SET last_seq = last_seq + 1
-       RETURNING last_seq`,
-    )
-    .get(day) as { last_seq: number };
-  return formatIncidentNumber(day, row.last_seq);
 }

@@ -10,7 +10,7 @@
  */
 import type { StateChange } from '../events.js';
 import { agentKey, dedupKeyFor } from './engine.js';
-import type { StateInterval } from '../store/intervals-store.js';
+import type { StateInterval } from '../store/sql/intervals-repo.js';
 
 export function currentStateChanges(open: readonly StateInterval[]): StateChange[] {
   return [...open]

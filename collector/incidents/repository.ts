@@ -1,7 +1,13 @@
-/** SQL for incidents and their timeline (tables of migration 002). No decisions here: the service decides. */
+/**
+ * The query module of incidents and their timeline (tables of migration 002), async on both engines, `q` first (the
+ * store's `db` or a transaction's `trx`). No decisions here: the service decides, and it alone writes incidents
+ * (`insertIncident`/`updateIncident`); other areas read through here and write timelines through journal.ts.
+ */
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { CheckState } from '../../common/protocol.js';
 import type { Severity } from '../events.js';
-import type { Db } from '../store/db.js';
+import type { IncidentsTable } from '../store/sql/schema-incidents.js';
+import type { Q } from '../store/sql/sql-helpers.js';
 import type { IncidentSnapshot } from './engine.js';
 import type { IncidentStatus } from './lifecycle.js';
 import type { TextParams } from './texts.js';
@@ -92,15 +98,17 @@ const COLUMNS = {
 } as const satisfies Record<keyof IncidentRecord, string>;
 
 type Field = keyof IncidentRecord;
-type Row = Record<string, string | number | null>;
+type Row = Selectable<IncidentsTable>;
+type Column = (typeof COLUMNS)[Field];
 const BOOLEAN_FIELDS = new Set<Field>(['isHost', 'autoResolve']);
 const JSON_FIELDS = new Set<Field>(['titleParams']);
+const ACTIVE = ['open', 'acknowledged'] as const;
 
 function fromRow(row: Row): IncidentRecord {
   const out: Record<string, unknown> = {};
-  for (const [field, column] of Object.entries(COLUMNS)) {
+  for (const [field, column] of Object.entries(COLUMNS) as Array<[Field, Column]>) {
     const value = row[column] ?? null;
-    out[field] = BOOLEAN_FIELDS.has(field as Field) ? value === 1 : JSON_FIELDS.has(field as Field) && typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
+    out[field] = BOOLEAN_FIELDS.has(field) ? value === 1 : JSON_FIELDS.has(field) && typeof value === 'string' ? (JSON.parse(value) as unknown) : value;
   }
   return out as unknown as IncidentRecord;
 }
@@ -109,6 +117,16 @@ function toSqlValue(field: Field, value: unknown): string | number | null {
   if (BOOLEAN_FIELDS.has(field)) return value ? 1 : 0;
   if (JSON_FIELDS.has(field)) return value === null || value === undefined ? null : JSON.stringify(value);
   return value as string | number | null;
+}
+
+/** The columns of `fields` of a record or patch (never `id`). */
+function toColumns(values: Partial<Omit<IncidentRecord, 'id'>>): Record<string, string | number | null> {
+  const out: Record<string, string | number | null> = {};
+  for (const field of Object.keys(values) as Field[]) {
+    if (field === 'id') continue;
+    out[COLUMNS[field]] = toSqlValue(field, values[field as keyof typeof values]);
+  }
+  return out;
 }
 
 export function snapshotOf(record: IncidentRecord): IncidentSnapshot {
@@ -143,88 +161,84 @@ export const UNSET_INCIDENT_FIELDS = {
   closedBy: null,
 } as const satisfies Partial<IncidentRecord>;
 
-export function insertIncident(db: Db, record: Omit<IncidentRecord, 'id'>): IncidentRecord {
-  const fields = (Object.keys(COLUMNS) as Field[]).filter((f) => f !== 'id');
-  const sql = `INSERT INTO incidents (${fields.map((f) => COLUMNS[f]).join(', ')}) VALUES (${fields.map(() => '?').join(', ')}) RETURNING *`;
-  return fromRow(db.prepare(sql).get(...fields.map((f) => toSqlValue(f, record[f as keyof typeof record]))) as Row);
+export async function insertIncident(q: Q, record: Omit<IncidentRecord, 'id'>): Promise<IncidentRecord> {
+  const row = await q
+    .insertInto('incidents')
+    .values(toColumns(record) as Insertable<IncidentsTable>)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return fromRow(row);
 }
 
-export function updateIncident(db: Db, id: number, patch: Partial<Omit<IncidentRecord, 'id'>>): IncidentRecord {
-  const fields = Object.keys(patch) as Field[];
-  const assignments = fields.map((f) => `${COLUMNS[f]} = ?`).join(', ');
-  const row = db
-    .prepare(`UPDATE incidents SET ${assignments} WHERE id = ? RETURNING *`)
-    .get(...fields.map((f) => toSqlValue(f, patch[f as keyof typeof patch])), id) as Row | undefined;
+export async function updateIncident(q: Q, id: number, patch: Partial<Omit<IncidentRecord, 'id'>>): Promise<IncidentRecord> {
+  const row = await q
+    .updateTable('incidents')
+    .set(toColumns(patch) as Updateable<IncidentsTable>)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirst();
   if (!row) throw new Error(`incident ${id} vanished during update`);
   return fromRow(row);
 }
 
-export function getIncidentById(db: Db, id: number): IncidentRecord | null {
-  const row = db.prepare('SELECT * FROM incidents WHERE id = ?').get(id) as Row | undefined;
+export async function getIncidentById(q: Q, id: number): Promise<IncidentRecord | null> {
+  const row = await q.selectFrom('incidents').selectAll().where('id', '=', id).executeTakeFirst();
   return row ? fromRow(row) : null;
 }
 
-export function getIncidentByNumber(db: Db, number: string): IncidentRecord | null {
-  const row = db.prepare('SELECT * FROM incidents WHERE number = ?').get(number) as Row | undefined;
+export async function getIncidentByNumber(q: Q, number: string): Promise<IncidentRecord | null> {
+  const row = await q.selectFrom('incidents').selectAll().where('number', '=', number).executeTakeFirst();
   return row ? fromRow(row) : null;
 }
 
-export function findActiveByKey(db: Db, key: string): IncidentRecord | null {
-  const row = db
-    .prepare("SELECT * FROM incidents WHERE dedup_key = ? AND status IN ('open', 'acknowledged')")
-    .get(key) as Row | undefined;
+export async function findActiveByKey(q: Q, key: string): Promise<IncidentRecord | null> {
+  const row = await q.selectFrom('incidents').selectAll().where('dedup_key', '=', key).where('status', 'in', ACTIVE).executeTakeFirst();
   return row ? fromRow(row) : null;
 }
 
-export function findLastResolvedByKey(db: Db, key: string): IncidentRecord | null {
-  const row = db
-    .prepare("SELECT * FROM incidents WHERE dedup_key = ? AND status = 'resolved' ORDER BY resolved_at_ms DESC, id DESC LIMIT 1")
-    .get(key) as Row | undefined;
+export async function findLastResolvedByKey(q: Q, key: string): Promise<IncidentRecord | null> {
+  const row = await q
+    .selectFrom('incidents')
+    .selectAll()
+    .where('dedup_key', '=', key)
+    .where('status', '=', 'resolved')
+    // resolved_at_ms is set on every resolved incident; NULLS LAST keeps SQLite's order on PostgreSQL if one is not.
+    .orderBy('resolved_at_ms', (ob) => ob.desc().nullsLast())
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return row ? fromRow(row) : null;
 }
 
 /** The dedupe keys of every open or acknowledged incident (few, whatever the fleet's size). */
-export function activeIncidentKeys(db: Db): Set<string> {
-  const rows = db.prepare("SELECT dedup_key FROM incidents WHERE dedup_key IS NOT NULL AND status IN ('open', 'acknowledged')").all() as Array<{ dedup_key: string }>;
-  return new Set(rows.map((r) => r.dedup_key));
+export async function activeIncidentKeys(q: Q): Promise<Set<string>> {
+  const rows = await q.selectFrom('incidents').select('dedup_key').where('dedup_key', 'is not', null).where('status', 'in', ACTIVE).execute();
+  return new Set(rows.map((r) => r.dedup_key).filter((k): k is string => k !== null));
 }
 
-export function findActiveHosts(db: Db, target: string): IncidentRecord[] {
-  const rows = db
-    .prepare("SELECT * FROM incidents WHERE target = ? AND is_host = 1 AND status IN ('open', 'acknowledged') ORDER BY id")
-    .all(target) as Row[];
+export async function findActiveHosts(q: Q, target: string): Promise<IncidentRecord[]> {
+  const rows = await q.selectFrom('incidents').selectAll().where('target', '=', target).where('is_host', '=', 1).where('status', 'in', ACTIVE).orderBy('id').execute();
   return rows.map(fromRow);
 }
 
-export function findActiveChildren(db: Db, parentId: number): IncidentRecord[] {
-  const rows = db
-    .prepare("SELECT * FROM incidents WHERE parent_id = ? AND status IN ('open', 'acknowledged') ORDER BY id")
-    .all(parentId) as Row[];
+export async function findActiveChildren(q: Q, parentId: number): Promise<IncidentRecord[]> {
+  const rows = await q.selectFrom('incidents').selectAll().where('parent_id', '=', parentId).where('status', 'in', ACTIVE).orderBy('id').execute();
   return rows.map(fromRow);
 }
 
 /** Every incident ever folded under this one that is still linked (promoted children are unlinked). */
-export function listChildren(db: Db, parentId: number): Array<{ number: string; status: IncidentStatus }> {
-  return db.prepare('SELECT number, status FROM incidents WHERE parent_id = ? ORDER BY id').all(parentId) as Array<{ number: string; status: IncidentStatus }>;
+export async function listChildren(q: Q, parentId: number): Promise<Array<{ number: string; status: IncidentStatus }>> {
+  const rows = await q.selectFrom('incidents').select(['number', 'status']).where('parent_id', '=', parentId).orderBy('id').execute();
+  return rows.map((r) => ({ number: r.number, status: r.status as IncidentStatus }));
 }
 
-export function addTimelineEntry(db: Db, entry: Omit<TimelineEntry, 'id'>): void {
-  db.prepare('INSERT INTO incident_events (incident_id, at_ms, actor, kind, note, data_json, note_code, note_params_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?)').run(
-    entry.incidentId,
-    entry.atMs,
-    entry.actor,
-    entry.kind,
-    entry.note,
-    entry.data ? JSON.stringify(entry.data) : null,
-    entry.noteCode ?? null,
-    entry.noteCode && entry.noteParams ? JSON.stringify(entry.noteParams) : null,
-  );
-}
-
-export function listTimeline(db: Db, incidentId: number): TimelineEntry[] {
-  const rows = db
-    .prepare('SELECT id, incident_id, at_ms, actor, kind, note, data_json, note_code, note_params_json FROM incident_events WHERE incident_id = ? ORDER BY id')
-    .all(incidentId) as Array<{ id: number; incident_id: number; at_ms: number; actor: string; kind: string; note: string | null; data_json: string | null; note_code: string | null; note_params_json: string | null }>;
+export async function listTimeline(q: Q, incidentId: number): Promise<TimelineEntry[]> {
+  const rows = await q
+    .selectFrom('incident_events')
+    .select(['id', 'incident_id', 'at_ms', 'actor', 'kind', 'note', 'data_json', 'note_code', 'note_params_json'])
+    .where('incident_id', '=', incidentId)
+    .orderBy('id')
+    .execute();
   return rows.map((r) => ({
     id: r.id,
     incidentId: r.incident_id,
@@ -251,42 +265,26 @@ export interface IncidentFilters {
 }
 
 /** Newest first; `total` counts every match regardless of paging. */
-export function listIncidents(db: Db, filters: IncidentFilters): { items: IncidentRecord[]; total: number } {
-  const where: string[] = [];
-  const params: Array<string | number> = [];
-  if (filters.status?.length) {
-    where.push(`status IN (${filters.status.map(() => '?').join(', ')})`);
-    params.push(...filters.status);
-  }
-  if (filters.severity?.length) {
-    where.push(`severity IN (${filters.severity.map(() => '?').join(', ')})`);
-    params.push(...filters.severity);
-  }
-  if (filters.target !== undefined) {
-    where.push('target = ?');
-    params.push(filters.target);
-  }
-  if (filters.fromMs !== undefined) {
-    where.push('opened_at_ms >= ?');
-    params.push(filters.fromMs);
-  }
-  if (filters.toMs !== undefined) {
-    where.push('opened_at_ms < ?');
-    params.push(filters.toMs);
-  }
-  const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const { total } = db.prepare(`SELECT COUNT(*) AS total FROM incidents ${clause}`).get(...params) as { total: number };
-  const rows = db
-    .prepare(`SELECT * FROM incidents ${clause} ORDER BY opened_at_ms DESC, id DESC LIMIT ? OFFSET ?`)
-    .all(...params, filters.limit, filters.offset) as Row[];
-  return { items: rows.map(fromRow), total };
+export async function listIncidents(q: Q, filters: IncidentFilters): Promise<{ items: IncidentRecord[]; total: number }> {
+  let query = q.selectFrom('incidents');
+  if (filters.status?.length) query = query.where('status', 'in', filters.status);
+  if (filters.severity?.length) query = query.where('severity', 'in', filters.severity);
+  if (filters.target !== undefined) query = query.where('target', '=', filters.target);
+  if (filters.fromMs !== undefined) query = query.where('opened_at_ms', '>=', filters.fromMs);
+  if (filters.toMs !== undefined) query = query.where('opened_at_ms', '<', filters.toMs);
+  const { total } = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow();
+  const rows = await query.selectAll().orderBy('opened_at_ms', 'desc').orderBy('id', 'desc').limit(filters.limit).offset(filters.offset).execute();
+  return { items: rows.map(fromRow), total: Number(total) };
 }
 
-export function countActiveBySeverity(db: Db): Record<Severity, number> {
+export async function countActiveBySeverity(q: Q): Promise<Record<Severity, number>> {
   const counts: Record<Severity, number> = { P1: 0, P2: 0, P3: 0, P4: 0 };
-  const rows = db
-    .prepare("SELECT severity, COUNT(*) AS n FROM incidents WHERE status IN ('open', 'acknowledged') GROUP BY severity")
-    .all() as Array<{ severity: Severity; n: number }>;
-  for (const row of rows) counts[row.severity] = row.n;
+  const rows = await q
+    .selectFrom('incidents')
+    .select(['severity', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('status', 'in', ACTIVE)
+    .groupBy('severity')
+    .execute();
+  for (const row of rows) counts[row.severity as Severity] = Number(row.n);
   return counts;
 }

@@ -1,14 +1,14 @@
 /** The incident service's inputs and outputs (its deps, the people's inputs, its error), apart from its logic. */
 import type { Logger } from '../../common/logger.js';
 import type { IncidentNotice, Severity, StateChange } from '../events.js';
-import type { Db } from '../store/db.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import type { IncidentsConfig } from './config.js';
 import type { CustomerEvaluation } from './evaluations.js';
 import type { IncidentRecord, TimelineEntry } from './repository.js';
 import type { CodedText } from './texts.js';
 
 export interface IncidentServiceDeps {
-  db: Db;
+  store: SqlStore;
   config: IncidentsConfig;
   now: () => number;
   logger: Logger;
@@ -25,9 +25,12 @@ export interface IncidentServiceDeps {
 }
 
 export interface IncidentSlaHooks {
-  /** A reason when automatic incidents for this change must not open or reopen now (target in maintenance), else null. */
-  suppressOpening(change: StateChange, atMs: number): string | null;
-  /** Called after every committed change (SLA timers re-arm). */
+  /**
+   * A reason when automatic incidents for this change must not open or reopen now (target in maintenance), else null.
+   * Asked before the incident transaction starts (never inside it: on SQLite a store read would wait for it forever).
+   */
+  suppressOpening(change: StateChange, atMs: number): string | null | Promise<string | null>;
+  /** Called after every committed change (SLA timers re-arm); synchronous, errors are logged. */
   changed(): void;
 }
 

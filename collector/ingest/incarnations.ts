@@ -10,31 +10,32 @@
  */
 import type { Logger } from '../../common/logger.js';
 import type { CollectorMetrics } from '../metrics.js';
-import type { AgentsStore } from '../store/agents-store.js';
-import type { SeqMarks } from '../store/seq-marks.js';
+import type { AgentsRepo } from '../store/sql/agents-repo.js';
+import type { SeqMarksRepo } from '../store/sql/seq-marks.js';
+import type { Q } from '../store/sql/sql-helpers.js';
 
 const CONFLICT_NOTICE_EVERY_MS = 600_000;
 
 export type IncarnationClass = 'same' | 'new' | 'superseded';
 
 export interface IncarnationDeps {
-  agents: Pick<AgentsStore, 'incarnation' | 'setIncarnation'>;
-  seqMarks: Pick<SeqMarks, 'knows'>;
+  agents: Pick<AgentsRepo, 'incarnation' | 'setIncarnation'>;
+  seqMarks: Pick<SeqMarksRepo, 'knows'>;
   metrics: Pick<CollectorMetrics, 'agentIdConflicts' | 'newIncarnations'>;
   logger: Logger;
   warn(key: string, obj: object, msg: string): void;
   /** Puts a collector-side event on the agent's timeline (inside the same transaction). */
-  notice?(agentId: string, kind: string, message: string, data: Record<string, string | number | boolean | null>, atMs: number): void;
+  notice?(q: Q, agentId: string, kind: string, message: string, data: Record<string, string | number | boolean | null>, atMs: number): Promise<void> | void;
 }
 
 export function createIncarnationTracker(deps: IncarnationDeps) {
   const current = new Map<string, string | null>();
   const lastConflictNotice = new Map<string, number>();
 
-  function currentOf(agentId: string): string | null {
+  async function currentOf(q: Q, agentId: string): Promise<string | null> {
     let value = current.get(agentId);
     if (value === undefined) {
-      value = deps.agents.incarnation(agentId);
+      value = await deps.agents.incarnation(q, agentId);
       current.set(agentId, value);
     }
     return value;
@@ -42,26 +43,27 @@ export function createIncarnationTracker(deps: IncarnationDeps) {
 
   return {
     /** Before the seq dedupe: is this the agent's current incarnation, a new one, or one it already left? */
-    classify(agentId: string, incarnation: string): IncarnationClass {
-      if (currentOf(agentId) === incarnation) return 'same';
-      return deps.seqMarks.knows(agentId, incarnation) ? 'superseded' : 'new';
+    async classify(q: Q, agentId: string, incarnation: string): Promise<IncarnationClass> {
+      if ((await currentOf(q, agentId)) === incarnation) return 'same';
+      return (await deps.seqMarks.knows(q, agentId, incarnation)) ? 'superseded' : 'new';
     },
 
     /** After the dedupe accepted a message of a `new` or `superseded` incarnation. */
-    accepted(agentId: string, incarnation: string, cls: IncarnationClass, atMs: number): void {
+    async accepted(q: Q, agentId: string, incarnation: string, cls: IncarnationClass, atMs: number): Promise<void> {
       if (cls === 'same') return;
-      const previous = currentOf(agentId);
+      const previous = await currentOf(q, agentId);
       if (cls === 'new') {
         if (previous === incarnation) return; // a second message of the same batch
         current.set(agentId, incarnation);
-        deps.agents.setIncarnation(agentId, incarnation, atMs);
+        await deps.agents.setIncarnation(q, agentId, incarnation, atMs);
         deps.metrics.newIncarnations.inc();
         if (previous === null) {
           deps.logger.info({ agent_id: agentId, incarnation }, 'agent sends seq incarnations');
           return;
         }
         deps.logger.info({ agent_id: agentId, incarnation, previous_incarnation: previous }, 'agent started with a new state (re-installed or state_dir wiped): new incarnation accepted at once');
-        deps.notice?.(
+        await deps.notice?.(
+          q,
           agentId,
           'agent_new_incarnation',
           `agent ${agentId} started with a new state (re-installed, or its state_dir was wiped): incarnation ${incarnation} replaces ${previous}; its seq starts again`,
@@ -75,7 +77,8 @@ export function createIncarnationTracker(deps: IncarnationDeps) {
       const last = lastConflictNotice.get(agentId) ?? Number.NEGATIVE_INFINITY;
       if (atMs - last < CONFLICT_NOTICE_EVERY_MS) return;
       lastConflictNotice.set(agentId, atMs);
-      deps.notice?.(
+      await deps.notice?.(
+        q,
         agentId,
         'agent_id_conflict',
         `two running agents publish as ${agentId} (incarnations ${incarnation} and ${previous ?? 'unknown'}): their results interleave; give each agent its own id`,
@@ -87,6 +90,7 @@ export function createIncarnationTracker(deps: IncarnationDeps) {
     /** After a rolled-back transaction. */
     resetCache(): void {
       current.clear();
+      lastConflictNotice.clear();
     },
   };
 }

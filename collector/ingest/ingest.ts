@@ -21,13 +21,13 @@ export interface IngestDeps {
   maxPayloadBytes: number;
   batchMaxItems: number;
   batchMaxDelayMs: number;
-  /** Called after each commit with the state changes it made durable. */
-  announce(changes: StateChange[]): void;
+  /** Called after each commit with the state changes it made durable (its promise is not awaited by the ingest). */
+  announce(changes: StateChange[]): void | Promise<void>;
   /**
    * Sees each result the state history accepted, after the transaction that deduplicated and stored it committed,
    * with the same clock correction (`observed_at_ms` as the history dated it). Must not block.
    */
-  onResult?(message: ResultMessage, receivedAtMs: number): void;
+  onResult?(message: ResultMessage, receivedAtMs: number): void | Promise<void>;
 }
 
 export function createIngest(deps: IngestDeps) {
@@ -35,14 +35,18 @@ export function createIngest(deps: IngestDeps) {
     maxItems: deps.batchMaxItems,
     maxDelayMs: deps.batchMaxDelayMs,
     processBatch: (items) => deps.processor.processBatch(items),
-    afterCommit: ({ changes, accepted }) => {
-      if (changes.length > 0) deps.announce(changes);
-      if (deps.onResult) for (const a of accepted) deps.onResult(a.message, a.receivedAtMs);
+    afterCommit: async ({ changes, accepted }) => {
+      // Both start at once, in this order; neither holds up the next batch.
+      const pending: Array<void | Promise<void>> = [];
+      if (changes.length > 0) pending.push(deps.announce(changes));
+      if (deps.onResult) for (const a of accepted) pending.push(deps.onResult(a.message, a.receivedAtMs));
+      await Promise.all(pending);
     },
     onError: (error, items) => {
       deps.metrics.ingestBatchErrors.inc();
       deps.logger.error({ err: error, items: items.length }, 'ingest batch failed; messages not acknowledged');
     },
+    onAfterCommitError: (error) => deps.logger.error({ err: error }, 'announcing a committed ingest batch failed'),
   });
 
   return {
@@ -61,9 +65,13 @@ export function createIngest(deps: IngestDeps) {
     silence(verdicts: SilenceVerdict[]): Promise<void> {
       return Promise.all(verdicts.map((verdict) => batcher.submit({ type: 'silence', verdict }))).then(() => undefined);
     },
-    /** Commits whatever is queued now (shutdown). */
-    flush(): void {
-      batcher.flush();
+    /** Commits whatever is queued now (shutdown); resolves when it is committed. */
+    flush(): Promise<void> {
+      return batcher.flush();
+    },
+    /** Runs `fn` between ingest batches (pruning tables a batch writes): one at a time with them. */
+    exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      return deps.processor.exclusive(fn);
     },
   };
 }

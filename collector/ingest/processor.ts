@@ -1,14 +1,21 @@
 /**
- * Applies a batch of decoded messages (and liveness verdicts) in one SQLite transaction: dedupe by seq (a set of
- * seen seqs, ../store/seq-marks.ts), the
+ * Applies a batch of decoded messages (and liveness verdicts) in one store transaction: dedupe by seq (a set of
+ * seen seqs, ../store/sql/seq-marks.ts), the
  * agent's skew and liveness, the latest result per check, and the state tracker. Returns the state changes to
  * announce once the transaction has committed, and the accepted results (InfluxDB and report samples get only
  * those, after the commit). Per-agent and per-check bookkeeping is coalesced per batch.
+ *
+ * Exactly one batch at a time per process: the caches riding along with a batch (seq marks, incarnations, the
+ * tracker's machines, stored skews) are that batch's working state, so batches queue up behind each other (once
+ * synchronous better-sqlite3 guaranteed that by itself). A batch PostgreSQL aborted as a deadlock or serialization
+ * failure (two collectors) is run again, after every cache was reset as on any rollback.
  */
-import type { Db } from '../store/db.js';
-import type { AgentsStore } from '../store/agents-store.js';
-import type { ChecksStore, CheckRow } from '../store/checks-store.js';
-import type { SeqMarks } from '../store/seq-marks.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import type { AgentsRepo } from '../store/sql/agents-repo.js';
+import type { ChecksRepo, CheckRow } from '../store/sql/checks-repo.js';
+import { isRetryableSqlError, withRetry } from '../store/sql/retry.js';
+import type { SeqMarksRepo, SeqOffer, SeqVerdict } from '../store/sql/seq-marks.js';
+import type { Q } from '../store/sql/sql-helpers.js';
 import type { StateTracker, CheckMeta } from '../states/tracker.js';
 import type { LivenessMonitor, SilenceVerdict } from '../liveness.js';
 import type { CollectorMetrics } from '../metrics.js';
@@ -37,10 +44,10 @@ export interface BatchOutcome {
 }
 
 export interface ProcessorDeps {
-  db: Db;
-  agents: AgentsStore;
-  checks: ChecksStore;
-  seqMarks: SeqMarks;
+  store: SqlStore;
+  agents: AgentsRepo;
+  checks: ChecksRepo;
+  seqMarks: SeqMarksRepo;
   tracker: StateTracker;
   liveness: LivenessMonitor;
   metrics: CollectorMetrics;
@@ -50,10 +57,16 @@ export interface ProcessorDeps {
   warn(key: string, obj: object, msg: string): void;
   /** Is a Last Will received at this time the broker's fault (the collector's own broker connection was down)? */
   willIsBrokersFault?(receivedAtMs: number): boolean;
-  /** Sees each accepted (non-duplicate) event inside the batch transaction: stores it with the batch. */
-  onEvent?(message: EventMessage, receivedAtMs: number): void;
+  /** Sees each accepted (non-duplicate) event inside the batch transaction (`q`): stores it with the batch. */
+  onEvent?(q: Q, message: EventMessage, receivedAtMs: number): Promise<void> | void;
   /** Collector-side happenings for an agent's timeline (new incarnation, id conflict), inside the transaction. */
   onAgentNotice?: IncarnationDeps['notice'];
+  /** After each batch transaction committed (work that must see the batch's rows runs from here). */
+  onCommitted?(): void;
+  /** After each batch transaction rolled back (including one that is retried). */
+  onRolledBack?(): void;
+  /** Tries per batch when PostgreSQL aborts it as a deadlock or serialization failure (default 5). */
+  retryAttempts?: number;
 }
 
 /** Skew is stored only when it moved by more than this, to spare a write per result. */
@@ -66,23 +79,27 @@ export function createProcessor(deps: ProcessorDeps) {
   const storedSkew = new Map<string, number>();
   const incarnations = createIncarnationTracker({ agents, seqMarks, metrics, logger: deps.logger, warn: deps.warn, ...(deps.onAgentNotice ? { notice: deps.onAgentNotice } : {}) });
 
-  /** Seq dedupe per (agent, incarnation); notes new incarnations and superseded ones publishing again. */
-  function accept(agentId: string, kind: 'results' | 'events', seq: number, incarnation: string | undefined, receivedAtMs: number): boolean {
-    const cls = incarnation === undefined ? null : incarnations.classify(agentId, incarnation);
-    const verdict = seqMarks.accept(agentId, kind, seq, incarnation, receivedAtMs);
+  /**
+   * Seq dedupe per (agent, incarnation), with the verdict `offer` found for this message; notes new incarnations and
+   * superseded ones publishing again, in the batch's order.
+   */
+  async function accept(q: Q, agentId: string, kind: 'results' | 'events', seq: number, incarnation: string | undefined, receivedAtMs: number, verdict: SeqVerdict): Promise<boolean> {
+    const cls = incarnation === undefined ? null : await incarnations.classify(q, agentId, incarnation);
     if (verdict === 'below_floor') {
       deps.warn(`below-floor:${agentId}`, { agent_id: agentId, kind, seq, incarnation }, 'seq at or below the dedupe floor (applied, or later than the dedupe window behind a newer seq): dropped');
     }
     if (verdict !== 'new') return false;
-    if (incarnation !== undefined && cls !== null) incarnations.accepted(agentId, incarnation, cls, receivedAtMs);
+    await seqMarks.applied(q, agentId, kind, seq, incarnation);
+    if (incarnation !== undefined && cls !== null) await incarnations.accepted(q, agentId, incarnation, cls, receivedAtMs);
     return true;
   }
 
-  function applyResult(m: ResultMessage, receivedAtMs: number, ctx: BatchContext): void {
-    if (!accept(m.agent_id, 'results', m.seq, m.incarnation, receivedAtMs)) {
+  async function applyResult(q: Q, m: ResultMessage, receivedAtMs: number, verdict: SeqVerdict, ctx: BatchContext): Promise<void> {
+    if (!(await accept(q, m.agent_id, 'results', m.seq, m.incarnation, receivedAtMs, verdict))) {
       metrics.duplicates.inc({ kind: 'results' });
-      const highest = seqMarks.highest(m.agent_id, 'results');
-      if (m.incarnation === undefined && m.seq === 1 && highest > SEQ_RESTART_HINT) {
+      // Only a duplicate seq 1 needs the highest seq (a query): a redelivery storm costs no extra reads.
+      const highest = m.incarnation === undefined && m.seq === 1 ? await seqMarks.highest(q, m.agent_id, 'results') : 0;
+      if (highest > SEQ_RESTART_HINT) {
         // Redelivery never reaches back to 1 after this many later seqs: the agent lost its persisted seq.
         deps.warn(`seq-restart:${m.agent_id}`, { agent_id: m.agent_id, max_seq: highest }, 'agent seq restarted at 1 (persisted seq lost?): its results count as duplicates until seq passes max_seq; agents that send an incarnation are heard at once');
       }
@@ -117,14 +134,14 @@ export function createProcessor(deps: ProcessorDeps) {
     }
     ctx.lastSeen.set(m.agent_id, receivedAtMs);
     liveness.seen(meta, m.interval_s, receivedAtMs);
-    const change = tracker.observe(meta, singleRun(m.state, 'result', observedMs, m.message, m.code ? { code: m.code, params: m.params ?? null } : null));
+    const change = await tracker.observe(q, meta, singleRun(m.state, 'result', observedMs, m.message, m.code ? { code: m.code, params: m.params ?? null } : null));
     if (change) ctx.changes.push(change);
   }
 
-  function applyStatus(m: StatusMessage, receivedAtMs: number, ctx: BatchContext): void {
+  async function applyStatus(q: Q, m: StatusMessage, receivedAtMs: number, ctx: BatchContext): Promise<void> {
     // Checks announced by the last online status count too: a Last Will was composed at connect time.
-    const announced = agents.get(m.agent_id)?.checks ?? [];
-    agents.setStatus(m, receivedAtMs);
+    const announced = (await agents.get(q, m.agent_id))?.checks ?? [];
+    await agents.setStatus(q, m, receivedAtMs);
     if (m.state !== 'offline') return;
     if (m.reason !== 'shutdown' && deps.willIsBrokersFault?.(receivedAtMs)) {
       // Our broker connection dropped, not the agent: recorded, no "agent lost". An agent that really went away is
@@ -141,72 +158,139 @@ export function createProcessor(deps: ProcessorDeps) {
     const finding = stopped ? { code: 'agent.stopped', params: {} } : { code: 'agent.lost', params: detail };
     const metas = new Map<string, CheckMeta>();
     const toMeta = (row: CheckRow): CheckMeta => ({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target });
-    for (const row of checks.byAgent(m.agent_id)) metas.set(row.checkId, toMeta(row));
+    for (const row of await checks.byAgent(q, m.agent_id)) metas.set(row.checkId, toMeta(row));
     for (const row of ctx.checkRows.values()) if (row.agentId === m.agent_id) metas.set(row.checkId, toMeta(row));
     for (const d of [...m.checks, ...announced]) {
       if (!metas.has(d.check_id)) metas.set(d.check_id, { agentId: m.agent_id, checkId: d.check_id, checkType: d.check_type, target: d.target });
     }
     for (const meta of metas.values()) {
-      const change = tracker.observe(meta, singleRun('unknown', cause, receivedAtMs, reason, finding));
+      const change = await tracker.observe(q, meta, singleRun('unknown', cause, receivedAtMs, reason, finding));
       if (change) ctx.changes.push(change);
     }
     liveness.agentOffline(m.agent_id);
   }
 
-  function applyMessage(decoded: DecodedMessage, receivedAtMs: number, ctx: BatchContext): void {
+  async function applyMessage(q: Q, decoded: DecodedMessage, receivedAtMs: number, verdict: SeqVerdict, ctx: BatchContext): Promise<void> {
     metrics.messagesIn.inc({ kind: decoded.kind });
     switch (decoded.kind) {
       case 'results':
-        applyResult(decoded.message, receivedAtMs, ctx);
+        await applyResult(q, decoded.message, receivedAtMs, verdict, ctx);
         return;
       case 'status':
-        applyStatus(decoded.message, receivedAtMs, ctx);
+        await applyStatus(q, decoded.message, receivedAtMs, ctx);
         return;
       case 'inventory':
-        agents.setInventory(decoded.message, receivedAtMs);
+        await agents.setInventory(q, decoded.message, receivedAtMs);
         return;
       case 'events':
-        if (!accept(decoded.agentId, 'events', decoded.message.seq, decoded.message.incarnation, receivedAtMs)) metrics.duplicates.inc({ kind: 'events' });
+        if (!(await accept(q, decoded.agentId, 'events', decoded.message.seq, decoded.message.incarnation, receivedAtMs, verdict))) metrics.duplicates.inc({ kind: 'events' });
         else {
           ctx.lastSeen.set(decoded.agentId, receivedAtMs);
-          deps.onEvent?.(decoded.message, receivedAtMs);
+          await deps.onEvent?.(q, decoded.message, receivedAtMs);
         }
         return;
     }
   }
 
-  function applySilence(verdict: SilenceVerdict, ctx: BatchContext): void {
+  async function applySilence(q: Q, verdict: SilenceVerdict, ctx: BatchContext): Promise<void> {
     const seconds = Math.round(verdict.silentForMs / 1000);
-    const change = tracker.observe(verdict.meta, singleRun('unknown', 'silence', verdict.atMs, `no result for ${seconds} s`, { code: 'agent.silent', params: { seconds } }));
+    const change = await tracker.observe(q, verdict.meta, singleRun('unknown', 'silence', verdict.atMs, `no result for ${seconds} s`, { code: 'agent.silent', params: { seconds } }));
     if (change) ctx.changes.push(change);
   }
 
-  const run = deps.db.transaction((items: IngestItem[]): BatchOutcome => {
+  /** The seqs of a batch, for one dedupe pass (index = the item's). */
+  function offersOf(items: readonly IngestItem[]): { offers: SeqOffer[]; at: number[] } {
+    const offers: SeqOffer[] = [];
+    const at: number[] = [];
+    items.forEach((item, i) => {
+      if (item.type !== 'message') return;
+      const { decoded, receivedAtMs } = item;
+      if (decoded.kind === 'results') offers.push({ agentId: decoded.message.agent_id, kind: 'results', seq: decoded.message.seq, incarnation: decoded.message.incarnation, receivedAtMs });
+      else if (decoded.kind === 'events') offers.push({ agentId: decoded.agentId, kind: 'events', seq: decoded.message.seq, incarnation: decoded.message.incarnation, receivedAtMs });
+      else return;
+      at.push(i);
+    });
+    return { offers, at };
+  }
+
+  const checkOf = (item: IngestItem): CheckMeta[] => {
+    if (item.type === 'silence') return [item.verdict.meta];
+    if (item.decoded.kind !== 'results') return [];
+    const m = item.decoded.message;
+    return [{ agentId: m.agent_id, checkId: m.check_id, checkType: m.check_type, target: m.target }];
+  };
+  const agentOf = (item: IngestItem): string => (item.type === 'silence' ? item.verdict.meta.agentId : item.decoded.agentId);
+
+  async function run(q: Q, items: IngestItem[]): Promise<BatchOutcome> {
     const ctx: BatchContext = { changes: [], accepted: [], checkRows: new Map(), lastSeen: new Map(), skews: new Map() };
-    for (const item of items) {
-      if (item.type === 'message') applyMessage(item.decoded, item.receivedAtMs, ctx);
-      else applySilence(item.verdict, ctx);
+    await tracker.lockAgents(q, items.map(agentOf));
+    await tracker.verify(q, items.flatMap(checkOf));
+    // Dedupe first, all seqs in ascending order (see seq-marks.ts); their effects then apply in arrival order.
+    const { offers, at } = offersOf(items);
+    const found = await seqMarks.offer(q, offers);
+    const verdicts = new Map<number, SeqVerdict>(at.map((index, k) => [index, found[k]!]));
+    for (const [i, item] of items.entries()) {
+      if (item.type === 'message') await applyMessage(q, item.decoded, item.receivedAtMs, verdicts.get(i) ?? 'new', ctx);
+      else await applySilence(q, item.verdict, ctx);
     }
-    for (const row of ctx.checkRows.values()) checks.record(row);
-    for (const [agentId, atMs] of ctx.lastSeen) agents.touch(agentId, atMs);
-    for (const [agentId, skewMs] of ctx.skews) agents.setSkew(agentId, skewMs);
-    seqMarks.persist();
-    tracker.persist();
+    // A few statements per batch, not one per check and agent.
+    await checks.recordMany(q, [...ctx.checkRows.values()]);
+    await agents.touchMany(q, ctx.lastSeen);
+    for (const [agentId, skewMs] of ctx.skews) await agents.setSkew(q, agentId, skewMs);
+    await seqMarks.persist(q);
+    await tracker.persist(q);
     return { changes: ctx.changes, accepted: ctx.accepted };
-  });
+  }
+
+  /** After a rollback every cache is dropped, so memory matches the database again. */
+  function rolledBack(): void {
+    seqMarks.resetCache();
+    incarnations.resetCache();
+    tracker.resetCache();
+    storedSkew.clear();
+    deps.onRolledBack?.();
+  }
+
+  async function processOnce(items: IngestItem[]): Promise<BatchOutcome> {
+    try {
+      return await deps.store.transaction((trx) => run(trx, items));
+    } catch (error) {
+      rolledBack();
+      throw error;
+    }
+  }
+
+  // The serial queue: each unit starts after the previous one committed or rolled back.
+  let tail: Promise<unknown> = Promise.resolve();
+  function serially<T>(fn: () => Promise<T>): Promise<T> {
+    const next = tail.then(fn, fn);
+    tail = next.catch(() => undefined);
+    return next;
+  }
 
   return {
-    /** Runs the batch in one transaction; on failure every cache is dropped so memory matches the database. */
-    processBatch(items: IngestItem[]): BatchOutcome {
-      try {
-        return run(items);
-      } catch (error) {
-        seqMarks.resetCache();
-        incarnations.resetCache();
-        tracker.resetCache();
-        storedSkew.clear();
-        throw error;
-      }
+    /**
+     * Runs the batch in one transaction, after any batch before it; a deadlock or serialization failure is retried
+     * (caches reset first). On failure every cache is dropped so memory matches the database.
+     */
+    processBatch(items: IngestItem[]): Promise<BatchOutcome> {
+      return serially(async () => {
+        const outcome = await withRetry(() => processOnce(items), {
+          attempts: deps.retryAttempts ?? 5,
+          isRetryable: isRetryableSqlError,
+          onRetry: (error, attempt) => deps.logger.warn({ err: error, attempt, items: items.length }, 'ingest batch aborted by the database (two collectors raced): running it again'),
+        });
+        try {
+          deps.onCommitted?.();
+        } catch (error) {
+          deps.logger.error({ err: error }, 'after-commit hook failed (the batch is committed)');
+        }
+        return outcome;
+      });
+    },
+    /** Runs `fn` between batches (no batch transaction is open meanwhile): store work that must not interleave. */
+    exclusive<T>(fn: () => Promise<T>): Promise<T> {
+      return serially(fn);
     },
   };
 }

@@ -1,6 +1,7 @@
 /**
- * The notification dispatcher: the incidents service calls `notify(notice)`, which renders the notice once, picks the
- * channels (routing.ts) and queues one delivery per channel (channel-queue.ts). `notify` never blocks or throws:
+ * The notification dispatcher: the incidents service calls `notify(notice)`, which completes the notice (`enrich`: its
+ * finding and due times, store reads — awaited one notice at a time, so notices keep the order they came in), renders
+ * it once, picks the channels (routing.ts) and queues one delivery per channel (channel-queue.ts). `notify` never blocks or throws:
  * a failing channel never holds up ingest. Every final outcome — delivered, failed after retries, refused because the
  * queue is full, unknown channel, dropped at shutdown — is reported through `onDelivery` so it lands on the ticket
  * timeline, and failures also through `onFailure` (metrics).
@@ -42,6 +43,8 @@ export interface DispatcherDeps {
   onFailure?(channel: string, error: string): void;
   /** The zone people read times in (collector top-level `timezone`); default Asia/Shanghai. */
   timeZone?: string;
+  /** Completes a notice before it is rendered (notice-context.ts); a failure sends the notice as it came. */
+  enrich?(notice: IncidentNotice): Promise<IncidentNotice>;
 }
 
 export interface Dispatcher {
@@ -125,7 +128,8 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
     );
   }
 
-  function enqueue(notice: IncidentNotice): void {
+  /** `accepted`: notify was called before stop (its enrichment may finish after). */
+  function enqueue(notice: IncidentNotice, accepted: boolean): void {
     const names = selectChannels(notice, cfg.routes);
     if (names.length === 0) {
       logger.debug({ incident: notice.incident.number, kind: notice.kind }, 'no route matches; not notifying');
@@ -138,7 +142,7 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
         report(subjectOf(notice), name, false, 0, `unknown channel "${name}"`);
         continue;
       }
-      if (stopped) {
+      if (!accepted) {
         report(subjectOf(notice), name, false, 0, 'dispatcher is stopping');
         continue;
       }
@@ -148,14 +152,32 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
     }
   }
 
+  function dispatch(notice: IncidentNotice, accepted: boolean): void {
+    try {
+      enqueue(notice, accepted);
+    } catch (err) {
+      // Rendering or routing bugs must not reach the incidents service.
+      logger.error({ err, incident: notice?.incident?.number }, 'could not dispatch notice');
+    }
+  }
+
+  // Notices waiting for their enrichment, chained so they reach the queues in the order they came.
+  let enriching: Promise<void> = Promise.resolve();
+
   return {
     notify(notice) {
-      try {
-        enqueue(notice);
-      } catch (err) {
-        // Rendering or routing bugs must not reach the incidents service.
-        logger.error({ err, incident: notice?.incident?.number }, 'could not dispatch notice');
-      }
+      const accepted = !stopped;
+      const { enrich } = deps;
+      if (!enrich) return dispatch(notice, accepted);
+      enriching = enriching.then(async () => {
+        let complete = notice;
+        try {
+          complete = await enrich(notice);
+        } catch (err) {
+          logger.error({ err, incident: notice?.incident?.number }, 'could not complete notice (finding, due times); sending it as it came');
+        }
+        dispatch(complete, accepted);
+      });
     },
     deliver(message, names, name) {
       const subject: Subject = { incidentId: 0, number: name, kind: 'report' };
@@ -178,6 +200,8 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
     channelNames: () => [...channels.keys()],
     async stop(opts = {}) {
       stopped = true;
+      // Notices accepted before stop are queued once complete, then flushed with the rest.
+      await enriching;
       const deadlineMs = opts.deadlineMs ?? DEFAULT_STOP_DEADLINE_MS;
       for (const queue of queues.values()) queue.flush();
       let handle: unknown;

@@ -5,9 +5,8 @@
  * deleted). Pure comparison; `--mark-verified` then stores now as the new baseline.
  */
 import type { InventoryMessage } from '../../common/protocol.js';
-import { createAgentsStore } from '../store/agents-store.js';
+import { createAgentsRepo } from '../store/sql/agents-repo.js';
 import type { AssetBaseline } from './assets-store.js';
-import { createAssetsStore } from './assets-store.js';
 import type { ReportContext } from './context.js';
 import { iso } from './period.js';
 
@@ -63,31 +62,46 @@ export function compareAssets(
   });
 }
 
-export function buildAssetsReport(ctx: ReportContext) {
-  const nowMs = ctx.now();
-  const agents = createAgentsStore(ctx.db).list();
-  const baseline = createAssetsStore(ctx.db).latest();
+/** The agents and the last baseline, read from the store (assetsReportFrom compares them). */
+export async function assetsInputs(ctx: ReportContext) {
+  const q = ctx.store.db;
+  const agents = await createAgentsRepo().list(q);
+  const baseline = await ctx.assets.latest(q);
+  return { nowMs: ctx.now(), timeZone: ctx.config.timezone, agents, baseline };
+}
+
+/** The assets report as JSON. Pure. */
+export function assetsReportFrom(i: Awaited<ReturnType<typeof assetsInputs>>) {
+  const { nowMs, agents, baseline } = i;
   const hosts = compareAssets(agents, baseline, nowMs);
   const count = (s: AssetChange['status']) => hosts.filter((h) => h.status === s).length;
   return {
     kind: 'assets' as const,
     generated_at: iso(nowMs) as string,
-    time_zone: ctx.config.timezone,
+    time_zone: i.timeZone,
     baseline: baseline ? { verified_at: iso(baseline.verifiedAtMs) as string, verified_by: baseline.verifiedBy } : null,
     summary: { hosts: present(agents, nowMs).length, added: count('added'), gone: count('gone'), changed: count('changed') },
     hosts,
     inventory: present(agents, nowMs).map((a) => ({ agent_id: a.agentId, inventory_at: iso(a.inventoryAtMs), ...assetValues(a.inventory as InventoryMessage) })),
   };
 }
-export type AssetsReport = ReturnType<typeof buildAssetsReport>;
+export type AssetsReport = ReturnType<typeof assetsReportFrom>;
+
+export async function buildAssetsReport(ctx: ReportContext): Promise<AssetsReport> {
+  return assetsReportFrom(await assetsInputs(ctx));
+}
 
 /** Makes the current inventories the new baseline (`outpost report assets --mark-verified`); returns its id. */
-export function markAssetsVerified(ctx: ReportContext, by: string): number {
+export async function markAssetsVerified(ctx: ReportContext, by: string): Promise<number> {
   const nowMs = ctx.now();
-  const agents = present(createAgentsStore(ctx.db).list(), nowMs);
-  return createAssetsStore(ctx.db).markVerified(
-    nowMs,
-    by,
-    agents.map((a) => ({ agentId: a.agentId, inventory: a.inventory, inventoryAtMs: a.inventoryAtMs })),
-  );
+  // The agents read and the baseline written in one transaction: the baseline is the register as it was at one instant.
+  return ctx.store.transaction(async (trx) => {
+    const agents = present(await createAgentsRepo().list(trx), nowMs);
+    return ctx.assets.markVerified(
+      trx,
+      nowMs,
+      by,
+      agents.map((a) => ({ agentId: a.agentId, inventory: a.inventory, inventoryAtMs: a.inventoryAtMs })),
+    );
+  });
 }

@@ -1,6 +1,6 @@
 /** SQL of the asset baselines (migration 010): each verification of the asset register and the inventories it saw. */
 import type { InventoryMessage } from '../../common/protocol.js';
-import type { Db } from '../store/db.js';
+import type { Q } from '../store/sql/sql-helpers.js';
 
 export interface AssetBaseline {
   id: number;
@@ -9,32 +9,37 @@ export interface AssetBaseline {
   agents: Array<{ agentId: string; inventory: InventoryMessage | null; inventoryAtMs: number | null }>;
 }
 
-export function createAssetsStore(db: Db) {
-  const latest = db.prepare<[], { id: number; verified_at_ms: number; verified_by: string }>('SELECT * FROM asset_baselines ORDER BY id DESC LIMIT 1');
-  const agentsOf = db.prepare<[number], { agent_id: string; inventory_json: string | null; inventory_at_ms: number | null }>(
-    'SELECT agent_id, inventory_json, inventory_at_ms FROM asset_baseline_agents WHERE baseline_id = ? ORDER BY agent_id',
-  );
-  const insertBaseline = db.prepare('INSERT INTO asset_baselines (verified_at_ms, verified_by) VALUES (?, ?)');
-  const insertAgent = db.prepare('INSERT INTO asset_baseline_agents (baseline_id, agent_id, inventory_json, inventory_at_ms) VALUES (?, ?, ?, ?)');
+/** Rows per INSERT (4 parameters each: far below either engine's bound-parameter limit). */
+const AGENT_CHUNK = 1_000;
+
+export function createAssetsStore() {
   return {
     /** The last verified baseline, or null when the register was never verified. */
-    latest(): AssetBaseline | null {
-      const row = latest.get();
+    async latest(q: Q): Promise<AssetBaseline | null> {
+      const row = await q.selectFrom('asset_baselines').select(['id', 'verified_at_ms', 'verified_by']).orderBy('id', 'desc').limit(1).executeTakeFirst();
       if (!row) return null;
+      const agents = await q
+        .selectFrom('asset_baseline_agents')
+        .select(['agent_id', 'inventory_json', 'inventory_at_ms'])
+        .where('baseline_id', '=', row.id)
+        .orderBy('agent_id')
+        .execute();
       return {
         id: row.id,
         verifiedAtMs: row.verified_at_ms,
         verifiedBy: row.verified_by,
-        agents: agentsOf.all(row.id).map((a) => ({ agentId: a.agent_id, inventory: a.inventory_json ? (JSON.parse(a.inventory_json) as InventoryMessage) : null, inventoryAtMs: a.inventory_at_ms })),
+        agents: agents.map((a) => ({ agentId: a.agent_id, inventory: a.inventory_json ? (JSON.parse(a.inventory_json) as InventoryMessage) : null, inventoryAtMs: a.inventory_at_ms })),
       };
     },
-    /** Records the inventories seen now as the new baseline (one transaction). */
-    markVerified(atMs: number, by: string, agents: AssetBaseline['agents']): number {
-      return db.transaction(() => {
-        const id = Number(insertBaseline.run(atMs, by).lastInsertRowid);
-        for (const a of agents) insertAgent.run(id, a.agentId, a.inventory ? JSON.stringify(a.inventory) : null, a.inventoryAtMs);
-        return id;
-      })();
+    /**
+     * Records the inventories seen now as the new baseline; returns its id. Call it with a transaction's `trx`
+     * (assets-model.ts does): a baseline is never half written.
+     */
+    async markVerified(q: Q, atMs: number, by: string, agents: AssetBaseline['agents']): Promise<number> {
+      const { id } = await q.insertInto('asset_baselines').values({ verified_at_ms: atMs, verified_by: by }).returning('id').executeTakeFirstOrThrow();
+      const rows = agents.map((a) => ({ baseline_id: id, agent_id: a.agentId, inventory_json: a.inventory ? JSON.stringify(a.inventory) : null, inventory_at_ms: a.inventoryAtMs }));
+      for (let i = 0; i < rows.length; i += AGENT_CHUNK) await q.insertInto('asset_baseline_agents').values(rows.slice(i, i + AGENT_CHUNK)).execute();
+      return id;
     },
   };
 }

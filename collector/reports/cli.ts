@@ -1,6 +1,7 @@
 /**
- * `outpost report sla|inspection|fault`: reads the collector's SQLite and config directly (`--config collector.yaml`,
- * the database in its data_dir; safe while the collector runs, SQLite WAL) or, with `--url`, fetches the rendered
+ * `outpost report sla|inspection|fault`: reads the collector's store and config directly (`--config collector.yaml`:
+ * its `store.url`, or the SQLite database in its data_dir; safe while the collector runs — SQLite WAL, PostgreSQL
+ * MVCC) or, with `--url`, fetches the rendered
  * report from a running collector's /api/v1/reports. Writes it to `--out` (or stdout). A progress bar is drawn on a
  * TTY. Exit 2 with a one-line reason for bad input (unknown contract or incident, a future period, no data).
  */
@@ -10,12 +11,13 @@ import type { Command } from 'commander';
 import { CliError, type CliIo } from '../../common/cli.js';
 import { formatProblems } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
-import { databaseFile, defaultCollectorConfig, validateCollectorConfigFile, type CollectorConfig } from '../config.js';
+import { defaultCollectorConfig, storeLocation, validateCollectorConfigFile, type CollectorConfig } from '../config.js';
 import { withDefaultContract } from '../sla-service/default-contract.js';
-import { openDatabase } from '../store/db.js';
+import { openSqlStore, type SqlStore } from '../store/sql/connect.js';
+import { describeStoreUrl } from '../store/sql/url.js';
 import { fetchReport } from './cli-remote.js';
 import { REPORT_FORMATS, REPORT_LANGS, type ReportFormat, type ReportLang, type ReportsConfig } from './config.js';
-import { createReportContext } from './context.js';
+import { createReportContext, standaloneSla } from './context.js';
 import { ReportError } from './errors.js';
 import { markFaultReportSent } from './fault-sent.js';
 import { createProgress } from './progress.js';
@@ -44,6 +46,24 @@ function reportsOf(config: CollectorConfig): ReportsConfig {
   return config.reports;
 }
 
+/**
+ * Opens the collector's store: the SQLite file (never creating an empty one by reading from the wrong place) or
+ * PostgreSQL (a small pool: the CLI runs one query at a time).
+ */
+async function openStore(io: CliIo, config: CollectorConfig, configFile: string | undefined): Promise<SqlStore> {
+  const location = storeLocation(config);
+  if (location.kind === 'sqlite') {
+    const file = resolve(io.cwd, location.file);
+    if (!existsSync(file)) throw new CliError(`no collector database at ${file} (check data_dir${configFile === undefined ? ': pass --config collector.yaml' : ` in ${configFile}`})`);
+    return openSqlStore({ kind: 'sqlite', file });
+  }
+  try {
+    return await openSqlStore(location, { poolSize: 2 });
+  } catch (error) {
+    throw new CliError(`store.url ${describeStoreUrl(location)}: ${(error as Error).message}`);
+  }
+}
+
 const isDirectory = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
 
 function check<T extends string>(value: string, allowed: readonly T[], option: string): T {
@@ -58,13 +78,12 @@ async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<ty
   const progress = createProgress(io.stderr as NodeJS.WritableStream & { isTTY?: boolean }, 4);
   // No contract configured: the same `default` contract `outpost up` adds (every target), so its report works.
   const config = withDefaultContract(await loadConfig(io, opts.config)).config;
-  // Never create an empty database by reading from the wrong place.
-  const dbFile = resolve(io.cwd, databaseFile(config));
-  if (!existsSync(dbFile)) throw new CliError(`no collector database at ${dbFile} (check data_dir${opts.config === undefined ? ': pass --config collector.yaml' : ` in ${opts.config}`})`);
+  const store = await openStore(io, config, opts.config);
   progress.step('loading');
-  const db = openDatabase(dbFile);
   try {
-    const ctx = createReportContext({ db, config, reports: reportsOf(config), now: Date.now, logger: createLogger({ level: 'silent' }) });
+    const logger = createLogger({ level: 'silent' });
+    const sla = await standaloneSla({ store, config, now: Date.now, logger });
+    const ctx = createReportContext({ store, config, reports: reportsOf(config), now: Date.now, logger, sla });
     const list = requests(ctx);
     if (list.length > 1 && opts.out === undefined) throw new CliError('several contracts: give --contract NAME, or --out DIR to write one file each');
     progress.step('building');
@@ -90,7 +109,7 @@ async function run(io: CliIo, opts: CommonOptions, requests: (ctx: Parameters<ty
     if (error instanceof ReportError) throw new CliError(error.message);
     throw error;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -124,17 +143,15 @@ async function markSent(io: CliIo, opts: CommonOptions & { by?: string; note?: s
     return;
   }
   const config = await loadConfig(io, opts.config);
-  const dbFile = resolve(io.cwd, databaseFile(config));
-  if (!existsSync(dbFile)) throw new CliError(`no collector database at ${dbFile} (check data_dir${opts.config === undefined ? ': pass --config collector.yaml' : ` in ${opts.config}`})`);
-  const db = openDatabase(dbFile);
+  const store = await openStore(io, config, opts.config);
   try {
-    const sent = markFaultReportSent({ db, store: createReportStore(db), now: Date.now }, number, by ?? 'cli', note);
+    const sent = await markFaultReportSent({ store, reports: createReportStore(), now: Date.now }, number, by ?? 'cli', note);
     io.stdout.write(`${number}: fault report ${sent.recorded ? 'recorded as sent' : 'was already recorded as sent'} (by ${sent.sentBy})\n`);
   } catch (error) {
     if (error instanceof ReportError) throw new CliError(error.message);
     throw error;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 

@@ -8,7 +8,7 @@ import { renderFinding } from '../../common/findings.js';
 import { listTimeline, type IncidentRecord, type TimelineEntry } from '../incidents/repository.js';
 import { localized } from '../incidents/texts.js';
 import type { OutageFinding } from '../sla-service/outages.js';
-import type { Db } from '../store/db.js';
+import type { Q } from '../store/sql/sql-helpers.js';
 
 /** Causes the collector records when it resolves an incident itself (a person types their own). */
 const SYSTEM_CAUSES: Record<string, Record<Lang, string>> = {
@@ -23,10 +23,15 @@ export function timelineNote(e: TimelineEntry, lang: Lang, timeZone: string): st
   return localized(e.note, e.noteCode, e.noteParams, lang, timeZone);
 }
 
-/** Cause and resolution in `lang` when the collector resolved it; as typed when a person did. */
-export function resolutionTexts(db: Db, r: IncidentRecord, lang: Lang, timeZone: string, timeline?: readonly TimelineEntry[]): { cause: string | null; resolution: string | null } {
+/** The timeline a resolved incident's words need (none for an open one): read it before rendering. */
+export async function timelineForTexts(q: Q, r: IncidentRecord): Promise<TimelineEntry[]> {
+  return r.resolvedAtMs === null ? [] : await listTimeline(q, r.id);
+}
+
+/** Cause and resolution in `lang` when the collector resolved it; as typed when a person did. Pure: `timeline` is the incident's (timelineForTexts). */
+export function resolutionTexts(r: IncidentRecord, lang: Lang, timeZone: string, timeline: readonly TimelineEntry[]): { cause: string | null; resolution: string | null } {
   if (r.resolvedAtMs === null) return { cause: r.cause, resolution: r.resolution };
-  const entries = timeline ?? listTimeline(db, r.id);
+  const entries = timeline;
   const resolved = [...entries].reverse().find((e) => e.kind === 'resolved');
   const coded = resolved?.noteCode ? timelineNote(resolved, lang, timeZone) : null;
   const cause = r.cause !== null && coded !== null ? (SYSTEM_CAUSES[r.cause]?.[lang] ?? r.cause) : r.cause;

@@ -11,7 +11,7 @@ import { DEFAULT_THRESHOLDS, type MetricThreshold } from './config.js';
 import type { ReportContext } from './context.js';
 import { findingText } from './vocabulary.js';
 import { ReportError } from './errors.js';
-import { dayRange, iso } from './period.js';
+import { dayRange, iso, type Range } from './period.js';
 import type { ResultSample } from './store.js';
 import { judge, thresholdText, verdictOfState, worse, type Verdict } from './thresholds.js';
 import { daysUntil, linearFit, type Point } from './trend.js';
@@ -62,17 +62,66 @@ function seriesLabel(tags: Record<string, string>): string {
   return tags.mount ?? tags.if_name ?? tags.interface ?? tags.name ?? Object.values(tags).join(',');
 }
 
-export function buildInspectionReport(ctx: ReportContext, opts: InspectionOptions) {
+/** Everything the inspection report shows, read from the store (inspectionReportFrom renders it). */
+export interface InspectionInputs {
+  nowMs: number;
+  date: string;
+  timeZone: string;
+  range: Range;
+  thresholds: Record<string, MetricThreshold>;
+  diskFullWarnDays: number;
+  /** The newest sample of every check up to the end of the day (or now). */
+  current: ResultSample[];
+  /** The newest sample of every check before the day. */
+  previous: ResultSample[];
+  /** Samples of the trend window, per check (`agent/check`) of backups and disks. */
+  histories: Map<string, ResultSample[]>;
+  /** Checks (`agent/check`) whose newest result fell inside a maintenance window of their target. */
+  inMaintenance: Set<string>;
+}
+
+/** Reads the inspection report's samples and the maintenance state of each result. */
+export async function inspectionInputs(ctx: ReportContext, opts: InspectionOptions): Promise<InspectionInputs> {
   const nowMs = ctx.now();
+  const q = ctx.store.db;
   const timeZone = opts.timeZone ?? ctx.config.timezone;
-  const inMaintenance = ctx.sla.inMaintenance;
-  const en = (f: Omit<Finding, 'text'>): Finding => ({ ...f, text: `${f.target} ${f.item}: ${findingText(f, { lang: 'en', timeZone })}` });
   const range = dayRange(timeZone, opts.date, nowMs);
-  const thresholds: Record<string, MetricThreshold> = { ...DEFAULT_THRESHOLDS, ...ctx.config.inspection.thresholds };
-  const current = ctx.store.latestBefore(Math.min(range.toMs, nowMs + 1));
+  const current = await ctx.reports.latestBefore(q, Math.min(range.toMs, nowMs + 1));
   if (current.length === 0) throw new ReportError('no_data', `no check results stored up to ${opts.date} (results are sampled while the collector runs)`);
-  const previous = new Map(ctx.store.latestBefore(range.fromMs).map((s) => [key(s), s]));
-  const history = (s: ResultSample) => ctx.store.history(s.agentId, s.checkId, range.toMs - TREND_DAYS * DAY_MS, range.toMs);
+  const previous = await ctx.reports.latestBefore(q, range.fromMs);
+  const histories = new Map<string, ResultSample[]>();
+  const inMaintenance = new Set<string>();
+  for (const s of current) {
+    const trend = s.checkType === 'backup' || s.series.some((x) => x.tags.mount !== undefined && x.metrics.used_percent !== undefined);
+    if (trend) histories.set(key(s), await ctx.reports.history(q, s.agentId, s.checkId, range.toMs - TREND_DAYS * DAY_MS, range.toMs));
+    if (await ctx.sla.inMaintenance(s.target, s.observedMs)) inMaintenance.add(key(s));
+  }
+  return {
+    nowMs,
+    date: opts.date,
+    timeZone,
+    range,
+    thresholds: { ...DEFAULT_THRESHOLDS, ...ctx.config.inspection.thresholds },
+    diskFullWarnDays: ctx.config.inspection.disk_full_warn_days,
+    current,
+    previous,
+    histories,
+    inMaintenance,
+  };
+}
+
+export async function buildInspectionReport(ctx: ReportContext, opts: InspectionOptions): Promise<InspectionReport> {
+  return inspectionReportFrom(await inspectionInputs(ctx, opts));
+}
+
+/** The daily inspection report as JSON, from what inspectionInputs read. Pure. */
+export function inspectionReportFrom(input: InspectionInputs) {
+  const { nowMs, timeZone, range, thresholds, current } = input;
+  const opts = { date: input.date };
+  const inMaintenance = (s: ResultSample): boolean => input.inMaintenance.has(key(s));
+  const en = (f: Omit<Finding, 'text'>): Finding => ({ ...f, text: `${f.target} ${f.item}: ${findingText(f, { lang: 'en', timeZone })}` });
+  const previous = new Map(input.previous.map((s) => [key(s), s]));
+  const history = (s: ResultSample): ResultSample[] => input.histories.get(key(s)) ?? [];
   const findings: Finding[] = [];
   // A check's own finding is dropped when a specific one (backup, certificate) already says the same thing.
   const checkFindings: Array<{ key: string; finding: Finding }> = [];
@@ -81,7 +130,7 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
   const sheet: SheetRow[] = [];
   const checks = current.map((s) => {
     const stale = s.observedMs < range.fromMs;
-    const maintenance = !stale && inMaintenance(s.target, s.observedMs);
+    const maintenance = !stale && inMaintenance(s);
     const own: Verdict = stale ? 'unknown' : verdictOfState(s.state);
     let verdict: Verdict = own;
     const items: Array<{ item: string; value: number; threshold: string | null; verdict: Verdict | null }> = [];
@@ -119,7 +168,7 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
       const fit = linearFit(sizes);
       const status = s.details.status ?? null;
       if (s.state !== 'ok') covered.add(key(s));
-      const quiet = s.observedMs < range.fromMs || inMaintenance(s.target, s.observedMs);
+      const quiet = s.observedMs < range.fromMs || inMaintenance(s);
       if (s.state !== 'ok' && !quiet) {
         const params: FindingParams = { status: typeof status === 'string' ? status : s.state, code: s.code, params: s.params ? JSON.stringify(s.params) : null, message: s.message };
         findings.push(en({ level: s.state === 'crit' ? 'fail' : 'warn', kind: 'backup', target: s.target, item: s.checkId, code: 'report.backup', params, message: s.message }));
@@ -158,7 +207,7 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
     })
     .sort((a, b) => a.days_left - b.days_left);
 
-  const warnDays = ctx.config.inspection.disk_full_warn_days;
+  const warnDays = input.diskFullWarnDays;
   const disks = current.flatMap((s) =>
     s.series
       .filter((series) => series.tags.mount !== undefined && series.metrics.used_percent !== undefined)
@@ -225,4 +274,4 @@ export function buildInspectionReport(ctx: ReportContext, opts: InspectionOption
     disks,
   };
 }
-export type InspectionReport = ReturnType<typeof buildInspectionReport>;
+export type InspectionReport = ReturnType<typeof inspectionReportFrom>;

@@ -10,11 +10,12 @@ import { formatDuration, type Lang } from '../../common/humanize.js';
 import type { IncidentNotice, Severity } from '../events.js';
 import { SEVERITIES } from '../events.js';
 import { getIncidentById, type IncidentRecord } from '../incidents/repository.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import type { ReportStore } from './store.js';
 
 export interface ReminderDeps {
-  store: ReportStore;
-  db: Parameters<typeof getIncidentById>[0];
+  store: Pick<SqlStore, 'db'>;
+  reports: ReportStore;
   /** The fault report is due this long after resolution (24 h). */
   afterMs: number;
   /** Share of `afterMs` at which the early warning goes out (0.8); null: no early warning. */
@@ -66,32 +67,45 @@ export function createFaultReportReminder(deps: ReminderDeps) {
   } as const;
   const text = TEXT[lang];
 
-  return {
-    /** Sends the warnings and reminders due now; returns the incident numbers notified. */
-    scan(): string[] {
-      const nowMs = deps.now();
-      const sent: string[] = [];
-      const overdue = new Set<number>();
-      for (const id of deps.store.dueReminders(nowMs - deps.afterMs, severities)) {
-        overdue.add(id);
-        const r = getIncidentById(deps.db, id);
-        if (!r || !deps.store.markReminded(id, nowMs)) continue;
-        // Past due: the early warning is moot (e.g. the collector was down at 80 %).
-        deps.store.markWarned(id, nowMs);
-        send(r, nowMs, text.overdue(r.number));
+  /**
+   * Each notice is recorded before it is sent, by an insert the notice table's primary key decides: two collectors
+   * scanning at once (or a scan overlapping the previous one) send it once.
+   */
+  async function pass(): Promise<string[]> {
+    const q = deps.store.db;
+    const nowMs = deps.now();
+    const sent: string[] = [];
+    const overdue = new Set<number>();
+    for (const id of await deps.reports.dueReminders(q, nowMs - deps.afterMs, severities)) {
+      overdue.add(id);
+      const r = await getIncidentById(q, id);
+      if (!r || !(await deps.reports.markReminded(q, id, nowMs))) continue;
+      // Past due: the early warning is moot (e.g. the collector was down at 80 %).
+      await deps.reports.markWarned(q, id, nowMs);
+      send(r, nowMs, text.overdue(r.number));
+      sent.push(r.number);
+    }
+    if (warnAt !== null) {
+      for (const id of await deps.reports.dueWarnings(q, nowMs - Math.round(deps.afterMs * warnAt), severities)) {
+        if (overdue.has(id)) continue;
+        const r = await getIncidentById(q, id);
+        if (!r || r.resolvedAtMs === null || !(await deps.reports.markWarned(q, id, nowMs))) continue;
+        const left = Math.max(0, r.resolvedAtMs + deps.afterMs - nowMs);
+        send(r, nowMs, text.soon(left, r.number));
         sent.push(r.number);
       }
-      if (warnAt !== null) {
-        for (const id of deps.store.dueWarnings(nowMs - Math.round(deps.afterMs * warnAt), severities)) {
-          if (overdue.has(id)) continue;
-          const r = getIncidentById(deps.db, id);
-          if (!r || r.resolvedAtMs === null || !deps.store.markWarned(id, nowMs)) continue;
-          const left = Math.max(0, r.resolvedAtMs + deps.afterMs - nowMs);
-          send(r, nowMs, text.soon(left, r.number));
-          sent.push(r.number);
-        }
-      }
-      return sent;
+    }
+    return sent;
+  }
+
+  let running: Promise<string[]> | null = null;
+  return {
+    /** Sends the warnings and reminders due now; returns the incident numbers notified. One pass at a time: a scan asked for during one joins it. */
+    scan(): Promise<string[]> {
+      running ??= pass().finally(() => {
+        running = null;
+      });
+      return running;
     },
   };
 }

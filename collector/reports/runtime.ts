@@ -9,7 +9,7 @@ import type { CollectorConfig } from '../config.js';
 import type { IncidentNotice } from '../events.js';
 import { createDispatcher, type Dispatcher } from '../notify/dispatcher.js';
 import type { SlaService } from '../sla-service/service.js';
-import type { Db } from '../store/db.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import { createReportContext } from './context.js';
 import { createFaultReportReminder } from './reminder.js';
 import { createSampleRecorder } from './samples.js';
@@ -22,7 +22,9 @@ import { BACKGROUND_TIMERS, repeat, type Timers } from '../../common/timers.js';
 const SAMPLE_FLUSH_MS = 5_000;
 
 export interface ReportsRuntimeDeps {
-  db: Db;
+  /** Start the report schedules now (default); false: the caller starts and stops `scheduler` (a singleton job). */
+  startSchedules?: boolean;
+  store: SqlStore;
   config: CollectorConfig;
   sla: SlaService;
   now: () => number;
@@ -49,13 +51,13 @@ export function reportUrlOf(publicUrl: string | undefined): ((request: ReportReq
 
 export function startReports(deps: ReportsRuntimeDeps) {
   const cfg = deps.config.reports;
-  const ctx = createReportContext({ db: deps.db, config: deps.config, reports: cfg, now: deps.now, logger: deps.logger, sla: deps.sla });
+  const ctx = createReportContext({ store: deps.store, config: deps.config, reports: cfg, now: deps.now, logger: deps.logger, sla: deps.sla });
   const service = createReportService(ctx);
-  const recorder = createSampleRecorder({ store: ctx.store, periodMs: cfg.sample_period, retentionMs: cfg.sample_retention, now: deps.now, logger: deps.logger });
+  const recorder = createSampleRecorder({ store: deps.store, samples: ctx.reports, periodMs: cfg.sample_period, retentionMs: cfg.sample_retention, now: deps.now, logger: deps.logger });
   const fail = (what: string) => (error: unknown) => deps.logger.error({ err: error }, `${what} failed`);
   const flush = repeat(BACKGROUND_TIMERS, SAMPLE_FLUSH_MS, () => recorder.flush(), fail('report sample flush'));
-  const reminder = createFaultReportReminder({ store: ctx.store, db: deps.db, afterMs: cfg.fault_reminder.after, warnAt: cfg.fault_reminder.warn_at, severities: cfg.fault_reminder.severities, lang: deps.config.notifications.lang ?? deps.config.lang, now: deps.now, notify: deps.notify, logger: deps.logger, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
-  const scan = cfg.fault_reminder.enabled ? repeat(BACKGROUND_TIMERS, cfg.fault_reminder.scan, () => void reminder.scan(), fail('fault-report reminder scan')) : null;
+  const reminder = createFaultReportReminder({ store: deps.store, reports: ctx.reports, afterMs: cfg.fault_reminder.after, warnAt: cfg.fault_reminder.warn_at, severities: cfg.fault_reminder.severities, lang: deps.config.notifications.lang ?? deps.config.lang, now: deps.now, notify: deps.notify, logger: deps.logger, ...(deps.incidentUrl ? { incidentUrl: deps.incidentUrl } : {}) });
+  const scan = cfg.fault_reminder.enabled ? repeat(BACKGROUND_TIMERS, cfg.fault_reminder.scan, () => void reminder.scan().catch(fail('fault-report reminder scan')), fail('fault-report reminder scan')) : null;
   const needsChannels = cfg.schedules.some((s) => s.channels.length > 0);
   // Reports go out through the notification dispatcher: the collector's, else one of their own (tests, no notify).
   const own = needsChannels && !deps.deliver ? createDispatcher(deps.config.notifications, { logger: deps.logger, now: deps.now, timeZone: deps.config.timezone, onDelivery: () => undefined }) : null;
@@ -71,21 +73,26 @@ export function startReports(deps: ReportsRuntimeDeps) {
     logger: deps.logger,
     ...(deps.timerFunctions ? { timers: deps.timerFunctions } : {}),
     ...(reportUrl ? { reportUrl } : {}),
-    runs: createScheduleRunStore(deps.db),
+    runs: { store: deps.store, repo: createScheduleRunStore() },
   });
-  scheduler.start();
+  // The collector starts it where the `report-schedules` lease is held (collectors in pairs send each report once).
+  if (deps.startSchedules !== false) scheduler.start();
   return {
     service,
     reminder,
     scheduler,
+    /** The ingest hook: buffers the result (no store access; written by the next flush). */
     onResult: (m: ResultMessage): void => recorder.onResult(m),
-    flushSamples: (): void => recorder.flush(),
-    stop(): void {
+    /** Writes the buffered samples now (never rejects). */
+    flushSamples: (): Promise<void> => recorder.flush(),
+    /** Stops the timers, then writes the samples still buffered (await it before closing the store). */
+    async stop(): Promise<void> {
       scheduler.stop();
       flush.stop();
       scan?.stop();
-      recorder.flush();
-      own?.stop().catch((error: unknown) => deps.logger.error({ err: error }, 'report notifications did not stop cleanly'));
+      await scheduler.settle();
+      await recorder.flush();
+      await own?.stop().catch((error: unknown) => deps.logger.error({ err: error }, 'report notifications did not stop cleanly'));
     },
   };
 }

@@ -3,7 +3,8 @@
  * of the previous month per contract; each format is written to the reports directory and/or sent through
  * notification channels (email with the files attached, IM channels a summary with links when api.public_url is set).
  * Croner only computes the next run; the waiting goes through injected timers (tests drive a clock), in steps of at
- * most a day, so a monthly schedule never overflows a timer and a clock jump is noticed.
+ * most a day, so a monthly schedule never overflows a timer and a clock jump is noticed. Each due run is claimed in
+ * the store before anything is generated (schedule-runs.ts `claim`): with two collectors on one store, one sends it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { dayKey, localDayOf } from '../sla/zoned-time.js';
 import { BACKGROUND_TIMERS, type Timers } from '../../common/timers.js';
 import type { ReportFormat, ReportSchedule } from './config.js';
 import { previousMonth, previousQuarter } from './period.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import { outcomeOf, scheduleKey, type ScheduleRun, type ScheduleRunStore } from './schedule-runs.js';
 import type { GeneratedReport, ReportRequest, ReportService } from './service.js';
 
@@ -31,8 +33,11 @@ export interface ReportSchedulerDeps {
   timers?: Timers;
   /** Where a report can be fetched (the API), for IM messages; absent without api.public_url. */
   reportUrl?: (request: ReportRequest, format: ReportFormat) => string;
-  /** Where each schedule's last run is kept (GET /api/v1/reports/schedules); without it runs are not recorded. */
-  runs?: ScheduleRunStore;
+  /**
+   * Where each schedule's last run is kept (GET /api/v1/reports/schedules) and each due run is claimed (two
+   * collectors send a scheduled report once); without it runs are neither recorded nor claimed.
+   */
+  runs?: { store: Pick<SqlStore, 'db' | 'transaction'>; repo: ScheduleRunStore };
 }
 
 /** A schedule as the API shows it: what it is, when it runs next, and how its last run went. */
@@ -122,10 +127,10 @@ export function createReportScheduler(deps: ReportSchedulerDeps) {
     return { written, deliveries: results.map((r) => ({ channel: r.channel, ok: r.ok, error: r.ok ? null : (r.error ?? null) })), problems };
   }
 
-  async function generateAll(schedule: ReportSchedule): Promise<{ generated: Generated[]; problems: string[] }> {
+  async function generateAll(schedule: ReportSchedule, atMs: number): Promise<{ generated: Generated[]; problems: string[] }> {
     const generated: Generated[] = [];
     const problems: string[] = [];
-    const requests = requestsFor(schedule, deps.now(), deps.contracts());
+    const requests = requestsFor(schedule, atMs, deps.contracts());
     if (requests.length === 0) problems.push('no contract to report on');
     for (const request of requests) {
       for (const format of schedule.formats) {
@@ -140,38 +145,63 @@ export function createReportScheduler(deps: ReportSchedulerDeps) {
     return { generated, problems };
   }
 
-  /** Generates and delivers one schedule now, records how it went; returns the files generated. */
-  async function runOnce(schedule: ReportSchedule): Promise<GeneratedReport[]> {
+  /**
+   * Whether this collector sends the run due at `dueMs`: claimed in a transaction before anything is generated (see
+   * ScheduleRunStore.claim), so with two collectors running the same schedules one of them sends it. A store error
+   * skips the run rather than risk sending it twice.
+   */
+  async function claim(schedule: ReportSchedule, dueMs: number, startedAtMs: number): Promise<boolean> {
+    const runs = deps.runs;
+    if (!runs) return true;
+    try {
+      return await runs.store.transaction((trx) => runs.repo.claim(trx, scheduleKey(schedule), dueMs, startedAtMs));
+    } catch (error) {
+      log.error({ err: error, report: schedule.report, cron: schedule.cron }, 'scheduled report run not claimed: skipped');
+      return false;
+    }
+  }
+
+  /**
+   * Generates and delivers one schedule now, records how it went; returns the files generated. `dueMs`: the due
+   * time of a scheduled run, claimed first (without it — a run asked for by hand — nothing is claimed).
+   */
+  async function runOnce(schedule: ReportSchedule, dueMs?: number): Promise<GeneratedReport[]> {
     const startedAtMs = deps.now();
+    if (dueMs !== undefined && !(await claim(schedule, dueMs, startedAtMs))) {
+      log.info({ report: schedule.report, cron: schedule.cron, due_at_ms: dueMs }, 'scheduled report already claimed by another collector: not sent again');
+      return [];
+    }
     let result: { generated: Generated[]; written: boolean; deliveries: ScheduleRun['deliveries']; problems: string[] };
     try {
-      const { generated, problems } = await generateAll(schedule);
+      const { generated, problems } = await generateAll(schedule, startedAtMs);
       const sent = await deliver(schedule, generated);
       result = { generated, written: sent.written, deliveries: sent.deliveries, problems: [...problems, ...sent.problems] };
     } catch (error) {
-      record(schedule, { startedAtMs, finishedAtMs: deps.now(), outcome: 'failed', error: (error as Error).message, files: [], written: false, deliveries: [] });
+      await record(schedule, { startedAtMs, finishedAtMs: deps.now(), outcome: 'failed', error: (error as Error).message, files: [], written: false, deliveries: [] });
       throw error;
     }
     const files = result.generated.map((g) => g.file.filename);
     const outcome = outcomeOf({ files, written: result.written, deliveries: result.deliveries, problems: result.problems.length });
-    record(schedule, { startedAtMs, finishedAtMs: deps.now(), outcome, error: result.problems[0] ?? null, files, written: result.written, deliveries: result.deliveries });
+    await record(schedule, { startedAtMs, finishedAtMs: deps.now(), outcome, error: result.problems[0] ?? null, files, written: result.written, deliveries: result.deliveries });
     return result.generated.map((g) => g.file);
   }
 
-  function record(schedule: ReportSchedule, run: ScheduleRun): void {
+  async function record(schedule: ReportSchedule, run: ScheduleRun): Promise<void> {
+    if (!deps.runs) return;
     try {
-      deps.runs?.record(scheduleKey(schedule), run);
+      await deps.runs.repo.record(deps.runs.store.db, scheduleKey(schedule), run);
     } catch (error) {
       log.error({ err: error, report: schedule.report }, 'report schedule run not recorded');
     }
   }
 
   /** Every configured schedule: what it is, its next run and its last run. */
-  function states(): ScheduleState[] {
+  async function states(): Promise<ScheduleState[]> {
     const now = deps.now();
-    return deps.schedules.map((s) => {
-      const last = deps.runs?.last(scheduleKey(s)) ?? null;
-      return {
+    const out: ScheduleState[] = [];
+    for (const s of deps.schedules) {
+      const last = deps.runs ? await deps.runs.repo.last(deps.runs.store.db, scheduleKey(s)) : null;
+      out.push({
         report: s.report,
         contract: s.contract ?? null,
         period: s.report === 'sla' ? s.period : null,
@@ -190,8 +220,9 @@ export function createReportScheduler(deps: ReportSchedulerDeps) {
           written: last.written,
           deliveries: last.deliveries,
         },
-      };
-    });
+      });
+    }
+    return out;
   }
 
   // Runs in flight (tests await them through settle()).
@@ -208,7 +239,7 @@ export function createReportScheduler(deps: ReportSchedulerDeps) {
       log.warn({ report: schedule.report, cron: schedule.cron }, 'previous scheduled report still running: this run skipped');
     } else {
       busy.add(index);
-      const run = runOnce(schedule)
+      const run = runOnce(schedule, dueMs)
         .catch((error: unknown) => {
           log.error({ err: error, report: schedule.report }, 'scheduled report failed');
           return [];
@@ -223,7 +254,8 @@ export function createReportScheduler(deps: ReportSchedulerDeps) {
   }
 
   return {
-    runOnce,
+    /** One schedule now, by hand (no claim); the timers pass the due time of each scheduled run. */
+    runOnce: (schedule: ReportSchedule): Promise<GeneratedReport[]> => runOnce(schedule),
     states,
     /** When each schedule runs next (null: never), in schedule order. */
     nextRuns: (): Array<number | null> => deps.schedules.map((s) => nextRunMs(s, deps.now())),

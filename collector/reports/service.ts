@@ -8,13 +8,13 @@ import type { ReportContext } from './context.js';
 import { faultDocument } from './document-fault.js';
 import { inspectionDocument } from './document-inspection.js';
 import { slaDocument } from './document-sla.js';
-import { generateFaultReport } from './fault-model.js';
+import { generateFaultReport, type FaultReport } from './fault-model.js';
 import { markFaultReportSent, type FaultReportSent } from './fault-sent.js';
-import { buildInspectionReport } from './inspection-model.js';
-import { buildAssetsReport, markAssetsVerified } from './assets-model.js';
+import { buildInspectionReport, type InspectionReport } from './inspection-model.js';
+import { buildAssetsReport, markAssetsVerified, type AssetsReport } from './assets-model.js';
 import { assetsDocument } from './document-assets.js';
 import { CONTENT_TYPES, renderReport } from './render.js';
-import { buildSlaReport } from './sla-model.js';
+import { buildSlaReport, type SlaReport } from './sla-model.js';
 
 export type ReportRequest =
   | { kind: 'sla'; period: string; contract: string }
@@ -38,12 +38,12 @@ export function createReportService(ctx: ReportContext) {
   const font = { path: ctx.config.font, family: ctx.config.font_family };
 
   /** The report as JSON, its words (titles, causes, notes, policy) in `lang`. */
-  function json(request: ReportRequest, lang: ReportLang = ctx.config.lang) {
+  async function json(request: ReportRequest, lang: ReportLang = ctx.config.lang): Promise<SlaReport | InspectionReport | AssetsReport | FaultReport> {
     if (request.kind === 'sla') return buildSlaReport(ctx, { ...request, lang });
     if (request.kind === 'inspection') return buildInspectionReport(ctx, request);
     if (request.kind === 'assets') {
-      const report = buildAssetsReport(ctx);
-      if (request.markVerifiedBy !== undefined) markAssetsVerified(ctx, request.markVerifiedBy);
+      const report = await buildAssetsReport(ctx);
+      if (request.markVerifiedBy !== undefined) await markAssetsVerified(ctx, request.markVerifiedBy);
       return report;
     }
     return generateFaultReport(ctx, request.number, request.by, lang);
@@ -52,11 +52,11 @@ export function createReportService(ctx: ReportContext) {
   return {
     json,
     /** Records that the fault report of `number` went to the customer (stops its reminder). */
-    markFaultSent(number: string, by: string, note?: string): FaultReportSent {
+    markFaultSent(number: string, by: string, note?: string): Promise<FaultReportSent> {
       return markFaultReportSent(ctx, number, by, note);
     },
     async generate(request: ReportRequest, format: ReportFormat, lang: ReportLang = ctx.config.lang): Promise<GeneratedReport> {
-      const report = json(request, lang);
+      const report = await json(request, lang);
       let body: Buffer;
       let base: string;
       let summary: string;

@@ -4,22 +4,39 @@
  * (seed 002 服务评价: 90 of 100 or more). Read-only.
  */
 import { listEvaluationsOfIncidentsOpened } from '../incidents/evaluations.js';
-import { getIncidentById, listTimeline, type IncidentRecord } from '../incidents/repository.js';
+import { getIncidentById, listTimeline, type IncidentRecord, type TimelineEntry } from '../incidents/repository.js';
 import type { Contract } from '../sla/index.js';
-import { createIncidentSlaStore } from '../sla-service/incident-sla-store.js';
+import { createIncidentSlaStore, type StoredExtension } from '../sla-service/incident-sla-store.js';
 import type { ReportContext } from './context.js';
 import { iso, seconds } from './period.js';
 
-/** Extensions of the contract's incidents of the period (the incidents the report lists), oldest first. */
-export function extensionRows(ctx: ReportContext, incidents: readonly IncidentRecord[]) {
-  const store = createIncidentSlaStore(ctx.db);
-  return incidents
-    .flatMap((r) => {
-      const extensions = store.extensions(r.id);
-      if (!extensions.length) return [];
-      // The resolution due each extension moved to, as recorded on the timeline when it was granted.
-      const recorded = listTimeline(ctx.db, r.id).filter((e) => e.kind === 'sla_extended');
-      return extensions.map((e) => {
+/** An incident of the report with its extensions and the timeline entries that recorded them (read by extensionInputs). */
+export interface ExtendedIncident {
+  record: IncidentRecord;
+  extensions: readonly StoredExtension[];
+  recorded: readonly TimelineEntry[];
+}
+
+/** Reads the extensions of the report's incidents and the timeline entries that granted them. */
+export async function extensionInputs(ctx: ReportContext, incidents: readonly IncidentRecord[]): Promise<ExtendedIncident[]> {
+  const q = ctx.store.db;
+  const store = createIncidentSlaStore();
+  const out: ExtendedIncident[] = [];
+  for (const record of incidents) {
+    const extensions = await store.extensions(q, record.id);
+    if (!extensions.length) continue;
+    // The resolution due each extension moved to, as recorded on the timeline when it was granted.
+    const recorded = (await listTimeline(q, record.id)).filter((e) => e.kind === 'sla_extended');
+    out.push({ record, extensions, recorded });
+  }
+  return out;
+}
+
+/** Extensions of the contract's incidents of the period (the incidents the report lists), oldest first. Pure. */
+export function extensionRows(extended: readonly ExtendedIncident[]) {
+  return extended
+    .flatMap(({ record: r, extensions, recorded }) =>
+      extensions.map((e) => {
         const entry = recorded.find((x) => x.atMs === e.atMs && x.data?.extend_ms === e.extendMs);
         const due = entry?.data?.resolution_due_after_ms;
         return {
@@ -34,21 +51,39 @@ export function extensionRows(ctx: ReportContext, incidents: readonly IncidentRe
           reason: e.reason,
           by: e.createdBy,
         };
-      });
-    })
+      }),
+    )
     .sort((a, b) => a.at.localeCompare(b.at) || a.number.localeCompare(b.number));
+}
+
+export interface EvaluationRow {
+  number: string;
+  severity: IncidentRecord['severity'];
+  title: string;
+  opened_at: string;
+  at: string;
+  score: number;
+  comment: string | null;
+  evaluator: string;
 }
 
 /**
  * Evaluations of the contract's incidents opened in [fromMs, toMs) — the month an incident opened, as compliance
- * counts it, however late the customer's evaluation came — with their average and whether it meets the target.
+ * counts it, however late the customer's evaluation came.
  */
-export function satisfactionOf(ctx: ReportContext, contract: Contract, fromMs: number, toMs: number) {
-  const rows = listEvaluationsOfIncidentsOpened(ctx.db, fromMs, toMs).flatMap((e) => {
-    const record = getIncidentById(ctx.db, e.incidentId);
-    if (!record || ctx.sla.timers.policyOf(record).contract !== contract.name) return [];
-    return [{ number: record.number, severity: record.severity, title: record.title, opened_at: iso(record.openedAtMs) as string, at: iso(e.atMs) as string, score: e.score, comment: e.comment, evaluator: e.evaluator }];
-  });
+export async function evaluationRows(ctx: ReportContext, contract: Contract, fromMs: number, toMs: number): Promise<EvaluationRow[]> {
+  const q = ctx.store.db;
+  const rows: EvaluationRow[] = [];
+  for (const e of await listEvaluationsOfIncidentsOpened(q, fromMs, toMs)) {
+    const record = await getIncidentById(q, e.incidentId);
+    if (!record || (await ctx.sla.timers.policyOf(record)).contract !== contract.name) continue;
+    rows.push({ number: record.number, severity: record.severity, title: record.title, opened_at: iso(record.openedAtMs) as string, at: iso(e.atMs) as string, score: e.score, comment: e.comment, evaluator: e.evaluator });
+  }
+  return rows;
+}
+
+/** The evaluations with their average and whether it meets the contract's target. Pure. */
+export function satisfactionOf(contract: Contract, rows: readonly EvaluationRow[]) {
   const average = rows.length ? rows.reduce((sum, r) => sum + r.score, 0) / rows.length : null;
   return {
     target: contract.satisfactionTarget,
@@ -56,6 +91,6 @@ export function satisfactionOf(ctx: ReportContext, contract: Contract, fromMs: n
     average,
     /** null when nobody evaluated in the period. */
     met: average === null ? null : average >= contract.satisfactionTarget,
-    evaluations: rows,
+    evaluations: [...rows],
   };
 }

@@ -6,22 +6,23 @@
 import { availabilityJson } from '../api/availability.js';
 import type { Severity } from '../events.js';
 import { SEVERITIES } from '../events.js';
-import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
-import { expandWindow, getCalendar, missingHolidayData, windowApplies, type Contract } from '../sla/index.js';
+import { listIncidents, type IncidentRecord, type TimelineEntry } from '../incidents/repository.js';
+import { expandWindow, getCalendar, missingHolidayData, windowApplies, type Contract, type IncidentSla, type MaintenanceWindow, type SlaSetup } from '../sla/index.js';
 import { AvailabilityError, type AvailabilityResult } from '../sla-service/availability-service.js';
 import type { ReportContext } from './context.js';
 import { ReportError } from './errors.js';
-import { iso, monthRange, seconds } from './period.js';
-import { extensionRows, satisfactionOf } from './sla-followup.js';
-import { buildSlaPictures } from './sla-pictures.js';
+import { iso, monthRange, seconds, type Range } from './period.js';
+import { evaluationRows, extensionInputs, extensionRows, satisfactionOf, type EvaluationRow, type ExtendedIncident } from './sla-followup.js';
+import { slaPictureInputs, slaPicturesFrom, type PictureInput } from './sla-pictures.js';
+import type { StateCount } from './store.js';
 import type { Lang } from '../../common/humanize.js';
 import { presetText } from '../sla/preset-texts.js';
-import { incidentTitle, outageCause, resolutionTexts } from './incident-texts.js';
+import { incidentTitle, outageCause, resolutionTexts, timelineForTexts } from './incident-texts.js';
 import { availabilityFormula, targetRuleText } from './vocabulary.js';
 
 export const AVAILABILITY_FORMULA = 'A = up / (scheduled − maintenance − unknown)';
 
-type Summary = ReturnType<ReportContext['sla']['summary']['forPeriod']>['contracts'][number];
+type Summary = Awaited<ReturnType<ReportContext['sla']['summary']['forPeriod']>>['contracts'][number];
 type AvailabilityJson = ReturnType<typeof availabilityJson>;
 
 export interface SlaReportOptions {
@@ -48,23 +49,23 @@ export function contractNames(ctx: ReportContext, contract?: string): string[] {
   return all;
 }
 
-function incidentRow(ctx: ReportContext, r: IncidentRecord, nowMs: number, lang: Lang, timeZone: string) {
-  const sla = ctx.sla.timers.compute(r, nowMs);
-  const { cause, resolution } = resolutionTexts(ctx.db, r, lang, timeZone);
+function incidentRow(r: ListedIncident, lang: Lang, timeZone: string) {
+  const { sla } = r;
+  const { cause, resolution } = resolutionTexts(r.record, lang, timeZone, r.timeline);
   const met = (t: typeof sla.response) => (t === null ? null : t.stoppedAtMs === null ? (t.breached ? false : null) : !t.breached);
   return {
-    number: r.number,
-    severity: r.severity,
-    title: incidentTitle(r, lang, timeZone),
-    title_code: r.titleCode,
-    title_params: r.titleParams,
-    target: r.target,
-    status: r.status,
-    opened_at: iso(r.openedAtMs),
-    acknowledged_at: iso(sla.response?.stoppedAtMs ?? r.acknowledgedAtMs),
-    resolved_at: iso(r.resolvedAtMs),
-    response_s: r.acknowledgedAtMs === null ? null : seconds(r.acknowledgedAtMs - r.openedAtMs),
-    resolution_s: r.resolvedAtMs === null ? null : seconds(r.resolvedAtMs - r.openedAtMs),
+    number: r.record.number,
+    severity: r.record.severity,
+    title: incidentTitle(r.record, lang, timeZone),
+    title_code: r.record.titleCode,
+    title_params: r.record.titleParams,
+    target: r.record.target,
+    status: r.record.status,
+    opened_at: iso(r.record.openedAtMs),
+    acknowledged_at: iso(sla.response?.stoppedAtMs ?? r.record.acknowledgedAtMs),
+    resolved_at: iso(r.record.resolvedAtMs),
+    response_s: r.record.acknowledgedAtMs === null ? null : seconds(r.record.acknowledgedAtMs - r.record.openedAtMs),
+    resolution_s: r.record.resolvedAtMs === null ? null : seconds(r.record.resolvedAtMs - r.record.openedAtMs),
     response_target_s: sla.response ? seconds(sla.response.targetMs) : null,
     response_business_s: sla.response ? seconds(sla.response.elapsedMs) : null,
     response_met: met(sla.response),
@@ -76,50 +77,115 @@ function incidentRow(ctx: ReportContext, r: IncidentRecord, nowMs: number, lang:
   };
 }
 
-function outageIncident(byTarget: ReadonlyMap<string | null, readonly IncidentRecord[]>, target: string, startMs: number, endMs: number): IncidentRecord | undefined {
+function outageIncident(byTarget: ReadonlyMap<string | null, readonly ListedIncident[]>, target: string, startMs: number, endMs: number): ListedIncident | undefined {
   // The incident opened for this outage: same target, opened while it lasted (confirmations may delay it a little).
-  return byTarget.get(target)?.find((i) => i.openedAtMs >= startMs - 60_000 && i.openedAtMs <= endMs);
+  return byTarget.get(target)?.find((i) => i.record.openedAtMs >= startMs - 60_000 && i.record.openedAtMs <= endMs);
 }
 
 /** Incidents per target, in the order given (a month's outages × incidents would be quadratic otherwise). */
-function groupByTarget(incidents: readonly IncidentRecord[]): Map<string | null, IncidentRecord[]> {
-  const map = new Map<string | null, IncidentRecord[]>();
+function groupByTarget(incidents: readonly ListedIncident[]): Map<string | null, ListedIncident[]> {
+  const map = new Map<string | null, ListedIncident[]>();
   for (const i of incidents) {
-    const list = map.get(i.target);
+    const list = map.get(i.record.target);
     if (list) list.push(i);
-    else map.set(i.target, [i]);
+    else map.set(i.record.target, [i]);
   }
   return map;
 }
 
-export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
-  const nowMs = ctx.now();
-  const lang = opts.lang ?? 'zh-CN';
-  const contract = pickContract(ctx, opts.contract);
-  const timeZone = getCalendar(ctx.sla.setup, contract.calendar).spec.timeZone;
-  const range = monthRange(timeZone, opts.period, nowMs);
-  const summary: Summary | undefined = ctx.sla.summary.forPeriod(opts.period).contracts.find((c) => c.name === contract.name);
-  if (!summary) throw new ReportError('not_found', `contract "${contract.name}" has no summary`);
-  const policy = ctx.sla.setup.policies.get(contract.policy);
+/** An incident of the contract and period with what its row needs: its SLA clocks and (resolved) its timeline. */
+interface ListedIncident {
+  record: IncidentRecord;
+  sla: IncidentSla;
+  timeline: TimelineEntry[];
+}
 
-  const members = ctx.sla.availability.contractMembers(contract);
-  const availability: AvailabilityJson[] = [];
+/** Everything the SLA report shows, read from the store and the SLA glue (slaReportFrom renders it). */
+export interface SlaInputs {
+  nowMs: number;
+  lang: Lang;
+  period: string;
+  contract: Contract;
+  setup: SlaSetup;
+  timeZone: string;
+  range: Range;
+  summary: Summary;
+  members: string[];
+  results: AvailabilityResult[];
+  incidents: ListedIncident[];
+  sampleCounts: StateCount[];
+  windows: MaintenanceWindow[];
+  groups: Record<string, string[]>;
+  extended: ExtendedIncident[];
+  evaluations: EvaluationRow[];
+  pictures: PictureInput[];
+}
+
+/** Reads the SLA report's figures: every read happens here, before anything is rendered. */
+export async function slaInputs(ctx: ReportContext, opts: SlaReportOptions): Promise<SlaInputs> {
+  const nowMs = ctx.now();
+  const q = ctx.store.db;
+  const lang = opts.lang ?? 'zh-CN';
+  // One setup for the whole report (a reload in the middle of the reads must not mix two).
+  const setup = ctx.sla.setup;
+  const contract = pickContract(ctx, opts.contract);
+  const timeZone = getCalendar(setup, contract.calendar).spec.timeZone;
+  const range = monthRange(timeZone, opts.period, nowMs);
+  const summary: Summary | undefined = (await ctx.sla.summary.forPeriod(opts.period)).contracts.find((c) => c.name === contract.name);
+  if (!summary) throw new ReportError('not_found', `contract "${contract.name}" has no summary`);
+
+  const members = await ctx.sla.availability.contractMembers(contract);
   const results: AvailabilityResult[] = [];
   for (const target of members) {
     try {
-      const result = ctx.sla.availability.forTarget(target, range.fromMs, range.toMs);
-      results.push(result);
-      availability.push(availabilityJson(result));
+      results.push(await ctx.sla.availability.forTarget(target, range.fromMs, range.toMs));
     } catch (error) {
       if (!(error instanceof AvailabilityError)) throw error;
     }
   }
 
-  const { items } = listIncidents(ctx.db, { fromMs: range.fromMs, toMs: range.toMs, limit: 1_000_000, offset: 0 });
-  const incidents = items.filter((r) => r.parentId === null && ctx.sla.timers.policyOf(r).contract === contract.name).sort((a, b) => a.openedAtMs - b.openedAtMs || a.id - b.id);
-  const sampleCounts = ctx.store.stateCounts(range.fromMs, range.toMs).filter((c) => members.includes(c.target));
+  const { items } = await listIncidents(q, { fromMs: range.fromMs, toMs: range.toMs, limit: 1_000_000, offset: 0 });
+  const incidents: ListedIncident[] = [];
+  for (const record of items) {
+    if (record.parentId !== null || (await ctx.sla.timers.policyOf(record)).contract !== contract.name) continue;
+    incidents.push({ record, sla: await ctx.sla.timers.compute(record, nowMs), timeline: await timelineForTexts(q, record) });
+  }
+  incidents.sort((a, b) => a.record.openedAtMs - b.record.openedAtMs || a.record.id - b.record.id);
+  const sampleCounts = (await ctx.reports.stateCounts(q, range.fromMs, range.toMs)).filter((c) => members.includes(c.target));
+  const windows = await ctx.sla.maintenanceWindows();
+  const groups = Object.fromEntries(members.map((t) => [t, ctx.sla.availability.groupsOf(t)]));
+  return {
+    nowMs,
+    lang,
+    period: opts.period,
+    contract,
+    setup,
+    timeZone,
+    range,
+    summary,
+    members,
+    results,
+    incidents,
+    sampleCounts,
+    windows,
+    groups,
+    extended: await extensionInputs(ctx, incidents.map((i) => i.record)),
+    evaluations: await evaluationRows(ctx, contract, range.fromMs, range.toMs),
+    pictures: await slaPictureInputs(ctx, members, range, timeZone, nowMs),
+  };
+}
+
+export async function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions): Promise<SlaReport> {
+  return slaReportFrom(await slaInputs(ctx, opts));
+}
+
+/** The monthly SLA report of one contract as JSON, from what slaInputs read. Pure. */
+export function slaReportFrom(input: SlaInputs) {
+  const { nowMs, lang, contract, setup, timeZone, range, summary, members, results, incidents, sampleCounts } = input;
+  const policy = setup.policies.get(contract.policy);
+  const availability: AvailabilityJson[] = results.map((r) => availabilityJson(r));
   const hasData = availability.some((a) => (a.scheduled_s ?? 0) > 0 && a.coverage > 0) || incidents.length > 0 || sampleCounts.length > 0;
-  if (!hasData) throw new ReportError('no_data', `no data for contract "${contract.name}" in ${opts.period} (no state history, incidents or results for its targets)`);
+  if (!hasData) throw new ReportError('no_data', `no data for contract "${contract.name}" in ${input.period} (no state history, incidents or results for its targets)`);
 
   const incidentsByTarget = groupByTarget(incidents);
   const outages = results
@@ -133,17 +199,16 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
           ongoing: o.ongoing,
           duration_s: seconds(o.durationMs),
           downtime_s: seconds(o.downtimeMs),
-          cause: incident ? resolutionTexts(ctx.db, incident, lang, timeZone).cause : outageCause(o.findings, lang),
-          incident: incident?.number ?? null,
+          cause: incident ? resolutionTexts(incident.record, lang, timeZone, incident.timeline).cause : outageCause(o.findings, lang),
+          incident: incident?.record.number ?? null,
         };
       }),
     )
     .sort((a, b) => (a.start ?? '').localeCompare(b.start ?? '') || a.target.localeCompare(b.target));
 
-  const maintenance = ctx.sla
-    .maintenanceWindows()
+  const maintenance = input.windows
     .flatMap((w) => {
-      const applies = members.filter((t) => windowApplies(w, t, ctx.sla.availability.groupsOf(t)));
+      const applies = members.filter((t) => windowApplies(w, t, input.groups[t] ?? []));
       if (applies.length === 0) return [];
       return expandWindow(w, range.fromMs, range.toMs).map((iv) => ({ name: w.name, start: iso(iv.startMs), end: iso(iv.endMs), duration_s: seconds(iv.endMs - iv.startMs), targets: applies }));
     })
@@ -176,7 +241,7 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
   return {
     kind: 'sla' as const,
     lang,
-    period: opts.period,
+    period: input.period,
     generated_at: iso(nowMs) as string,
     from: iso(range.fromMs) as string,
     to: iso(range.toMs) as string,
@@ -193,15 +258,15 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     },
     calculation: {
       formula: availabilityFormula(lang),
-      unknown_policy: ctx.sla.setup.unknownPolicy,
-      warn_counts_as_up: ctx.sla.setup.warnCountsAsUp,
+      unknown_policy: setup.unknownPolicy,
+      warn_counts_as_up: setup.warnCountsAsUp,
       calendar: contract.calendar,
       time_zone: timeZone,
       target_rule: targetRuleText(lang),
       /** Where the resolution clock starts under the contract's policy: `opened` or `acknowledged`. */
       resolution_starts: policy?.resolutionStarts ?? 'opened',
       /** Calendars of the contract without holiday data for a year of the period: its figures count weekends only. */
-      holiday_data_missing: missingHolidayData(ctx.sla.setup, range.fromMs, range.toMs, [contract]).map((m) => ({ calendar: m.calendar, year: m.year })),
+      holiday_data_missing: missingHolidayData(setup, range.fromMs, range.toMs, [contract]).map((m) => ({ calendar: m.calendar, year: m.year })),
     },
     overview: {
       targets: availability.length,
@@ -223,18 +288,18 @@ export function buildSlaReport(ctx: ReportContext, opts: SlaReportOptions) {
     availability,
     outages,
     maintenance,
-    incidents: { total: s.total, by_severity: bySeverity, response: s.response, resolution: s.resolution, mtta_s: s.mtta_s, mttr_s: s.mttr_s, list: incidents.map((r) => incidentRow(ctx, r, nowMs, lang, timeZone)) },
+    incidents: { total: s.total, by_severity: bySeverity, response: s.response, resolution: s.resolution, mtta_s: s.mtta_s, mttr_s: s.mttr_s, list: incidents.map((r) => incidentRow(r, lang, timeZone)) },
     compliance,
     /** Every resolution-time extension the customer agreed to, for the incidents listed. */
-    extensions: extensionRows(ctx, incidents),
+    extensions: extensionRows(input.extended),
     /** The customer's evaluations recorded in the period, against the contract's satisfaction target. */
-    satisfaction: satisfactionOf(ctx, contract, range.fromMs, range.toMs),
+    satisfaction: satisfactionOf(contract, input.evaluations),
     backups,
     inspection,
-    pictures: buildSlaPictures(ctx, members, range, timeZone, nowMs),
+    pictures: slaPicturesFrom(input.pictures, setup, range, timeZone, nowMs),
   };
 }
-export type SlaReport = ReturnType<typeof buildSlaReport>;
+export type SlaReport = ReturnType<typeof slaReportFrom>;
 
 function min(values: Array<number | null>): number | null {
   const known = values.filter((v): v is number => v !== null);

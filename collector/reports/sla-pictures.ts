@@ -3,6 +3,7 @@
  * (against its target), and its state timeline (up / down / maintenance / unknown spans). Read through the same
  * availability service as the tables, so a bar and a row never disagree.
  */
+import type { Interval } from '../sla/index.js';
 import type { SlaSetup } from '../sla/setup.js';
 import { DAY_MS, dayKey, localDayOf, localToUtc } from '../sla/zoned-time.js';
 import { AvailabilityError } from '../sla-service/availability-service.js';
@@ -79,13 +80,20 @@ export function pictureDays(range: Range, timeZone: string, nowMs: number): { fi
   return { first, last, days, futureFrom, endMs };
 }
 
-export function buildSlaPictures(ctx: ReportContext, members: readonly string[], range: Range, timeZone: string, nowMs: number): SlaPictures {
-  const { first, last, days, futureFrom, endMs: end } = pictureDays(range, timeZone, nowMs);
-  const targets: SlaPictures['targets'] = [];
+/** One member's figures behind the pictures: availability per local day (null: no time of the day measured yet) and its timeline. */
+export interface PictureInput {
+  target: string;
+  daily: Array<{ percent: number | null; targetPercent: number | null } | null>;
+  timeline: { intervals: ReadonlyArray<{ startMs: number; endMs: number | null; state: string }>; maintenance: readonly Interval[] };
+}
+
+/** Reads each member's daily availability and timeline over the period (members without figures are left out). */
+export async function slaPictureInputs(ctx: ReportContext, members: readonly string[], range: Range, timeZone: string, nowMs: number): Promise<PictureInput[]> {
+  const { first, last, endMs: end } = pictureDays(range, timeZone, nowMs);
+  const inputs: PictureInput[] = [];
   for (const target of members) {
     try {
-      const daily: Array<number | null> = [];
-      let targetPercent: number | null = null;
+      const daily: PictureInput['daily'] = [];
       for (let d = first; d <= last; d++) {
         const from = Math.max(localToUtc(timeZone, d * DAY_MS), range.fromMs);
         const to = Math.min(localToUtc(timeZone, (d + 1) * DAY_MS), end);
@@ -93,18 +101,27 @@ export function buildSlaPictures(ctx: ReportContext, members: readonly string[],
           daily.push(null);
           continue;
         }
-        const r = ctx.sla.availability.forTarget(target, from, to);
-        targetPercent = r.report.targetPercent;
-        daily.push(r.report.availabilityPercent);
+        const r = await ctx.sla.availability.forTarget(target, from, to);
+        daily.push({ percent: r.report.availabilityPercent, targetPercent: r.report.targetPercent });
       }
-      const timeline = ctx.sla.availability.targetTimeline(target, range.fromMs, end);
-      const spans = timeline.intervals
-        .map((iv) => ({ from_ms: Math.max(iv.startMs, range.fromMs), to_ms: Math.min(iv.endMs ?? end, end), state: stateOf(iv.state, ctx.sla.setup) }))
-        .filter((s) => s.to_ms > s.from_ms);
-      targets.push({ target, target_percent: targetPercent, daily_percent: daily, spans: overlay(spans, timeline.maintenance) });
+      inputs.push({ target, daily, timeline: await ctx.sla.availability.targetTimeline(target, range.fromMs, end) });
     } catch (error) {
       if (!(error instanceof AvailabilityError)) throw error;
     }
   }
+  return inputs;
+}
+
+/** The pictures' figures from what slaPictureInputs read. Pure. */
+export function slaPicturesFrom(inputs: readonly PictureInput[], setup: SlaSetup, range: Range, timeZone: string, nowMs: number): SlaPictures {
+  const { days, futureFrom, endMs: end } = pictureDays(range, timeZone, nowMs);
+  const targets: SlaPictures['targets'] = inputs.map(({ target, daily, timeline }) => {
+    let targetPercent: number | null = null;
+    for (const d of daily) if (d) targetPercent = d.targetPercent;
+    const spans = timeline.intervals
+      .map((iv) => ({ from_ms: Math.max(iv.startMs, range.fromMs), to_ms: Math.min(iv.endMs ?? end, end), state: stateOf(iv.state, setup) }))
+      .filter((s) => s.to_ms > s.from_ms);
+    return { target, target_percent: targetPercent, daily_percent: daily.map((d) => d?.percent ?? null), spans: overlay(spans, timeline.maintenance) };
+  });
   return { days, future_from: futureFrom, measured_until_ms: end, targets };
 }

@@ -1,9 +1,12 @@
 /**
  * SQL of the reports (migrations 005, 007, 010): result samples per check and period, generated fault reports, fault
- * reports sent to the customer, and the fault-report warnings and reminders already sent.
+ * reports sent to the customer, and the fault-report warnings and reminders already sent. Every method takes the
+ * handle it runs on (`q`: the store's `db`, or a transaction's `trx`) first.
  */
+import { sql } from 'kysely';
 import type { CheckState, FindingParams, Series } from '../../common/protocol.js';
-import type { Db } from '../store/db.js';
+import { changed, type Q } from '../store/sql/sql-helpers.js';
+import type { ReportSamplesTable } from '../store/sql/schema-reports.js';
 
 export interface ResultSample {
   agentId: string;
@@ -28,20 +31,9 @@ export interface StateCount {
   n: number;
 }
 
-interface Row {
-  agent_id: string;
-  check_id: string;
-  check_type: string;
-  target: string;
-  observed_ms: number;
-  state: CheckState;
-  message: string;
-  code: string | null;
-  params_json: string | null;
-  metrics_json: string;
-  series_json: string | null;
-  details_json: string | null;
-}
+type Row = Omit<ReportSamplesTable, 'slot'>;
+
+const SAMPLE_COLUMNS = ['agent_id', 'check_id', 'check_type', 'target', 'observed_ms', 'state', 'message', 'code', 'params_json', 'metrics_json', 'series_json', 'details_json'] as const;
 
 const fromRow = (r: Row): ResultSample => ({
   agentId: r.agent_id,
@@ -49,7 +41,7 @@ const fromRow = (r: Row): ResultSample => ({
   checkType: r.check_type,
   target: r.target,
   observedMs: r.observed_ms,
-  state: r.state,
+  state: r.state as CheckState,
   message: r.message,
   code: r.code,
   params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null,
@@ -58,117 +50,163 @@ const fromRow = (r: Row): ResultSample => ({
   details: r.details_json ? (JSON.parse(r.details_json) as ResultSample['details']) : {},
 });
 
-export function createReportStore(db: Db) {
-  const upsert = db.prepare(
-    `INSERT INTO report_samples (agent_id, check_id, check_type, target, slot, observed_ms, state, message, code, params_json, metrics_json, series_json, details_json)
-     VALUES (@agentId, @checkId, @checkType, @target, @slot, @observedMs, @state, @message, @code, @params, @metrics, @series, @details)
-     ON CONFLICT (agent_id, check_id, slot) DO UPDATE SET check_type = excluded.check_type, target = excluded.target,
-       observed_ms = excluded.observed_ms, state = excluded.state, message = excluded.message, code = excluded.code,
-       params_json = excluded.params_json, metrics_json = excluded.metrics_json,
-       series_json = excluded.series_json, details_json = excluded.details_json
-     WHERE excluded.observed_ms >= report_samples.observed_ms`,
-  );
-  // The newest sample of every check observed before a given instant.
-  const latestBefore = db.prepare<[number], Row>(
-    `SELECT s.* FROM report_samples s
-     JOIN (SELECT agent_id, check_id, MAX(observed_ms) AS m FROM report_samples WHERE observed_ms < ? GROUP BY agent_id, check_id) l
-       ON s.agent_id = l.agent_id AND s.check_id = l.check_id AND s.observed_ms = l.m
-     ORDER BY s.target, s.check_id, s.agent_id`,
-  );
-  const history = db.prepare<[string, string, number, number], Row>(
-    'SELECT * FROM report_samples WHERE agent_id = ? AND check_id = ? AND observed_ms >= ? AND observed_ms < ? ORDER BY observed_ms',
-  );
-  const prune = db.prepare('DELETE FROM report_samples WHERE observed_ms < ?');
-  const stateCounts = db.prepare<[number, number], StateCount>(
-    'SELECT target, check_type, state, COUNT(*) AS n FROM report_samples WHERE observed_ms >= ? AND observed_ms < ? GROUP BY target, check_type, state ORDER BY target, check_type, state',
-  );
-  const insertFault = db.prepare('INSERT INTO fault_reports (incident_id, number, generated_at_ms, generated_by) VALUES (?, ?, ?, ?) ON CONFLICT (incident_id) DO NOTHING');
-  const faultOf = db.prepare<[number], { generated_at_ms: number; generated_by: string }>('SELECT generated_at_ms, generated_by FROM fault_reports WHERE incident_id = ?');
-  const insertReminder = db.prepare('INSERT OR IGNORE INTO fault_report_reminders (incident_id, at_ms) VALUES (?, ?)');
-  const insertWarning = db.prepare('INSERT OR IGNORE INTO fault_report_warnings (incident_id, at_ms) VALUES (?, ?)');
-  // Resolved top-level incidents of the given severities, resolved before the cutoff, whose fault report was not
-  // sent to the customer and that got no such notice yet (`notices`: fault_report_reminders or fault_report_warnings).
-  const pending = (notices: 'fault_report_reminders' | 'fault_report_warnings') =>
-    db.prepare<[number, string], { id: number }>(
-      `SELECT i.id FROM incidents i
-       WHERE i.parent_id IS NULL AND i.status IN ('resolved', 'closed') AND i.resolved_at_ms IS NOT NULL AND i.resolved_at_ms <= ?
-         AND i.severity IN (SELECT value FROM json_each(?))
-         AND NOT EXISTS (SELECT 1 FROM fault_report_sent s WHERE s.incident_id = i.id)
-         AND NOT EXISTS (SELECT 1 FROM ${notices} r WHERE r.incident_id = i.id)
-       ORDER BY i.id`,
-    );
-  const dueReminders = pending('fault_report_reminders');
-  const dueWarnings = pending('fault_report_warnings');
-  const insertSent = db.prepare('INSERT OR IGNORE INTO fault_report_sent (incident_id, at_ms, sent_by, note) VALUES (?, ?, ?, ?)');
-  const sentOf = db.prepare<[number], { at_ms: number; sent_by: string; note: string | null }>('SELECT at_ms, sent_by, note FROM fault_report_sent WHERE incident_id = ?');
+/** Rows per INSERT: 13 parameters a row stays far below SQLite's 32,766 and PostgreSQL's 65,535 bound parameters. */
+const SAMPLE_CHUNK = 500;
+const ALL_SEVERITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 
+/**
+ * Resolved top-level incidents of the given severities, resolved before the cutoff, whose fault report was not sent to
+ * the customer and that got no such notice yet (`notices`: fault_report_reminders or fault_report_warnings). Reads
+ * the incidents table (owned by the incident service) only to join it with the reports' own notice tables.
+ */
+async function pending(q: Q, notices: 'fault_report_reminders' | 'fault_report_warnings', cutoffMs: number, severities: readonly string[]): Promise<number[]> {
+  if (severities.length === 0) return [];
+  const { rows } = await sql<{ id: number }>`SELECT i.id FROM incidents i
+       WHERE i.parent_id IS NULL AND i.status IN ('resolved', 'closed') AND i.resolved_at_ms IS NOT NULL AND i.resolved_at_ms <= ${cutoffMs}
+         AND i.severity IN (${sql.join(severities)})
+         AND NOT EXISTS (SELECT 1 FROM fault_report_sent s WHERE s.incident_id = i.id)
+         AND NOT EXISTS (SELECT 1 FROM ${sql.table(notices)} r WHERE r.incident_id = i.id)
+       ORDER BY i.id`.execute(q);
+  return rows.map((r) => r.id);
+}
+
+export function createReportStore() {
   return {
-    /** Stores results; within one sample period the newest result of a check replaces the older one. */
-    recordSamples(samples: readonly ResultSample[], periodMs: number): void {
-      db.transaction(() => {
-        for (const s of samples) {
-          upsert.run({
-            agentId: s.agentId,
-            checkId: s.checkId,
-            checkType: s.checkType,
-            target: s.target,
-            slot: Math.floor(s.observedMs / periodMs),
-            observedMs: s.observedMs,
-            state: s.state,
-            message: s.message,
-            code: s.code,
-            params: s.params ? JSON.stringify(s.params) : null,
-            metrics: JSON.stringify(s.metrics),
-            series: s.series.length ? JSON.stringify(s.series) : null,
-            details: Object.keys(s.details).length ? JSON.stringify(s.details) : null,
-          });
-        }
-      })();
+    /**
+     * Stores results; within one sample period the newest result of a check replaces the older one. Multi-row
+     * INSERTs of up to SAMPLE_CHUNK rows; pass a transaction's `trx` to write the batch atomically (samples.ts does).
+     */
+    async recordSamples(q: Q, samples: readonly ResultSample[], periodMs: number): Promise<void> {
+      // One row per key in a statement: PostgreSQL refuses ON CONFLICT touching the same row twice in one INSERT.
+      const newest = new Map<string, ResultSample>();
+      for (const s of samples) {
+        const key = `${s.agentId}\u0000${s.checkId}\u0000${Math.floor(s.observedMs / periodMs)}`;
+        const held = newest.get(key);
+        if (!held || held.observedMs <= s.observedMs) newest.set(key, s);
+      }
+      const rows = [...newest.values()].map((s) => ({
+        agent_id: s.agentId,
+        check_id: s.checkId,
+        check_type: s.checkType,
+        target: s.target,
+        slot: Math.floor(s.observedMs / periodMs),
+        observed_ms: s.observedMs,
+        state: s.state,
+        message: s.message,
+        code: s.code,
+        params_json: s.params ? JSON.stringify(s.params) : null,
+        metrics_json: JSON.stringify(s.metrics),
+        series_json: s.series.length ? JSON.stringify(s.series) : null,
+        details_json: Object.keys(s.details).length ? JSON.stringify(s.details) : null,
+      }));
+      for (let i = 0; i < rows.length; i += SAMPLE_CHUNK) {
+        await q
+          .insertInto('report_samples')
+          .values(rows.slice(i, i + SAMPLE_CHUNK))
+          .onConflict((oc) =>
+            oc
+              .columns(['agent_id', 'check_id', 'slot'])
+              .doUpdateSet((eb) => ({
+                check_type: eb.ref('excluded.check_type'),
+                target: eb.ref('excluded.target'),
+                observed_ms: eb.ref('excluded.observed_ms'),
+                state: eb.ref('excluded.state'),
+                message: eb.ref('excluded.message'),
+                code: eb.ref('excluded.code'),
+                params_json: eb.ref('excluded.params_json'),
+                metrics_json: eb.ref('excluded.metrics_json'),
+                series_json: eb.ref('excluded.series_json'),
+                details_json: eb.ref('excluded.details_json'),
+              }))
+              .where(sql.ref('excluded.observed_ms'), '>=', sql.ref('report_samples.observed_ms')),
+          )
+          .execute();
+      }
     },
     /** The newest result of every check observed before `beforeMs`. */
-    latestBefore(beforeMs: number): ResultSample[] {
-      return latestBefore.all(beforeMs).map(fromRow);
+    async latestBefore(q: Q, beforeMs: number): Promise<ResultSample[]> {
+      const latest = q
+        .selectFrom('report_samples')
+        .select(['agent_id', 'check_id', (eb) => eb.fn.max('observed_ms').as('m')])
+        .where('observed_ms', '<', beforeMs)
+        .groupBy(['agent_id', 'check_id'])
+        .as('l');
+      const rows = await q
+        .selectFrom('report_samples as s')
+        .innerJoin(latest, (join) => join.onRef('s.agent_id', '=', 'l.agent_id').onRef('s.check_id', '=', 'l.check_id').onRef('s.observed_ms', '=', 'l.m'))
+        .select(SAMPLE_COLUMNS.map((c) => `s.${c}` as const))
+        .orderBy('s.target')
+        .orderBy('s.check_id')
+        .orderBy('s.agent_id')
+        .execute();
+      return rows.map(fromRow);
     },
-    history(agentId: string, checkId: string, fromMs: number, toMs: number): ResultSample[] {
-      return history.all(agentId, checkId, fromMs, toMs).map(fromRow);
+    async history(q: Q, agentId: string, checkId: string, fromMs: number, toMs: number): Promise<ResultSample[]> {
+      const rows = await q
+        .selectFrom('report_samples')
+        .select(SAMPLE_COLUMNS)
+        .where('agent_id', '=', agentId)
+        .where('check_id', '=', checkId)
+        .where('observed_ms', '>=', fromMs)
+        .where('observed_ms', '<', toMs)
+        .orderBy('observed_ms')
+        .execute();
+      return rows.map(fromRow);
     },
-    prune(beforeMs: number): number {
-      return prune.run(beforeMs).changes;
+    async prune(q: Q, beforeMs: number): Promise<number> {
+      return changed(await q.deleteFrom('report_samples').where('observed_ms', '<', beforeMs).executeTakeFirst());
     },
     /** Samples in [from, to) (one per check and sample period) counted by target, check type and state. */
-    stateCounts(fromMs: number, toMs: number): StateCount[] {
-      return stateCounts.all(fromMs, toMs);
+    async stateCounts(q: Q, fromMs: number, toMs: number): Promise<StateCount[]> {
+      const rows = await q
+        .selectFrom('report_samples')
+        .select(['target', 'check_type', 'state', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('observed_ms', '>=', fromMs)
+        .where('observed_ms', '<', toMs)
+        .groupBy(['target', 'check_type', 'state'])
+        .orderBy('target')
+        .orderBy('check_type')
+        .orderBy('state')
+        .execute();
+      return rows.map((r) => ({ target: r.target, check_type: r.check_type, state: r.state as CheckState, n: Number(r.n) }));
     },
-    recordFaultReport(incidentId: number, number: string, atMs: number, by: string): void {
-      insertFault.run(incidentId, number, atMs, by);
+    async recordFaultReport(q: Q, incidentId: number, number: string, atMs: number, by: string): Promise<void> {
+      await q
+        .insertInto('fault_reports')
+        .values({ incident_id: incidentId, number, generated_at_ms: atMs, generated_by: by })
+        .onConflict((oc) => oc.column('incident_id').doNothing())
+        .execute();
     },
-    faultReportOf(incidentId: number): { generatedAtMs: number; generatedBy: string } | null {
-      const row = faultOf.get(incidentId);
+    async faultReportOf(q: Q, incidentId: number): Promise<{ generatedAtMs: number; generatedBy: string } | null> {
+      const row = await q.selectFrom('fault_reports').select(['generated_at_ms', 'generated_by']).where('incident_id', '=', incidentId).executeTakeFirst();
       return row ? { generatedAtMs: row.generated_at_ms, generatedBy: row.generated_by } : null;
     },
     /** Incidents of `severities` needing the overdue reminder (resolved at or before `cutoffMs`, report not sent). */
-    dueReminders(cutoffMs: number, severities: readonly string[] = ['P1', 'P2', 'P3', 'P4']): number[] {
-      return dueReminders.all(cutoffMs, JSON.stringify(severities)).map((r) => r.id);
+    dueReminders(q: Q, cutoffMs: number, severities: readonly string[] = ALL_SEVERITIES): Promise<number[]> {
+      return pending(q, 'fault_report_reminders', cutoffMs, severities);
     },
     /** Incidents of `severities` needing the early warning (resolved at or before `cutoffMs`, report not sent). */
-    dueWarnings(cutoffMs: number, severities: readonly string[] = ['P1', 'P2', 'P3', 'P4']): number[] {
-      return dueWarnings.all(cutoffMs, JSON.stringify(severities)).map((r) => r.id);
+    dueWarnings(q: Q, cutoffMs: number, severities: readonly string[] = ALL_SEVERITIES): Promise<number[]> {
+      return pending(q, 'fault_report_warnings', cutoffMs, severities);
     },
-    /** True when this call recorded it (false: already warned). */
-    markWarned(incidentId: number, atMs: number): boolean {
-      return insertWarning.run(incidentId, atMs).changes > 0;
+    /** True when this call recorded it (false: already warned — by this collector or another). */
+    async markWarned(q: Q, incidentId: number, atMs: number): Promise<boolean> {
+      const result = await q.insertInto('fault_report_warnings').values({ incident_id: incidentId, at_ms: atMs }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      return changed(result) > 0;
     },
     /** Records that the fault report went to the customer; false when it was recorded before. */
-    markSent(incidentId: number, atMs: number, by: string, note: string | null): boolean {
-      return insertSent.run(incidentId, atMs, by, note).changes > 0;
+    async markSent(q: Q, incidentId: number, atMs: number, by: string, note: string | null): Promise<boolean> {
+      const result = await q.insertInto('fault_report_sent').values({ incident_id: incidentId, at_ms: atMs, sent_by: by, note }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      return changed(result) > 0;
     },
-    sentOf(incidentId: number): { atMs: number; by: string; note: string | null } | null {
-      const row = sentOf.get(incidentId);
+    async sentOf(q: Q, incidentId: number): Promise<{ atMs: number; by: string; note: string | null } | null> {
+      const row = await q.selectFrom('fault_report_sent').select(['at_ms', 'sent_by', 'note']).where('incident_id', '=', incidentId).executeTakeFirst();
       return row ? { atMs: row.at_ms, by: row.sent_by, note: row.note } : null;
     },
-    /** True when this call recorded it (false: already reminded). */
-    markReminded(incidentId: number, atMs: number): boolean {
-      return insertReminder.run(incidentId, atMs).changes > 0;
+    /** True when this call recorded it (false: already reminded — by this collector or another). */
+    async markReminded(q: Q, incidentId: number, atMs: number): Promise<boolean> {
+      const result = await q.insertInto('fault_report_reminders').values({ incident_id: incidentId, at_ms: atMs }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      return changed(result) > 0;
     },
   };
 }

@@ -12,6 +12,8 @@
  *   is in maintenance, plus windows naming the group (or the service as a target).
  * - Contract: the target's (resolvePolicy); a group's is the first contract listing the group, a service's the first
  *   listing the service name among its targets; none → 24x7 at 99.9 %.
+ *
+ * Every figure is async (it reads the history); maintenance comes from the in-memory view (maintenance-view.ts).
  */
 import {
   availabilityWindow,
@@ -30,8 +32,8 @@ import {
   type Interval,
   type SlaSetup,
 } from '../sla/index.js';
-import type { Db } from '../store/db.js';
-import { createIntervalsStore } from '../store/intervals-store.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import { createIntervalsRepo } from '../store/sql/intervals-repo.js';
 import { derivationRuleOf, describeRule, type ServiceConfig } from './config.js';
 import type { MaintenanceView } from './maintenance-view.js';
 import type { MonthCache } from './month-cache.js';
@@ -62,8 +64,21 @@ export class AvailabilityError extends Error {
   }
 }
 
+/**
+ * A fingerprint of a target's stored history: it changes with every transition (a new row, an interval ended) and every
+ * rewrite of late results (rows replaced), so cached figures of the target are read again (month-cache.ts `stamp`).
+ */
+export async function historyStamp(store: Pick<SqlStore, 'db'>, target: string): Promise<string> {
+  const row = await store.db
+    .selectFrom('state_intervals')
+    .select((eb) => [eb.fn.countAll<number>().as('rows'), eb.fn.max('id').as('last'), eb.fn.count<number>('end_ms').as('ended')])
+    .where('target', '=', target)
+    .executeTakeFirst();
+  return `${row?.rows ?? 0}:${row?.last ?? 0}:${row?.ended ?? 0}`;
+}
+
 export interface AvailabilityServiceDeps {
-  db: Db;
+  store: SqlStore;
   /** The SLA front door's current setup (asked at use time: a reload swaps it). */
   setup: () => SlaSetup;
   now: () => number;
@@ -85,17 +100,25 @@ interface Member {
 }
 
 export function createAvailabilityService(deps: AvailabilityServiceDeps) {
-  const { db, setup, now } = deps;
-  const intervals = createIntervalsStore(db);
+  const { store, setup, now } = deps;
+  const intervals = createIntervalsRepo();
   const view = deps.maintenance;
   const reach = deps.reachability ?? { check_types: ['ping'], check_ids: [] };
   const targetConfig = deps.targets ?? {};
   const services = new Map((deps.services ?? []).map((s) => [s.name, s]));
-  const checksOfTarget = db.prepare<[string], { agent_id: string; check_id: string; check_type: string }>(
-    'SELECT DISTINCT agent_id, check_id, check_type FROM state_intervals WHERE target = ? ORDER BY agent_id, check_id',
-  );
-
-  const allTargets = db.prepare<[], { target: string }>('SELECT DISTINCT target FROM state_intervals');
+  // Which checks a target has had, and which targets have history: read from the history itself (no repository
+  // method answers these two).
+  const checksOfTarget = (target: string): Promise<Array<{ agent_id: string; check_id: string; check_type: string }>> =>
+    store.db
+      .selectFrom('state_intervals')
+      .select(['agent_id', 'check_id', 'check_type'])
+      .distinct()
+      .where('target', '=', target)
+      .orderBy('agent_id')
+      .orderBy('check_id')
+      .orderBy('check_type')
+      .execute();
+  const allTargets = async (): Promise<string[]> => (await store.db.selectFrom('state_intervals').select('target').distinct().execute()).map((r) => r.target);
 
   const groupsOf = view.groupsOf;
   const targetsOfGroup = (group: string): string[] =>
@@ -104,17 +127,17 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       .map(([name]) => name)
       .sort();
 
-  function knownTarget(target: string): boolean {
-    return target in targetConfig || checksOfTarget.all(target).length > 0 || setup().contracts.some((c) => c.targets.includes(target));
+  async function knownTarget(target: string): Promise<boolean> {
+    return target in targetConfig || setup().contracts.some((c) => c.targets.includes(target)) || (await checksOfTarget(target)).length > 0;
   }
 
   function maintenanceOf(target: string, fromMs: number, toMs: number): Interval[] {
     return view.of(target, fromMs, toMs);
   }
 
-  function checkIntervals(target: string, checkId: string, agentId: string | undefined, fromMs: number, toMs: number): ReasonedInterval[][] {
+  async function checkIntervals(target: string, checkId: string, agentId: string | undefined, fromMs: number, toMs: number): Promise<ReasonedInterval[][]> {
     const byAgent = new Map<string, ReasonedInterval[]>();
-    for (const iv of intervals.byTarget(target, fromMs, toMs)) {
+    for (const iv of await intervals.byTarget(store.db, target, fromMs, toMs)) {
       if (iv.checkId !== checkId || (agentId !== undefined && iv.agentId !== agentId)) continue;
       const list = byAgent.get(iv.agentId) ?? [];
       list.push({ startMs: iv.startMs, endMs: iv.endMs, state: iv.state, reason: iv.reason, ...(iv.finding ? { finding: iv.finding } : {}) });
@@ -124,22 +147,26 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
   }
 
   /** The checks that decide a target's availability (reachability ones if it has any). */
-  function targetChecks(target: string): Array<{ agentId: string; checkId: string }> {
-    const all = checksOfTarget.all(target);
+  async function targetChecks(target: string): Promise<Array<{ agentId: string; checkId: string }>> {
+    const all = await checksOfTarget(target);
     const reachable = all.filter((c) => reach.check_types.includes(c.check_type) || reach.check_ids.includes(c.check_id));
     return (reachable.length > 0 ? reachable : all).map((c) => ({ agentId: c.agent_id, checkId: c.check_id }));
   }
 
-  function targetMember(target: string, fromMs: number, toMs: number): Member & { parts: ReasonedInterval[][] } {
-    const checks = targetChecks(target);
-    const parts = checks.flatMap((c) => checkIntervals(target, c.checkId, c.agentId, fromMs, toMs));
+  async function targetMember(target: string, fromMs: number, toMs: number, checks?: Array<{ agentId: string; checkId: string }>): Promise<Member & { parts: ReasonedInterval[][] }> {
+    const parts: ReasonedInterval[][] = [];
+    for (const c of checks ?? (await targetChecks(target))) parts.push(...(await checkIntervals(target, c.checkId, c.agentId, fromMs, toMs)));
     const derived = parts.length === 1 ? (parts[0] as ReasonedInterval[]) : withReasons(deriveStateIntervals(parts, { mode: 'all' }, fromMs, toMs));
     return { label: target, intervals: derived, maintenance: maintenanceOf(target, fromMs, toMs), parts };
   }
 
   /** What a target's figures over [fromMs, toMs) are computed from: independent of `now`, so it can be cached. */
-  function targetInputs(target: string, fromMs: number, toMs: number): { member: Member & { parts: ReasonedInterval[][] }; checks: string[] } | null {
-    const read = () => (knownTarget(target) ? { member: targetMember(target, fromMs, toMs), checks: targetChecks(target).map((c) => `${c.agentId}/${c.checkId}`) } : null);
+  async function targetInputs(target: string, fromMs: number, toMs: number): Promise<{ member: Member & { parts: ReasonedInterval[][] }; checks: string[] } | null> {
+    const read = async () => {
+      if (!(await knownTarget(target))) return null;
+      const checks = await targetChecks(target);
+      return { member: await targetMember(target, fromMs, toMs, checks), checks: checks.map((c) => `${c.agentId}/${c.checkId}`) };
+    };
     return deps.cache ? deps.cache.get(target, fromMs, toMs, read) : read();
   }
 
@@ -194,15 +221,15 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
   }
 
   const service = {
-    forTarget(target: string, fromMs: number, toMs: number): AvailabilityResult {
-      const inputs = targetInputs(target, fromMs, toMs);
+    async forTarget(target: string, fromMs: number, toMs: number): Promise<AvailabilityResult> {
+      const inputs = await targetInputs(target, fromMs, toMs);
       if (!inputs) throw new AvailabilityError('not_found', `unknown target "${target}"`);
       return { ...evaluate({ kind: 'target', name: target }, { mode: 'all' }, [inputs.member], [], fromMs, toMs), members: inputs.checks };
     },
 
-    forCheck(agentId: string | undefined, target: string, checkId: string, fromMs: number, toMs: number): AvailabilityResult {
-      const parts = checkIntervals(target, checkId, agentId, fromMs, toMs);
-      const known = checksOfTarget.all(target).some((c) => c.check_id === checkId && (agentId === undefined || c.agent_id === agentId));
+    async forCheck(agentId: string | undefined, target: string, checkId: string, fromMs: number, toMs: number): Promise<AvailabilityResult> {
+      const parts = await checkIntervals(target, checkId, agentId, fromMs, toMs);
+      const known = (await checksOfTarget(target)).some((c) => c.check_id === checkId && (agentId === undefined || c.agent_id === agentId));
       if (!known) throw new AvailabilityError('not_found', `unknown check "${checkId}" on target "${target}"${agentId ? ` of agent ${agentId}` : ''}`);
       const maintenance = maintenanceOf(target, fromMs, toMs);
       const members = parts.map((p, i) => ({ label: `${target}/${checkId}#${i}`, intervals: p, maintenance }));
@@ -210,20 +237,22 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
       return { ...evaluate(subject, { mode: 'all' }, members.length ? members : [{ label: checkId, intervals: [], maintenance }], [], fromMs, toMs), members: [`${target}/${checkId}`] };
     },
 
-    forGroup(group: string, fromMs: number, toMs: number): AvailabilityResult {
+    async forGroup(group: string, fromMs: number, toMs: number): Promise<AvailabilityResult> {
       const targets = targetsOfGroup(group);
       if (targets.length === 0) throw new AvailabilityError('not_found', `unknown group "${group}" (groups come from incidents.targets.<name>.group)`);
-      const members = targets.map((t) => targetMember(t, fromMs, toMs));
+      const members: Member[] = [];
+      for (const t of targets) members.push(await targetMember(t, fromMs, toMs));
       const named = maintenanceIntervals(view.windows().filter((w) => w.groups.includes(group)), group, [group], fromMs, toMs);
       return evaluate({ kind: 'group', name: group }, { mode: 'all' }, members, named, fromMs, toMs);
     },
 
-    forService(name: string, fromMs: number, toMs: number): AvailabilityResult {
+    async forService(name: string, fromMs: number, toMs: number): Promise<AvailabilityResult> {
       const def = services.get(name);
       if (!def) throw new AvailabilityError('not_found', `unknown service "${name}" (known: ${[...services.keys()].sort().join(', ') || 'none'})`);
-      const members: Member[] = def.members.targets.map((t) => targetMember(t, fromMs, toMs));
+      const members: Member[] = [];
+      for (const t of def.members.targets) members.push(await targetMember(t, fromMs, toMs));
       for (const c of def.members.checks) {
-        const parts = checkIntervals(c.target, c.check_id, c.agent_id, fromMs, toMs);
+        const parts = await checkIntervals(c.target, c.check_id, c.agent_id, fromMs, toMs);
         const intervalsOfCheck = parts.length === 1 ? (parts[0] as ReasonedInterval[]) : withReasons(deriveStateIntervals(parts, { mode: 'all' }, fromMs, toMs));
         members.push({ label: `${c.target}/${c.check_id}`, intervals: intervalsOfCheck, maintenance: maintenanceOf(c.target, fromMs, toMs) });
       }
@@ -241,7 +270,7 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
     },
 
     /** A calendar month `YYYY-MM` in the contract's time zone; `check` names are `target/check_id`. */
-    forPeriod(kind: SubjectKind, name: string, period: string): AvailabilityResult {
+    async forPeriod(kind: SubjectKind, name: string, period: string): Promise<AvailabilityResult> {
       const range = service.periodRange(kind, name, period);
       if (kind === 'target') return service.forTarget(name, range.fromMs, range.toMs);
       if (kind === 'group') return service.forGroup(name, range.fromMs, range.toMs);
@@ -255,18 +284,18 @@ export function createAvailabilityService(deps: AvailabilityServiceDeps) {
      * Targets of a contract: its listed targets plus the configured targets of its groups; for `all: true`, every
      * configured target and every target with state history that no other contract claims.
      */
-    contractMembers(contract: Contract): string[] {
+    async contractMembers(contract: Contract): Promise<string[]> {
       const listed = [...contract.targets, ...contract.groups.flatMap(targetsOfGroup)];
       if (contract.all) {
-        const every = [...Object.keys(targetConfig), ...allTargets.all().map((r) => r.target)];
+        const every = [...Object.keys(targetConfig), ...(await allTargets())];
         listed.push(...every.filter((t) => resolvePolicy(setup(), t, groupsOf(t)).contract === contract));
       }
       return [...new Set(listed)].sort();
     },
 
     /** A target's derived state intervals and maintenance over [fromMs, toMs) (burn-rate alerts). */
-    targetTimeline(target: string, fromMs: number, toMs: number): { intervals: ReasonedInterval[]; maintenance: Interval[] } {
-      const member = targetMember(target, fromMs, toMs);
+    async targetTimeline(target: string, fromMs: number, toMs: number): Promise<{ intervals: ReasonedInterval[]; maintenance: Interval[] }> {
+      const member = await targetMember(target, fromMs, toMs);
       return { intervals: member.intervals, maintenance: member.maintenance };
     },
 

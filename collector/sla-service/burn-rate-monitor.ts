@@ -5,6 +5,7 @@
  * P2 for the paging rules (14.4× over 1 h, 6× over 6 h), P3 for the ticket rules (3× over 1 d, 1× over 3 d) — and
  * it resolves when no rule fires any more. Its title names the window firing now; firing again within the incident
  * grace period after it resolved (or someone resolved it) reopens the same incident.
+ * A singleton job (one collector runs it: start/stop as its lease comes and goes); passes never overlap.
  */
 import type { Logger } from '../../common/logger.js';
 import type { Severity } from '../events.js';
@@ -12,9 +13,10 @@ import { findActiveByKey } from '../incidents/repository.js';
 import type { IncidentService } from '../incidents/service.js';
 import type { CodedText } from '../incidents/texts.js';
 import { evaluateBurnRate, getCalendar, type BurnRateRule, type SlaSetup } from '../sla/index.js';
-import type { Db } from '../store/db.js';
+import type { Timers } from '../../common/timers.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import type { AvailabilityService } from './availability-service.js';
-import { repeat, type Repeating, type Timers } from '../../common/timers.js';
+import { periodicPass } from './periodic.js';
 
 export const BURN_RATE_CHECK = 'burn-rate';
 
@@ -40,7 +42,7 @@ export function burnRateSeverity(rule: BurnRateRule): Severity {
 }
 
 export interface BurnRateMonitorDeps {
-  db: Db;
+  store: SqlStore;
   setup: () => SlaSetup;
   availability: AvailabilityService;
   incidents: Pick<IncidentService, 'openKeyed' | 'resolveKeyed'>;
@@ -51,29 +53,28 @@ export interface BurnRateMonitorDeps {
 }
 
 export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
-  const { db, setup, availability, incidents, now } = deps;
+  const { store, setup, availability, incidents, now } = deps;
   const log = deps.logger.child({ component: 'sla.burn-rate' });
   const everyMs = deps.everyMs ?? 60_000;
-  let job: Repeating | null = null;
 
   /** One pass; returns the keys firing now. */
-  function evaluate(): string[] {
+  async function pass(): Promise<string[]> {
     const nowMs = now();
     const firing: string[] = [];
     const current = setup();
     for (const contract of current.contracts) {
       const calendar = getCalendar(current, contract.calendar);
       const options = { targetPercent: contract.availabilityTarget, unknownPolicy: current.unknownPolicy, warnCountsAsUp: current.warnCountsAsUp };
-      for (const target of availability.contractMembers(contract)) {
+      for (const target of await availability.contractMembers(contract)) {
         const key = burnRateKey(contract.name, target);
         try {
-          const { intervals, maintenance } = availability.targetTimeline(target, nowMs - HISTORY_MS, nowMs);
+          const { intervals, maintenance } = await availability.targetTimeline(target, nowMs - HISTORY_MS, nowMs);
           const result = evaluateBurnRate(calendar, intervals, maintenance, options, nowMs);
           if (result.firing) {
             firing.push(key);
             const rule = result.firing;
             const burn = result.results.find((r) => r.rule === rule)?.longBurn ?? rule.factor;
-            incidents.openKeyed({
+            await incidents.openKeyed({
               dedupKey: key,
               checkType: BURN_RATE_CHECK,
               checkId: BURN_RATE_CHECK,
@@ -87,8 +88,8 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
               description: `availability target ${contract.availabilityTarget} %; the ${rule.name} windows both burn the budget at least ${rule.factor}× too fast (now ${burn.toFixed(1)}×)`,
               descriptionText: { code: 'note.burn_rate', params: { target_percent: contract.availabilityTarget, window: rule.name, factor: rule.factor, burn: Number(burn.toFixed(1)) } },
             });
-          } else if (findActiveByKey(db, key)) {
-            incidents.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold', undefined, { code: 'note.burn_rate_recovered', params: {} });
+          } else if (await findActiveByKey(store.db, key)) {
+            await incidents.resolveKeyed(key, 'recovered', 'burn rate back below every alert threshold', undefined, { code: 'note.burn_rate_recovered', params: {} });
           }
         } catch (error) {
           log.error({ err: error, contract: contract.name, target }, 'burn rate not evaluated');
@@ -98,14 +99,14 @@ export function createBurnRateMonitor(deps: BurnRateMonitorDeps) {
     return firing;
   }
 
+  const job = periodicPass(deps.timerFunctions, everyMs, pass, (error) => log.error({ err: error }, 'burn-rate pass failed'));
   return {
-    evaluate,
-    /** Runs every `everyMs` (with no contract configured a pass does nothing; a reload may add some). */
-    start(): void {
-      job ??= repeat(deps.timerFunctions, everyMs, () => void evaluate(), (error) => log.error({ err: error }, 'burn-rate pass failed'));
-    },
-    stop(): void {
-      job?.stop();
-    },
+    /** One pass now (joining a running one); the keys firing. */
+    evaluate: job.run,
+    /** Runs every `everyMs` until stopped (with no contract configured a pass does nothing; a reload may add some). */
+    start: job.start,
+    /** Resolves once a running pass ended. */
+    stop: job.stop,
+    running: job.started,
   };
 }

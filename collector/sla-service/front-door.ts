@@ -11,6 +11,10 @@
  * recorded with the incident (incident_sla). Calendars (hours, holiday data), escalation chains' levels and
  * maintenance windows are read from the current config, so a corrected holiday table or a new window re-times open
  * incidents at once. New incidents, availability figures, burn-rate alerts and reports use the new contracts.
+ *
+ * Opening it reads the maintenance windows (async: `await createSlaFrontDoor(…)`); from then on "is this target in
+ * maintenance?" is answered from memory, kept current by the windows' own writes and by `refreshMaintenance()` (other
+ * collectors' edits). Figures that read the history (timeline, availability, incident clocks) are async.
  */
 import type { Logger } from '../../common/logger.js';
 import type { IncidentsConfig } from '../incidents/config.js';
@@ -23,8 +27,8 @@ import {
   type SlaConfig,
   type SlaSetup,
 } from '../sla/index.js';
-import type { Db } from '../store/db.js';
-import { createAvailabilityService } from './availability-service.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import { createAvailabilityService, historyStamp } from './availability-service.js';
 import type { ServiceConfig } from './config.js';
 import { createIncidentSlaStore } from './incident-sla-store.js';
 import { createIncidentTimers } from './incident-timers.js';
@@ -33,7 +37,7 @@ import { createMaintenanceView } from './maintenance-view.js';
 import { createMonthCache } from './month-cache.js';
 
 export interface SlaFrontDoorDeps {
-  db: Db;
+  store: SqlStore;
   sla: SlaConfig;
   incidents: Pick<IncidentsConfig, 'targets' | 'reachability'>;
   services: readonly ServiceConfig[];
@@ -41,20 +45,22 @@ export interface SlaFrontDoorDeps {
   logger: Logger;
 }
 
-export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
-  const { db, now } = deps;
+export async function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
+  const { store, now } = deps;
   const log = deps.logger.child({ component: 'sla' });
   let setup = createSlaSetup(deps.sla);
   const current = (): SlaSetup => setup;
   const replaced: Array<(next: SlaSetup) => void> = [];
 
-  const maintenance = createMaintenanceStore(db);
+  const maintenance = createMaintenanceStore();
+  await maintenance.load(store.db);
   const view = createMaintenanceView({ setup: current, store: maintenance, targets: deps.incidents.targets });
   // What targets' figures are computed from, per period; a reload clears it (config windows, contracts' members).
-  const monthCache = createMonthCache({ maintenanceVersion: maintenance.version, now });
-  const availability = createAvailabilityService({ db, setup: current, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance: view, cache: monthCache });
-  const store = createIncidentSlaStore(db);
-  const timers = createIncidentTimers({ setup: current, store, maintenance: view, maintenanceVersion: maintenance.version, logger: log });
+  // On PostgreSQL other collectors write the history too (a shared subscription splits a target's results).
+  const monthCache = createMonthCache({ maintenanceVersion: maintenance.version, now, ...(store.dialect === 'postgres' ? { stamp: (target: string) => historyStamp(store, target) } : {}) });
+  const availability = createAvailabilityService({ store, setup: current, now, targets: deps.incidents.targets, reachability: deps.incidents.reachability, services: deps.services, maintenance: view, cache: monthCache });
+  const facts = createIncidentSlaStore();
+  const timers = createIncidentTimers({ store, setup: current, facts, maintenance: view, maintenanceVersion: maintenance.version, logger: log });
 
   /** Calendars a contract uses with no holiday data for a day in the next 60 days (collector clock). */
   const holidayDataMissing = (): MissingHolidayData[] => missingHolidayData(setup, now(), now() + HOLIDAY_LOOKAHEAD_MS, contractsForHolidays(setup));
@@ -71,7 +77,9 @@ export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
     /** Inputs of targets' figures per period (month-cache.ts): cleared by a reload. */
     monthCache,
     /** The SQL of incidents' SLA facts (policy recorded at opening, pauses, fired events, extensions). */
-    store,
+    facts,
+    /** Reads the maintenance windows again (other collectors' edits); the view changes only if they did. */
+    refreshMaintenance: (): Promise<void> => maintenance.load(store.db),
     groupsOf: view.groupsOf,
     /** Which windows apply to a target (maintenance-view.ts); the functions below are its answers. */
     maintenanceView: view,
@@ -81,7 +89,7 @@ export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
     maintenanceOf: view.of,
     /** Whether a maintenance window covers the target at `atMs`. */
     inMaintenance: view.at,
-    /** The target's derived state intervals and maintenance over [fromMs, toMs) (availability, burn rate, InfluxDB). */
+    /** The target's derived state intervals and maintenance over [fromMs, toMs) (availability, burn rate, InfluxDB; async). */
     timeline: (target: string, fromMs: number, toMs: number) => availability.targetTimeline(target, fromMs, toMs),
     holidayDataMissing,
     /** Messages of the holiday-data check now (/healthz). */
@@ -99,7 +107,7 @@ export function createSlaFrontDoor(deps: SlaFrontDoorDeps) {
     },
   };
 }
-export type SlaFrontDoor = ReturnType<typeof createSlaFrontDoor>;
+export type SlaFrontDoor = Awaited<ReturnType<typeof createSlaFrontDoor>>;
 
 /** The contracts whose calendars need holiday data; with none configured, the default policy on 24x7. */
 function contractsForHolidays(setup: SlaSetup): readonly Contract[] {

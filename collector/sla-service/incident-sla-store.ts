@@ -1,10 +1,12 @@
 /**
  * SQL for the SLA facts of incidents (migration 004): the policy/contract an incident was opened under (with the
  * policy's terms as they were then, migration 016), pauses of its clocks, and which SLA events (warning, breach,
- * escalation level) were already fired.
+ * escalation level) were already fired. Every method takes the handle `q` first (the store's `db`, or a caller's
+ * transaction); the incident timeline is read through the incident repository, never written here.
  */
+import { listTimeline } from '../incidents/repository.js';
 import type { PauseInterval } from '../sla/index.js';
-import type { Db } from '../store/db.js';
+import { changed, type Q } from '../store/sql/sql-helpers.js';
 
 export type FiredKind = 'warning' | 'breach' | 'escalation';
 
@@ -23,27 +25,18 @@ export interface StoredExtension {
   createdBy: string;
 }
 
-export function createIncidentSlaStore(db: Db) {
-  const extensions = db.prepare<[number], { id: number; at_ms: number; extend_ms: number; approved_by: string; reason: string; created_by: string }>(
-    'SELECT id, at_ms, extend_ms, approved_by, reason, created_by FROM incident_extensions WHERE incident_id = ? ORDER BY id',
-  );
-  const insertExtension = db.prepare('INSERT INTO incident_extensions (incident_id, at_ms, extend_ms, approved_by, reason, created_by) VALUES (?, ?, ?, ?, ?, ?)');
-  const getPolicy = db.prepare<[number], { policy: string; contract: string | null; terms: string | null }>('SELECT policy, contract, terms FROM incident_sla WHERE incident_id = ?');
-  const setPolicy = db.prepare('INSERT OR IGNORE INTO incident_sla (incident_id, policy, contract, terms) VALUES (?, ?, ?, ?)');
-  const setTerms = db.prepare('UPDATE incident_sla SET terms = ? WHERE incident_id = ? AND terms IS NULL');
-  const pauses = db.prepare<[number], { id: number; start_ms: number; end_ms: number | null; reason: string; paused_by: string; resumed_by: string | null }>(
-    'SELECT id, start_ms, end_ms, reason, paused_by, resumed_by FROM incident_pauses WHERE incident_id = ? ORDER BY start_ms, id',
-  );
-  const insertPause = db.prepare('INSERT INTO incident_pauses (incident_id, start_ms, reason, paused_by) VALUES (?, ?, ?, ?)');
-  const endPause = db.prepare('UPDATE incident_pauses SET end_ms = ?, resumed_by = ? WHERE incident_id = ? AND end_ms IS NULL');
-  const fired = db.prepare<[number], { kind: FiredKind; key: string; at_ms: number }>('SELECT kind, key, at_ms FROM incident_sla_fired WHERE incident_id = ?');
-  const markFired = db.prepare('INSERT OR IGNORE INTO incident_sla_fired (incident_id, kind, key, at_ms) VALUES (?, ?, ?, ?)');
-  const lifecycle = db.prepare<[number], { kind: string; at_ms: number }>(
-    "SELECT kind, at_ms FROM incident_events WHERE incident_id = ? AND kind IN ('resolved', 'reopened') ORDER BY at_ms, id",
-  );
-  const firstAck = db.prepare<[number], { at_ms: number | null }>("SELECT MIN(at_ms) AS at_ms FROM incident_events WHERE incident_id = ? AND kind = 'acknowledged'");
+/** A unique constraint refused the row (PostgreSQL 23505, SQLite SQLITE_CONSTRAINT_UNIQUE / _PRIMARYKEY). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+}
 
-  /** Writes per incident since start: readers that keep what they read (incident-timers.ts) compare it. */
+export function createIncidentSlaStore() {
+  /**
+   * Writes per incident since start: readers that keep what they read (incident-timers.ts) compare it. A write in a
+   * transaction bumps it before commit; callers bump it again after commit (`invalidate`), so a read that ran between
+   * the two is never kept under the final number.
+   */
   const writes = new Map<number, number>();
   const wrote = (incidentId: number): void => {
     writes.set(incidentId, (writes.get(incidentId) ?? 0) + 1);
@@ -54,67 +47,109 @@ export function createIncidentSlaStore(db: Db) {
     version(incidentId: number): number {
       return writes.get(incidentId) ?? 0;
     },
+    /** Something of the incident was written (after the commit of a transaction that wrote it). */
+    invalidate: wrote,
     /** `terms`: the policy's JSON as recorded (null for incidents recorded before migration 016). */
-    policyOf(incidentId: number): { policy: string; contract: string | null; terms: string | null } | null {
-      return getPolicy.get(incidentId) ?? null;
+    async policyOf(q: Q, incidentId: number): Promise<{ policy: string; contract: string | null; terms: string | null } | null> {
+      const row = await q.selectFrom('incident_sla').select(['policy', 'contract', 'terms']).where('incident_id', '=', incidentId).executeTakeFirst();
+      return row ?? null;
     },
     /** Records the policy once; later calls keep the first (the policy an incident opened under never changes). */
-    recordPolicy(incidentId: number, policy: string, contract: string | null, terms: string): void {
-      setPolicy.run(incidentId, policy, contract, terms);
+    async recordPolicy(q: Q, incidentId: number, policy: string, contract: string | null, terms: string): Promise<void> {
+      await q
+        .insertInto('incident_sla')
+        .values({ incident_id: incidentId, policy, contract, terms })
+        .onConflict((oc) => oc.column('incident_id').doNothing())
+        .execute();
       wrote(incidentId);
     },
     /** Records the terms of an incident recorded before migration 016 (once; the first recording stays). */
-    recordTerms(incidentId: number, terms: string): void {
-      setTerms.run(terms, incidentId);
+    async recordTerms(q: Q, incidentId: number, terms: string): Promise<void> {
+      await q.updateTable('incident_sla').set({ terms }).where('incident_id', '=', incidentId).where('terms', 'is', null).execute();
       wrote(incidentId);
     },
-    pauses(incidentId: number): StoredPause[] {
-      return pauses.all(incidentId).map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, reason: r.reason, pausedBy: r.paused_by, resumedBy: r.resumed_by }));
+    async pauses(q: Q, incidentId: number): Promise<StoredPause[]> {
+      const rows = await q
+        .selectFrom('incident_pauses')
+        .select(['id', 'start_ms', 'end_ms', 'reason', 'paused_by', 'resumed_by'])
+        .where('incident_id', '=', incidentId)
+        .orderBy('start_ms')
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({ id: r.id, startMs: r.start_ms, endMs: r.end_ms, reason: r.reason, pausedBy: r.paused_by, resumedBy: r.resumed_by }));
     },
-    pause(incidentId: number, atMs: number, reason: string, by: string): void {
-      insertPause.run(incidentId, atMs, reason, by);
+    /** Opens a pause; a second open pause of the incident is refused by a unique index (isUniqueViolation). */
+    async pause(q: Q, incidentId: number, atMs: number, reason: string, by: string): Promise<void> {
+      await q.insertInto('incident_pauses').values({ incident_id: incidentId, start_ms: atMs, reason, paused_by: by }).execute();
       wrote(incidentId);
     },
-    /** Ends the open pause; false when there was none. */
-    resume(incidentId: number, atMs: number, by: string): boolean {
+    /** Ends the open pause; false when there was none (or another collector ended it first). */
+    async resume(q: Q, incidentId: number, atMs: number, by: string): Promise<boolean> {
+      const result = await q
+        .updateTable('incident_pauses')
+        .set({ end_ms: atMs, resumed_by: by })
+        .where('incident_id', '=', incidentId)
+        .where('end_ms', 'is', null)
+        .executeTakeFirst();
       wrote(incidentId);
-      return endPause.run(atMs, by, incidentId).changes > 0;
+      return changed(result) > 0;
     },
     /** The first acknowledgement on the timeline (a reopen clears the incident's own field; the response was still met). */
-    firstAckMs(incidentId: number): number | null {
-      return firstAck.get(incidentId)?.at_ms ?? null;
+    async firstAckMs(q: Q, incidentId: number): Promise<number | null> {
+      let first: number | null = null;
+      for (const e of await listTimeline(q, incidentId)) if (e.kind === 'acknowledged' && (first === null || e.atMs < first)) first = e.atMs;
+      return first;
     },
     /** Resolution-time extensions the customer agreed to (migration 007), oldest first. */
-    extensions(incidentId: number): StoredExtension[] {
-      return extensions
-        .all(incidentId)
-        .map((r) => ({ id: r.id, atMs: r.at_ms, extendMs: r.extend_ms, approvedBy: r.approved_by, reason: r.reason, createdBy: r.created_by }));
+    async extensions(q: Q, incidentId: number): Promise<StoredExtension[]> {
+      const rows = await q
+        .selectFrom('incident_extensions')
+        .select(['id', 'at_ms', 'extend_ms', 'approved_by', 'reason', 'created_by'])
+        .where('incident_id', '=', incidentId)
+        .orderBy('id')
+        .execute();
+      return rows.map((r) => ({ id: r.id, atMs: r.at_ms, extendMs: r.extend_ms, approvedBy: r.approved_by, reason: r.reason, createdBy: r.created_by }));
     },
-    addExtension(incidentId: number, e: Omit<StoredExtension, 'id'>): void {
-      insertExtension.run(incidentId, e.atMs, e.extendMs, e.approvedBy, e.reason, e.createdBy);
+    async addExtension(q: Q, incidentId: number, e: Omit<StoredExtension, 'id'>): Promise<void> {
+      await q
+        .insertInto('incident_extensions')
+        .values({ incident_id: incidentId, at_ms: e.atMs, extend_ms: e.extendMs, approved_by: e.approvedBy, reason: e.reason, created_by: e.createdBy })
+        .execute();
       wrote(incidentId);
     },
     /** The spans the incident spent resolved before a reopen ([resolved, reopened)); a final resolution is no gap. */
-    resolvedGaps(incidentId: number): Array<{ startMs: number; endMs: number }> {
+    async resolvedGaps(q: Q, incidentId: number): Promise<Array<{ startMs: number; endMs: number }>> {
+      const lifecycle = (await listTimeline(q, incidentId))
+        .filter((e) => e.kind === 'resolved' || e.kind === 'reopened')
+        .sort((a, b) => a.atMs - b.atMs || a.id - b.id);
       const gaps: Array<{ startMs: number; endMs: number }> = [];
       let resolvedAt: number | null = null;
-      for (const e of lifecycle.all(incidentId)) {
-        if (e.kind === 'resolved') resolvedAt ??= e.at_ms;
+      for (const e of lifecycle) {
+        if (e.kind === 'resolved') resolvedAt ??= e.atMs;
         else if (resolvedAt !== null) {
-          if (e.at_ms > resolvedAt) gaps.push({ startMs: resolvedAt, endMs: e.at_ms });
+          if (e.atMs > resolvedAt) gaps.push({ startMs: resolvedAt, endMs: e.atMs });
           resolvedAt = null;
         }
       }
       return gaps;
     },
     /** `kind:key` → when it fired. */
-    fired(incidentId: number): Map<string, number> {
-      return new Map(fired.all(incidentId).map((r) => [`${r.kind}:${r.key}`, r.at_ms]));
+    async fired(q: Q, incidentId: number): Promise<Map<string, number>> {
+      const rows = await q.selectFrom('incident_sla_fired').select(['kind', 'key', 'at_ms']).where('incident_id', '=', incidentId).execute();
+      return new Map(rows.map((r) => [`${r.kind}:${r.key}`, r.at_ms]));
     },
-    /** True when this call recorded it (false: it had fired already). */
-    markFired(incidentId: number, kind: FiredKind, key: string, atMs: number): boolean {
+    /**
+     * True when this call recorded it (false: it had fired already). The primary key decides: with two collectors on
+     * PostgreSQL the second insert waits for the first transaction and then counts nothing.
+     */
+    async markFired(q: Q, incidentId: number, kind: FiredKind, key: string, atMs: number): Promise<boolean> {
+      const result = await q
+        .insertInto('incident_sla_fired')
+        .values({ incident_id: incidentId, kind, key, at_ms: atMs })
+        .onConflict((oc) => oc.columns(['incident_id', 'kind', 'key']).doNothing())
+        .executeTakeFirst();
       wrote(incidentId);
-      return markFired.run(incidentId, kind, key, atMs).changes > 0;
+      return changed(result) > 0;
     },
   };
 }

@@ -3,6 +3,9 @@
  * the default policy — recorded the first time it is resolved), the facts (opened, first acknowledgement,
  * resolution, pauses, maintenance windows of the target) and the engine's computeIncidentSla; plus the JSON the
  * incident API shows.
+ *
+ * Async (the facts are stored). Every method takes an optional last argument `q`: the caller's transaction when the
+ * clocks must see what it wrote (extensions), else the store's `db`.
  */
 import type { Logger } from '../../common/logger.js';
 import type { IncidentRecord } from '../incidents/repository.js';
@@ -15,12 +18,16 @@ import {
   type SlaSetup,
   type TimerStatus,
 } from '../sla/index.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import type { Q } from '../store/sql/sql-helpers.js';
 import type { IncidentSlaStore, StoredExtension, StoredPause } from './incident-sla-store.js';
 import type { MaintenanceView } from './maintenance-view.js';
 
 export interface IncidentTimersDeps {
+  /** Where the facts are read when no `q` is given. */
+  store: Pick<SqlStore, 'db'>;
   setup: () => SlaSetup;
-  store: IncidentSlaStore;
+  facts: IncidentSlaStore;
   maintenance: MaintenanceView;
   /** Changes whenever a maintenance window is added or removed (maintenance-store.ts); without it nothing is kept. */
   maintenanceVersion?: () => number;
@@ -28,10 +35,10 @@ export interface IncidentTimersDeps {
 }
 
 export interface IncidentTimers {
-  policyOf(record: IncidentRecord): { policy: SlaPolicy; contract: string | null };
-  facts(record: IncidentRecord): IncidentFacts;
-  compute(record: IncidentRecord, nowMs: number): IncidentSla;
-  json(record: IncidentRecord, nowMs: number): IncidentSlaJson;
+  policyOf(record: IncidentRecord, q?: Q): Promise<{ policy: SlaPolicy; contract: string | null }>;
+  facts(record: IncidentRecord, q?: Q): Promise<IncidentFacts>;
+  compute(record: IncidentRecord, nowMs: number, q?: Q): Promise<IncidentSla>;
+  json(record: IncidentRecord, nowMs: number, q?: Q): Promise<IncidentSlaJson>;
   /** Cache counters of `json` (tests, diagnostics). */
   stats(): { hits: number; misses: number; incidents: number };
 }
@@ -130,22 +137,23 @@ function termsOf(json: string, setup: SlaSetup): SlaPolicy | null {
 }
 
 export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
-  const { setup, store } = deps;
+  const { setup } = deps;
+  const store = deps.facts;
   const log = deps.logger.child({ component: 'sla.timers' });
 
   /**
    * The policy an incident is timed under: the terms recorded when it was first timed (its opening), so a reload that
    * changes the policy does not re-time it; without usable recorded terms, the policy of that name in force now.
    */
-  function policyOf(record: IncidentRecord): { policy: SlaPolicy; contract: string | null } {
+  async function policyOf(record: IncidentRecord, q: Q = deps.store.db): Promise<{ policy: SlaPolicy; contract: string | null }> {
     const current = setup();
-    const stored = store.policyOf(record.id);
+    const stored = await store.policyOf(q, record.id);
     if (stored) {
       const kept = stored.terms === null ? null : termsOf(stored.terms, current);
       if (kept) return { policy: kept, contract: stored.contract };
       const policy = current.policies.get(stored.policy);
       if (policy) {
-        if (stored.terms === null) store.recordTerms(record.id, JSON.stringify(policy));
+        if (stored.terms === null) await store.recordTerms(q, record.id, JSON.stringify(policy));
         else log.warn({ number: record.number, policy: stored.policy }, 'recorded SLA terms name a calendar or escalation chain no longer configured; using the policy in force');
         return { policy, contract: stored.contract };
       }
@@ -155,14 +163,15 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     const named = record.slaPolicy ? current.policies.get(record.slaPolicy) : undefined;
     const policy = named ?? resolved.policy ?? resolvePolicy(current, '', []).policy;
     const contract = resolved.contract?.name ?? null;
-    if (!stored) store.recordPolicy(record.id, policy.name, contract, JSON.stringify(policy));
+    // Two readers at once may both get here: the first insert is kept (ON CONFLICT DO NOTHING), both resolved the same.
+    if (!stored) await store.recordPolicy(q, record.id, policy.name, contract, JSON.stringify(policy));
     return { policy, contract };
   }
 
-  function facts(record: IncidentRecord): IncidentFacts {
+  async function facts(record: IncidentRecord, q: Q = deps.store.db): Promise<IncidentFacts> {
     const end = record.resolvedAtMs;
     // A pause still open at resolution ends there (the clocks stopped anyway).
-    const pauses = store.pauses(record.id).map((p) => ({ startMs: p.startMs, endMs: p.endMs ?? end, reason: p.reason }));
+    const pauses = (await store.pauses(q, record.id)).map((p) => ({ startMs: p.startMs, endMs: p.endMs ?? end, reason: p.reason }));
     // The maintenance spans the clocks can start after: the one the incident opened in, or the one its failure began in
     // (whole spans, however long the window runs).
     const maintenance: Array<{ startMs: number; endMs: number }> = [];
@@ -172,21 +181,23 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
         if (span) maintenance.push(span);
       }
     }
-    const firstAck = store.firstAckMs(record.id);
+    const firstAck = await store.firstAckMs(q, record.id);
     const acknowledgedAtMs = firstAck === null ? record.acknowledgedAtMs : Math.min(firstAck, record.acknowledgedAtMs ?? firstAck);
-    const resolvedGaps = store.resolvedGaps(record.id);
-    const resolutionExtensionMs = store.extensions(record.id).reduce((sum, e) => sum + e.extendMs, 0);
+    const resolvedGaps = await store.resolvedGaps(q, record.id);
+    const resolutionExtensionMs = (await store.extensions(q, record.id)).reduce((sum, e) => sum + e.extendMs, 0);
     return { openedAtMs: record.openedAtMs, startedAtMs: record.startedAtMs, acknowledgedAtMs, resolvedAtMs: record.resolvedAtMs, pauses, maintenance, resolvedGaps, resolutionExtensionMs };
   }
 
-  function compute(record: IncidentRecord, nowMs: number): IncidentSla {
-    return computeIncidentSla(setup(), policyOf(record).policy, record.severity, facts(record), nowMs);
+  async function compute(record: IncidentRecord, nowMs: number, q: Q = deps.store.db): Promise<IncidentSla> {
+    const current = setup();
+    const { policy } = await policyOf(record, q);
+    return computeIncidentSla(current, policy, record.severity, await facts(record, q), nowMs);
   }
 
   const kept = new Map<number, Inputs>();
   const stats = { hits: 0, misses: 0 };
 
-  function inputsOf(record: IncidentRecord): Inputs {
+  async function inputsOf(record: IncidentRecord, q: Q): Promise<Inputs> {
     const current = setup();
     const key = rowKey(record);
     const maintenanceVersion = deps.maintenanceVersion?.() ?? -1;
@@ -203,8 +214,9 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
       return hit;
     }
     stats.misses++;
-    const { policy, contract } = policyOf(record);
-    // Read after policyOf: its first call records the policy (a write of this store).
+    const { policy, contract } = await policyOf(record, q);
+    // Taken after policyOf (its first call records the policy, a write of this store) and before the reads: a write
+    // while they run moves the version, so what they read is not used again.
     const storeVersion = store.version(record.id);
     const inputs: Inputs = {
       key,
@@ -213,10 +225,10 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
       maintenanceVersion,
       policy,
       contract,
-      facts: facts(record),
-      pauses: store.pauses(record.id),
-      extensions: store.extensions(record.id),
-      fired: store.fired(record.id),
+      facts: await facts(record, q),
+      pauses: await store.pauses(q, record.id),
+      extensions: await store.extensions(q, record.id),
+      fired: await store.fired(q, record.id),
     };
     kept.delete(record.id);
     kept.set(record.id, inputs);
@@ -228,8 +240,8 @@ export function createIncidentTimers(deps: IncidentTimersDeps): IncidentTimers {
     policyOf,
     facts,
     compute,
-    json(record, nowMs) {
-      const i = inputsOf(record);
+    async json(record, nowMs, q = deps.store.db) {
+      const i = await inputsOf(record, q);
       const sla = computeIncidentSla(i.setup, i.policy, record.severity, i.facts, nowMs);
       return buildJson(i.policy.name, i.contract, sla, i.pauses, i.fired, i.extensions);
     },

@@ -2,7 +2,9 @@
  * The one answer to "is this target in maintenance?": the windows in force (config `sla.maintenance` of the current
  * setup + windows added through the API), applied to a target directly or through its group (incidents.targets).
  * The availability service, incident timers, incident suppression, the maintenance-end watcher, agent events and
- * reports all ask it; none assembles windows of its own.
+ * reports all ask it; none assembles windows of its own. It answers from memory (the maintenance store's live windows,
+ * loaded at start and kept current by its writes and re-reads): asked for every state change, it never waits for the
+ * database.
  */
 import { maintenanceIntervals, maintenanceSpanAt, type Interval, type MaintenanceWindow, type SlaSetup } from '../sla/index.js';
 import type { MaintenanceStore } from './maintenance-store.js';

@@ -4,28 +4,43 @@
  * timeline entry, so restarts never repeat it; notices (sla_warning / sla_breach / escalated with the level's
  * channels) go out after commit. One timer is armed at the earliest next change and re-armed on every change.
  * Incidents folded under a host incident are skipped (they send no notices; their host incident carries the SLA).
+ *
+ * Exactly once, even with two collectors on one PostgreSQL database: per incident, the fired marks (INSERT … ON
+ * CONFLICT DO NOTHING, counted) and their timeline entries are one transaction, and a notice goes out only for a mark
+ * this transaction inserted, after its commit — a second scheduler running the same pass waits on the first's
+ * uncommitted mark and then counts nothing. Passes never overlap (one at a time; a timer that fires during a pass
+ * is skipped: the pass re-arms when it ends; a change during a pass runs one more pass after it). While started on
+ * PostgreSQL it also re-evaluates every `pollMs`, so incidents another collector opened or changed are timed here too.
  */
 import type { Logger } from '../../common/logger.js';
 import { BACKGROUND_TIMERS, clampDelay, type Timers } from '../../common/timers.js';
 import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
-import { addTimelineEntry, getIncidentById, type IncidentRecord } from '../incidents/repository.js';
+import { recordIncidentEvent } from '../incidents/journal.js';
+import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
 import { english, type CodedText } from '../incidents/texts.js';
-import type { Db } from '../store/db.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import { withRetry } from '../store/sql/retry.js';
 import type { FiredKind, IncidentSlaStore } from './incident-sla-store.js';
 import type { IncidentTimers } from './incident-timers.js';
 
 /** @deprecated the timer abstraction is common/timers.ts `Timers`; this name stays for code written against it. */
 export type TimerFunctions = Timers;
 
+/** Default of `pollMs`: how soon an incident another collector opened is timed here. */
+export const SLA_POLL_MS = 15_000;
+
 export interface SlaSchedulerDeps {
-  db: Db;
-  store: IncidentSlaStore;
+  store: SqlStore;
+  facts: IncidentSlaStore;
   timers: IncidentTimers;
   now: () => number;
-  notify: (notice: IncidentNotice) => void;
+  /** May return a promise (awaited: a notice is handed on before the next). */
+  notify: (notice: IncidentNotice) => unknown;
   logger: Logger;
   timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;
+  /** While started, evaluate at least this often (default: SLA_POLL_MS on PostgreSQL, null on SQLite; null: only at due instants and on `changed`). */
+  pollMs?: number | null;
 }
 
 interface Fire {
@@ -40,16 +55,21 @@ interface Fire {
   data: Record<string, unknown>;
 }
 
-const ACTIVE_TOP_LEVEL = "SELECT id FROM incidents WHERE status IN ('open', 'acknowledged') AND parent_id IS NULL ORDER BY id";
+/** Active incidents can be many; the list is read whole. */
+const ACTIVE_LIMIT = 1_000_000;
 
 export function createSlaScheduler(deps: SlaSchedulerDeps) {
-  const { db, store, timers, now } = deps;
+  const { store, facts, timers, now } = deps;
   const fns = deps.timerFunctions ?? BACKGROUND_TIMERS;
+  // On SQLite this collector is the only one (one file, the data_dir lock): nothing changes behind its back.
+  const pollMs = deps.pollMs === undefined ? (store.dialect === 'postgres' ? SLA_POLL_MS : null) : deps.pollMs;
   const log = deps.logger.child({ component: 'sla.scheduler' });
-  const activeIds = db.prepare<[], { id: number }>(ACTIVE_TOP_LEVEL);
   let handle: unknown = null;
   let armedAtMs: number | null = null;
-  let stopped = false;
+  let started = false;
+  /** The pass running now (with the passes queued behind it), if any. */
+  let running: Promise<IncidentNotice[]> | null = null;
+  let again = false;
 
   function noticeOf(fire: Fire, atMs: number): IncidentNotice {
     const r = fire.record;
@@ -66,9 +86,10 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
   }
 
   /** What is due for one incident at `nowMs` that has not fired; and its next change. */
-  function dueFor(record: IncidentRecord, nowMs: number): { fires: Fire[]; next: number | null } {
-    const sla = timers.compute(record, nowMs);
-    const fired = store.fired(record.id);
+  async function dueFor(record: IncidentRecord, nowMs: number): Promise<{ fires: Fire[]; next: number | null }> {
+    const sla = await timers.compute(record, nowMs);
+    // Only to skip what fired long ago: the counted insert below decides.
+    const fired = await facts.fired(store.db, record.id);
     const fires: Fire[] = [];
     for (const timer of [sla.response, sla.resolution]) {
       if (!timer) continue;
@@ -97,73 +118,145 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     return { fires, next: sla.nextChangeAtMs };
   }
 
-  function arm(next: number | null, nowMs: number): void {
+  /** Records the fires of one incident in one transaction; returns those this transaction counted that page. */
+  async function record(incident: IncidentRecord, fires: readonly Fire[], nowMs: number): Promise<Fire[]> {
+    return withRetry(store, async (trx) => {
+      const counted: Fire[] = [];
+      for (const fire of fires) {
+        if (!(await facts.markFired(trx, incident.id, fire.kind, fire.key, nowMs))) continue;
+        if (fire.notice === null) continue;
+        const note = fire.text ? { note: english(fire.text), noteCode: fire.text.code, noteParams: fire.text.params } : { note: '' };
+        await recordIncidentEvent(trx, { incidentId: incident.id, atMs: nowMs, actor: 'system', kind: fire.notice, ...note, data: fire.data }, { touch: true });
+        counted.push(fire);
+      }
+      return counted;
+    });
+  }
+
+  async function send(notice: IncidentNotice): Promise<boolean> {
+    log.info({ number: notice.incident.number, kind: notice.kind, detail: notice.detail }, 'SLA event');
+    try {
+      await deps.notify(notice);
+      return true;
+    } catch (error) {
+      log.error({ err: error, number: notice.incident.number }, 'notify callback failed');
+      return false;
+    }
+  }
+
+  function arm(next: number | null): void {
     if (handle !== null) fns.clearTimeout(handle);
     handle = null;
     armedAtMs = next;
-    if (next === null || stopped) return;
+    if (!started) return;
+    const nowMs = now();
+    const at = pollMs === null ? next : Math.min(next ?? Infinity, nowMs + pollMs);
+    if (at === null || at === Infinity) return;
     handle = fns.setTimeout(() => {
       handle = null;
-      evaluate();
-    }, clampDelay(next, nowMs)); // beyond the largest delay: it fires early, evaluates nothing due and re-arms
+      // A pass still running re-arms when it ends: this tick is skipped.
+      if (running === null) void runPasses().catch((error: unknown) => log.error({ err: error }, 'SLA evaluation failed'));
+    }, clampDelay(at, nowMs)); // beyond the largest delay: it fires early, evaluates nothing due and re-arms
   }
 
-  /** Fires everything due now and arms the timer for the next change. Returns the notices sent. */
-  function evaluate(): IncidentNotice[] {
+  /** One pass: fires everything due now and arms the timer for the next change. Returns the notices sent. */
+  async function pass(): Promise<IncidentNotice[]> {
     const nowMs = now();
     const sent: IncidentNotice[] = [];
     let next: number | null = null;
-    const pending: IncidentNotice[] = [];
-    db.transaction(() => {
-      for (const { id } of activeIds.all()) {
-        const incident = getIncidentById(db, id);
-        if (!incident) continue;
-        let due: ReturnType<typeof dueFor>;
-        try {
-          due = dueFor(incident, nowMs);
-        } catch (error) {
-          log.error({ err: error, number: incident.number }, 'SLA timers not computed');
-          continue;
-        }
-        for (const fire of due.fires) {
-          if (!store.markFired(incident.id, fire.kind, fire.key, nowMs)) continue;
-          if (fire.notice === null) continue;
-          addTimelineEntry(db, { incidentId: incident.id, atMs: nowMs, actor: 'system', kind: fire.notice, note: fire.text ? english(fire.text) : '', ...(fire.text ? { noteCode: fire.text.code, noteParams: fire.text.params } : {}), data: fire.data });
-          pending.push(noticeOf(fire, nowMs));
-        }
-        if (due.next !== null && (next === null || due.next < next)) next = due.next;
-      }
-    }).immediate();
-    for (const notice of pending) {
-      log.info({ number: notice.incident.number, kind: notice.kind, detail: notice.detail }, 'SLA event');
+    const { items } = await listIncidents(store.db, { status: ['open', 'acknowledged'], limit: ACTIVE_LIMIT, offset: 0 });
+    // Oldest first, as every collector does: two passes at once lock the same rows in the same order.
+    const active = items.filter((r) => r.parentId === null).sort((a, b) => a.id - b.id);
+    for (const incident of active) {
+      let due: Awaited<ReturnType<typeof dueFor>>;
       try {
-        deps.notify(notice);
-        sent.push(notice);
+        due = await dueFor(incident, nowMs);
       } catch (error) {
-        log.error({ err: error, number: notice.incident.number }, 'notify callback failed');
+        log.error({ err: error, number: incident.number }, 'SLA timers not computed');
+        continue;
+      }
+      if (due.next !== null && (next === null || due.next < next)) next = due.next;
+      if (due.fires.length === 0) continue;
+      let counted: Fire[];
+      try {
+        counted = await record(incident, due.fires, nowMs);
+      } catch (error) {
+        // Nothing of it was recorded (rolled back): the next pass tries again.
+        log.error({ err: error, number: incident.number }, 'SLA events not recorded');
+        const retryAt = nowMs + (pollMs ?? 60_000);
+        if (next === null || retryAt < next) next = retryAt;
+        continue;
+      } finally {
+        facts.invalidate(incident.id);
+      }
+      // After the commit, and only what this transaction inserted: a mark another collector inserted pages there.
+      for (const fire of counted) {
+        const notice = noticeOf(fire, nowMs);
+        if (await send(notice)) sent.push(notice);
       }
     }
-    arm(next, nowMs);
+    arm(next);
     return sent;
   }
 
-  return {
-    evaluate,
-    /** Re-evaluates after any incident change (errors are logged, never thrown into the caller). */
-    changed(): void {
-      if (stopped) return;
+  /** Runs a pass, or joins the running one and asks for one more after it (it may have read before the change). */
+  function runPasses(): Promise<IncidentNotice[]> {
+    if (running !== null) {
+      again = true;
+      return running;
+    }
+    const run = (async () => {
+      const sent: IncidentNotice[] = [];
       try {
-        evaluate();
+        do {
+          again = false;
+          sent.push(...(await pass()));
+        } while (again);
+      } catch (error) {
+        // The store failed (e.g. unreachable): armed as before, the poll tries again.
+        arm(armedAtMs);
+        throw error;
+      } finally {
+        running = null;
+      }
+      return sent;
+    })();
+    running = run;
+    return run;
+  }
+
+  return {
+    /** Evaluates now (joining a running pass), started or not; the notices sent. */
+    evaluate: runPasses,
+    /** Re-evaluates after any incident change while started (errors are logged, never thrown into the caller). */
+    async changed(): Promise<void> {
+      if (!started) return;
+      try {
+        await runPasses();
       } catch (error) {
         log.error({ err: error }, 'SLA evaluation failed');
       }
     },
-    /** The instant the timer is armed for (tests, /healthz). */
+    /** The instant of the next change the timer is armed for (tests, /healthz). */
     nextAtMs: () => armedAtMs,
-    stop(): void {
-      stopped = true;
+    /** Whether the timers run here (the lease holder's scheduler). */
+    running: () => started,
+    /** Starts (or restarts) the timers with a pass now; resolves when that pass ended. */
+    async start(): Promise<void> {
+      started = true;
+      try {
+        await runPasses();
+      } catch (error) {
+        log.error({ err: error }, 'SLA evaluation failed');
+      }
+    },
+    /** Stops the timers; resolves when a running pass ended (nothing fires from here after). */
+    async stop(): Promise<void> {
+      started = false;
+      again = false; // no pass queued behind the running one
       if (handle !== null) fns.clearTimeout(handle);
       handle = null;
+      await running?.catch(() => undefined);
     },
   };
 }

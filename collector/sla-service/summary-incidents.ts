@@ -5,20 +5,21 @@
  * Cached per period while nothing it depends on changed: no incident was written (`incidentsVersion`: the incident
  * service's SLA hook, pauses, extensions), no maintenance window changed (deferred clock starts), and no running
  * clock reached its due instant (the earliest due instant of a clock without an outcome bounds the entry) — so the
- * cached section equals a fresh one at any instant. `maxAgeMs` bounds it besides.
+ * cached section equals a fresh one at any instant. `maxAgeMs` bounds it besides (short on PostgreSQL, where other
+ * collectors open and change incidents too).
  */
 import { SEVERITIES, type Severity } from '../events.js';
 import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
-import type { Db } from '../store/db.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import type { IncidentTimers } from './incident-timers.js';
-import { MONTH_CACHE_MAX_AGE_MS } from './month-cache.js';
+import { MONTH_CACHE_MAX_AGE_MS, SHARED_STORE_MAX_AGE_MS } from './month-cache.js';
 import { resolutionMetTarget, tally } from './summary.js';
 
 const seconds = (ms: number | null) => (ms === null ? null : Math.round(ms / 1000));
 const mean = (values: number[]) => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);
 
 export interface IncidentSectionDeps {
-  db: Db;
+  store: SqlStore;
   timers: IncidentTimers;
   /** Bumped on every incident write and SLA change (pause, extension); without it nothing is cached. */
   incidentsVersion?: () => number;
@@ -26,8 +27,9 @@ export interface IncidentSectionDeps {
   maxAgeMs?: number;
 }
 
-function section(incidents: IncidentRecord[], timers: IncidentTimers, nowMs: number) {
-  const slas = incidents.map((r) => ({ record: r, sla: timers.compute(r, nowMs) }));
+async function section(incidents: IncidentRecord[], timers: IncidentTimers, nowMs: number) {
+  const slas: Array<{ record: IncidentRecord; sla: Awaited<ReturnType<IncidentTimers['compute']>> }> = [];
+  for (const r of incidents) slas.push({ record: r, sla: await timers.compute(r, nowMs) });
   const bySeverity = Object.fromEntries(
     SEVERITIES.map((s: Severity) => {
       const of = slas.filter((x) => x.record.severity === s);
@@ -54,33 +56,36 @@ function section(incidents: IncidentRecord[], timers: IncidentTimers, nowMs: num
     }),
   };
 }
-type Section = ReturnType<typeof section>;
+type Section = Awaited<ReturnType<typeof section>>;
 
 export function createIncidentSections(deps: IncidentSectionDeps) {
-  const maxAgeMs = deps.maxAgeMs ?? MONTH_CACHE_MAX_AGE_MS;
+  // On PostgreSQL other collectors write incidents this one's version never sees: keep a section only briefly there.
+  const maxAgeMs = deps.maxAgeMs ?? (deps.store.dialect === 'postgres' ? SHARED_STORE_MAX_AGE_MS : MONTH_CACHE_MAX_AGE_MS);
   const cache = new Map<string, { atMs: number; validUntilMs: number; version: string; byContract: Map<string, Section>; empty: Section }>();
   const version = () => (deps.incidentsVersion ? `${deps.incidentsVersion()}:${deps.maintenanceVersion?.() ?? 0}` : null);
 
   return {
     /** The section of `contract` for incidents opened in [fromMs, toMs), as computed at `nowMs`. */
-    of(contract: string, fromMs: number, toMs: number, nowMs: number, complianceTarget: number | null) {
+    async of(contract: string, fromMs: number, toMs: number, nowMs: number, complianceTarget: number | null) {
       const key = `${fromMs}:${toMs}`;
+      // Taken before the reads: a write while they run moves it, so what they read is not used again.
       const v = version();
       let entry = cache.get(key);
       if (!entry || v === null || entry.version !== v || nowMs < entry.atMs || nowMs >= entry.validUntilMs) {
-        const { items } = listIncidents(deps.db, { fromMs, toMs, limit: 100_000, offset: 0 });
+        const { items } = await listIncidents(deps.store.db, { fromMs, toMs, limit: 100_000, offset: 0 });
         const grouped = new Map<string, IncidentRecord[]>();
         for (const r of items) {
           if (r.parentId !== null) continue;
-          const name = deps.timers.policyOf(r).contract;
+          const name = (await deps.timers.policyOf(r)).contract;
           if (name === null) continue;
           const list = grouped.get(name) ?? [];
           list.push(r);
           grouped.set(name, list);
         }
-        const byContract = new Map([...grouped].map(([name, list]) => [name, section(list, deps.timers, nowMs)]));
+        const byContract = new Map<string, Section>();
+        for (const [name, list] of grouped) byContract.set(name, await section(list, deps.timers, nowMs));
         const nextDue = Math.min(...[...byContract.values()].map((s) => s.nextDueMs));
-        entry = { atMs: nowMs, validUntilMs: Math.min(nowMs + maxAgeMs, nextDue), version: v ?? '', byContract, empty: section([], deps.timers, nowMs) };
+        entry = { atMs: nowMs, validUntilMs: Math.min(nowMs + maxAgeMs, nextDue), version: v ?? '', byContract, empty: await section([], deps.timers, nowMs) };
         if (v !== null) {
           cache.set(key, entry);
           if (cache.size > 8) cache.delete(cache.keys().next().value as string);

@@ -9,7 +9,7 @@
  * `compliance_target` judges resolution compliance.
  */
 import { contractAvailability, getCalendar, monthPeriod, PERIOD_FORMAT, type SlaSetup, type TimerStatus } from '../sla/index.js';
-import type { Db } from '../store/db.js';
+import type { SqlStore } from '../store/sql/connect.js';
 import { AvailabilityError, type AvailabilityResult, type AvailabilityService } from './availability-service.js';
 import type { IncidentTimers } from './incident-timers.js';
 import { createIncidentSections } from './summary-incidents.js';
@@ -53,7 +53,7 @@ export function resolutionMetTarget(goal: number | null, resolution: Compliance)
 }
 
 export interface SlaSummaryDeps {
-  db: Db;
+  store: SqlStore;
   /** The SLA front door's setup in force (asked at use time: a reload swaps it). */
   setup: () => SlaSetup;
   availability: AvailabilityService;
@@ -65,23 +65,27 @@ export interface SlaSummaryDeps {
 }
 
 export function createSlaSummary(deps: SlaSummaryDeps) {
-  const { db, setup, availability, timers, now } = deps;
+  const { store, setup, availability, timers, now } = deps;
 
-  const sections = createIncidentSections({ db, timers, ...(deps.incidentsVersion ? { incidentsVersion: deps.incidentsVersion } : {}), ...(deps.maintenanceVersion ? { maintenanceVersion: deps.maintenanceVersion } : {}) });
+  const sections = createIncidentSections({ store, timers, ...(deps.incidentsVersion ? { incidentsVersion: deps.incidentsVersion } : {}), ...(deps.maintenanceVersion ? { maintenanceVersion: deps.maintenanceVersion } : {}) });
 
   return {
-    forPeriod(period: string) {
+    async forPeriod(period: string) {
       const nowMs = now();
-      const contracts = setup().contracts.map((contract) => {
-        const timeZone = getCalendar(setup(), contract.calendar).spec.timeZone;
+      // One setup for the whole answer (a reload between two awaits must not mix contracts).
+      const current = setup();
+      const contracts = [];
+      for (const contract of current.contracts) {
+        const timeZone = getCalendar(current, contract.calendar).spec.timeZone;
         const range = monthPeriod(timeZone, period);
         if (!range) throw new AvailabilityError('invalid', `period must be ${PERIOD_FORMAT}, got "${period}"`);
         const reports: Array<AvailabilityResult['report'] | null> = [];
-        const members = availability.contractMembers(contract).map((target) => {
+        const members = [];
+        for (const target of await availability.contractMembers(contract)) {
           try {
-            const { report } = availability.forTarget(target, range.fromMs, range.toMs);
+            const { report } = await availability.forTarget(target, range.fromMs, range.toMs);
             reports.push(report);
-            return {
+            members.push({
               target,
               availability_percent: report.availabilityPercent,
               target_percent: report.targetPercent,
@@ -90,14 +94,14 @@ export function createSlaSummary(deps: SlaSummaryDeps) {
               allowed_downtime_s: seconds(report.allowedDowntimeMs),
               coverage: report.coverage,
               outages: report.outageCount,
-            };
+            });
           } catch (error) {
-            if (error instanceof AvailabilityError) return { target, availability_percent: null, target_percent: contract.availabilityTarget, target_met: null, downtime_s: null, allowed_downtime_s: null, coverage: 0, outages: 0 };
-            throw error;
+            if (!(error instanceof AvailabilityError)) throw error;
+            members.push({ target, availability_percent: null, target_percent: contract.availabilityTarget, target_met: null, downtime_s: null, allowed_downtime_s: null, coverage: 0, outages: 0 });
           }
-        });
+        }
         const whole = contractAvailability(reports, contract.availabilityTarget);
-        return {
+        contracts.push({
           name: contract.name,
           policy: contract.policy,
           calendar: contract.calendar,
@@ -118,9 +122,9 @@ export function createSlaSummary(deps: SlaSummaryDeps) {
             error_budget_left_percent: whole.errorBudgetLeftPercent,
           },
           members,
-          incidents: sections.of(contract.name, range.fromMs, range.toMs, nowMs, contract.complianceTarget),
-        };
-      });
+          incidents: await sections.of(contract.name, range.fromMs, range.toMs, nowMs, contract.complianceTarget),
+        });
+      }
       return { period, contracts };
     },
   };

@@ -7,9 +7,11 @@ import { findConsoleDir } from '../api/web-assets.js';
 import type { CollectorConfig } from '../config.js';
 import type { LiveConfig } from '../reload.js';
 
-export type ApiParts = Omit<ApiDeps, 'tokens' | 'logger' | 'publicUrl' | 'timeZone' | 'console' | 'health'> & {
-  health: { broker: () => boolean; warnings: () => string[] };
-};
+/**
+ * What the collector hands the API: its store and components; `health.jobs` (the singleton jobs' leases) is shown in
+ * /healthz when given. The store itself is probed by the API (`SELECT 1` with a timeout).
+ */
+export type ApiParts = Omit<ApiDeps, 'tokens' | 'logger' | 'publicUrl' | 'timeZone' | 'console'>;
 
 export async function startApi(deps: { config: CollectorConfig; live: LiveConfig; lifecycle: Lifecycle; log: Logger; root: Logger; parts: ApiParts }) {
   const { config, live, lifecycle, log, parts } = deps;
@@ -22,11 +24,6 @@ export async function startApi(deps: { config: CollectorConfig; live: LiveConfig
     publicUrl: config.api.public_url,
     timeZone: config.timezone,
     console: { users: () => live.current().api.users, statusPages: config.api.status_pages, timezone: config.timezone, lang: config.lang, webDir },
-    health: {
-      db: () => parts.db.prepare('SELECT 1 AS ok').get() !== undefined,
-      broker: parts.health.broker,
-      warnings: parts.health.warnings,
-    },
   });
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(config.api.listen.port, config.api.listen.host, (error?: Error) => (error ? reject(error) : resolve(s)));

@@ -6,13 +6,13 @@ import type { Lifecycle } from '../../common/lifecycle.js';
 import type { Logger } from '../../common/logger.js';
 import { startEmbeddedBroker } from '../broker.js';
 import { brokerHost, createBrokerHealth, type BrokerHealth } from '../broker-health.js';
-import type { CollectorConfig } from '../config.js';
+import { storeLocation, type CollectorConfig } from '../config.js';
 import type { IncidentService } from '../incidents/service.js';
 import { startExternalSource } from '../ingest/external-source.js';
 import type { LiveConfig } from '../reload.js';
 
 export const SHARED_GROUP_WARNING =
-  'mqtt.shared_group is set: several collectors on one shared subscription split each agent\'s history between their own SQLite files until a shared store (PostgreSQL) exists; run one collector per broker otherwise';
+  'mqtt.shared_group is set but the store is SQLite: several collectors on one shared subscription would split each agent\'s history between their own SQLite files; point every collector at one PostgreSQL (store.url: postgres://…), or run one collector per broker';
 
 interface BrokerDeps {
   config: CollectorConfig;
@@ -50,7 +50,8 @@ export async function startBroker(
 ): Promise<StartedBroker> {
   const { config, lifecycle, log, health } = deps;
   if (config.mqtt.url) {
-    if (config.mqtt.shared_group) {
+    // Collectors sharing a subscription need one shared store: with PostgreSQL, $share is what pairs them.
+    if (config.mqtt.shared_group && storeLocation(config).kind === 'sqlite') {
       log.warn({ shared_group: config.mqtt.shared_group }, SHARED_GROUP_WARNING);
       deps.warnings.push(SHARED_GROUP_WARNING);
     }

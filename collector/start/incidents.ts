@@ -1,7 +1,8 @@
 /**
  * The incident stage of the pipeline (when `incidents.enabled`): the incident service takes every batch of committed
  * state changes in one transaction (and the open state at start, so nothing bad is left without its incident), and
- * the maintenance-end watcher offers checks still bad when their target's window ends.
+ * the maintenance-end watcher offers checks still bad when their target's window ends. Async: resolves once the
+ * start-up reconciliation has committed.
  */
 import type { Lifecycle } from '../../common/lifecycle.js';
 import type { Logger } from '../../common/logger.js';
@@ -15,20 +16,21 @@ import { createIncidentService, type IncidentService } from '../incidents/servic
 import type { CollectorMetrics } from '../metrics.js';
 import type { Pipeline } from '../pipeline.js';
 import type { SlaFrontDoor } from '../sla-service/front-door.js';
+import type { SingletonJobs } from '../jobs/singleton.js';
 import { createMaintenanceEndWatcher } from '../sla-service/maintenance-end.js';
 import type { SlaService } from '../sla-service/service.js';
-import type { Db } from '../store/db.js';
-import type { IntervalsStore } from '../store/intervals-store.js';
+import type { SqlStore } from '../store/sql/connect.js';
+import type { IntervalsRepo } from '../store/sql/intervals-repo.js';
 
 export interface IncidentUrls {
   incidentUrl?: (number: string) => string;
   incidentApiUrl?: (number: string) => string;
 }
 
-export function startIncidents(deps: {
+export async function startIncidents(deps: {
   config: CollectorConfig;
-  db: Db;
-  intervals: IntervalsStore;
+  store: SqlStore;
+  intervals: IntervalsRepo;
   heartbeats: HeartbeatService;
   sla: SlaService;
   slaFront: SlaFrontDoor;
@@ -40,11 +42,13 @@ export function startIncidents(deps: {
   root: Logger;
   now: () => number;
   timerFunctions: Timers | undefined;
-}): { incidents: IncidentService | undefined; reconcileAfterMaintenance: () => number } {
-  const { config, intervals, pipeline, now, log, root } = deps;
-  if (!config.incidents.enabled) return { incidents: undefined, reconcileAfterMaintenance: () => 0 };
+  /** The maintenance-end watcher runs on one collector at a time (its lease). */
+  jobs: Pick<SingletonJobs, 'register'>;
+}): Promise<{ incidents: IncidentService | undefined; reconcileAfterMaintenance: () => Promise<number> }> {
+  const { config, store, intervals, pipeline, now, log, root } = deps;
+  if (!config.incidents.enabled) return { incidents: undefined, reconcileAfterMaintenance: () => Promise.resolve(0) };
   const incidents = createIncidentService({
-    db: deps.db,
+    store,
     config: withHeartbeatRules(config.incidents, () => deps.heartbeats.list()),
     now,
     logger: root,
@@ -53,14 +57,15 @@ export function startIncidents(deps: {
     openGauge: deps.metrics.incidentsOpen,
     sla: deps.sla.incidentHooks,
   });
-  incidents.handleStateChanges(reconciliationChanges(intervals.openAll(), activeIncidentKeys(deps.db)));
+  await incidents.handleStateChanges(reconciliationChanges(await intervals.openAll(store.db), await activeIncidentKeys(store.db)));
+  // The pipeline awaits the batch (one at a time): its transaction commits before the next batch is decided.
   pipeline.onStateChanges('incidents', (changes) => incidents.handleStateChanges(changes));
-  pipeline.onDelivery('incident timeline', (delivery) => {
-    if (delivery.incidentId > 0) incidents.recordDelivery(delivery);
+  pipeline.onDelivery('incident timeline', async (delivery) => {
+    if (delivery.incidentId > 0) await incidents.recordDelivery(delivery);
   });
   // A check still bad when its target's maintenance ends gets its incident then.
   const watcher = createMaintenanceEndWatcher({
-    openIntervals: () => intervals.openNotOk(),
+    openIntervals: () => intervals.openNotOk(store.db),
     maintenanceOf: deps.slaFront.maintenanceOf,
     handle: (changes) => incidents.handleStateChanges(changes),
     now,
@@ -68,7 +73,6 @@ export function startIncidents(deps: {
     everyMs: config.states.silence_scan,
     onError: (error) => log.error({ err: error }, 'maintenance-end pass failed'),
   });
-  watcher.start();
-  deps.lifecycle.add({ name: 'maintenance end watcher', stop: () => watcher.stop() });
+  deps.jobs.register('maintenance-watcher', { start: () => watcher.start(), stop: () => watcher.stop() });
   return { incidents, reconcileAfterMaintenance: watcher.scan };
 }

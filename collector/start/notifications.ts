@@ -29,6 +29,7 @@ export function startNotifications(deps: {
       logger: root,
       now,
       timeZone: config.timezone,
+      enrich: (notice) => deps.noticeContext.enrich(notice),
       onDelivery: (delivery) => pipeline.delivered(delivery),
       onFailure: (channel) => deps.metrics.notificationFailures.inc({ channel }),
     });
@@ -40,7 +41,7 @@ export function startNotifications(deps: {
   });
   deps.lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
   return {
-    notify: (notice) => dispatcher.notify(deps.noticeContext.enrich(notice)),
+    notify: (notice) => dispatcher.notify(notice),
     deliver: (message, channels, name) => dispatcher.deliver(message, channels, name),
   };
 }

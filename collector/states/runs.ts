@@ -59,8 +59,9 @@ export function insertObservation(runs: readonly ObservationRun[], obs: Observat
 function splitRun(run: ObservationRun, obs: ObservationRun): ObservationRun[] {
   const t = obs.firstMs;
   if (t === run.firstMs) {
-    // Same instant as the run's first observation: place the new one just before it.
-    return [{ ...obs, count: 1, lastMs: t }, run];
+    // Same instant as the run's first observation: the new one goes first and the run starts 1 ms later. Two runs
+    // of different states never share an instant: re-deriving from an interval starting there would replay both.
+    return [{ ...obs, count: 1, lastMs: t }, { ...run, firstMs: t + 1, lastMs: Math.max(run.lastMs, t + 1) }];
   }
   const span = run.lastMs - run.firstMs;
   const step = run.count > 1 ? span / (run.count - 1) : span;
@@ -69,10 +70,11 @@ function splitRun(run: ObservationRun, obs: ObservationRun): ObservationRun[] {
   const rightCount = run.count - leftCount;
   if (rightCount <= 0) return [run, { ...obs, count: 1, lastMs: t }];
   const leftLast = Math.round(run.firstMs + (leftCount - 1) * step);
-  const rightFirst = Math.max(t, Math.round(run.firstMs + leftCount * step));
+  // Interpolated, so strictly after the observation (a run with holes is not evenly spaced: never at its instant).
+  const rightFirst = Math.max(t + 1, Math.round(run.firstMs + leftCount * step));
   return [
-    { ...run, lastMs: Math.min(leftLast, t), count: leftCount },
+    { ...run, lastMs: Math.min(leftLast, t - 1), count: leftCount },
     { ...obs, count: 1, lastMs: t },
-    { ...run, firstMs: rightFirst, count: rightCount },
+    { ...run, firstMs: rightFirst, lastMs: Math.max(run.lastMs, rightFirst), count: rightCount },
   ];
 }

@@ -2,12 +2,23 @@
  * Turns observations into state intervals. In-order observations extend the observation log and step the
  * per-check machine (O(1)); a late observation (older than the newest one of its check) is inserted into the
  * log and the intervals from the last interval that began before it are re-derived by replaying the log.
- * Must be called inside the ingest batch transaction; the returned StateChange is announced after commit.
+ * Must be called inside the ingest batch transaction (`q` = its `trx`), by one batch at a time (the machines
+ * cached here are that batch's working state); the returned StateChange is announced after commit.
+ *
+ * Two collectors on one PostgreSQL (`shared`): both may derive the same check's intervals from results `$share`
+ * split between them, so a batch first locks the agents it touches (`lockAgents`: transaction-scoped advisory
+ * locks, taken in one global order) and, on its first touch of a check, checks the cached machine against the
+ * check's newest stored run, reloading it when the other collector moved on. A row lock on the check's open
+ * interval (`SELECT … FOR UPDATE`) would not do: a transition closes that row and inserts the next, so a waiter
+ * would wake up to no open interval, and a check without one yet has nothing to lock. On SQLite a transaction is
+ * exclusive (BEGIN IMMEDIATE) and one collector owns the file (the data_dir lock): no lock, no re-check.
  */
+import { sql } from 'kysely';
 import type { StateChange } from '../events.js';
 import type { CheckState } from '../../common/protocol.js';
-import type { IntervalsStore, NewInterval, StateInterval } from '../store/intervals-store.js';
-import type { ObservationLog, StoredRun } from '../store/observation-log.js';
+import type { IntervalsRepo, NewInterval, StateInterval } from '../store/sql/intervals-repo.js';
+import type { ObservationLogRepo, StoredRun } from '../store/sql/observation-log.js';
+import type { Q } from '../store/sql/sql-helpers.js';
 import { INITIAL_MACHINE, replayRuns, stepRun, type ConfirmedChange, type MachineState, type ObservationRun } from './machine.js';
 import { extendsRun, insertObservation } from './runs.js';
 
@@ -26,8 +37,10 @@ interface TrackedCheck {
 }
 
 export interface StateTrackerDeps {
-  intervals: IntervalsStore;
-  log: ObservationLog;
+  intervals: IntervalsRepo;
+  log: ObservationLogRepo;
+  /** Other collectors may write the same checks (PostgreSQL): lock agents, re-check cached machines per batch. */
+  shared?: boolean;
   /** Consecutive results needed before a change, for this check (config by check id, then type, then default). */
   confirmationsFor(meta: CheckMeta): number;
   /**
@@ -46,26 +59,36 @@ function machineAfter(interval: StateInterval | null): MachineState {
   return { confirmed: interval.state, confirmedSynthetic: interval.cause !== 'result', pending: null };
 }
 
+const sameRun = (a: StoredRun | null, b: StoredRun | null): boolean =>
+  a === b || (a !== null && b !== null && a.id === b.id && a.lastMs === b.lastMs && a.count === b.count);
+
 export function createStateTracker(deps: StateTrackerDeps) {
   const { intervals, log } = deps;
+  const shared = deps.shared ?? false;
   const tracked = new Map<string, TrackedCheck>();
+  /** Checks whose cached machine was confirmed current in this batch (shared stores only). */
+  const verified = new Set<string>();
 
   /** Rebuilds the in-memory machine from the open interval and the runs since it began. */
-  function load(meta: CheckMeta): TrackedCheck {
-    const open = intervals.open(meta.agentId, meta.checkId);
-    const runs = open ? log.loadFrom(meta.agentId, meta.checkId, open.startMs) : [];
+  async function load(q: Q, meta: CheckMeta, lastRun?: StoredRun | null): Promise<TrackedCheck> {
+    const open = await intervals.open(q, meta.agentId, meta.checkId);
+    const runs = open ? await log.loadFrom(q, meta.agentId, meta.checkId, open.startMs) : [];
     const { machine } = replayRuns(machineAfter(open), runs, deps.confirmationsFor(meta));
-    const lastRun = log.last(meta.agentId, meta.checkId);
-    return { meta, machine, lastRun, lastObservedMs: lastRun ? lastRun.lastMs : EARLIEST };
+    const last = lastRun === undefined ? await log.last(q, meta.agentId, meta.checkId) : lastRun;
+    return { meta, machine, lastRun: last, lastObservedMs: last ? last.lastMs : EARLIEST };
   }
 
-  function get(meta: CheckMeta): TrackedCheck {
+  async function get(q: Q, meta: CheckMeta): Promise<TrackedCheck> {
     const key = `${meta.agentId}\u0000${meta.checkId}`;
     let check = tracked.get(key);
-    if (!check) {
-      check = load(meta);
-      tracked.set(key, check);
+    if (check && shared && !verified.has(key)) {
+      // Every observation of a check changes its newest run: unchanged, nobody else observed it since.
+      const newest = await log.last(q, meta.agentId, meta.checkId);
+      if (!sameRun(newest, check.lastRun)) check = await load(q, meta, newest);
     }
+    if (!check) check = await load(q, meta);
+    tracked.set(key, check);
+    if (shared) verified.add(key);
     check.meta = meta;
     return check;
   }
@@ -74,27 +97,27 @@ export function createStateTracker(deps: StateTrackerDeps) {
     return { ...meta, from, to, atMs: change.atMs, reason: change.reason, ...(change.finding ? { finding: change.finding } : {}), cause: change.cause };
   }
 
-  function appendInOrder(check: TrackedCheck, run: ObservationRun): StateChange | null {
+  async function appendInOrder(q: Q, check: TrackedCheck, run: ObservationRun): Promise<StateChange | null> {
     const { meta } = check;
     check.lastRun = check.lastRun && extendsRun(check.lastRun, run)
       ? log.extend(check.lastRun, run.firstMs)
-      : log.append(meta.agentId, meta.checkId, run);
+      : await log.append(q, meta.agentId, meta.checkId, run);
     check.lastObservedMs = run.firstMs;
     const step = stepRun(check.machine, run, deps.confirmationsFor(meta));
     check.machine = step.machine;
     if (!step.change) return null;
     const { change } = step;
-    intervals.transition({ ...meta, state: change.to, startMs: change.atMs, endMs: null, reason: change.reason, finding: change.finding ?? null, cause: change.cause });
+    await intervals.transition(q, { ...meta, state: change.to, startMs: change.atMs, endMs: null, reason: change.reason, finding: change.finding ?? null, cause: change.cause });
     return toStateChange(meta, change, change.from, change.to);
   }
 
-  function rederive(check: TrackedCheck, run: ObservationRun): StateChange | null {
+  async function rederive(q: Q, check: TrackedCheck, run: ObservationRun): Promise<StateChange | null> {
     const { meta } = check;
     const before = check.machine.confirmed;
-    const anchor = intervals.lastBefore(meta.agentId, meta.checkId, run.firstMs);
+    const anchor = await intervals.lastBefore(q, meta.agentId, meta.checkId, run.firstMs);
     const fromMs = anchor ? anchor.startMs : EARLIEST;
-    const runs = insertObservation(log.loadFrom(meta.agentId, meta.checkId, fromMs), run);
-    const stored = log.replaceFrom(meta.agentId, meta.checkId, fromMs, runs);
+    const runs = insertObservation(await log.loadFrom(q, meta.agentId, meta.checkId, fromMs), run);
+    const stored = await log.replaceFrom(q, meta.agentId, meta.checkId, fromMs, runs);
     const { machine, changes } = replayRuns(machineAfter(anchor), runs, deps.confirmationsFor(meta));
     const next: NewInterval[] = changes.map((c, i) => ({
       ...meta,
@@ -105,7 +128,7 @@ export function createStateTracker(deps: StateTrackerDeps) {
       finding: c.finding ?? null,
       cause: c.cause,
     }));
-    intervals.replaceFrom(meta.agentId, meta.checkId, anchor ? anchor.startMs + 1 : EARLIEST, anchor, next);
+    await intervals.replaceFrom(q, meta.agentId, meta.checkId, anchor ? anchor.startMs + 1 : EARLIEST, anchor, next);
     check.machine = machine;
     check.lastRun = stored[stored.length - 1] ?? check.lastRun;
     const last = changes[changes.length - 1];
@@ -115,27 +138,58 @@ export function createStateTracker(deps: StateTrackerDeps) {
   }
 
   return {
+    /**
+     * Shared stores: locks these agents' checks for the rest of the transaction (call first in the batch, with every
+     * agent it may touch). One statement; the locks are taken in the order of their keys, the same order in every
+     * collector, so two batches wait for each other instead of deadlocking. A no-op otherwise.
+     */
+    async lockAgents(q: Q, agentIds: Iterable<string>): Promise<void> {
+      const ids = [...new Set(agentIds)];
+      if (!shared || ids.length === 0) return;
+      await sql`SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT hashtextextended('outpost.agent:' || id, 0) AS k FROM unnest(${ids}::text[]) AS t(id) ORDER BY k) AS keys`.execute(q);
+    },
+    /**
+     * Shared stores: re-checks the cached machines of these checks against the store in one query per few hundred
+     * (after `lockAgents`), instead of one query per check at its first touch. A stale one is dropped (reloaded when
+     * observed). A no-op otherwise.
+     */
+    async verify(q: Q, metas: Iterable<CheckMeta>): Promise<void> {
+      if (!shared) return;
+      const due = new Map<string, CheckMeta>();
+      for (const meta of metas) {
+        const key = `${meta.agentId}\u0000${meta.checkId}`;
+        if (tracked.has(key) && !verified.has(key)) due.set(key, meta);
+      }
+      if (due.size === 0) return;
+      const newest = await log.newest(q, [...due.values()]);
+      for (const key of due.keys()) {
+        if (!sameRun(newest.get(key) ?? null, tracked.get(key)!.lastRun)) tracked.delete(key);
+        verified.add(key);
+      }
+    },
     /** Applies one observation; returns the change of the check's current confirmed state, if any. */
-    observe(meta: CheckMeta, run: ObservationRun): StateChange | null {
-      const check = get(meta);
-      if (run.firstMs >= check.lastObservedMs) return appendInOrder(check, run);
+    async observe(q: Q, meta: CheckMeta, run: ObservationRun): Promise<StateChange | null> {
+      const check = await get(q, meta);
+      if (run.firstMs >= check.lastObservedMs) return appendInOrder(q, check, run);
       if (run.firstMs < deps.now() - deps.reorderWindowMs) {
         deps.onTooLate?.(meta, run);
         return null;
       }
-      return rederive(check, run);
+      return rederive(q, check, run);
     },
     /** The current confirmed state (null before the first result). */
-    current(meta: CheckMeta): CheckState | null {
-      return get(meta).machine.confirmed;
+    async current(q: Q, meta: CheckMeta): Promise<CheckState | null> {
+      return (await get(q, meta)).machine.confirmed;
     },
     /** Writes coalesced observation-log updates; call at the end of the batch transaction. */
-    persist(): void {
-      log.persist();
+    async persist(q: Q): Promise<void> {
+      await log.persist(q);
+      verified.clear();
     },
     /** Forgets cached machines (after a rolled-back transaction they may be ahead of the database). */
     resetCache(): void {
       tracked.clear();
+      verified.clear();
       log.discard();
     },
   };

@@ -1,9 +1,25 @@
-/** The agents table, async on both engines: the port of ../agents-store.ts (same rows, same upserts). */
+/** The agents table (liveness, version, clock skew, inventory and seq incarnation per agent), async on both engines. */
 import type { Selectable } from 'kysely';
 import type { CheckDescriptor, InventoryMessage, StatusMessage } from '../../../common/protocol.js';
-import type { AgentRow } from '../agents-store.js';
 import type { AgentsTable } from './schema.js';
 import { laterOf, type Q } from './sql-helpers.js';
+
+export interface AgentRow {
+  agentId: string;
+  hostname: string | null;
+  agentVersion: string | null;
+  online: boolean;
+  statusReason: string | null;
+  statusAtMs: number | null;
+  lastSeenMs: number;
+  skewMs: number | null;
+  checks: CheckDescriptor[];
+  inventory: InventoryMessage | null;
+  inventoryAtMs: number | null;
+  /** The seq incarnation the agent last started with (null: none sent yet, an agent without incarnations). */
+  incarnation: string | null;
+  incarnationAtMs: number | null;
+}
 
 const toRow = (raw: Selectable<AgentsTable>): AgentRow => ({
   agentId: raw.agent_id,
@@ -21,8 +37,21 @@ const toRow = (raw: Selectable<AgentsTable>): AgentRow => ({
   incarnationAtMs: raw.incarnation_at_ms,
 });
 
+const TOUCH_CHUNK = 1000;
+
 export function createAgentsRepo() {
   return {
+    /** Last seen of many agents, a few hundred per statement (the ingest's per-batch write; in agent order). */
+    async touchMany(q: Q, seen: ReadonlyMap<string, number>): Promise<void> {
+      const rows = [...seen].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([agent_id, last_seen_ms]) => ({ agent_id, last_seen_ms }));
+      for (let start = 0; start < rows.length; start += TOUCH_CHUNK) {
+        await q
+          .insertInto('agents')
+          .values(rows.slice(start, start + TOUCH_CHUNK))
+          .onConflict((oc) => oc.column('agent_id').doUpdateSet({ last_seen_ms: laterOf('agents', 'last_seen_ms') }))
+          .execute();
+      }
+    },
     async touch(q: Q, agentId: string, atMs: number): Promise<void> {
       await q
         .insertInto('agents')

@@ -1,9 +1,28 @@
-/** State intervals, async on both engines: the port of ../intervals-store.ts (same queries, same order). */
+/** State intervals: (agent, check, target, state, start, end, reason) — the single source for availability. Async on both engines. */
 import type { Selectable } from 'kysely';
 import type { CheckState, FindingParams } from '../../../common/protocol.js';
-import type { IntervalCause, NewInterval, StateInterval } from '../intervals-store.js';
 import type { StateIntervalsTable } from './schema.js';
 import type { Q } from './sql-helpers.js';
+
+export type IntervalCause = 'result' | 'agent_offline' | 'agent_stopped' | 'silence';
+
+export interface StateInterval {
+  id: number;
+  agentId: string;
+  checkId: string;
+  checkType: string;
+  target: string;
+  state: CheckState;
+  startMs: number;
+  /** null while the interval is still open. */
+  endMs: number | null;
+  reason: string;
+  /** The finding behind the state, when the result had a code (render it; `reason` is its English message). */
+  finding?: { code: string; params: FindingParams | null } | null;
+  cause: IntervalCause;
+}
+
+export type NewInterval = Omit<StateInterval, 'id'>;
 
 const toInterval = (r: Selectable<StateIntervalsTable>): StateInterval => ({
   id: r.id,

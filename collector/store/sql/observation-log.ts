@@ -1,14 +1,17 @@
 /**
- * The run-length encoded observation log, async on both engines: the port of ../observation-log.ts. Run extensions
+ * The run-length encoded per-check observation log (see collector/states/runs.ts), async on both engines. Run extensions
  * (the hot path) are kept in memory and written by `persist(q)` inside the batch transaction; `discard()` after a
  * rollback.
  */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { CheckState, FindingParams } from '../../../common/protocol.js';
 import type { ObservationCause, ObservationRun } from '../../states/machine.js';
-import type { StoredRun } from '../observation-log.js';
 import type { ObservationRunsTable } from './schema.js';
 import { changed, type Q } from './sql-helpers.js';
+
+export interface StoredRun extends ObservationRun {
+  id: number;
+}
 
 const toRun = (r: Selectable<ObservationRunsTable>): StoredRun => ({
   id: r.id,
@@ -21,12 +24,27 @@ const toRun = (r: Selectable<ObservationRunsTable>): StoredRun => ({
   finding: r.code ? { code: r.code, params: r.params_json ? (JSON.parse(r.params_json) as FindingParams) : null } : null,
 });
 
+/** Checks per `newest` statement (2 parameters each). */
+const NEWEST_CHUNK = 500;
+/** Runs per extension statement (3 parameters each). */
+const EXTEND_CHUNK = 1000;
+
 export function createObservationLogRepo() {
   const extended = new Map<number, StoredRun>();
   async function persist(q: Q): Promise<void> {
-    const pending = [...extended.values()];
+    const pending = [...extended.values()].sort((a, b) => a.id - b.id);
     extended.clear();
-    for (const run of pending) await q.updateTable('observation_runs').set({ last_ms: run.lastMs, count: run.count }).where('id', '=', run.id).execute();
+    if (pending.length === 1) {
+      const [run] = pending as [StoredRun];
+      await q.updateTable('observation_runs').set({ last_ms: run.lastMs, count: run.count }).where('id', '=', run.id).execute();
+      return;
+    }
+    // One statement per few hundred runs (a batch extends one run per check): UPDATE … FROM, on both engines.
+    for (let start = 0; start < pending.length; start += EXTEND_CHUNK) {
+      const rows = pending.slice(start, start + EXTEND_CHUNK).map((r) => sql`(CAST(${r.id} AS BIGINT), CAST(${r.lastMs} AS BIGINT), CAST(${r.count} AS BIGINT))`);
+      await sql`WITH v (id, last_ms, count) AS (VALUES ${sql.join(rows)})
+        UPDATE observation_runs SET last_ms = v.last_ms, count = v.count FROM v WHERE observation_runs.id = v.id`.execute(q);
+    }
   }
   async function append(q: Q, agentId: string, checkId: string, run: ObservationRun): Promise<StoredRun> {
     const row = await q
@@ -55,6 +73,30 @@ export function createObservationLogRepo() {
         .limit(1)
         .executeTakeFirst();
       return raw ? toRun(raw) : null;
+    },
+    /**
+     * The newest run of each of these checks (keyed `agent\0check`; absent: no run), a few hundred checks per
+     * statement. Runs appended or rewritten later always get higher ids, so a check's highest id is its newest run.
+     */
+    async newest(q: Q, checks: ReadonlyArray<{ agentId: string; checkId: string }>): Promise<Map<string, StoredRun>> {
+      await persist(q);
+      const out = new Map<string, StoredRun>();
+      for (let start = 0; start < checks.length; start += NEWEST_CHUNK) {
+        const keys = checks.slice(start, start + NEWEST_CHUNK);
+        const rows = await q
+          .selectFrom('observation_runs')
+          .selectAll()
+          .where('id', 'in', (eb) =>
+            eb
+              .selectFrom('observation_runs')
+              .select((e) => e.fn.max('id').as('id'))
+              .where((w) => w(w.refTuple('agent_id', 'check_id'), 'in', keys.map((k) => w.tuple(k.agentId, k.checkId))))
+              .groupBy(['agent_id', 'check_id']),
+          )
+          .execute();
+        for (const row of rows) out.set(`${row.agent_id}\u0000${row.check_id}`, toRun(row));
+      }
+      return out;
     },
     append,
     extend(run: StoredRun, atMs: number): StoredRun {

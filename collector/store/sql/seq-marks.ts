@@ -1,13 +1,63 @@
 /**
- * Durable dedupe as a set of seen (agent_id, incarnation, stream, seq), async on both engines: the port of
- * ../seq-marks.ts (same tables, same verdicts, same pruning into `seq_floors`; see there for the reasoning).
- * The insert of a seq is part of the caller's batch transaction, so a rolled-back batch forgets it: pass `trx`.
+ * Durable dedupe as a set of seen (agent_id, incarnation, stream, seq), one row each under the primary key
+ * (table `seen_seqs`, migration 017). A seq is new when its row could be inserted; the insert is part of the batch
+ * transaction that applies its effects, so a rolled-back batch forgets it. A set, not a high-water mark: with
+ * `$share` one agent's stream is split across collectors and arrives out of order, and a mark would drop every
+ * seq below one another collector already applied.
+ *
+ * Bounded: rows received more than `windowMs` ago are pruned into a floor per (agent, stream) (`seq_floors`):
+ * anything at or below the floor counts as applied. What that costs: a seq that was never applied but arrives more
+ * than the window after a higher seq of the same agent is dropped (counted as a duplicate, warned as
+ * `below_floor`). Within one collector an agent's stream arrives in order (the agent spools and replays in seq
+ * order; the broker keeps a session's order), so only a shared group can reorder, by as long as the broker keeps
+ * one member's share while that member is down. Duplicates are never accepted, however late: a replayed seq is
+ * either still in the set or at or below the floor. The default window (1 h) covers a collector restarted by
+ * systemd or an operator within the hour; `ingest.dedupe_window` raises it (at most the states' reorder window,
+ * beyond which the state history drops a result anyway), at ≈ 135 bytes of SQLite per result kept (table,
+ * primary key and time index).
+ *
+ * `seq_marks` keeps the highest seq applied per (agent, stream) — a fact for the seq-restart hint and for telling
+ * a new incarnation from a superseded one; it no longer decides dedupe. An agent that sends an `incarnation` has
+ * one stream per incarnation (`results@<inc>`): a re-installed agent (seq from 1 again) is not a replay.
+ *
+ * Async on both engines. The inserts of a batch's seqs are part of the caller's batch transaction (pass `trx`), so
+ * a rolled-back batch forgets them; `offer` inserts them in ascending (agent, incarnation, stream, seq) order, so
+ * two collectors offering overlapping seqs take the primary key's row locks in the same order (fewer deadlocks).
  */
-import { DEFAULT_DEDUPE_WINDOW_MS, type SeqMarksOptions, type SeqStream, type SeqVerdict } from '../seq-marks.js';
 import { changed, laterOf, type Q } from './sql-helpers.js';
 
+export type SeqStream = 'results' | 'events';
+/** `new`: applied now; `seen`: in the set (a redelivery); `below_floor`: at or below the pruned floor. */
+export type SeqVerdict = 'new' | 'seen' | 'below_floor';
+
+export const DEFAULT_DEDUPE_WINDOW_MS = 3_600_000;
+
+export interface SeqMarksOptions {
+  now?: () => number;
+  /** Rows older than this are pruned into the floors. */
+  windowMs?: number;
+}
+
+/** One seq a batch offers for dedupe. */
+export interface SeqOffer {
+  agentId: string;
+  kind: SeqStream;
+  seq: number;
+  incarnation: string | undefined;
+  receivedAtMs: number;
+}
+
+/** How often (at most) the set is pruned, and how much receive time one prune covers (catch-up at 3× real time). */
 const PRUNE_EVERY_MS = 10_000;
 const PRUNE_SLICE_MS = 30_000;
+
+/** Rows per insert statement (5 parameters each: well under SQLite's and PostgreSQL's limits). */
+const OFFER_CHUNK = 1000;
+
+function compareOffers(a: SeqOffer, b: SeqOffer): number {
+  const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return text(a.agentId, b.agentId) || text(a.incarnation ?? '', b.incarnation ?? '') || text(a.kind, b.kind) || a.seq - b.seq;
+}
 
 export function createSeqMarksRepo(opts: SeqMarksOptions = {}) {
   const now = opts.now ?? Date.now;
@@ -38,7 +88,54 @@ export function createSeqMarksRepo(opts: SeqMarksOptions = {}) {
     return value;
   }
 
+  /** Raises the cached highest seq (written by `persist`). */
+  function applied(agentId: string, kind: SeqStream, seq: number, incarnation: string | undefined, current: number): void {
+    if (seq <= current) return;
+    const key = keyOf(agentId, streamOf(kind, incarnation));
+    marks.set(key, seq);
+    dirty.set(key, { agentId, stream: streamOf(kind, incarnation), seq });
+  }
+
   return {
+    /**
+     * The dedupe verdicts of a batch's seqs, in the order given, without noting them as applied (call `applied` for
+     * each `new` one, in the batch's order). Inserts in ascending (agent, incarnation, stream, seq) order, a chunk
+     * per statement; a seq offered twice is `new` once (its first offer) and `seen` after.
+     */
+    async offer(q: Q, offers: readonly SeqOffer[]): Promise<SeqVerdict[]> {
+      const verdicts: SeqVerdict[] = offers.map(() => 'seen');
+      const order = offers.map((_, i) => i).sort((a, b) => compareOffers(offers[a]!, offers[b]!) || a - b);
+      const rowKey = (o: SeqOffer) => `${o.agentId}\u0000${o.incarnation ?? ''}\u0000${o.kind}\u0000${o.seq}`;
+      const candidates: number[] = [];
+      const taken = new Set<string>();
+      for (const i of order) {
+        const o = offers[i]!;
+        if (o.seq <= (await floor(q, o.agentId, streamOf(o.kind, o.incarnation)))) {
+          verdicts[i] = 'below_floor';
+          continue;
+        }
+        const key = rowKey(o);
+        if (taken.has(key)) continue;
+        taken.add(key);
+        candidates.push(i);
+      }
+      for (let start = 0; start < candidates.length; start += OFFER_CHUNK) {
+        const chunk = candidates.slice(start, start + OFFER_CHUNK);
+        const inserted = await q
+          .insertInto('seen_seqs')
+          .values(chunk.map((i) => ({ agent_id: offers[i]!.agentId, incarnation: offers[i]!.incarnation ?? '', stream: offers[i]!.kind, seq: offers[i]!.seq, received_at_ms: offers[i]!.receivedAtMs })))
+          .onConflict((oc) => oc.doNothing())
+          .returning(['agent_id', 'incarnation', 'stream', 'seq'])
+          .execute();
+        const fresh = new Set(inserted.map((r) => `${r.agent_id}\u0000${r.incarnation}\u0000${r.stream}\u0000${Number(r.seq)}`));
+        for (const i of chunk) if (fresh.has(rowKey(offers[i]!))) verdicts[i] = 'new';
+      }
+      return verdicts;
+    },
+    /** Notes an offered seq whose verdict was `new` as applied (the highest seq per stream). */
+    async applied(q: Q, agentId: string, kind: SeqStream, seq: number, incarnation: string | undefined): Promise<void> {
+      applied(agentId, kind, seq, incarnation, await mark(q, agentId, streamOf(kind, incarnation)));
+    },
     /** Notes the seq when it is new (inside the batch transaction); otherwise says why it is not. */
     async accept(q: Q, agentId: string, kind: SeqStream, seq: number, incarnation: string | undefined, receivedAtMs: number): Promise<SeqVerdict> {
       const stream = streamOf(kind, incarnation);
@@ -49,11 +146,7 @@ export function createSeqMarksRepo(opts: SeqMarksOptions = {}) {
         .onConflict((oc) => oc.doNothing())
         .executeTakeFirst();
       if (changed(inserted) === 0) return 'seen';
-      if (seq > (await mark(q, agentId, stream))) {
-        const key = keyOf(agentId, stream);
-        marks.set(key, seq);
-        dirty.set(key, { agentId, stream, seq });
-      }
+      applied(agentId, kind, seq, incarnation, await mark(q, agentId, stream));
       return 'new';
     },
     /** The highest seq applied so far (0 = none). */
@@ -74,12 +167,13 @@ export function createSeqMarksRepo(opts: SeqMarksOptions = {}) {
     },
     /** Writes the noted highest seqs and, at most every 10 s, prunes rows older than the window into the floors. */
     async persist(q: Q): Promise<number> {
-      const pending = [...dirty.values()];
+      // In key order, a few hundred per statement (one row per agent stream a batch advanced).
+      const pending = [...dirty.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, m]) => ({ agent_id: m.agentId, stream: m.stream, max_seq: m.seq }));
       dirty.clear();
-      for (const m of pending) {
+      for (let start = 0; start < pending.length; start += OFFER_CHUNK) {
         await q
           .insertInto('seq_marks')
-          .values({ agent_id: m.agentId, stream: m.stream, max_seq: m.seq })
+          .values(pending.slice(start, start + OFFER_CHUNK))
           .onConflict((oc) => oc.columns(['agent_id', 'stream']).doUpdateSet({ max_seq: laterOf('seq_marks', 'max_seq') }))
           .execute();
       }

@@ -42,16 +42,10 @@ export function describeStoreUrl(location: StoreLocation): string {
   return location.kind === 'sqlite' ? `sqlite:${location.file}` : redactSecrets(location.url);
 }
 
-/**
- * Thrown where the collector (or a CLI command) would open a PostgreSQL store: the async store layer
- * (collector/store/sql) exists and is tested, but the collector still runs on the synchronous SQLite store.
- */
-export class StoreNotWiredError extends Error {
-  constructor(location: StoreLocation) {
-    super(
-      `store.url ${describeStoreUrl(location)}: PostgreSQL is not wired into the collector yet (collector/store/README.md); ` +
-        'remove store.url to keep SQLite in data_dir, or use sqlite:PATH',
-    );
-    this.name = 'StoreNotWiredError';
+/** A command that works on a SQLite file only, asked of a PostgreSQL store. */
+export class NotSqliteStoreError extends Error {
+  constructor(location: StoreLocation, what: string) {
+    super(`store.url ${describeStoreUrl(location)}: ${what} works on a SQLite store only (docs/ha.md says how to back up and inspect PostgreSQL)`);
+    this.name = 'NotSqliteStoreError';
   }
 }

@@ -4,7 +4,9 @@ import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import pg from 'pg';
 import { Registry } from 'prom-client';
+import { inject } from 'vitest';
 import { createLogger, type Logger } from '../../../common/logger.js';
 import { PROTOCOL_VERSION, topics, type CheckState, type ResultMessage, type StatusMessage } from '../../../common/protocol.js';
 import { collectorConfigSchema, type CollectorConfig } from '../../../collector/config.js';
@@ -76,7 +78,8 @@ export async function startTestCollector(
   logger: Logger = createLogger({ level: 'silent' }),
 ): Promise<TestCollector> {
   const changes: StateChange[] = [];
-  const collector = createCollector({ config: configFor(dataDir, overrides), logger, registry: new Registry() });
+  const store = overrides.store ?? (await testStoreOverride(dataDir));
+  const collector = createCollector({ config: configFor(dataDir, { ...overrides, ...(store ? { store } : {}) }), logger, registry: new Registry() });
   collector.onStateChange((c) => changes.push(c));
   const running = await collector.start();
   return {
@@ -90,6 +93,30 @@ export async function startTestCollector(
       }),
   };
 }
+
+/**
+ * In the `postgres` project (vitest.config.ts) every data_dir gets its own database in the run's cluster (a collector
+ * restarted on the same data_dir finds its state again); elsewhere nothing (SQLite in data_dir).
+ */
+export async function testStoreOverride(dataDir: string): Promise<{ url: string } | null> {
+  if (process.env.OUTPOST_TEST_STORE !== 'postgres') return null;
+  const known = databaseOf.get(dataDir);
+  if (known) return { url: known };
+  const base = inject('pgUrl');
+  const name = `t_${process.pid}_${++databases}_${Date.now().toString(36)}`;
+  const client = new pg.Client({ connectionString: base });
+  await client.connect();
+  try {
+    await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = base.replace(/\/postgres$/, `/${name}`);
+  databaseOf.set(dataDir, url);
+  return { url };
+}
+let databases = 0;
+const databaseOf = new Map<string, string>();
 
 /** A logger whose JSON lines are kept in `lines` (to assert warnings). */
 export function captureLogger(): { logger: Logger; lines: Array<Record<string, unknown>> } {

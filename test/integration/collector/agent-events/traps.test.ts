@@ -7,7 +7,7 @@
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, topics } from '../../../../common/protocol.js';
-import { openDatabase } from '../../../../collector/store/db.js';
+import { openSqlStore } from '../../../../collector/store/sql/connect.js';
 import { databaseFile } from '../../../../collector/config.js';
 import { waitUntil } from '../../../helpers/wait.js';
 import { ADMIN, connectAgent, counterValue, json, startTestCollector, VIEWER, type TestCollector } from '../support.js';
@@ -230,12 +230,13 @@ describe('durability', () => {
     const dataDir = collector.dataDir;
     await collector.running.stop();
     // What a crash between the ingest commit and the rule leaves behind: a pending row.
-    const db = openDatabase(databaseFile({ data_dir: dataDir }));
+    const store = await openSqlStore({ kind: 'sqlite', file: databaseFile({ data_dir: dataDir }) });
     const crashed = linkDown(AGENT, ++seq, 'edge-sw3', 7);
-    db.prepare('INSERT INTO agent_events (agent_id, seq, kind, target, message, data_json, observed_at_ms, sent_at_ms, received_at_ms, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1)').run(
-      AGENT, crashed.seq, crashed.kind, crashed.target, crashed.message, JSON.stringify(crashed.data), crashed.observed_at_ms, crashed.sent_at_ms, crashed.observed_at_ms,
-    );
-    db.close();
+    await store.db
+      .insertInto('agent_events')
+      .values({ agent_id: AGENT, seq: crashed.seq, kind: crashed.kind, target: crashed.target ?? null, check_id: null, message: crashed.message, data_json: JSON.stringify(crashed.data), observed_at_ms: crashed.observed_at_ms, sent_at_ms: crashed.sent_at_ms, received_at_ms: crashed.observed_at_ms, pending: 1 })
+      .execute();
+    await store.close();
     collector = await startTestCollector({ events: EVENTS }, dataDir);
     await connect();
     expect((await events()).find((e) => e.seq === crashed.seq)).toMatchObject({ action: 'open' });

@@ -78,10 +78,10 @@ describe('collector REST API', () => {
     expect((await tc.api('/api/v1/nothing', VIEWER)).status).toBe(404);
   });
 
-  it('healthz reports db and broker; metrics expose the collector counters without auth', async () => {
+  it('healthz reports the store (engine, SELECT 1) and the broker; metrics expose the collector counters without auth', async () => {
     const health = await tc.api('/healthz');
     expect(health.status).toBe(200);
-    expect(await json(health)).toEqual({ ok: true, db: true, broker: true, warnings: [] });
+    expect(await json(health)).toMatchObject({ ok: true, db: true, store: { engine: 'sqlite', ok: true }, broker: true, warnings: [] });
     const metrics = await (await tc.api('/metrics')).text();
     expect(metrics).toContain('outpost_messages_in_total{kind="results"} 1');
     expect(metrics).toContain('outpost_messages_rejected_total{reason="malformed_json"} 0');

@@ -5,6 +5,8 @@
  * heartbeat pings excepted.
  */
 import type { Express } from 'express';
+import { sql } from 'kysely';
+import { snapshot } from './snapshot.js';
 import type { MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../../collector/api/passwords.js';
@@ -34,12 +36,6 @@ afterAll(async () => {
   client?.end(true);
   await tc?.running.stop();
 });
-
-/** Every row of every table, in a stable order. */
-function snapshot(): string {
-  const tables = tc.running.db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-  return JSON.stringify(tables.map(({ name }) => [name, tc.running.db.prepare(`SELECT * FROM "${name}" ORDER BY 1`).all()]));
-}
 
 /** The GET routes an express app serves (nested routers included). */
 function countGetRoutes(app: Express): number {
@@ -80,7 +76,7 @@ describe('API edges', () => {
     const t = Date.now() - 120_000;
     await publishResult(client, result('edge-agent', 1, 'ping', 'ok', t));
     await publishResult(client, result('edge-agent', 2, 'ping', 'crit', t + 60_000));
-    await waitUntil(() => tc.running.intervals.open('edge-agent', 'ping')?.state === 'crit', 20_000, 'crit stored');
+    await waitUntil(async () => (await tc.running.intervals.open(tc.running.store.db, 'edge-agent', 'ping'))?.state === 'crit', 20_000, 'crit stored');
     const created = await tc.api('/api/v1/incidents', OPERATOR, { method: 'POST', body: JSON.stringify({ title: 'uplink down', severity: 'P2', target: 'edge-agent-target' }) });
     expect(created.status).toBe(201);
     const incident = (await json(created)).number as string;
@@ -89,7 +85,7 @@ describe('API edges', () => {
     expect(window.status).toBe(201);
     const windowId = (await json(window)).id as number;
     expect((await tc.api('/api/v1/heartbeats', ADMIN, { method: 'POST', body: JSON.stringify({ name: 'nightly', target: 'backup-host', period: '1d' }) })).status).toBe(201);
-    tc.running.ingest.flush();
+    await tc.running.ingest.flush();
     // A console login (it writes its session); the GETs below then also run with its cookie.
     const login = await tc.api('/api/v1/session', undefined, { method: 'POST', body: JSON.stringify({ name: 'root', password: 'root-password-1', remember: true }) });
     expect(login.status).toBe(200);
@@ -130,8 +126,8 @@ describe('API edges', () => {
     // The live stream (GET /api/v1/stream) only holds a connection open: opened and closed here.
     const streamAbort = new AbortController();
     // The report sample recorder writes results on its own flush timer (not a GET): let it settle first.
-    await waitUntil(() => (tc.running.db.prepare('SELECT count(*) AS n FROM report_samples').get() as { n: number }).n > 0, 20_000, 'report samples flushed');
-    const before = snapshot();
+    await waitUntil(async () => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM report_samples`.execute(tc.running.store.db)).rows[0]?.n) > 0, 20_000, 'report samples flushed');
+    const before = await snapshot(tc.running.store.db);
     for (const path of gets) {
       const res = await tc.api(path, ADMIN);
       expect(res.status, path).toBeLessThan(500);
@@ -141,11 +137,11 @@ describe('API edges', () => {
     const stream = await tc.api('/api/v1/stream', undefined, { headers: { cookie }, signal: streamAbort.signal });
     expect(stream.status).toBe(200);
     streamAbort.abort();
-    expect(snapshot()).toBe(before);
+    expect(await snapshot(tc.running.store.db)).toBe(before);
     // Every GET route the app has is in the list above (+ the stream), but the 3 heartbeat pings (the documented writing GETs).
     expect(countGetRoutes(tc.running.app)).toBe(gets.length + 1 + 3);
     // The fault report is recorded only by POST (operator).
     expect((await tc.api(`/api/v1/reports/fault/${incident}`, OPERATOR, { method: 'POST' })).status).toBe(200);
-    expect(snapshot()).not.toBe(before);
+    expect(await snapshot(tc.running.store.db)).not.toBe(before);
   });
 });

@@ -40,17 +40,17 @@ const url = (path: string) => `http://127.0.0.1:${running.apiPort}${path}`;
 const ping = (path: string, init: RequestInit = {}) => fetch(url(`/api/v1/heartbeat/${path}`), { method: 'POST', ...init });
 const api = (path: string, token = VIEWER, init: RequestInit = {}) =>
   fetch(url(path), { ...init, headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) } });
-const open = (name: string) => running.intervals.open(HEARTBEAT_AGENT_ID, name);
+const open = (name: string) => running.intervals.open(running.store.db, HEARTBEAT_AGENT_ID, name);
 const incidentsOf = async (target: string) => (await json(api(`/api/v1/incidents?target=${target}&status=open,acknowledged`))).items as Array<{ severity: string; check_id: string; status: string }>;
 
 describe('heartbeats in a running collector', () => {
   it('never seen → CRIT after the first deadline, with an incident at the configured severity', async () => {
     clock = T0 + 69 * MIN;
     await running.heartbeats.checkDeadlines();
-    expect(open('db-backup')).toBeNull();
+    expect(await open('db-backup')).toBeNull();
     clock = T0 + 70 * MIN;
     await running.heartbeats.checkDeadlines();
-    const state = open('db-backup');
+    const state = await open('db-backup');
     expect(state).toMatchObject({ state: 'crit', checkType: 'heartbeat', target: 'db-1', startMs: T0 + 70 * MIN });
     expect(state?.reason).toBe('never seen: no heartbeat ever received; expected by 2024-05-10T01:10:00.000Z');
     const incidents = await waitUntil(async () => {
@@ -67,7 +67,7 @@ describe('heartbeats in a running collector', () => {
     const res = await ping(TOKEN);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ name: 'db-backup', state: 'ok', next_deadline: new Date(T0 + 155 * MIN).toISOString() });
-    expect(open('db-backup')).toMatchObject({ state: 'ok', startMs: T0 + 85 * MIN });
+    expect(await open('db-backup')).toMatchObject({ state: 'ok', startMs: T0 + 85 * MIN });
 
     const list = (await json(api('/api/v1/heartbeats'))).heartbeats as Array<Record<string, unknown>>;
     expect(list.find((h) => h.name === 'db-backup')).toMatchObject({
@@ -87,31 +87,31 @@ describe('heartbeats in a running collector', () => {
   it('late → CRIT and an incident opens again', async () => {
     clock = T0 + 160 * MIN;
     await running.heartbeats.checkDeadlines();
-    expect(open('db-backup')).toMatchObject({ state: 'crit', startMs: T0 + 155 * MIN, reason: 'late: last success 2024-05-10T01:25:00.000Z; expected by 2024-05-10T02:35:00.000Z' });
+    expect(await open('db-backup')).toMatchObject({ state: 'crit', startMs: T0 + 155 * MIN, reason: 'late: last success 2024-05-10T01:25:00.000Z; expected by 2024-05-10T02:35:00.000Z' });
     await waitUntil(async () => (await incidentsOf('db-1')).length === 1, 10_000, 'an incident for the late heartbeat');
     // A success after the deadline: the late interval stays in the history, the state returns to OK.
     clock = T0 + 170 * MIN;
     expect((await ping(TOKEN, { method: 'GET' })).status).toBe(200);
-    expect(open('db-backup')).toMatchObject({ state: 'ok', startMs: T0 + 170 * MIN });
-    const history = running.intervals.history(HEARTBEAT_AGENT_ID, 'db-backup', T0, clock + 1);
+    expect(await open('db-backup')).toMatchObject({ state: 'ok', startMs: T0 + 170 * MIN });
+    const history = await running.intervals.history(running.store.db, HEARTBEAT_AGENT_ID, 'db-backup', T0, clock + 1);
     expect(history.map((i) => [i.state, (i.startMs - T0) / MIN])).toEqual([['crit', 70], ['ok', 85], ['crit', 155], ['ok', 170]]);
   });
 
   it('fail with exit_code → CRIT naming the code; success with a non-zero exit_code is a failure too', async () => {
     clock = T0 + 180 * MIN;
     expect((await ping(`${TOKEN}/fail?exit_code=3`)).status).toBe(200);
-    expect(open('db-backup')).toMatchObject({ state: 'crit', reason: 'job reported failure (exit code 3)' });
+    expect(await open('db-backup')).toMatchObject({ state: 'crit', reason: 'job reported failure (exit code 3)' });
     clock = T0 + 181 * MIN;
     await ping(TOKEN);
-    expect(open('db-backup')?.state).toBe('ok');
+    expect(await open('db-backup')?.state).toBe('ok');
     clock = T0 + 182 * MIN;
     const res = await ping(TOKEN, { body: JSON.stringify({ exit_code: 2 }), headers: { 'content-type': 'application/json' } });
     expect(await res.json()).toMatchObject({ state: 'failed' });
-    expect(open('db-backup')).toMatchObject({ state: 'crit', reason: 'job reported failure (exit code 2)' });
+    expect(await open('db-backup')).toMatchObject({ state: 'crit', reason: 'job reported failure (exit code 2)' });
   });
 
   it('unknown token → 404; bad exit_code → 400 naming the field; nothing changes', async () => {
-    const before = open('db-backup');
+    const before = await open('db-backup');
     const unknown = await ping('no-such-token-0123456789');
     expect(unknown.status).toBe(404);
     expect(await unknown.json()).toEqual({ error: 'unknown heartbeat token', details: [] });
@@ -122,20 +122,20 @@ describe('heartbeats in a running collector', () => {
     expect(await badBody.json()).toEqual({ error: 'invalid body', details: [{ field: 'body.exit_code', message: 'must be an integer 0-255' }] });
     const extra = await ping(TOKEN, { body: JSON.stringify({ code: 1 }), headers: { 'content-type': 'application/json' } });
     expect(await extra.json()).toEqual({ error: 'invalid body', details: [{ field: 'body.code', message: 'unknown parameter' }] });
-    expect(open('db-backup')).toEqual(before);
+    expect(await open('db-backup')).toEqual(before);
   });
 
   it('cron heartbeat: never seen until 03:30 Shanghai passes', async () => {
     clock = Date.parse('2024-05-10T19:29:00Z');
     await running.heartbeats.checkDeadlines();
-    expect(open('report-job')).toBeNull();
+    expect(await open('report-job')).toBeNull();
     clock = Date.parse('2024-05-10T19:31:00Z');
     await running.heartbeats.checkDeadlines();
-    expect(open('report-job')).toMatchObject({ state: 'crit', startMs: Date.parse('2024-05-10T19:30:00Z'), target: 'app-1' });
+    expect(await open('report-job')).toMatchObject({ state: 'crit', startMs: Date.parse('2024-05-10T19:30:00Z'), target: 'app-1' });
   });
 
   it('a schedule without its own timezone runs in the collector\'s timezone, also when created over the API', async () => {
-    expect(open('zoneless-job')).toMatchObject({ state: 'crit', startMs: Date.parse('2024-05-10T19:30:00Z'), target: 'app-2' });
+    expect(await open('zoneless-job')).toMatchObject({ state: 'crit', startMs: Date.parse('2024-05-10T19:30:00Z'), target: 'app-2' });
     expect(await json(api('/api/v1/heartbeats/zoneless-job'))).toMatchObject({ timezone: 'Asia/Shanghai' });
     const created = await json(api('/api/v1/heartbeats', ADMIN, { method: 'POST', body: JSON.stringify({ name: 'api-zoneless', target: 'app-3', schedule: '0 3 * * *', grace: '30m' }) }));
     expect(created).toMatchObject({ timezone: 'Asia/Shanghai', next_deadline: '2024-05-11T19:30:00.000Z' });
@@ -154,7 +154,7 @@ describe('heartbeats in a running collector', () => {
     expect(JSON.stringify(await json(api('/api/v1/heartbeats')))).not.toContain(hb.token);
 
     expect((await ping(hb.token)).status).toBe(200);
-    expect(open('nas-sync')).toMatchObject({ state: 'ok', target: 'nas-1' });
+    expect(await open('nas-sync')).toMatchObject({ state: 'ok', target: 'nas-1' });
     expect((await api('/api/v1/heartbeats', ADMIN, { method: 'POST', body })).status).toBe(409);
     expect((await api('/api/v1/heartbeats/db-backup', ADMIN, { method: 'DELETE' })).status).toBe(409);
     expect((await api('/api/v1/heartbeats/nas-sync', ADMIN, { method: 'DELETE' })).status).toBe(204);

@@ -1,13 +1,11 @@
-/** Test fixture: the incidents router on a real express app at 127.0.0.1:<free port>, backed by a temp SQLite file. */
+/** Test fixture: the incidents router on a real express app at 127.0.0.1:<free port>, backed by a temp SQLite file (async store). */
 import express from 'express';
 import type { Server } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase } from '../../../../collector/store/db.js';
-import { migration002Incidents } from '../../../../collector/store/migrations/002_incidents.js';
-import { migration007IncidentFollowup } from '../../../../collector/store/migrations/007_incident_followup.js';
-import { migration013CodedTexts } from '../../../../collector/store/migrations/013_coded_texts.js';
+import { sql } from 'kysely';
+import { openSqlStore } from '../../../../collector/store/sql/connect.js';
 import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
 import { createIncidentService, type IncidentService } from '../../../../collector/incidents/service.js';
 import { createIncidentsRouter } from '../../../../collector/api/incidents.js';
@@ -28,17 +26,17 @@ export interface IncidentsApiServer {
   service: IncidentService;
   notices: IncidentNotice[];
   clock: { now: number };
-  reset(): void;
+  reset(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startIncidentsApiServer(startMs: number): Promise<IncidentsApiServer> {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-incidents-api-'));
-  const db = openDatabase(join(dir, 'collector.db'), [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
+  const store = await openSqlStore({ kind: 'sqlite', file: join(dir, 'collector.db') });
   const logger = createLogger({ level: 'silent' });
   const clock = { now: startMs };
   const notices: IncidentNotice[] = [];
-  const service = createIncidentService({ db, config: incidentsConfigSchema.parse({}), now: () => clock.now, logger, notify: (n) => notices.push(n) });
+  const service = createIncidentService({ store, config: incidentsConfigSchema.parse({}), now: () => clock.now, logger, notify: (n) => notices.push(n) });
   const app = express();
   app.set('query parser', 'simple');
   app.use(express.json());
@@ -57,15 +55,17 @@ export async function startIncidentsApiServer(startMs: number): Promise<Incident
     service,
     notices,
     clock,
-    reset() {
-      db.exec('DELETE FROM incident_events; DELETE FROM incidents; DELETE FROM incident_number_sequences;');
+    async reset() {
+      await store.transaction(async (trx) => {
+        for (const table of ['incident_evaluations', 'incident_events', 'incidents', 'incident_number_sequences']) await sql`DELETE FROM ${sql.table(table)}`.execute(trx);
+      });
       clock.now = startMs;
       notices.length = 0;
     },
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      db.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -139,9 +139,9 @@ describe('listing', () => {
   it('filters by status, severity, target and time; pages with a total', async () => {
     for (let i = 0; i < 7; i++) {
       server.clock.now = T0 + i * 60_000;
-      server.service.handleStateChange(change({ target: i % 2 ? 'db-1' : 'web-1', checkId: `c${i}`, to: i < 3 ? 'crit' : 'warn' }));
+      await server.service.handleStateChange(change({ target: i % 2 ? 'db-1' : 'web-1', checkId: `c${i}`, to: i < 3 ? 'crit' : 'warn' }));
     }
-    server.service.resolve('INC-20250314-0001', 'wang', 'c', 'r');
+    await server.service.resolve('INC-20250314-0001', 'wang', 'c', 'r');
     const all = await call('GET', '/?limit=3', 'viewer-token');
     expect(all.body).toMatchObject({ total: 7, limit: 3, offset: 0 });
     expect(all.body.items.map((i: any) => i.number)).toEqual(['INC-20250314-0007', 'INC-20250314-0006', 'INC-20250314-0005']);
@@ -159,8 +159,8 @@ describe('listing', () => {
   });
 
   it('shows a folded child with its parent number', async () => {
-    server.service.handleStateChange(change({ checkId: 'ping', checkType: 'ping' }));
-    server.service.handleStateChange(change());
+    await server.service.handleStateChange(change({ checkId: 'ping', checkType: 'ping' }));
+    await server.service.handleStateChange(change());
     const child = await call('GET', '/INC-20250314-0002', 'viewer-token');
     expect(child.body).toMatchObject({ parent_number: 'INC-20250314-0001', parent_id: expect.any(Number) });
     const host = await call('GET', '/INC-20250314-0001', 'viewer-token');

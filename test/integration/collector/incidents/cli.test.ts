@@ -33,14 +33,14 @@ describe('outpost incident', () => {
   });
 
   it('ack, note, resolve, close walk the lifecycle; --json prints the API body', async () => {
-    server.service.createManual({ title: 't', severity: 'P3' }, 'x');
+    await server.service.createManual({ title: 't', severity: 'P3' }, 'x');
     expect((await outpost(['incident', 'ack', 'INC-20250314-0001', ...url(), '--by', 'Wang Wu'])).code).toBe(0);
     expect((await outpost(['incident', 'note', 'INC-20250314-0001', 'checked', 'the', 'switch', ...url()])).code).toBe(0);
     const resolved = await outpost(['incident', 'resolve', 'INC-20250314-0001', ...url(), '--cause', 'bad cable', '--resolution', 'replaced', '--json']);
     expect(resolved.code).toBe(0);
     expect(JSON.parse(resolved.stdout)).toMatchObject({ status: 'resolved', cause: 'bad cable', resolved_by: 'oscar' });
     expect((await outpost(['incident', 'close', 'INC-20250314-0001', ...url()])).code).toBe(0);
-    const detail = server.service.get('INC-20250314-0001');
+    const detail = await server.service.get('INC-20250314-0001');
     expect(detail?.timeline.map((e) => [e.kind, e.actor, e.note])).toEqual([
       ['opened', 'x', null],
       ['acknowledged', 'Wang Wu', null],
@@ -51,7 +51,7 @@ describe('outpost incident', () => {
   });
 
   it('list shows a table with paging hints and passes filters', async () => {
-    for (let i = 0; i < 3; i++) server.service.createManual({ title: `ticket ${i}`, severity: i === 0 ? 'P1' : 'P4', target: 'db-1' }, 'x');
+    for (let i = 0; i < 3; i++) await server.service.createManual({ title: `ticket ${i}`, severity: i === 0 ? 'P1' : 'P4', target: 'db-1' }, 'x');
     const page = await outpost(['incident', 'list', ...url(), '--limit', '2']);
     expect(page.code).toBe(0);
     expect(page.stdout.split('\n')[0]).toMatch(/^NUMBER\s+SEV\s+STATUS\s+OPENED \(Asia\/Shanghai\)\s+TARGET\s+TITLE$/);
@@ -63,7 +63,7 @@ describe('outpost incident', () => {
   });
 
   it('409 and 404 exit 1 with the server reason; 400 exits 2 naming the field', async () => {
-    server.service.createManual({ title: 't', severity: 'P3' }, 'x');
+    await server.service.createManual({ title: 't', severity: 'P3' }, 'x');
     expect(await outpost(['incident', 'close', 'INC-20250314-0001', ...url()])).toEqual({
       code: 1,
       stdout: '',

@@ -1,13 +1,10 @@
 /**
  * Random sequences of state changes (several checks on two targets, ping among them, time moving forward)
- * applied through the real service and SQLite; after every step the invariants of issue 3 must hold.
+ * applied through the real service and the async store on SQLite; after every step the invariants of issue 3 must hold.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { openDatabase } from '../../../../collector/store/db.js';
-import { migration002Incidents } from '../../../../collector/store/migrations/002_incidents.js';
-import { migration007IncidentFollowup } from '../../../../collector/store/migrations/007_incident_followup.js';
-import { migration013CodedTexts } from '../../../../collector/store/migrations/013_coded_texts.js';
+import { openSqlStore } from '../../../../collector/store/sql/connect.js';
 import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
 import { createIncidentService } from '../../../../collector/incidents/service.js';
 import { checkKey } from '../../../../collector/incidents/engine.js';
@@ -31,13 +28,13 @@ const step = fc.record({
 });
 
 describe('service invariants under random state changes', () => {
-  it('one active incident per bad check, none for ok checks, unique daily numbers, folding consistent', () => {
-    fc.assert(
-      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
-        const db = openDatabase(':memory:', [migration002Incidents, migration007IncidentFollowup, migration013CodedTexts]);
+  it('one active incident per bad check, none for ok checks, unique daily numbers, folding consistent', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
+        const store = await openSqlStore({ kind: 'sqlite', file: ':memory:' });
         let clock = T0;
         const notices: IncidentNotice[] = [];
-        const service = createIncidentService({ db, config: incidentsConfigSchema.parse({}), now: () => clock, logger: createLogger({ level: 'silent' }), notify: (n) => notices.push(n) });
+        const service = createIncidentService({ store, config: incidentsConfigSchema.parse({}), now: () => clock, logger: createLogger({ level: 'silent' }), notify: (n) => notices.push(n) });
         const states = new Map<string, CheckState>();
         try {
           for (const s of steps) {
@@ -46,9 +43,9 @@ describe('service invariants under random state changes', () => {
             const change: StateChange = { agentId: s.target, target: s.target, ...s.check, from: states.get(key) ?? null, to: s.to, atMs: clock, reason: s.to, cause: 'result' };
             states.set(key, s.to);
             const noticesBefore = notices.length;
-            service.handleStateChange(change);
+            await service.handleStateChange(change);
 
-            const all = service.list({ limit: 1000, offset: 0 }).items;
+            const all = (await service.list({ limit: 1000, offset: 0 })).items;
             const active = all.filter((i) => i.status === 'open' || i.status === 'acknowledged');
             // Exactly one active incident per bad check and none per ok check (defaults open every bad state, auto-resolve).
             for (const [k, state] of states) {
@@ -77,7 +74,7 @@ describe('service invariants under random state changes', () => {
             for (const n of notices.slice(noticesBefore)) expect(all.find((i) => i.id === n.incident.id)?.parentId).toBeNull();
           }
         } finally {
-          db.close();
+          await store.close();
         }
       }),
       { numRuns: 150 },

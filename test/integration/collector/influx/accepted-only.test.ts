@@ -50,7 +50,7 @@ describe('InfluxDB after the state history', () => {
     expect(times).not.toContain(t0 + 120_000);
     expect(times[2]).toBeLessThanOrEqual(Date.now());
     expect(rows.map((row) => row[1])).toEqual([0, 1, 0]);
-    const interval = tc.running.intervals.open('acc-1', 'dup');
+    const interval = await tc.running.intervals.open(tc.running.store.db, 'acc-1', 'dup');
     expect(interval?.startMs).toBe(times[2]);
 
     // Report samples (flushed at stop): the accepted results only, the duplicate's crit never lands in a slot.

@@ -225,6 +225,57 @@ describe('notification dispatcher with real receivers', () => {
     await dispatcher.stop();
   });
 
+  it('notices are completed by `enrich` (store reads) and reach the channels in the order they came; a failing one goes as it came', async () => {
+    const results: DeliveryResult[] = [];
+    let releaseFirst: () => void = () => undefined;
+    const firstHeld = new Promise<void>((resolve) => (releaseFirst = resolve));
+    const enriched: number[] = [];
+    const dispatcher = createDispatcher(config(), {
+      logger: silentLogger,
+      now: Date.now,
+      onDelivery: (r) => results.push(r),
+      enrich: async (notice) => {
+        // The first notice's read is the slow one: the second must still wait for it.
+        if (notice.incident.id === 1001) await firstHeld;
+        enriched.push(notice.incident.id);
+        if (notice.incident.id === 1002) throw new Error('store unreachable');
+        return { ...notice, incident: { ...notice.incident, title: `${notice.incident.title} (enriched)` } };
+      },
+    });
+    dispatchers.push(dispatcher);
+    const before = receiver.accepted('webhook').length;
+    for (const id of [1001, 1002, 1003]) dispatcher.notify(sampleNotice({ channels: ['audit'] }, { id }));
+    expect(results).toEqual([]);
+    releaseFirst();
+    await waitUntil(() => results.filter((r) => r.incidentId >= 1001 && r.incidentId <= 1003).length === 3, 10_000, 'three deliveries');
+    expect(enriched).toEqual([1001, 1002, 1003]);
+    const bodies = receiver.accepted('webhook').slice(before).map((b) => (b.body as { incident: { id: number; title: string } }).incident);
+    expect(bodies.map((i) => [i.id, i.title.endsWith('(enriched)')])).toEqual([
+      [1001, true],
+      [1002, false],
+      [1003, true],
+    ]);
+    await dispatcher.stop();
+  });
+
+  it('stop waits for notices still being completed, then delivers them', async () => {
+    const results: DeliveryResult[] = [];
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const dispatcher = createDispatcher(config(), { logger: silentLogger, now: Date.now, onDelivery: (r) => results.push(r), enrich: async (n) => (await held, n) });
+    dispatchers.push(dispatcher);
+    dispatcher.notify(sampleNotice({ channels: ['audit'] }, { id: 1101 }));
+    const stopped = dispatcher.stop();
+    dispatcher.notify(sampleNotice({ channels: ['audit'] }, { id: 1102 }));
+    release();
+    await stopped;
+    // 1102 came after stop: refused at once, while 1101 (accepted before) is still on its way.
+    expect(results.map((r) => [r.incidentId, r.ok, r.error ?? null]).sort()).toEqual([
+      [1101, true, null],
+      [1102, false, 'dispatcher is stopping'],
+    ]);
+  });
+
   it('English option renders English titles', async () => {
     const { dispatcher, results } = start({ lang: 'en' });
     dispatcher.notify(sampleNotice({ channels: ['audit'] }, { id: 901 }));

@@ -1,6 +1,6 @@
 /**
  * A notice's localized finding and title survive a collector restart: the finding is read from the store (the
- * `checks` row the ingest wrote), not from memory, and the title is the incident's stored code. The database is
+ * `checks` row the ingest wrote), not from memory, and the title is the incident's stored code. The store is
  * closed and opened again between the incident opening and its escalation, as a restarted collector does; the
  * escalated DingTalk / WeCom / email bodies are then zh-CN throughout.
  */
@@ -17,19 +17,20 @@ import { emailMessage } from '../../../../collector/notify/email.js';
 import { createNoticeContext, storedFindings } from '../../../../collector/notify/notice-context.js';
 import { renderNotice } from '../../../../collector/notify/render.js';
 import { wecomBody } from '../../../../collector/notify/wecom.js';
-import { createChecksStore } from '../../../../collector/store/checks-store.js';
-import { openDatabase, type Db } from '../../../../collector/store/db.js';
+import { createChecksRepo } from '../../../../collector/store/sql/checks-repo.js';
+import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 
 const T0 = Date.parse('2026-11-21T02:07:00Z');
 let dir: string;
-let db: Db;
+let store: SqlStore;
+const open = () => openSqlStore({ kind: 'sqlite', file: join(dir, 'collector.db') });
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'outpost-notice-context-'));
-  db = openDatabase(join(dir, 'collector.db'));
+  store = await open();
 });
-afterEach(() => {
-  db.close();
+afterEach(async () => {
+  await store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -37,9 +38,9 @@ afterEach(() => {
 const ENGLISH = /\b(?!web01|ping|INC|UTC|https?|outpost|example|com|incidents|ack)[A-Za-z]{3,}\b/;
 
 describe('notice context after a restart', () => {
-  it('an escalation notice after the collector restarted still carries the zh-CN finding and title', () => {
+  it('an escalation notice after the collector restarted still carries the zh-CN finding and title', async () => {
     const finding = { code: 'ping.loss_high', params: { value: 100, host: '10.123.0.5', threshold: 20, level: 'crit' } };
-    createChecksStore(db).record({
+    await createChecksRepo().record(store.db, {
       agentId: 'web01',
       checkId: 'ping',
       checkType: 'ping',
@@ -56,17 +57,17 @@ describe('notice context after a restart', () => {
     const config = incidentsConfigSchema.parse({});
     const logger = createLogger({ level: 'silent' });
     const opened: IncidentNotice[] = [];
-    const service = createIncidentService({ db, config, now: () => T0, logger, notify: (n) => opened.push(n) });
-    service.handleStateChange({ agentId: 'web01', target: 'web01', checkId: 'ping', checkType: 'ping', from: 'ok', to: 'crit', atMs: T0, reason: '100% packet loss to 10.123.0.5', finding, cause: 'result' });
+    const service = createIncidentService({ store, config, now: () => T0, logger, notify: (n) => opened.push(n) });
+    await service.handleStateChange({ agentId: 'web01', target: 'web01', checkId: 'ping', checkType: 'ping', from: 'ok', to: 'crit', atMs: T0, reason: '100% packet loss to 10.123.0.5', finding, cause: 'result' });
     const number = opened[0]!.incident.number;
 
     // Restart: the process (and every in-memory cache) is gone; a new one opens the same file.
-    db.close();
-    db = openDatabase(join(dir, 'collector.db'));
-    const restarted = createIncidentService({ db, config, now: () => T0 + 7_200_000, logger, notify: () => undefined });
-    const record = restarted.get(number)!;
-    const context = createNoticeContext({ findingOf: storedFindings(db), dueOf: () => null });
-    const escalated = context.enrich({
+    await store.close();
+    store = await open();
+    const restarted = createIncidentService({ store, config, now: () => T0 + 7_200_000, logger, notify: () => undefined });
+    const record = (await restarted.get(number))!;
+    const context = createNoticeContext({ findingOf: storedFindings(store), dueOf: () => null });
+    const escalated = await context.enrich({
       kind: 'escalated',
       incident: { id: record.id, number, title: record.title, titleCode: record.titleCode, titleParams: record.titleParams, severity: record.severity, status: record.status, target: record.target, checkId: record.checkId, openedAtMs: record.openedAtMs },
       atMs: T0 + 7_200_000,

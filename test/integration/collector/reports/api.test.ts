@@ -25,7 +25,7 @@ describe('GET /api/v1/reports/sla', () => {
   it('json (default) equals the report built in process, inline', async () => {
     const r = await get('/sla?period=2026-10&contract=acme');
     expect(r).toMatchObject({ status: 200, type: 'application/json; charset=utf-8', disposition: null });
-    expect(r.json()).toEqual(JSON.parse(JSON.stringify(buildSlaReport(s.ctx, { period: '2026-10', contract: 'acme' }))));
+    expect(r.json()).toEqual(JSON.parse(JSON.stringify(await buildSlaReport(s.ctx, { period: '2026-10', contract: 'acme' }))));
   });
 
   it('pdf, xlsx and csv are attachments named after contract and period; html is inline', async () => {
@@ -77,7 +77,7 @@ describe('GET /api/v1/reports/inspection', () => {
   it('json equals the in-process report; pdf attachment named after the date', async () => {
     const r = await get('/inspection?date=2026-10-20');
     expect(r).toMatchObject({ status: 200, type: 'application/json; charset=utf-8' });
-    expect(r.json()).toEqual(JSON.parse(JSON.stringify(buildInspectionReport(s.ctx, { date: '2026-10-20' }))));
+    expect(r.json()).toEqual(JSON.parse(JSON.stringify(await buildInspectionReport(s.ctx, { date: '2026-10-20' }))));
     const pdf = await get('/inspection?date=2026-10-20&tz=Asia/Shanghai&format=pdf');
     expect(pdf).toMatchObject({ status: 200, type: 'application/pdf', disposition: 'attachment; filename=inspection-2026-10-20.pdf' });
   });
@@ -104,15 +104,15 @@ describe('POST /api/v1/reports/fault/:number/sent', () => {
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { details: Array<{ field: string }> }).details.map((d) => d.field)).toEqual(['body.extra']);
     expect((await post('INC-20990101-0001', OPERATOR_TOKEN)).status).toBe(404);
-    const id = s.incidents.get(s.numbers.db)?.id as number;
-    expect(s.ctx.store.sentOf(id)).toBeNull();
+    const id = (await s.incidents.get(s.numbers.db))?.id as number;
+    expect(await s.ctx.reports.sentOf(s.store.db, id)).toBeNull();
     const first = await post(s.numbers.db, OPERATOR_TOKEN, { note: '已邮件发送客户' });
     expect(first.status).toBe(201);
     expect(await first.json()).toMatchObject({ number: s.numbers.db, sent_by: 'o', note: '已邮件发送客户', recorded: true });
     const again = await post(s.numbers.db, OPERATOR_TOKEN, { by: 'someone else' });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ sent_by: 'o', recorded: false });
-    expect(s.incidents.get(s.numbers.db)?.timeline.filter((e) => e.kind === 'fault_report_sent').map((e) => [e.actor, e.note])).toEqual([['o', '已邮件发送客户']]);
+    expect((await s.incidents.get(s.numbers.db))?.timeline.filter((e) => e.kind === 'fault_report_sent').map((e) => [e.actor, e.note])).toEqual([['o', '已邮件发送客户']]);
   });
 });
 
@@ -121,13 +121,13 @@ describe('GET /api/v1/reports/fault/:number', () => {
     const r = await get(`/fault/${s.numbers.web}`);
     expect(r.status).toBe(200);
     expect(r.json()).toMatchObject({ kind: 'fault', incident: { number: s.numbers.web, severity: 'P1', cause: 'switch port flapping' } });
-    const id = s.incidents.get(s.numbers.web)?.id as number;
-    expect(s.ctx.store.faultReportOf(id)).toBeFalsy();
+    const id = (await s.incidents.get(s.numbers.web))?.id as number;
+    expect(await s.ctx.reports.faultReportOf(s.store.db, id)).toBeFalsy();
     expect((await get(`/fault/${s.numbers.web}`, TOKEN, 'POST')).status).toBe(403);
     const posted = await get(`/fault/${s.numbers.web}`, OPERATOR_TOKEN, 'POST');
     expect(posted.status).toBe(200);
-    expect(s.ctx.store.faultReportOf(id)).toMatchObject({ generatedBy: 'o' });
-    expect(s.ctx.store.sentOf(id)).toBeNull(); // generated is not sent: the reminder goes on until --mark-sent
+    expect(await s.ctx.reports.faultReportOf(s.store.db, id)).toMatchObject({ generatedBy: 'o' });
+    expect(await s.ctx.reports.sentOf(s.store.db, id)).toBeNull(); // generated is not sent: the reminder goes on until --mark-sent
     const xlsx = await get(`/fault/${s.numbers.web}?format=xlsx&lang=en`);
     expect(xlsx).toMatchObject({ status: 200, disposition: `attachment; filename=fault-${s.numbers.web}.xlsx` });
   });
@@ -137,7 +137,7 @@ describe('GET /api/v1/reports/fault/:number', () => {
     const unknown = await get('/fault/INC-20990101-0001');
     expect(unknown.status).toBe(404);
     expect(unknown.json()).toMatchObject({ error: 'unknown incident "INC-20990101-0001"', details: [{ field: 'params.number' }] });
-    const open = s.incidents.createManual({ title: 'still open', severity: 'P4', target: 'db-1', reporter: 'test' }, 'erin').number;
+    const open = (await s.incidents.createManual({ title: 'still open', severity: 'P4', target: 'db-1', reporter: 'test' }, 'erin')).number;
     const unresolved = await get(`/fault/${open}`);
     expect(unresolved.status).toBe(400);
     expect(unresolved.json()).toMatchObject({ error: expect.stringContaining(`incident ${open} is not resolved yet`) });

@@ -51,14 +51,14 @@ describe('outpost report assets', () => {
     await publish(inventory('db-1'), OCT);
     await publish(inventory('web-1'), OCT);
     await publish(inventory('old-1'), OCT);
-    const ctx = w.finish(OCT + 1000);
-    const first = buildAssetsReport(ctx);
+    const ctx = await w.finish(OCT + 1000);
+    const first = await buildAssetsReport(ctx);
     expect(first.baseline).toBeNull();
     expect(first.summary).toEqual({ hosts: 3, added: 0, gone: 0, changed: 0 });
     const service = createReportService(ctx);
     await service.generate({ kind: 'assets', markVerifiedBy: 'alice' }, 'json');
     // Reading never writes: a second report without markVerifiedBy leaves the baseline where it was.
-    expect(buildAssetsReport(ctx).baseline).toEqual({ verified_at: new Date(OCT + 1000).toISOString(), verified_by: 'alice' });
+    expect((await buildAssetsReport(ctx)).baseline).toEqual({ verified_at: new Date(OCT + 1000).toISOString(), verified_by: 'alice' });
   });
 
   it('half a year later: added, gone and what changed per host', async () => {
@@ -66,8 +66,8 @@ describe('outpost report assets', () => {
     await publish(inventory('db-1', { memory_bytes: 128 * GiB, disks: [{ device: '/dev/sda', type: 'SSD', size_bytes: 960 * GiB }, { device: '/dev/sdb', type: 'HDD', size_bytes: 4000 * GiB }] }), later);
     await publish(inventory('web-1', { interfaces: [{ name: 'eth0', mac: '00:11:22:33:44:55', ipv4: ['10.123.1.12'], ipv6: [] }], os: { platform: 'linux', distro: 'Debian GNU/Linux', release: '12', kernel: '6.1.0-25-amd64', arch: 'x64' } }), later);
     await publish(inventory('new-1'), later);
-    const ctx = w.finish(later + 1000);
-    const r = buildAssetsReport(ctx);
+    const ctx = await w.finish(later + 1000);
+    const r = await buildAssetsReport(ctx);
     expect(r.summary).toEqual({ hosts: 3, added: 1, gone: 1, changed: 2 });
     expect(r.hosts.map((h) => [h.agent_id, h.status, h.changes.map((c) => c.field)])).toEqual([
       ['db-1', 'changed', ['memory', 'disks']],

@@ -56,7 +56,7 @@ describe('outpost report sla (reads the database of the running collector)', () 
     const r = await sla();
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    expect(stable(JSON.parse(r.stdout))).toEqual(stable(JSON.parse(JSON.stringify(buildSlaReport(s.ctx, { period: '2026-10', contract: 'acme' })))));
+    expect(stable(JSON.parse(r.stdout))).toEqual(stable(JSON.parse(JSON.stringify(await buildSlaReport(s.ctx, { period: '2026-10', contract: 'acme' })))));
   });
 
   it('pdf (zh-CN, pdftotext), xlsx (exceljs), csv (BOM), html (en) written to --out with a one-line summary', async () => {
@@ -120,7 +120,7 @@ describe('outpost report inspection / fault', () => {
   it('inspection --date: json equals the in-process report; the future and no data are one-line errors', async () => {
     const r = await outpost('report', 'inspection', '--config', configFile, '--date', '2026-10-20');
     expect(r.code).toBe(0);
-    expect(stable(JSON.parse(r.stdout))).toEqual(stable(JSON.parse(JSON.stringify(buildInspectionReport(s.ctx, { date: '2026-10-20' })))));
+    expect(stable(JSON.parse(r.stdout))).toEqual(stable(JSON.parse(JSON.stringify(await buildInspectionReport(s.ctx, { date: '2026-10-20' })))));
     expect(await outpost('report', 'inspection', '--config', configFile, '--date', '2099-01-01')).toEqual({ code: 2, stdout: '', stderr: 'outpost: date 2099-01-01 is in the future\n' });
     expect(await outpost('report', 'inspection', '--config', configFile, '--date', '2026-01-01')).toEqual({
       code: 2,
@@ -134,15 +134,15 @@ describe('outpost report inspection / fault', () => {
     const r = await outpost('report', 'fault', s.numbers.db, '--config', configFile, '--format', 'pdf', '--by', 'dave', '--out', pdf);
     expect(r).toMatchObject({ code: 0, stderr: `${pdf}: 故障处理报告 ${s.numbers.db}：db-1 · ping — db-1 不可达：3 个包全部丢失\n` }); // the title in the report's language
     expect(execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' })).toContain('故障处理报告');
-    const id = s.incidents.get(s.numbers.db)?.id as number;
-    expect(s.ctx.store.faultReportOf(id)).toMatchObject({ generatedBy: 'dave' });
-    expect(s.ctx.store.sentOf(id)).toBeNull();
+    const id = (await s.incidents.get(s.numbers.db))?.id as number;
+    expect(await s.ctx.reports.faultReportOf(s.store.db, id)).toMatchObject({ generatedBy: 'dave' });
+    expect(await s.ctx.reports.sentOf(s.store.db, id)).toBeNull();
     expect(await outpost('report', 'fault', s.numbers.db, '--config', configFile, '--mark-sent', '--by', 'dave', '--note', 'handed over')).toEqual({
       code: 0,
       stdout: `${s.numbers.db}: fault report recorded as sent (by dave)\n`,
       stderr: '',
     });
-    expect(s.ctx.store.sentOf(id)).toMatchObject({ by: 'dave', note: 'handed over' });
+    expect(await s.ctx.reports.sentOf(s.store.db, id)).toMatchObject({ by: 'dave', note: 'handed over' });
     expect((await outpost('report', 'fault', s.numbers.db, '--config', configFile, '--mark-sent')).stdout).toBe(`${s.numbers.db}: fault report was already recorded as sent (by dave)\n`);
     // Through the API a viewer token may not record it.
     expect(await outpost('report', 'fault', s.numbers.web, '--mark-sent', '--url', url(), '--token', TOKEN)).toMatchObject({ code: 1, stderr: expect.stringMatching(/^outpost: 403 /) });

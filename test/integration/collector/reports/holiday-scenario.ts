@@ -45,38 +45,38 @@ export async function seedHolidayScenario(): Promise<HolidayScenario> {
   await ping('a2', 'mail-1', 'ok', local('2026-10-01T00:00:00'));
 
   await ping('a1', 'erp-1', 'crit', local('2026-10-03T10:00:00'));
-  const holiday = latestIncident('erp-1');
+  const holiday = await latestIncident('erp-1');
   at('2026-10-03T10:30:00');
-  incidents.acknowledge(holiday, 'alice');
+  await incidents.acknowledge(holiday, 'alice');
   await ping('a1', 'erp-1', 'ok', local('2026-10-03T14:00:00'));
-  incidents.resolve(holiday, 'alice', 'power work in the machine room', 'restored power');
+  await incidents.resolve(holiday, 'alice', 'power work in the machine room', 'restored power');
 
   await ping('a1', 'erp-1', 'crit', local('2026-10-10T16:00:00'));
-  const makeUp = latestIncident('erp-1');
+  const makeUp = await latestIncident('erp-1');
   await ping('a1', 'erp-1', 'ok', local('2026-10-10T18:00:00'));
   at('2026-10-12T09:30:00');
-  incidents.acknowledge(makeUp, 'bob');
+  await incidents.acknowledge(makeUp, 'bob');
   at('2026-10-12T11:00:00');
-  incidents.resolve(makeUp, 'bob', 'database lock', 'killed the blocking session');
+  await incidents.resolve(makeUp, 'bob', 'database lock', 'killed the blocking session');
 
   await ping('a2', 'mail-1', 'crit', local('2026-10-14T12:00:00'));
-  const mail = latestIncident('mail-1');
+  const mail = await latestIncident('mail-1');
   at('2026-10-14T12:20:00');
-  incidents.acknowledge(mail, 'carol');
+  await incidents.acknowledge(mail, 'carol');
   await ping('a2', 'mail-1', 'ok', local('2026-10-14T13:00:00'));
   at('2026-10-15T10:00:00');
-  incidents.resolve(mail, 'carol', 'queue full', 'purged the queue');
+  await incidents.resolve(mail, 'carol', 'queue full', 'purged the queue');
 
   at('2026-10-16T17:00:00');
-  const manual = incidents.createManual({ title: 'report export slow', severity: 'P3', target: 'erp-1', reporter: 'customer hotline' }, 'dave').number;
+  const manual = (await incidents.createManual({ title: 'report export slow', severity: 'P3', target: 'erp-1', reporter: 'customer hotline' }, 'dave')).number;
   at('2026-10-19T09:10:00');
-  incidents.acknowledge(manual, 'dave');
+  await incidents.acknowledge(manual, 'dave');
   at('2026-10-20T10:00:00');
-  incidents.resolve(manual, 'dave', 'missing index', 'added the index');
+  await incidents.resolve(manual, 'dave', 'missing index', 'added the index');
 
   await ping('a1', 'erp-1', 'crit', local('2026-10-21T09:30:00'));
   await ping('a1', 'erp-1', 'ok', local('2026-10-21T10:30:00'));
 
-  const ctx = world.finish(local('2026-11-22T09:00:00'));
+  const ctx = await world.finish(local('2026-11-22T09:00:00'));
   return { ctx, world, numbers: { holiday, makeUp, mail, manual }, stop: () => world.running.stop() };
 }

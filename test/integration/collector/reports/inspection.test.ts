@@ -25,23 +25,23 @@ afterAll(async () => {
 const report = () => buildInspectionReport(s.ctx, { date: '2026-10-20' });
 
 describe('inspection report of Oct 20', () => {
-  it('disks: /data at 70 % growing 1.5 %/day is full in 20 days (20 daily samples); / is flat', () => {
-    expect(report().disks).toEqual([
+  it('disks: /data at 70 % growing 1.5 %/day is full in 20 days (20 daily samples); / is flat', async () => {
+    expect((await report()).disks).toEqual([
       { target: 'app-1', mount: '/', used_percent: 40, used_bytes: 200_000_000_000, total_bytes: 500_000_000_000, days_until_full: null, samples: 20 },
       { target: 'app-1', mount: '/data', used_percent: 70, used_bytes: 350_000_000_000, total_bytes: 500_000_000_000, days_until_full: 20, samples: 20 },
     ]);
   });
 
-  it('certificates: 21 days left is a warning (≤ 30)', () => {
-    expect(report().certificates).toEqual([{ target: 'app-1', check_id: 'https', days_left: 21, verdict: 'warn' }]);
+  it('certificates: 21 days left is a warning (≤ 30)', async () => {
+    expect((await report()).certificates).toEqual([{ target: 'app-1', check_id: 'https', days_left: 21, verdict: 'warn' }]);
   });
 
-  it('SNMP interfaces: only the one with errors', () => {
-    expect(report().interfaces).toEqual([{ target: 'sw-1', check_id: 'ifaces', interface: 'Gi0/2', errors: { in_errors_per_s: 0.5 } }]);
+  it('SNMP interfaces: only the one with errors', async () => {
+    expect((await report()).interfaces).toEqual([{ target: 'sw-1', check_id: 'ifaces', interface: 'Gi0/2', errors: { in_errors_per_s: 0.5 } }]);
   });
 
-  it('every check with its items, thresholds and verdicts', () => {
-    const checks = report().checks;
+  it('every check with its items, thresholds and verdicts', async () => {
+    const checks = (await report()).checks;
     expect(checks.map((c) => [c.target, c.check_id, c.state, c.verdict])).toEqual([
       ['app-1', 'host', 'ok', 'pass'],
       ['app-1', 'https', 'warn', 'warn'],
@@ -59,8 +59,8 @@ describe('inspection report of Oct 20', () => {
     expect(host?.items).toContainEqual({ item: '/data used_percent', value: 70, threshold: 'warn ≥80 / fail ≥90', verdict: 'pass' });
   });
 
-  it('findings first (fail before warn) and the summary; times in the report zone, never UTC', () => {
-    const r = report();
+  it('findings first (fail before warn) and the summary; times in the report zone, never UTC', async () => {
+    const r = await report();
     expect(r.findings.map((f) => [f.level, f.kind, f.text])).toEqual([
       // One finding per problem: the backup and certificate findings stand for their checks' own.
       ['fail', 'backup', 'web-1 nightly: backup failed: backup /backup/db.dump is 19.1 MiB, far below the recent median 1.1 GiB'],
@@ -73,8 +73,8 @@ describe('inspection report of Oct 20', () => {
     expect(r.summary).toEqual({ targets: 4, checks: 6, pass: 2, warn: 1, fail: 1, unknown: 2, maintenance: 0, changes: 1, findings: 6 });
   });
 
-  it('the 巡检表: one row per check and per judged metric, problems first; a summary per device', () => {
-    const r = report();
+  it('the 巡检表: one row per check and per judged metric, problems first; a summary per device', async () => {
+    const r = await report();
     expect(r.sheet.map((row) => [row.verdict, row.target, row.check_id, row.metric, row.series])).toEqual([
       ['fail', 'web-1', 'nightly', null, null],
       ['warn', 'app-1', 'https', null, null],
@@ -96,8 +96,8 @@ describe('inspection report of Oct 20', () => {
     ]);
   });
 
-  it('the SLA report of the contract is unchanged by targets outside it', () => {
-    const sla = buildSlaReport(s.ctx, { period: '2026-10', contract: 'acme' });
+  it('the SLA report of the contract is unchanged by targets outside it', async () => {
+    const sla = await buildSlaReport(s.ctx, { period: '2026-10', contract: 'acme' });
     expect(sla.availability.map((a) => a.subject.name).sort()).toEqual(['db-1', 'web-1']);
     expect(sla.backups).toMatchObject({ samples: 31, ok: 30, crit: 1 });
     expect(sla.inspection).toMatchObject({ samples: 38, crit: 3, ok: 35 });
@@ -143,8 +143,8 @@ describe('a check inside a maintenance window', () => {
     try {
       await w.publish('a9', 'core-sw', 'uplink', 'snmp', 'crit', OCT + 3 * HOUR, { message: 'device unreachable' });
       await w.publish('a10', 'edge-sw', 'uplink', 'snmp', 'crit', OCT + 3 * HOUR, { message: 'device unreachable' });
-      const ctx = w.finish(OCT + DAY + HOUR);
-      const r = buildInspectionReport(ctx, { date: '2026-10-01' });
+      const ctx = await w.finish(OCT + DAY + HOUR);
+      const r = await buildInspectionReport(ctx, { date: '2026-10-01' });
       expect(r.checks.map((c) => [c.target, c.verdict, c.in_maintenance])).toEqual([
         ['core-sw', 'maintenance', true],
         ['edge-sw', 'fail', false],

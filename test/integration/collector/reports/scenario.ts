@@ -7,6 +7,7 @@
  * - db-1 (normal): ping down 30 min from Oct 16 00:00 (INC P2: ack after 40 min — breached; resolved after 9 h — breached).
  * - a manual P3 on web-1 on Oct 21 00:00: ack after 20 min, resolved after 5 h (met).
  * - nightly backup of web-1 at 01:00 every day, crit on Oct 20 (30 ok of 31).
+ * With `storeUrl`, the collector keeps it all in that PostgreSQL database instead of SQLite (same ground truth).
  * With `inspection: true`, targets outside the contract (the SLA numbers stay the same) report every day at 02:00:
  * - app-1 host check: `/` flat at 40 %, `/data` 41.5 % + 1.5 %/day (70 % on Oct 20 → full in 20 days) of 500 GB;
  * - app-1 https check: certificate days left 40 − day (21 on Oct 20: warn ≤ 30);
@@ -27,6 +28,7 @@ import { createSlaService, type SlaService } from '../../../../collector/sla-ser
 import { createReportContext, type ReportContext } from '../../../../collector/reports/context.js';
 import { createSampleRecorder } from '../../../../collector/reports/samples.js';
 import { createReportStore } from '../../../../collector/reports/store.js';
+import type { SqlStore } from '../../../../collector/store/sql/connect.js';
 
 export const MIN = 60_000;
 export const HOUR = 60 * MIN;
@@ -53,6 +55,8 @@ export interface Scenario {
   dir: string;
   clock: { now: number };
   running: RunningCollector;
+  /** The collector's store (SQLite or PostgreSQL). */
+  store: SqlStore;
   config: CollectorConfig;
   incidents: IncidentService;
   sla: SlaService;
@@ -67,11 +71,16 @@ const INTERVAL_S = 3_000_000; // far beyond the month: no silence verdicts while
 /** The collector config sections a world runs with (sla, incidents, states). */
 export type WorldSections = Record<string, unknown> & { incidents: Record<string, unknown> };
 
+/** Where a world keeps its state: SQLite in its data_dir (default), or the PostgreSQL database at `storeUrl`. */
+export interface WorldOptions {
+  storeUrl?: string;
+}
+
 /**
  * A running collector on a driven clock with the real incident service (fed by its state changes) and SLA glue,
  * and helpers that publish results through the real ingest (sampled for reports as the collector does).
  */
-export async function startWorld(sections: WorldSections, startMs: number) {
+export async function startWorld(sections: WorldSections, startMs: number, options: WorldOptions = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-reports-'));
   const clock = { now: startMs };
   const now = () => clock.now;
@@ -79,6 +88,7 @@ export async function startWorld(sections: WorldSections, startMs: number) {
     data_dir: dir,
     mqtt: { listen: { port: 0 } },
     api: { listen: { port: 0 }, tokens: [{ name: 'v', token: TOKEN, role: 'viewer' }, { name: 'o', token: OPERATOR_TOKEN, role: 'operator' }] },
+    ...(options.storeUrl ? { store: { url: options.storeUrl } } : {}),
     ...sections,
   });
   const logger = createLogger({ level: 'silent' });
@@ -86,9 +96,10 @@ export async function startWorld(sections: WorldSections, startMs: number) {
   const notices: IncidentNotice[] = [];
   const collector = createCollector({ config: cfg, logger, now, registry: new Registry(), listeners: [(c) => holder.incidents?.handleStateChange(c)] });
   const running = await collector.start();
-  const sla = createSlaService({ db: running.db, sla: cfg.sla, incidents: cfg.incidents, services: [], now, logger, notify: (n) => notices.push(n) });
+  const store = running.store;
+  const sla = createSlaService({ store, sla: cfg.sla, incidents: cfg.incidents, services: [], now, logger, notify: (n) => notices.push(n) });
   const incidents = createIncidentService({
-    db: running.db,
+    store,
     config: incidentsConfigSchema.parse({ ...sections.incidents, enabled: true }),
     now,
     logger,
@@ -97,7 +108,7 @@ export async function startWorld(sections: WorldSections, startMs: number) {
   });
   holder.incidents = incidents;
   const reports = cfg.reports;
-  const recorder = createSampleRecorder({ store: createReportStore(running.db), periodMs: reports.sample_period, retentionMs: 365 * DAY, now, logger });
+  const recorder = createSampleRecorder({ store, samples: createReportStore(), periodMs: reports.sample_period, retentionMs: 365 * DAY, now, logger });
   let seq = 0;
   async function publish(agentId: string, target: string, checkId: string, checkType: string, state: CheckState, atMs: number, extra: Partial<ResultMessage> = {}): Promise<void> {
     clock.now = atMs;
@@ -126,18 +137,18 @@ export async function startWorld(sections: WorldSections, startMs: number) {
       ? { message: `${target}: 0% loss, rtt avg 1 ms`, code: 'ping.ok', params: { host: target, loss_percent: 0, rtt_avg_ms: 1 }, metrics: { loss_percent: 0 } }
       : { message: `${target} unreachable: 100% packet loss (3 sent)`, code: 'ping.unreachable', params: { host: target, sent: 3, icmp_errors: 0 }, metrics: { loss_percent: 100 } });
   /** The newest incident of a target (opened by the last state change). */
-  const latestIncident = (target: string): string => incidents.list({ target, limit: 1, offset: 0 }).items[0]?.number as string;
+  const latestIncident = async (target: string): Promise<string> => (await incidents.list({ target, limit: 1, offset: 0 })).items[0]?.number as string;
   /** Moves the clock, stores the pending samples and builds the report context at that instant. */
-  const finish = (reportNowMs: number): ReportContext => {
-    recorder.flush();
+  const finish = async (reportNowMs: number): Promise<ReportContext> => {
+    await recorder.flush();
     clock.now = reportNowMs;
-    return createReportContext({ db: running.db, config: cfg, reports, now, logger, sla });
+    return createReportContext({ store, config: cfg, reports, now, logger, sla });
   };
-  return { dir, clock, cfg, running, sla, incidents, notices, publish, ping, latestIncident, finish };
+  return { dir, clock, cfg, running, store, sla, incidents, notices, publish, ping, latestIncident, finish };
 }
 
-export async function seedScenario(opts: { inspection?: boolean } = {}): Promise<Scenario> {
-  const { dir, clock, cfg, running, sla, incidents, notices, publish, ping, finish } = await startWorld(config, OCT);
+export async function seedScenario(opts: { inspection?: boolean } & WorldOptions = {}): Promise<Scenario> {
+  const { dir, clock, cfg, running, store, sla, incidents, notices, publish, ping, finish } = await startWorld(config, OCT, opts.storeUrl ? { storeUrl: opts.storeUrl } : {});
   const service = incidents;
   const at = (ms: number) => {
     clock.now = ms;
@@ -175,12 +186,12 @@ export async function seedScenario(opts: { inspection?: boolean } = {}): Promise
   for (let day = 0; day <= 2; day++) await daily(day);
   // Outage 1 (web-1, P1).
   await ping('a1', 'web-1', 'crit', OCT + 2 * DAY);
-  const web = service.list({ limit: 10, offset: 0 }).items[0]?.number as string;
+  const web = (await service.list({ limit: 10, offset: 0 })).items[0]?.number as string;
   at(OCT + 2 * DAY + 10 * MIN);
-  service.acknowledge(web, 'alice');
+  await service.acknowledge(web, 'alice');
   await ping('a1', 'web-1', 'ok', OCT + 2 * DAY + 2 * HOUR);
   at(OCT + 2 * DAY + 90 * MIN);
-  service.resolve(web, 'alice', 'switch port flapping', 'replaced the patch cable');
+  await service.resolve(web, 'alice', 'switch port flapping', 'replaced the patch cable');
   for (let day = 3; day <= 9; day++) await daily(day);
   // In maintenance (no downtime, no incident).
   await ping('a1', 'web-1', 'crit', OCT + 9 * DAY + 2 * HOUR);
@@ -188,21 +199,21 @@ export async function seedScenario(opts: { inspection?: boolean } = {}): Promise
   for (let day = 10; day <= 15; day++) await daily(day);
   // Outage 2 (db-1, P2).
   await ping('a2', 'db-1', 'crit', OCT + 15 * DAY);
-  const db = service.list({ target: 'db-1', limit: 10, offset: 0 }).items[0]?.number as string;
+  const db = (await service.list({ target: 'db-1', limit: 10, offset: 0 })).items[0]?.number as string;
   at(OCT + 15 * DAY + 40 * MIN);
-  service.acknowledge(db, 'bob');
+  await service.acknowledge(db, 'bob');
   await ping('a2', 'db-1', 'ok', OCT + 15 * DAY + 30 * MIN);
   at(OCT + 15 * DAY + 9 * HOUR);
-  service.resolve(db, 'bob', 'disk full', 'rotated logs');
+  await service.resolve(db, 'bob', 'disk full', 'rotated logs');
   for (let day = 16; day <= 20; day++) await daily(day);
   // Manual P3.
   at(OCT + 20 * DAY);
-  const manual = service.createManual({ title: 'slow pages', severity: 'P3', target: 'web-1', reporter: 'customer hotline' }, 'carol').number;
+  const manual = (await service.createManual({ title: 'slow pages', severity: 'P3', target: 'web-1', reporter: 'customer hotline' }, 'carol')).number;
   at(OCT + 20 * DAY + 20 * MIN);
-  service.acknowledge(manual, 'carol');
+  await service.acknowledge(manual, 'carol');
   at(OCT + 20 * DAY + 5 * HOUR);
-  service.resolve(manual, 'carol', 'cache cold', 'warmed the cache');
+  await service.resolve(manual, 'carol', 'cache cold', 'warmed the cache');
   for (let day = 21; day < 31; day++) await daily(day);
-  const ctx = finish(REPORT_NOW);
-  return { dir, clock, running, config: cfg, incidents: service, sla, ctx, notices, numbers: { web, db, manual }, stop: () => running.stop() };
+  const ctx = await finish(REPORT_NOW);
+  return { dir, clock, running, store, config: cfg, incidents: service, sla, ctx, notices, numbers: { web, db, manual }, stop: () => running.stop() };
 }

@@ -67,7 +67,7 @@ afterAll(async () => {
 });
 
 describe('default schedules', () => {
-  it('inspection daily at 08:00 and the SLA report on the 1st at 08:00, Asia/Shanghai', () => {
+  it('inspection daily at 08:00 and the SLA report on the 1st at 08:00, Asia/Shanghai', async () => {
     const [inspection, sla] = resolveReportsConfig(reportsConfigSchema.parse({})).schedules;
     expect(inspection).toMatchObject({ report: 'inspection', cron: '0 8 * * *', timezone: 'Asia/Shanghai', formats: ['pdf'], write: true, channels: [] });
     expect(sla).toMatchObject({ report: 'sla', cron: '0 8 1 * *', timezone: 'Asia/Shanghai' });
@@ -104,7 +104,7 @@ describe('scheduled reports written and delivered', () => {
     });
     s.clock.now = shanghai('2026-10-31T07:00:00');
     const driven = drivenTimers(s.clock);
-    const runtime = startReports({ db: s.running.db, config: cfg, sla: s.sla, now: () => s.clock.now, logger: createLogger({ level: 'silent' }), notify: () => undefined, timerFunctions: driven.timers });
+    const runtime = startReports({ store: s.store, config: cfg, sla: s.sla, now: () => s.clock.now, logger: createLogger({ level: 'silent' }), notify: () => undefined, timerFunctions: driven.timers });
     try {
       expect(driven.pending()).toBe(2);
       driven.advanceTo(shanghai('2026-10-31T07:59:59'));
@@ -151,7 +151,7 @@ describe('scheduled reports written and delivered', () => {
       // Next: inspection tomorrow 08:00; the SLA report on Dec 1.
       expect(runtime.scheduler.nextRuns()).toEqual([shanghai('2026-11-02T08:00:00'), shanghai('2026-12-01T08:00:00')]);
     } finally {
-      runtime.stop();
+      await runtime.stop();
     }
     expect(driven.pending()).toBe(0);
     expect(existsSync(join(dir, 'sla-acme-2026-10.xlsx'))).toBe(true);
@@ -169,14 +169,14 @@ describe('scheduled reports written and delivered', () => {
     const before = smtp.messages.length;
     s.clock.now = shanghai('2026-10-01T07:00:00');
     const driven = drivenTimers(s.clock);
-    const runtime = startReports({ db: s.running.db, config: cfg, sla: s.sla, now: () => s.clock.now, logger: createLogger({ level: 'silent' }), notify: () => undefined, timerFunctions: driven.timers });
+    const runtime = startReports({ store: s.store, config: cfg, sla: s.sla, now: () => s.clock.now, logger: createLogger({ level: 'silent' }), notify: () => undefined, timerFunctions: driven.timers });
     try {
       driven.advanceTo(shanghai('2026-10-01T09:00:00'));
       await runtime.scheduler.settle();
       expect(readdirSync(dir)).toEqual(['inspection-2026-10-01.json']);
       expect(smtp.messages.length).toBe(before);
     } finally {
-      runtime.stop();
+      await runtime.stop();
       s.clock.now = shanghai('2026-11-22T09:00:00');
     }
   });

@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('outcomeOf', () => {
-  it('failed without a file or with nowhere it arrived; partial with a problem; ok otherwise', () => {
+  it('failed without a file or with nowhere it arrived; partial with a problem; ok otherwise', async () => {
     expect(outcomeOf({ files: [], written: false, deliveries: [], problems: 1 })).toBe('failed');
     expect(outcomeOf({ files: ['a.pdf'], written: false, deliveries: [{ channel: 'x', ok: false, error: 'e' }], problems: 1 })).toBe('failed');
     expect(outcomeOf({ files: ['a.pdf'], written: true, deliveries: [{ channel: 'x', ok: false, error: 'e' }], problems: 1 })).toBe('partial');
@@ -81,12 +81,12 @@ describe('GET /api/v1/reports/schedules', () => {
         ],
       },
     });
-    const start = () => startReports({ db: s.running.db, config: cfg, sla: s.sla, now: () => s.clock.now, logger: createLogger({ level: 'silent' }), notify: () => undefined, timerFunctions: driven.timers });
+    const start = () => startReports({ store: s.store, config: cfg, sla: s.sla, now: () => s.clock.now, logger: createLogger({ level: 'silent' }), notify: () => undefined, timerFunctions: driven.timers });
     s.clock.now = shanghai('2026-10-01T07:00:00');
     const driven = drivenTimers(s.clock);
     let runtime = start();
     try {
-      const before = runtime.scheduler.states();
+      const before = await runtime.scheduler.states();
       expect(before.map((x) => [x.report, x.contract, x.period, x.cron, x.time_zone, x.next_run_at_ms, x.last_run])).toEqual([
         ['inspection', null, null, '0 8 * * *', 'Asia/Shanghai', shanghai('2026-10-01T08:00:00'), null],
         ['sla', 'acme', 'month', '0 8 1 * *', 'Asia/Shanghai', shanghai('2026-10-01T08:00:00'), null],
@@ -94,7 +94,7 @@ describe('GET /api/v1/reports/schedules', () => {
 
       driven.advanceTo(shanghai('2026-10-01T09:00:00'));
       await runtime.scheduler.settle();
-      const [inspection, sla] = runtime.scheduler.states();
+      const [inspection, sla] = await runtime.scheduler.states();
       expect(inspection!.last_run).toEqual({
         started_at_ms: shanghai('2026-10-01T08:00:00'),
         finished_at_ms: expect.any(Number),
@@ -112,17 +112,17 @@ describe('GET /api/v1/reports/schedules', () => {
       expect(sla!.last_run!.error).toMatch(/^acme json: no data for contract "acme" in 2026-09/);
 
       // A restart: the runs are still there.
-      runtime.stop();
+      await runtime.stop();
       runtime = start();
-      expect(runtime.scheduler.states().map((x) => x.last_run?.outcome)).toEqual(['partial', 'failed']);
+      expect((await runtime.scheduler.states()).map((x) => x.last_run?.outcome)).toEqual(['partial', 'failed']);
 
       // November 1st: October's report is generated; the failure is replaced by the new run.
       driven.advanceTo(shanghai('2026-11-01T09:00:00'));
       await runtime.scheduler.settle();
-      expect(runtime.scheduler.states()[1]!.last_run).toMatchObject({ started_at_ms: shanghai('2026-11-01T08:00:00'), outcome: 'ok', error: null, files: ['sla-acme-2026-10.json'], written: true });
+      expect((await runtime.scheduler.states())[1]!.last_run).toMatchObject({ started_at_ms: shanghai('2026-11-01T08:00:00'), outcome: 'ok', error: null, files: ['sla-acme-2026-10.json'], written: true });
 
       const app = createApp({
-        db: s.running.db,
+        store: s.store,
         agents: s.running.agents,
         checks: s.running.checks,
         intervals: s.running.intervals,
@@ -144,7 +144,7 @@ describe('GET /api/v1/reports/schedules', () => {
         expect(res.status).toBe(200);
         const body = (await res.json()) as { items: Array<Record<string, unknown>>; time_zone: string };
         expect(body.time_zone).toBe('Asia/Shanghai');
-        expect(body.items).toEqual(JSON.parse(JSON.stringify(runtime.scheduler.states())));
+        expect(body.items).toEqual(JSON.parse(JSON.stringify(await runtime.scheduler.states())));
         expect(body.items[0]).toMatchObject({ report: 'inspection', formats: ['csv'], channels: ['robot', 'nowhere'], write: true, next_run_at_ms: shanghai('2026-11-02T08:00:00') });
         expect((await get('/api/v1/reports/schedules')).status).toBe(401);
         const bad = await get('/api/v1/reports/schedules?kind=sla', TOKEN);
@@ -155,7 +155,7 @@ describe('GET /api/v1/reports/schedules', () => {
         await new Promise((resolve) => server.close(resolve));
       }
     } finally {
-      runtime.stop();
+      await runtime.stop();
       s.clock.now = shanghai('2026-11-22T09:00:00');
     }
   });

@@ -60,8 +60,8 @@ function expectedAvailability(name: string, member: string, down: { start: strin
 }
 
 describe('SLA report on 5x8 across National Day', () => {
-  it('contract time: 550,800 s; the holiday outage is no downtime, the make-up Saturday counts; maintenance excluded', () => {
-    const r = report();
+  it('contract time: 550,800 s; the holiday outage is no downtime, the make-up Saturday counts; maintenance excluded', async () => {
+    const r = await report();
     expect(SCHEDULED_S).toBe(550_800);
     const [erp, mail] = r.availability;
     // erp-1: Oct 10 16:00–18:00 down, 16:00–17:30 of it in contract time; 2 h maintenance on Oct 21.
@@ -76,8 +76,8 @@ describe('SLA report on 5x8 across National Day', () => {
     expect(mail).toMatchObject({ allowed_downtime_s: 4406, error_budget_left_s: 806, target_met: true });
   });
 
-  it('header, calculation policy and overview', () => {
-    const r = report();
+  it('header, calculation policy and overview', async () => {
+    const r = await report();
     expect(r).toMatchObject({ kind: 'sla', lang: 'en', period: '2026-10', generated_at: '2026-11-22T01:00:00.000Z', from: '2026-09-30T16:00:00.000Z', to: '2026-10-31T16:00:00.000Z' });
     expect(r.contract).toEqual({
       name: 'gov',
@@ -125,8 +125,8 @@ describe('SLA report on 5x8 across National Day', () => {
     expect([mtta, mttr]).toEqual([95_850, 142_200]);
   });
 
-  it('outages linked to their incidents (the holiday one is not an outage); the maintenance window', () => {
-    const r = report();
+  it('outages linked to their incidents (the holiday one is not an outage); the maintenance window', async () => {
+    const r = await report();
     expect(r.outages).toEqual([
       { target: 'erp-1', start: '2026-10-10T08:00:00.000Z', end: '2026-10-10T10:00:00.000Z', ongoing: false, duration_s: 7200, downtime_s: 5400, cause: 'database lock', incident: s.numbers.makeUp },
       { target: 'mail-1', start: '2026-10-14T04:00:00.000Z', end: '2026-10-14T05:00:00.000Z', ongoing: false, duration_s: 3600, downtime_s: 3600, cause: 'queue full', incident: s.numbers.mail },
@@ -134,8 +134,8 @@ describe('SLA report on 5x8 across National Day', () => {
     expect(r.maintenance).toEqual([{ name: 'erp upgrade', start: '2026-10-21T01:00:00.000Z', end: '2026-10-21T03:00:00.000Z', duration_s: 7200, targets: ['erp-1'] }]);
   });
 
-  it('incidents: wall-clock and contract-time response/resolution, met/breached per the 5x8 calendar', () => {
-    const r = report();
+  it('incidents: wall-clock and contract-time response/resolution, met/breached per the 5x8 calendar', async () => {
+    const r = await report();
     const row = (number: string, severity: string, title: string, target: string, times: { opened: string; ack: string; resolved: string }, wall: [number, number], business: [number, number], targets: [number, number], cause: string, resolution: string) => ({
       number,
       severity,
@@ -177,8 +177,8 @@ describe('SLA report on 5x8 across National Day', () => {
     ]);
   });
 
-  it('incidents by severity, compliance, backups and the inspection summary', () => {
-    const r = report();
+  it('incidents by severity, compliance, backups and the inspection summary', async () => {
+    const r = await report();
     const none = { with_target: 0, met: 0, breached: 0, pending: 0, compliance_percent: null };
     const counts = (met: number, breached: number) => ({ with_target: met + breached, met, breached, pending: 0, compliance_percent: (met / (met + breached)) * 100 });
     expect(r.incidents.by_severity).toEqual({
@@ -212,7 +212,7 @@ describe('SLA report on 5x8 across National Day', () => {
   });
 
   it('equals GET /api/v1/availability and /api/v1/sla/summary of the running collector', async () => {
-    const r = report();
+    const r = await report();
     const get = async (path: string) =>
       (await fetch(`http://127.0.0.1:${s.world.running.apiPort}${path}`, { headers: { authorization: `Bearer ${TOKEN}` } })).json() as Promise<Record<string, unknown>>;
     for (const target of ['erp-1', 'mail-1']) expect(r.availability.find((a) => a.subject.name === target)).toEqual(await get(`/api/v1/availability?target=${target}&period=2026-10`));
@@ -222,7 +222,7 @@ describe('SLA report on 5x8 across National Day', () => {
   it('a period the bundled holiday data does not cover says so in the calculation policy, in both languages', async () => {
     await s.world.ping('a1', 'erp-1', 'ok', Date.parse('2027-01-05T10:00:00+08:00'));
     // reported in February 2027: the bundled chinese-days data ends with 2026 and no holiday_data is configured
-    const r = buildSlaReport({ ...s.ctx, now: () => Date.parse('2027-02-03T09:00:00+08:00') }, { period: '2027-01', contract: 'gov' });
+    const r = await buildSlaReport({ ...s.ctx, now: () => Date.parse('2027-02-03T09:00:00+08:00') }, { period: '2027-01', contract: 'gov' });
     expect(r.calculation.holiday_data_missing).toEqual([{ calendar: '5x8', year: 2027 }]);
     expect(JSON.stringify(slaDocument(r, 'zh-CN'))).toContain('2027 年的数字只按周末计算（日历 5x8 缺少该年节假日数据）');
     expect(JSON.stringify(slaDocument(r, 'en'))).toContain('figures for 2027 use weekends only (calendar 5x8 has no holiday data for 2027)');

@@ -28,8 +28,8 @@ const MONTH_S = (31 * DAY) / 1000;
 const report = () => buildSlaReport(s.ctx, { period: '2026-10', contract: 'acme' });
 
 describe('SLA report JSON', () => {
-  it('availability per target vs the 98 % target, downtime used vs allowed, coverage', () => {
-    const r = report();
+  it('availability per target vs the 98 % target, downtime used vs allowed, coverage', async () => {
+    const r = await report();
     expect(r.contract).toMatchObject({ name: 'acme', policy: 'contract-003', calendar: '24x7', time_zone: 'Asia/Shanghai', availability_target: 98, compliance_goal: 95, targets: ['db-1', 'web-1'] });
     const web = r.availability.find((a) => a.subject.name === 'web-1');
     expect(web).toMatchObject({ scheduled_s: MONTH_S, down_s: 7200, maintenance_s: 7200, unknown_s: 0, measured_s: MONTH_S - 7200, target_percent: 98, target_met: true, outage_count: 1, coverage: 1 });
@@ -46,18 +46,18 @@ describe('SLA report JSON', () => {
     expect(r.calculation).toMatchObject({ formula: '可用率 = 可用时间 ÷ (服务时间 − 维护时间 − 无数据时间)', unknown_policy: 'excluded', calendar: '24x7' });
   });
 
-  it('a quarter (2026-Q4) covers October so far: the same downtime, scheduled time up to the clock, its own title', () => {
-    const q = buildSlaReport(s.ctx, { period: '2026-Q4', contract: 'acme' });
+  it('a quarter (2026-Q4) covers October so far: the same downtime, scheduled time up to the clock, its own title', async () => {
+    const q = await buildSlaReport(s.ctx, { period: '2026-Q4', contract: 'acme' });
     expect(q.period).toBe('2026-Q4');
     const web = q.availability.find((a) => a.subject.name === 'web-1');
     expect(web).toMatchObject({ down_s: 7200, maintenance_s: 7200, outage_count: 1 });
     expect(slaDocument(q, 'en').title).toBe('Quarterly SLA report');
     expect(slaDocument(q, 'zh-CN').title).toBe('SLA 服务水平季度报告');
-    expect(slaDocument(report(), 'zh-CN').title).toBe('SLA 服务水平月度报告');
+    expect(slaDocument(await report(), 'zh-CN').title).toBe('SLA 服务水平月度报告');
   });
 
-  it('outages with cause and incident number; the maintenance window; the outage inside it is not listed', () => {
-    const r = report();
+  it('outages with cause and incident number; the maintenance window; the outage inside it is not listed', async () => {
+    const r = await report();
     expect(r.outages).toEqual([
       { target: 'web-1', start: '2026-10-02T16:00:00.000Z', end: '2026-10-02T18:00:00.000Z', ongoing: false, duration_s: 7200, downtime_s: 7200, cause: 'switch port flapping', incident: s.numbers.web },
       { target: 'db-1', start: '2026-10-15T16:00:00.000Z', end: '2026-10-15T16:30:00.000Z', ongoing: false, duration_s: 1800, downtime_s: 1800, cause: 'disk full', incident: s.numbers.db },
@@ -65,8 +65,8 @@ describe('SLA report JSON', () => {
     expect(r.maintenance).toEqual([{ name: 'patch', start: '2026-10-09T18:00:00.000Z', end: '2026-10-09T20:00:00.000Z', duration_s: 7200, targets: ['web-1'] }]);
   });
 
-  it('incidents by severity with response/resolution times, met/breached, compliance vs the 95 % goal, MTTA/MTTR', () => {
-    const r = report();
+  it('incidents by severity with response/resolution times, met/breached, compliance vs the 95 % goal, MTTA/MTTR', async () => {
+    const r = await report();
     expect(r.incidents.list.map((i) => [i.number, i.severity, i.response_s, i.response_met, i.resolution_s, i.resolution_met])).toEqual([
       [s.numbers.web, 'P1', 600, true, 5400, true],
       [s.numbers.db, 'P2', 2400, false, 9 * 3600, false],
@@ -86,8 +86,8 @@ describe('SLA report JSON', () => {
     expect(r.incidents).toMatchObject({ total: 3, mtta_s: (10 + 40 + 20) * 20, mttr_s: ((90 + 540 + 300) * 60) / 3 });
   });
 
-  it('backup success rate and the month inspection summary from the stored samples', () => {
-    const r = report();
+  it('backup success rate and the month inspection summary from the stored samples', async () => {
+    const r = await report();
     expect(r.backups).toMatchObject({ samples: 31, ok: 30, crit: 1, warn: 0, unknown: 0 });
     expect(r.backups.success_percent).toBeCloseTo((100 * 30) / 31, 9);
     // 31 backups + ping results, one per check and hour slot (newest wins): web-1 ok, crit, ok, crit, ok;
@@ -95,18 +95,18 @@ describe('SLA report JSON', () => {
     expect(r.inspection).toMatchObject({ samples: 38, crit: 3, ok: 35 });
   });
 
-  it('clear errors: unknown contract, period in the future, no data', () => {
-    expect(() => buildSlaReport(s.ctx, { period: '2026-10', contract: 'nope' })).toThrow('unknown contract "nope" (known: acme)');
-    expect(() => buildSlaReport(s.ctx, { period: '2027-01', contract: 'acme' })).toThrow('period 2027-01 is in the future');
-    expect(() => buildSlaReport(s.ctx, { period: '2026-08', contract: 'acme' })).toThrow(ReportError);
-    expect(() => buildSlaReport(s.ctx, { period: '2026-08', contract: 'acme' })).toThrow('no data for contract "acme" in 2026-08');
-    expect(() => buildSlaReport(s.ctx, { period: '2026-13', contract: 'acme' })).toThrow('period must be YYYY-MM or YYYY-Qn');
+  it('clear errors: unknown contract, period in the future, no data', async () => {
+    await expect(buildSlaReport(s.ctx, { period: '2026-10', contract: 'nope' })).rejects.toThrow('unknown contract "nope" (known: acme)');
+    await expect(buildSlaReport(s.ctx, { period: '2027-01', contract: 'acme' })).rejects.toThrow('period 2027-01 is in the future');
+    await expect(buildSlaReport(s.ctx, { period: '2026-08', contract: 'acme' })).rejects.toThrow(ReportError);
+    await expect(buildSlaReport(s.ctx, { period: '2026-08', contract: 'acme' })).rejects.toThrow('no data for contract "acme" in 2026-08');
+    await expect(buildSlaReport(s.ctx, { period: '2026-13', contract: 'acme' })).rejects.toThrow('period must be YYYY-MM or YYYY-Qn');
   });
 
   it('equals GET /api/v1/availability and /api/v1/sla/summary for the same period', async () => {
-    const r = report();
+    const r = await report();
     const app = createApp({
-      db: s.running.db,
+      store: s.store,
       agents: s.running.agents,
       checks: s.running.checks,
       intervals: s.running.intervals,

@@ -1,15 +1,19 @@
 /**
- * The availability service on a real SQLite store: state intervals written like the tracker writes them, maintenance
+ * The availability service on a real store, SQLite and PostgreSQL: state intervals written like the tracker writes them, maintenance
  * from config and from the API table, results compared with hand-computed ground truth.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSlaSetup, slaConfigSchema } from '../../../../collector/sla/index.js';
 import { createAvailabilityService, AvailabilityError } from '../../../../collector/sla-service/availability-service.js';
 import { createMaintenanceStore } from '../../../../collector/sla-service/maintenance-store.js';
 import { createMaintenanceView } from '../../../../collector/sla-service/maintenance-view.js';
-import { openDatabase, type Db } from '../../../../collector/store/db.js';
-import { createIntervalsStore } from '../../../../collector/store/intervals-store.js';
+import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
+import { createIntervalsRepo } from '../../../../collector/store/sql/intervals-repo.js';
 import type { CheckState } from '../../../../common/protocol.js';
+import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -17,10 +21,32 @@ const HOUR = 60 * MIN;
 const OCT = Date.parse('2026-09-30T16:00:00Z');
 const NOV = Date.parse('2026-10-31T16:00:00Z');
 
-function history(db: Db, agentId: string, target: string, checkId: string, checkType: string, steps: Array<[number, CheckState, string?]>): void {
-  const store = createIntervalsStore(db);
+let server: PostgresServer | undefined;
+let databases = 0;
+const opened: SqlStore[] = [];
+beforeAll(async () => {
+  server = await startPostgres();
+}, 180_000);
+afterEach(async () => {
+  for (const store of opened.splice(0)) await store.close();
+});
+afterAll(async () => {
+  await server?.stop();
+}, 60_000);
+
+async function openStore(driver: 'sqlite' | 'postgres'): Promise<SqlStore> {
+  let store: SqlStore;
+  if (driver === 'sqlite') store = await openSqlStore({ kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-availability-')), 'outpost.db') });
+  else if (!server) throw new Error('no PostgreSQL test cluster');
+  else store = await openSqlStore({ kind: 'postgres', url: await server.createDatabase(`availability_${++databases}`) });
+  opened.push(store);
+  return store;
+}
+
+async function history(store: SqlStore, agentId: string, target: string, checkId: string, checkType: string, steps: Array<[number, CheckState, string?]>): Promise<void> {
+  const intervals = createIntervalsRepo();
   for (const [atMs, state, reason] of steps) {
-    store.transition({ agentId, checkId, checkType, target, state, startMs: atMs, endMs: null, reason: reason ?? `${checkId} ${state}`, cause: 'result' });
+    await intervals.transition(store.db, { agentId, checkId, checkType, target, state, startMs: atMs, endMs: null, reason: reason ?? `${checkId} ${state}`, cause: 'result' });
   }
 }
 
@@ -36,35 +62,36 @@ function setup(extra: Record<string, unknown> = {}) {
   );
 }
 
-function fixture(extra: Record<string, unknown> = {}) {
-  const db = openDatabase(':memory:');
+async function fixture(driver: 'sqlite' | 'postgres', extra: Record<string, unknown> = {}) {
+  const db = await openStore(driver);
   // web-1: ping down 1 h on Oct 2 (reachability decides), http down 3 h on Oct 3 (ignored for the target).
-  history(db, 'a1', 'web-1', 'ping', 'ping', [
+  await history(db, 'a1', 'web-1', 'ping', 'ping', [
     [OCT, 'ok'],
     [OCT + 24 * HOUR, 'crit', 'host unreachable'],
     [OCT + 25 * HOUR, 'ok'],
   ]);
-  history(db, 'a1', 'web-1', 'http', 'http', [
+  await history(db, 'a1', 'web-1', 'http', 'http', [
     [OCT, 'ok'],
     [OCT + 48 * HOUR, 'crit', 'HTTP 500'],
     [OCT + 51 * HOUR, 'ok'],
   ]);
   // db-1 and db-2 (group db): down 2 h at different times; db-2 also down 30 min overlapping db-1.
-  history(db, 'a2', 'db-1', 'pg', 'tcp', [
+  await history(db, 'a2', 'db-1', 'pg', 'tcp', [
     [OCT, 'ok'],
     [OCT + 100 * HOUR, 'crit', 'connection refused'],
     [OCT + 102 * HOUR, 'ok'],
   ]);
-  history(db, 'a3', 'db-2', 'pg', 'tcp', [
+  await history(db, 'a3', 'db-2', 'pg', 'tcp', [
     [OCT, 'ok'],
     [OCT + 101 * HOUR + 30 * MIN, 'crit', 'timeout'],
     [OCT + 102 * HOUR + 30 * MIN, 'ok'],
   ]);
-  const maintenance = createMaintenanceStore(db);
+  const maintenance = createMaintenanceStore();
+  await maintenance.load(db.db);
   const slaSetup = setup(extra);
   const targets = { 'web-1': { group: 'front' }, 'db-1': { group: 'db' }, 'db-2': { group: 'db' } };
   const service = createAvailabilityService({
-    db,
+    store: db,
     setup: () => slaSetup,
     now: () => NOV + HOUR,
     targets,
@@ -76,10 +103,10 @@ function fixture(extra: Record<string, unknown> = {}) {
 
 const MONTH = 31 * 24 * HOUR;
 
-describe('availability service', () => {
-  it('target: reachability checks decide; 1 h down in a 31-day month at 98 %', () => {
-    const { service } = fixture();
-    const r = service.forTarget('web-1', OCT, NOV);
+describe.each(['sqlite', 'postgres'] as const)('availability service on %s', (driver) => {
+  it('target: reachability checks decide; 1 h down in a 31-day month at 98 %', async () => {
+    const { service } = await fixture(driver);
+    const r = await service.forTarget('web-1', OCT, NOV);
     expect(r).toMatchObject({ contract: 'acme', policy: 'contract-003', calendar: '24x7', members: ['a1/ping'] });
     expect(r.report).toMatchObject({ scheduledMs: MONTH, downMs: HOUR, upMs: MONTH - HOUR, unknownMs: 0, outageCount: 1, targetPercent: 98, targetMet: true });
     expect(r.report.allowedDowntimeMs).toBeCloseTo(0.02 * MONTH, 3);
@@ -88,52 +115,52 @@ describe('availability service', () => {
     expect(r.report.mttrMs).toBe(HOUR);
   });
 
-  it('check: its own intervals', () => {
-    const { service } = fixture();
-    const r = service.forCheck(undefined, 'web-1', 'http', OCT, NOV);
+  it('check: its own intervals', async () => {
+    const { service } = await fixture(driver);
+    const r = await service.forCheck(undefined, 'web-1', 'http', OCT, NOV);
     expect(r.report).toMatchObject({ downMs: 3 * HOUR, outageCount: 1 });
     expect(r.outages[0]?.causes).toEqual(['HTTP 500']);
-    expect(() => service.forCheck(undefined, 'web-1', 'nope', OCT, NOV)).toThrow(AvailabilityError);
+    await expect(service.forCheck(undefined, 'web-1', 'nope', OCT, NOV)).rejects.toThrow(AvailabilityError);
   });
 
-  it('group: rule all over its targets — the union of their down time (2 h + 1 h − 30 min overlap)', () => {
-    const { service } = fixture();
-    const r = service.forGroup('db', OCT, NOV);
+  it('group: rule all over its targets — the union of their down time (2 h + 1 h − 30 min overlap)', async () => {
+    const { service } = await fixture(driver);
+    const r = await service.forGroup('db', OCT, NOV);
     expect(r).toMatchObject({ contract: 'acme', rule: 'all', members: ['db-1', 'db-2'] });
     expect(r.report.downMs).toBe(2 * HOUR + 30 * MIN);
     expect(r.report.outageCount).toBe(1);
     expect(r.outages[0]?.causes.sort()).toEqual(['connection refused', 'timeout']);
   });
 
-  it('service: at_least 1 of db-1/db-2 — down only while both are (30 min)', () => {
-    const { service } = fixture();
-    const r = service.forService('shop', OCT, NOV);
+  it('service: at_least 1 of db-1/db-2 — down only while both are (30 min)', async () => {
+    const { service } = await fixture(driver);
+    const r = await service.forService('shop', OCT, NOV);
     expect(r).toMatchObject({ contract: 'shop-contract', rule: 'at_least 1', members: ['db-1', 'db-2'] });
     expect(r.report.downMs).toBe(30 * MIN);
     expect(r.report.targetMet).toBe(true);
-    expect(() => service.forService('nope', OCT, NOV)).toThrow('unknown service "nope"');
+    await expect(service.forService('nope', OCT, NOV)).rejects.toThrow('unknown service "nope"');
   });
 
-  it('period: a month in the contract time zone', () => {
-    const { service } = fixture();
-    const r = service.forPeriod('target', 'web-1', '2026-10');
+  it('period: a month in the contract time zone', async () => {
+    const { service } = await fixture(driver);
+    const r = await service.forPeriod('target', 'web-1', '2026-10');
     expect(r.report.fromMs).toBe(OCT);
     expect(r.report.toMs).toBe(NOV);
     expect(r.timeZone).toBe('Asia/Shanghai');
-    expect(() => service.forPeriod('target', 'web-1', '2026-13')).toThrow('period must be YYYY-MM or YYYY-Qn');
-    expect(service.forPeriod('check', 'web-1/http', '2026-10').report.downMs).toBe(3 * HOUR);
+    await expect(service.forPeriod('target', 'web-1', '2026-13')).rejects.toThrow('period must be YYYY-MM or YYYY-Qn');
+    expect((await service.forPeriod('check', 'web-1/http', '2026-10')).report.downMs).toBe(3 * HOUR);
   });
 
-  it('maintenance (config) is excluded: the outage inside it no longer counts', () => {
-    const { service } = fixture({ maintenance: [{ name: 'patch', targets: ['web-1'], start: new Date(OCT + 23 * HOUR).toISOString(), end: new Date(OCT + 26 * HOUR).toISOString() }] });
-    const r = service.forTarget('web-1', OCT, NOV);
+  it('maintenance (config) is excluded: the outage inside it no longer counts', async () => {
+    const { service } = await fixture(driver, { maintenance: [{ name: 'patch', targets: ['web-1'], start: new Date(OCT + 23 * HOUR).toISOString(), end: new Date(OCT + 26 * HOUR).toISOString() }] });
+    const r = await service.forTarget('web-1', OCT, NOV);
     expect(r.report).toMatchObject({ downMs: 0, maintenanceMs: 3 * HOUR, outageCount: 0 });
     expect(r.outages).toEqual([]);
   });
 
-  it('a retroactive window stored through the API reclassifies half an outage', () => {
-    const { service, maintenance } = fixture();
-    maintenance.add({
+  it('a retroactive window stored through the API reclassifies half an outage', async () => {
+    const { db, service, maintenance } = await fixture(driver);
+    await maintenance.add(db.db, {
       name: 'late',
       reason: 'vendor work',
       targets: ['web-1'],
@@ -143,16 +170,16 @@ describe('availability service', () => {
       createdBy: 'a',
       createdAtMs: NOV,
     });
-    const r = service.forTarget('web-1', OCT, NOV);
+    const r = await service.forTarget('web-1', OCT, NOV);
     expect(r.report.downMs).toBe(30 * MIN);
     expect(r.outages[0]).toMatchObject({ downtimeMs: 30 * MIN, maintenanceMs: 30 * MIN, durationMs: HOUR });
   });
 
-  it('unknown names are errors; time without data is unknown', () => {
-    const { service } = fixture();
-    expect(() => service.forTarget('ghost', OCT, NOV)).toThrow('unknown target "ghost"');
-    expect(() => service.forGroup('ghost', OCT, NOV)).toThrow('unknown group "ghost"');
-    const before = service.forTarget('web-1', OCT - 24 * HOUR, OCT + 24 * HOUR);
+  it('unknown names are errors; time without data is unknown', async () => {
+    const { service } = await fixture(driver);
+    await expect(service.forTarget('ghost', OCT, NOV)).rejects.toThrow('unknown target "ghost"');
+    await expect(service.forGroup('ghost', OCT, NOV)).rejects.toThrow('unknown group "ghost"');
+    const before = await service.forTarget('web-1', OCT - 24 * HOUR, OCT + 24 * HOUR);
     expect(before.report.unknownMs).toBe(24 * HOUR);
     expect(before.report.coverage).toBeCloseTo(0.5, 9);
   });

@@ -37,11 +37,11 @@ describe('maintenance end', () => {
     c.advance(10 * MIN);
     await agent.publish('db-9', 'replica', 'tcp', 'ok');
     const incidents = async () => (await json(c.api('/api/v1/incidents?target=db-9', VIEWER))).items as any[];
-    expect(c.running.reconcileAfterMaintenance()).toBe(0);
+    expect(await c.running.reconcileAfterMaintenance()).toBe(0);
     expect(await incidents()).toEqual([]);
 
     c.advance(HOUR - 15 * MIN + 1000); // one second past the window's end
-    expect(c.running.reconcileAfterMaintenance()).toBe(1);
+    expect(await c.running.reconcileAfterMaintenance()).toBe(1);
     const [opened, ...rest] = await incidents();
     expect(rest).toEqual([]);
     expect(opened).toMatchObject({ check_id: 'mysql', status: 'open', last_state: 'crit' });
@@ -49,7 +49,7 @@ describe('maintenance end', () => {
     expect(opened.sla.response).toMatchObject({ started_at: iso(T0 + HOUR) });
 
     c.advance(MIN);
-    expect(c.running.reconcileAfterMaintenance()).toBe(0);
+    expect(await c.running.reconcileAfterMaintenance()).toBe(0);
     expect(await incidents()).toHaveLength(1);
   });
 });

@@ -35,8 +35,8 @@ afterAll(async () => {
 /** The same summary without the cache: every figure computed from the history now (the collector's own config). */
 function uncached(period: string) {
   const sla = c.running.sla;
-  const availability = createAvailabilityService({ db: c.running.db, setup: () => sla.setup, now: c.clock, maintenance: sla.frontDoor.maintenanceView });
-  return createSlaSummary({ db: c.running.db, setup: () => sla.setup, availability, timers: sla.timers, now: c.clock }).forPeriod(period);
+  const availability = createAvailabilityService({ store: c.running.store, setup: () => sla.setup, now: c.clock, maintenance: sla.frontDoor.maintenanceView });
+  return createSlaSummary({ store: c.running.store, setup: () => sla.setup, availability, timers: sla.timers, now: c.clock }).forPeriod(period);
 }
 const cached = (period: string) => c.running.sla.summary.forPeriod(period);
 const stats = () => c.running.sla.monthCache.stats();
@@ -49,23 +49,23 @@ async function api(path: string, init: RequestInit = {}, token = VIEWER): Promis
 }
 
 describe('month-to-date cache', () => {
-  it('a second read with nothing changed is a hit and equals the uncached figures', () => {
-    const first = cached('2026-11');
+  it('a second read with nothing changed is a hit and equals the uncached figures', async () => {
+    const first = await cached('2026-11');
     const before = stats();
-    expect(cached('2026-11')).toEqual(first);
+    expect(await cached('2026-11')).toEqual(first);
     expect(stats().hits).toBe(before.hits + 2);
     expect(stats().misses).toBe(before.misses);
-    expect(first).toEqual(uncached('2026-11'));
+    expect(first).toEqual(await uncached('2026-11'));
     expect(first.contracts[0]?.availability).toMatchObject({ availability_percent: 100, measured_targets: 2, downtime_s: 0 });
   });
 
   it('a state change (a result over MQTT) drops that target: cached == uncached, web-1 down 2 min', async () => {
-    cached('2026-11');
+    await cached('2026-11');
     await agent.publish('web-1', 'web-ping', 'ping', 'crit', 'timeout');
     c.advance(2 * MIN); // within the maximum age: db-1 stays cached
     const before = stats();
-    const now = cached('2026-11');
-    expect(now).toEqual(uncached('2026-11'));
+    const now = await cached('2026-11');
+    expect(now).toEqual(await uncached('2026-11'));
     expect(stats().misses).toBe(before.misses + 1); // web-1 recomputed, db-1 from the cache
     const web = now.contracts[0]?.members.find((m) => m.target === 'web-1');
     expect(web?.downtime_s).toBe(120);
@@ -73,11 +73,11 @@ describe('month-to-date cache', () => {
   });
 
   it('a recurring window added through the API (covering now) and removed: cached == uncached each time', async () => {
-    const base = cached('2026-11');
+    const base = await cached('2026-11');
     // Every day 10:00–12:00 Asia/Shanghai: it covers now (10:30) without being a one-off window.
     const window = await api('/api/v1/maintenance', { method: 'POST', body: JSON.stringify({ name: 'daily patching', reason: 'os updates', targets: ['web-1'], cron: '0 10 * * *', duration: '2h', timezone: 'Asia/Shanghai' }) }, ADMIN);
-    const added = cached('2026-11');
-    expect(added).toEqual(uncached('2026-11'));
+    const added = await cached('2026-11');
+    expect(added).toEqual(await uncached('2026-11'));
     expect(added.contracts[0]?.members.find((m) => m.target === 'web-1')?.downtime_s).toBe(0);
     expect(added).not.toEqual(base);
 
@@ -89,52 +89,52 @@ describe('month-to-date cache', () => {
     ]);
 
     await api(`/api/v1/maintenance/${window.id}`, { method: 'DELETE' }, ADMIN);
-    const removed = cached('2026-11');
-    expect(removed).toEqual(uncached('2026-11'));
+    const removed = await cached('2026-11');
+    expect(removed).toEqual(await uncached('2026-11'));
     expect(removed.contracts[0]?.members.find((m) => m.target === 'web-1')?.downtime_s).toBe(120);
     expect((await api('/api/v1/targets')).targets.every((t: { maintenance: boolean }) => !t.maintenance)).toBe(true);
   });
 
-  it('time passing in a running month without a state change: figures accrue from the cached history', () => {
-    cached('2026-11');
+  it('time passing in a running month without a state change: figures accrue from the cached history', async () => {
+    await cached('2026-11');
     c.advance(MONTH_CACHE_MAX_AGE_MS / 2);
     const before = stats();
-    const later = cached('2026-11');
+    const later = await cached('2026-11');
     expect(stats().misses).toBe(before.misses);
-    expect(later).toEqual(uncached('2026-11'));
+    expect(later).toEqual(await uncached('2026-11'));
     expect(later.contracts[0]?.members.find((m) => m.target === 'web-1')?.downtime_s).toBe(120 + MONTH_CACHE_MAX_AGE_MS / 2000);
     // Past the maximum age the history is read again (a bound on writes without a state change, e.g. retention).
     c.advance(MONTH_CACHE_MAX_AGE_MS);
     const missesBefore = stats().misses;
-    expect(cached('2026-11')).toEqual(uncached('2026-11'));
+    expect(await cached('2026-11')).toEqual(await uncached('2026-11'));
     expect(stats().misses).toBe(missesBefore + 2);
   });
 
   it('incident part: an incident opened and acknowledged, a running clock passing its due instant: cached == uncached', async () => {
-    const before = cached('2026-11').contracts[0]?.incidents;
+    const before = (await cached('2026-11')).contracts[0]?.incidents;
     const { number } = await api('/api/v1/incidents', { method: 'POST', body: JSON.stringify({ title: 'hotline: db slow', severity: 'P2', target: 'db-1' }) }, OPERATOR);
-    const opened = cached('2026-11');
-    expect(opened).toEqual(uncached('2026-11'));
+    const opened = await cached('2026-11');
+    expect(opened).toEqual(await uncached('2026-11'));
     expect(opened.contracts[0]?.incidents.total).toBe((before?.total ?? 0) + 1);
     await api(`/api/v1/incidents/${number}/ack`, { method: 'POST', body: '{}' }, OPERATOR);
-    expect(cached('2026-11')).toEqual(uncached('2026-11'));
-    const breachedBefore = cached('2026-11').contracts[0]?.incidents.resolution.breached ?? 0;
+    expect(await cached('2026-11')).toEqual(await uncached('2026-11'));
+    const breachedBefore = (await cached('2026-11')).contracts[0]?.incidents.resolution.breached ?? 0;
     // Past every running resolution clock's due instant (levels-i-iv: 12 h at most for a P1 .. 5 days for IV).
     c.advance(6 * 24 * 60 * MIN);
-    const later = cached('2026-11');
-    expect(later).toEqual(uncached('2026-11'));
+    const later = await cached('2026-11');
+    expect(later).toEqual(await uncached('2026-11'));
     expect(later.contracts[0]?.incidents.resolution.breached).toBeGreaterThan(breachedBefore);
   });
 
-  it('month rollover: November ends (its last minutes counted) and December starts from its own history', () => {
-    const november = cached('2026-11');
+  it('month rollover: November ends (its last minutes counted) and December starts from its own history', async () => {
+    const november = await cached('2026-11');
     c.advance(Date.parse('2026-11-30T16:00:00Z') - c.clock() + 5 * MIN); // 2026-12-01 00:05 Asia/Shanghai
-    const closed = cached('2026-11');
-    expect(closed).toEqual(uncached('2026-11'));
+    const closed = await cached('2026-11');
+    expect(closed).toEqual(await uncached('2026-11'));
     expect(closed).not.toEqual(november);
     expect(closed.contracts[0]?.members.find((m) => m.target === 'web-1')?.downtime_s).toBe((Date.parse('2026-11-30T16:00:00Z') - T0) / 1000);
-    const december = cached('2026-12');
-    expect(december).toEqual(uncached('2026-12'));
+    const december = await cached('2026-12');
+    expect(december).toEqual(await uncached('2026-12'));
     expect(december.contracts[0]?.members.find((m) => m.target === 'web-1')?.downtime_s).toBe(300);
   });
 });

@@ -1,60 +1,91 @@
-/** The state tracker on a real SQLite file: intervals, late results, confirmations surviving a restart. */
-import { afterEach, describe, expect, it } from 'vitest';
+/**
+ * The state tracker on a real store, both engines: intervals, late results, confirmations surviving a restart,
+ * rollback; and on PostgreSQL two collectors deriving one check's history from results split between them.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openDatabase, type Db } from '../../../../collector/store/db.js';
-import { createIntervalsStore } from '../../../../collector/store/intervals-store.js';
-import { createObservationLog } from '../../../../collector/store/observation-log.js';
+import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
+import { createIntervalsRepo } from '../../../../collector/store/sql/intervals-repo.js';
+import { createObservationLogRepo } from '../../../../collector/store/sql/observation-log.js';
+import type { StoreLocation } from '../../../../collector/store/sql/url.js';
 import { createStateTracker, type CheckMeta } from '../../../../collector/states/tracker.js';
 import { singleRun, type ObservationCause } from '../../../../collector/states/machine.js';
 import type { CheckState } from '../../../../common/protocol.js';
+import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
 
 const META: CheckMeta = { agentId: 'a1', checkId: 'c1', checkType: 'ping', target: 'host-1' };
-const dbs: Db[] = [];
-
 const WINDOW = 1_000_000;
 
-function open(file: string, confirmations = 1, now = () => 500) {
-  const db = openDatabase(file);
-  dbs.push(db);
-  const intervals = createIntervalsStore(db);
-  const log = createObservationLog(db);
-  const tooLate: number[] = [];
-  const tracker = createStateTracker({ intervals, log, confirmationsFor: () => confirmations, reorderWindowMs: WINDOW, now, onTooLate: (_m, run) => tooLate.push(run.firstMs) });
-  const observe = (state: CheckState, at: number, cause: ObservationCause = 'result') =>
-    db.transaction(() => {
-      const change = tracker.observe(META, singleRun(state, cause, at, `${state}@${at}`));
-      tracker.persist();
-      return change;
-    })();
-  const history = () => intervals.history('a1', 'c1', 0, 1e15).map((i) => [i.state, i.startMs, i.endMs]);
-  return { observe, history, tracker, log, tooLate, db };
+let server: PostgresServer | undefined;
+let databases = 0;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 180_000);
+afterAll(async () => {
+  await server?.stop();
+}, 60_000);
+
+async function newLocation(driver: 'sqlite' | 'postgres'): Promise<StoreLocation> {
+  if (driver === 'sqlite') return { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-tracker-')), 'outpost.db') };
+  if (!server) throw new Error('no PostgreSQL test cluster');
+  return { kind: 'postgres', url: await server.createDatabase(`tracker_${++databases}`) };
 }
 
-afterEach(() => {
-  for (const db of dbs.splice(0)) db.close();
+const stores: SqlStore[] = [];
+afterAll(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-const file = () => join(mkdtempSync(join(tmpdir(), 'outpost-tracker-')), 'outpost.db');
+/** `verifyFirst`: re-check cached machines for the batch up front (as the ingest does), else at each first touch. */
+async function open(location: StoreLocation, confirmations = 1, now = () => 500, shared = location.kind === 'postgres', verifyFirst = true) {
+  const store = await openSqlStore(location);
+  stores.push(store);
+  const intervals = createIntervalsRepo();
+  const log = createObservationLogRepo();
+  const tooLate: number[] = [];
+  const tracker = createStateTracker({ intervals, log, shared, confirmationsFor: () => confirmations, reorderWindowMs: WINDOW, now, onTooLate: (_m, run) => tooLate.push(run.firstMs) });
+  /** One ingest batch of observations of META: lock, observe each, persist; rolled back (caches reset) on failure. */
+  const batch = async (list: Array<[CheckState, number, ObservationCause?]>, fail = false, locked?: () => void) => {
+    try {
+      return await store.transaction(async (trx) => {
+        await tracker.lockAgents(trx, [META.agentId]);
+        if (verifyFirst) await tracker.verify(trx, [META]);
+        locked?.();
+        const changes = [];
+        for (const [state, at, cause] of list) changes.push(await tracker.observe(trx, META, singleRun(state, cause ?? 'result', at, `${state}@${at}`)));
+        await tracker.persist(trx);
+        if (fail) throw new Error('commit failed');
+        return changes;
+      });
+    } catch (error) {
+      tracker.resetCache();
+      throw error;
+    }
+  };
+  const observe = async (state: CheckState, at: number, cause: ObservationCause = 'result') => (await batch([[state, at, cause]]))[0] ?? null;
+  const history = async () => (await intervals.history(store.db, 'a1', 'c1', 0, 1e15)).map((i) => [i.state, i.startMs, i.endMs]);
+  return { store, observe, batch, history, tracker, log, tooLate };
+}
 
-describe('state tracker (SQLite)', () => {
-  it('late results re-derive intervals; only a change of the current state is announced', () => {
-    const t = open(file());
-    t.observe('ok', 0);
-    t.observe('ok', 100);
-    t.observe('ok', 200);
-    expect(t.observe('crit', 150)).toBeNull(); // late, current state still ok
-    expect(t.history()).toEqual([
+describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) => {
+  it('late results re-derive intervals; only a change of the current state is announced', async () => {
+    const t = await open(await newLocation(driver));
+    await t.observe('ok', 0);
+    await t.observe('ok', 100);
+    await t.observe('ok', 200);
+    expect(await t.observe('crit', 150)).toBeNull(); // late, current state still ok
+    expect(await t.history()).toEqual([
       ['ok', 0, 150],
       ['crit', 150, 200],
       ['ok', 200, null],
     ]);
     // A late result newer than everything else in its run can change the current state.
-    const change = t.observe('crit', 300);
+    const change = await t.observe('crit', 300);
     expect(change).toMatchObject({ from: 'ok', to: 'crit', atMs: 300 });
-    expect(t.observe('ok', 250)).toBeNull();
-    expect(t.history()).toEqual([
+    expect(await t.observe('ok', 250)).toBeNull();
+    expect(await t.history()).toEqual([
       ['ok', 0, 150],
       ['crit', 150, 200],
       ['ok', 200, 300],
@@ -62,13 +93,13 @@ describe('state tracker (SQLite)', () => {
     ]);
   });
 
-  it('late results fill an UNKNOWN silence gap with what the check really said', () => {
-    const t = open(file());
-    t.observe('ok', 0);
-    t.observe('unknown', 180, 'silence');
-    expect(t.observe('crit', 60)).toBeNull(); // spooled result from before the silence verdict
-    t.observe('crit', 240);
-    expect(t.history()).toEqual([
+  it('late results fill an UNKNOWN silence gap with what the check really said', async () => {
+    const t = await open(await newLocation(driver));
+    await t.observe('ok', 0);
+    await t.observe('unknown', 180, 'silence');
+    expect(await t.observe('crit', 60)).toBeNull(); // spooled result from before the silence verdict
+    await t.observe('crit', 240);
+    expect(await t.history()).toEqual([
       ['ok', 0, 60],
       ['crit', 60, 180],
       ['unknown', 180, 240],
@@ -76,55 +107,133 @@ describe('state tracker (SQLite)', () => {
     ]);
   });
 
-  it('with 3 confirmations a late result can complete a streak in the past', () => {
-    const t = open(file(), 3);
-    t.observe('ok', 0);
-    t.observe('crit', 10);
-    t.observe('crit', 30);
-    t.observe('ok', 40);
-    expect(t.history()).toEqual([['ok', 0, null]]);
-    t.observe('crit', 20); // the missing third crit arrives late
-    expect(t.history()).toEqual([
+  it('with 3 confirmations a late result can complete a streak in the past', async () => {
+    const t = await open(await newLocation(driver), 3);
+    await t.batch([['ok', 0], ['crit', 10], ['crit', 30], ['ok', 40]]);
+    expect(await t.history()).toEqual([['ok', 0, null]]);
+    await t.observe('crit', 20); // the missing third crit arrives late
+    expect(await t.history()).toEqual([
       ['ok', 0, 10],
       ['crit', 10, null],
     ]);
   });
 
-  it('a pending streak survives a restart (the machine is rebuilt from the log)', () => {
-    const f = file();
-    const first = open(f, 3);
-    first.observe('ok', 0);
-    first.observe('crit', 10);
-    first.observe('crit', 20);
-    dbs.pop()!.close();
-    const second = open(f, 3);
-    expect(second.tracker.current(META)).toBe('ok');
-    const change = second.observe('crit', 30);
+  it('a pending streak survives a restart (the machine is rebuilt from the log)', async () => {
+    const location = await newLocation(driver);
+    const first = await open(location, 3);
+    await first.observe('ok', 0);
+    await first.observe('crit', 10);
+    await first.observe('crit', 20);
+    await first.store.close();
+    stores.splice(stores.indexOf(first.store), 1);
+    const second = await open(location, 3);
+    expect(await second.tracker.current(second.store.db, META)).toBe('ok');
+    const change = await second.observe('crit', 30);
     expect(change).toMatchObject({ from: 'ok', to: 'crit', atMs: 10 });
-    expect(second.history()).toEqual([
+    expect(await second.history()).toEqual([
       ['ok', 0, 10],
       ['crit', 10, null],
     ]);
   });
 
-  it('late results beyond the reorder window are dropped and reported; pruning keeps each check\'s newest run', () => {
+  it('a rolled-back batch leaves nothing behind, and the reset tracker goes on from the database', async () => {
+    const t = await open(await newLocation(driver));
+    await t.observe('ok', 0);
+    await t.observe('ok', 50);
+    await expect(t.batch([['ok', 80], ['crit', 100]], true)).rejects.toThrow('commit failed');
+    expect(await t.history()).toEqual([['ok', 0, null]]);
+    expect(await t.log.loadFrom(t.store.db, 'a1', 'c1', 0)).toMatchObject([{ state: 'ok', firstMs: 0, lastMs: 50, count: 2 }]);
+    expect(await t.observe('crit', 100)).toMatchObject({ from: 'ok', to: 'crit', atMs: 100 });
+    expect(await t.history()).toEqual([
+      ['ok', 0, 100],
+      ['crit', 100, null],
+    ]);
+  });
+
+  it('results split between two streams and re-joined late: the same states as in order, each boundary within one interval', async () => {
+    const states: CheckState[] = ['ok', 'ok', 'crit', 'crit', 'ok', 'warn', 'warn', 'ok', 'crit', 'ok'];
+    const observations = Array.from({ length: 40 }, (_, i) => [states[(i * 7) % states.length]!, 1000 + i * 10] as [CheckState, number]);
+    const pairs: Array<Array<[CheckState, number]>> = [];
+    for (let i = 0; i < observations.length; i += 2) pairs.push(observations.slice(i, i + 2));
+    // Each later pair commits before the earlier one: late results fill the holes of runs (once this duplicated intervals).
+    const t = await open(await newLocation(driver));
+    for (let k = 0; k < pairs.length; k += 2) {
+      await t.batch(pairs[k + 1]!);
+      await t.batch(pairs[k]!);
+    }
+    const inOrder = await open(await newLocation(driver));
+    await inOrder.batch(observations);
+    const got = await t.history();
+    const want = await inOrder.history();
+    expect(got.map(([state]) => state)).toEqual(want.map(([state]) => state));
+    got.forEach(([, start, end], i) => {
+      expect(Math.abs(Number(start) - Number(want[i]![1]))).toBeLessThan(10);
+      if (end !== null) expect(Number(end)).toBeGreaterThan(Number(start));
+    });
+  });
+
+  it('late results beyond the reorder window are dropped and reported; pruning keeps each check\'s newest run', async () => {
     let now = 500;
-    const t = open(file(), 1, () => now);
-    t.observe('ok', 0);
-    t.observe('crit', 100);
-    t.observe('ok', 200);
+    const t = await open(await newLocation(driver), 1, () => now);
+    await t.observe('ok', 0);
+    await t.observe('crit', 100);
+    await t.observe('ok', 200);
     now = WINDOW + 150;
-    expect(t.observe('crit', 140)).toBeNull();
+    expect(await t.observe('crit', 140)).toBeNull();
     expect(t.tooLate).toEqual([140]);
-    expect(t.history()).toEqual([
+    expect(await t.history()).toEqual([
       ['ok', 0, 100],
       ['crit', 100, 200],
       ['ok', 200, null],
     ]);
-    expect(t.log.prune(now - WINDOW)).toBe(2);
-    expect(t.log.loadFrom('a1', 'c1', 0).map((r) => [r.state, r.firstMs])).toEqual([['ok', 200]]);
+    expect(await t.log.prune(t.store.db, now - WINDOW)).toBe(2);
+    expect((await t.log.loadFrom(t.store.db, 'a1', 'c1', 0)).map((r) => [r.state, r.firstMs])).toEqual([['ok', 200]]);
     // History (intervals) is untouched by pruning, and the tracker goes on.
-    expect(t.observe('crit', WINDOW + 200)).toMatchObject({ from: 'ok', to: 'crit' });
-    expect(t.history()).toHaveLength(4);
+    expect(await t.observe('crit', WINDOW + 200)).toMatchObject({ from: 'ok', to: 'crit' });
+    expect(await t.history()).toHaveLength(4);
   });
+});
+
+describe('two collectors on one PostgreSQL deriving one check (results split by $share)', () => {
+  it('a collector whose cached machine is stale reloads it: no second transition, no lost one', async () => {
+    const location = await newLocation('postgres');
+    const a = await open(location);
+    const b = await open(location, 1, () => 500, true, false);
+    await a.observe('ok', 0);
+    expect(await b.observe('crit', 100)).toMatchObject({ from: 'ok', to: 'crit' });
+    // A still has "ok since 0" cached: it must see B's crit, so crit at 200 changes nothing.
+    expect(await a.observe('crit', 200)).toBeNull();
+    expect(await b.observe('ok', 300)).toMatchObject({ from: 'crit', to: 'ok' }); // B re-checks at its first touch
+    expect(await a.observe('ok', 250)).toBeNull(); // late for the shared history: re-derived, current state stays ok
+    expect(await a.history()).toEqual([
+      ['ok', 0, 100],
+      ['crit', 100, 250],
+      ['ok', 250, null],
+    ]);
+  }, 60_000);
+
+  it('concurrent batches of both collectors end in the history one collector would have derived from them in turn', async () => {
+    const location = await newLocation('postgres');
+    const a = await open(location);
+    const b = await open(location);
+    const states: CheckState[] = ['ok', 'ok', 'crit', 'crit', 'ok', 'warn', 'warn', 'ok', 'crit', 'ok'];
+    const observations = Array.from({ length: 60 }, (_, i) => [states[(i * 7) % states.length]!, 1000 + i * 10] as [CheckState, number]);
+    // $share splits the stream: alternate pairs to each collector, each sending its batches as fast as it can.
+    const toA: Array<Array<[CheckState, number]>> = [];
+    const toB: Array<Array<[CheckState, number]>> = [];
+    for (let i = 0; i < observations.length; i += 2) (i % 4 === 0 ? toA : toB).push(observations.slice(i, i + 2));
+    // The agent lock serializes whole batches: the order they took it in is their commit order.
+    const order: Array<Array<[CheckState, number]>> = [];
+    const run = async (t: Awaited<ReturnType<typeof open>>, lists: typeof toA) => {
+      for (const list of lists) await t.batch(list, false, () => order.push(list));
+    };
+    await Promise.all([run(a, toA), run(b, toB)]);
+    expect(order).toHaveLength(toA.length + toB.length);
+    const reference = await open(await newLocation('sqlite'));
+    for (const list of order) await reference.batch(list);
+    const shared = await a.history();
+    expect(shared).toEqual(await reference.history());
+    expect(await b.history()).toEqual(shared);
+    expect(shared.filter(([, , end]) => end === null)).toHaveLength(1);
+  }, 120_000);
 });

@@ -1,5 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createBatcher } from '../../../../collector/ingest/batcher.js';
+
+/** A promise with its resolve, to hold a batch "in the database" until the test lets it commit. */
+function gate() {
+  let open: () => void = () => undefined;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
 
 describe('micro-batcher', () => {
   it('flushes at maxItems and resolves every submitter after the batch was processed', async () => {
@@ -8,8 +15,8 @@ describe('micro-batcher', () => {
     const b = createBatcher<number, number[]>({
       maxItems: 3,
       maxDelayMs: 60_000,
-      processBatch: (items) => (batches.push(items), items.map((i) => i * 10)),
-      afterCommit: (r) => after.push(r),
+      processBatch: async (items) => (batches.push(items), items.map((i) => i * 10)),
+      afterCommit: (r) => void after.push(r),
       onError: () => undefined,
     });
     const done = [1, 2, 3].map((i) => b.submit(i));
@@ -21,7 +28,7 @@ describe('micro-batcher', () => {
 
   it('flushes after the delay when fewer items arrive', async () => {
     const batches: number[][] = [];
-    const b = createBatcher<number, void>({ maxItems: 100, maxDelayMs: 1, processBatch: (items) => void batches.push(items), afterCommit: () => undefined, onError: () => undefined });
+    const b = createBatcher<number, void>({ maxItems: 100, maxDelayMs: 1, processBatch: async (items) => void batches.push(items), afterCommit: () => undefined, onError: () => undefined });
     await Promise.all([b.submit(1), b.submit(2)]);
     expect(batches).toEqual([[1, 2]]);
   });
@@ -31,7 +38,7 @@ describe('micro-batcher', () => {
     const b = createBatcher<number, void>({
       maxItems: 2,
       maxDelayMs: 60_000,
-      processBatch: () => {
+      processBatch: async () => {
         throw new Error('disk full');
       },
       afterCommit: () => undefined,
@@ -41,4 +48,61 @@ describe('micro-batcher', () => {
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect(errors).toHaveLength(1);
   });
+
+  it('one batch in flight: what arrives meanwhile waits, then goes in the next batch (at most maxItems each)', async () => {
+    const first = gate();
+    const batches: number[][] = [];
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const b = createBatcher<number, void>({
+      maxItems: 2,
+      maxDelayMs: 0,
+      processBatch: async (items) => {
+        inFlight++;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        batches.push(items);
+        if (batches.length === 1) await first.opened;
+        inFlight--;
+      },
+      afterCommit: () => undefined,
+      onError: () => undefined,
+    });
+    const settled: number[] = [];
+    const track = (i: number) => b.submit(i).then(() => void settled.push(i));
+    const all = [track(1), track(2)];
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toEqual([[1, 2]]);
+    // The first batch is still committing: these queue up (the backpressure bound is 2 × maxItems).
+    all.push(track(3), track(4), track(5));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(batches).toHaveLength(1);
+    expect(settled).toEqual([]);
+    expect(b.pending).toBe(3);
+    first.open();
+    await Promise.all(all);
+    expect(batches).toEqual([[1, 2], [3, 4], [5]]);
+    expect(maxInFlight).toBe(1);
+    expect(settled).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('flush commits everything queued and resolves after the last commit; a failing afterCommit does not fail the batch', async () => {
+    const batches: number[][] = [];
+    const afterErrors: unknown[] = [];
+    const b = createBatcher<number, void>({
+      maxItems: 2,
+      maxDelayMs: 60_000,
+      processBatch: async (items) => void batches.push(items),
+      afterCommit: async () => {
+        throw new Error('sink down');
+      },
+      onError: () => undefined,
+      onAfterCommitError: (e) => afterErrors.push(e),
+    });
+    const done = [1, 2, 3].map((i) => b.submit(i));
+    await b.flush();
+    expect(batches).toEqual([[1, 2], [3]]);
+    await expect(Promise.all(done)).resolves.toBeDefined();
+    await vi.waitFor(() => expect(afterErrors).toHaveLength(2));
+  });
 });
+

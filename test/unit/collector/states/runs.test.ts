@@ -32,6 +32,26 @@ describe('run-length observation log', () => {
     ]);
   });
 
+  it('late observations into a run with holes: the run never shares an instant with them (interpolation stays strictly ordered)', () => {
+    // ok at 70, 100, 110 (80 and 90 went to the other collector): one run, evenly spaced only by assumption.
+    const runs = build([['ok', 70], ['ok', 100], ['ok', 110]]);
+    const afterWarn = insertObservation(runs, obs('warn', 80));
+    const afterCrit = insertObservation(afterWarn, obs('crit', 90));
+    expect(shape(afterCrit)).toEqual([
+      ['ok', 70, 70, 1],
+      ['warn', 80, 80, 1],
+      ['crit', 90, 90, 1],
+      ['ok', 91, 110, 2],
+    ]);
+    for (let i = 1; i < afterCrit.length; i++) expect(afterCrit[i]!.firstMs).toBeGreaterThan(afterCrit[i - 1]!.lastMs);
+    // At the run's last instant too: the rest of the run moves after it, never onto it.
+    expect(shape(insertObservation(build([['ok', 0], ['ok', 10]]), obs('crit', 10)))).toEqual([
+      ['ok', 0, 0, 1],
+      ['crit', 10, 10, 1],
+      ['ok', 11, 11, 1],
+    ]);
+  });
+
   it('a late observation of the same state inside a run only counts', () => {
     const runs = build([['ok', 0], ['ok', 40]]);
     expect(shape(insertObservation(runs, obs('ok', 20)))).toEqual([['ok', 0, 40, 3]]);

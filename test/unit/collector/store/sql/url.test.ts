@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../../../../common/config.js';
 import { collectorConfigSchema, databaseFile, storeLocation } from '../../../../../collector/config.js';
-import { StoreNotWiredError } from '../../../../../collector/store/sql/url.js';
+import { NotSqliteStoreError } from '../../../../../collector/store/sql/url.js';
 
 const parse = (text: string, env: Record<string, string> = {}) => parseConfigText(text, collectorConfigSchema, env);
 
@@ -27,22 +27,21 @@ describe('store.url', () => {
     }
   });
 
-  it('postgres:// is accepted by the schema (password from ${ENV}) but refused where a store would be opened', () => {
+  it('postgres:// is accepted by the schema (password from ${ENV}) ; what works on a SQLite file only says so, password redacted', () => {
     const out = parse('store:\n  url: postgres://outpost:${PGPASS}@db.internal:5432/outpost\n', { PGPASS: 's3cr3t-pw' });
     expect(out.ok).toBe(true);
     if (!out.ok) return;
     expect(storeLocation(out.config)).toEqual({ kind: 'postgres', url: 'postgres://outpost:s3cr3t-pw@db.internal:5432/outpost' });
     let thrown: unknown;
     try {
-      databaseFile(out.config);
+      databaseFile(out.config, 'store backup');
     } catch (error) {
       thrown = error;
     }
-    expect(thrown).toBeInstanceOf(StoreNotWiredError);
+    expect(thrown).toBeInstanceOf(NotSqliteStoreError);
     const message = (thrown as Error).message;
     expect(message).toBe(
-      'store.url postgres://[redacted]@db.internal:5432/outpost: PostgreSQL is not wired into the collector yet (collector/store/README.md); ' +
-        'remove store.url to keep SQLite in data_dir, or use sqlite:PATH',
+      'store.url postgres://[redacted]@db.internal:5432/outpost: store backup works on a SQLite store only (docs/ha.md says how to back up and inspect PostgreSQL)',
     );
     expect(message).not.toContain('s3cr3t-pw');
   });
