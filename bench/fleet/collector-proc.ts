@@ -48,8 +48,8 @@ export interface CollectorProc {
   /** `kill -9`: no DISCONNECT, no lease release. */
   kill9(): Promise<void>;
   health(): Promise<Health>;
-  /** `outpost_messages_in_total{kind="result"}` from /metrics: results this collector received since its start. */
-  resultsIn(): Promise<number>;
+  /** `outpost_messages_in_total{kind="results"}` from /metrics: result messages (an agent batches several) received since its start. */
+  resultMessagesIn(): Promise<number>;
   /** Lines the collector logged so far. */
   logLines(): number;
 }
@@ -131,9 +131,9 @@ export function collectorProc(opts: CollectorProcOptions): CollectorProc {
       await gone;
     },
     health,
-    async resultsIn() {
+    async resultMessagesIn() {
       const text = await (await fetch(`${base}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
-      const line = text.split('\n').find((l) => l.startsWith('outpost_messages_in_total{') && l.includes('kind="result"'));
+      const line = text.split('\n').find((l) => l.startsWith('outpost_messages_in_total{') && l.includes('kind="results"'));
       return Number(line?.split(' ').at(-1) ?? 0);
     },
     logLines: () => readFileSync(logFile, 'utf8').split('\n').length - 1,

@@ -120,7 +120,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     const settled = await poll(report, '(b) backlog of the first connect', 600, lag, (l) => l <= N, (l) => `${fmt(l)} results not yet stored`);
     if (!settled) throw new Error('(b) the collectors did not catch up with the first connect within 600 s');
     const bytesBefore = await figures.bytes();
-    const inBefore = await Promise.all(members.map((m) => m.resultsIn()));
+    const inBefore = await Promise.all(members.map((m) => m.resultMessagesIn()));
     const producedBefore = produced();
     const steadyStart = Date.now();
     const stopA = watchAll([a.pid]);
@@ -130,7 +130,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     await sleep(o.steadyS * 1000);
     const [wa, wb, wm, ws] = [stopA(), stopB(), stopMosq(), stopSims()];
     const steadyS = (Date.now() - steadyStart) / 1000;
-    const inAfter = await Promise.all(members.map((m) => m.resultsIn()));
+    const inAfter = await Promise.all(members.map((m) => m.resultMessagesIn()));
     const bytesAfter = await figures.bytes();
     const rate = (produced() - producedBefore) / steadyS;
     const split = inAfter.map((n, i) => fmt((n - (inBefore[i] ?? 0)) / steadyS)).join(' + ');
@@ -138,7 +138,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     say(
       `(b) steady ${steadyS.toFixed(0)} s: collector A CPU ${pct(wa, steadyS)} of a core, RSS max ${mib(wa.rssMaxBytes)} MiB; collector B ${pct(wb, steadyS)}, ${mib(wb.rssMaxBytes)} MiB; ` +
         `together ${(cores * 100).toFixed(0)} %; Mosquitto ${pct(wm, steadyS)}, ${mib(wm.rssMaxBytes)} MiB; simulators ${pct(ws, steadyS)}, ${mib(ws.rssMaxBytes)} MiB; ` +
-        `${fmt(rate)} results/s produced, received ${split} per s (A + B); load ${load()}`,
+        `${fmt(rate)} results/s produced, result messages received ${split} per s (A + B); load ${load()}`,
     );
     say(
       o.aCollectorCores !== undefined && o.aCollectorCores > 0
@@ -170,35 +170,29 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     );
 
     // 4. kill -9 of collector A: the survivor takes the whole stream and every singleton job
+    // The survivor's rate: results applied per second (dedupe-set rows by receive time; A is dead, so all are B's),
+    // against the same measure over the steady window. The lease poll runs alongside.
+    const steadyApplied = (await figures.appliedSince(PREFIX, steadyStart)) - (await figures.appliedSince(PREFIX, steadyStart + steadyS * 1000));
+    const appliedRate = steadyApplied / steadyS;
     const jobsBefore = (await b.health()).jobs ?? {};
     const killAt = Date.now();
     await a.kill9();
-    const inAtKill = await b.resultsIn();
-    const samples: Array<{ atMs: number; n: number }> = [{ atMs: killAt, n: inAtKill }];
-    const carries = await poll(
-      report,
-      '(b) survivor rate',
-      120,
-      async () => {
-        samples.push({ atMs: Date.now(), n: await b.resultsIn() });
-        const from = samples.find((s) => s.atMs >= Date.now() - 3500) ?? samples[0];
-        const last = samples.at(-1);
-        return from && last && last.atMs > from.atMs ? (last.n - from.n) / ((last.atMs - from.atMs) / 1000) : 0;
-      },
-      (r) => samples.length >= 4 && r >= 0.9 * rate,
-      (r) => `B receives ${fmt(r)} results/s of ${fmt(rate)}`,
-    );
-    const jobs = await poll(
-      report,
-      '(b) survivor jobs',
-      120,
-      (): Promise<Health> => b.health().catch(() => ({ ok: false })),
-      (h) => h.jobs !== undefined && Object.keys(h.jobs).length > 0 && Object.values(h.jobs).every((j) => j.held),
-      (h) => `B holds ${Object.values(h.jobs ?? {}).filter((j) => j.held).length} of ${Object.keys(h.jobs ?? {}).length} jobs`,
-    );
+    const rate3s = async (): Promise<number> => ((await figures.appliedSince(PREFIX, Date.now() - 3000)) / 3);
+    const [carries, jobs] = await Promise.all([
+      poll(report, '(b) survivor rate', 120, rate3s, (r) => Date.now() - killAt >= 3000 && r >= 0.9 * appliedRate, (r) => `B applies ${fmt(r)} results/s of ${fmt(appliedRate)}`),
+      poll(
+        report,
+        '(b) survivor jobs',
+        120,
+        (): Promise<Health> => b.health().catch(() => ({ ok: false })),
+        (h) => h.jobs !== undefined && Object.keys(h.jobs).length > 0 && Object.values(h.jobs).every((j) => j.held),
+        (h) => `B holds ${Object.values(h.jobs ?? {}).filter((j) => j.held).length} of ${Object.keys(h.jobs ?? {}).length} jobs`,
+      ),
+    ]);
+    const rateAtEnd = await rate3s();
     const heldBefore = Object.entries(jobsBefore).filter(([, j]) => j.holder === 'a').map(([name]) => name);
     say(
-      `(b) kill -9 of collector A: B receives the steady rate (≥ 90 % of ${fmt(rate)} results/s over 3 s) after ${carries ? `${((carries.atMs - killAt) / 1000).toFixed(1)} s (${fmt(carries.value)}/s)` : `NOT within 120 s (${fmt(samples.length > 1 ? ((samples.at(-1)?.n ?? 0) - (samples.at(-4)?.n ?? 0)) / 3 : 0)}/s at the end)`}; ` +
+      `(b) kill -9 of collector A: B alone applies the steady rate (≥ 90 % of ${fmt(appliedRate)} results/s over 3 s) after ${carries ? `${((carries.atMs - killAt) / 1000).toFixed(1)} s (${fmt(carries.value)}/s)` : `NOT within 120 s (${fmt(rateAtEnd)}/s at the end)`}; ` +
         `B holds every singleton job after ${jobs ? `${((jobs.atMs - killAt) / 1000).toFixed(1)} s (${Object.keys(jobs.value.jobs ?? {}).join(', ')}; A held ${heldBefore.join(', ') || 'none'} before)` : Object.keys(jobsBefore).length === 0 ? 'n/a: /healthz shows no jobs' : 'NOT within 120 s'}; goal ≤ 10 s; load ${load()}`,
     );
 
@@ -221,11 +215,14 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     await poll(report, '(b) last results stored', 600, () => figures.stored(PREFIX), settledAll, (s) => `${fmt(sent - s)} to go`);
     await Promise.all(members.map((m) => m.stop()));
     const counts = await figures.counts(PREFIX, restartAt);
+    const applied = await figures.appliedPerAgent(PREFIX);
+    const notApplied = finals.reduce((s, x) => s + Math.max(0, x.lastSeq - (applied.get(x.id) ?? 0)), 0);
     const lost = finals.reduce((s, x) => s + Math.max(0, x.lastSeq - (counts.perAgent.get(x.id) ?? 0)), 0);
     const extra = finals.reduce((s, x) => s + Math.max(0, (counts.perAgent.get(x.id) ?? 0) - x.lastSeq), 0);
     const short = finals.filter((x) => (counts.perAgent.get(x.id) ?? 0) < x.lastSeq);
     say(
       `(b) results: ${fmt(sent)} sent, ${fmt(counts.observations)} stored, ${fmt(lost)} lost (${short.length} agents short${short.length > 0 ? `, e.g. ${short.slice(0, 3).map((x) => x.id).join(', ')}` : ''}), ${fmt(extra)} applied twice; ` +
+        `dedupe set: ${fmt([...applied.values()].reduce((s, n) => s + n, 0))} seqs applied, ${fmt(notApplied)} sent but never applied; ` +
         `incidents opened since the restart: ${counts.incidentsSince}${counts.incidentTitles.length > 0 ? ` (${counts.incidentTitles.join('; ')})` : ''}; UNKNOWN intervals (agent lost/stopped/silence) since the restart: ${counts.unknownSince}`,
     );
   } finally {

@@ -17,6 +17,10 @@ export interface PgFigures {
   bytes(): Promise<PgStoreBytes>;
   /** Results stored for agents `<prefix>-…` (observations in the run-length log). */
   stored(prefix: string): Promise<number>;
+  /** Results applied (rows of the dedupe set, `seen_seqs`, stream `results`) received at or after `sinceMs`. */
+  appliedSince(prefix: string, sinceMs: number): Promise<number>;
+  /** Per agent: distinct seqs applied (the dedupe set; complete while the run is shorter than ingest.dedupe_window). */
+  appliedPerAgent(prefix: string): Promise<Map<string, number>>;
   counts(prefix: string, sinceMs: number): Promise<StoreCounts>;
   close(): Promise<void>;
 }
@@ -36,6 +40,14 @@ export function pgFigures(url: string): PgFigures {
     async stored(prefix) {
       const [r] = await rows<{ n: string | null }>('SELECT sum(count) AS n FROM observation_runs WHERE agent_id LIKE $1', [`${prefix}-%`]);
       return Number(r?.n ?? 0);
+    },
+    async appliedSince(prefix, sinceMs) {
+      const [r] = await rows<{ n: string }>("SELECT count(*) AS n FROM seen_seqs WHERE received_at_ms >= $1 AND stream = 'results' AND agent_id LIKE $2", [sinceMs, `${prefix}-%`]);
+      return Number(r?.n ?? 0);
+    },
+    async appliedPerAgent(prefix) {
+      const r = await rows<{ agent_id: string; n: string }>("SELECT agent_id, count(*) AS n FROM seen_seqs WHERE stream = 'results' AND agent_id LIKE $1 GROUP BY agent_id", [`${prefix}-%`]);
+      return new Map(r.map((x) => [x.agent_id, Number(x.n)]));
     },
     async counts(prefix, sinceMs) {
       const perAgentRows = await rows<{ agent_id: string; n: string }>('SELECT agent_id, sum(count) AS n FROM observation_runs WHERE agent_id LIKE $1 GROUP BY agent_id', [`${prefix}-%`]);
