@@ -14,11 +14,11 @@ function setup() {
     now: () => now,
     logger: createLogger({ level: 'silent' }),
     incidents: {
-      openKeyed: (input) => {
+      openKeyed: async (input) => {
         opened.push(input);
         return Promise.resolve({} as never);
       },
-      resolveKeyed: (key) => {
+      resolveKeyed: async (key) => {
         resolved.push(key);
         return Promise.resolve(null);
       },

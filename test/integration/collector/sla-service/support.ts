@@ -10,7 +10,7 @@ import { createCollector, type RunningCollector } from '../../../../collector/co
 import type { IncidentNotice } from '../../../../collector/events.js';
 import type { Timers } from '../../../../common/timers.js';
 import { waitUntil } from '../../../helpers/wait.js';
-import { configFor, connectAgent, publishResult, result } from '../support.js';
+import { configFor, connectAgent, publishResult, result, testStoreOverride } from '../support.js';
 
 export interface ClockedCollector {
   running: RunningCollector;
@@ -46,8 +46,10 @@ export async function startClockedCollector(
       if (i >= 0) armed.splice(i, 1);
     },
   };
+  // The `postgres` test project gives each data_dir its own database (a restart on it finds its state again).
+  const store = overrides.store ?? (await testStoreOverride(dataDir));
   const collector = createCollector({
-    config: configFor(dataDir, overrides),
+    config: configFor(dataDir, { ...overrides, ...(store ? { store } : {}) }),
     logger: errorLog ? createLogger({ level: 'error', destination: errorLog, format: 'json' }) : createLogger({ level: 'silent' }),
     registry: new Registry(),
     now: () => clock,
@@ -85,9 +87,10 @@ export async function clockedAgent(c: ClockedCollector, agentId: string) {
       const at = c.clock();
       // A day-long interval keeps liveness from calling the check silent while tests jump the clock.
       await publishResult(client, result(agentId, seq, checkId, state, at, { target, check_type: checkType, interval_s: 86_400, message }));
-      await waitUntil(() => {
-        const open = c.running.intervals.open(agentId, checkId);
-        return open !== null && open.state === state && (open.startMs === at || c.running.intervals.lastBefore(agentId, checkId, at + 1)?.state === state);
+      const { intervals, store } = c.running;
+      await waitUntil(async () => {
+        const open = await intervals.open(store.db, agentId, checkId);
+        return open !== null && open.state === state && (open.startMs === at || (await intervals.lastBefore(store.db, agentId, checkId, at + 1))?.state === state);
       }, 20_000, `${checkId} ${state} stored`);
     },
     end: () => client.end(true),
