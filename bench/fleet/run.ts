@@ -5,20 +5,24 @@
  *     processes apart from the collector's: connect all → steady state (CPU %, RSS of every process) → restart the
  *     collector (SIGTERM, start again at once, as `systemctl restart`) → until every agent is back online and its spool
  *     drained: time, results lost (seqs sent vs stored), false incidents; then the store's growth per agent and day.
- * (b) two collectors on PostgreSQL behind Mosquitto: accepted, reported as not yet runnable (no PostgreSQL store yet).
+ * (b) two collectors on PostgreSQL behind Mosquitto (mode-b.ts): steady state, restart of both, `kill -9` of one.
+ *     With --mode both, (a) runs first and (b) reports its collectors' CPU as a ratio of (a)'s.
  * Peer in the same run: Mosquitto alone holding the same N connections with the same traffic.
  * Everything on 127.0.0.1. Results and how to read them: BENCHMARKS.md "Fleet".
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { newEnrolmentSecret } from '../../collector/enrolment.js';
 import { startMosquitto } from '../../test/helpers/mosquitto.js';
 import { freePort } from '../../test/helpers/ports.js';
-import { mib, watchProcess, type ProcWindow } from '../collector-ingest/proc-stats.js';
+import { mib } from '../collector-ingest/proc-stats.js';
 import { collectorProc } from './collector-proc.js';
+import { createReport, fmt, load, pct, sleep, until as untilIn, watchAll, type FleetTotals } from './kit.js';
+import { growth, growthLine } from './growth.js';
 import { ensureOpenFiles } from './limits.js';
+import { runModeB } from './mode-b.js';
 import { launchFleet, type Fleet } from './sims.js';
 import { storeBytes, storeCounts } from './store-figures.js';
 
@@ -50,40 +54,11 @@ const PEER_S = Number(args.peer);
 const STORM_TIMEOUT_S = Number(args['storm-timeout']);
 const RAMP_MS = Number(args.ramp) * 1000;
 
-const out: string[] = [];
-const say = (line: string): void => {
-  out.push(line);
-  process.stderr.write(`${line}\n`);
-};
-const note = (line: string): void => void process.stderr.write(`  … ${line}\n`);
-const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' / ');
-const pct = (w: ProcWindow, seconds: number): string => `${((w.cpuSeconds / seconds) * 100).toFixed(0)} %`;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-/** Polls the fleet's summed ticks until `done` holds (fresh ticks only, newer than `afterMs`). */
-async function until(fleet: Fleet, what: string, timeoutS: number, afterMs: number, done: (t: NonNullable<ReturnType<Fleet['totals']>>) => boolean): Promise<number> {
-  const deadline = Date.now() + timeoutS * 1000;
-  let lastNote = 0;
-  for (;;) {
-    const t = fleet.totals();
-    if (t && t.atMs > afterMs && done(t)) return t.atMs;
-    if (Date.now() - lastNote > 10_000 && t) {
-      lastNote = Date.now();
-      note(`${what}: ${fmt(t.connected)} connected, ${fmt(t.drained)} drained, ${fmt(t.pending)} results pending (load ${load()})`);
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutS} s waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-function watchAll(pids: number[]): () => ProcWindow {
-  const ws = pids.map((p) => watchProcess(p));
-  return () => {
-    const all = ws.map((w) => w.stop());
-    return { cpuSeconds: all.reduce((s, w) => s + w.cpuSeconds, 0), rssMaxBytes: all.reduce((s, w) => s + w.rssMaxBytes, 0), rssEndBytes: all.reduce((s, w) => s + w.rssEndBytes, 0) };
-  };
-}
+const report = createReport();
+const { say } = report;
+const until = (fleet: Fleet, what: string, timeoutS: number, afterMs: number, done: (t: FleetTotals) => boolean): Promise<number> => untilIn(report, fleet, what, timeoutS, afterMs, done);
+/** (a)'s collector CPU in its steady phase, in cores: the base of (b)'s ratio. */
+let aCollectorCores: number | undefined;
 
 /** Interrupted (Ctrl-C, SIGTERM): the simulators, the collector and Mosquitto go too. */
 const cleanups: Array<() => Promise<void>> = [];
@@ -94,7 +69,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-say(`Fleet: ${fmt(N)} simulated agents in ${PROCS} processes, ${CHECKS} checks at ${INTERVAL_S} s each (${fmt((N * CHECKS) / INTERVAL_S)} results/s), QoS 1, Last Will, embedded broker with enrolment logins`);
+say(`Fleet: ${fmt(N)} simulated agents in ${PROCS} processes, ${CHECKS} checks at ${INTERVAL_S} s each (${fmt((N * CHECKS) / INTERVAL_S)} results/s), QoS 1, Last Will; (a) embedded broker with enrolment logins, (b) Mosquitto, anonymous on 127.0.0.1`);
 say(ensureOpenFiles(N + 4096));
 say(`machine: load average at start ${load()} (1 / 5 / 15 min)`);
 
@@ -117,10 +92,6 @@ if (PEER_S > 0) {
   say(`peer: Mosquitto over ${PEER_S} s: CPU ${pct(m, PEER_S)} of a core, RSS ${mib(m.rssMaxBytes)} MiB (simulators: ${pct(s, PEER_S)}, ${mib(s.rssMaxBytes)} MiB together); load ${load()}`);
   await peerFleet.kill();
   await mosquitto.stop();
-}
-
-if (mode === 'b' || mode === 'both') {
-  say('(b) two collectors on PostgreSQL behind Mosquitto: not yet runnable — the collector has no PostgreSQL store (store.url) in this release; nothing measured.');
 }
 
 if (mode === 'a' || mode === 'both') {
@@ -157,21 +128,8 @@ if (mode === 'a' || mode === 'both') {
     const bytesAfter = storeBytes(collector.dataDir);
     const producedSteady = (fleet.totals()?.produced ?? 0) - producedBefore;
     say(`(a) steady ${steadyS.toFixed(0)} s: collector CPU ${pct(c, steadyS)} of a core, RSS max ${mib(c.rssMaxBytes)} MiB; simulators ${pct(s, steadyS)}, ${mib(s.rssMaxBytes)} MiB together; ${fmt(producedSteady / steadyS)} results/s; load ${load()}`);
-    const perAgentDay = (b: number) => (b / N / steadyS) * 86_400;
-    const grew = Object.entries(bytesAfter.tables)
-      .map(([name, b]) => [name, b - (bytesBefore.tables[name] ?? 0)] as const)
-      .filter(([, d]) => d > 0)
-      .sort((x, y) => y[1] - x[1]);
-    // seen_seqs (dedupe set) holds ingest.dedupe_window of results, then is pruned into floors: bounded, not growth.
-    const windowed = (name: string) => name.includes('seen_seqs');
-    const sum = (rows: ReadonlyArray<readonly [string, number]>) => rows.reduce((t, [, d]) => t + d, 0);
-    const kept = grew.filter(([n]) => !windowed(n));
-    const dedupe = grew.filter(([n]) => windowed(n));
-    say(
-      `(a) store growth in the steady phase (SQLite dbstat, pages in use, ${steadyS.toFixed(0)} s): ${fmt(perAgentDay(sum(kept)))} bytes per agent and day kept until the retentions ` +
-        `(${kept.slice(0, 6).map(([n, d]) => `${n} ${fmt(perAgentDay(d))}`).join(', ') || 'no new pages'}); plus the dedupe set at ${fmt(perAgentDay(sum(dedupe)) / 24)} bytes per agent and hour of ingest.dedupe_window ` +
-        `(${fmt((perAgentDay(sum(dedupe)) / 24) * N / 1024 / 1024)} MiB for these ${fmt(N)} agents at the default 1 h); file ${mib(bytesAfter.fileBytes)} MiB`,
-    );
+    aCollectorCores = c.cpuSeconds / steadyS;
+    say(`${growthLine('(a) SQLite', growth(bytesBefore, bytesAfter, N, steadyS), steadyS)}; file ${mib(bytesAfter.fileBytes)} MiB`);
 
     // 3. restart (SIGTERM, start again at once) and the reconnect storm
     fleet.send('mark');
@@ -230,6 +188,13 @@ if (mode === 'a' || mode === 'both') {
     else say(`kept ${dir}`);
   }
 }
+if (mode === 'b' || mode === 'both') {
+  await runModeB(
+    report,
+    { agents: N, procs: PROCS, checks: CHECKS, intervalS: INTERVAL_S, steadyS: STEADY_S, stormTimeoutS: STORM_TIMEOUT_S, rampMs: RAMP_MS, keep: args.keep, ...(aCollectorCores !== undefined ? { aCollectorCores } : {}) },
+    onInterrupt,
+  );
+}
 say(`machine: load average at the end ${load()}`);
-process.stdout.write(`${out.join('\n')}\n`);
+process.stdout.write(`${report.lines().join('\n')}\n`);
 process.exit(0);

@@ -1,13 +1,14 @@
 /**
  * What the benchmark reads from the collector's SQLite file (read-only; WAL lets it read while the collector
- * writes): bytes per table (SQLite's dbstat), results stored per agent, incidents and UNKNOWN intervals opened.
+ * writes): bytes per table (SQLite's dbstat, a table's indexes counted with it), results stored per agent, incidents
+ * and UNKNOWN intervals opened. The same figures from PostgreSQL: pg-figures.ts.
  */
 import Database from 'better-sqlite3';
 import { statSync } from 'node:fs';
 import { databaseFile } from '../../collector/config.js';
 
 export interface StoreBytes {
-  /** Pages in use per table/index (dbstat), after the WAL's committed content. */
+  /** Pages in use per table, its indexes included (dbstat), after the WAL's committed content. */
   tables: Record<string, number>;
   total: number;
   /** outpost.db + outpost.db-wal on disk. */
@@ -21,7 +22,7 @@ function open(dataDir: string): Database.Database {
 export function storeBytes(dataDir: string): StoreBytes {
   const db = open(dataDir);
   try {
-    const rows = db.prepare<[], { name: string; bytes: number }>('SELECT name, sum(pgsize) AS bytes FROM dbstat GROUP BY name').all();
+    const rows = db.prepare<[], { name: string; bytes: number }>('SELECT coalesce(m.tbl_name, s.name) AS name, sum(s.pgsize) AS bytes FROM dbstat s LEFT JOIN sqlite_master m ON m.name = s.name GROUP BY 1').all();
     const tables = Object.fromEntries(rows.map((r) => [r.name, r.bytes]));
     const file = databaseFile({ data_dir: dataDir });
     const size = (f: string) => {

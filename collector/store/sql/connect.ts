@@ -64,6 +64,10 @@ function openPostgres(url: string, poolSize: number): Kysely<StoreSchema> {
   // An idle connection cut by the server (restart, failover) is emitted here; unheard, it would crash the process.
   // The pool drops that client; the next query opens a new connection and fails to its caller while the server is down.
   pool.on('error', () => undefined);
+  // A checked-out connection (a transaction between two statements) cut the same way emits `error` on the client,
+  // which the pool does not hear: unheard, it too ends the process. Its pending and next queries fail to their
+  // callers; released, the broken client is dropped by the pool (not queryable).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 

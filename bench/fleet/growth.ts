@@ -1,0 +1,67 @@
+/**
+ * Store growth per agent and day from two snapshots of a steady window (either driver), and the disk a fleet needs
+ * at the default retentions: each table's growth times how long its rows are kept.
+ *   observation_runs  states.reorder_window (7 d): the observation log is pruned beyond it
+ *   report_samples    reports.sample_retention (90 d)
+ *   agent_events      events.retention (90 d)
+ *   seen_seqs         ingest.dedupe_window (1 h), then folded into one floor per agent: a bounded set, not growth
+ *   everything else   kept (state history, incidents, SLA evidence): grows for as long as the installation runs
+ * Tables of one row per agent, check or job (agents, checks, seq marks and floors, leases) do not grow with time: what
+ * they gain in a window is rows rewritten in place (on PostgreSQL dead row versions, reused after autovacuum), so they
+ * are left out of the growth and shown apart.
+ */
+export interface TableBytes {
+  /** Bytes per table, its indexes included. */
+  tables: Record<string, number>;
+}
+
+const DAY_S = 86_400;
+/** Days each table's rows are kept at the default configuration; absent = kept for good. */
+export const RETENTION_DAYS: Readonly<Record<string, number>> = { observation_runs: 7, report_samples: 90, agent_events: 90, seen_seqs: 1 / 24 };
+
+/** One row per agent, check, job or counter: size follows the fleet, not time. */
+export const BOUNDED = new Set(['agents', 'checks', 'seq_marks', 'seq_floors', 'job_leases', 'incident_number_sequences', 'heartbeats', 'heartbeat_seq', 'schema_migrations', 'console_sessions', 'sqlite_schema', 'sqlite_master']);
+
+export interface Growth {
+  /** Bytes per agent the bounded tables gained in the window (rewrites, not growth). */
+  churnPerAgent: number;
+  /** Bytes per agent and day, per table that grew, largest first. */
+  perAgentDay: Array<[string, number]>;
+  /** Bytes per agent held at the default retentions by the tables that are pruned (seen_seqs included). */
+  retainedPerAgent: number;
+  /** Bytes per agent and year of the tables kept for good. */
+  keptPerAgentYear: number;
+}
+
+export function growth(before: TableBytes, after: TableBytes, agents: number, seconds: number): Growth {
+  const delta = (name: string): number => (after.tables[name] ?? 0) - (before.tables[name] ?? 0);
+  const churnPerAgent = Object.keys(after.tables).filter((n) => BOUNDED.has(n)).reduce((s, n) => s + Math.max(0, delta(n)), 0) / agents;
+  const perAgentDay = Object.entries(after.tables)
+    .filter(([name]) => !BOUNDED.has(name))
+    .map(([name, b]) => [name, ((b - (before.tables[name] ?? 0)) / agents / seconds) * DAY_S] as [string, number])
+    .filter(([, d]) => d > 0)
+    .sort((x, y) => y[1] - x[1]);
+  let retainedPerAgent = 0;
+  let keptPerAgentYear = 0;
+  for (const [name, d] of perAgentDay) {
+    const days = RETENTION_DAYS[name];
+    if (days === undefined) keptPerAgentYear += d * 365;
+    else retainedPerAgent += d * days;
+  }
+  return { perAgentDay, retainedPerAgent, keptPerAgentYear, churnPerAgent };
+}
+
+const GIB = 1024 ** 3;
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** One report line: per table, and extrapolated to `fleet` agents (10,000: the issue's fleet). */
+export function growthLine(label: string, g: Growth, seconds: number, fleet = 10_000): string {
+  const tables = g.perAgentDay.slice(0, 7).map(([n, d]) => `${n} ${fmt(d)}`).join(', ') || 'no new pages';
+  const total = g.perAgentDay.reduce((s, [, d]) => s + d, 0);
+  return (
+    `${label} store growth over ${seconds.toFixed(0)} s of steady state: ${fmt(total)} bytes per agent and day (${tables}); ` +
+    `at the default retentions ${fmt(g.retainedPerAgent / 1024)} KiB per agent held by the pruned tables + ${fmt(g.keptPerAgentYear / 1024)} KiB per agent and year kept; ` +
+    `${fmt(fleet)} agents: ${((g.retainedPerAgent * fleet) / GIB).toFixed(1)} GiB + ${((g.keptPerAgentYear * fleet) / GIB).toFixed(1)} GiB per year (all results ok: state changes add intervals and incidents); ` +
+    `per-agent tables rewritten in place gained ${fmt(g.churnPerAgent)} bytes per agent in the window (not growth)`
+  );
+}
