@@ -163,6 +163,8 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
     );
     expect(Object.keys(held).sort()).toEqual(jobNames);
     const now = await leases(db);
+    const took = leasesAtKill.map((before) => `${before.name} ${(now.find((l) => l.name === before.name)?.acquired_at_ms ?? NaN) - before.renewed_at_ms} ms`);
+    console.info(`[pair failover] from A's last renewal to B's taking over: ${took.join(', ')}`);
     for (const before of leasesAtKill) {
       const after = now.find((l) => l.name === before.name);
       expect(after?.holder, before.name).toBe('b');
