@@ -183,7 +183,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     await a.kill9();
     const rate3s = async (): Promise<number> => ((await figures.appliedSince(PREFIX, Date.now() - 3000)) / 3);
     const [carries, jobs] = await Promise.all([
-      poll(report, '(b) survivor rate', 120, rate3s, (r) => Date.now() - killAt >= 3000 && r >= 0.9 * appliedRate, (r) => `B applies ${fmt(r)} results/s of ${fmt(appliedRate)}`),
+      poll(report, '(b) survivor rate', 120, rate3s, (r) => Date.now() - killAt >= 3000 && r >= 0.9 * appliedRate, (r) => `survivor applies ${fmt(r)} results/s of ${fmt(appliedRate)}`),
       poll(
         report,
         '(b) survivor jobs',
