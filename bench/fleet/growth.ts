@@ -13,6 +13,11 @@
 export interface TableBytes {
   /** Bytes per table, its indexes included. */
   tables: Record<string, number>;
+  /**
+   * Live rows per table, when known (PostgreSQL): growth is then counted as new rows × bytes per live row, so row
+   * versions that an update left behind for autovacuum (reused space, not growth) do not count.
+   */
+  rows?: Record<string, number>;
 }
 
 const DAY_S = 86_400;
@@ -34,11 +39,15 @@ export interface Growth {
 }
 
 export function growth(before: TableBytes, after: TableBytes, agents: number, seconds: number): Growth {
-  const delta = (name: string): number => (after.tables[name] ?? 0) - (before.tables[name] ?? 0);
+  const delta = (name: string): number => {
+    const [r0, r1, b1] = [before.rows?.[name], after.rows?.[name], after.tables[name] ?? 0];
+    if (r0 !== undefined && r1 !== undefined && r1 > 0) return (r1 - r0) * (b1 / r1);
+    return b1 - (before.tables[name] ?? 0);
+  };
   const churnPerAgent = Object.keys(after.tables).filter((n) => BOUNDED.has(n)).reduce((s, n) => s + Math.max(0, delta(n)), 0) / agents;
   const perAgentDay = Object.entries(after.tables)
     .filter(([name]) => !BOUNDED.has(name))
-    .map(([name, b]) => [name, ((b - (before.tables[name] ?? 0)) / agents / seconds) * DAY_S] as [string, number])
+    .map(([name]) => [name, (delta(name) / agents / seconds) * DAY_S] as [string, number])
     .filter(([, d]) => d > 0)
     .sort((x, y) => y[1] - x[1]);
   let retainedPerAgent = 0;

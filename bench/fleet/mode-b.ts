@@ -90,7 +90,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
       }),
     );
   }
-  const [a, b] = members as [CollectorProc, CollectorProc];
+  const [ca, cb] = members as [CollectorProc, CollectorProc];
   let fleet: Fleet | null = null;
   const teardown = async (): Promise<void> => {
     await fleet?.kill();
@@ -123,8 +123,8 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     const inBefore = await Promise.all(members.map((m) => m.resultMessagesIn()));
     const producedBefore = produced();
     const steadyStart = Date.now();
-    const stopA = watchAll([a.pid]);
-    const stopB = watchAll([b.pid]);
+    const stopA = watchAll([ca.pid]);
+    const stopB = watchAll([cb.pid]);
     const stopMosq = watchAll([mosquitto.pid ?? 0]);
     const stopSims = watchAll(f.pids);
     await sleep(o.steadyS * 1000);
@@ -157,7 +157,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     const stopMs = await Promise.all(members.map((m) => m.stop()));
     await Promise.all(members.map((m) => m.start()));
     const upMs = Date.now() - restartAt;
-    const stormCpu = watchAll([a.pid, b.pid]);
+    const stormCpu = watchAll([ca.pid, cb.pid]);
     const backlog = await poll(report, '(b) storm: sent before the restart stored', o.stormTimeoutS, () => figures.stored(PREFIX), (s) => s >= producedAtRestart, (s) => `${fmt(producedAtRestart - s)} to go`);
     const caughtUp = backlog && (await poll(report, '(b) storm: lag back to steady', o.stormTimeoutS, lag, (l) => l <= Math.max(N, 2 * lagBefore), (l) => `lag ${fmt(l)}`));
     const storm = stormCpu();
@@ -170,33 +170,37 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     );
 
     // 4. kill -9 of collector A: the survivor takes the whole stream and every singleton job
-    // The survivor's rate: results applied per second (dedupe-set rows by receive time; A is dead, so all are B's),
+    // The survivor's rate: results applied per second (dedupe-set rows by receive time; the victim is dead, so all are the survivor's),
     // against the same measure over the steady window. The lease poll runs alongside.
     const steadyApplied = (await figures.appliedSince(PREFIX, steadyStart)) - (await figures.appliedSince(PREFIX, steadyStart + steadyS * 1000));
     const appliedRate = steadyApplied / steadyS;
-    const jobsBefore = (await b.health()).jobs ?? {};
+    // The victim is the collector holding the SLA timers (the failover that matters); `b` below is the survivor.
+    const jobsBefore = (await ca.health()).jobs ?? {};
+    const victimId = jobsBefore['sla-timers']?.holder === 'b' ? 'b' : 'a';
+    const [a, b] = victimId === 'a' ? [ca, cb] : [cb, ca];
+    const survivorId = victimId === 'a' ? 'b' : 'a';
     const killAt = Date.now();
     await a.kill9();
     const rate3s = async (): Promise<number> => ((await figures.appliedSince(PREFIX, Date.now() - 3000)) / 3);
     const [carries, jobs] = await Promise.all([
-      poll(report, '(b) survivor rate', 120, rate3s, (r) => Date.now() - killAt >= 3000 && r >= 0.9 * appliedRate, (r) => `B applies ${fmt(r)} results/s of ${fmt(appliedRate)}`),
+      poll(report, '(b) survivor rate', 120, rate3s, (r) => Date.now() - killAt >= 3000 && r >= 0.9 * appliedRate, (r) => `survivor applies ${fmt(r)} results/s of ${fmt(appliedRate)}`),
       poll(
         report,
         '(b) survivor jobs',
         120,
         (): Promise<Health> => b.health().catch(() => ({ ok: false })),
         (h) => h.jobs !== undefined && Object.keys(h.jobs).length > 0 && Object.values(h.jobs).every((j) => j.held),
-        (h) => `B holds ${Object.values(h.jobs ?? {}).filter((j) => j.held).length} of ${Object.keys(h.jobs ?? {}).length} jobs`,
+        (h) => `survivor holds ${Object.values(h.jobs ?? {}).filter((j) => j.held).length} of ${Object.keys(h.jobs ?? {}).length} jobs`,
       ),
     ]);
     const rateAtEnd = await rate3s();
-    const heldBefore = Object.entries(jobsBefore).filter(([, j]) => j.holder === 'a').map(([name]) => name);
+    const heldBefore = Object.entries(jobsBefore).filter(([, j]) => j.holder === victimId).map(([name]) => name);
     say(
-      `(b) kill -9 of collector A: B alone applies the steady rate (≥ 90 % of ${fmt(appliedRate)} results/s over 3 s) after ${carries ? `${((carries.atMs - killAt) / 1000).toFixed(1)} s (${fmt(carries.value)}/s)` : `NOT within 120 s (${fmt(rateAtEnd)}/s at the end)`}; ` +
-        `B holds every singleton job after ${jobs ? `${((jobs.atMs - killAt) / 1000).toFixed(1)} s (${Object.keys(jobs.value.jobs ?? {}).join(', ')}; A held ${heldBefore.join(', ') || 'none'} before)` : Object.keys(jobsBefore).length === 0 ? 'n/a: /healthz shows no jobs' : 'NOT within 120 s'}; goal ≤ 10 s; load ${load()}`,
+      `(b) kill -9 of collector ${victimId.toUpperCase()} (the SLA timers' holder): ${survivorId.toUpperCase()} alone applies the steady rate (≥ 90 % of ${fmt(appliedRate)} results/s over 3 s) after ${carries ? `${((carries.atMs - killAt) / 1000).toFixed(1)} s (${fmt(carries.value)}/s)` : `NOT within 120 s (${fmt(rateAtEnd)}/s at the end)`}; ` +
+        `the survivor holds every singleton job after ${jobs ? `${((jobs.atMs - killAt) / 1000).toFixed(1)} s (${Object.keys(jobs.value.jobs ?? {}).join(', ')}; the victim held ${heldBefore.join(', ') || 'none'} before)` : Object.keys(jobsBefore).length === 0 ? 'n/a: /healthz shows no jobs' : 'NOT within 120 s'}; goal ≤ 10 s; load ${load()}`,
     );
 
-    // 5. A restarted (as systemd would): what its session kept is delivered; then count
+    // 5. the victim restarted (as systemd would): what its session kept is delivered; then count
     await a.start();
     f.send('quiesce');
     const quietAt = Date.now() + 1500;

@@ -8,6 +8,8 @@ import type { StoreCounts } from './store-figures.js';
 
 export interface PgStoreBytes {
   tables: Record<string, number>;
+  /** Live rows per table (`pg_stat_user_tables.n_live_tup`, kept by the statistics system). */
+  rows: Record<string, number>;
   total: number;
   /** `pg_database_size`: what the database takes on disk (its WAL not included). */
   databaseBytes: number;
@@ -34,8 +36,9 @@ export function pgFigures(url: string): PgFigures {
         "SELECT c.relname AS name, pg_total_relation_size(c.oid) AS bytes FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r' AND n.nspname = current_schema()",
       );
       const [db] = await rows<{ bytes: string }>('SELECT pg_database_size(current_database()) AS bytes');
+      const live = await rows<{ name: string; n: string }>('SELECT relname AS name, n_live_tup AS n FROM pg_stat_user_tables WHERE schemaname = current_schema()');
       const byName = Object.fromEntries(tables.map((t) => [t.name, Number(t.bytes)]));
-      return { tables: byName, total: Object.values(byName).reduce((s, b) => s + b, 0), databaseBytes: Number(db?.bytes ?? 0) };
+      return { tables: byName, rows: Object.fromEntries(live.map((r) => [r.name, Number(r.n)])), total: Object.values(byName).reduce((s, b) => s + b, 0), databaseBytes: Number(db?.bytes ?? 0) };
     },
     async stored(prefix) {
       const [r] = await rows<{ n: string | null }>('SELECT sum(count) AS n FROM observation_runs WHERE agent_id LIKE $1', [`${prefix}-%`]);

@@ -1,5 +1,5 @@
 /**
- * Opens the async store on either engine through Kysely: SQLite (better-sqlite3, WAL, the same pragmas as ../db.ts)
+ * Opens the store on either engine through Kysely: SQLite (better-sqlite3, WAL, synchronous = FULL, foreign keys)
  * or PostgreSQL (a node-postgres Pool). int8 (BIGINT: every epoch-ms column, ids, COUNT(*)) and NUMERIC (SUM of
  * BIGINT) arrive as JS numbers on both engines; an int8 beyond Number.MAX_SAFE_INTEGER is an error, never a silently
  * rounded number. `transaction` runs one unit of work on one connection (BEGIN IMMEDIATE on SQLite).

@@ -25,6 +25,15 @@ export interface ClockedCollector {
   stop(): Promise<void>;
 }
 
+/** The config of a clocked collector (also what a test reloads it with). */
+export async function clockedConfig(dataDir: string, overrides: Record<string, unknown>): Promise<ReturnType<typeof configFor>> {
+  // The `postgres` test project gives each data_dir its own database (a restart on it finds its state again).
+  const store = overrides.store ?? (await testStoreOverride(dataDir));
+  // The silence scan runs on real timers against the fake clock: a jump of days would call every check silent
+  // between two reads. The longest scan interval keeps it out of the tests' way.
+  return configFor(dataDir, { states: { silence_scan: '5m' }, ...overrides, ...(store ? { store } : {}) });
+}
+
 /** `errorLog`, when given, receives the collector's error-level log lines (JSON); otherwise it logs nothing. */
 export async function startClockedCollector(
   overrides: Record<string, unknown>,
@@ -46,10 +55,8 @@ export async function startClockedCollector(
       if (i >= 0) armed.splice(i, 1);
     },
   };
-  // The `postgres` test project gives each data_dir its own database (a restart on it finds its state again).
-  const store = overrides.store ?? (await testStoreOverride(dataDir));
   const collector = createCollector({
-    config: configFor(dataDir, { ...overrides, ...(store ? { store } : {}) }),
+    config: await clockedConfig(dataDir, overrides),
     logger: errorLog ? createLogger({ level: 'error', destination: errorLog, format: 'json' }) : createLogger({ level: 'silent' }),
     registry: new Registry(),
     now: () => clock,
@@ -92,6 +99,8 @@ export async function clockedAgent(c: ClockedCollector, agentId: string) {
         const open = await intervals.open(store.db, agentId, checkId);
         return open !== null && open.state === state && (open.startMs === at || (await intervals.lastBefore(store.db, agentId, checkId, at + 1))?.state === state);
       }, 20_000, `${checkId} ${state} stored`);
+      // And what follows from it (incidents opened or resolved, their notices) has gone through the pipeline.
+      await c.running.drain();
     },
     end: () => client.end(true),
   };
