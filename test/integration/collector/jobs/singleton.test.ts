@@ -362,7 +362,7 @@ describe('createSingletonJobs options', () => {
   it('refuses timings that cannot hold a lease, naming the option; holder ids default to host:pid:random', () => {
     const base = { store: {} as SqlStore, now: () => T0, timers: drivenClock().timers().timers, logger: silent };
     expect(() => createSingletonJobs({ ...base, ttlMs: 0 })).toThrow('ttlMs: must be positive (got 0)');
-    expect(() => createSingletonJobs({ ...base, renewEveryMs: 6000 })).toThrow('renewEveryMs: must be below ttlMs − maxClockSkewMs (8000 − 2000), got 6000');
+    expect(() => createSingletonJobs({ ...base, renewEveryMs: 6000 })).toThrow('renewEveryMs: must be below ttlMs − maxClockSkewMs (6000 − 2000), got 6000');
     expect(() => createSingletonJobs({ ...base, maxClockSkewMs: -1 })).toThrow('maxClockSkewMs: must not be negative (got -1)');
     expect(() => createSingletonJobs({ ...base, holder: '' })).toThrow('holder: must not be empty');
     const jobs = createSingletonJobs(base);
