@@ -16,6 +16,9 @@ const ON_BOTH_ENGINES = [
   'test/integration/collector/api/app.test.ts',
   'test/integration/collector/api/console-sessions.test.ts',
   'test/integration/collector/agent-events/agent-to-incident.test.ts',
+  'test/integration/collector/agent-events/traps.test.ts',
+  'test/integration/collector/heartbeats/api.test.ts',
+  'test/integration/collector/influx/accepted-only.test.ts',
   'test/integration/collector/sla-service/maintenance-cli.test.ts',
   'test/integration/collector/notify/collector-delivery.test.ts',
 ];

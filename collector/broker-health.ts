@@ -48,12 +48,23 @@ export function createBrokerHealth(deps: BrokerHealthDeps) {
   let stopped = false;
   let timer: unknown = setTimer(openIncident, deps.unreachableAfterMs);
 
+  // The incident calls are async and the store may be down too (a PostgreSQL outage drops the broker connection as
+  // well): a rejection unheard would end the process.
+  function guarded(what: string, call: () => unknown): void {
+    try {
+      void Promise.resolve(call()).catch((error: unknown) => log.error({ err: error }, what));
+    } catch (error) {
+      log.error({ err: error }, what);
+    }
+  }
+
   function openIncident(): void {
     timer = null;
     if (downSinceMs === null || stopped) return;
+    const startedAtMs = downSinceMs;
     const seconds = Math.round((deps.now() - downSinceMs) / 1000);
     log.error({ broker: deps.broker, down_s: seconds }, 'MQTT broker unreachable');
-    try {
+    guarded('broker incident not opened', () =>
       deps.incidents?.openKeyed({
         dedupKey: BROKER_INCIDENT_KEY,
         title: `MQTT broker unreachable: ${deps.broker}`,
@@ -64,11 +75,9 @@ export function createBrokerHealth(deps: BrokerHealthDeps) {
         target: deps.broker,
         checkType: BROKER_CHECK_TYPE,
         rule: 'builtin.broker_unreachable',
-        startedAtMs: downSinceMs,
-      });
-    } catch (error) {
-      log.error({ err: error }, 'broker incident not opened');
-    }
+        startedAtMs,
+      }),
+    );
   }
 
   return {
@@ -87,11 +96,9 @@ export function createBrokerHealth(deps: BrokerHealthDeps) {
           deps.onReconnect?.(atMs);
         }
         everConnected = true;
-        try {
-          deps.incidents?.resolveKeyed(BROKER_INCIDENT_KEY, 'recovered', `the collector is connected to the MQTT broker ${deps.broker} again`, undefined, { code: 'note.broker_back', params: { broker: deps.broker } });
-        } catch (error) {
-          log.error({ err: error }, 'broker incident not resolved');
-        }
+        guarded('broker incident not resolved', () =>
+          deps.incidents?.resolveKeyed(BROKER_INCIDENT_KEY, 'recovered', `the collector is connected to the MQTT broker ${deps.broker} again`, undefined, { code: 'note.broker_back', params: { broker: deps.broker } }),
+        );
         return;
       }
       if (downSinceMs !== null) return;

@@ -236,9 +236,9 @@ export function createCollector(deps: CollectorDeps) {
     lifecycle.add({ name: 'console streams', stop: () => stream.close() });
     log.info({ api: `${config.api.listen.host}:${apiPort}`, mqtt: config.mqtt.url ?? `embedded ${config.mqtt.listen.host}:${broker.mqttPort}`, data_dir: config.data_dir }, 'collector started');
 
-    influx?.start();
+    await influx?.start();
     await sla.start(incidents, { timers: false });
-    agentEvents.start();
+    await agentEvents.start();
     await jobs.start();
     lifecycle.add({ name: 'singleton jobs', stop: () => jobs.stop() });
     lifecycle.add({ name: 'pipeline', stop: () => pipeline.drain() });

@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../common/logger.js';
 import { collectorConfigSchema } from '../../collector/config.js';
@@ -53,18 +54,17 @@ export async function measureIngest(sim: Omit<SimAgentsOptions, 'url'>, external
   try {
     const url = externalUrl ?? `mqtt://127.0.0.1:${running.mqttPort}`;
     const agents = await launchSimAgents({ ...sim, url });
-    const ingested = running.db.prepare<[string], { n: number }>(
-      "SELECT coalesce(sum(max_seq), 0) AS n FROM seq_marks WHERE stream = 'results' AND agent_id LIKE ?",
-    );
     const like = `${sim.prefix}-%`;
+    const ingested = async () =>
+      (await sql<{ n: number }>`SELECT coalesce(sum(max_seq), 0) AS n FROM seq_marks WHERE stream = 'results' AND agent_id LIKE ${like}`.execute(running.store.db)).rows[0]?.n ?? 0;
     const collectorStats = watchProcess(process.pid);
     const publisherStats = watchProcess(agents.pid);
     const run = agents.run();
     let doneAtMs = 0;
     let lastProgressMs = wallMs();
     const rssAt = new Map<number, number>();
-    await waitUntil(() => {
-      const n = ingested.get(like)?.n ?? 0;
+    await waitUntil(async () => {
+      const n = Number(await ingested());
       if (n >= RSS_CHECKPOINT && !rssAt.has(RSS_CHECKPOINT)) rssAt.set(RSS_CHECKPOINT, collectorStats.rssMaxSoFar());
       if (wallMs() - lastProgressMs > 10_000) {
         lastProgressMs = wallMs();
@@ -79,9 +79,7 @@ export async function measureIngest(sim: Omit<SimAgentsOptions, 'url'>, external
     rssAt.set(sim.total, collector.rssMaxBytes);
     const publishers = publisherStats.stop();
     const seconds = (doneAtMs - report.firstPublishMs) / 1000;
-    const observations = running.db
-      .prepare<[string], { n: number }>('SELECT coalesce(sum(count), 0) AS n FROM observation_runs WHERE agent_id LIKE ?')
-      .get(like)?.n ?? 0;
+    const observations = Number((await sql<{ n: number }>`SELECT coalesce(sum(count), 0) AS n FROM observation_runs WHERE agent_id LIKE ${like}`.execute(running.store.db)).rows[0]?.n ?? 0);
     return {
       resultsPerSecond: sim.total / seconds,
       seconds,

@@ -4,6 +4,7 @@
  * Feeds `total` encoded results to a real collector's `ingest.handle` in groups of `per-batch` (one socket read's
  * worth), awaiting each group's commit, and prints CPU microseconds per result.
  */
+import { sql } from 'kysely';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ for (let sent = 0; sent < total; ) {
 }
 const cpu = process.cpuUsage(cpuStart);
 const wall = (performance.now() - started) / 1000;
-const n = running.db.prepare<[], { n: number }>('SELECT sum(count) AS n FROM observation_runs').get()?.n;
+const n = (await sql<{ n: number }>`SELECT sum(count) AS n FROM observation_runs`.execute(running.store.db)).rows[0]?.n;
 process.stdout.write(`${total} results (${n} stored) in ${wall.toFixed(2)} s: ${((cpu.user + cpu.system) / total).toFixed(1)} µs CPU per result (encoding included), ${(total / wall).toFixed(0)} results/s\n`);
 await running.stop();
 rmSync(dataDir, { recursive: true, force: true });

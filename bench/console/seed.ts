@@ -102,9 +102,9 @@ export async function seedConsole(opts: { targets: number; incidents: number; co
   }
   clock.fixed = null;
   const base = `http://127.0.0.1:${running.apiPort}`;
-  const open = () => listIncidents(running.db, { status: ['open', 'acknowledged'], limit: 1, offset: 0 }).total;
+  const open = async () => (await listIncidents(running.store.db, { status: ['open', 'acknowledged'], limit: 1, offset: 0 })).total;
   // Counted again every time: a request lost to a dropped keep-alive socket (see run.ts) is simply made again.
-  for (let k = open(); k < opts.incidents; k = open()) {
+  for (let k = await open(); k < opts.incidents; k = await open()) {
     const res = await retrying(`${base}/api/v1/incidents`, {
       method: 'POST',
       headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },

@@ -37,13 +37,13 @@ const seeded = seeding.value;
 line('seeding (ingest + incident service, not part of the goal)', seeding.s);
 try {
   const logger = createLogger({ level: 'silent' });
-  const ctx = createReportContext({ db: seeded.running.db, config: seeded.config, reports: seeded.config.reports, now: () => seeded.clock.now, logger, sla: seeded.running.sla });
+  const ctx = createReportContext({ store: seeded.running.store, config: seeded.config, reports: seeded.config.reports, now: () => seeded.clock.now, logger, sla: seeded.running.sla });
   const service = createReportService(ctx);
   const request = { kind: 'sla' as const, period: PERIOD, contract: 'big' };
 
-  const peer = await timed(() => {
+  const peer = await timed(async () => {
     let down = 0;
-    for (let i = 0; i < TARGETS; i++) down += ctx.sla.availability.forTarget(`host-${String(i).padStart(4, '0')}`, month.fromMs, month.toMs).report.downMs;
+    for (let i = 0; i < TARGETS; i++) down += (await ctx.sla.availability.forTarget(`host-${String(i).padStart(4, '0')}`, month.fromMs, month.toMs)).report.downMs;
     return down;
   });
   line(`peer: availability service, ${TARGETS} targets (the API's figures)`, peer.s);

@@ -73,16 +73,16 @@ export async function seedMonth(opts: { targets: number; changes: number; incide
     running.ingest.flush();
     await Promise.all(pending);
   }
-  const incidents = createIncidentService({ db: running.db, config: incidentsConfigSchema.parse({ enabled: true, auto_resolve: false }), now: () => clock.now, logger, notify: () => undefined, sla: running.sla.incidentHooks });
+  const incidents = createIncidentService({ store: running.store, config: incidentsConfigSchema.parse({ enabled: true, auto_resolve: false }), now: () => clock.now, logger, notify: () => undefined, sla: running.sla.incidentHooks });
   for (let k = 0; k < opts.incidents; k++) {
     const opened = opts.fromMs + Math.floor((k * (span - 12 * 60 * MIN)) / opts.incidents);
     clock.now = opened;
     const severity = SEVERITIES[k % SEVERITIES.length] ?? 'P3';
-    const { number } = incidents.createManual({ title: `bench incident ${k}`, severity, target: targets[k % targets.length] as string, reporter: 'bench' }, 'bench');
+    const { number } = await incidents.createManual({ title: `bench incident ${k}`, severity, target: targets[k % targets.length] as string, reporter: 'bench' }, 'bench');
     clock.now = opened + ((k % 7) + 1) * 10 * MIN;
-    incidents.acknowledge(number, 'bench');
+    await incidents.acknowledge(number, 'bench');
     clock.now = opened + ((k % 11) + 1) * 60 * MIN;
-    incidents.resolve(number, 'bench', 'bench cause', 'bench fix');
+    await incidents.resolve(number, 'bench', 'bench cause', 'bench fix');
   }
   clock.now = opts.toMs + 60 * MIN;
   return { running, config, clock, dir, stop: () => running.stop() };

@@ -84,6 +84,7 @@ export async function createSlaService(deps: SlaServiceDeps) {
   const extensions = createExtensions({ store, facts, timers, now, changed });
   const summary = createSlaSummary({ store, setup: front.current, availability, timers, now, incidentsVersion: () => incidentsVersion, maintenanceVersion: maintenance.version });
   let burnRate: ReturnType<typeof createBurnRateMonitor> | null = null;
+  let burnRateWanted = false;
   // Only PostgreSQL can have other collectors editing windows (SQLite: one collector per file).
   const refreshMs = deps.maintenanceRefreshMs === undefined ? (store.dialect === 'postgres' ? MAINTENANCE_REFRESH_MS : null) : deps.maintenanceRefreshMs;
   const refresher = refreshMs === null ? null : periodicPass(timerFunctions, refreshMs, front.refreshMaintenance, (error) => log.error({ err: error }, 'maintenance windows not re-read'));
@@ -102,9 +103,16 @@ export async function createSlaService(deps: SlaServiceDeps) {
 
   const jobs: Record<SlaJobName, { start(): Promise<void>; stop(): Promise<void> }> = {
     'sla-timers': { start: () => scheduler.start(), stop: () => scheduler.stop() },
+    // Started before `start` gave the incident service: the monitor starts as soon as it exists.
     'sla-burn-rate': {
-      start: async () => burnRate?.start(),
-      stop: async () => burnRate?.stop(),
+      start: async () => {
+        burnRateWanted = true;
+        burnRate?.start();
+      },
+      stop: async () => {
+        burnRateWanted = false;
+        await burnRate?.stop();
+      },
     },
   };
   const startTimers = async (): Promise<void> => {
@@ -152,7 +160,10 @@ export async function createSlaService(deps: SlaServiceDeps) {
      * singleton jobs. Repeatable after `stop`.
      */
     async start(incidents: IncidentService | undefined, options: { timers?: boolean } = {}): Promise<void> {
-      if (incidents && !burnRate) burnRate = createBurnRateMonitor({ store, setup: front.current, availability, incidents, now, logger: log, timerFunctions });
+      if (incidents && !burnRate) {
+        burnRate = createBurnRateMonitor({ store, setup: front.current, availability, incidents, now, logger: log, timerFunctions });
+        if (burnRateWanted) burnRate.start();
+      }
       refresher?.start();
       if (options.timers !== false) await startTimers();
     },

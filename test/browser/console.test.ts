@@ -110,7 +110,7 @@ checks:
     if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
     agent = createAgent({ config: parsed.config, logger: createLogger({ level: 'silent' }), collectInventory: fixedInventory, random: () => 0 });
     await agent.start();
-    await waitUntil(() => tc.running.intervals.open('web-agent', 'app-port')?.state === 'ok', 30_000, 'tcp check ok');
+    await waitUntil(async () => (await tc.running.intervals.open(tc.running.store.db, 'web-agent', 'app-port'))?.state === 'ok', 30_000, 'tcp check ok');
     browser = await chromium.launch(launchOptions());
   }, 90_000);
 

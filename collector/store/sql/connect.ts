@@ -1,5 +1,5 @@
 /**
- * Opens the async store on either engine through Kysely: SQLite (better-sqlite3, WAL, the same pragmas as ../db.ts)
+ * Opens the store on either engine through Kysely: SQLite (better-sqlite3, WAL, synchronous = FULL, foreign keys)
  * or PostgreSQL (a node-postgres Pool). int8 (BIGINT: every epoch-ms column, ids, COUNT(*)) and NUMERIC (SUM of
  * BIGINT) arrive as JS numbers on both engines; an int8 beyond Number.MAX_SAFE_INTEGER is an error, never a silently
  * rounded number. `transaction` runs one unit of work on one connection (BEGIN IMMEDIATE on SQLite).
@@ -64,6 +64,10 @@ function openPostgres(url: string, poolSize: number): Kysely<StoreSchema> {
   // An idle connection cut by the server (restart, failover) is emitted here; unheard, it would crash the process.
   // The pool drops that client; the next query opens a new connection and fails to its caller while the server is down.
   pool.on('error', () => undefined);
+  // A checked-out connection (a transaction between two statements) cut the same way emits `error` on the client,
+  // which the pool does not hear: unheard, it too ends the process. Its pending and next queries fail to their
+  // callers; released, the broken client is dropped by the pool (not queryable).
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new Kysely<StoreSchema>({ dialect: new PostgresDialect({ pool }) });
 }
 

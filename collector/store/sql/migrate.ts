@@ -1,7 +1,7 @@
 /**
  * The migration runner of the async store, one for both engines. History in `schema_migrations` (version, name,
- * applied_at_ms) — the very table the synchronous runner (../db.ts) writes, so either runner recognises what the
- * other applied; versions are applied by set membership (gaps are fine). Each migration and its history row commit
+ * applied_at_ms) — the table the releases before it wrote with their own (synchronous) runner, so a store of theirs is
+ * recognised and only the newer versions are applied; versions are applied by set membership (gaps are fine). Each migration and its history row commit
  * together. Two collectors starting on an empty database at once: on PostgreSQL the whole run holds a session
  * advisory lock; on SQLite each step is a BEGIN IMMEDIATE transaction that re-reads the history first.
  */

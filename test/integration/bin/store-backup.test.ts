@@ -3,6 +3,7 @@
  * snapshot (every seen seq in it has its observation in it, and vice versa), the command prints the rows per
  * table in the config's language, and an existing FILE is refused without --force (kept as it was), replaced with it.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join } from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { runOutpost } from '../../helpers/cli.js';
 import { waitUntil } from '../../helpers/wait.js';
-import { connectAgent, publishResult, result, startTestCollector, type TestCollector } from '../collector/support.js';
+import { connectAgent, publishResult, result, storeRows, startTestCollector, type TestCollector } from '../collector/support.js';
 
 describe('outpost store backup', () => {
   const dir = mkdtempSync(join(tmpdir(), 'outpost-backup-'));
@@ -70,7 +71,7 @@ describe('outpost store backup', () => {
     }
     // The collector went on ingesting past the snapshot.
     const after = published;
-    await waitUntil(() => (tc.running.db.prepare("SELECT count(*) AS n FROM seen_seqs WHERE agent_id = 'bk-1'").get() as { n: number }).n >= after, 30_000, 'ingest went on');
+    await waitUntil(async () => ((await storeRows(tc.running, sql<{ n: number }>`SELECT count(*) AS n FROM seen_seqs WHERE agent_id = 'bk-1'`))[0]?.n ?? 0) >= after, 30_000, 'ingest went on');
   });
 
   it('refuses to overwrite FILE without --force (FILE unchanged); replaces it with --force', async () => {

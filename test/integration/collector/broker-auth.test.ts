@@ -46,13 +46,13 @@ describe('embedded broker with per-agent credentials', () => {
   it('ingests an agent\'s own results; a publish under another agent\'s topic is refused and never stored', async () => {
     const web = await connect({ clientId: 'web-1', username: 'web-1', password: 'web-1-secret' });
     await publishResult(web, result('web-1', 1, 'http', 'ok', Date.now(), { target: 'web-1' }));
-    await waitUntil(() => collector.running.intervals.open('web-1', 'http') !== null, 20_000, 'own result stored');
+    await waitUntil(async () => (await collector.running.intervals.open(collector.running.store.db, 'web-1', 'http')) !== null, 20_000, 'own result stored');
 
     const before = await counterValue(collector.running.registry, 'outpost_messages_in_total');
     const closed = new Promise<void>((resolve) => web.once('close', () => resolve()));
     web.publish(topics.results('db-1'), JSON.stringify(result('db-1', 1, 'mysql', 'crit', Date.now(), { target: 'db-1' })), { qos: 1 });
     await closed; // MQTT 3.1.1 has no negative PUBACK: aedes drops the offending client
-    expect(collector.running.intervals.open('db-1', 'mysql')).toBeNull();
+    expect((await collector.running.intervals.open(collector.running.store.db, 'db-1', 'mysql'))).toBeNull();
     expect(await counterValue(collector.running.registry, 'outpost_messages_in_total')).toBe(before);
   });
 
@@ -67,8 +67,8 @@ describe('embedded broker with per-agent credentials', () => {
     const will = JSON.stringify(status('db-1', 'offline', []));
     const db = await connect({ clientId: 'db-1:lwt', username: 'db-1', password: 'db-1-secret', will: { topic: topics.status('db-1'), payload: Buffer.from(will), qos: 1, retain: true } });
     await db.publishAsync(topics.status('db-1'), JSON.stringify(status('db-1', 'online', [])), { qos: 1, retain: true });
-    await waitUntil(() => collector.running.agents.list().find((a) => a.agentId === 'db-1')?.online === true, 20_000, 'db-1 online');
+    await waitUntil(async () => (await collector.running.agents.list(collector.running.store.db)).find((a) => a.agentId === 'db-1')?.online === true, 20_000, 'db-1 online');
     db.stream.destroy(); // connection lost without DISCONNECT: the broker publishes the will
-    await waitUntil(() => collector.running.agents.list().find((a) => a.agentId === 'db-1')?.online === false, 20_000, 'db-1 offline by Last Will');
+    await waitUntil(async () => (await collector.running.agents.list(collector.running.store.db)).find((a) => a.agentId === 'db-1')?.online === false, 20_000, 'db-1 offline by Last Will');
   });
 });

@@ -24,7 +24,7 @@ const connect = async (opts: mqtt.IClientOptions) => {
   clients.push(client);
   return client;
 };
-const online = (id: string) => collector.running.agents.list().find((a) => a.agentId === id)?.online;
+const online = async (id: string) => (await collector.running.agents.list(collector.running.store.db)).find((a) => a.agentId === id)?.online;
 const mqttSection = { listen: { port: 0 }, enrolment_secret: SECRET, agents: [{ id: 'fixed-1', password: 'fixed-1-password' }] };
 
 beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('embedded broker identity', () => {
   it('admits an enrolled agent with its derived password and ingests its results', async () => {
     const web = await connect({ clientId: 'web-1', username: 'web-1', password: enrolmentPassword(SECRET, 'web-1') });
     await publishResult(web, result('web-1', 1, 'http', 'ok', Date.now(), { target: 'web-1' }));
-    await waitUntil(() => collector.running.intervals.open('web-1', 'http') !== null, 20_000, 'enrolled agent\'s result stored');
+    await waitUntil(async () => (await collector.running.intervals.open(collector.running.store.db, 'web-1', 'http')) !== null, 20_000, 'enrolled agent\'s result stored');
   });
 
   it('refuses a wrong password, an anonymous client, the derived password of an explicit entry and a foreign client id', async () => {
@@ -59,14 +59,14 @@ describe('embedded broker identity', () => {
     const will = JSON.stringify(status('db-1', 'offline', [], 'lost'));
     const db = await connect({ clientId: 'db-1', username: 'db-1', password: enrolmentPassword(SECRET, 'db-1'), will: { topic: topics.status('db-1'), payload: Buffer.from(will), qos: 1, retain: true } });
     await db.publishAsync(topics.status('db-1'), JSON.stringify(status('db-1', 'online', [])), { qos: 1, retain: true });
-    await waitUntil(() => online('db-1') === true, 20_000, 'db-1 online');
+    await waitUntil(async () => (await online('db-1')) === true, 20_000, 'db-1 online');
     for (let i = 0; i < 4; i++) {
       await expect(connect({ clientId: 'db-1', username: 'web-1', password: enrolmentPassword(SECRET, 'web-1') })).rejects.toThrow(/Identifier rejected/i);
     }
     // Still connected: a publish round-trips and the agent is still online in the store.
     await publishResult(db, result('db-1', 1, 'mysql', 'ok', Date.now(), { target: 'db-1' }));
     expect(db.connected).toBe(true);
-    expect(online('db-1')).toBe(true);
+    expect(await online('db-1')).toBe(true);
     // Four refusals within the minute: one log line.
     expect(lines.filter((l) => l.msg === 'mqtt login refused' && l.client_id === 'db-1')).toHaveLength(1);
   });
@@ -77,7 +77,7 @@ describe('embedded broker identity', () => {
     const closed = new Promise<void>((resolve) => web.once('close', () => resolve()));
     web.publish(topics.results('db-1'), JSON.stringify(result('db-1', 2, 'forged', 'crit', Date.now(), { target: 'db-1' })), { qos: 1 });
     await closed;
-    expect(collector.running.intervals.open('db-1', 'forged')).toBeNull();
+    expect((await collector.running.intervals.open(collector.running.store.db, 'db-1', 'forged'))).toBeNull();
     expect(await counterValue(collector.running.registry, 'outpost_messages_in_total')).toBe(before);
     expect(lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('mqtt publish outside'))).toMatchObject({ client_id: 'web-1:probe', refused: 1 });
   });
@@ -93,7 +93,7 @@ describe('embedded broker identity', () => {
     await expect(connect({ clientId: 'web-3', username: 'web-3', password: enrolmentPassword(SECRET, 'web-3') })).rejects.toThrow(/Not authorized/i);
     expect(fixed.connected).toBe(true);
     await publishResult(fixed, result('fixed-1', 1, 'disk', 'ok', Date.now(), { target: 'fixed-1' }));
-    await waitUntil(() => collector.running.intervals.open('fixed-1', 'disk') !== null, 20_000, 'fixed-1 still ingested');
+    await waitUntil(async () => (await collector.running.intervals.open(collector.running.store.db, 'fixed-1', 'disk')) !== null, 20_000, 'fixed-1 still ingested');
   });
 });
 

@@ -36,7 +36,7 @@ describe('collector with the embedded broker', () => {
     await publishResult(c, result('alpha', 2, 'web', 'ok', BASE + MIN));
     await publishResult(c, result('alpha', 3, 'web', 'crit', BASE + 2 * MIN));
     // PUBACK comes after commit, so the history is already there.
-    const history = tc.running.intervals.history('alpha', 'web', 0, Date.now());
+    const history = (await tc.running.intervals.history(tc.running.store.db, 'alpha', 'web', 0, Date.now()));
     expect(history.map((i) => [i.state, i.startMs, i.endMs, i.cause])).toEqual([
       ['ok', BASE, BASE + 2 * MIN, 'result'],
       ['crit', BASE + 2 * MIN, null, 'result'],
@@ -53,7 +53,7 @@ describe('collector with the embedded broker', () => {
     const c = await agent('beta');
     const states = ['ok', 'crit', 'ok', 'crit', 'crit', 'crit', 'ok'] as const;
     for (const [i, s] of states.entries()) await publishResult(c, result('beta', i + 1, 'flappy', s, BASE + i * MIN));
-    const history = tc.running.intervals.history('beta', 'flappy', 0, Date.now());
+    const history = (await tc.running.intervals.history(tc.running.store.db, 'beta', 'flappy', 0, Date.now()));
     // The flap at seq 2 is damped; the streak of three crit starts at minute 3.
     expect(history.map((i) => [i.state, i.startMs])).toEqual([
       ['ok', BASE],
@@ -70,7 +70,7 @@ describe('collector with the embedded broker', () => {
     await publishResult(c, result('gamma', 1, 'db', 'ok', BASE));
     await publishResult(c, result('gamma', 2, 'db', 'warn', BASE + MIN));
     expect(await counterValue(tc.running.registry, 'outpost_messages_duplicate_total')).toBe(before + 2);
-    const history = tc.running.intervals.history('gamma', 'db', 0, Date.now());
+    const history = (await tc.running.intervals.history(tc.running.store.db, 'gamma', 'db', 0, Date.now()));
     expect(history.map((i) => i.state)).toEqual(['ok', 'crit']);
     expect(tc.changes.filter((ch) => ch.agentId === 'gamma')).toHaveLength(2);
   });
@@ -81,7 +81,7 @@ describe('collector with the embedded broker', () => {
     await publishResult(c, result('delta', 2, 'api', 'ok', BASE + 2 * MIN));
     const announced = tc.changes.length;
     await publishResult(c, result('delta', 3, 'api', 'crit', BASE + MIN));
-    const history = tc.running.intervals.history('delta', 'api', 0, Date.now());
+    const history = (await tc.running.intervals.history(tc.running.store.db, 'delta', 'api', 0, Date.now()));
     expect(history.map((i) => [i.state, i.startMs, i.endMs])).toEqual([
       ['ok', BASE, BASE + MIN],
       ['crit', BASE + MIN, BASE + 2 * MIN],
@@ -96,9 +96,9 @@ describe('collector with the embedded broker', () => {
     const c = await agent('epsilon');
     const future = Date.now() + 3_600_000;
     await publishResult(c, result('epsilon', 1, 'ntp', 'ok', future, { sent_at_ms: future }));
-    const [interval] = tc.running.intervals.history('epsilon', 'ntp', 0, future + 1);
+    const [interval] = (await tc.running.intervals.history(tc.running.store.db, 'epsilon', 'ntp', 0, future + 1));
     expect(interval!.startMs).toBeLessThanOrEqual(Date.now());
-    const agentRow = tc.running.agents.get('epsilon');
+    const agentRow = (await tc.running.agents.get(tc.running.store.db, 'epsilon'));
     expect(agentRow!.skewMs).toBeLessThan(-3_000_000);
   });
 
@@ -112,7 +112,7 @@ describe('collector with the embedded broker', () => {
     expect(change).toMatchObject({ from: 'ok', cause: 'agent_offline', reason: 'agent lost' });
     // A check the agent announced but never reported is UNKNOWN too.
     expect(tc.changes.find((ch) => ch.agentId === 'zeta' && ch.checkId === 'cpu')).toMatchObject({ from: null, to: 'unknown' });
-    expect(tc.running.agents.get('zeta')).toMatchObject({ online: false, statusReason: 'lost' });
+    expect((await tc.running.agents.get(tc.running.store.db, 'zeta'))).toMatchObject({ online: false, statusReason: 'lost' });
     const res = await tc.api('/api/v1/agents/zeta', VIEWER);
     expect(await json(res)).toMatchObject({ agent_id: 'zeta', online: false, hostname: 'zeta.local' });
   });
@@ -178,7 +178,7 @@ describe('clock skew', () => {
       expect(warnings.length).toBe(5); // 5 per 10 s window, the rest are counted
       expect(warnings[0]).toMatchObject({ agent_id: 'skewed', level: 40 });
       expect(warnings[0]!.skew_ms as number).toBeGreaterThan(110_000);
-      expect(tc.running.agents.get('skewed')!.skewMs).toBeGreaterThan(110_000);
+      expect((await tc.running.agents.get(tc.running.store.db, 'skewed'))!.skewMs).toBeGreaterThan(110_000);
     } finally {
       await tc.running.stop();
     }
@@ -194,7 +194,7 @@ describe('clock skew', () => {
       await publishResult(c, result('amnesic', 1, 'cpu', 'crit', Date.now()));
       c.end(true);
       expect(lines.find((l) => String(l.msg).startsWith('agent seq restarted at 1'))).toMatchObject({ agent_id: 'amnesic', max_seq: 150 });
-      expect(tc.running.intervals.open('amnesic', 'cpu')?.state).toBe('ok');
+      expect((await tc.running.intervals.open(tc.running.store.db, 'amnesic', 'cpu'))?.state).toBe('ok');
     } finally {
       await tc.running.stop();
     }

@@ -37,9 +37,9 @@ describe('collector behind an external Mosquitto', () => {
     await publishResult(agent, result('ext-1', 1, 'ping', 'ok', BASE));
     await publishResult(agent, result('ext-1', 2, 'ping', 'crit', BASE + MIN));
     await publishResult(agent, result('ext-1', 2, 'ping', 'crit', BASE + MIN)); // redelivered
-    await waitUntil(() => tc.running.intervals.open('ext-1', 'ping')?.state === 'crit', 10_000, 'crit interval');
+    await waitUntil(async () => (await tc.running.intervals.open(tc.running.store.db, 'ext-1', 'ping'))?.state === 'crit', 10_000, 'crit interval');
     await waitUntil(async () => (await counterValue(tc.running.registry, 'outpost_messages_duplicate_total')) === 1, 10_000, 'duplicate counted');
-    expect(tc.running.intervals.history('ext-1', 'ping', 0, Date.now()).map((i) => [i.state, i.startMs])).toEqual([
+    expect((await tc.running.intervals.history(tc.running.store.db, 'ext-1', 'ping', 0, Date.now())).map((i) => [i.state, i.startMs])).toEqual([
       ['ok', BASE],
       ['crit', BASE + MIN],
     ]);
@@ -49,7 +49,7 @@ describe('collector behind an external Mosquitto', () => {
     const will = status('ext-2', 'offline', [{ check_id: 'svc' }], 'lost');
     const c = await connectAgent(mosq.url, 'ext-2', { will: { topic: topics.status('ext-2'), payload: Buffer.from(JSON.stringify(will)), qos: 1, retain: true } });
     await publishResult(c, result('ext-2', 1, 'svc', 'ok', Date.now() - 1000));
-    await waitUntil(() => tc.running.intervals.open('ext-2', 'svc')?.state === 'ok', 10_000, 'ok first');
+    await waitUntil(async () => (await tc.running.intervals.open(tc.running.store.db, 'ext-2', 'svc'))?.state === 'ok', 10_000, 'ok first');
     c.stream.destroy();
     const change = await waitUntil(() => tc.changes.find((ch) => ch.agentId === 'ext-2' && ch.to === 'unknown'), 20_000, 'unknown after will');
     expect(change.cause).toBe('agent_offline');
@@ -60,15 +60,15 @@ describe('collector behind an external Mosquitto', () => {
     await publishResult(agent, result('ext-1', 3, 'ping', 'ok', BASE + 2 * MIN));
     await publishResult(agent, result('ext-1', 4, 'ping', 'ok', BASE + 3 * MIN));
     tc = await startTestCollector(mqttConfig(), dataDir);
-    await waitUntil(() => tc.running.intervals.open('ext-1', 'ping')?.state === 'ok', 15_000, 'queued results applied');
-    expect(tc.running.intervals.history('ext-1', 'ping', 0, Date.now()).map((i) => [i.state, i.startMs])).toEqual([
+    await waitUntil(async () => (await tc.running.intervals.open(tc.running.store.db, 'ext-1', 'ping'))?.state === 'ok', 15_000, 'queued results applied');
+    expect((await tc.running.intervals.history(tc.running.store.db, 'ext-1', 'ping', 0, Date.now())).map((i) => [i.state, i.startMs])).toEqual([
       ['ok', BASE],
       ['crit', BASE + MIN],
       ['ok', BASE + 2 * MIN],
     ]);
   });
 
-  it('shared_group subscribes via $share and warns that a shared store is needed', async () => {
+  it('shared_group subscribes via $share and warns when the store is SQLite (not on PostgreSQL, the shared store)', async () => {
     expect(subscriptionFilter('collectors')).toBe('$share/collectors/outpost/v1/+/+');
     expect(subscriptionFilter(undefined)).toBe('outpost/v1/+/+');
     const shared = await startTestCollector({ mqtt: { url: mosq.url, client_id: `shared-${process.pid}`, shared_group: 'collectors' } });
@@ -77,9 +77,10 @@ describe('collector behind an external Mosquitto', () => {
         const h = await json(shared.api('/healthz'));
         return h.broker ? h : undefined;
       }, 10_000, 'shared collector connected');
-      expect(health.warnings).toContain(SHARED_GROUP_WARNING);
+      if (process.env.OUTPOST_TEST_STORE === 'postgres') expect(health.warnings).not.toContain(SHARED_GROUP_WARNING);
+      else expect(health.warnings).toContain(SHARED_GROUP_WARNING);
       await publishResult(agent, result('ext-1', 5, 'shared', 'ok', Date.now() - 1000));
-      await waitUntil(() => shared.running.intervals.open('ext-1', 'shared')?.state === 'ok', 10_000, 'shared subscription delivers');
+      await waitUntil(async () => (await shared.running.intervals.open(shared.running.store.db, 'ext-1', 'shared'))?.state === 'ok', 10_000, 'shared subscription delivers');
     } finally {
       await shared.running.stop();
     }

@@ -55,7 +55,7 @@ describe('collector → Mosquitto over TLS with credentials', () => {
     const agent = await connectAgent(mosq.url, 'tls-agent', { username: 'collector', password: 'c0llector-pass' });
     await publishResult(agent, result('tls-agent', 1, 'ping', 'warn', Date.now() - 1000));
     agent.end(true);
-    await waitUntil(() => tc!.running.intervals.open('tls-agent', 'ping')?.state === 'warn', 15_000, 'result over TLS');
+    await waitUntil(async () => (await tc!.running.intervals.open(tc!.running.store.db, 'tls-agent', 'ping'))?.state === 'warn', 15_000, 'result over TLS');
   });
 
   it('a wrong password keeps the broker unhealthy (and the collector up)', async () => {

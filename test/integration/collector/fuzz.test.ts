@@ -143,7 +143,7 @@ describe('fuzzing the collector through the embedded broker', () => {
     expect(await json(tc.api('/healthz'))).toMatchObject({ ok: true });
     const after = await connectAgent(url, 'after-fuzz');
     await publishResult(after, result('after-fuzz', 1, 'ping', 'crit', Date.now() - 1000));
-    expect(tc.running.intervals.open('after-fuzz', 'ping')?.state).toBe('crit');
+    expect((await tc.running.intervals.open(tc.running.store.db, 'after-fuzz', 'ping'))?.state).toBe('crit');
     after.end(true);
   });
 });

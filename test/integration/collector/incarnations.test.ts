@@ -3,6 +3,7 @@
  * new incarnation accepted, nothing dropped as duplicate), logged on its timeline; an agent without incarnation keeps
  * per-agent dedupe; two running agents with one id are detected (event + metric), not silently interleaved.
  */
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { assertBuilt } from '../../helpers/built.js';
 import { stopProcess } from '../../helpers/process.js';
 import { waitUntil } from '../../helpers/wait.js';
 import { spawnOutpost, tcpTarget } from '../agent/support.js';
-import { connectAgent, counterValue, json, publishResult, result, startTestCollector, VIEWER, type TestCollector } from './support.js';
+import { connectAgent, counterValue, json, publishResult, result, storeRows, startTestCollector, VIEWER, type TestCollector } from './support.js';
 import { PROTOCOL_VERSION, topics } from '../../../common/protocol.js';
 
 describe('seq incarnations', () => {
@@ -38,7 +39,7 @@ describe('seq incarnations', () => {
   });
 
   const marks = (agentId: string) =>
-    tc.running.db.prepare('SELECT stream, max_seq FROM seq_marks WHERE agent_id = ? ORDER BY stream').all(agentId) as Array<{ stream: string; max_seq: number }>;
+    storeRows(tc.running, sql<{ stream: string; max_seq: number }>`SELECT stream, max_seq FROM seq_marks WHERE agent_id = ${agentId} ORDER BY stream`);
   const events = async (agentId: string): Promise<Array<{ kind: string; message: string; data: Record<string, unknown> }>> =>
     (await json(tc.api(`/api/v1/events?agent_id=${agentId}`, VIEWER))).events;
 
@@ -57,7 +58,7 @@ checks:
     const first = spawnOutpost(['agent', '--config', config]);
     children.push(first.child);
     const oldIncarnation = await waitUntil(() => { try { return readFileSync(join(stateDir, 'incarnation'), 'utf8').trim(); } catch { return null; } }, 30_000, 'the agent\'s incarnation file');
-    await waitUntil(() => marks('inc-a').find((m) => m.stream === `results@${oldIncarnation}` && m.max_seq >= 4), 30_000, 'four results of the first install');
+    await waitUntil(async () => (await marks('inc-a')).find((m) => m.stream === `results@${oldIncarnation}` && m.max_seq >= 4), 30_000, 'four results of the first install');
     await stopProcess(first.child, 10_000);
     rmSync(stateDir, { recursive: true, force: true });
 
@@ -78,7 +79,7 @@ checks:
       return list.find((c) => c.last_result.received_at_ms >= reinstalledAt);
     }, 10_000, 'a result of the re-installed agent');
     expect(check).toBeDefined();
-    expect(marks('inc-a').find((m) => m.stream === `results@${newIncarnation}`)?.max_seq).toBeGreaterThanOrEqual(1);
+    expect((await marks('inc-a')).find((m) => m.stream === `results@${newIncarnation}`)?.max_seq).toBeGreaterThanOrEqual(1);
     expect(await counterValue(tc.running.registry, 'outpost_messages_duplicate_total')).toBe(duplicatesBefore);
     const timeline = await events('inc-a');
     expect(timeline.find((e) => e.kind === 'agent_new_incarnation')).toMatchObject({
@@ -97,7 +98,7 @@ checks:
     const before = await counterValue(tc.running.registry, 'outpost_messages_duplicate_total', { kind: 'results' });
     await publishResult(c, result('inc-legacy', 1, 'web', 'crit', t + 2000));
     expect(await counterValue(tc.running.registry, 'outpost_messages_duplicate_total', { kind: 'results' })).toBe(before + 1);
-    expect(marks('inc-legacy')).toEqual([{ stream: 'results', max_seq: 2 }]);
+    expect(await marks('inc-legacy')).toEqual([{ stream: 'results', max_seq: 2 }]);
     expect((await json(tc.api('/api/v1/agents/inc-legacy', VIEWER))).incarnation).toBeNull();
   });
 
@@ -120,7 +121,7 @@ checks:
     expect(timeline.find((e) => e.kind === 'agent_id_conflict')?.message).toBe(
       'two running agents publish as inc-twin (incarnations twinA and twinB): their results interleave; give each agent its own id',
     );
-    expect(marks('inc-twin')).toEqual([
+    expect(await marks('inc-twin')).toEqual([
       { stream: 'results@twinA', max_seq: 4 },
       { stream: 'results@twinB', max_seq: 2 },
     ]);

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
+import type { RawBuilder } from 'kysely';
 import pg from 'pg';
 import { Registry } from 'prom-client';
 import { inject } from 'vitest';
@@ -92,6 +93,11 @@ export async function startTestCollector(
         headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
       }),
   };
+}
+
+/** Rows of a raw query on the collector's store (either engine): ``storeRows(tc.running, sql`SELECT …`)``. */
+export async function storeRows<T>(running: Pick<RunningCollector, 'store'>, query: RawBuilder<T>): Promise<T[]> {
+  return (await query.execute(running.store.db)).rows;
 }
 
 /**

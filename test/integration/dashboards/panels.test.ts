@@ -101,7 +101,7 @@ describe('dashboards against InfluxDB 1.6.7 after an end-to-end scenario', () =>
       );
     }
     // Every result committed, incidents opened and resolved, buckets rewritten and flushed.
-    await waitUntil(() => col.running.checks.all().length === 4, 20_000, 'four checks');
+    await waitUntil(async () => (await col.running.checks.all(col.running.store.db)).length === 4, 20_000, 'four checks');
     await waitUntil(async () => (await run(`SELECT count("event") FROM "outpost_incident_event" WHERE "kind" = 'resolved'`)).length > 0, 30_000, 'incident resolved in influx');
     const influxSink = col.running.influx!;
     await waitUntil(async () => {

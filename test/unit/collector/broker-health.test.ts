@@ -14,13 +14,13 @@ function setup() {
     now: () => now,
     logger: createLogger({ level: 'silent' }),
     incidents: {
-      openKeyed: (input) => {
+      openKeyed: async (input) => {
         opened.push(input);
-        return {} as never;
+        return Promise.resolve({} as never);
       },
-      resolveKeyed: (key) => {
+      resolveKeyed: async (key) => {
         resolved.push(key);
-        return null;
+        return Promise.resolve(null);
       },
     },
     onReconnect: (at) => reconnects.push(at),
@@ -83,6 +83,29 @@ describe('broker health (the collector\'s own connection to an external broker)'
     t.health.stop();
     t.advance(60_000);
     expect(t.opened).toEqual([]);
+  });
+
+  it('a store that fails the incident calls (PostgreSQL down with the broker connection) is logged, never an unhandled rejection', async () => {
+    const failures: string[] = [];
+    let now = 0;
+    const timers: Array<() => void> = [];
+    const health = createBrokerHealth({
+      broker: '127.0.0.1:1883',
+      unreachableAfterMs: 30_000,
+      now: () => now,
+      logger: createLogger({ level: 'silent' }),
+      incidents: {
+        openKeyed: () => Promise.reject(new Error('connect ECONNREFUSED')).finally(() => failures.push('open')),
+        resolveKeyed: () => Promise.reject(new Error('connect ECONNREFUSED')).finally(() => failures.push('resolve')),
+      },
+      timers: { setTimeout: (fn) => timers.push(fn), clearTimeout: () => undefined },
+    });
+    now = 31_000;
+    for (const fn of timers.splice(0)) fn();
+    health.connectionChanged(true);
+    await new Promise((r) => setImmediate(r));
+    // Both calls were made and failed; the process (this test run) heard no unhandled rejection.
+    expect(failures.sort()).toEqual(['open', 'resolve']);
   });
 
   it('names the broker by host:port, never with the URL\'s credentials', () => {

@@ -10,7 +10,7 @@ import { PROTOCOL_VERSION, topics } from '../../../../common/protocol.js';
 import { openSqlStore } from '../../../../collector/store/sql/connect.js';
 import { databaseFile } from '../../../../collector/config.js';
 import { waitUntil } from '../../../helpers/wait.js';
-import { ADMIN, connectAgent, counterValue, json, startTestCollector, VIEWER, type TestCollector } from '../support.js';
+import { ADMIN, connectAgent, counterValue, json, startTestCollector, testStoreOverride, VIEWER, type TestCollector } from '../support.js';
 import { COLD_START_OID, linkDown, linkUp, publishEvent, trapEvent } from './support.js';
 
 const AGENT = 'trap-agent';
@@ -230,7 +230,8 @@ describe('durability', () => {
     const dataDir = collector.dataDir;
     await collector.running.stop();
     // What a crash between the ingest commit and the rule leaves behind: a pending row.
-    const store = await openSqlStore({ kind: 'sqlite', file: databaseFile({ data_dir: dataDir }) });
+    const pg = await testStoreOverride(dataDir);
+    const store = await openSqlStore(pg ? { kind: 'postgres', url: pg.url } : { kind: 'sqlite', file: databaseFile({ data_dir: dataDir }) });
     const crashed = linkDown(AGENT, ++seq, 'edge-sw3', 7);
     await store.db
       .insertInto('agent_events')

@@ -81,7 +81,11 @@ describe('collector REST API', () => {
   it('healthz reports the store (engine, SELECT 1) and the broker; metrics expose the collector counters without auth', async () => {
     const health = await tc.api('/healthz');
     expect(health.status).toBe(200);
-    expect(await json(health)).toMatchObject({ ok: true, db: true, store: { engine: 'sqlite', ok: true }, broker: true, warnings: [] });
+    expect(await json(health)).toMatchObject({ ok: true, db: true, store: { engine: process.env.OUTPOST_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite', ok: true }, broker: true, warnings: [] });
+    // The singleton jobs this lone collector leases, each held by itself.
+    const jobs = (await json(tc.api('/healthz'))).jobs as Record<string, { holder: string; held: boolean; until_ms: number | null }>;
+    expect(jobs['sla-timers']).toMatchObject({ held: true, holder: expect.any(String), until_ms: expect.any(Number) });
+    expect(Object.values(jobs).every((j) => j.held)).toBe(true);
     const metrics = await (await tc.api('/metrics')).text();
     expect(metrics).toContain('outpost_messages_in_total{kind="results"} 1');
     expect(metrics).toContain('outpost_messages_rejected_total{reason="malformed_json"} 0');

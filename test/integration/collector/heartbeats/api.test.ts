@@ -11,7 +11,7 @@ import { createLogger } from '../../../../common/logger.js';
 import { createCollector, type RunningCollector } from '../../../../collector/collector.js';
 import { HEARTBEAT_AGENT_ID } from '../../../../collector/heartbeats/service.js';
 import { waitUntil } from '../../../helpers/wait.js';
-import { ADMIN, VIEWER, configFor, json } from '../support.js';
+import { ADMIN, VIEWER, configFor, json, testStoreOverride } from '../support.js';
 
 const T0 = Date.parse('2024-05-10T00:00:00Z');
 const MIN = 60_000;
@@ -21,7 +21,9 @@ let running: RunningCollector;
 const dir = mkdtempSync(join(tmpdir(), 'outpost-hb-'));
 
 beforeAll(async () => {
+  const store = await testStoreOverride(dir);
   const config = configFor(dir, {
+    ...(store ? { store } : {}),
     heartbeats: [
       { name: 'db-backup', token: TOKEN, target: 'db-1', period: '1h', grace: '10m', severity: 'P1' },
       { name: 'report-job', token: 'report-token-0123456789', target: 'app-1', schedule: '0 3 * * *', timezone: 'Asia/Shanghai', grace: '30m' },
@@ -103,7 +105,7 @@ describe('heartbeats in a running collector', () => {
     expect(await open('db-backup')).toMatchObject({ state: 'crit', reason: 'job reported failure (exit code 3)' });
     clock = T0 + 181 * MIN;
     await ping(TOKEN);
-    expect(await open('db-backup')?.state).toBe('ok');
+    expect((await open('db-backup'))?.state).toBe('ok');
     clock = T0 + 182 * MIN;
     const res = await ping(TOKEN, { body: JSON.stringify({ exit_code: 2 }), headers: { 'content-type': 'application/json' } });
     expect(await res.json()).toMatchObject({ state: 'failed' });

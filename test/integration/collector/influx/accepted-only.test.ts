@@ -4,12 +4,12 @@
  * and report samples follow the same rule. Real InfluxDB 1.6.7, real embedded broker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import type { MqttClient } from 'mqtt';
 import { databaseFile } from '../../../../collector/config.js';
+import { openSqlStore } from '../../../../collector/store/sql/connect.js';
 import { startInfluxDb, type InfluxDbServer } from '../../../helpers/influxdb.js';
 import { waitUntil } from '../../../helpers/wait.js';
-import { connectAgent, publishResult, result, startTestCollector, type TestCollector } from '../support.js';
+import { connectAgent, publishResult, result, startTestCollector, testStoreOverride, type TestCollector } from '../support.js';
 
 let influx: InfluxDbServer;
 let tc: TestCollector;
@@ -55,9 +55,10 @@ describe('InfluxDB after the state history', () => {
 
     // Report samples (flushed at stop): the accepted results only, the duplicate's crit never lands in a slot.
     await tc.running.stop();
-    const db = new Database(databaseFile({ data_dir: tc.dataDir }), { readonly: true });
-    const samples = db.prepare<[], { observed_ms: number; state: string }>("SELECT observed_ms, state FROM report_samples WHERE check_id = 'dup' ORDER BY observed_ms").all();
-    db.close();
+    const pg = await testStoreOverride(tc.dataDir);
+    const store = await openSqlStore(pg ? { kind: 'postgres', url: pg.url } : { kind: 'sqlite', file: databaseFile({ data_dir: tc.dataDir }) }, { migrations: false });
+    const samples = await store.db.selectFrom('report_samples').select(['observed_ms', 'state']).where('check_id', '=', 'dup').orderBy('observed_ms').execute();
+    await store.close();
     expect(samples.map((s) => [s.observed_ms, s.state])).toEqual([[t0, 'ok'], [t0 + 60_000, 'warn'], [times[2], 'ok']]);
     stopped = true;
   });

@@ -97,7 +97,7 @@ export async function startWorld(sections: WorldSections, startMs: number, optio
   const collector = createCollector({ config: cfg, logger, now, registry: new Registry(), listeners: [(c) => holder.incidents?.handleStateChange(c)] });
   const running = await collector.start();
   const store = running.store;
-  const sla = createSlaService({ store, sla: cfg.sla, incidents: cfg.incidents, services: [], now, logger, notify: (n) => notices.push(n) });
+  const sla = await createSlaService({ store, sla: cfg.sla, incidents: cfg.incidents, services: [], now, logger, notify: (n) => notices.push(n) });
   const incidents = createIncidentService({
     store,
     config: incidentsConfigSchema.parse({ ...sections.incidents, enabled: true }),
@@ -130,6 +130,8 @@ export async function startWorld(sections: WorldSections, startMs: number, optio
     };
     recorder.onResult(message);
     await running.ingest.handle(topics.results(agentId), Buffer.from(JSON.stringify(message)));
+    // State changes reach the incident service through the pipeline after the commit: wait until they have.
+    await running.drain();
   }
   const ping = (agent: string, target: string, state: CheckState, atMs: number) =>
     // The codes and parameters the real ping check sends (agent/checks/ping/evaluate.ts).

@@ -128,7 +128,7 @@ describe('GET /api/v1/reports/schedules', () => {
         intervals: s.running.intervals,
         tokens: [{ name: 'v', token: TOKEN, role: 'viewer' }],
         registry: new Registry(),
-        health: { db: () => true, broker: () => true, warnings: () => [] },
+        health: { broker: () => true, warnings: () => [] },
         logger: createLogger({ level: 'silent' }),
         now: () => s.clock.now,
         timeZone: 'Asia/Shanghai',

@@ -112,7 +112,7 @@ describe('SLA report JSON', () => {
       intervals: s.running.intervals,
       tokens: [{ name: 'v', token: TOKEN, role: 'viewer' }],
       registry: new Registry(),
-      health: { db: () => true, broker: () => true, warnings: () => [] },
+      health: { broker: () => true, warnings: () => [] },
       logger: createLogger({ level: 'silent' }),
       now: () => s.clock.now,
       sla: s.sla,

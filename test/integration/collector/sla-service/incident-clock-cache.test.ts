@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../common/logger.js';
 import { getIncidentByNumber } from '../../../../collector/incidents/repository.js';
 import { createIncidentTimers } from '../../../../collector/sla-service/incident-timers.js';
-import { ADMIN, OPERATOR, VIEWER, configFor } from '../support.js';
-import { startClockedCollector, type ClockedCollector } from './support.js';
+import { ADMIN, OPERATOR, VIEWER } from '../support.js';
+import { clockedConfig, startClockedCollector, type ClockedCollector } from './support.js';
 
 const MIN = 60_000;
 // Monday 2026-10-05 10:00 Asia/Shanghai.
@@ -113,7 +113,7 @@ describe('incident list clocks kept between requests', () => {
     await listMatches();
     expect(stats().misses).toBe(before.misses + numbers.length);
 
-    c.running.reload(configFor(c.dataDir, config('2h')));
+    c.running.reload(await clockedConfig(c.dataDir, config('2h')));
     const after = stats();
     await listMatches();
     expect(stats().misses).toBe(after.misses + numbers.length);

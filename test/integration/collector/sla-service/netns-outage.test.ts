@@ -50,21 +50,24 @@ checks:
     host?.destroy();
   });
 
-  const current = () => collector.running.intervals.open('netns-agent', 'gw');
+  const current = () => collector.running.intervals.open(collector.running.store.db, 'netns-agent', 'gw');
 
   it('downtime in the availability API matches the measured outage', async () => {
-    await waitUntil(() => current()?.state === 'ok', 30_000, 'ping ok');
+    await waitUntil(async () => (await current())?.state === 'ok', 30_000, 'ping ok');
     const from = Date.now();
-    const upBefore = current()?.startMs ?? from;
+    const upBefore = (await current())?.startMs ?? from;
 
     const downAt = Date.now();
     host.down();
-    const crit = await waitUntil(() => (current()?.state === 'crit' ? current() : undefined), 30_000, 'ping crit');
+    const crit = await waitUntil(async () => {
+      const open = await current();
+      return open?.state === 'crit' ? open : undefined;
+    }, 30_000, 'ping crit');
     // Keep it down for a few more failed runs (observed, not slept).
-    await waitUntil(() => (collector.running.checks.all().find((c) => c.checkId === 'gw')?.lastObservedMs ?? 0) >= (crit?.startMs ?? 0) + 3 * INTERVAL_MS, 30_000, 'three more failed runs');
+    await waitUntil(async () => ((await collector.running.checks.all(collector.running.store.db)).find((c) => c.checkId === 'gw')?.lastObservedMs ?? 0) >= (crit?.startMs ?? 0) + 3 * INTERVAL_MS, 30_000, 'three more failed runs');
     const upAt = Date.now();
     host.up();
-    await waitUntil(() => current()?.state === 'ok', 30_000, 'ping ok again');
+    await waitUntil(async () => (await current())?.state === 'ok', 30_000, 'ping ok again');
     const measuredMs = upAt - downAt;
 
     const to = Date.now();

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../../../helpers/wait.js';
-import { VIEWER, configFor, json } from '../support.js';
-import { clockedAgent, startClockedCollector, type ClockedCollector } from './support.js';
+import { VIEWER, json } from '../support.js';
+import { clockedAgent, clockedConfig, startClockedCollector, type ClockedCollector } from './support.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -53,7 +53,7 @@ describe('reloading sla with incidents open', () => {
     expect(first.sla).toMatchObject({ policy: 'gold', contract: 'acme', response_due_at: iso(T0 + 30 * MIN) });
     expect(await json(c.api('/api/v1/availability?target=web-2', VIEWER))).toMatchObject({ contract: null, target_percent: 99.9 });
 
-    const plan = c.running.reload(configFor(c.dataDir, AFTER));
+    const plan = c.running.reload(await clockedConfig(c.dataDir, AFTER));
     expect(plan).toMatchObject({ changed: ['sla'], restart: [] });
 
     // The open incident: the terms of its opening (30 min), not the reloaded 2 h.

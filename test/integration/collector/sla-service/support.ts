@@ -10,7 +10,7 @@ import { createCollector, type RunningCollector } from '../../../../collector/co
 import type { IncidentNotice } from '../../../../collector/events.js';
 import type { Timers } from '../../../../common/timers.js';
 import { waitUntil } from '../../../helpers/wait.js';
-import { configFor, connectAgent, publishResult, result } from '../support.js';
+import { configFor, connectAgent, publishResult, result, testStoreOverride } from '../support.js';
 
 export interface ClockedCollector {
   running: RunningCollector;
@@ -23,6 +23,15 @@ export interface ClockedCollector {
   armed: Array<{ atMs: number }>;
   api(path: string, token?: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
+}
+
+/** The config of a clocked collector (also what a test reloads it with). */
+export async function clockedConfig(dataDir: string, overrides: Record<string, unknown>): Promise<ReturnType<typeof configFor>> {
+  // The `postgres` test project gives each data_dir its own database (a restart on it finds its state again).
+  const store = overrides.store ?? (await testStoreOverride(dataDir));
+  // The silence scan runs on real timers against the fake clock: a jump of days would call every check silent
+  // between two reads. The longest scan interval keeps it out of the tests' way.
+  return configFor(dataDir, { states: { silence_scan: '5m' }, ...overrides, ...(store ? { store } : {}) });
 }
 
 /** `errorLog`, when given, receives the collector's error-level log lines (JSON); otherwise it logs nothing. */
@@ -47,7 +56,7 @@ export async function startClockedCollector(
     },
   };
   const collector = createCollector({
-    config: configFor(dataDir, overrides),
+    config: await clockedConfig(dataDir, overrides),
     logger: errorLog ? createLogger({ level: 'error', destination: errorLog, format: 'json' }) : createLogger({ level: 'silent' }),
     registry: new Registry(),
     now: () => clock,
@@ -85,10 +94,13 @@ export async function clockedAgent(c: ClockedCollector, agentId: string) {
       const at = c.clock();
       // A day-long interval keeps liveness from calling the check silent while tests jump the clock.
       await publishResult(client, result(agentId, seq, checkId, state, at, { target, check_type: checkType, interval_s: 86_400, message }));
-      await waitUntil(() => {
-        const open = c.running.intervals.open(agentId, checkId);
-        return open !== null && open.state === state && (open.startMs === at || c.running.intervals.lastBefore(agentId, checkId, at + 1)?.state === state);
+      const { intervals, store } = c.running;
+      await waitUntil(async () => {
+        const open = await intervals.open(store.db, agentId, checkId);
+        return open !== null && open.state === state && (open.startMs === at || (await intervals.lastBefore(store.db, agentId, checkId, at + 1))?.state === state);
       }, 20_000, `${checkId} ${state} stored`);
+      // And what follows from it (incidents opened or resolved, their notices) has gone through the pipeline.
+      await c.running.drain();
     },
     end: () => client.end(true),
   };

@@ -1,49 +1,75 @@
-/** `store.url: postgres://…` until the async store is wired: the collector refuses to start, and never falls back to SQLite. */
-import { describe, expect, it } from 'vitest';
+/** `store.url`: PostgreSQL keeps the collector's state in that database (never a SQLite file beside it); `sqlite:PATH` in that file. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import pg from 'pg';
 import { freePort, waitForPort } from '../../../helpers/ports.js';
+import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
 import { stopProcess } from '../../../helpers/process.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const BIN = join(ROOT, 'dist/bin/outpost.js');
+const SECRET = 'pw-not-to-be-seen';
+
+let server: PostgresServer | undefined;
+beforeAll(async () => {
+  server = await startPostgres();
+}, 180_000);
+afterAll(async () => {
+  await server?.stop();
+}, 60_000);
+
+async function collectorConfig(dir: string, storeUrl: string): Promise<{ config: string; apiPort: number; dataDir: string }> {
+  const dataDir = join(dir, 'data');
+  const config = join(dir, 'collector.yaml');
+  const [mqttPort, apiPort] = [await freePort(), await freePort()];
+  writeFileSync(config, [`data_dir: ${dataDir}`, 'store:', `  url: ${storeUrl}`, `mqtt: { listen: { port: ${mqttPort} } }`, `api: { listen: { port: ${apiPort} } }`].join('\n'));
+  return { config, apiPort, dataDir };
+}
 
 describe('outpost collector with store.url', () => {
-  it('postgres://: exits 1 naming store.url and the unwired state, password redacted, no SQLite file created', async () => {
+  it('postgres://: the state is in that database (migrated on start), no SQLite file in data_dir, the password never printed', async () => {
+    if (!server) throw new Error('no PostgreSQL test cluster');
+    const url = new URL(await server.createDatabase('store_url'));
     const dir = mkdtempSync(join(tmpdir(), 'outpost-store-url-'));
-    const dataDir = join(dir, 'data');
-    const config = join(dir, 'collector.yaml');
-    const [mqttPort, apiPort] = [await freePort(), await freePort()];
-    writeFileSync(
-      config,
-      [
-        `data_dir: ${dataDir}`,
-        'store:',
-        '  url: postgres://outpost:${PGPASS}@127.0.0.1:5432/outpost',
-        `mqtt: { listen: { port: ${mqttPort} } }`,
-        `api: { listen: { port: ${apiPort} } }`,
-      ].join('\n'),
-    );
-    const out = spawnSync(process.execPath, [BIN, 'collector', '--config', config], {
-      encoding: 'utf8',
-      cwd: dir,
-      timeout: 60_000,
-      env: { ...process.env, PGPASS: 'pw-not-to-be-seen', OUTPOST_LOG_LEVEL: 'info' },
-    });
+    // The test cluster trusts local connections: the password is only there to be kept out of every output.
+    const { config, apiPort, dataDir } = await collectorConfig(dir, `postgres://postgres:\${PGPASS}@127.0.0.1:${url.port}${url.pathname}`);
+    const output: string[] = [];
+    const child = spawn(process.execPath, [BIN, 'collector', '--config', config], { cwd: dir, env: { ...process.env, PGPASS: SECRET, OUTPOST_LOG_LEVEL: 'info' } });
+    child.stdout.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => output.push(chunk.toString('utf8')));
+    try {
+      await waitForPort(apiPort, 60_000);
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM schema_migrations');
+        expect(Number(rows[0]?.n)).toBeGreaterThan(10);
+      } finally {
+        await client.end();
+      }
+      expect(existsSync(join(dataDir, 'outpost.db'))).toBe(false);
+    } finally {
+      await stopProcess(child, 10_000);
+    }
+    expect(output.join('')).toContain('collector started');
+    expect(output.join('')).not.toContain(SECRET);
+    const checked = spawnSync(process.execPath, [BIN, 'check-config', '--collector', config], { encoding: 'utf8', cwd: dir, timeout: 60_000, env: { ...process.env, PGPASS: SECRET } });
+    expect(checked.stdout + checked.stderr).not.toContain(SECRET);
+    expect(checked.status, checked.stdout + checked.stderr).toBe(0);
+  }, 120_000);
+
+  it('postgres:// that cannot be reached: the collector exits 1 without printing the password, and creates no SQLite file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-store-url-'));
+    const closed = await freePort();
+    const { config, dataDir } = await collectorConfig(dir, `postgres://outpost:\${PGPASS}@127.0.0.1:${closed}/outpost`);
+    const out = spawnSync(process.execPath, [BIN, 'collector', '--config', config], { encoding: 'utf8', cwd: dir, timeout: 60_000, env: { ...process.env, PGPASS: SECRET, OUTPOST_LOG_LEVEL: 'info' } });
     expect(out.status).toBe(1);
-    expect(out.stderr.trim().split('\n').at(-1)).toBe(
-      'outpost: collector failed to start: store.url postgres://[redacted]@127.0.0.1:5432/outpost: PostgreSQL is not wired into the collector yet ' +
-        '(collector/store/README.md); remove store.url to keep SQLite in data_dir, or use sqlite:PATH',
-    );
-    expect(out.stdout + out.stderr).not.toContain('pw-not-to-be-seen');
+    expect(out.stderr).toContain('outpost: collector failed to start');
+    expect(out.stdout + out.stderr).not.toContain(SECRET);
     expect(existsSync(join(dataDir, 'outpost.db'))).toBe(false);
-    // check-config predicts it, naming the key, without the password.
-    const checked = spawnSync(process.execPath, [BIN, 'check-config', '--collector', config], { encoding: 'utf8', cwd: dir, timeout: 60_000, env: { ...process.env, PGPASS: 'pw-not-to-be-seen' } });
-    expect(checked.status).toBe(1);
-    expect(checked.stderr).toContain('store.url: PostgreSQL is not wired into the collector yet (the collector refuses to start with it): remove store.url or use sqlite:PATH');
-    expect(checked.stdout + checked.stderr).not.toContain('pw-not-to-be-seen');
   }, 90_000);
 
   it('sqlite:PATH: the collector keeps its state in that file, not in data_dir', async () => {

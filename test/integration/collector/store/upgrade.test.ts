@@ -15,7 +15,7 @@ import { Registry } from 'prom-client';
 import type { MqttClient } from 'mqtt';
 import { createLogger } from '../../../../common/logger.js';
 import { createCollector, type RunningCollector } from '../../../../collector/collector.js';
-import { migrations } from '../../../../collector/store/migrations/index.js';
+import { sqlMigrations } from '../../../../collector/store/sql/migrations/index.js';
 import { waitUntil } from '../../../helpers/wait.js';
 import { VIEWER, configFor, connectAgent, counterValue, json, publishResult, result } from '../support.js';
 
@@ -64,9 +64,9 @@ describe('upgrade in place from the released store', () => {
     }
   });
 
-  it('migrates: the new versions are recorded after the released ones, which keep their dates', () => {
-    const rows = running.db.prepare('SELECT version, applied_at_ms FROM schema_migrations ORDER BY version').all() as Row[];
-    expect(rows.map((r) => r.version)).toEqual(migrations.map((m) => m.version).sort((a, b) => a - b));
+  it('migrates: the new versions are recorded after the released ones, which keep their dates', async () => {
+    const rows = (await running.store.db.selectFrom('schema_migrations').select(['version', 'applied_at_ms']).orderBy('version').execute()) as Row[];
+    expect(rows.map((r) => r.version)).toEqual(sqlMigrations.map((m) => m.version));
     expect(rows.filter((r) => RELEASED_VERSIONS.includes(Number(r.version)))).toEqual(before.get('schema_migrations')?.map((r) => ({ version: r.version, applied_at_ms: r.applied_at_ms })));
   });
 
@@ -101,8 +101,9 @@ describe('upgrade in place from the released store', () => {
     const extra = { target: 'web-1', check_type: 'disk', incarnation: 'fixture-inc-1' };
     await publishResult(agent, result('web-1', last, 'disk-root', 'crit', now() - 1000, extra));
     await publishResult(agent, result('web-1', last + 1, 'disk-root', 'ok', now() - 500, extra));
-    await waitUntil(() => running.db.prepare("SELECT 1 FROM seen_seqs WHERE agent_id = 'web-1' AND seq = ?").get(last + 1), 10_000, 'next seq applied');
+    const db = running.store.db;
+    await waitUntil(async () => (await db.selectFrom('seen_seqs').select('seq').where('agent_id', '=', 'web-1').where('seq', '=', last + 1).executeTakeFirst()) !== undefined, 10_000, 'next seq applied');
     expect(await counterValue(running.registry, 'outpost_messages_duplicate_total', { kind: 'results' })).toBe(1);
-    expect(running.intervals.open('web-1', 'disk-root')?.state).toBe('ok');
+    expect((await running.intervals.open(db, 'web-1', 'disk-root'))?.state).toBe('ok');
   });
 });

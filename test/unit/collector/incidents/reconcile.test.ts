@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkKey } from '../../../../collector/incidents/engine.js';
 import { reconciliationChanges } from '../../../../collector/incidents/reconcile.js';
-import type { StateInterval } from '../../../../collector/store/intervals-store.js';
+import type { StateInterval } from '../../../../collector/store/sql/intervals-repo.js';
 
 let nextId = 1;
 const open = (agentId: string, checkId: string, state: StateInterval['state'], cause: StateInterval['cause'] = 'result', startMs = 1000): StateInterval => ({

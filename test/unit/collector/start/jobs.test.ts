@@ -59,6 +59,8 @@ describe('collector jobs', () => {
       brokerHealth: null,
       store: { db: {} } as unknown as SqlStore,
       observationLog,
+      // This collector holds every job at once (the lease machinery has its own tests).
+      jobs: { register: (_name: string, job: { start(): void }) => void job.start() },
     });
     await vi.waitFor(() => expect(lines.map((l) => l.msg)).toContain('observation log pruning failed'));
     now = 10_000;

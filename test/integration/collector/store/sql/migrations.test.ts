@@ -1,16 +1,15 @@
 /**
- * One schema, one set of migrations for both engines (collector/store/sql/migrations): on SQLite they produce exactly
- * the schema today's raw migrations produce and take over a database those migrated; on PostgreSQL the same tables,
- * columns, keys and indexes; concurrent runners on an empty database apply each version once.
+ * One schema, one set of migrations for both engines (collector/store/sql/migrations): on SQLite a store written by
+ * the last release upgrades to exactly the schema of a fresh one (its schema_migrations history carries over); on
+ * PostgreSQL the same tables, columns, keys and indexes; concurrent runners on an empty database apply each version
+ * once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { migrations } from '../../../../../collector/store/migrations/index.js';
-import { openDatabase } from '../../../../../collector/store/db.js';
 import { openSqlStore } from '../../../../../collector/store/sql/connect.js';
 import { sqlMigrations } from '../../../../../collector/store/sql/migrations/index.js';
 import { startPostgres, type PostgresServer } from '../../../../helpers/postgres.js';
@@ -42,38 +41,46 @@ async function kyselySqlite(file: string, list = sqlMigrations) {
   await store.close();
 }
 
+const RELEASE_FIXTURE = join(ROOT, 'test/fixtures/store-upgrade/release-0.1.0.db');
+
 describe('SQL migrations on SQLite', () => {
-  it('the ported list has the same versions and names as the raw list', () => {
-    expect(sqlMigrations.map((m) => [m.version, m.name])).toEqual([...migrations].sort((a, b) => a.version - b.version).map((m) => [m.version, m.name]));
+  it('versions ascend without repeats and keep every released one under its name (the last release\'s schema_migrations)', () => {
+    const versions = sqlMigrations.map((m) => m.version);
+    expect([...versions].sort((x, y) => x - y)).toEqual(versions);
+    expect(new Set(versions).size).toBe(versions.length);
+    const byVersion = new Map(sqlMigrations.map((m) => [m.version, m.name]));
+    for (const released of history(RELEASE_FIXTURE)) expect(byVersion.get(released.version), `version ${released.version}`).toBe(released.name);
   });
 
-  it('produce the schema of the raw migrations: tables, columns, types, not-null, defaults, keys, indexes, uniques, foreign keys', async () => {
+  it('a store written by the last release, upgraded, has exactly the schema of a fresh one: tables, columns, types, not-null, defaults, keys, indexes, uniques, foreign keys', async () => {
     const dir = tmp();
-    openDatabase(join(dir, 'raw.db')).close();
-    await kyselySqlite(join(dir, 'kysely.db'));
-    const raw = schemaOf(join(dir, 'raw.db'));
-    const ported = schemaOf(join(dir, 'kysely.db'));
-    expect(Object.keys(ported)).toEqual(Object.keys(raw));
-    for (const table of Object.keys(raw)) expect(ported[table], table).toEqual(raw[table]);
-    expect(history(join(dir, 'kysely.db'))).toEqual(history(join(dir, 'raw.db')));
+    copyFileSync(RELEASE_FIXTURE, join(dir, 'upgraded.db'));
+    await kyselySqlite(join(dir, 'upgraded.db'));
+    await kyselySqlite(join(dir, 'fresh.db'));
+    const fresh = schemaOf(join(dir, 'fresh.db'));
+    const upgraded = schemaOf(join(dir, 'upgraded.db'));
+    expect(Object.keys(upgraded)).toEqual(Object.keys(fresh));
+    for (const table of Object.keys(fresh)) expect(upgraded[table], table).toEqual(fresh[table]);
+    expect(history(join(dir, 'upgraded.db'))).toEqual(history(join(dir, 'fresh.db')));
   });
 
-  it('recognise a database at the raw runner\'s last migration (nothing applied) and one a few versions behind (the rest applied, rows kept)', async () => {
+  it('recognise a database at the last migration (nothing applied) and one a few versions behind (the rest applied, rows kept)', async () => {
     const dir = tmp();
     const full = join(dir, 'full.db');
-    openDatabase(full).close();
+    await kyselySqlite(full);
     const store = await openSqlStore({ kind: 'sqlite', file: full }, { migrations: false });
     expect(await store.migrate()).toEqual({ applied: [] });
     await store.close();
 
     const behind = join(dir, 'behind.db');
-    const old = openDatabase(behind, migrations.filter((m) => m.version <= 7));
+    await kyselySqlite(behind, sqlMigrations.filter((m) => m.version <= 7));
+    const old = new Database(behind);
     old.prepare("INSERT INTO agents (agent_id, last_seen_ms) VALUES ('web-1', 1733000000000)").run();
     old.prepare("INSERT INTO seq_marks (agent_id, stream, max_seq) VALUES ('web-1', 'results', 41)").run();
     old.prepare("INSERT INTO agent_events (agent_id, seq, kind, message, observed_at_ms, sent_at_ms, received_at_ms) VALUES ('web-1', 7, 'trap', 'link down', 1, 2, 3)").run();
     old.close();
     const upgrading = await openSqlStore({ kind: 'sqlite', file: behind }, { migrations: false });
-    expect(await upgrading.migrate()).toEqual({ applied: migrations.filter((m) => m.version > 7).map((m) => m.version) });
+    expect(await upgrading.migrate()).toEqual({ applied: sqlMigrations.filter((m) => m.version > 7).map((m) => m.version) });
     await upgrading.close();
     expect(schemaOf(behind)).toEqual(schemaOf(full));
     const db = new Database(behind, { readonly: true });
@@ -81,15 +88,6 @@ describe('SQL migrations on SQLite', () => {
     expect(db.prepare('SELECT agent_id, stream, floor_seq FROM seq_floors').all()).toEqual([{ agent_id: 'web-1', stream: 'results', floor_seq: 41 }]);
     expect(db.prepare('SELECT id, agent_id, incarnation, seq, message FROM agent_events').all()).toEqual([{ id: 1, agent_id: 'web-1', incarnation: '', seq: 7, message: 'link down' }]);
     db.close();
-  });
-
-  it('the synchronous runner recognises a database the ported migrations made (nothing re-applied)', async () => {
-    const dir = tmp();
-    const file = join(dir, 'kysely.db');
-    await kyselySqlite(file);
-    const before = history(file);
-    openDatabase(file).close();
-    expect(history(file)).toEqual(before);
   });
 
   it('two processes migrating one empty file at once: both succeed, each version recorded once', async () => {
