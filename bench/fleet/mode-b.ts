@@ -145,7 +145,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
         ? `(b) ÷ (a): the two collectors' CPU together is ${(cores / o.aCollectorCores).toFixed(2)} × (a)'s single collector (goal ≤ 1.3)`
         : '(b) ÷ (a): (a) not run in this run (--mode both gives the ratio)',
     );
-    const g = growth(bytesBefore, bytesAfter, N, steadyS);
+    const g = growth(bytesBefore, bytesAfter, N, steadyS, o.checks);
     say(`${growthLine('(b) PostgreSQL', g, steadyS)}; pg_database_size ${mib(bytesAfter.databaseBytes)} MiB`);
 
     // 3. restart both collectors (systemctl restart on each host, at once)
