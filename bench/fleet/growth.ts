@@ -38,16 +38,26 @@ export interface Growth {
   keptPerAgentYear: number;
 }
 
-export function growth(before: TableBytes, after: TableBytes, agents: number, seconds: number): Growth {
+/**
+ * `report_samples` holds one row per check and `reports.sample_period` (default 1 h): a window shorter than the period
+ * sees its rows updated, not added, so its growth is counted from its shape instead — rows per agent and day (checks ×
+ * samples a day) × bytes per row at the end of the window.
+ */
+const SAMPLES_PER_DAY = 24;
+
+export function growth(before: TableBytes, after: TableBytes, agents: number, seconds: number, checksPerAgent: number): Growth {
   const delta = (name: string): number => {
     const [r0, r1, b1] = [before.rows?.[name], after.rows?.[name], after.tables[name] ?? 0];
     if (r0 !== undefined && r1 !== undefined && r1 > 0) return (r1 - r0) * (b1 / r1);
     return b1 - (before.tables[name] ?? 0);
   };
   const churnPerAgent = Object.keys(after.tables).filter((n) => BOUNDED.has(n)).reduce((s, n) => s + Math.max(0, delta(n)), 0) / agents;
+  const sampleRows = after.rows?.['report_samples'] ?? 0;
+  const perDay = (name: string): number =>
+    name === 'report_samples' && sampleRows > 0 ? checksPerAgent * SAMPLES_PER_DAY * ((after.tables[name] ?? 0) / sampleRows) : (delta(name) / agents / seconds) * DAY_S;
   const perAgentDay = Object.entries(after.tables)
     .filter(([name]) => !BOUNDED.has(name))
-    .map(([name]) => [name, (delta(name) / agents / seconds) * DAY_S] as [string, number])
+    .map(([name]) => [name, perDay(name)] as [string, number])
     .filter(([, d]) => d > 0)
     .sort((x, y) => y[1] - x[1]);
   let retainedPerAgent = 0;

@@ -145,7 +145,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
         ? `(b) ÷ (a): the two collectors' CPU together is ${(cores / o.aCollectorCores).toFixed(2)} × (a)'s single collector (goal ≤ 1.3)`
         : '(b) ÷ (a): (a) not run in this run (--mode both gives the ratio)',
     );
-    const g = growth(bytesBefore, bytesAfter, N, steadyS);
+    const g = growth(bytesBefore, bytesAfter, N, steadyS, o.checks);
     say(`${growthLine('(b) PostgreSQL', g, steadyS)}; pg_database_size ${mib(bytesAfter.databaseBytes)} MiB`);
 
     // 3. restart both collectors (systemctl restart on each host, at once)
@@ -208,15 +208,16 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     await until(report, f, '(b) last results acknowledged by Mosquitto', 600, quietAt, (t) => t.pending === 0);
     const finals = await f.final();
     const sent = finals.reduce((s, x) => s + x.lastSeq, 0);
-    // Until every result is stored, or nothing more arrives for 15 s (what is missing then is lost).
+    // Until every result is applied (the dedupe set), or nothing more is applied for 60 s: a collector catching up
+    // with a late backlog (what the victim's session queued) re-derives history and may commit slowly.
     let last = -1;
     let still = 0;
-    const settledAll = (s: number): boolean => {
-      still = s === last ? still + 1 : 0;
-      last = s;
-      return s >= sent || still >= 15;
+    const settledAll = (n: number): boolean => {
+      still = n === last ? still + 1 : 0;
+      last = n;
+      return n >= sent || still >= 60;
     };
-    await poll(report, '(b) last results stored', 600, () => figures.stored(PREFIX), settledAll, (s) => `${fmt(sent - s)} to go`);
+    await poll(report, '(b) last results applied', 1800, () => figures.appliedSince(PREFIX, 0), settledAll, (n) => `${fmt(sent - n)} to go`);
     await Promise.all(members.map((m) => m.stop()));
     const counts = await figures.counts(PREFIX, restartAt);
     const applied = await figures.appliedPerAgent(PREFIX);

@@ -129,7 +129,7 @@ if (mode === 'a' || mode === 'both') {
     const producedSteady = (fleet.totals()?.produced ?? 0) - producedBefore;
     say(`(a) steady ${steadyS.toFixed(0)} s: collector CPU ${pct(c, steadyS)} of a core, RSS max ${mib(c.rssMaxBytes)} MiB; simulators ${pct(s, steadyS)}, ${mib(s.rssMaxBytes)} MiB together; ${fmt(producedSteady / steadyS)} results/s; load ${load()}`);
     aCollectorCores = c.cpuSeconds / steadyS;
-    say(`${growthLine('(a) SQLite', growth(bytesBefore, bytesAfter, N, steadyS), steadyS)}; file ${mib(bytesAfter.fileBytes)} MiB`);
+    say(`${growthLine('(a) SQLite', growth(bytesBefore, bytesAfter, N, steadyS, CHECKS), steadyS)}; file ${mib(bytesAfter.fileBytes)} MiB`);
 
     // 3. restart (SIGTERM, start again at once) and the reconnect storm
     fleet.send('mark');

@@ -13,6 +13,8 @@ export interface StoreBytes {
   total: number;
   /** outpost.db + outpost.db-wal on disk. */
   fileBytes: number;
+  /** Rows of the tables whose growth is counted from their shape (growth.ts). */
+  rows: Record<string, number>;
 }
 
 function open(dataDir: string): Database.Database {
@@ -32,7 +34,8 @@ export function storeBytes(dataDir: string): StoreBytes {
         return 0;
       }
     };
-    return { tables, total: rows.reduce((s, r) => s + r.bytes, 0), fileBytes: size(file) + size(`${file}-wal`) };
+    const samples = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM report_samples').get()?.n ?? 0;
+    return { tables, total: rows.reduce((s, r) => s + r.bytes, 0), fileBytes: size(file) + size(`${file}-wal`), rows: { report_samples: samples } };
   } finally {
     db.close();
   }
