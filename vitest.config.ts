@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
  */
 const ON_BOTH_ENGINES = [
   'test/integration/collector/collector.test.ts',
+  'test/integration/collector/dedupe.test.ts',
+  'test/integration/collector/incarnations.test.ts',
   'test/integration/collector/external-broker.test.ts',
   'test/integration/collector/broker-outage.test.ts',
   'test/integration/collector/reload-notifications.test.ts',
@@ -15,11 +17,19 @@ const ON_BOTH_ENGINES = [
   'test/integration/collector/incidents/reconcile.test.ts',
   'test/integration/collector/api/app.test.ts',
   'test/integration/collector/api/console-sessions.test.ts',
+  'test/integration/collector/api/edges.test.ts',
   'test/integration/collector/agent-events/agent-to-incident.test.ts',
   'test/integration/collector/agent-events/traps.test.ts',
   'test/integration/collector/heartbeats/api.test.ts',
   'test/integration/collector/influx/accepted-only.test.ts',
   'test/integration/collector/sla-service/maintenance-cli.test.ts',
+  'test/integration/collector/sla-service/collector-sla.test.ts',
+  'test/integration/collector/sla-service/month-cache.test.ts',
+  'test/integration/collector/sla-service/incident-clock-cache.test.ts',
+  'test/integration/collector/sla-service/reload-contracts.test.ts',
+  'test/integration/collector/sla-service/maintenance-end.test.ts',
+  'test/integration/collector/sla-service/compliance-month.test.ts',
+  'test/integration/collector/sla-service/holiday-data.test.ts',
   'test/integration/collector/notify/collector-delivery.test.ts',
 ];
 
