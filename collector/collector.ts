@@ -215,6 +215,9 @@ export function createCollector(deps: CollectorDeps) {
     });
     pipeline.setInput((topic, payload) => ingest.handle(topic, payload));
     lifecycle.add({ name: 'state change log', stop: () => changeLog.flush() });
+    // Stops run in reverse: the last batch's state changes and notices go through their sinks (incidents, SLA,
+    // InfluxDB) after the ingest flush and before those services and the store stop.
+    lifecycle.add({ name: 'pipeline after the last batch', stop: () => pipeline.drain() });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
     startJobs({ ...base, heartbeats, liveness, ingest, brokerHealth, store, observationLog, jobs });
     // The report schedules and the SLA jobs run where their lease is held (stopped first at shutdown: reverse order).
