@@ -219,7 +219,7 @@ export function createCollector(deps: CollectorDeps) {
     // InfluxDB) after the ingest flush and before those services and the store stop.
     lifecycle.add({ name: 'pipeline after the last batch', stop: () => pipeline.drain() });
     lifecycle.add({ name: 'ingest', stop: () => ingest.flush() });
-    startJobs({ ...base, heartbeats, liveness, ingest, brokerHealth, store, observationLog, jobs });
+    startJobs({ ...base, heartbeats, liveness, ingest, brokerHealth, store, checks, observationLog, jobs });
     // The report schedules and the SLA jobs run where their lease is held (stopped first at shutdown: reverse order).
     jobs.register('report-schedules', { start: () => reports.scheduler.start(), stop: () => reports.scheduler.stop() });
     for (const [name, job] of Object.entries(sla.jobs)) jobs.register(name, job);

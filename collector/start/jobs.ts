@@ -11,8 +11,9 @@ import type { BrokerHealth } from '../broker-health.js';
 import type { CollectorConfig } from '../config.js';
 import type { HeartbeatService } from '../heartbeats/service.js';
 import type { Ingest } from '../ingest/ingest.js';
-import type { LivenessMonitor } from '../liveness.js';
+import type { LivenessMonitor, SilenceVerdict } from '../liveness.js';
 import type { SqlStore } from '../store/sql/connect.js';
+import type { ChecksRepo } from '../store/sql/checks-repo.js';
 import type { ObservationLogRepo } from '../store/sql/observation-log.js';
 
 const PRUNE_EVERY_MS = 3_600_000;
@@ -28,6 +29,8 @@ export function startJobs(deps: {
   brokerHealth: BrokerHealth | null;
   store: SqlStore;
   observationLog: ObservationLogRepo;
+  /** Read before a check is declared silent: the other collector of a pair may have heard from it. */
+  checks?: Pick<ChecksRepo, 'get'>;
   /** The silence scan runs on one collector at a time (its lease). */
   jobs: Pick<SingletonJobs, 'register'>;
 }): void {
@@ -43,7 +46,17 @@ export function startJobs(deps: {
     // Without a broker connection nothing can be heard: that is the broker incident, not every check's silence.
     if (brokerHealth && !brokerHealth.connected()) return;
     const due = liveness.dueForSilence(now());
-    if (due.length > 0) await ingest.silence(due);
+    if (due.length === 0) return;
+    // Collectors in pairs: each hears only its share of a check's results, the store has all of them. A check the
+    // other collector heard from since is not silent: this one learns of it and asks again at the next pass.
+    const confirmed: SilenceVerdict[] = [];
+    for (const verdict of due) {
+      const row = deps.checks ? await deps.checks.get(deps.store.db, verdict.meta.agentId, verdict.meta.checkId) : null;
+      const heardHereAtMs = now() - verdict.silentForMs;
+      if (row && row.lastReceivedMs > heardHereAtMs) liveness.seen(verdict.meta, row.intervalS, row.lastReceivedMs);
+      else confirmed.push(verdict);
+    }
+    if (confirmed.length > 0) await ingest.silence(confirmed);
   }, failed('silence verdicts not stored'));
   let silence: { stop(): void } | null = null;
   deps.jobs.register('silence-scan', {

@@ -77,4 +77,34 @@ describe('collector jobs', () => {
     release();
     await lifecycle.stop();
   });
+
+  it('a check the other collector of a pair heard from (its row in the store is newer) is not declared silent', async () => {
+    const { logger } = capture();
+    const config = { ...defaultCollectorConfig(), states: { ...defaultCollectorConfig().states, silence_scan: 1000 } };
+    let now = 0;
+    const liveness = createLivenessMonitor({ silenceFactor: 3 });
+    const meta = { agentId: 'a1', checkId: 'c1', checkType: 'tcp', target: 't' };
+    liveness.seen(meta, 1, 0);
+    const calls: SilenceVerdict[][] = [];
+    const ingest = { silence: async (v: SilenceVerdict[]) => void calls.push(v), exclusive: <T>(fn: () => Promise<T>) => fn() } as unknown as Ingest;
+    // The partner stored a result received at 8 s: this collector last heard at 0 s.
+    const storedReceivedMs = 8000;
+    const checks = { get: async () => ({ intervalS: 1, lastReceivedMs: storedReceivedMs }) } as never;
+    const lifecycle = createLifecycle(logger);
+    const jobs = { register: (_name: string, job: { start(): void | Promise<void> }) => void job.start() };
+    startJobs({
+      config, lifecycle, log: logger, now: () => now,
+      heartbeats: { checkDeadlines: async () => undefined } as unknown as HeartbeatService,
+      liveness, ingest, brokerHealth: null, store: { db: {} } as unknown as SqlStore,
+      observationLog: { prune: async () => 0 } as unknown as ObservationLogRepo, checks, jobs,
+    });
+    now = 10_000;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls).toEqual([]);
+    // Nobody hears from it any more: silent 3 intervals after the partner's last result.
+    now = 12_000;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(calls.map((c) => c.map((v) => [v.meta.checkId, v.atMs]))).toEqual([[['c1', 11_000]]]);
+    await lifecycle.stop();
+  });
 });
