@@ -7,10 +7,7 @@
  * resolves (timeline in that order), and on PostgreSQL two collectors applying the same pending trap apply it once.
  * (The same through a whole collector over MQTT: traps.test.ts.)
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { PROTOCOL_VERSION, type EventMessage } from '../../../../common/protocol.js';
 import { createLogger } from '../../../../common/logger.js';
@@ -20,30 +17,16 @@ import { createIncidentService } from '../../../../collector/incidents/service.j
 import { createAgentEventsService } from '../../../../collector/agent-events/service.js';
 import { COLLECTOR_INCARNATION, createEventsRepo } from '../../../../collector/agent-events/store.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { storeLocations } from '../../../helpers/engines.js';
 import { linkDown, linkUp } from './support.js';
 
 const T0 = Date.UTC(2026, 11, 4, 2, 0, 0);
 const DAY = 86_400_000;
 const logger = createLogger({ level: 'silent' });
-const tmp = () => mkdtempSync(join(tmpdir(), 'outpost-events-'));
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
+const stores = storeLocations('events');
 async function openStore(driver: 'sqlite' | 'postgres'): Promise<{ store: SqlStore; location: Parameters<typeof openSqlStore>[0] }> {
-  if (driver === 'sqlite') {
-    const location = { kind: 'sqlite' as const, file: join(tmp(), 'outpost.db') };
-    return { store: await openSqlStore(location), location };
-  }
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  const location = { kind: 'postgres' as const, url: await server.createDatabase(`events_${++databases}`) };
+  const location = await stores.location(driver);
   return { store: await openSqlStore(location), location };
 }
 

@@ -5,10 +5,7 @@
  * resolves only after its state is committed and its result published; deadlines follow the injected clock and
  * their results carry increasing seqs; API creations of one name at once yield one heartbeat and one conflict.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../common/logger.js';
 import type { ResultMessage } from '../../../../common/protocol.js';
 import { heartbeatsConfigSchema } from '../../../../collector/heartbeats/config.js';
@@ -17,27 +14,13 @@ import { createHeartbeatService, HEARTBEAT_AGENT_ID, HeartbeatError, tokenDigest
 import { createHeartbeatRepo, type StoredHeartbeat } from '../../../../collector/heartbeats/store.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import type { StoreLocation } from '../../../../collector/store/sql/url.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { storeLocations } from '../../../helpers/engines.js';
 
 const T0 = Date.UTC(2026, 11, 4, 2, 0, 0);
 const MIN = 60_000;
 const logger = createLogger({ level: 'silent' });
-const tmp = () => mkdtempSync(join(tmpdir(), 'outpost-hb-store-'));
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
-async function location(driver: 'sqlite' | 'postgres'): Promise<StoreLocation> {
-  if (driver === 'sqlite') return { kind: 'sqlite', file: join(tmp(), 'outpost.db') };
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  return { kind: 'postgres', url: await server.createDatabase(`heartbeats_${++databases}`) };
-}
+const { location } = storeLocations('heartbeats');
 
 const backup = (over: Partial<StoredHeartbeat> = {}): StoredHeartbeat => {
   const rule = { kind: 'period', periodMs: 60 * MIN, graceMs: 10 * MIN } as const;

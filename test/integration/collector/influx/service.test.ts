@@ -4,7 +4,7 @@
  * front door; results and state changes are turned into points without touching the store (a target first seen
  * in a result is known to the next tick from memory, even while the store is closed).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { createAgentsRepo } from '../../../../collector/store/sql/agents-repo.js
 import { createChecksRepo } from '../../../../collector/store/sql/checks-repo.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import { createIntervalsRepo } from '../../../../collector/store/sql/intervals-repo.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { storeLocations } from '../../../helpers/engines.js';
 import { configFor } from '../support.js';
 
 const MIN = 60_000;
@@ -26,20 +26,8 @@ const T0 = Date.UTC(2026, 11, 4, 2, 0, 0);
 const logger = createLogger({ level: 'silent' });
 const tmp = () => mkdtempSync(join(tmpdir(), 'outpost-influx-svc-'));
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
-async function openStore(driver: 'sqlite' | 'postgres'): Promise<SqlStore> {
-  if (driver === 'sqlite') return openSqlStore({ kind: 'sqlite', file: join(tmp(), 'outpost.db') });
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  return openSqlStore({ kind: 'postgres', url: await server.createDatabase(`influx_${++databases}`) });
-}
+const stores = storeLocations('influx');
+const openStore = async (driver: 'sqlite' | 'postgres'): Promise<SqlStore> => openSqlStore(await stores.location(driver));
 
 const result = (target: string, checkId: string, observedMs: number): ResultMessage => ({
   v: PROTOCOL_VERSION,
