@@ -241,6 +241,20 @@ function decideForKey(key: string, change: StateChange, ctx: EngineContext, conf
 }
 
 /**
+ * Which parts of the context `decide` reads for this change, given whether its key has an active incident: only a
+ * change that may open (or reopen) one needs the last resolved incident and the active hosts, and only a sign of life
+ * (a result, an agent online) needs the agent-lost incident. The service skips the other reads (most changes are
+ * recoveries and first results: a fleet's first connect is one change per check).
+ */
+export function contextNeeds(change: StateChange, hasCurrent: boolean): { openingContext: boolean; agentLost: boolean } {
+  const agentDown = isAgentDown(change.cause);
+  return {
+    openingContext: !hasCurrent && (agentDown || isBad(change.to)),
+    agentLost: !agentDown && (change.cause === 'result' || change.cause === 'agent_online'),
+  };
+}
+
+/**
  * What to do about one StateChange. `ctx` must describe the incidents as they are before the change;
  * `dedupKeyFor(change)` tells the service which key `ctx.current`/`ctx.lastResolved` belong to.
  */

@@ -5,7 +5,7 @@
  * locked first (key-locks.ts) so that two collectors handling the same change open one incident, not two.
  */
 import { isAgentDown, type StateChange } from '../events.js';
-import { agentKey, decide, dedupKeyFor, type EngineAction } from './engine.js';
+import { agentKey, contextNeeds, decide, dedupKeyFor, type EngineAction } from './engine.js';
 import { nextIncidentNumberAsync } from '../store/sql/incident-numbers.js';
 import {
   findActiveByKey,
@@ -100,9 +100,10 @@ export function createStateChangeHandling(deps: IncidentServiceDeps, unit: Incid
     const { trx } = w;
     const key = dedupKeyFor(change);
     const current = await findActiveByKey(trx, key);
-    const lastResolved = await findLastResolvedByKey(trx, key);
-    const agentLost = await findActiveByKey(trx, agentKey(change.agentId));
-    const hosts = await findActiveHosts(trx, change.target);
+    const needs = contextNeeds(change, current !== null);
+    const lastResolved = needs.openingContext ? await findLastResolvedByKey(trx, key) : null;
+    const agentLost = needs.agentLost ? await findActiveByKey(trx, agentKey(change.agentId)) : null;
+    const hosts = needs.openingContext ? await findActiveHosts(trx, change.target) : [];
     const actions = decide(
       change,
       {

@@ -118,9 +118,11 @@ export function createProcessor(deps: ProcessorDeps) {
     const observedMs = Math.min(m.observed_at_ms, receivedAtMs);
     ctx.accepted.push({ message: observedMs === m.observed_at_ms ? m : { ...m, observed_at_ms: observedMs }, receivedAtMs });
     const meta: CheckMeta = { agentId: m.agent_id, checkId: m.check_id, checkType: m.check_type, target: m.target };
-    const previous = ctx.checkRows.get(`${m.agent_id}\u0000${m.check_id}`);
+    let agentRows = ctx.checkRows.get(m.agent_id);
+    if (agentRows === undefined) ctx.checkRows.set(m.agent_id, (agentRows = new Map()));
+    const previous = agentRows.get(m.check_id);
     if (!previous || observedMs >= previous.lastObservedMs) {
-      ctx.checkRows.set(`${m.agent_id}\u0000${m.check_id}`, {
+      agentRows.set(m.check_id, {
         ...meta,
         intervalS: m.interval_s,
         lastObservedMs: observedMs,
@@ -159,7 +161,7 @@ export function createProcessor(deps: ProcessorDeps) {
     const metas = new Map<string, CheckMeta>();
     const toMeta = (row: CheckRow): CheckMeta => ({ agentId: row.agentId, checkId: row.checkId, checkType: row.checkType, target: row.target });
     for (const row of await checks.byAgent(q, m.agent_id)) metas.set(row.checkId, toMeta(row));
-    for (const row of ctx.checkRows.values()) if (row.agentId === m.agent_id) metas.set(row.checkId, toMeta(row));
+    for (const row of ctx.checkRows.get(m.agent_id)?.values() ?? []) metas.set(row.checkId, toMeta(row));
     for (const d of [...m.checks, ...announced]) {
       if (!metas.has(d.check_id)) metas.set(d.check_id, { agentId: m.agent_id, checkId: d.check_id, checkType: d.check_type, target: d.target });
     }
@@ -224,7 +226,9 @@ export function createProcessor(deps: ProcessorDeps) {
   async function run(q: Q, items: IngestItem[]): Promise<BatchOutcome> {
     const ctx: BatchContext = { changes: [], accepted: [], checkRows: new Map(), lastSeen: new Map(), skews: new Map() };
     await tracker.lockAgents(q, items.map(agentOf));
-    await tracker.verify(q, items.flatMap(checkOf));
+    const touched = items.flatMap(checkOf);
+    await tracker.verify(q, touched);
+    await tracker.preload(q, touched);
     // Dedupe first, all seqs in ascending order (see seq-marks.ts); their effects then apply in arrival order.
     const { offers, at } = offersOf(items);
     const found = await seqMarks.offer(q, offers);
@@ -234,7 +238,7 @@ export function createProcessor(deps: ProcessorDeps) {
       else await applySilence(q, item.verdict, ctx);
     }
     // A few statements per batch, not one per check and agent.
-    await checks.recordMany(q, [...ctx.checkRows.values()]);
+    await checks.recordMany(q, [...ctx.checkRows.values()].flatMap((rows) => [...rows.values()]));
     await agents.touchMany(q, ctx.lastSeen);
     for (const [agentId, skewMs] of ctx.skews) await agents.setSkew(q, agentId, skewMs);
     await seqMarks.persist(q);
@@ -298,7 +302,8 @@ export function createProcessor(deps: ProcessorDeps) {
 interface BatchContext {
   changes: StateChange[];
   accepted: AcceptedResult[];
-  checkRows: Map<string, CheckRow>;
+  /** The newest row per check of this batch, by agent then check id (an agent's Last Will reads its agent's). */
+  checkRows: Map<string, Map<string, CheckRow>>;
   lastSeen: Map<string, number>;
   skews: Map<string, number>;
 }

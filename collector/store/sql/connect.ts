@@ -10,6 +10,7 @@ import { dirname } from 'node:path';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { inTransaction, runSqlMigrations, type MigrationRun } from './migrate.js';
+import { withStatementCache } from './statement-cache.js';
 import { sqlMigrations, type SqlDialect, type SqlMigration } from './migrations/index.js';
 import type { StoreSchema } from './schema.js';
 import type { StoreLocation } from './url.js';
@@ -56,7 +57,7 @@ function openSqlite(file: string): Kysely<StoreSchema> {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<StoreSchema>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
 }
 
 function openPostgres(url: string, poolSize: number): Kysely<StoreSchema> {

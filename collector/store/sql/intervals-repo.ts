@@ -61,6 +61,9 @@ function overlapping(q: Q, fromMs: number, toMs: number) {
     .where((eb) => eb.or([eb('end_ms', 'is', null), eb('end_ms', '>', fromMs)]));
 }
 
+/** Checks per `openMany` statement (2 parameters each). */
+const OPEN_MANY_CHUNK = 500;
+
 export function createIntervalsRepo() {
   return {
     /** Open intervals not ok: the checks currently bad (the partial index of migration 018). */
@@ -70,6 +73,26 @@ export function createIntervalsRepo() {
     /** Every open interval: the current state of every check. */
     async openAll(q: Q): Promise<StateInterval[]> {
       return (await q.selectFrom('state_intervals').selectAll().where('end_ms', 'is', null).execute()).map(toInterval);
+    },
+    /** The open interval of each of these checks (keyed `agent\0check`; absent: none), a few hundred checks per statement. */
+    async openMany(q: Q, checks: ReadonlyArray<{ agentId: string; checkId: string }>): Promise<Map<string, StateInterval>> {
+      const out = new Map<string, StateInterval>();
+      for (let start = 0; start < checks.length; start += OPEN_MANY_CHUNK) {
+        const keys = checks.slice(start, start + OPEN_MANY_CHUNK);
+        const rows = await q
+          .selectFrom('state_intervals')
+          .selectAll()
+          .where('end_ms', 'is', null)
+          .where((w) => w(w.refTuple('agent_id', 'check_id'), 'in', keys.map((k) => w.tuple(k.agentId, k.checkId))))
+          .execute();
+        for (const row of rows) {
+          const key = `${row.agent_id}\u0000${row.check_id}`;
+          // At most one is open; should two be, the latest counts (as `open` reads it).
+          const seen = out.get(key);
+          if (!seen || row.start_ms > seen.startMs) out.set(key, toInterval(row));
+        }
+      }
+      return out;
     },
     async open(q: Q, agentId: string, checkId: string): Promise<StateInterval | null> {
       const raw = await q

@@ -104,6 +104,27 @@ export function createObservationLogRepo() {
       extended.set(run.id, next);
       return next;
     },
+    /**
+     * `loadFrom` for many checks at once (keyed `agent\0check`, each list in time order; absent: no run), a few
+     * hundred checks per statement.
+     */
+    async loadFromMany(q: Q, checks: ReadonlyArray<{ agentId: string; checkId: string; fromMs: number }>): Promise<Map<string, StoredRun[]>> {
+      await persist(q);
+      const out = new Map<string, StoredRun[]>();
+      for (let start = 0; start < checks.length; start += NEWEST_CHUNK) {
+        const keys = checks.slice(start, start + NEWEST_CHUNK).map((k) => sql`(CAST(${k.agentId} AS TEXT), CAST(${k.checkId} AS TEXT), CAST(${k.fromMs} AS BIGINT))`);
+        const { rows } = await sql<Selectable<ObservationRunsTable>>`WITH v (agent_id, check_id, from_ms) AS (VALUES ${sql.join(keys)})
+          SELECT r.* FROM observation_runs r JOIN v ON r.agent_id = v.agent_id AND r.check_id = v.check_id AND r.first_ms >= v.from_ms
+          ORDER BY r.agent_id, r.check_id, r.first_ms, r.id`.execute(q);
+        for (const row of rows) {
+          const key = `${row.agent_id}\u0000${row.check_id}`;
+          const list = out.get(key);
+          if (list) list.push(toRun(row));
+          else out.set(key, [toRun(row)]);
+        }
+      }
+      return out;
+    },
     /** Runs starting at or after `fromMs`, in time order. */
     async loadFrom(q: Q, agentId: string, checkId: string, fromMs: number): Promise<StoredRun[]> {
       await persist(q);

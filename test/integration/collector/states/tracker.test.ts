@@ -136,6 +136,56 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
     ]);
   });
 
+  it('preloading a batch\'s checks rebuilds exactly the machines loading them one at a time does', async () => {
+    const location = await newLocation(driver);
+    const writer = await open(location, 3);
+    const metas: CheckMeta[] = Array.from({ length: 60 }, (_, i) => ({ agentId: `a${i % 7}`, checkId: `c${i}`, checkType: 'ping', target: `host-${i % 7}` }));
+    const states: CheckState[] = ['ok', 'crit', 'warn', 'unknown'];
+    let seed = 7;
+    /** mulberry32: a small seeded generator (the same histories every run). */
+    const random = (n: number): number => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+    };
+    // Histories of every shape: streaks cut short, confirmed changes, late results, checks never observed.
+    await writer.store.transaction(async (trx) => {
+      for (const [i, meta] of metas.entries()) {
+        if (i % 10 === 9) continue;
+        // Streaks of 1–4 equal results (with 3 confirmations: some confirm, some stay pending), now and then one late.
+        let at = 0;
+        for (let streak = random(5); streak > 0; streak--) {
+          const state = states[random(4)]!;
+          for (let k = 1 + random(4); k > 0; k--) {
+            at += 100;
+            await writer.tracker.observe(trx, meta, singleRun(state, 'result', random(6) === 0 ? at - 150 : at, `${state}@${at}`));
+          }
+        }
+      }
+      await writer.tracker.persist(trx);
+    });
+    /** The changes the next two results of every check make, rolled back (the store stays as it is). */
+    const nextChanges = async (preload: boolean) => {
+      const t = await open(location, 3);
+      const seen: unknown[] = [];
+      await expect(
+        t.store.transaction(async (trx) => {
+          await t.tracker.lockAgents(trx, metas.map((m) => m.agentId));
+          await t.tracker.verify(trx, metas);
+          if (preload) await t.tracker.preload(trx, metas);
+          for (const meta of metas) {
+            seen.push(await t.tracker.current(trx, meta));
+            for (const [state, at] of [['crit', 5_000], ['crit', 5_100], ['ok', 550]] as const) seen.push(await t.tracker.observe(trx, meta, singleRun(state, 'result', at, `${state}@${at}`)));
+          }
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      return seen;
+    };
+    expect(await nextChanges(true)).toEqual(await nextChanges(false));
+  });
+
   it('a rolled-back batch leaves nothing behind, and the reset tracker goes on from the database', async () => {
     const t = await open(await newLocation(driver));
     await t.observe('ok', 0);

@@ -5,6 +5,7 @@ import {
   AGENT_CHECK_ID,
   agentKey,
   checkKey,
+  contextNeeds,
   decide,
   dedupKeyFor,
   higherSeverity,
@@ -239,6 +240,25 @@ describe('properties', () => {
         const creating = decide(change({ to }), ctx, config).filter((a) => a.kind === 'open' || a.kind === 'reopen');
         return creating.length <= 1 && (!hasCurrent || creating.length === 0);
       }),
+    );
+  });
+  it('the context parts contextNeeds lets the service skip never change what decide does', () => {
+    const causes = fc.constantFrom('result', 'agent_offline', 'agent_stopped', 'silence', 'agent_online' as const);
+    const lastStates = fc.constantFrom('ok', 'warn', 'crit', 'unknown' as const);
+    const maybe = <T,>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: null });
+    const incident = (id: number) =>
+      fc.record({ lastState: lastStates, autoResolve: fc.boolean(), parentId: fc.constantFrom(null, 3), checkId: fc.constantFrom('disk-root', AGENT_CHECK_ID) }).map((o) => snap({ id, ...o }));
+    const resolved = fc.record({ lastState: lastStates, ago: fc.integer({ min: -60_000, max: 3_600_000 }) }).map((o) => snap({ id: 8, status: 'resolved', lastState: o.lastState, resolvedAtMs: T0 - o.ago }));
+    const notFolding = { ...config, fold_under_host: false };
+    fc.assert(
+      fc.property(states, causes, maybe(incident(7)), maybe(resolved), fc.array(incident(11), { maxLength: 2 }), maybe(incident(12)), (to, cause, current, lastResolved, hosts, agentLost) => {
+        const c = change({ to, cause });
+        const full: EngineContext = { current, lastResolved, hosts, agentLost };
+        const needs = contextNeeds(c, current !== null);
+        const lean: EngineContext = { current, lastResolved: needs.openingContext ? lastResolved : null, hosts: needs.openingContext ? hosts : [], agentLost: needs.agentLost ? agentLost : null };
+        for (const cfg of [config, notFolding]) expect(decide(c, lean, cfg)).toEqual(decide(c, full, cfg));
+      }),
+      { numRuns: 2000 },
     );
   });
   it('higherSeverity is the max of P1 > P2 > P3 > P4', () => {
