@@ -224,7 +224,7 @@ export function createCollector(deps: CollectorDeps) {
     jobs.register('report-schedules', { start: () => reports.scheduler.start(), stop: () => reports.scheduler.stop() });
     for (const [name, job] of Object.entries(sla.jobs)) jobs.register(name, job);
 
-    const broker = await startBroker({ ...base, live, health: brokerHealth, warnings, onMessage: pipeline.publish });
+    const broker = await startBroker({ ...base, live, health: brokerHealth, warnings, onMessage: pipeline.publish, store, holder: jobs.holder });
     if (config.api.tokens.length === 0 && config.api.users.length === 0) warnings.push('api.tokens and api.users are empty: every /api/v1 request is refused (401)');
     for (const w of warnings) if (w !== SHARED_GROUP_WARNING) log.warn(w);
     const { app, apiPort } = await startApi({
@@ -233,7 +233,7 @@ export function createCollector(deps: CollectorDeps) {
       parts: {
         store, agents, checks, intervals, registry, now, incidents, heartbeats, sla, reports: reports.service, reportSchedules: () => reports.scheduler.states(), events: agentEvents, stream,
         // Holiday-data warnings are checked at each request: a reload that adds the data clears them.
-        health: { broker: () => broker.up(), warnings: () => [...warnings, ...slaFront.warnings()], jobs: () => jobs.status() },
+        health: { broker: () => broker.up(), warnings: () => [...warnings, ...slaFront.warnings()], jobs: () => jobs.status(), ...(broker.adoptedSessions ? { adoptedSessions: broker.adoptedSessions } : {}) },
       },
     });
     lifecycle.add({ name: 'console streams', stop: () => stream.close() });
