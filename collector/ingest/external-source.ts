@@ -163,7 +163,8 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     closedWhy = error.message;
     log.warn({ err: error.message }, 'MQTT client error');
   });
-  // MQTT 5: the broker says why it disconnects us (0x8E: another client took the session over).
+  // MQTT 5: a broker may say why it disconnects us (0x8E: another client took the session over); Mosquitto 2.0
+  // just closes the connection.
   client.on('disconnect', (packet) => {
     const code = packet.reasonCode ?? 0;
     closedWhy = code === 0x8e ? 'session taken over (0x8E)' : `disconnected by the broker (reason 0x${code.toString(16)})`;

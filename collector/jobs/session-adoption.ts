@@ -9,8 +9,11 @@
  * finds another client id's lease expired takes it (one adopter: `tryAcquire`) and connects a second source with that
  * client id: it drains the queue and takes the dead member's share, within ttl + renewal of the death.
  *
+ * A collector adopts only after its own claims have worked for one TTL (after its start or a store outage), so that
+ * a live owner whose lease lapsed meanwhile has claimed it again first.
+ *
  * The adopted source never reconnects: when the owner returns it claims its lease, connects, and the broker hands it
- * the session (disconnecting us). We stop adopting when the source closes or a renewal finds the owner's claim.
+ * the session (closing our connection). We stop adopting when the source closes or a renewal finds the owner's claim.
  * Whatever was unacknowledged at a handover is redelivered and deduplicated (seq set): never lost, never twice.
  */
 import type { Logger } from '../../common/logger.js';
@@ -94,6 +97,8 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
   let stopping = false;
   let ownFailing = false;
   let lastClaim: { fence: number; atMs: number } | null = null;
+  /** Since when our own claims succeed without a gap (null: not yet, or the last one failed). */
+  let storeUpSinceMs: number | null = null;
   let duplicateWarned = false;
 
   /** Runs `work` after every round and drop queued before it: one change of the adopted set at a time. Never rejects. */
@@ -108,6 +113,7 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
       const result = await claim(store.db, ownName, holder, ttlMs, atMs);
       if (ownFailing) log.info({ client_id: clientId }, 'own session lease claimed again');
       ownFailing = false;
+      storeUpSinceMs ??= atMs;
       // Our claims keep the lease alive, so nobody may take it between two of them: a new tenure then means another
       // collector claims it as its own too.
       if (lastClaim && result.fence !== lastClaim.fence && atMs - lastClaim.atMs < ttlMs - maxClockSkewMs && !duplicateWarned) {
@@ -120,6 +126,7 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
     } catch (error) {
       if (!ownFailing) log.warn({ err: error, client_id: clientId }, 'own session lease not claimed (store unreachable?): tried again at the next round');
       ownFailing = true;
+      storeUpSinceMs = null;
     }
   }
 
@@ -159,6 +166,9 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
 
   /** Takes one expired session lease of another client id, if any, and connects to that session. */
   async function adoptOne(): Promise<void> {
+    // A lease that lapsed while we could not see the store (or before we started) may belong to a live owner that
+    // could not renew either: give every owner one TTL of working store to claim its own before adopting anything.
+    if (storeUpSinceMs === null || now() - storeUpSinceMs < ttlMs) return;
     let leases;
     try {
       leases = await list(store.db);
