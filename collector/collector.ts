@@ -244,6 +244,8 @@ export function createCollector(deps: CollectorDeps) {
     await agentEvents.start();
     await jobs.start();
     lifecycle.add({ name: 'singleton jobs', stop: () => jobs.stop() });
+    // First at shutdown: a stopping collector adopts no peer's session (a peer stopping with it would release one).
+    lifecycle.add({ name: 'session adoption', stop: () => broker.stopAdopting() });
     lifecycle.add({ name: 'pipeline', stop: () => pipeline.drain() });
     return { store, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort: broker.mqttPort, apiPort, warnings, jobs, reconcileAfterMaintenance, drain: () => pipeline.drain(), reload: (loaded) => live.reload(loaded), stop: () => lifecycle.stop() };
   }

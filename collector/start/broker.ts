@@ -48,6 +48,8 @@ export interface StartedBroker {
   up: () => boolean;
   /** The broker sessions of other collectors this one runs now (null: no shared group on an external broker). */
   adoptedSessions: (() => AdoptedSessionStatus[]) | null;
+  /** Ends adoption (no new one; adopted sessions stopped and released): first thing at shutdown. */
+  stopAdopting: () => Promise<void>;
 }
 
 /**
@@ -122,7 +124,7 @@ export async function startBroker(
     lifecycle.add({ name: 'mqtt client', stop: () => source.stop() });
     // Stopped before the client: our own disconnect is no outage.
     if (health) lifecycle.add({ name: 'broker health', stop: () => health.stop() });
-    return { mqttPort: null, up: source.connected, adoptedSessions: adoption ? () => adoption.status() : null };
+    return { mqttPort: null, up: source.connected, adoptedSessions: adoption ? () => adoption.status() : null, stopAdopting: () => adoption?.stopAdopting() ?? Promise.resolve() };
   }
   const broker = await startEmbeddedBroker({
     ...config.mqtt.listen,
@@ -137,5 +139,5 @@ export async function startBroker(
   deps.live.on('mqtt', (next) => void broker.updateLogins(next.mqtt));
   let up = true;
   lifecycle.add({ name: 'embedded broker', stop: () => ((up = false), broker.stop()) });
-  return { mqttPort: broker.port, up: () => up, adoptedSessions: null };
+  return { mqttPort: broker.port, up: () => up, adoptedSessions: null, stopAdopting: () => Promise.resolve() };
 }
