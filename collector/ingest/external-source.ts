@@ -44,8 +44,11 @@ export interface ExternalSourceOptions {
    * comes back the broker hands it the session and disconnects us; we must not take it back). Default true.
    */
   reconnect?: boolean;
-  /** With `reconnect: false`: the connection ended (or never came up) other than by `stop()`; `why` for the log. */
-  onClosed?(why: string): void;
+  /**
+   * With `reconnect: false`: the connection ended other than by `stop()`; `why` for the log; `wasConnected` false when
+   * it never came up (refused login, broker unreachable).
+   */
+  onClosed?(why: string, wasConnected: boolean): void;
 }
 
 export interface ExternalSource {
@@ -149,7 +152,9 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     else callback();
   };
   const filter = subscriptionFilter(opts.sharedGroup);
+  let wasConnected = false;
   client.on('connect', (connack) => {
+    wasConnected = true;
     opts.onConnectionChange?.(true);
     log.info({ url: opts.url, client_id: opts.clientId, filter, session_present: connack.sessionPresent }, 'connected to external MQTT broker');
     // Re-subscribing is harmless and covers a broker that lost the session.
@@ -178,7 +183,7 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     opts.onConnectionChange?.(false);
     if (opts.reconnect === false && !stopping && !closedOnce) {
       closedOnce = true;
-      opts.onClosed?.(closedWhy);
+      opts.onClosed?.(closedWhy, wasConnected);
     }
   });
   client.on('offline', () => {

@@ -23,6 +23,8 @@ import { claim, list, release, tryAcquire } from '../store/sql/leases.js';
 import { LEASE_DEFAULTS, validateLeaseTiming } from './singleton.js';
 
 export const SESSION_LEASE_PREFIX = 'mqtt-session:';
+/** How long a session we could not connect to is left alone. */
+export const RETRY_REFUSED_MS = 30_000;
 
 export function sessionLeaseName(clientId: string): string {
   return `${SESSION_LEASE_PREFIX}${clientId}`;
@@ -46,8 +48,11 @@ export interface SessionAdoptionOptions {
   renewEveryMs?: number;
   maxClockSkewMs?: number;
   logger: Logger;
-  /** Connects a source with `clientId` that does not reconnect; `onClosed` when the broker ends its connection. */
-  connect(clientId: string, onClosed: (why: string) => void): Promise<AdoptedSource>;
+  /**
+   * Connects a source with `clientId` that does not reconnect; `onClosed` when its connection ends (`wasConnected`
+   * false: it never came up).
+   */
+  connect(clientId: string, onClosed: (why: string, wasConnected: boolean) => void): Promise<AdoptedSource>;
   /** Called once when our own session's lease shows another owner with our client id (a misconfiguration). */
   onDuplicateClientId?(message: string): void;
 }
@@ -100,6 +105,8 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
   /** Since when our own claims succeed without a gap (null: not yet, or the last one failed). */
   let storeUpSinceMs: number | null = null;
   let duplicateWarned = false;
+  /** Client ids whose session could not be connected to (e.g. a refused login): not tried again before then. */
+  const notBefore = new Map<string, number>();
 
   /** Runs `work` after every round and drop queued before it: one change of the adopted set at a time. Never rejects. */
   const serial = (work: () => Promise<void>): Promise<void> => {
@@ -180,7 +187,7 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
     for (const lease of leases) {
       if (!lease.name.startsWith(SESSION_LEASE_PREFIX) || lease.name === ownName || lease.expiresAtMs > atMs) continue;
       const other = lease.name.slice(SESSION_LEASE_PREFIX.length);
-      if (other === '' || adopted.has(other)) continue;
+      if (other === '' || adopted.has(other) || (notBefore.get(other) ?? 0) > atMs) continue;
       let result;
       try {
         result = await tryAcquire(store.db, lease.name, holder, ttlMs, atMs);
@@ -193,14 +200,23 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
       adopted.set(other, entry);
       log.info({ client_id: other, last_holder: lease.holder, expired_at_ms: lease.expiresAtMs }, 'adopting the broker session of a collector that is gone');
       try {
-        entry.source = await options.connect(other, (why) => void serial(() => drop(entry, `connection ended: ${why}`, true)));
+        entry.source = await options.connect(other, (why, wasConnected) => {
+          if (!wasConnected) refused(other, why);
+          void serial(() => drop(entry, `connection ended: ${why}`, true));
+        });
       } catch (error) {
-        log.warn({ err: error, client_id: other }, 'adopted session not connected');
+        refused(other, error instanceof Error ? error.message : String(error));
         await drop(entry, 'connect failed', true);
       }
       // One per round: with several survivors, the next dead session goes to whoever comes next.
       return;
     }
+  }
+
+  /** A session we could not connect to (wrong login for it?) is left alone for a while instead of retried every round. */
+  function refused(other: string, why: string): void {
+    notBefore.set(other, now() + RETRY_REFUSED_MS);
+    log.warn({ client_id: other, why }, `adopted session could not connect (its login? docs/ha.md "Failover"): tried again in ${RETRY_REFUSED_MS / 1000} s`);
   }
 
   function round(): Promise<void> {

@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../common/logger.js';
 import type { Timers } from '../../../../common/timers.js';
-import { createSessionAdoption, type AdoptedSource, type SessionAdoption } from '../../../../collector/jobs/session-adoption.js';
+import { createSessionAdoption, RETRY_REFUSED_MS, type AdoptedSource, type SessionAdoption } from '../../../../collector/jobs/session-adoption.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import { list } from '../../../../collector/store/sql/leases.js';
 import { ENGINES, storeLocations, type Engine } from '../../../helpers/engines.js';
@@ -35,14 +35,14 @@ async function openShared(engine: Engine): Promise<SqlStore[]> {
 function fakeBroker() {
   const connects: string[] = [];
   const stops: string[] = [];
-  const open = new Map<string, { onClosed: (why: string) => void; source: AdoptedSource }>();
+  const open = new Map<string, { onClosed: (why: string, wasConnected: boolean) => void; source: AdoptedSource }>();
   let failNext = false;
   return {
     connects,
     stops,
     failNextConnect: () => (failNext = true),
     connect(by: string) {
-      return (clientId: string, onClosed: (why: string) => void): Promise<AdoptedSource> => {
+      return (clientId: string, onClosed: (why: string, wasConnected: boolean) => void): Promise<AdoptedSource> => {
         if (failNext) {
           failNext = false;
           return Promise.reject(new Error('connection refused'));
@@ -63,7 +63,11 @@ function fakeBroker() {
     },
     /** The broker ends `by`'s connection for `clientId` (session taken over). */
     takeOver(by: string, clientId: string) {
-      open.get(`${by}:${clientId}`)?.onClosed('session taken over (0x8E)');
+      open.get(`${by}:${clientId}`)?.onClosed('session taken over (0x8E)', true);
+    },
+    /** The broker refuses `by`'s login for `clientId`: the connection never comes up. */
+    refuse(by: string, clientId: string) {
+      open.get(`${by}:${clientId}`)?.onClosed('Connection refused: Not authorized', false);
     },
   };
 }
@@ -232,7 +236,7 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
     }
   }, 60_000);
 
-  it('a graceful stop releases the session lease: the peer adopts at its next round; a failed connect is retried', async () => {
+  it('a graceful stop releases the session lease: the peer adopts at its next round', async () => {
     const h = harness(engine);
     const [sa, sb] = await h.open();
     if (!sa || !sb) throw new Error('stores');
@@ -250,11 +254,6 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       await a.stopAdopting();
       await a.releaseOwn();
       expect(await sessionLeases(sa)).toContainEqual(['mqtt-session:outpost-collector-a', 'collector-a', false]);
-      h.broker.failNextConnect();
-      h.advance(RENEW);
-      await b.tick();
-      expect(b.status()).toEqual([]);
-      // The lease was given back after the failed connect: taken again at the next round.
       h.advance(RENEW);
       await b.tick();
       expect(h.broker.connects).toEqual(['collector-b:outpost-collector-a']);
@@ -363,6 +362,43 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       h.advance(RENEW);
       await c.tick();
       expect(h.broker.connects).toEqual(['collector-c:outpost-collector-a', 'collector-c:outpost-collector-b']);
+    } finally {
+      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
+    }
+  }, 60_000);
+  it('a session that cannot be connected to (a refused login, a failed connect): its lease is given back, tried again after a pause, not every round', async () => {
+    const h = harness(engine);
+    const [sa, sb] = await h.open();
+    if (!sa || !sb) throw new Error('stores');
+    try {
+      await h.collector(sa, 'collector-a', 'outpost-collector-a').start();
+      const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
+      await b.start();
+      h.advance(TTL);
+      await b.tick();
+      h.broker.refuse('collector-b', 'outpost-collector-a');
+      await b.tick();
+      expect(b.status()).toEqual([]);
+      expect(await sessionLeases(sa)).toContainEqual(['mqtt-session:outpost-collector-a', 'collector-b', false]);
+      const refusedAt = h.now();
+      while (h.now() - refusedAt < RETRY_REFUSED_MS) {
+        expect(h.broker.connects).toHaveLength(1);
+        h.advance(RENEW);
+        await b.tick();
+      }
+      expect(h.broker.connects).toHaveLength(2);
+      // A connect that throws is treated the same way.
+      await b.stopAdopting();
+      const c = h.collector(sb, 'collector-c', 'outpost-collector-c');
+      await c.start();
+      h.advance(TTL);
+      h.broker.failNextConnect();
+      await c.tick();
+      expect(c.status()).toEqual([]);
+      h.advance(RENEW);
+      await c.tick();
+      // Not a's again (its connect failed here too: paused), but b's, expired since b stopped.
+      expect(c.status().map((s) => s.client_id)).toEqual(['outpost-collector-b']);
     } finally {
       await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
     }
