@@ -206,7 +206,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     const rateAtEnd = await rate3s();
     const heldBefore = Object.entries(jobsBefore).filter(([, j]) => j.holder === victimId).map(([name]) => name);
     say(
-      `(b) kill -9 of collector ${victimId.toUpperCase()} (the SLA timers' holder): ${survivorId.toUpperCase()} alone applies the steady rate (≥ 90 % of ${fmt(appliedRate)} results/s over 3 s) after ${carries ? `${((carries.atMs - killAt) / 1000).toFixed(1)} s (${fmt(carries.value)}/s)` : `NOT within 120 s (${fmt(rateAtEnd)}/s at the end)`}; ` +
+      `(b) kill -9 of collector ${victimId.toUpperCase()} (the SLA timers' holder): ${survivorId.toUpperCase()} alone applies the steady rate (≥ 90 % of ${fmt(appliedRate)} results/s over 3 s) after ${carries ? `${((carries.atMs - killAt) / 1000).toFixed(1)} s (the 3 s window from ${((carries.atMs - 3000 - killAt) / 1000).toFixed(1)} s: ${fmt(carries.value)}/s)` : `NOT within 120 s (${fmt(rateAtEnd)}/s at the end)`}; ` +
         `it adopted the victim's broker session after ${adopted ? `${((adopted.atMs - killAt) / 1000).toFixed(1)} s` : 'NOT within 120 s'}; ` +
         `the survivor holds every singleton job after ${jobs ? `${((jobs.atMs - killAt) / 1000).toFixed(1)} s (${Object.keys(jobs.value.jobs ?? {}).join(', ')}; the victim held ${heldBefore.join(', ') || 'none'} before)` : Object.keys(jobsBefore).length === 0 ? 'n/a: /healthz shows no jobs' : 'NOT within 120 s'}; goal ≤ 10 s; load ${load()}`,
     );
