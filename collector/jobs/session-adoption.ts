@@ -72,9 +72,12 @@ export interface SessionAdoption {
   start(): Promise<void>;
   /** One round now (what the timer does every renewEveryMs); resolves when done. */
   tick(): Promise<void>;
-  /** Stops the rounds and every adopted source, then releases their leases. */
+  /**
+   * Stops adopting: every adopted source stopped and its lease released (first thing at shutdown). Our own lease is
+   * still claimed each round, so no peer takes our session while we drain.
+   */
   stopAdopting(): Promise<void>;
-  /** Releases our own session's lease (call after our own source disconnected): a peer adopts it at its next round. */
+  /** Stops the rounds and releases our own session's lease (after our own source disconnected): a peer adopts it at its next round. */
   releaseOwn(): Promise<void>;
   status(): AdoptedSessionStatus[];
 }
@@ -99,7 +102,10 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
   const adopted = new Map<string, Adopted>();
   let queue: Promise<void> = Promise.resolve();
   let loop: unknown = null;
-  let stopping = false;
+  /** No more adopting (shutdown began): adopted sessions are dropped, our own claims go on until `released`. */
+  let adoptionOver = false;
+  /** Our own lease released: no more rounds. */
+  let released = false;
   let ownFailing = false;
   let lastClaim: { fence: number; atMs: number } | null = null;
   /** Since when our own claims succeed without a gap (null: not yet, or the last one failed). */
@@ -221,18 +227,18 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
 
   function round(): Promise<void> {
     return serial(async () => {
-      if (stopping) return;
+      if (released) return;
       await claimOwn();
       for (const entry of [...adopted.values()]) {
-        if (stopping) return;
+        if (adoptionOver) return;
         await renew(entry);
       }
-      if (!stopping) await adoptOne();
+      if (!adoptionOver) await adoptOne();
     });
   }
 
   function arm(): void {
-    if (stopping) return;
+    if (released) return;
     loop = timers.setTimeout(() => {
       loop = null;
       void round().then(arm);
@@ -246,19 +252,20 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
     },
     tick: round,
     async stopAdopting() {
-      if (stopping) return;
-      stopping = true;
-      if (loop !== null) timers.clearTimeout(loop);
-      loop = null;
+      if (adoptionOver) return;
+      adoptionOver = true;
       await serial(async () => {
         for (const entry of [...adopted.values()]) await drop(entry, 'collector stopping', true);
       });
     },
     async releaseOwn() {
-      stopping = true;
+      adoptionOver = true;
+      released = true;
       if (loop !== null) timers.clearTimeout(loop);
       loop = null;
       await queue;
+      // Normally none left (stopAdopting ran first); never leave an adopted source running past our own stop.
+      for (const entry of [...adopted.values()]) await drop(entry, 'collector stopping', true);
       try {
         if (await release(store.db, ownName, holder)) log.info({ client_id: clientId }, 'own session lease released: a peer may adopt the session');
       } catch (error) {

@@ -403,4 +403,36 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
     }
   }, 60_000);
+  it('shutdown: stopAdopting drops and releases adopted sessions at once, but our own lease is claimed until releaseOwn', async () => {
+    const h = harness(engine);
+    const [sa, sb] = await h.open();
+    if (!sa || !sb) throw new Error('stores');
+    try {
+      await h.collector(sa, 'collector-a', 'outpost-collector-a').start();
+      const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
+      const c = h.collector(sb, 'collector-c', 'outpost-collector-c');
+      await b.start();
+      await c.start();
+      h.advance(TTL);
+      await b.tick();
+      await c.tick();
+      expect(b.status().map((s) => s.client_id)).toEqual(['outpost-collector-a']);
+      await b.stopAdopting();
+      expect(b.status()).toEqual([]);
+      expect(h.broker.stops).toEqual(['collector-b:outpost-collector-a']);
+      // b drains for longer than a TTL: its rounds keep its own lease, so c adopts a's session but never b's.
+      for (let i = 0; i < 2 * (TTL / RENEW); i++) {
+        h.advance(RENEW);
+        await b.tick();
+        await c.tick();
+      }
+      expect(c.status().map((s) => s.client_id)).toEqual(['outpost-collector-a']);
+      await b.releaseOwn();
+      h.advance(RENEW);
+      await c.tick();
+      expect(c.status().map((s) => s.client_id).sort()).toEqual(['outpost-collector-a', 'outpost-collector-b']);
+    } finally {
+      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
+    }
+  }, 60_000);
 });
