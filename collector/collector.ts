@@ -224,7 +224,7 @@ export function createCollector(deps: CollectorDeps) {
     jobs.register('report-schedules', { start: () => reports.scheduler.start(), stop: () => reports.scheduler.stop() });
     for (const [name, job] of Object.entries(sla.jobs)) jobs.register(name, job);
 
-    const broker = await startBroker({ ...base, live, health: brokerHealth, warnings, onMessage: pipeline.publish });
+    const broker = await startBroker({ ...base, live, health: brokerHealth, warnings, onMessage: pipeline.publish, store, holder: jobs.holder });
     if (config.api.tokens.length === 0 && config.api.users.length === 0) warnings.push('api.tokens and api.users are empty: every /api/v1 request is refused (401)');
     for (const w of warnings) if (w !== SHARED_GROUP_WARNING) log.warn(w);
     const { app, apiPort } = await startApi({
@@ -233,7 +233,7 @@ export function createCollector(deps: CollectorDeps) {
       parts: {
         store, agents, checks, intervals, registry, now, incidents, heartbeats, sla, reports: reports.service, reportSchedules: () => reports.scheduler.states(), events: agentEvents, stream,
         // Holiday-data warnings are checked at each request: a reload that adds the data clears them.
-        health: { broker: () => broker.up(), warnings: () => [...warnings, ...slaFront.warnings()], jobs: () => jobs.status() },
+        health: { broker: () => broker.up(), warnings: () => [...warnings, ...slaFront.warnings()], jobs: () => jobs.status(), ...(broker.adoptedSessions ? { adoptedSessions: broker.adoptedSessions } : {}) },
       },
     });
     lifecycle.add({ name: 'console streams', stop: () => stream.close() });
@@ -244,6 +244,8 @@ export function createCollector(deps: CollectorDeps) {
     await agentEvents.start();
     await jobs.start();
     lifecycle.add({ name: 'singleton jobs', stop: () => jobs.stop() });
+    // First at shutdown: a stopping collector adopts no peer's session (a peer stopping with it would release one).
+    lifecycle.add({ name: 'session adoption', stop: () => broker.stopAdopting() });
     lifecycle.add({ name: 'pipeline', stop: () => pipeline.drain() });
     return { store, agents, checks, intervals, heartbeats, metrics, registry, ingest, influx, sla, app, mqttPort: broker.mqttPort, apiPort, warnings, jobs, reconcileAfterMaintenance, drain: () => pipeline.drain(), reload: (loaded) => live.reload(loaded), stop: () => lifecycle.stop() };
   }

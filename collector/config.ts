@@ -50,7 +50,10 @@ const mqttSchema = z
       .string()
       .regex(/^(mqtts?|wss?|tcp|ssl):\/\/[^\s]+$/, 'must be a mqtt://, mqtts://, ws:// or wss:// URL')
       .optional(),
-    /** Fixed client id: with clean: false the broker keeps our session and redelivers unacknowledged messages. */
+    /**
+     * Fixed client id: with clean: false the broker keeps our session and redelivers unacknowledged messages. Unique per
+     * collector: with `shared_group` it also names the session a peer adopts while this collector is gone (docs/ha.md).
+     */
     client_id: z.string().min(1).max(128).default('outpost-collector'),
     username: z.string().min(1).optional(),
     password: z.string().optional(),

@@ -36,6 +36,8 @@ export interface CollectorProcOptions {
 export interface Health {
   ok: boolean;
   jobs?: Record<string, { holder: string | null; held: boolean; until_ms: number | null }>;
+  /** Other collectors' broker sessions this one adopted (collectors in a shared group). */
+  adopted_sessions?: Array<{ client_id: string; connected: boolean }>;
 }
 
 export interface CollectorProc {

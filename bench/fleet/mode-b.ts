@@ -182,7 +182,8 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     const killAt = Date.now();
     await a.kill9();
     const rate3s = async (): Promise<number> => ((await figures.appliedSince(PREFIX, Date.now() - 3000)) / 3);
-    const [carries, jobs] = await Promise.all([
+    const victimSession = `outpost-collector-${victimId}`;
+    const [carries, jobs, adopted] = await Promise.all([
       poll(report, '(b) survivor rate', 120, rate3s, (r) => Date.now() - killAt >= 3000 && r >= 0.9 * appliedRate, (r) => `survivor applies ${fmt(r)} results/s of ${fmt(appliedRate)}`),
       poll(
         report,
@@ -192,11 +193,21 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
         (h) => h.jobs !== undefined && Object.keys(h.jobs).length > 0 && Object.values(h.jobs).every((j) => j.held),
         (h) => `survivor holds ${Object.values(h.jobs ?? {}).filter((j) => j.held).length} of ${Object.keys(h.jobs ?? {}).length} jobs`,
       ),
+      // The survivor adopts the victim's broker session (docs/ha.md "Failover"): that is how it gets the victim's share.
+      poll(
+        report,
+        '(b) survivor adopts the session',
+        120,
+        (): Promise<Health> => b.health().catch(() => ({ ok: false })),
+        (h) => (h.adopted_sessions ?? []).some((s) => s.client_id === victimSession && s.connected),
+        (h) => `survivor runs sessions ${(h.adopted_sessions ?? []).map((s) => s.client_id).join(', ') || 'none'}`,
+      ),
     ]);
     const rateAtEnd = await rate3s();
     const heldBefore = Object.entries(jobsBefore).filter(([, j]) => j.holder === victimId).map(([name]) => name);
     say(
-      `(b) kill -9 of collector ${victimId.toUpperCase()} (the SLA timers' holder): ${survivorId.toUpperCase()} alone applies the steady rate (≥ 90 % of ${fmt(appliedRate)} results/s over 3 s) after ${carries ? `${((carries.atMs - killAt) / 1000).toFixed(1)} s (${fmt(carries.value)}/s)` : `NOT within 120 s (${fmt(rateAtEnd)}/s at the end)`}; ` +
+      `(b) kill -9 of collector ${victimId.toUpperCase()} (the SLA timers' holder): ${survivorId.toUpperCase()} alone applies the steady rate (≥ 90 % of ${fmt(appliedRate)} results/s over 3 s) after ${carries ? `${((carries.atMs - killAt) / 1000).toFixed(1)} s (the 3 s window from ${((carries.atMs - 3000 - killAt) / 1000).toFixed(1)} s: ${fmt(carries.value)}/s)` : `NOT within 120 s (${fmt(rateAtEnd)}/s at the end)`}; ` +
+        `it adopted the victim's broker session after ${adopted ? `${((adopted.atMs - killAt) / 1000).toFixed(1)} s` : 'NOT within 120 s'}; ` +
         `the survivor holds every singleton job after ${jobs ? `${((jobs.atMs - killAt) / 1000).toFixed(1)} s (${Object.keys(jobs.value.jobs ?? {}).join(', ')}; the victim held ${heldBefore.join(', ') || 'none'} before)` : Object.keys(jobsBefore).length === 0 ? 'n/a: /healthz shows no jobs' : 'NOT within 120 s'}; goal ≤ 10 s; load ${load()}`,
     );
 

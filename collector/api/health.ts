@@ -1,5 +1,5 @@
 /**
- * `/healthz` (ok + store + broker + warnings + singleton jobs) and `/metrics` (Prometheus), outside /api and without
+ * `/healthz` (ok + store + broker + warnings + singleton jobs + adopted broker sessions) and `/metrics` (Prometheus), outside /api and without
  * auth. `ok` (HTTP 200, else 503) needs the store to answer a `SELECT 1` within a short timeout and the broker to be
  * up; a stopped PostgreSQL makes it 503 at once or after the timeout, never a hanging request.
  */
@@ -23,6 +23,16 @@ export interface HealthProbe {
   warnings(): string[];
   /** The singleton jobs (SLA timers, report schedules, …) by name; `jobs` is left out of /healthz without it. */
   jobs?: () => Record<string, JobHolding>;
+  /** Other collectors' broker sessions this one runs (a shared group on an external broker); left out without it. */
+  adoptedSessions?: () => AdoptedSession[];
+}
+
+/** A dead peer's broker session this collector adopted (collector/jobs/session-adoption.ts). */
+export interface AdoptedSession {
+  client_id: string;
+  since_ms: number;
+  until_ms: number;
+  connected: boolean;
 }
 
 /**
@@ -75,6 +85,7 @@ export function createHealthRouter(deps: { health: HealthProbe; store: StoreProb
     const broker = deps.health.broker();
     const ok = storeOk && broker;
     const jobs = deps.health.jobs?.();
+    const adopted = deps.health.adoptedSessions?.();
     res.status(ok ? 200 : 503).json({
       ok,
       // `db` predates `store` (kept for existing probes): the same answer.
@@ -83,6 +94,7 @@ export function createHealthRouter(deps: { health: HealthProbe; store: StoreProb
       broker,
       warnings: deps.health.warnings(),
       ...(jobs ? { jobs } : {}),
+      ...(adopted ? { adopted_sessions: adopted } : {}),
     });
   });
   router.get('/metrics', async (_req, res) => {

@@ -39,6 +39,16 @@ export interface ExternalSourceOptions {
   onMessage(topic: string, payload: Uint8Array): Promise<void>;
   /** The collector's own connection to the broker came up (true) or went down (false). */
   onConnectionChange?(connected: boolean): void;
+  /**
+   * false: one connection only, never re-established (an adopted session, ../jobs/session-adoption.ts: when its owner
+   * comes back the broker hands it the session and disconnects us; we must not take it back). Default true.
+   */
+  reconnect?: boolean;
+  /**
+   * With `reconnect: false`: the connection ended other than by `stop()`; `why` for the log; `wasConnected` false when
+   * it never came up (refused login, broker unreachable).
+   */
+  onClosed?(why: string, wasConnected: boolean): void;
 }
 
 export interface ExternalSource {
@@ -77,7 +87,7 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     clientId: opts.clientId,
     clean: false,
     protocolVersion: opts.protocolVersion,
-    reconnectPeriod: 1000,
+    reconnectPeriod: opts.reconnect === false ? 0 : 1000,
     connectTimeout: 10_000,
     username: opts.username,
     password: opts.password,
@@ -142,26 +152,50 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     else callback();
   };
   const filter = subscriptionFilter(opts.sharedGroup);
+  let wasConnected = false;
   client.on('connect', (connack) => {
+    wasConnected = true;
     opts.onConnectionChange?.(true);
-    log.info({ url: opts.url, filter, session_present: connack.sessionPresent }, 'connected to external MQTT broker');
+    log.info({ url: opts.url, client_id: opts.clientId, filter, session_present: connack.sessionPresent }, 'connected to external MQTT broker');
     // Re-subscribing is harmless and covers a broker that lost the session.
     client.subscribe(filter, { qos: 1 }, (error) => {
       if (error) log.error({ err: error.message, filter }, 'subscribe failed');
     });
   });
-  client.on('error', (error) => log.warn({ err: error.message }, 'MQTT client error'));
+  let stopping = false;
+  let closedWhy = 'connection closed';
+  client.on('error', (error) => {
+    closedWhy = error.message;
+    log.warn({ err: error.message }, 'MQTT client error');
+  });
+  // MQTT 5: a broker may say why it disconnects us (0x8E: another client took the session over); Mosquitto 2.0
+  // just closes the connection.
+  client.on('disconnect', (packet) => {
+    const code = packet.reasonCode ?? 0;
+    closedWhy = code === 0x8e ? 'session taken over (0x8E)' : `disconnected by the broker (reason 0x${code.toString(16)})`;
+    log.info({ reason_code: code }, closedWhy);
+  });
+  let closedOnce = false;
   client.on('close', () => {
     connection++;
     acks.clear();
     held = null;
     opts.onConnectionChange?.(false);
+    if (opts.reconnect === false && !stopping && !closedOnce) {
+      closedOnce = true;
+      opts.onClosed?.(closedWhy, wasConnected);
+    }
   });
-  client.on('offline', () => log.warn({ url: opts.url }, 'external MQTT broker unreachable; reconnecting'));
+  client.on('offline', () => {
+    if (opts.reconnect !== false) log.warn({ url: opts.url }, 'external MQTT broker unreachable; reconnecting');
+  });
   return {
     connected: () => client.connected,
     pending: () => pending,
     unackedWaiting: () => acks.size(),
-    stop: () => new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+    stop: () => {
+      stopping = true;
+      return new Promise<void>((resolve) => client.end(false, {}, () => resolve()));
+    },
   };
 }

@@ -40,7 +40,7 @@ export interface SingletonJobsOptions {
   holder?: string;
   now: () => number;
   timers: Timers;
-  /** How long a taken or renewed lease lasts (default 8000). */
+  /** How long a taken or renewed lease lasts (default 6000). */
   ttlMs?: number;
   /** How often every lease is taken or renewed (default 2000). */
   renewEveryMs?: number;
@@ -79,7 +79,13 @@ interface Entry {
   chain: Promise<void>;
 }
 
-function validate(ttlMs: number, renewEveryMs: number, maxClockSkewMs: number): void {
+/**
+ * Lease timing of the singleton jobs, also used for broker sessions (./session-adoption.ts). TTL 6 s: a dead holder's
+ * jobs run again within TTL + renewal = 8 s, leaving 2 s of the issue's 10 s for a loaded host.
+ */
+export const LEASE_DEFAULTS = { ttlMs: 6000, renewEveryMs: 2000, maxClockSkewMs: 2000 } as const;
+
+export function validateLeaseTiming(ttlMs: number, renewEveryMs: number, maxClockSkewMs: number): void {
   if (!(ttlMs > 0)) throw new RangeError(`ttlMs: must be positive (got ${ttlMs})`);
   if (!(renewEveryMs > 0)) throw new RangeError(`renewEveryMs: must be positive (got ${renewEveryMs})`);
   if (!(maxClockSkewMs >= 0)) throw new RangeError(`maxClockSkewMs: must not be negative (got ${maxClockSkewMs})`);
@@ -91,11 +97,10 @@ function validate(ttlMs: number, renewEveryMs: number, maxClockSkewMs: number): 
 
 export function createSingletonJobs(options: SingletonJobsOptions): SingletonJobs {
   const { store, now, timers } = options;
-  // 6 s: a dead holder's jobs run again within TTL + renewal = 8 s, leaving 2 s of the issue's 10 s for a loaded host.
-  const ttlMs = options.ttlMs ?? 6000;
-  const renewEveryMs = options.renewEveryMs ?? 2000;
-  const maxClockSkewMs = options.maxClockSkewMs ?? 2000;
-  validate(ttlMs, renewEveryMs, maxClockSkewMs);
+  const ttlMs = options.ttlMs ?? LEASE_DEFAULTS.ttlMs;
+  const renewEveryMs = options.renewEveryMs ?? LEASE_DEFAULTS.renewEveryMs;
+  const maxClockSkewMs = options.maxClockSkewMs ?? LEASE_DEFAULTS.maxClockSkewMs;
+  validateLeaseTiming(ttlMs, renewEveryMs, maxClockSkewMs);
   const holder = options.holder ?? defaultHolderId();
   if (holder === '') throw new RangeError('holder: must not be empty');
   const log = options.logger.child({ component: 'singleton-jobs', holder });

@@ -64,6 +64,32 @@ export async function tryAcquire(q: Q, name: string, holder: string, ttlMs: numb
   return { held: false, holder: current.holder, expiresAtMs: current.expires_at_ms, fence: current.fence };
 }
 
+/**
+ * Takes the lease `name` for `holder` whatever its state: inserts it, renews it, or takes it from its current holder
+ * even before that lease expired. For a lease with a rightful owner (a collector's own broker session,
+ * ../../jobs/session-adoption.ts): the owner always wins over whoever took it meanwhile. A new tenure (the fence
+ * grows) when the holder changes or the lease had lapsed.
+ */
+export async function claim(q: Q, name: string, holder: string, ttlMs: number, nowMs: number): Promise<LeaseAttempt> {
+  if (!(ttlMs > 0)) throw new RangeError(`ttlMs: must be positive (got ${ttlMs})`);
+  const newTenure = sql<boolean>`${sql.ref('job_leases.holder')} <> ${sql.ref('excluded.holder')} OR ${sql.ref('job_leases.expires_at_ms')} <= ${sql.ref('excluded.acquired_at_ms')}`;
+  const row = await q
+    .insertInto('job_leases')
+    .values({ name, holder, acquired_at_ms: nowMs, renewed_at_ms: nowMs, expires_at_ms: nowMs + ttlMs, fence: 1 })
+    .onConflict((oc) =>
+      oc.column('name').doUpdateSet({
+        holder: sql.ref('excluded.holder'),
+        acquired_at_ms: sql<number>`CASE WHEN ${newTenure} THEN ${sql.ref('excluded.acquired_at_ms')} ELSE ${sql.ref('job_leases.acquired_at_ms')} END`,
+        renewed_at_ms: sql.ref('excluded.renewed_at_ms'),
+        expires_at_ms: sql.ref('excluded.expires_at_ms'),
+        fence: sql<number>`CASE WHEN ${newTenure} THEN ${sql.ref('job_leases.fence')} + 1 ELSE ${sql.ref('job_leases.fence')} END`,
+      }),
+    )
+    .returning(['holder', 'expires_at_ms', 'fence'])
+    .executeTakeFirstOrThrow();
+  return { held: true, holder: row.holder, expiresAtMs: row.expires_at_ms, fence: row.fence };
+}
+
 /** Gives the lease up at once if `holder` holds it (another may take it at its next attempt); true when it did. */
 export async function release(q: Q, name: string, holder: string): Promise<boolean> {
   const result = await q

@@ -79,6 +79,8 @@ describe('collector behind an external Mosquitto', () => {
       }, 10_000, 'shared collector connected');
       if (process.env.OUTPOST_TEST_STORE === 'postgres') expect(health.warnings).not.toContain(SHARED_GROUP_WARNING);
       else expect(health.warnings).toContain(SHARED_GROUP_WARNING);
+      // A shared group lists the peers' sessions it adopted (none: it is alone).
+      expect(health.adopted_sessions).toEqual([]);
       await publishResult(agent, result('ext-1', 5, 'shared', 'ok', Date.now() - 1000));
       await waitUntil(async () => (await shared.running.intervals.open(shared.running.store.db, 'ext-1', 'shared'))?.state === 'ok', 10_000, 'shared subscription delivers');
     } finally {

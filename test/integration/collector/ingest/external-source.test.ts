@@ -133,4 +133,57 @@ describe('external source backpressure', () => {
       await source.stop();
     }
   });
+  for (const protocolVersion of [4, 5] as const) {
+    it(`MQTT ${protocolVersion === 4 ? '3.1.1' : '5'}, reconnect: false (an adopted session): the owner connecting takes the session over; the source stays closed, says so once`, async () => {
+      const clientId = `adopted-${protocolVersion}-${process.pid}`;
+      const closed: string[] = [];
+      const got: string[] = [];
+      const source = await startExternalSource({
+        url: mosq.url,
+        clientId,
+        protocolVersion,
+        reconnect: false,
+        onClosed: (why) => closed.push(why),
+        logger: createLogger({ level: 'silent' }),
+        onMessage: (_topic, payload) => (got.push(Buffer.from(payload).toString()), Promise.resolve()),
+      });
+      await waitUntil(() => source.connected(), 10_000, 'adopted source connected');
+      // The owner comes back with its client id: the broker disconnects us (MQTT 5: reason 0x8E).
+      const owner = await mqtt.connectAsync(mosq.url, { protocolVersion, clientId, clean: false, ...(protocolVersion === 5 ? { properties: { sessionExpiryInterval: 0xffffffff } } : {}) });
+      try {
+        await waitUntil(() => closed.length > 0, 10_000, 'adopted source closed');
+        // Mosquitto 2.0.11 closes the old connection without a DISCONNECT, on MQTT 5 too (a broker that sends one
+        // with reason 0x8E is named in the log).
+        expect(closed).toEqual(['connection closed']);
+        // Not reconnected (it would take the session back from its owner).
+        const marker = await mqtt.connectAsync(mosq.url, { protocolVersion: 4, clientId: `adopted-marker-${protocolVersion}-${process.pid}` });
+        await marker.publishAsync(topics.results('adopted'), 'after', { qos: 1 });
+        await marker.endAsync();
+        expect(source.connected()).toBe(false);
+        expect(owner.connected).toBe(true);
+        expect(got).not.toContain('after');
+        await source.stop();
+        expect(closed).toHaveLength(1);
+      } finally {
+        await owner.endAsync();
+      }
+    });
+  }
+
+  it('reconnect: false: stop() is no loss of the session to report', async () => {
+    const closed: string[] = [];
+    const source = await startExternalSource({
+      url: mosq.url,
+      clientId: `adopted-stop-${process.pid}`,
+      protocolVersion: 4,
+      reconnect: false,
+      onClosed: (why) => closed.push(why),
+      logger: createLogger({ level: 'silent' }),
+      onMessage: () => Promise.resolve(),
+    });
+    await waitUntil(() => source.connected(), 10_000, 'source connected');
+    await source.stop();
+    expect(source.connected()).toBe(false);
+    expect(closed).toEqual([]);
+  });
 });

@@ -6,12 +6,16 @@
  *
  * Collector A starts first and takes every singleton job; B shows A as the holder. A is killed with SIGKILL while
  * incidents' escalations are pending: B must go on ingesting at once, take every job within the failover bound
- * (10 s, measured from the lease times the collectors wrote), and fire what falls due. A is restarted 30 s later
- * with the same config (as systemd would). In the end: every seq each agent sent was applied exactly once (the dedupe
+ * (10 s, measured from the lease times the collectors wrote), and fire what falls due; within the same bound B adopts
+ * A's broker session (which Mosquitto keeps feeding A's share of the stream) and carries the whole load: everything
+ * the agents had sent is in the store before A returns. A is restarted 30 s later with the same config (as systemd
+ * would) and takes its session back. Then B is stopped gracefully: A adopts B's session at its next round, and B,
+ * restarted, takes it back. In the end: every seq each agent sent was applied exactly once (the dedupe
  * set and the observation log both count it once), one incident per key, every escalation level and breach fired
  * exactly once (timeline, fired record, and one page per level at a webhook receiver), and both APIs show the same
  * checks and incidents.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
 import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
@@ -42,6 +46,12 @@ import {
 const AGENTS = ['pair-ag-1', 'pair-ag-2', 'pair-ag-3'];
 /** The failover bound of the issue and docs/ha.md (lease TTL 8 s + renewal period 2 s), from the holder's death. */
 const FAILOVER_BOUND_MS = 10_000;
+/** The killed collector is restarted this long after the kill (as systemd would). */
+const RESTART_AFTER_MS = 30_000;
+const SESSION_A = 'outpost-collector-a';
+const SESSION_B = 'outpost-collector-b';
+/** The lease renewal period of the collectors (collector/jobs/singleton.ts LEASE_DEFAULTS). */
+const RENEW_MS = 2_000;
 
 type Jobs = NonNullable<HealthBody['jobs']>;
 
@@ -153,6 +163,34 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
       { timeout: 20_000, interval: 250 },
     );
 
+    // B adopts A's broker session (docs/ha.md "Failover"): it drains what Mosquitto queued there and takes A's share.
+    await vi.waitFor(
+      async () => {
+        const { body } = await pair.b.health();
+        expect(body.adopted_sessions).toEqual([expect.objectContaining({ client_id: SESSION_A, connected: true })]);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    const sessionA = (await leases(db, 'sessions')).find((l) => l.name === `mqtt-session:${SESSION_A}`);
+    expect(sessionA?.holder).toBe('b');
+    console.info(`[pair failover] B adopted A's broker session ${(sessionA?.acquired_at_ms ?? NaN) - killedAt} ms after the kill`);
+    expect((sessionA?.acquired_at_ms ?? Infinity) - killedAt).toBeLessThanOrEqual(FAILOVER_BOUND_MS);
+    // The survivor carries the whole load: every result the broker has acknowledged to the agents by now (A's queued
+    // share included) is in the store before A is restarted (30 s after the kill).
+    const ackedByNow = new Map(agents.map((a) => [a.id, [...a.acked]]));
+    await vi.waitFor(
+      async () => {
+        const applied = await appliedSeqs(db);
+        for (const agent of agents) {
+          const have = new Set(applied.get(agent.id) ?? []);
+          const missing = (ackedByNow.get(agent.id) ?? []).filter((seq) => !have.has(seq));
+          expect({ agent: agent.id, missing: missing.slice(0, 20), count: missing.length }).toEqual({ agent: agent.id, missing: [], count: 0 });
+        }
+      },
+      { timeout: Math.max(1000, killedAt + RESTART_AFTER_MS - Date.now() - 1000), interval: 500 },
+    );
+    console.info(`[pair failover] every result acknowledged before the adoption was in the store ${Date.now() - killedAt} ms after the kill`);
+
     const held = await vi.waitFor(
       async () => {
         const jobs = await jobsOf(pair.b);
@@ -179,7 +217,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
 
   it('A restarted 30 s later: every seq applied exactly once, one incident per key, every escalation fired once, both APIs agree', async () => {
     // The scenario's "restart later" (as systemd would), not a wait for anything.
-    const restartAt = killedAt + 30_000;
+    const restartAt = killedAt + RESTART_AFTER_MS;
     await new Promise((r) => setTimeout(r, Math.max(0, restartAt - Date.now())));
     // What B applied of the results sent while A was dead (the rest waits in A's persistent session).
     const beforeRestart = await appliedSeqs(db);
@@ -192,6 +230,17 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
         expect(await metric(pair.a, 'outpost_messages_in_total', { kind: 'results' })).toBeGreaterThan(50);
       },
       { timeout: 90_000, interval: 500 },
+    );
+    // A claims its session back at start and the broker hands it over: B stops adopting it.
+    await vi.waitFor(
+      async () => {
+        expect((await pair.b.health()).body.adopted_sessions).toEqual([]);
+        expect((await leases(db, 'sessions')).map((l) => [l.name, l.holder])).toEqual([
+          [`mqtt-session:${SESSION_A}`, 'a'],
+          [`mqtt-session:${SESSION_B}`, 'b'],
+        ]);
+      },
+      { timeout: 30_000, interval: 500 },
     );
     for (const agent of agents) await agent.stopLoad();
 
@@ -226,10 +275,10 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
       "SELECT number, agent_id, check_id, opened_at_ms FROM incidents WHERE check_id IN ('down-1', 'down-2') ORDER BY number",
     );
     expect(critIncidents.map((r) => `${r.agent_id}/${r.check_id}`).sort()).toEqual(AGENTS.flatMap((id) => [`${id}/down-1`, `${id}/down-2`]).sort());
-    // Mosquitto keeps handing the dead member of the group its share of new messages (queued in its session): a check
-    // whose crit results all fell to A's share opens its incident only when A is back (reported, not asserted).
+    // Mosquitto keeps handing the dead member of the group its share of new messages (queued in its session); B
+    // adopted that session, so no check waits for A's return to open its incident.
     const late = critIncidents.filter((r) => r.check_id === 'down-2' && Number(r.opened_at_ms) >= restartAt).map((r) => r.number);
-    console.info(`[pair failover] down-2 incidents opened only after A returned: ${late.length} of ${AGENTS.length} ${late.join(' ')}`);
+    expect(late).toEqual([]);
 
     // Every escalation level, and each timer's breach, fired exactly once per crit incident (the resolution breach
     // comes 45 s after opening: wait for it).
@@ -306,4 +355,68 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
       { timeout: 30_000, interval: 500 },
     );
   }, 120_000);
+  it('graceful stop of one: the peer adopts its session at once; restarted, it takes it back; every seq still exactly once', async () => {
+    for (const agent of agents) agent.startLoad();
+    await pair.b.stop();
+    // B released its session lease after its own disconnect (its log says when): A adopts at its next round.
+    const released = readFileSync(pair.b.logFile, 'utf8')
+      .split('\n')
+      .filter((line) => line.includes('own session lease released'))
+      .map((line) => Date.parse((JSON.parse(line) as { time: string }).time))
+      .at(-1);
+    expect(released, `B's log:\n${pair.b.tail()}`).toBeGreaterThan(0);
+    await vi.waitFor(
+      async () => {
+        expect((await pair.a.health()).body.adopted_sessions).toEqual([expect.objectContaining({ client_id: SESSION_B, connected: true })]);
+      },
+      { timeout: 30_000, interval: 250 },
+    );
+    const sessionB = (await leases(db, 'sessions')).find((l) => l.name === `mqtt-session:${SESSION_B}`);
+    expect(sessionB?.holder).toBe('a');
+    const after = (sessionB?.acquired_at_ms ?? Infinity) - (released ?? 0);
+    console.info(`[pair failover] A adopted B's session ${after} ms after B released it`);
+    // At A's next round (every 2 s), not after the lease's 6 s expiry.
+    expect(after).toBeLessThanOrEqual(2 * RENEW_MS);
+    // A alone carries the load: everything acknowledged to the agents by now reaches the store while B is down.
+    const ackedByNow = new Map(agents.map((a) => [a.id, [...a.acked]]));
+    await vi.waitFor(
+      async () => {
+        const applied = await appliedSeqs(db);
+        for (const agent of agents) {
+          const have = new Set(applied.get(agent.id) ?? []);
+          expect({ agent: agent.id, missing: (ackedByNow.get(agent.id) ?? []).filter((seq) => !have.has(seq)).length }).toEqual({ agent: agent.id, missing: 0 });
+        }
+      },
+      { timeout: 30_000, interval: 500 },
+    );
+
+    await pair.b.start();
+    await vi.waitFor(
+      async () => {
+        expect((await pair.a.health()).body.adopted_sessions).toEqual([]);
+        expect((await leases(db, 'sessions')).map((l) => [l.name, l.holder])).toEqual([
+          [`mqtt-session:${SESSION_A}`, 'a'],
+          [`mqtt-session:${SESSION_B}`, 'b'],
+        ]);
+        expect((await pair.b.health()).status).toBe(200);
+      },
+      { timeout: 60_000, interval: 500 },
+    );
+    for (const agent of agents) await agent.stopLoad();
+    await vi.waitFor(
+      async () => {
+        const applied = await appliedSeqs(db);
+        for (const agent of agents) expect(applied.get(agent.id)?.length ?? 0).toBeGreaterThanOrEqual(agent.acked.size);
+      },
+      { timeout: 120_000, interval: 1000 },
+    );
+    const applied = await appliedSeqs(db);
+    const observed = await observedCounts(db);
+    for (const agent of agents) {
+      const verdict = ledger(agent.acked, applied.get(agent.id) ?? []);
+      expect({ agent: agent.id, missing: verdict.missing.slice(0, 20), extra: verdict.extra.slice(0, 20) }).toEqual({ agent: agent.id, missing: [], extra: [] });
+      expect({ agent: agent.id, observed: observed.get(agent.id) }).toEqual({ agent: agent.id, observed: agent.acked.size });
+    }
+    expect(await duplicateIncidents(db)).toEqual([]);
+  }, 300_000);
 });

@@ -70,6 +70,7 @@ export interface HealthBody {
   store?: { engine: string; ok: boolean };
   broker: boolean;
   jobs?: Record<string, { holder: string | null; held: boolean; until_ms: number | null }>;
+  adopted_sessions?: Array<{ client_id: string; since_ms: number; until_ms: number; connected: boolean }>;
 }
 
 /** One `outpost collector --config FILE` process, restartable with the same config (as systemd would). */
@@ -354,8 +355,11 @@ export interface LeaseRow {
   expires_at_ms: number;
 }
 
-export async function leases(db: pg.Client): Promise<LeaseRow[]> {
-  const { rows } = await db.query<Record<keyof LeaseRow, string | number>>('SELECT name, holder, acquired_at_ms, renewed_at_ms, expires_at_ms FROM job_leases ORDER BY name');
+/** The singleton jobs' leases (`sessions`: the broker sessions' leases `mqtt-session:<client id>` instead). */
+export async function leases(db: pg.Client, kind: 'jobs' | 'sessions' = 'jobs'): Promise<LeaseRow[]> {
+  const { rows } = await db.query<Record<keyof LeaseRow, string | number>>(
+    `SELECT name, holder, acquired_at_ms, renewed_at_ms, expires_at_ms FROM job_leases WHERE ${kind === 'jobs' ? 'NOT ' : ''}starts_with(name, 'mqtt-session:') ORDER BY name`,
+  );
   return rows.map((r) => ({
     name: String(r.name),
     holder: String(r.holder),

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqlStore, type SqlStore } from '../../../../../collector/store/sql/connect.js';
-import { list, release, tryAcquire } from '../../../../../collector/store/sql/leases.js';
+import { claim, list, release, tryAcquire } from '../../../../../collector/store/sql/leases.js';
 import { startPostgres, type PostgresServer } from '../../../../helpers/postgres.js';
 
 const T0 = Date.UTC(2026, 11, 5, 2, 0, 0); // beyond INTEGER on PostgreSQL: must come back as the same numbers
@@ -76,6 +76,26 @@ describe.each(['sqlite', 'postgres'] as const)('job leases on %s', (driver) => {
       expect(await tryAcquire(q, 'burn-rate', 'b', TTL, T0 + 2)).toEqual({ held: true, holder: 'b', expiresAtMs: T0 + 2 + TTL, fence: 2 });
       expect(await release(q, 'burn-rate', 'b')).toBe(true);
       expect(await tryAcquire(q, 'burn-rate', 'b', TTL, T0 + 3)).toEqual({ held: true, holder: 'b', expiresAtMs: T0 + 3 + TTL, fence: 3 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('claim: the owner takes its lease whoever holds it, even unexpired (a new tenure); renewing keeps the tenure', async () => {
+    const store = await openStore(driver);
+    try {
+      const q = store.db;
+      expect(await claim(q, 'mqtt-session:x', 'owner', TTL, T0)).toEqual({ held: true, holder: 'owner', expiresAtMs: T0 + TTL, fence: 1 });
+      expect(await claim(q, 'mqtt-session:x', 'owner', TTL, T0 + 2000)).toEqual({ held: true, holder: 'owner', expiresAtMs: T0 + 2000 + TTL, fence: 1 });
+      // Lapsed: an adopter takes it (tryAcquire); the owner back claims it at once, before the adopter's lease expires.
+      expect(await tryAcquire(q, 'mqtt-session:x', 'adopter', TTL, T0 + 2000 + TTL)).toMatchObject({ held: true, holder: 'adopter', fence: 2 });
+      expect(await claim(q, 'mqtt-session:x', 'owner', TTL, T0 + 2000 + TTL + 1)).toEqual({ held: true, holder: 'owner', expiresAtMs: T0 + 2001 + 2 * TTL, fence: 3 });
+      expect(await tryAcquire(q, 'mqtt-session:x', 'adopter', TTL, T0 + 2000 + TTL + 2)).toMatchObject({ held: false, holder: 'owner', fence: 3 });
+      // Released, then claimed again by its owner: a new tenure.
+      expect(await release(q, 'mqtt-session:x', 'owner')).toBe(true);
+      expect(await claim(q, 'mqtt-session:x', 'owner', TTL, T0 + 20_000)).toEqual({ held: true, holder: 'owner', expiresAtMs: T0 + 20_000 + TTL, fence: 4 });
+      expect((await list(q))[0]).toMatchObject({ acquiredAtMs: T0 + 20_000, renewedAtMs: T0 + 20_000 });
+      await expect(claim(q, 'mqtt-session:x', 'owner', 0, T0)).rejects.toThrow('ttlMs: must be positive (got 0)');
     } finally {
       await store.close();
     }
