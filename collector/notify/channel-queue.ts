@@ -83,9 +83,9 @@ export function createChannelQueue(opts: ChannelQueueOptions): ChannelQueue {
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
         const retryable = error instanceof DeliveryError ? error.retryable : true;
-        if (!retryable || attempt === retry.attempts) return { item, ok: false, attempts: attempt, error: lastError };
-        // Cut short by shutdown with attempts left: the message is not given up, only this process's part in it.
+        // Cut short by shutdown (channels report that as not retryable): this process gave up, not the message.
         if (abortReason !== null) return { item, ok: false, attempts: attempt, error: lastError, aborted: true };
+        if (!retryable || attempt === retry.attempts) return { item, ok: false, attempts: attempt, error: lastError };
         const delayMs = backoffDelayMs(retry, attempt + 1);
         logger.warn({ attempt, delayMs, error: lastError, incident: item.notice?.incident.number, report: item.report }, 'delivery failed, will retry');
         await sleep(delayMs);

@@ -14,7 +14,6 @@ import type { Logger } from '../../common/logger.js';
 import type { Timers } from '../../common/timers.js';
 import type { IncidentNotice, IncidentNoticeKind, NoticeOutcome, NoticeSettled } from '../events.js';
 import { getIncidentById, listTimeline, type IncidentRecord } from '../incidents/repository.js';
-import { english } from '../incidents/texts.js';
 import type { SqlStore } from '../store/sql/connect.js';
 import type { FiredKind, IncidentSlaStore, OwedPage } from './incident-sla-store.js';
 
