@@ -8,7 +8,9 @@
  * Recorded exactly once, even with two collectors on one PostgreSQL database: per incident, the fired marks (INSERT …
  * ON CONFLICT DO NOTHING, counted) and their timeline entries are one transaction, and a notice goes out only for a
  * mark this transaction inserted, after its commit — a second scheduler running the same pass waits on the first's
- * uncommitted mark and then counts nothing.
+ * uncommitted mark and then counts nothing. Passes never overlap (one at a time; a timer that fires during a pass
+ * is skipped: the pass re-arms when it ends; a change during a pass runs one more pass after it). While started on
+ * PostgreSQL it also re-evaluates every `pollMs`, so incidents another collector opened or changed are timed here too.
  *
  * Paged at least once (page-outbox.ts, docs/ha.md "SLA pages: at least once"): a notice-bearing mark is owed until
  * the dispatcher reached a final outcome on every channel (then set paged). The lease holder re-sends, at start and
@@ -16,9 +18,7 @@
  * than a day are closed unsent. So `kill -9` after the commit loses no page, and a graceful stop (its pages in flight
  * settle, bounded, before the lease goes) sends none twice; a duplicate needs a holder that lost its lease while
  * alive (store unreachable, or a page stuck past the hand-over) and delivered late, or a kill between a receiver's
- * acceptance and the write that sets the mark paged. Passes never overlap (one at a time; a timer that fires during a pass
- * is skipped: the pass re-arms when it ends; a change during a pass runs one more pass after it). While started on
- * PostgreSQL it also re-evaluates every `pollMs`, so incidents another collector opened or changed are timed here too.
+ * acceptance and the write that sets the mark paged.
  */
 import type { Logger } from '../../common/logger.js';
 import { BACKGROUND_TIMERS, clampDelay, type Timers } from '../../common/timers.js';
