@@ -9,9 +9,9 @@
  * (10 s, measured from the lease times the collectors wrote), and fire what falls due. A is restarted 30 s later
  * with the same config (as systemd would). In the end: every seq each agent sent was applied exactly once (the dedupe
  * set and the observation log both count it once), one incident per key, every escalation level and breach fired
- * exactly once (timeline, fired record, and one page per level at a webhook receiver — those A recorded before its
- * death included: their pages are owed until sent, and the survivor sends what A left owed), and both APIs show the
- * same checks and incidents.
+ * exactly once (timeline, fired record, and one page per level at a webhook receiver — including the level-1 pages A
+ * recorded and could not get accepted before its death: the receiver holds them unanswered until A is killed, so
+ * they are owed in the store and the survivor sends each once), and both APIs show the same checks and incidents.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
@@ -63,6 +63,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
   let leasesAtKill: LeaseRow[] = [];
   let seqAtKill = new Map<string, number>();
   let critNumbersSeen: string[] = [];
+  let owedAtKill = 0;
 
   beforeAll(async () => {
     postgres = await startPostgres();
@@ -124,12 +125,15 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
       },
       { timeout: 60_000, interval: 500 },
     );
+    // The receiver accepts nothing for now: the pages A sends stay unanswered, owed in the store, until A is killed.
+    pair.webhook.hold(true);
     for (const agent of agents) agent.crit.add('down-1');
-    // The first escalation level fires while A (the holder of the SLA timers) is alive.
+    // The first escalation level fires while A (the holder of the SLA timers) is alive: recorded, its pages in flight.
     await vi.waitFor(
       async () => {
         const fired = (await slaTimeline(db)).filter((e) => e.check_id === 'down-1' && e.kind === 'escalated');
         expect(new Set(fired.map((e) => e.number)).size).toBe(AGENTS.length);
+        expect(pair.webhook.held().open).toBeGreaterThan(0);
       },
       { timeout: 90_000, interval: 500 },
     );
@@ -139,6 +143,13 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
     seqAtKill = new Map(agents.map((a) => [a.id, a.lastSeq]));
     await pair.a.kill9();
     killedAt = Date.now();
+    // A died with its level-1 pages recorded and not accepted: owed. Its held requests die with it (never counted);
+    // then the receiver answers again, and the survivor must send each of them once.
+    const { rows: owed } = await db.query<{ n: string }>("SELECT count(*) AS n FROM incident_sla_fired WHERE kind = 'escalation' AND paged_at_ms IS NULL");
+    owedAtKill = Number(owed[0]?.n ?? 0);
+    expect(owedAtKill).toBeGreaterThanOrEqual(AGENTS.length);
+    await vi.waitFor(() => expect(pair.webhook.held().open).toBe(0), { timeout: 10_000, interval: 100 });
+    pair.webhook.hold(false);
     // A's rows as it left them (it renews no more): its last renewal is the start of the failover bound.
     leasesAtKill = await leases(db);
     expect(leasesAtKill.map((l) => l.holder)).toEqual(jobNames.map(() => 'a'));
@@ -299,7 +310,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
     const recorded = rows.map((r) => `${r.number} ${levelName(r.data_json)}`).sort();
     expect(recorded).toHaveLength(critNumbersSeen.length * ESCALATION_LEVELS.length);
     const byA = rows.filter((r) => Number(r.at_ms) <= killedAt).length;
-    console.info(`[pair failover] escalations recorded: ${recorded.length}, ${byA} of them by A before the kill`);
+    console.info(`[pair failover] escalations recorded: ${recorded.length}, ${byA} of them by A before the kill, ${owedAtKill} pages owed when A was killed`);
     await vi.waitFor(
       async () => {
         // Each page once at the receiver, and each mark's page confirmed in the store (nothing owed).
