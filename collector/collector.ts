@@ -11,7 +11,7 @@ import type { Timers } from '../common/timers.js';
 import { createAgentEventsService } from './agent-events/service.js';
 import { createStreamHub } from './api/stream.js';
 import type { CollectorConfig } from './config.js';
-import type { IncidentNotice, StateChange } from './events.js';
+import type { IncidentNotice, NoticeSettled, StateChange } from './events.js';
 import { createHeartbeatService, type HeartbeatService } from './heartbeats/service.js';
 import { getIncidentById } from './incidents/repository.js';
 import { registerInfluxMetrics } from './influx/metrics.js';
@@ -161,13 +161,14 @@ export function createCollector(deps: CollectorDeps) {
     const injected = deps.onIncidentNotice;
     const dispatcher = injected ? null : startNotifications({ ...base, live, metrics, pipeline, noticeContext });
     if (injected) live.on('notifications', () => log.warn('notifications go to an injected handler: not reloaded'));
-    pipeline.onIncidentNotice('notifications', injected ?? ((notice) => dispatcher?.notify(notice)));
+    // The dispatcher answers for the pages (their outcome settles the SLA outbox); an injected handler is done when it returns.
+    pipeline.onIncidentNotice('notifications', injected ?? ((notice, paging) => dispatcher?.notify(notice, paging.take())));
     pipeline.onIncidentNotice('console stream', (notice) => stream.onIncidentNotice(notice));
     if (dispatcher) {
       const notifyMetrics = createNotifyMetrics(registry);
       pipeline.onDelivery('metrics', (delivery) => notifyMetrics.record(delivery));
     }
-    const notify = (notice: IncidentNotice) => pipeline.incidentNotice(notice);
+    const notify = (notice: IncidentNotice, settled?: NoticeSettled) => pipeline.incidentNotice(notice, settled);
 
     const sla = await createSlaService({ store, frontDoor: slaFront, sla: config.sla, incidents: config.incidents, services: config.services, now, logger: root, notify, ...(deps.timerFunctions ? { timerFunctions: deps.timerFunctions } : {}), ...(urls.incidentUrl ? { incidentUrl: urls.incidentUrl } : {}), registry });
     pipeline.onStateChange('sla month cache', (change) => sla.onStateChange(change));

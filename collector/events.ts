@@ -82,3 +82,16 @@ export interface IncidentNotice {
   /** When the response and resolution are due (SLA clocks), for opened / reopened / escalated notices. Optional. */
   due?: { responseAtMs: number | null; resolutionAtMs: number | null };
 }
+
+/**
+ * What became of one notice's pages, once known: `final` when every channel it was routed to reached a final outcome
+ * (delivered, failed after its retries, refused: queue full or unknown channel; also when no channel was routed);
+ * false when one was dropped at shutdown or refused while stopping — the notice is then still owed.
+ */
+export interface NoticeOutcome {
+  final: boolean;
+  channels: ReadonlyArray<{ channel: string; ok: boolean }>;
+}
+
+/** Called once with a notice's outcome (the SLA scheduler's outbox confirms its page with it). */
+export type NoticeSettled = (outcome: NoticeOutcome) => void;

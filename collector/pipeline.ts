@@ -7,6 +7,7 @@
  *     → state-change batches  → sink: the incident service (one transaction per batch)
  *     → incident notices      → sinks: InfluxDB, notifications, console stream
  *     → delivery outcomes     → sinks: /metrics, the incident timeline
+ *     → a notice's outcome    → its sender, when it asked (the SLA scheduler's outbox)
  *
  * Every event leaves the ingest only after the transaction that accepted it committed. Sinks are registered in
  * order and run in that order — an asynchronous sink (a store write) is awaited before the next one, and events of one
@@ -15,7 +16,7 @@
  */
 import type { Logger } from '../common/logger.js';
 import type { ResultMessage } from '../common/protocol.js';
-import type { IncidentNotice, StateChange } from './events.js';
+import type { IncidentNotice, NoticeSettled, StateChange } from './events.js';
 import type { DeliveryResult } from './notify/dispatcher.js';
 
 export type InputHandler = (topic: string, payload: Uint8Array) => Promise<void>;
@@ -26,6 +27,16 @@ type SinkResult = void | Promise<void>;
 export interface Sink<E extends unknown[]> {
   name: string;
   run: (...event: E) => SinkResult;
+}
+
+/**
+ * Handed to each notice sink with the notice. The sink that pages people (the notification dispatcher) takes the
+ * notice's `settled` and calls it with the final outcome; when no sink took it, the pipeline calls it once every sink
+ * ran (nothing pages: the notice is done).
+ */
+export interface NoticePaging {
+  /** The notice's `settled` for the first sink that asks (undefined when the sender did not ask, and for later sinks). */
+  take(): NoticeSettled | undefined;
 }
 
 /**
@@ -56,7 +67,7 @@ export function createPipeline(logger: Logger) {
   const results: Array<Sink<[ResultMessage, number]>> = [];
   const changes: Array<Sink<[StateChange]>> = [];
   const batches: Array<Sink<[StateChange[]]>> = [];
-  const notices: Array<Sink<[IncidentNotice]>> = [];
+  const notices: Array<Sink<[IncidentNotice, NoticePaging]>> = [];
   const deliveries: Array<Sink<[DeliveryResult]>> = [];
   const changeQueue = createSerialQueue();
   const noticeQueue = createSerialQueue();
@@ -109,7 +120,7 @@ export function createPipeline(logger: Logger) {
     onStateChanges(name: string, run: (changes: StateChange[]) => SinkResult): void {
       batches.push({ name, run });
     },
-    onIncidentNotice(name: string, run: (notice: IncidentNotice) => SinkResult): void {
+    onIncidentNotice(name: string, run: (notice: IncidentNotice, paging: NoticePaging) => SinkResult): void {
       notices.push({ name, run });
     },
     onDelivery(name: string, run: (delivery: DeliveryResult) => SinkResult): void {
@@ -140,9 +151,28 @@ export function createPipeline(logger: Logger) {
         for (const sink of batches) await batch(sink, list);
       });
     },
-    /** An incident notice (opened, acknowledged, SLA events, ...), after the incident's transaction committed. */
-    incidentNotice(notice: IncidentNotice): Promise<void> {
-      return noticeQueue.push(() => each(notices, 'incident notice', notice));
+    /**
+     * An incident notice (opened, acknowledged, SLA events, ...), after the incident's transaction committed. Resolves
+     * once it went through every sink; `settled` (once) when its pages reached their outcome, which may be much later.
+     */
+    incidentNotice(notice: IncidentNotice, settled?: NoticeSettled): Promise<void> {
+      return noticeQueue.push(async () => {
+        let taken = false;
+        const paging: NoticePaging = {
+          take: () => {
+            if (taken) return undefined; // one sink answers for the pages
+            taken = true;
+            return settled;
+          },
+        };
+        await each(notices, 'incident notice', notice, paging);
+        if (taken || !settled) return;
+        try {
+          settled({ final: true, channels: [] });
+        } catch (error) {
+          log.error({ err: error }, 'notice outcome handler threw');
+        }
+      });
     },
     /** A notification delivery's outcome. */
     delivered(delivery: DeliveryResult): Promise<void> {

@@ -7,8 +7,9 @@
  * deadline, `maxClockSkewMs` before the expiry written in the store: a survivor on another machine, whose clock may
  * be ahead by up to that much, takes the lease at the expiry by its own clock, so the two never run together. A
  * survivor takes an expired lease at its next attempt: within ttl + renew (10 s with the defaults) of the holder's
- * death. `stop()` stops the jobs, then releases their leases, so a graceful stop hands over at the survivor's next
- * attempt. Store and job errors are logged, never thrown out of a timer.
+ * death. `stop()` stops the jobs, lets them hand over (`handOver`, bounded: e.g. SLA pages in flight settle), then
+ * releases their leases, so a graceful stop hands over at the survivor's next attempt. Store and job errors are
+ * logged, never thrown out of a timer.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -22,6 +23,11 @@ export interface SingletonJob {
   start(): void | Promise<void>;
   /** End it (disarm its timers, finish or abandon a pass); after this resolves the job does nothing more. */
   stop(): void | Promise<void>;
+  /**
+   * Graceful stop only, after `stop` and before the lease is released: finish what the job handed on (bounded by the
+   * job), so the next holder does not do it again. Not called when the lease is lost.
+   */
+  handOver?(): void | Promise<void>;
 }
 
 /** One job as /healthz shows it. */
@@ -236,6 +242,15 @@ export function createSingletonJobs(options: SingletonJobsOptions): SingletonJob
       await Promise.all([...entries.values()].map(reconcile));
       // An attempt in flight could take a lease after its release below: let it finish first.
       await queue;
+      await Promise.all(
+        [...entries.values()].filter((entry) => entry.lease !== null && entry.job.handOver).map(async (entry) => {
+          try {
+            await entry.job.handOver?.();
+          } catch (error) {
+            log.error({ err: error, job: entry.name }, 'job failed to hand over');
+          }
+        }),
+      );
       for (const entry of entries.values()) {
         if (entry.lease === null) continue;
         entry.lease = null;

@@ -23,6 +23,8 @@ export interface AttemptOutcome {
   ok: boolean;
   attempts: number;
   error?: string;
+  /** Ended by `abort()` (shutdown) rather than by its own attempts: not a final outcome of the message. */
+  aborted?: boolean;
 }
 
 export interface ChannelQueueOptions {
@@ -74,16 +76,16 @@ export function createChannelQueue(opts: ChannelQueueOptions): ChannelQueue {
   async function deliver(item: QueuedDelivery): Promise<AttemptOutcome> {
     let lastError = '';
     for (let attempt = 1; attempt <= retry.attempts; attempt++) {
-      if (abortReason !== null) return { item, ok: false, attempts: attempt - 1, error: lastError || abortReason };
+      if (abortReason !== null) return { item, ok: false, attempts: attempt - 1, error: lastError || abortReason, aborted: true };
       try {
         await channel.send(item.message, { signal: controller.signal });
         return { item, ok: true, attempts: attempt };
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
         const retryable = error instanceof DeliveryError ? error.retryable : true;
-        if (!retryable || attempt === retry.attempts || abortReason !== null) {
-          return { item, ok: false, attempts: attempt, error: lastError };
-        }
+        // Cut short by shutdown (channels report that as not retryable): this process gave up, not the message.
+        if (abortReason !== null) return { item, ok: false, attempts: attempt, error: lastError, aborted: true };
+        if (!retryable || attempt === retry.attempts) return { item, ok: false, attempts: attempt, error: lastError };
         const delayMs = backoffDelayMs(retry, attempt + 1);
         logger.warn({ attempt, delayMs, error: lastError, incident: item.notice?.incident.number, report: item.report }, 'delivery failed, will retry');
         await sleep(delayMs);
@@ -136,7 +138,7 @@ export function createChannelQueue(opts: ChannelQueueOptions): ChannelQueue {
       wakeSleeper?.();
       // Items never started are failed here; the in-flight one settles through deliver().
       for (let item = waiting.shift(); item; item = waiting.shift()) {
-        settleSafely({ item, ok: false, attempts: 0, error: reason });
+        settleSafely({ item, ok: false, attempts: 0, error: reason, aborted: true });
       }
     },
   };

@@ -4,13 +4,14 @@
  * it once, picks the channels (routing.ts) and queues one delivery per channel (channel-queue.ts). `notify` never blocks or throws:
  * a failing channel never holds up ingest. Every final outcome — delivered, failed after retries, refused because the
  * queue is full, unknown channel, dropped at shutdown — is reported through `onDelivery` so it lands on the ticket
- * timeline, and failures also through `onFailure` (metrics).
+ * timeline, and failures also through `onFailure` (metrics). A caller that must know when a notice is done (the SLA
+ * scheduler's outbox) passes `settled`: called once, when every channel the notice was routed to has its outcome.
  */
 import type { Logger } from '../../common/logger.js';
-import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
+import type { IncidentNotice, IncidentNoticeKind, NoticeOutcome, NoticeSettled } from '../events.js';
 import { createChannels } from './channels.js';
 import { SYSTEM_TIMERS, type Timers } from '../../common/timers.js';
-import { createChannelQueue, type AttemptOutcome, type ChannelQueue } from './channel-queue.js';
+import { createChannelQueue, type AttemptOutcome, type ChannelQueue, type QueuedDelivery } from './channel-queue.js';
 import type { NotifyConfig } from './config.js';
 import { renderNotice } from './render.js';
 import { selectChannels } from './routing.js';
@@ -29,6 +30,8 @@ export interface DeliveryResult {
   error?: string;
   /** When the outcome was known (dispatcher clock). */
   atMs: number;
+  /** Not the message's final outcome: dropped at shutdown or refused while stopping (what was owed stays owed). */
+  dropped?: boolean;
 }
 
 export interface DispatcherDeps {
@@ -48,7 +51,11 @@ export interface DispatcherDeps {
 }
 
 export interface Dispatcher {
-  notify(notice: IncidentNotice): void;
+  /**
+   * Queues the notice (never blocks, never throws). `settled`, when given, is called once with its outcome over every
+   * channel it was routed to (at once when none was).
+   */
+  notify(notice: IncidentNotice, settled?: NoticeSettled): void;
   /**
    * Sends a message that is not about one incident (a generated report, its files attached) to the named channels,
    * through the same queues, retries and metrics; resolves with each channel's final outcome (never rejects).
@@ -77,10 +84,10 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
 
   type Subject = Pick<DeliveryResult, 'incidentId' | 'number' | 'kind'>;
   const subjectOf = (notice: IncidentNotice): Subject => ({ incidentId: notice.incident.id, number: notice.incident.number, kind: notice.kind });
-  // Report deliveries waiting for their outcome, by queue item.
+  // Deliveries waiting for their outcome, by queue item.
   const waiters = new Map<object, (result: DeliveryResult) => void>();
 
-  function report(subject: Subject, channel: string, ok: boolean, attempts: number, error?: string): DeliveryResult {
+  function report(subject: Subject, channel: string, ok: boolean, attempts: number, error?: string, dropped = false): DeliveryResult {
     const result: DeliveryResult = {
       ...subject,
       channel,
@@ -88,6 +95,7 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
       attempts,
       atMs: deps.now(),
       ...(error === undefined ? {} : { error }),
+      ...(dropped ? { dropped } : {}),
     };
     const log = logger.child({ channel, [subject.kind === 'report' ? 'report' : 'incident']: subject.number, kind: subject.kind });
     if (ok) log.info({ attempts }, 'notification delivered');
@@ -120,7 +128,7 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
         settle: (outcome: AttemptOutcome) => {
           const { item } = outcome;
           const subject: Subject = item.notice ? subjectOf(item.notice) : { incidentId: 0, number: item.report ?? 'report', kind: 'report' };
-          const result = report(subject, channel.name, outcome.ok, outcome.attempts, outcome.error);
+          const result = report(subject, channel.name, outcome.ok, outcome.attempts, outcome.error, outcome.aborted === true);
           waiters.get(item)?.(result);
           waiters.delete(item);
         },
@@ -128,47 +136,63 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
     );
   }
 
-  /** `accepted`: notify was called before stop (its enrichment may finish after). */
-  function enqueue(notice: IncidentNotice, accepted: boolean): void {
+  /** Queues one item on one channel; resolves with that channel's outcome (never rejects). */
+  function route(subject: Subject, name: string, item: QueuedDelivery, accepted: boolean): Promise<DeliveryResult> {
+    const queue = queues.get(name);
+    if (!queue) return Promise.resolve(report(subject, name, false, 0, `unknown channel "${name}"`));
+    if (!accepted) return Promise.resolve(report(subject, name, false, 0, 'dispatcher is stopping', true));
+    const outcome = new Promise<DeliveryResult>((resolve) => waiters.set(item, resolve));
+    if (!queue.push(item)) {
+      waiters.delete(item);
+      return Promise.resolve(report(subject, name, false, 0, `queue full (${cfg.queue_size} waiting)`));
+    }
+    return outcome;
+  }
+
+  /** `accepted`: notify was called before stop (its enrichment may finish after). Resolves with every channel's outcome. */
+  function enqueue(notice: IncidentNotice, accepted: boolean): Promise<DeliveryResult[]> {
     const names = selectChannels(notice, cfg.routes);
     if (names.length === 0) {
       logger.debug({ incident: notice.incident.number, kind: notice.kind }, 'no route matches; not notifying');
-      return;
+      return Promise.resolve([]);
     }
     const message = renderNotice(notice, { lang: cfg.lang ?? 'zh-CN', ...(deps.timeZone ? { timeZone: deps.timeZone } : {}) });
-    for (const name of names) {
-      const queue = queues.get(name);
-      if (!queue) {
-        report(subjectOf(notice), name, false, 0, `unknown channel "${name}"`);
-        continue;
-      }
-      if (!accepted) {
-        report(subjectOf(notice), name, false, 0, 'dispatcher is stopping');
-        continue;
-      }
-      if (!queue.push({ notice, message })) {
-        report(subjectOf(notice), name, false, 0, `queue full (${cfg.queue_size} waiting)`);
-      }
+    // One item per channel: each settles on its own.
+    return Promise.all(names.map((name) => route(subjectOf(notice), name, { notice, message }, accepted)));
+  }
+
+  function dispatch(notice: IncidentNotice, accepted: boolean, settled: NoticeSettled | undefined): void {
+    let results: Promise<DeliveryResult[]>;
+    try {
+      results = enqueue(notice, accepted);
+    } catch (err) {
+      // Rendering or routing bugs must not reach the incidents service. Sending it again would meet the same bug: final.
+      logger.error({ err, incident: notice?.incident?.number }, 'could not dispatch notice');
+      results = Promise.resolve([]);
+    }
+    if (settled) void results.then((list) => settleSafely(settled, outcomeOf(list)));
+  }
+
+  function settleSafely(settled: NoticeSettled, outcome: NoticeOutcome): void {
+    try {
+      settled(outcome);
+    } catch (err) {
+      logger.error({ err }, 'notice outcome handler threw');
     }
   }
 
-  function dispatch(notice: IncidentNotice, accepted: boolean): void {
-    try {
-      enqueue(notice, accepted);
-    } catch (err) {
-      // Rendering or routing bugs must not reach the incidents service.
-      logger.error({ err, incident: notice?.incident?.number }, 'could not dispatch notice');
-    }
+  function outcomeOf(results: readonly DeliveryResult[]): NoticeOutcome {
+    return { final: results.every((r) => r.dropped !== true), channels: results.map((r) => ({ channel: r.channel, ok: r.ok })) };
   }
 
   // Notices waiting for their enrichment, chained so they reach the queues in the order they came.
   let enriching: Promise<void> = Promise.resolve();
 
   return {
-    notify(notice) {
+    notify(notice, settled) {
       const accepted = !stopped;
       const { enrich } = deps;
-      if (!enrich) return dispatch(notice, accepted);
+      if (!enrich) return dispatch(notice, accepted, settled);
       enriching = enriching.then(async () => {
         let complete = notice;
         try {
@@ -176,25 +200,12 @@ export function createDispatcher(cfg: NotifyConfig, deps: DispatcherDeps): Dispa
         } catch (err) {
           logger.error({ err, incident: notice?.incident?.number }, 'could not complete notice (finding, due times); sending it as it came');
         }
-        dispatch(complete, accepted);
+        dispatch(complete, accepted, settled);
       });
     },
     deliver(message, names, name) {
       const subject: Subject = { incidentId: 0, number: name, kind: 'report' };
-      return Promise.all(
-        names.map((channel) => {
-          const queue = queues.get(channel);
-          if (!queue) return Promise.resolve(report(subject, channel, false, 0, `unknown channel "${channel}"`));
-          if (stopped) return Promise.resolve(report(subject, channel, false, 0, 'dispatcher is stopping'));
-          const item = { message, report: name };
-          const outcome = new Promise<DeliveryResult>((resolve) => waiters.set(item, resolve));
-          if (!queue.push(item)) {
-            waiters.delete(item);
-            return Promise.resolve(report(subject, channel, false, 0, `queue full (${cfg.queue_size} waiting)`));
-          }
-          return outcome;
-        }),
-      );
+      return Promise.all(names.map((channel) => route(subject, channel, { message, report: name }, !stopped)));
     },
     pending: () => [...queues.values()].reduce((sum, q) => sum + q.size(), 0),
     channelNames: () => [...channels.keys()],

@@ -10,6 +10,15 @@ import { changed, type Q } from '../store/sql/sql-helpers.js';
 
 export type FiredKind = 'warning' | 'breach' | 'escalation';
 
+/** A fired mark whose page is owed (migration 020). */
+export interface OwedPage {
+  incidentId: number;
+  kind: FiredKind;
+  key: string;
+  /** When it fired (the notice's event time). */
+  atMs: number;
+}
+
 export interface StoredPause extends PauseInterval {
   id: number;
   pausedBy: string;
@@ -140,17 +149,45 @@ export function createIncidentSlaStore() {
     },
     /**
      * True when this call recorded it (false: it had fired already). The primary key decides: with two collectors on
-     * PostgreSQL the second insert waits for the first transaction and then counts nothing.
+     * PostgreSQL the second insert waits for the first transaction and then counts nothing. `owed`: the mark carries
+     * a page not yet sent (the outbox, migration 020); a silent mark is done at once.
      */
-    async markFired(q: Q, incidentId: number, kind: FiredKind, key: string, atMs: number): Promise<boolean> {
+    async markFired(q: Q, incidentId: number, kind: FiredKind, key: string, atMs: number, owed = false): Promise<boolean> {
       const result = await q
         .insertInto('incident_sla_fired')
-        .values({ incident_id: incidentId, kind, key, at_ms: atMs })
+        .values({ incident_id: incidentId, kind, key, at_ms: atMs, paged_at_ms: owed ? null : atMs })
         .onConflict((oc) => oc.columns(['incident_id', 'kind', 'key']).doNothing())
         .executeTakeFirst();
       wrote(incidentId);
       return changed(result) > 0;
     },
+    /** Marks whose page is owed, oldest first (at most `limit`). */
+    async owedPages(q: Q, limit = 1000): Promise<OwedPage[]> {
+      const rows = await q
+        .selectFrom('incident_sla_fired')
+        .select(['incident_id', 'kind', 'key', 'at_ms'])
+        .where('paged_at_ms', 'is', null)
+        .orderBy('at_ms')
+        .orderBy('incident_id')
+        .orderBy('kind')
+        .orderBy('key')
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({ incidentId: r.incident_id, kind: r.kind as FiredKind, key: r.key, atMs: r.at_ms }));
+    },
+    /** The mark's page reached its final outcome (or was given up) at `atMs`; false when it was not owed (any more). */
+    async markPaged(q: Q, page: Pick<OwedPage, 'incidentId' | 'kind' | 'key'>, atMs: number): Promise<boolean> {
+      const result = await q
+        .updateTable('incident_sla_fired')
+        .set({ paged_at_ms: atMs })
+        .where('incident_id', '=', page.incidentId)
+        .where('kind', '=', page.kind)
+        .where('key', '=', page.key)
+        .where('paged_at_ms', 'is', null)
+        .executeTakeFirst();
+      return changed(result) > 0;
+    },
   };
 }
+
 export type IncidentSlaStore = ReturnType<typeof createIncidentSlaStore>;

@@ -5,16 +5,24 @@
  * channels) go out after commit. One timer is armed at the earliest next change and re-armed on every change.
  * Incidents folded under a host incident are skipped (they send no notices; their host incident carries the SLA).
  *
- * Exactly once, even with two collectors on one PostgreSQL database: per incident, the fired marks (INSERT … ON
- * CONFLICT DO NOTHING, counted) and their timeline entries are one transaction, and a notice goes out only for a mark
- * this transaction inserted, after its commit — a second scheduler running the same pass waits on the first's
+ * Recorded exactly once, even with two collectors on one PostgreSQL database: per incident, the fired marks (INSERT …
+ * ON CONFLICT DO NOTHING, counted) and their timeline entries are one transaction, and a notice goes out only for a
+ * mark this transaction inserted, after its commit — a second scheduler running the same pass waits on the first's
  * uncommitted mark and then counts nothing. Passes never overlap (one at a time; a timer that fires during a pass
  * is skipped: the pass re-arms when it ends; a change during a pass runs one more pass after it). While started on
  * PostgreSQL it also re-evaluates every `pollMs`, so incidents another collector opened or changed are timed here too.
+ *
+ * Paged at least once (page-outbox.ts, docs/ha.md "SLA pages: at least once"): a notice-bearing mark is owed until
+ * the dispatcher reached a final outcome on every channel (then set paged). The lease holder re-sends, at start and
+ * each pass, the owed pages this process is not sending, once per tenure, with the mark's time; owed marks older
+ * than a day are closed unsent. So `kill -9` after the commit loses no page, and a graceful stop (its pages in flight
+ * settle, bounded, before the lease goes) sends none twice; a duplicate needs a holder that lost its lease while
+ * alive (store unreachable, or a page stuck past the hand-over) and delivered late, or a kill between a receiver's
+ * acceptance and the write that sets the mark paged.
  */
 import type { Logger } from '../../common/logger.js';
 import { BACKGROUND_TIMERS, clampDelay, type Timers } from '../../common/timers.js';
-import type { IncidentNotice, IncidentNoticeKind } from '../events.js';
+import type { IncidentNotice, IncidentNoticeKind, NoticeSettled } from '../events.js';
 import { recordIncidentEvent } from '../incidents/journal.js';
 import { listIncidents, type IncidentRecord } from '../incidents/repository.js';
 import { english, type CodedText } from '../incidents/texts.js';
@@ -22,6 +30,7 @@ import type { SqlStore } from '../store/sql/connect.js';
 import { withRetry } from '../store/sql/retry.js';
 import type { FiredKind, IncidentSlaStore } from './incident-sla-store.js';
 import type { IncidentTimers } from './incident-timers.js';
+import { createPageOutbox, HAND_OVER_MS, type RebuiltFire } from './page-outbox.js';
 
 /** @deprecated the timer abstraction is common/timers.ts `Timers`; this name stays for code written against it. */
 export type TimerFunctions = Timers;
@@ -34,13 +43,18 @@ export interface SlaSchedulerDeps {
   facts: IncidentSlaStore;
   timers: IncidentTimers;
   now: () => number;
-  /** May return a promise (awaited: a notice is handed on before the next). */
-  notify: (notice: IncidentNotice) => unknown;
+  /**
+   * May return a promise (awaited: a notice is handed on before the next). Calls `settled` once with the notice's
+   * outcome over its channels (page-outbox.ts); a notice whose `settled` never comes stays owed (in flight here).
+   */
+  notify: (notice: IncidentNotice, settled?: NoticeSettled) => unknown;
   logger: Logger;
   timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;
   /** While started, evaluate at least this often (default: SLA_POLL_MS on PostgreSQL, null on SQLite; null: only at due instants and on `changed`). */
   pollMs?: number | null;
+  /** Owed pages older than this are closed without sending (default OWED_PAGE_MAX_AGE_MS, a day). */
+  owedMaxAgeMs?: number;
 }
 
 interface Fire {
@@ -70,12 +84,21 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
   /** The pass running now (with the passes queued behind it), if any. */
   let running: Promise<IncidentNotice[]> | null = null;
   let again = false;
+  const outbox = createPageOutbox({
+    store,
+    facts,
+    now,
+    notify: deps.notify,
+    noticeOf,
+    logger: log,
+    timers: fns,
+    ...(deps.owedMaxAgeMs !== undefined ? { maxAgeMs: deps.owedMaxAgeMs } : {}),
+  });
 
-  function noticeOf(fire: Fire, atMs: number): IncidentNotice {
-    const r = fire.record;
+  function noticeOf(r: IncidentRecord, fire: RebuiltFire, atMs: number): IncidentNotice {
     const url = deps.incidentUrl?.(r.number);
     return {
-      kind: fire.notice as IncidentNoticeKind,
+      kind: fire.notice,
       incident: { id: r.id, number: r.number, title: r.title, ...(r.titleCode ? { titleCode: r.titleCode, titleParams: r.titleParams } : {}), severity: r.severity, status: r.status, target: r.target, checkId: r.checkId, openedAtMs: r.openedAtMs, ...(url ? { url } : {}) },
       atMs,
       actor: 'system',
@@ -123,7 +146,8 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     return withRetry(store, async (trx) => {
       const counted: Fire[] = [];
       for (const fire of fires) {
-        if (!(await facts.markFired(trx, incident.id, fire.kind, fire.key, nowMs))) continue;
+        // A notice-bearing mark is owed until its page reached a final outcome (page-outbox.ts).
+        if (!(await facts.markFired(trx, incident.id, fire.kind, fire.key, nowMs, fire.notice !== null))) continue;
         if (fire.notice === null) continue;
         const note = fire.text ? { note: english(fire.text), noteCode: fire.text.code, noteParams: fire.text.params } : { note: '' };
         await recordIncidentEvent(trx, { incidentId: incident.id, atMs: nowMs, actor: 'system', kind: fire.notice, ...note, data: fire.data }, { touch: true });
@@ -133,16 +157,6 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     });
   }
 
-  async function send(notice: IncidentNotice): Promise<boolean> {
-    log.info({ number: notice.incident.number, kind: notice.kind, detail: notice.detail }, 'SLA event');
-    try {
-      await deps.notify(notice);
-      return true;
-    } catch (error) {
-      log.error({ err: error, number: notice.incident.number }, 'notify callback failed');
-      return false;
-    }
-  }
 
   function arm(next: number | null): void {
     if (handle !== null) fns.clearTimeout(handle);
@@ -164,6 +178,14 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     const nowMs = now();
     const sent: IncidentNotice[] = [];
     let next: number | null = null;
+    // The lease holder first pays what is owed (a holder killed between a mark's commit and its page's outcome).
+    if (started) {
+      try {
+        sent.push(...(await outbox.resendOwed()));
+      } catch (error) {
+        log.error({ err: error }, 'owed SLA pages not re-sent (tried again at the next pass)');
+      }
+    }
     const { items } = await listIncidents(store.db, { status: ['open', 'acknowledged'], limit: ACTIVE_LIMIT, offset: 0 });
     // Oldest first, as every collector does: two passes at once lock the same rows in the same order.
     const active = items.filter((r) => r.parentId === null).sort((a, b) => a.id - b.id);
@@ -191,8 +213,9 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
       }
       // After the commit, and only what this transaction inserted: a mark another collector inserted pages there.
       for (const fire of counted) {
-        const notice = noticeOf(fire, nowMs);
-        if (await send(notice)) sent.push(notice);
+        const notice = noticeOf(fire.record, { notice: fire.notice as IncidentNoticeKind, text: fire.text, detail: fire.detail, ...(fire.channels ? { channels: fire.channels } : {}) }, nowMs);
+        log.info({ number: notice.incident.number, kind: notice.kind, detail: notice.detail }, 'SLA event');
+        if (await outbox.send(notice, { incidentId: incident.id, kind: fire.kind, key: fire.key })) sent.push(notice);
       }
     }
     arm(next);
@@ -241,9 +264,10 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
     nextAtMs: () => armedAtMs,
     /** Whether the timers run here (the lease holder's scheduler). */
     running: () => started,
-    /** Starts (or restarts) the timers with a pass now; resolves when that pass ended. */
+    /** Starts (or restarts) the timers with a pass now, re-sending owed pages first; resolves when that pass ended. */
     async start(): Promise<void> {
       started = true;
+      outbox.newTenure();
       try {
         await runPasses();
       } catch (error) {
@@ -258,6 +282,10 @@ export function createSlaScheduler(deps: SlaSchedulerDeps) {
       handle = null;
       await running?.catch(() => undefined);
     },
+    /** Before a graceful stop releases the lease: waits (at most `deadlineMs`) for the pages in flight here to settle. */
+    handOver: (deadlineMs = HAND_OVER_MS): Promise<void> => outbox.handOver(deadlineMs),
+    /** Pages handed on here whose outcome is not recorded yet (tests, /healthz). */
+    pagesInFlight: () => outbox.inFlight(),
   };
 }
 export type SlaScheduler = ReturnType<typeof createSlaScheduler>;

@@ -11,7 +11,7 @@
  */
 import type { Logger } from '../../common/logger.js';
 import { BACKGROUND_TIMERS, type Timers } from '../../common/timers.js';
-import type { IncidentNotice, StateChange } from '../events.js';
+import type { IncidentNotice, NoticeSettled, StateChange } from '../events.js';
 import type { IncidentsConfig } from '../incidents/config.js';
 import type { IncidentService, IncidentSlaHooks } from '../incidents/service.js';
 import { Gauge, type Registry } from 'prom-client';
@@ -35,8 +35,8 @@ export interface SlaServiceDeps {
   services: readonly ServiceConfig[];
   now: () => number;
   logger: Logger;
-  /** Where SLA notices go (the same path as the incident service's notices). */
-  notify: (notice: IncidentNotice) => unknown;
+  /** Where SLA notices go (the same path as the incident service's notices); `settled` confirms a page (page-outbox.ts). */
+  notify: (notice: IncidentNotice, settled?: NoticeSettled) => unknown;
   timerFunctions?: Timers;
   incidentUrl?: (number: string) => string;
   /** /metrics: the gauge outpost_calendar_data_missing{calendar,year} is registered here. */
@@ -101,8 +101,9 @@ export async function createSlaService(deps: SlaServiceDeps) {
     changed,
   };
 
-  const jobs: Record<SlaJobName, { start(): Promise<void>; stop(): Promise<void> }> = {
-    'sla-timers': { start: () => scheduler.start(), stop: () => scheduler.stop() },
+  const jobs: Record<SlaJobName, { start(): Promise<void>; stop(): Promise<void>; handOver?(): Promise<void> }> = {
+    // A graceful stop lets the pages in flight settle before the lease goes to the next holder (page-outbox.ts).
+    'sla-timers': { start: () => scheduler.start(), stop: () => scheduler.stop(), handOver: () => scheduler.handOver() },
     // Started before `start` gave the incident service: the monitor starts as soon as it exists.
     'sla-burn-rate': {
       start: async () => {

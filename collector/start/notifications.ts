@@ -41,7 +41,7 @@ export function startNotifications(deps: {
   });
   deps.lifecycle.add({ name: 'notifications', stop: () => dispatcher.stop() });
   return {
-    notify: (notice) => dispatcher.notify(notice),
+    notify: (notice, settled) => dispatcher.notify(notice, settled),
     deliver: (message, channels, name) => dispatcher.deliver(message, channels, name),
   };
 }

@@ -9,12 +9,17 @@ export interface IncidentSlaTable {
   terms: string | null;
 }
 
-/** Migration 004: kind warning | breach | escalation; key the timer name or the escalation level index. */
+/**
+ * Migration 004: kind warning | breach | escalation; key the timer name or the escalation level index. Migration 020:
+ * `paged_at_ms` null while the mark's notice is owed (the scheduler's outbox); set once it reached a final outcome,
+ * and at once for a mark without a notice.
+ */
 export interface IncidentSlaFiredTable {
   incident_id: number;
   kind: string;
   key: string;
   at_ms: number;
+  paged_at_ms: number | null;
 }
 
 /** Migration 004. */

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { createLogger } from '../../../common/logger.js';
-import type { StateChange } from '../../../collector/events.js';
+import type { NoticeOutcome, NoticeSettled, StateChange } from '../../../collector/events.js';
 import { createPipeline } from '../../../collector/pipeline.js';
 
 function capture() {
@@ -54,6 +54,32 @@ describe('pipeline', () => {
       ['incidents', 'state-change batch failed; applying the changes one by one'],
       ['incidents', 'state change not applied'],
     ]);
+  });
+
+  it("a notice's outcome: the sink that takes it answers (later); when none takes it, done once every sink ran", async () => {
+    const p = createPipeline(capture().logger);
+    const outcomes: NoticeOutcome[] = [];
+    let answer: NoticeSettled | undefined;
+    let second: NoticeSettled | undefined;
+    p.onIncidentNotice('dispatcher', (_n, paging) => void (answer = paging.take()));
+    p.onIncidentNotice('stream', (_n, paging) => void (second = paging.take()));
+    await p.incidentNotice({} as never, (o) => void outcomes.push(o));
+    // Handed on, not settled: the dispatcher answers when its channels have their outcome.
+    expect(outcomes).toEqual([]);
+    expect(second).toBeUndefined();
+    answer?.({ final: true, channels: [{ channel: 'hook', ok: true }] });
+    expect(outcomes).toEqual([{ final: true, channels: [{ channel: 'hook', ok: true }] }]);
+
+    const bare = createPipeline(capture().logger);
+    const done: NoticeOutcome[] = [];
+    bare.onIncidentNotice('injected handler', () => undefined);
+    await bare.incidentNotice({} as never, (o) => void done.push(o));
+    expect(done).toEqual([{ final: true, channels: [] }]);
+    // A sender that does not ask gets nothing to take.
+    let taken: NoticeSettled | undefined = () => undefined;
+    bare.onIncidentNotice('taker', (_n, paging) => void (taken = paging.take()));
+    await bare.incidentNotice({} as never);
+    expect(taken).toBeUndefined();
   });
 
   it('asynchronous sinks are awaited in order; batches never interleave; drain waits for what was handed in', async () => {

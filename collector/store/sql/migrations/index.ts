@@ -20,6 +20,7 @@ import { sqlMigration016IncidentSlaTerms } from './016_incident_sla_terms.js';
 import { sqlMigration017SeenSeqs } from './017_seen_seqs.js';
 import { sqlMigration018OpenNotOk } from './018_open_not_ok.js';
 import { sqlMigration019JobLeases } from './019_job_leases.js';
+import { sqlMigration020SlaPagesOwed } from './020_sla_pages_owed.js';
 import type { SqlMigration } from './types.js';
 
 export type { SqlDialect, SqlMigration } from './types.js';
@@ -41,4 +42,5 @@ export const sqlMigrations: readonly SqlMigration[] = [
   sqlMigration017SeenSeqs,
   sqlMigration018OpenNotOk,
   sqlMigration019JobLeases,
+  sqlMigration020SlaPagesOwed,
 ];

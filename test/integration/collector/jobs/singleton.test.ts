@@ -220,6 +220,38 @@ describe.each(['sqlite', 'postgres'] as const)('singleton jobs on %s', (driver) 
   }, 60_000);
 });
 
+describe('singleton jobs handing over at a graceful stop', () => {
+  it('a graceful stop calls handOver after the job stopped and before its lease is released; a lost lease does not', async () => {
+    const [store] = await openPair('sqlite');
+    try {
+      const clock = drivenClock();
+      const t = clock.timers();
+      const jobs = createSingletonJobs({ store, holder: 'collector-a', now: clock.now, timers: t.timers, ttlMs: TTL, renewEveryMs: RENEW, maxClockSkewMs: SKEW, logger: silent });
+      const seen: string[] = [];
+      jobs.register('sla-timers', {
+        start: () => void seen.push('start'),
+        stop: () => void seen.push('stop'),
+        handOver: async () => {
+          const lease = (await list(store.db)).find((l) => l.name === 'sla-timers');
+          seen.push(`handOver (lease held by ${lease?.holder ?? 'nobody'})`);
+        },
+      });
+      jobs.register('silence-scan', { start: () => undefined, stop: () => undefined, handOver: () => void seen.push('handOver of a job whose lease was lost') });
+      await jobs.start();
+      // silence-scan is taken over by another collector: its job stops, and nothing of it is handed over later.
+      await tryAcquire(store.db, 'silence-scan', 'collector-c', TTL, clock.now() + TTL);
+      await jobs.tick();
+      await jobs.stop();
+      expect(seen).toEqual(['start', 'stop', 'handOver (lease held by collector-a)']);
+      // Released after the hand-over: another collector takes it at once.
+      expect((await tryAcquire(store.db, 'sla-timers', 'collector-b', TTL, clock.now())).held).toBe(true);
+      t.kill();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('singleton jobs on PostgreSQL, two collectors starting at once', () => {
   it('each job runs on exactly one of them, whichever won it, and stays there', async () => {
     const [sa, sb] = await openPair('postgres');

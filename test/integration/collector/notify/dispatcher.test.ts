@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NoticeOutcome } from '../../../../collector/events.js';
 import { createDispatcher, type DeliveryResult, type Dispatcher } from '../../../../collector/notify/dispatcher.js';
 import { notifyConfigSchema } from '../../../../collector/notify/config.js';
 import { startImReceiver, type ImReceiver } from '../../../helpers/im-receiver.js';
@@ -186,6 +187,34 @@ describe('notification dispatcher with real receivers', () => {
     // After stop, notices are refused and reported, never thrown.
     dispatcher.notify(sampleNotice({ channels: ['ops-wecom'] }, { id: 503 }));
     expect(results.find((r) => r.incidentId === 503)).toMatchObject({ ok: false, attempts: 0, error: 'dispatcher is stopping' });
+  });
+
+  it('settled: once per notice, when every routed channel has its final outcome; dropped at shutdown is not final', async () => {
+    const { dispatcher } = start({ queue_size: 1, retry: { attempts: 2, base_delay: '10ms', max_delay: '10ms' } });
+    const outcomes = new Map<number, NoticeOutcome[]>();
+    const settled = (id: number) => (o: NoticeOutcome) => outcomes.set(id, [...(outcomes.get(id) ?? []), o]);
+    // Delivered on one channel, failed after its retries on another: final (the notice is done).
+    dispatcher.notify(sampleNotice({ channels: ['ops-wecom', 'dead-hook'] }, { id: 701 }), settled(701));
+    // No channel routed (`channels: []` selects none): final at once.
+    dispatcher.notify(sampleNotice({ channels: [] }, { id: 702 }), settled(702));
+    // Unknown channel: final.
+    dispatcher.notify(sampleNotice({ channels: ['no-such-channel'] }, { id: 703 }), settled(703));
+    await waitUntil(() => outcomes.has(701) && outcomes.has(702) && outcomes.has(703), 10_000, 'three outcomes');
+    expect(outcomes.get(701)).toEqual([{ final: true, channels: expect.arrayContaining([{ channel: 'ops-wecom', ok: true }, { channel: 'dead-hook', ok: false }]) }]);
+    expect(outcomes.get(702)).toEqual([{ final: true, channels: [] }]);
+    expect(outcomes.get(703)).toEqual([{ final: true, channels: [{ channel: 'no-such-channel', ok: false }] }]);
+    // Stuck in flight, then waiting, then refused by the full queue (final); the first two are dropped at shutdown.
+    for (const id of [704, 705, 706]) dispatcher.notify(sampleNotice({ channels: ['stuck-hook'] }, { id }), settled(id));
+    await waitUntil(() => outcomes.has(706), 5_000, 'the refusal');
+    expect(outcomes.get(706)).toEqual([{ final: true, channels: [{ channel: 'stuck-hook', ok: false }] }]);
+    expect(outcomes.has(704) || outcomes.has(705)).toBe(false);
+    await dispatcher.stop({ deadlineMs: 50 });
+    expect(outcomes.get(704)).toEqual([{ final: false, channels: [{ channel: 'stuck-hook', ok: false }] }]);
+    expect(outcomes.get(705)).toEqual([{ final: false, channels: [{ channel: 'stuck-hook', ok: false }] }]);
+    // After stop: refused, not final (still owed by whoever asked).
+    dispatcher.notify(sampleNotice({ channels: ['ops-wecom'] }, { id: 707 }), settled(707));
+    await waitUntil(() => outcomes.has(707), 5_000, 'the refusal after stop');
+    expect(outcomes.get(707)).toEqual([{ final: false, channels: [{ channel: 'ops-wecom', ok: false }] }]);
   });
 
   it('a full queue refuses new notices with a reported failure', async () => {

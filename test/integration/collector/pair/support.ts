@@ -7,7 +7,7 @@
  * changes state. Everything binds to 127.0.0.1.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import { chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -382,25 +382,42 @@ export function ledger(sent: Iterable<number>, applied: number[]): { missing: nu
   return { missing, extra };
 }
 
-/** A webhook receiver on 127.0.0.1: every notice body the collectors posted. */
+/**
+ * A webhook receiver on 127.0.0.1: every notice body it accepted (answered 200). While `hold` is on it answers nothing:
+ * a page held so is not accepted, and one whose sender dies meanwhile (its connection closed) never counts; `hold(false)`
+ * answers and counts the held requests still open.
+ */
 export interface WebhookReceiver {
   url: string;
   bodies: Array<{ kind?: string; detail?: string | null; incident?: { number?: string } }>;
+  hold(on: boolean): void;
+  /** Requests held now: `open` still connected, `closed` whose sender went away. */
+  held(): { open: number; closed: number };
   close(): Promise<void>;
 }
 
 export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   const bodies: WebhookReceiver['bodies'] = [];
+  let holding = false;
+  const held: Array<{ body: WebhookReceiver['bodies'][number]; res: ServerResponse; closed: () => boolean }> = [];
+  const accept = (body: WebhookReceiver['bodies'][number], res: ServerResponse) => {
+    bodies.push(body);
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+  };
   const server: Server = createServer((req, res) => {
     let raw = '';
+    let closed = false;
+    res.on('close', () => (closed = true));
     req.on('data', (d: Buffer) => (raw += d.toString()));
     req.on('end', () => {
+      let body: WebhookReceiver['bodies'][number];
       try {
-        bodies.push(JSON.parse(raw) as WebhookReceiver['bodies'][number]);
+        body = JSON.parse(raw) as WebhookReceiver['bodies'][number];
       } catch {
-        bodies.push({});
+        body = {};
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      if (holding) held.push({ body, res, closed: () => closed || res.destroyed });
+      else accept(body, res);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -409,7 +426,16 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
   return {
     url: `http://127.0.0.1:${port}/hook`,
     bodies,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    hold(on) {
+      holding = on;
+      if (on) return;
+      for (const h of held.splice(0)) if (!h.closed()) accept(h.body, h.res);
+    },
+    held: () => ({ open: held.filter((h) => !h.closed()).length, closed: held.filter((h) => h.closed()).length }),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

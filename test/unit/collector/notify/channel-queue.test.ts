@@ -153,8 +153,8 @@ describe('channel queue', () => {
     q2.abort('dropped at shutdown');
     await q2.idle();
     expect(aborted).toMatchObject([
-      { item: { notice: { incident: { id: 4 } } }, ok: false, attempts: 0, error: 'dropped at shutdown' },
-      { item: { notice: { incident: { id: 3 } } }, ok: false, attempts: 1, error: 'HTTP 500' },
+      { item: { notice: { incident: { id: 4 } } }, ok: false, attempts: 0, error: 'dropped at shutdown', aborted: true },
+      { item: { notice: { incident: { id: 3 } } }, ok: false, attempts: 1, error: 'HTTP 500', aborted: true },
     ]);
     expect(q2.push(item(5))).toBe(false);
   });
