@@ -54,6 +54,9 @@ async function startDeployLikeMosquitto(dir: string): Promise<MosquittoServer> {
 }
 
 /** Polls `probe` every second until `done` holds; null after `timeoutS`. */
+/** How long after the kill the lag is sampled (the victim is restarted after this, as systemd would, ~30 s). */
+const LAG_WINDOW_S = 25;
+
 async function poll<T>(report: Report, what: string, timeoutS: number, probe: () => Promise<T>, done: (v: T) => boolean, show: (v: T) => string): Promise<{ atMs: number; value: T } | null> {
   const deadline = Date.now() + timeoutS * 1000;
   let lastNote = Date.now();
@@ -183,6 +186,16 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     await a.kill9();
     const rate3s = async (): Promise<number> => ((await figures.appliedSince(PREFIX, Date.now() - 3000)) / 3);
     const victimSession = `outpost-collector-${victimId}`;
+    // Carrying the whole load = the lag (produced − stored) stays within one second of production from then on; the
+    // rate over a few seconds is too bursty a measure (PUBACK windows, batches). Sampled for LAG_WINDOW_S after the kill.
+    const lagBound = Math.max(2 * lagBefore, appliedRate);
+    const lagSamples: Array<{ atMs: number; lag: number }> = [];
+    const sampling = (async () => {
+      while (Date.now() - killAt < LAG_WINDOW_S * 1000) {
+        lagSamples.push({ atMs: Date.now(), lag: await lag() });
+        await sleep(500);
+      }
+    })();
     const [carries, jobs, adopted] = await Promise.all([
       poll(report, '(b) survivor rate', 120, rate3s, (r) => Date.now() - killAt >= 3000 && r >= 0.9 * appliedRate, (r) => `survivor applies ${fmt(r)} results/s of ${fmt(appliedRate)}`),
       poll(
@@ -203,6 +216,14 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
         (h) => `survivor runs sessions ${(h.adopted_sessions ?? []).map((s) => s.client_id).join(', ') || 'none'}`,
       ),
     ]);
+    await sampling;
+    const lastOver = lagSamples.reduce((at, x) => (x.lag > lagBound ? x.atMs : at), killAt);
+    const lagPeak = Math.max(0, ...lagSamples.map((x) => x.lag));
+    const carriedFromS = lastOver === lagSamples[lagSamples.length - 1]?.atMs ? null : (lastOver - killAt) / 1000;
+    say(
+      `(b) after the kill the lag (produced − stored) peaked at ${fmt(lagPeak)} results and stayed within ${fmt(lagBound)} (1 s of production) ` +
+        `${carriedFromS === null ? `NOT by ${LAG_WINDOW_S} s` : `from ${carriedFromS.toFixed(1)} s on (sampled every 0.5 s until ${LAG_WINDOW_S} s)`}: the survivor carries the whole load; goal ≤ 10 s`,
+    );
     const rateAtEnd = await rate3s();
     const heldBefore = Object.entries(jobsBefore).filter(([, j]) => j.holder === victimId).map(([name]) => name);
     say(
@@ -210,6 +231,9 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
         `it adopted the victim's broker session after ${adopted ? `${((adopted.atMs - killAt) / 1000).toFixed(1)} s` : 'NOT within 120 s'}; ` +
         `the survivor holds every singleton job after ${jobs ? `${((jobs.atMs - killAt) / 1000).toFixed(1)} s (${Object.keys(jobs.value.jobs ?? {}).join(', ')}; the victim held ${heldBefore.join(', ') || 'none'} before)` : Object.keys(jobsBefore).length === 0 ? 'n/a: /healthz shows no jobs' : 'NOT within 120 s'}; goal ≤ 10 s; load ${load()}`,
     );
+
+    const perSecond = await figures.appliedPerSecond(PREFIX, killAt - 5000, Date.now());
+    say(`(b) results applied per second of receive time around the kill (0 = the kill): ${perSecond.map((n, i) => `${i - 5}: ${fmt(n)}`).join(', ')}`);
 
     // 5. the victim restarted (as systemd would): what its session kept is delivered; then count
     await a.start();

@@ -21,6 +21,8 @@ export interface PgFigures {
   stored(prefix: string): Promise<number>;
   /** Results applied (rows of the dedupe set, `seen_seqs`, stream `results`) received at or after `sinceMs`. */
   appliedSince(prefix: string, sinceMs: number): Promise<number>;
+  /** Results applied per whole second of receive time in [fromMs, toMs) (index 0 = the second from fromMs). */
+  appliedPerSecond(prefix: string, fromMs: number, toMs: number): Promise<number[]>;
   /** Per agent: distinct seqs applied (the dedupe set; complete while the run is shorter than ingest.dedupe_window). */
   appliedPerAgent(prefix: string): Promise<Map<string, number>>;
   counts(prefix: string, sinceMs: number): Promise<StoreCounts>;
@@ -47,6 +49,15 @@ export function pgFigures(url: string): PgFigures {
     async appliedSince(prefix, sinceMs) {
       const [r] = await rows<{ n: string }>("SELECT count(*) AS n FROM seen_seqs WHERE received_at_ms >= $1 AND stream = 'results' AND agent_id LIKE $2", [sinceMs, `${prefix}-%`]);
       return Number(r?.n ?? 0);
+    },
+    async appliedPerSecond(prefix, fromMs, toMs) {
+      const r = await rows<{ s: string; n: string }>(
+        "SELECT (received_at_ms - $1) / 1000 AS s, count(*) AS n FROM seen_seqs WHERE received_at_ms >= $1 AND received_at_ms < $2 AND stream = 'results' AND agent_id LIKE $3 GROUP BY 1",
+        [fromMs, toMs, `${prefix}-%`],
+      );
+      const out = Array.from({ length: Math.ceil((toMs - fromMs) / 1000) }, () => 0);
+      for (const x of r) out[Number(x.s)] = Number(x.n);
+      return out;
     },
     async appliedPerAgent(prefix) {
       const r = await rows<{ agent_id: string; n: string }>("SELECT agent_id, count(*) AS n FROM seen_seqs WHERE stream = 'results' AND agent_id LIKE $1 GROUP BY agent_id", [`${prefix}-%`]);

@@ -15,6 +15,11 @@ export function extendsRun(last: ObservationRun | null, obs: ObservationRun): bo
   return last !== null && sameKind(last, obs) && obs.firstMs >= last.lastMs;
 }
 
+/** True when `obs` falls inside `run` (first ≤ t ≤ last) with the same state and cause: inserting it only counts it. */
+export function insideRun(run: ObservationRun | null, obs: ObservationRun): boolean {
+  return run !== null && sameKind(run, obs) && obs.firstMs >= run.firstMs && obs.firstMs <= run.lastMs;
+}
+
 /**
  * Inserts one observation (a run of count 1) into time-ordered runs; returns new runs, still ordered.
  * Input runs are not modified.

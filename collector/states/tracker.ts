@@ -20,7 +20,7 @@ import type { IntervalsRepo, NewInterval, StateInterval } from '../store/sql/int
 import type { ObservationLogRepo, StoredRun } from '../store/sql/observation-log.js';
 import type { Q } from '../store/sql/sql-helpers.js';
 import { INITIAL_MACHINE, replayRuns, stepRun, type ConfirmedChange, type MachineState, type ObservationRun } from './machine.js';
-import { extendsRun, insertObservation } from './runs.js';
+import { extendsRun, insertObservation, insideRun } from './runs.js';
 
 export interface CheckMeta {
   agentId: string;
@@ -109,6 +109,19 @@ export function createStateTracker(deps: StateTrackerDeps) {
     const { change } = step;
     await intervals.transition(q, { ...meta, state: change.to, startMs: change.atMs, endMs: null, reason: change.reason, finding: change.finding ?? null, cause: change.cause });
     return toStateChange(meta, change, change.from, change.to);
+  }
+
+  /**
+   * A late observation inside the newest run, agreeing with it, while that run is the confirmed state with nothing
+   * pending: re-deriving would only add one to the run's count (an interval starts at its streak's first observation,
+   * never at an interpolated one, and the run already confirmed its state), so that is all it does. The common late
+   * result — `$share` splits one agent's stream between two collectors, and an adopted session delivers a queue of
+   * them — then costs no queries instead of a re-derivation.
+   */
+  function countsInLastRun(check: TrackedCheck, run: ObservationRun): boolean {
+    const last = check.lastRun;
+    const { machine } = check;
+    return run.count === 1 && last !== null && insideRun(last, run) && machine.pending === null && machine.confirmed === last.state && machine.confirmedSynthetic === (last.cause !== 'result');
   }
 
   async function rederive(q: Q, check: TrackedCheck, run: ObservationRun): Promise<StateChange | null> {
@@ -202,6 +215,10 @@ export function createStateTracker(deps: StateTrackerDeps) {
       if (run.firstMs >= check.lastObservedMs) return appendInOrder(q, check, run);
       if (run.firstMs < deps.now() - deps.reorderWindowMs) {
         deps.onTooLate?.(meta, run);
+        return null;
+      }
+      if (countsInLastRun(check, run)) {
+        check.lastRun = log.extend(check.lastRun!, check.lastRun!.lastMs);
         return null;
       }
       return rederive(q, check, run);
