@@ -3,6 +3,11 @@
  * TLS and username/password from config, reconnect with exponential backoff between reconnect_min and
  * reconnect_max, Nagle off. mqtt.js keeps unacked QoS 1 publishes and resends them in order on reconnect;
  * `publish` resolves on PUBACK.
+ *
+ * A fleet reconnects together (the collector restarted): each wait is jittered to 50–100 % of its nominal value so
+ * the agents do not return in synchronised waves, and an agent waits up to CONNACK_TIMEOUT_MS for its CONNACK — a
+ * collector working through a reconnect storm answers late, and giving up meant a new connection to handle later
+ * plus a doubled backoff.
  */
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
@@ -18,7 +23,12 @@ export interface PublisherDeps {
   will: { topic: string; payload: string };
   /** Injected for tests; defaults to mqtt.connect. */
   connect?: (url: string, options: IClientOptions) => MqttClient;
+  /** In [0, 1): the backoff jitter (default Math.random). */
+  random?: () => number;
 }
+
+/** How long a connection attempt waits for the broker's CONNACK before it is given up. */
+export const CONNACK_TIMEOUT_MS = 60_000;
 
 export interface PublishOptions {
   qos: 0 | 1;
@@ -30,6 +40,10 @@ export function createPublisher(deps: PublisherDeps) {
   const connectListeners: Array<() => void> = [];
   let client: MqttClient | null = null;
   let everConnected = false;
+  const random = deps.random ?? Math.random;
+  /** The wait before the next attempt before jitter: reconnect_min after a connect, doubled after each failure. */
+  let backoffMs = deps.mqtt.reconnectMinMs;
+  const jittered = (ms: number): number => Math.max(1, Math.round(ms * (0.5 + 0.5 * random())));
 
   function options(): IClientOptions {
     const m = deps.mqtt;
@@ -37,8 +51,8 @@ export function createPublisher(deps: PublisherDeps) {
       clientId: deps.agentId,
       protocolVersion: m.protocolVersion,
       keepalive: Math.round(m.keepaliveMs / 1000),
-      reconnectPeriod: m.reconnectMinMs,
-      connectTimeout: 30_000,
+      reconnectPeriod: jittered(m.reconnectMinMs),
+      connectTimeout: CONNACK_TIMEOUT_MS,
       clean: true,
       resubscribe: false,
       username: m.username,
@@ -60,14 +74,16 @@ export function createPublisher(deps: PublisherDeps) {
       client = c;
       c.on('connect', () => {
         (c.stream as Partial<Socket>).setNoDelay?.(true);
-        c.options.reconnectPeriod = deps.mqtt.reconnectMinMs;
+        backoffMs = deps.mqtt.reconnectMinMs;
+        c.options.reconnectPeriod = jittered(backoffMs);
         log.info({ url: deps.mqtt.url, reconnected: everConnected }, 'connected to broker');
         everConnected = true;
         for (const listener of connectListeners) listener();
       });
-      // each failed attempt doubles the wait before the next, up to reconnect_max
+      // each failed attempt doubles the wait before the next, up to reconnect_max (then jittered)
       c.on('reconnect', () => {
-        c.options.reconnectPeriod = Math.min((c.options.reconnectPeriod ?? deps.mqtt.reconnectMinMs) * 2, deps.mqtt.reconnectMaxMs);
+        backoffMs = Math.min(backoffMs * 2, deps.mqtt.reconnectMaxMs);
+        c.options.reconnectPeriod = jittered(backoffMs);
       });
       c.on('close', () => log.debug({ retry_ms: c.options.reconnectPeriod }, 'connection closed; reconnecting'));
       c.on('offline', () => log.warn({ url: deps.mqtt.url, retry_ms: c.options.reconnectPeriod }, 'broker unreachable; results go to the spool'));

@@ -1,6 +1,6 @@
 /**
  * One simulated agent: what agent/agent.ts wires, minus the checks. The real publisher (agent/publisher.ts: client id
- * = agent id, retained Last Will `offline`/`lost`, backoff 1 s doubling to 60 s, CONNACK timeout 30 s), the real
+ * = agent id, retained Last Will `offline`/`lost`, backoff 1 s doubling to 60 s jittered to 50–100 %, CONNACK timeout 60 s), the real
  * outbox (agent/outbox.ts: seq + incarnation, QoS 1, window 100, resend after a reconnect) over an in-memory spool
  * (mem-spool.ts), retained `online` status and inventory on every connect, `checks` checks at `intervalS` (one result
  * every intervalS/checks seconds, random phase), every result `ok`. Used by the fleet benchmark's simulator

@@ -8,8 +8,13 @@
 import type { Database, Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from 'kysely';
 
-/** Distinct SQL texts kept (IN lists of every length are distinct texts; the least recently used go first). */
-export const STATEMENT_CACHE_SIZE = 1000;
+/** Distinct SQL texts kept (the least recently used go first). */
+export const STATEMENT_CACHE_SIZE = 500;
+/**
+ * Longer texts are not kept: they are the multi-row statements (IN lists, VALUES of a batch: a distinct text per row
+ * count, each a large compiled program), whose preparing is spread over their many rows anyway.
+ */
+export const CACHED_SQL_MAX_CHARS = 2000;
 
 export function withStatementCache(database: Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
   const cache = new Map<string, Statement>();
@@ -19,6 +24,7 @@ export function withStatementCache(database: Database, size = STATEMENT_CACHE_SI
       database.close();
     },
     prepare(sqlText: string): Statement {
+      if (sqlText.length > CACHED_SQL_MAX_CHARS) return database.prepare(sqlText);
       const cached = cache.get(sqlText);
       if (cached !== undefined) {
         if (cached.busy) return database.prepare(sqlText);

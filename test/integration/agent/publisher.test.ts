@@ -134,7 +134,8 @@ describe('publisher: TLS + client certificate + username/password (Mosquitto)', 
 });
 
 describe('publisher: reconnect backoff', () => {
-  it('doubles the wait after each failed attempt, from reconnect_min up to reconnect_max', async () => {
+  /** The waits of the first six failed attempts against a port nothing listens on. */
+  async function firstWaits(random: () => number): Promise<Array<number | undefined>> {
     const { freePort } = await import('../../helpers/ports.js');
     const port = await freePort(); // nothing listens here
     const { lines, logger } = capturingLogger();
@@ -143,13 +144,25 @@ describe('publisher: reconnect backoff', () => {
       agentId: 'backoff',
       logger,
       will: { topic: 'outpost/v1/backoff/status', payload: '{}' },
+      random,
     });
     publisher.start();
     const retries = () =>
       lines.map((l) => JSON.parse(l) as { msg: string; retry_ms?: number }).filter((l) => l.msg === 'connection closed; reconnecting').map((l) => l.retry_ms);
     await waitUntil(() => retries().length >= 6, 20_000, '6 failed attempts');
     await publisher.stop();
-    expect(retries().slice(0, 6)).toEqual([50, 100, 200, 400, 400, 400]);
+    return retries().slice(0, 6);
+  }
+  it('doubles the wait after each failed attempt, from reconnect_min up to reconnect_max', async () => {
+    expect(await firstWaits(() => 0.999_999)).toEqual([50, 100, 200, 400, 400, 400]);
+  });
+  it('jitters each wait to 50–100 % of its nominal value, so a fleet does not return in waves', async () => {
+    expect(await firstWaits(() => 0)).toEqual([25, 50, 100, 200, 200, 200]);
+    const waits = await firstWaits(Math.random);
+    [50, 100, 200, 400, 400, 400].forEach((nominal, i) => {
+      expect(waits[i]).toBeGreaterThanOrEqual(nominal / 2);
+      expect(waits[i]).toBeLessThanOrEqual(nominal);
+    });
   });
 });
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { withStatementCache } from '../../../../../collector/store/sql/statement-cache.js';
+import { CACHED_SQL_MAX_CHARS, withStatementCache } from '../../../../../collector/store/sql/statement-cache.js';
 
 function fresh() {
   const db = new Database(':memory:');
@@ -37,6 +37,14 @@ describe('prepared statements reused by SQL text', () => {
     cached.prepare('SELECT 3'); // evicts SELECT 2
     expect(cached.prepare('SELECT 1')).toBe(a);
     expect(cached.prepare('SELECT 2')).not.toBe(b);
+  });
+
+  it('long texts (multi-row statements, one text per row count) are prepared each time, not kept', () => {
+    const cached = withStatementCache(fresh());
+    const long = `SELECT n FROM t WHERE n IN (${Array.from({ length: 800 }, (_, i) => i).join(', ')})`;
+    expect(long.length).toBeGreaterThan(CACHED_SQL_MAX_CHARS);
+    expect(cached.prepare(long)).not.toBe(cached.prepare(long));
+    expect(cached.prepare(long).all([])).toHaveLength(5);
   });
 
   it('survives a schema change (SQLite re-prepares the statement)', () => {
