@@ -3,35 +3,22 @@
  * by liveness stay quiet; the others' silence clocks start when the collector did.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { PROTOCOL_VERSION } from '../../../common/protocol.js';
 import { createLivenessMonitor, restoreLiveness } from '../../../collector/liveness.js';
 import { createAgentsRepo } from '../../../collector/store/sql/agents-repo.js';
 import { createChecksRepo, type CheckRow } from '../../../collector/store/sql/checks-repo.js';
 import { openSqlStore, type SqlStore } from '../../../collector/store/sql/connect.js';
 import { createIntervalsRepo } from '../../../collector/store/sql/intervals-repo.js';
-import { startPostgres, type PostgresServer } from '../../helpers/postgres.js';
+import { ENGINES, storeLocations } from '../../helpers/engines.js';
 
 const T0 = Date.UTC(2026, 11, 4, 2, 0, 0);
 
-let server: PostgresServer | undefined;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const locations = storeLocations('liveness');
 
-describe.each(['sqlite', 'postgres'] as const)('restoreLiveness on %s', (driver) => {
+describe.each(ENGINES)('restoreLiveness on %s', (driver) => {
   let store: SqlStore;
   beforeAll(async () => {
-    if (driver === 'sqlite') store = await openSqlStore({ kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-liveness-')), 'outpost.db') });
-    else {
-      if (!server) throw new Error('no PostgreSQL test cluster');
-      store = await openSqlStore({ kind: 'postgres', url: await server.createDatabase('liveness') });
-    }
+    store = await openSqlStore(await locations.location(driver));
   }, 60_000);
   afterAll(async () => {
     await store?.close();

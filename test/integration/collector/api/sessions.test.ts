@@ -5,32 +5,20 @@
  * than `cacheMs`. Times are 2026 epoch milliseconds (beyond INTEGER on PostgreSQL).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createSessionRepo, createSessionStore } from '../../../../collector/api/sessions.js';
 import { REMEMBER_TTL_MS, SESSION_TTL_MS } from '../../../../collector/api/console-config.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { ENGINES, storeLocations, type Engine } from '../../../helpers/engines.js';
 
 const T0 = Date.UTC(2026, 11, 4, 2, 0, 0);
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const locations = storeLocations('sessions');
 
-async function openStore(driver: 'sqlite' | 'postgres'): Promise<SqlStore> {
-  if (driver === 'sqlite') return openSqlStore({ kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-sessions-')), 'outpost.db') });
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  return openSqlStore({ kind: 'postgres', url: await server.createDatabase(`sessions_${++databases}`) });
+async function openStore(driver: Engine): Promise<SqlStore> {
+  return openSqlStore(await locations.location(driver));
 }
 
-describe.each(['sqlite', 'postgres'] as const)('console sessions on %s', (driver) => {
+describe.each(ENGINES)('console sessions on %s', (driver) => {
   let store: SqlStore;
   let clock = T0;
   const now = () => clock;

@@ -4,23 +4,16 @@
  * opens per key, once: one `opened` entry on its timeline and one `opened` notice between both; a recovery resolves
  * it once; batches holding the same keys in opposite orders both commit (the key locks are taken in one order).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import { incidentsConfigSchema } from '../../../../collector/incidents/config.js';
 import { createIncidentService, type IncidentService } from '../../../../collector/incidents/service.js';
 import { createLogger } from '../../../../common/logger.js';
 import type { IncidentNotice, StateChange } from '../../../../collector/events.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { storeLocations } from '../../../helpers/engines.js';
 
 const T0 = Date.parse('2026-12-04T02:00:00Z');
-let server: PostgresServer;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const locations = storeLocations('two_collectors');
 
 interface Collector {
   store: SqlStore;
@@ -39,7 +32,7 @@ async function collector(url: string): Promise<Collector> {
 }
 
 beforeEach(async () => {
-  const url = await server.createDatabase(`two_collectors_${++databases}`);
+  const url = await locations.database();
   a = await collector(url);
   b = await collector(url);
   return async () => {

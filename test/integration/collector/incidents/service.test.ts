@@ -12,11 +12,11 @@ import { createIncidentService, IncidentError, type IncidentService } from '../.
 import { createLogger } from '../../../../common/logger.js';
 import type { IncidentNotice, Severity, StateChange } from '../../../../collector/events.js';
 import type { DeliveryResult } from '../../../../collector/notify/dispatcher.js';
-import { ENGINES, storeEngines } from './engines.js';
+import { ENGINES, storeLocations } from '../../../helpers/engines.js';
 
 const T0 = Date.parse('2025-03-14T02:00:00Z'); // 10:00 in Shanghai
 const config = incidentsConfigSchema.parse({ targets: { 'db-1': { criticality: 'critical' } } });
-const engines = storeEngines();
+const engines = storeLocations('incidents');
 
 describe.each(ENGINES)('incident service on %s', (engine) => {
   let location: StoreLocation;

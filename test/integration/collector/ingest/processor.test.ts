@@ -3,10 +3,7 @@
  * commit; a batch the database aborted as a deadlock is run again from clean caches; a failed one leaves nothing
  * behind; one batch at a time, whoever submits.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Registry } from 'prom-client';
 import { createLogger } from '../../../../common/logger.js';
 import { PROTOCOL_VERSION, type EventMessage, type ResultMessage, type CheckState } from '../../../../common/protocol.js';
@@ -21,31 +18,19 @@ import { createIntervalsRepo } from '../../../../collector/store/sql/intervals-r
 import { createObservationLogRepo } from '../../../../collector/store/sql/observation-log.js';
 import { createSeqMarksRepo } from '../../../../collector/store/sql/seq-marks.js';
 import type { Q } from '../../../../collector/store/sql/sql-helpers.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { ENGINES, storeLocations, type Engine } from '../../../helpers/engines.js';
 
 const T0 = Date.UTC(2026, 11, 4, 2, 0, 0);
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const locations = storeLocations('processor');
 
 const stores: SqlStore[] = [];
 afterAll(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-async function openStore(driver: 'sqlite' | 'postgres'): Promise<SqlStore> {
-  let store: SqlStore;
-  if (driver === 'sqlite') store = await openSqlStore({ kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-processor-')), 'outpost.db') });
-  else {
-    if (!server) throw new Error('no PostgreSQL test cluster');
-    store = await openSqlStore({ kind: 'postgres', url: await server.createDatabase(`processor_${++databases}`) });
-  }
+async function openStore(driver: Engine): Promise<SqlStore> {
+  const store = await openSqlStore(await locations.location(driver));
   stores.push(store);
   return store;
 }
@@ -109,7 +94,7 @@ function setup(store: SqlStore, hooks: { onEvent?: (q: Q, m: EventMessage) => Pr
   return { processor, agents, checks, journal, notices, history };
 }
 
-describe.each(['sqlite', 'postgres'] as const)('ingest processor on %s', (driver) => {
+describe.each(ENGINES)('ingest processor on %s', (driver) => {
   it('one transaction per batch: duplicates dropped, seqs in any order applied once, state changes returned', async () => {
     const store = await openStore(driver);
     const t = setup(store);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
 import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
 import type { MosquittoServer } from '../../../helpers/mosquitto.js';
-import { SimAgent, appliedSeqs, duplicateIncidents, ledger, makePair, metric, observedCounts, sqlClient, startDeployLikeMosquitto, type ApiCheck, type Pair } from './support.js';
+import { SimAgent, expectEachSeqAppliedOnce, makePair, metric, sqlClient, startDeployLikeMosquitto, type ApiCheck, type Pair } from './support.js';
 
 const AGENTS = ['pair-pg-1', 'pair-pg-2', 'pair-pg-3'];
 
@@ -123,21 +123,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: PostgreSQL stopped for 
 
     db = await sqlClient(storeUrl);
     const client = db;
-    await vi.waitFor(
-      async () => {
-        const applied = await appliedSeqs(client);
-        for (const agent of agents) expect(applied.get(agent.id)?.length ?? 0).toBeGreaterThanOrEqual(agent.acked.size);
-      },
-      { timeout: 180_000, interval: 1000 },
-    );
-    const applied = await appliedSeqs(client);
-    const observed = await observedCounts(client);
-    for (const agent of agents) {
-      const verdict = ledger(agent.acked, applied.get(agent.id) ?? []);
-      expect({ agent: agent.id, missing: verdict.missing.slice(0, 20), extra: verdict.extra.slice(0, 20) }).toEqual({ agent: agent.id, missing: [], extra: [] });
-      expect({ agent: agent.id, observed: observed.get(agent.id) }).toEqual({ agent: agent.id, observed: agent.acked.size });
-    }
-    expect(await duplicateIncidents(client)).toEqual([]);
+    await expectEachSeqAppliedOnce(client, agents, 180_000);
     const { rows } = await client.query<{ agent_id: string }>("SELECT agent_id FROM incidents WHERE check_id = 'down-1' ORDER BY agent_id");
     expect(rows.map((r) => r.agent_id)).toEqual(AGENTS);
     console.info(`[pair store-outage] sent during the 30 s outage: ${sentDuringOutage.join(', ')}; total per agent: ${agents.map((a) => a.acked.size).join(', ')}`);

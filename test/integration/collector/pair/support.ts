@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
+import { expect, vi } from 'vitest';
 import { PROTOCOL_VERSION, topics, type CheckState, type ResultMessage, type StatusMessage } from '../../../../common/protocol.js';
 import { OUTPOST_BIN, assertBuilt } from '../../../helpers/built.js';
 import { startMosquitto, type MosquittoServer } from '../../../helpers/mosquitto.js';
@@ -147,6 +148,13 @@ export class CollectorProcess {
   async health(): Promise<{ status: number; body: HealthBody }> {
     const res = await fetch(`http://127.0.0.1:${this.apiPort}/healthz`, { signal: AbortSignal.timeout(15_000) });
     return { status: res.status, body: (await res.json()) as HealthBody };
+  }
+
+  /** The singleton jobs as its /healthz shows them; throws when the field is missing. */
+  async jobs(): Promise<NonNullable<HealthBody['jobs']>> {
+    const { body } = await this.health();
+    if (!body.jobs) throw new Error(`collector ${this.id}: /healthz has no jobs field: ${JSON.stringify(body)}`);
+    return body.jobs;
   }
 
   /** GET on the API with the viewer token; throws on a non-2xx answer (the message names the path and status). */
@@ -380,6 +388,31 @@ export function ledger(sent: Iterable<number>, applied: number[]): { missing: nu
   }
   const missing = [...want].filter((s) => !seen.has(s));
   return { missing, extra };
+}
+
+/**
+ * The verdict at the end of a pair scenario, once the agents' load has stopped: each agent's results reach the dedupe
+ * set (waited for up to `timeoutMs`), every seq the broker acknowledged was applied exactly once (none missing, none
+ * twice; the observation log counts each once), and no incident key has two incidents.
+ */
+export async function expectEachSeqAppliedOnce(db: pg.Client, agents: readonly SimAgent[], timeoutMs: number): Promise<void> {
+  // Zero lost: every acknowledged seq of every agent ends up in the dedupe set.
+  await vi.waitFor(
+    async () => {
+      const applied = await appliedSeqs(db);
+      for (const agent of agents) expect(applied.get(agent.id)?.length ?? 0).toBeGreaterThanOrEqual(agent.acked.size);
+    },
+    { timeout: timeoutMs, interval: 1000 },
+  );
+  const applied = await appliedSeqs(db);
+  const observed = await observedCounts(db);
+  for (const agent of agents) {
+    const verdict = ledger(agent.acked, applied.get(agent.id) ?? []);
+    expect({ agent: agent.id, missing: verdict.missing.slice(0, 20), extra: verdict.extra.slice(0, 20) }).toEqual({ agent: agent.id, missing: [], extra: [] });
+    // Zero duplicated in the history: the observation log counts each result once.
+    expect({ agent: agent.id, observed: observed.get(agent.id) }).toEqual({ agent: agent.id, observed: agent.acked.size });
+  }
+  expect(await duplicateIncidents(db)).toEqual([]);
 }
 
 /**

@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../../common/logger.js';
 import { PROTOCOL_VERSION, type InventoryMessage, type ResultMessage } from '../../../../common/protocol.js';
 import type { Timers } from '../../../../common/timers.js';
@@ -21,27 +21,18 @@ import { createScheduleRunStore, UNFINISHED_RUN, type ScheduleRun } from '../../
 import { createReportStore, type ResultSample } from '../../../../collector/reports/store.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import type { Q } from '../../../../collector/store/sql/sql-helpers.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { ENGINES, storeLocations, type Engine } from '../../../helpers/engines.js';
 
 const T0 = Date.UTC(2026, 11, 4, 2, 0, 0); // 2026-12-04 10:00 Asia/Shanghai
 const HOUR = 3_600_000;
 const tmp = () => mkdtempSync(join(tmpdir(), 'outpost-report-store-'));
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const locations = storeLocations('reports');
 
 /** A fresh store; on PostgreSQL `url` lets a second pool open the same database (a second collector). */
-async function openStore(driver: 'sqlite' | 'postgres'): Promise<{ store: SqlStore; url: string | null }> {
-  if (driver === 'sqlite') return { store: await openSqlStore({ kind: 'sqlite', file: join(tmp(), 'reports.db') }), url: null };
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  const url = await server.createDatabase(`reports_${++databases}`);
-  return { store: await openSqlStore({ kind: 'postgres', url }), url };
+async function openStore(driver: Engine): Promise<{ store: SqlStore; url: string | null }> {
+  const location = await locations.location(driver);
+  return { store: await openSqlStore(location), url: location.kind === 'postgres' ? location.url : null };
 }
 
 const sample = (checkId: string, observedMs: number, state: ResultSample['state'] = 'ok', extra: Partial<ResultSample> = {}): ResultSample => ({
@@ -78,7 +69,7 @@ const run = (startedAtMs: number, outcome: ScheduleRun['outcome'] = 'ok'): Sched
   deliveries: [{ channel: 'robot', ok: outcome === 'ok', error: outcome === 'ok' ? null : 'HTTP 500' }],
 });
 
-describe.each(['sqlite', 'postgres'] as const)('report tables on %s', (driver) => {
+describe.each(ENGINES)('report tables on %s', (driver) => {
   let store: SqlStore;
   let url: string | null;
   const reports = createReportStore();

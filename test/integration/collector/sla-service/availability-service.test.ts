@@ -2,10 +2,7 @@
  * The availability service on a real store, SQLite and PostgreSQL: state intervals written like the tracker writes them, maintenance
  * from config and from the API table, results compared with hand-computed ground truth.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createSlaSetup, slaConfigSchema } from '../../../../collector/sla/index.js';
 import { createAvailabilityService, AvailabilityError } from '../../../../collector/sla-service/availability-service.js';
 import { createMaintenanceStore } from '../../../../collector/sla-service/maintenance-store.js';
@@ -13,7 +10,7 @@ import { createMaintenanceView } from '../../../../collector/sla-service/mainten
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import { createIntervalsRepo } from '../../../../collector/store/sql/intervals-repo.js';
 import type { CheckState } from '../../../../common/protocol.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { ENGINES, storeLocations, type Engine } from '../../../helpers/engines.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -21,24 +18,14 @@ const HOUR = 60 * MIN;
 const OCT = Date.parse('2026-09-30T16:00:00Z');
 const NOV = Date.parse('2026-10-31T16:00:00Z');
 
-let server: PostgresServer | undefined;
-let databases = 0;
+const locations = storeLocations('availability');
 const opened: SqlStore[] = [];
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
 afterEach(async () => {
   for (const store of opened.splice(0)) await store.close();
 });
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
 
-async function openStore(driver: 'sqlite' | 'postgres'): Promise<SqlStore> {
-  let store: SqlStore;
-  if (driver === 'sqlite') store = await openSqlStore({ kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-availability-')), 'outpost.db') });
-  else if (!server) throw new Error('no PostgreSQL test cluster');
-  else store = await openSqlStore({ kind: 'postgres', url: await server.createDatabase(`availability_${++databases}`) });
+async function openStore(driver: Engine): Promise<SqlStore> {
+  const store = await openSqlStore(await locations.location(driver));
   opened.push(store);
   return store;
 }
@@ -103,7 +90,7 @@ async function fixture(driver: 'sqlite' | 'postgres', extra: Record<string, unkn
 
 const MONTH = 31 * 24 * HOUR;
 
-describe.each(['sqlite', 'postgres'] as const)('availability service on %s', (driver) => {
+describe.each(ENGINES)('availability service on %s', (driver) => {
   it('target: reachability checks decide; 1 h down in a 31-day month at 98 %', async () => {
     const { service } = await fixture(driver);
     const r = await service.forTarget('web-1', OCT, NOV);

@@ -6,9 +6,6 @@
  * exactly once.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createLogger } from '../../../../common/logger.js';
 import type { Timers } from '../../../../common/timers.js';
 import type { IncidentNotice } from '../../../../collector/events.js';
@@ -22,7 +19,7 @@ import { createExtensions } from '../../../../collector/sla-service/extensions.j
 import { createSlaScheduler } from '../../../../collector/sla-service/scheduler.js';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import { createIntervalsRepo } from '../../../../collector/store/sql/intervals-repo.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { ENGINES, storeLocations, type Engine } from '../../../helpers/engines.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -39,23 +36,10 @@ const SLA = slaConfigSchema.parse({
 /** Timers that never fire by themselves (passes are run explicitly). */
 const idle: Timers = { setTimeout: () => ({}), clearTimeout: () => undefined };
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const locations = storeLocations('sla');
 
-async function databaseUrl(): Promise<string> {
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  return server.createDatabase(`sla_${++databases}`);
-}
-
-async function openStore(driver: 'sqlite' | 'postgres'): Promise<SqlStore> {
-  if (driver === 'sqlite') return openSqlStore({ kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-sla-store-')), 'outpost.db') });
-  return openSqlStore({ kind: 'postgres', url: await databaseUrl() });
+async function openStore(driver: Engine): Promise<SqlStore> {
+  return openSqlStore(await locations.location(driver));
 }
 
 let numbers = 0;
@@ -84,7 +68,7 @@ function scheduler(store: SqlStore, front: SlaFrontDoor, now: () => number, noti
   return createSlaScheduler({ store, facts: front.facts, timers: front.timers, now, notify: (n) => void notices.push(n), logger, timerFunctions: idle, pollMs: null });
 }
 
-describe.each(['sqlite', 'postgres'] as const)('SLA store on %s', (driver) => {
+describe.each(ENGINES)('SLA store on %s', (driver) => {
   let store: SqlStore;
   let front: SlaFrontDoor;
   let clock = T0;
@@ -245,7 +229,7 @@ describe.each(['sqlite', 'postgres'] as const)('SLA store on %s', (driver) => {
 
 describe('two collectors on one PostgreSQL database', () => {
   it('two schedulers on two pools running the same pass at once fire an escalation exactly once', async () => {
-    const url = await databaseUrl();
+    const url = await locations.database();
     const a = await openSqlStore({ kind: 'postgres', url });
     const b = await openSqlStore({ kind: 'postgres', url }, { migrations: false });
     try {
@@ -279,7 +263,7 @@ describe('two collectors on one PostgreSQL database', () => {
 
 describe('two collectors on one PostgreSQL database: what one writes, the other shows', () => {
   it('figures kept by one collector follow the history the other writes; maintenance after a re-read', async () => {
-    const url = await databaseUrl();
+    const url = await locations.database();
     const a = await openSqlStore({ kind: 'postgres', url });
     const b = await openSqlStore({ kind: 'postgres', url }, { migrations: false });
     try {

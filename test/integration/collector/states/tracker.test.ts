@@ -2,10 +2,7 @@
  * The state tracker on a real store, both engines: intervals, late results, confirmations surviving a restart,
  * rollback; and on PostgreSQL two collectors deriving one check's history from results split between them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { openSqlStore, type SqlStore } from '../../../../collector/store/sql/connect.js';
 import { createIntervalsRepo } from '../../../../collector/store/sql/intervals-repo.js';
 import { createObservationLogRepo } from '../../../../collector/store/sql/observation-log.js';
@@ -13,25 +10,12 @@ import type { StoreLocation } from '../../../../collector/store/sql/url.js';
 import { createStateTracker, type CheckMeta } from '../../../../collector/states/tracker.js';
 import { singleRun, type ObservationCause } from '../../../../collector/states/machine.js';
 import type { CheckState } from '../../../../common/protocol.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { ENGINES, storeLocations } from '../../../helpers/engines.js';
 
 const META: CheckMeta = { agentId: 'a1', checkId: 'c1', checkType: 'ping', target: 'host-1' };
 const WINDOW = 1_000_000;
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
-async function newLocation(driver: 'sqlite' | 'postgres'): Promise<StoreLocation> {
-  if (driver === 'sqlite') return { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-tracker-')), 'outpost.db') };
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  return { kind: 'postgres', url: await server.createDatabase(`tracker_${++databases}`) };
-}
+const locations = storeLocations('tracker');
 
 const stores: SqlStore[] = [];
 afterAll(async () => {
@@ -69,9 +53,9 @@ async function open(location: StoreLocation, confirmations = 1, now = () => 500,
   return { store, observe, batch, history, tracker, log, tooLate };
 }
 
-describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) => {
+describe.each(ENGINES)('state tracker on %s', (driver) => {
   it('late results re-derive intervals; only a change of the current state is announced', async () => {
-    const t = await open(await newLocation(driver));
+    const t = await open(await locations.location(driver));
     await t.observe('ok', 0);
     await t.observe('ok', 100);
     await t.observe('ok', 200);
@@ -94,7 +78,7 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
   });
 
   it('late results fill an UNKNOWN silence gap with what the check really said', async () => {
-    const t = await open(await newLocation(driver));
+    const t = await open(await locations.location(driver));
     await t.observe('ok', 0);
     await t.observe('unknown', 180, 'silence');
     expect(await t.observe('crit', 60)).toBeNull(); // spooled result from before the silence verdict
@@ -108,7 +92,7 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
   });
 
   it('with 3 confirmations a late result can complete a streak in the past', async () => {
-    const t = await open(await newLocation(driver), 3);
+    const t = await open(await locations.location(driver), 3);
     await t.batch([['ok', 0], ['crit', 10], ['crit', 30], ['ok', 40]]);
     expect(await t.history()).toEqual([['ok', 0, null]]);
     await t.observe('crit', 20); // the missing third crit arrives late
@@ -119,7 +103,7 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
   });
 
   it('a pending streak survives a restart (the machine is rebuilt from the log)', async () => {
-    const location = await newLocation(driver);
+    const location = await locations.location(driver);
     const first = await open(location, 3);
     await first.observe('ok', 0);
     await first.observe('crit', 10);
@@ -137,7 +121,7 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
   });
 
   it('preloading a batch\'s checks rebuilds exactly the machines loading them one at a time does', async () => {
-    const location = await newLocation(driver);
+    const location = await locations.location(driver);
     const writer = await open(location, 3);
     const metas: CheckMeta[] = Array.from({ length: 60 }, (_, i) => ({ agentId: `a${i % 7}`, checkId: `c${i}`, checkType: 'ping', target: `host-${i % 7}` }));
     const states: CheckState[] = ['ok', 'crit', 'warn', 'unknown'];
@@ -187,7 +171,7 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
   });
 
   it('a rolled-back batch leaves nothing behind, and the reset tracker goes on from the database', async () => {
-    const t = await open(await newLocation(driver));
+    const t = await open(await locations.location(driver));
     await t.observe('ok', 0);
     await t.observe('ok', 50);
     await expect(t.batch([['ok', 80], ['crit', 100]], true)).rejects.toThrow('commit failed');
@@ -206,12 +190,12 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
     const pairs: Array<Array<[CheckState, number]>> = [];
     for (let i = 0; i < observations.length; i += 2) pairs.push(observations.slice(i, i + 2));
     // Each later pair commits before the earlier one: late results fill the holes of runs (once this duplicated intervals).
-    const t = await open(await newLocation(driver));
+    const t = await open(await locations.location(driver));
     for (let k = 0; k < pairs.length; k += 2) {
       await t.batch(pairs[k + 1]!);
       await t.batch(pairs[k]!);
     }
-    const inOrder = await open(await newLocation(driver));
+    const inOrder = await open(await locations.location(driver));
     await inOrder.batch(observations);
     const got = await t.history();
     const want = await inOrder.history();
@@ -224,7 +208,7 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
 
   it('late results beyond the reorder window are dropped and reported; pruning keeps each check\'s newest run', async () => {
     let now = 500;
-    const t = await open(await newLocation(driver), 1, () => now);
+    const t = await open(await locations.location(driver), 1, () => now);
     await t.observe('ok', 0);
     await t.observe('crit', 100);
     await t.observe('ok', 200);
@@ -246,7 +230,7 @@ describe.each(['sqlite', 'postgres'] as const)('state tracker on %s', (driver) =
 
 describe('two collectors on one PostgreSQL deriving one check (results split by $share)', () => {
   it('a collector whose cached machine is stale reloads it: no second transition, no lost one', async () => {
-    const location = await newLocation('postgres');
+    const location = await locations.location('postgres');
     const a = await open(location);
     const b = await open(location, 1, () => 500, true, false);
     await a.observe('ok', 0);
@@ -263,7 +247,7 @@ describe('two collectors on one PostgreSQL deriving one check (results split by 
   }, 60_000);
 
   it('concurrent batches of both collectors end in the history one collector would have derived from them in turn', async () => {
-    const location = await newLocation('postgres');
+    const location = await locations.location('postgres');
     const a = await open(location);
     const b = await open(location);
     const states: CheckState[] = ['ok', 'ok', 'crit', 'crit', 'ok', 'warn', 'warn', 'ok', 'crit', 'ok'];
@@ -279,7 +263,7 @@ describe('two collectors on one PostgreSQL deriving one check (results split by 
     };
     await Promise.all([run(a, toA), run(b, toB)]);
     expect(order).toHaveLength(toA.length + toB.length);
-    const reference = await open(await newLocation('sqlite'));
+    const reference = await open(await locations.location('sqlite'));
     for (const list of order) await reference.batch(list);
     const shared = await a.history();
     expect(shared).toEqual(await reference.history());

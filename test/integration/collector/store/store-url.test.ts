@@ -1,25 +1,19 @@
 /** `store.url`: PostgreSQL keeps the collector's state in that database (never a SQLite file beside it); `sqlite:PATH` in that file. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { freePort, waitForPort } from '../../../helpers/ports.js';
-import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
+import { storeLocations } from '../../../helpers/engines.js';
 import { stopProcess } from '../../../helpers/process.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../..');
 const BIN = join(ROOT, 'dist/bin/outpost.js');
 const SECRET = 'pw-not-to-be-seen';
 
-let server: PostgresServer | undefined;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const locations = storeLocations('store_url');
 
 async function collectorConfig(dir: string, storeUrl: string): Promise<{ config: string; apiPort: number; dataDir: string }> {
   const dataDir = join(dir, 'data');
@@ -31,8 +25,7 @@ async function collectorConfig(dir: string, storeUrl: string): Promise<{ config:
 
 describe('outpost collector with store.url', () => {
   it('postgres://: the state is in that database (migrated on start), no SQLite file in data_dir, the password never printed', async () => {
-    if (!server) throw new Error('no PostgreSQL test cluster');
-    const url = new URL(await server.createDatabase('store_url'));
+    const url = new URL(await locations.database());
     const dir = mkdtempSync(join(tmpdir(), 'outpost-store-url-'));
     // The test cluster trusts local connections: the password is only there to be kept out of every output.
     const { config, apiPort, dataDir } = await collectorConfig(dir, `postgres://postgres:\${PGPASS}@127.0.0.1:${url.port}${url.pathname}`);

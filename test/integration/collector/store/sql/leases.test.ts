@@ -2,33 +2,21 @@
  * Singleton-job leases (collector/store/sql/leases.ts) on both drivers, with a driven clock: take, renew, take over
  * at expiry, release, and the fence growing at each new tenure; on PostgreSQL, two pools racing for one lease.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { openSqlStore, type SqlStore } from '../../../../../collector/store/sql/connect.js';
 import { claim, list, release, tryAcquire } from '../../../../../collector/store/sql/leases.js';
-import { startPostgres, type PostgresServer } from '../../../../helpers/postgres.js';
+import { ENGINES, storeLocations, type Engine } from '../../../../helpers/engines.js';
 
 const T0 = Date.UTC(2026, 11, 5, 2, 0, 0); // beyond INTEGER on PostgreSQL: must come back as the same numbers
 const TTL = 8000;
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
+const locations = storeLocations('leases');
 
-async function openStore(driver: 'sqlite' | 'postgres'): Promise<SqlStore> {
-  if (driver === 'sqlite') return openSqlStore({ kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-leases-')), 'leases.db') });
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  return openSqlStore({ kind: 'postgres', url: await server.createDatabase(`leases_${++databases}`) });
+async function openStore(driver: Engine): Promise<SqlStore> {
+  return openSqlStore(await locations.location(driver));
 }
 
-describe.each(['sqlite', 'postgres'] as const)('job leases on %s', (driver) => {
+describe.each(ENGINES)('job leases on %s', (driver) => {
   it('take, refuse another, renew, take over at expiry, refuse the old holder', async () => {
     const store = await openStore(driver);
     try {
@@ -114,8 +102,7 @@ describe.each(['sqlite', 'postgres'] as const)('job leases on %s', (driver) => {
 
 describe('job leases on PostgreSQL, two collectors (two pools) racing', () => {
   it('exactly one of many concurrent attempts takes a free lease, and exactly one takes it over once it expires', async () => {
-    if (!server) throw new Error('no PostgreSQL test cluster');
-    const url = await server.createDatabase('leases_race');
+    const url = await locations.database();
     const a = await openSqlStore({ kind: 'postgres', url });
     const b = await openSqlStore({ kind: 'postgres', url }, { migrations: false });
     try {

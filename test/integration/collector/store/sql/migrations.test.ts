@@ -4,7 +4,7 @@
  * PostgreSQL the same tables, columns, keys and indexes; concurrent runners on an empty database apply each version
  * once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openSqlStore } from '../../../../../collector/store/sql/connect.js';
 import { sqlMigrations } from '../../../../../collector/store/sql/migrations/index.js';
-import { startPostgres, type PostgresServer } from '../../../../helpers/postgres.js';
+import { storeLocations } from '../../../../helpers/engines.js';
 import { neutralFromPostgres, neutralFromSqlite, sqliteSchema } from './introspect.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../../..');
@@ -107,16 +107,10 @@ describe('SQL migrations on SQLite', () => {
 });
 
 describe('SQL migrations on PostgreSQL', () => {
-  let server: PostgresServer;
-  beforeAll(async () => {
-    server = await startPostgres();
-  }, 180_000);
-  afterAll(async () => {
-    await server?.stop();
-  }, 60_000);
+  const locations = storeLocations('migrations');
 
   it('produce the same tables, columns, keys, uniques, indexes, foreign keys and checks as on SQLite', async () => {
-    const url = await server.createDatabase('schema');
+    const url = await locations.database();
     const store = await openSqlStore({ kind: 'postgres', url });
     const { rows } = await (await import('kysely')).sql<{ version: number; name: string }>`SELECT version, name FROM schema_migrations ORDER BY version`.execute(store.db);
     await store.close();
@@ -130,7 +124,7 @@ describe('SQL migrations on PostgreSQL', () => {
   }, 120_000);
 
   it('two collectors migrating one empty database at once: both succeed, each version applied once', async () => {
-    const url = await server.createDatabase('race');
+    const url = await locations.database();
     const [a, b] = await Promise.all([openSqlStore({ kind: 'postgres', url }, { migrations: false }), openSqlStore({ kind: 'postgres', url }, { migrations: false })]);
     try {
       const [ra, rb] = await Promise.all([a.migrate(), b.migrate()]);

@@ -3,10 +3,7 @@
  * the answers the synchronous modules they replaced gave (those were compared answer for answer until they went).
  * Times are real 2026 epoch milliseconds (beyond INTEGER on PostgreSQL: they must come back as the same numbers).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { PROTOCOL_VERSION, type InventoryMessage, type StatusMessage } from '../../../../../common/protocol.js';
 import { createAgentsRepo, type AgentRow } from '../../../../../collector/store/sql/agents-repo.js';
@@ -16,24 +13,13 @@ import { nextIncidentNumberAsync } from '../../../../../collector/store/sql/inci
 import { createIntervalsRepo, type NewInterval } from '../../../../../collector/store/sql/intervals-repo.js';
 import { createObservationLogRepo } from '../../../../../collector/store/sql/observation-log.js';
 import { createSeqMarksRepo } from '../../../../../collector/store/sql/seq-marks.js';
-import { startPostgres, type PostgresServer } from '../../../../helpers/postgres.js';
+import { ENGINES, storeLocations, type Engine } from '../../../../helpers/engines.js';
 
 const T0 = Date.UTC(2026, 11, 4, 2, 0, 0); // 2026-12-04 10:00 Asia/Shanghai
-const tmp = () => mkdtempSync(join(tmpdir(), 'outpost-sql-repo-'));
+const locations = storeLocations('repo');
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
-async function openStore(driver: 'sqlite' | 'postgres'): Promise<SqlStore> {
-  if (driver === 'sqlite') return openSqlStore({ kind: 'sqlite', file: join(tmp(), 'async.db') });
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  return openSqlStore({ kind: 'postgres', url: await server.createDatabase(`repo_${++databases}`) });
+async function openStore(driver: Engine): Promise<SqlStore> {
+  return openSqlStore(await locations.location(driver));
 }
 
 const status = (state: 'online' | 'offline', reason?: string): StatusMessage => ({
@@ -60,7 +46,7 @@ const inventory: InventoryMessage = {
   interfaces: [],
 };
 
-describe.each(['sqlite', 'postgres'] as const)('async store repositories on %s', (driver) => {
+describe.each(ENGINES)('async store repositories on %s', (driver) => {
   let store: SqlStore;
   beforeEach(async () => {
     store = await openStore(driver);
@@ -379,8 +365,7 @@ describe.each(['sqlite', 'postgres'] as const)('async store repositories on %s',
 
 describe('incident numbers with two collectors on one PostgreSQL', () => {
   it('two pools racing on one day never hand out the same number', async () => {
-    if (!server) throw new Error('no PostgreSQL test cluster');
-    const url = await server.createDatabase('numbers_race');
+    const url = await locations.database();
     const [a, b] = await Promise.all([openSqlStore({ kind: 'postgres', url }, { poolSize: 5 }), openSqlStore({ kind: 'postgres', url }, { migrations: false, poolSize: 5 })]);
     try {
       const take = (s: SqlStore) =>
@@ -401,8 +386,7 @@ describe('incident numbers with two collectors on one PostgreSQL', () => {
 
 describe('dedupe with two collectors on one PostgreSQL ($share redelivers one seq to both)', () => {
   it('each seq is accepted by exactly one of two pools offering the same seqs at once', async () => {
-    if (!server) throw new Error('no PostgreSQL test cluster');
-    const url = await server.createDatabase('dedupe_race');
+    const url = await locations.database();
     const [a, b] = await Promise.all([openSqlStore({ kind: 'postgres', url }, { poolSize: 5 }), openSqlStore({ kind: 'postgres', url }, { migrations: false, poolSize: 5 })]);
     const marksA = createSeqMarksRepo({ now: () => T0 });
     const marksB = createSeqMarksRepo({ now: () => T0 });

@@ -4,40 +4,24 @@
  * ordered pass with verdicts in the batch's order, pruning folds old rows into a floor that still refuses their
  * replays, and an upgraded store's high-water marks become floors.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { openSqlStore, type SqlStore } from '../../../../../collector/store/sql/connect.js';
 import { sqlMigrations } from '../../../../../collector/store/sql/migrations/index.js';
 import { createSeqMarksRepo, DEFAULT_DEDUPE_WINDOW_MS, type SeqMarksRepo, type SeqOffer } from '../../../../../collector/store/sql/seq-marks.js';
 import type { StoreLocation } from '../../../../../collector/store/sql/url.js';
-import { startPostgres, type PostgresServer } from '../../../../helpers/postgres.js';
+import { ENGINES, storeLocations } from '../../../../helpers/engines.js';
 
 const T0 = Date.UTC(2026, 11, 4, 2, 0, 0);
 
-let server: PostgresServer | undefined;
-let databases = 0;
-beforeAll(async () => {
-  server = await startPostgres();
-}, 180_000);
-afterAll(async () => {
-  await server?.stop();
-}, 60_000);
-
-async function newLocation(driver: 'sqlite' | 'postgres'): Promise<StoreLocation> {
-  if (driver === 'sqlite') return { kind: 'sqlite', file: join(mkdtempSync(join(tmpdir(), 'outpost-seen-')), 'outpost.db') };
-  if (!server) throw new Error('no PostgreSQL test cluster');
-  return { kind: 'postgres', url: await server.createDatabase(`seen_${++databases}`) };
-}
+const locations = storeLocations('seen');
 
 const count = async (store: SqlStore) => Number((await sql<{ n: number }>`SELECT count(*) AS n FROM seen_seqs`.execute(store.db)).rows[0]!.n);
 
-describe.each(['sqlite', 'postgres'] as const)('seen seqs on %s', (driver) => {
+describe.each(ENGINES)('seen seqs on %s', (driver) => {
   const stores: SqlStore[] = [];
   const open = async (location?: StoreLocation, migrations?: typeof sqlMigrations) => {
-    const store = await openSqlStore(location ?? (await newLocation(driver)), migrations ? { migrations } : {});
+    const store = await openSqlStore(location ?? (await locations.location(driver)), migrations ? { migrations } : {});
     stores.push(store);
     return store;
   };
@@ -114,7 +98,7 @@ describe.each(['sqlite', 'postgres'] as const)('seen seqs on %s', (driver) => {
   });
 
   it('two collectors sharing one store (a $share group) accept each seq exactly once, whatever each one gets', async () => {
-    const location = await newLocation(driver);
+    const location = await locations.location(driver);
     const storeA = await open(location);
     const storeB = await open(location, []);
     const a = createSeqMarksRepo({ now: () => T0 });
@@ -188,7 +172,7 @@ describe.each(['sqlite', 'postgres'] as const)('seen seqs on %s', (driver) => {
   });
 
   it('an upgraded store keeps dropping what the old high-water marks dropped (marks become floors)', async () => {
-    const location = await newLocation(driver);
+    const location = await locations.location(driver);
     const before = await openSqlStore(location, { migrations: sqlMigrations.filter((m) => m.version < 17) });
     await before.db.insertInto('seq_marks').values([{ agent_id: 'old', stream: 'results', max_seq: 500 }, { agent_id: 'old', stream: 'results@i1', max_seq: 40 }]).execute();
     await before.close();
