@@ -38,22 +38,30 @@ export interface Repeating {
 }
 
 /**
- * Runs `job` every `everyMs` until stopped: the next run is armed after this one returned (runs never overlap).
- * A throw is passed to `onError` (the job runs again next time).
+ * Runs `job` every `everyMs` until stopped: the next run is armed after this one returned, or after its promise
+ * settled (runs never overlap). A throw or rejection is passed to `onError` (the job runs again next time).
  */
-export function repeat(timers: Timers, everyMs: number, job: () => void, onError: (error: unknown) => void): Repeating {
+export function repeat(timers: Timers, everyMs: number, job: () => void | Promise<void>, onError: (error: unknown) => void): Repeating {
   let handle: unknown = null;
   let stopped = false;
   const arm = (): void => {
     if (stopped) return;
     handle = timers.setTimeout(() => {
       handle = null;
+      let result: void | Promise<void>;
       try {
-        job();
+        result = job();
       } catch (error) {
         onError(error);
+        arm();
+        return;
       }
-      arm();
+      if (result instanceof Promise) {
+        result.then(arm, (error: unknown) => {
+          onError(error);
+          arm();
+        });
+      } else arm();
     }, everyMs);
   };
   arm();

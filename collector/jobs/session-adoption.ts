@@ -17,7 +17,7 @@
  * Whatever was unacknowledged at a handover is redelivered and deduplicated (seq set): never lost, never twice.
  */
 import type { Logger } from '../../common/logger.js';
-import type { Timers } from '../../common/timers.js';
+import { repeat, type Repeating, type Timers } from '../../common/timers.js';
 import type { SqlStore } from '../store/sql/connect.js';
 import { claim, list, release, tryAcquire } from '../store/sql/leases.js';
 import { LEASE_DEFAULTS, validateLeaseTiming } from './singleton.js';
@@ -101,7 +101,7 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
   const ownName = sessionLeaseName(clientId);
   const adopted = new Map<string, Adopted>();
   let queue: Promise<void> = Promise.resolve();
-  let loop: unknown = null;
+  let loop: Repeating | null = null;
   /** No more adopting (shutdown began): adopted sessions are dropped, our own claims go on until `released`. */
   let adoptionOver = false;
   /** Our own lease released: no more rounds. */
@@ -237,18 +237,10 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
     });
   }
 
-  function arm(): void {
-    if (released) return;
-    loop = timers.setTimeout(() => {
-      loop = null;
-      void round().then(arm);
-    }, renewEveryMs);
-  }
-
   return {
     async start() {
       await round();
-      arm();
+      if (!released) loop = repeat(timers, renewEveryMs, round, (error) => log.error({ err: error }, 'session lease round failed'));
     },
     tick: round,
     async stopAdopting() {
@@ -261,7 +253,7 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
     async releaseOwn() {
       adoptionOver = true;
       released = true;
-      if (loop !== null) timers.clearTimeout(loop);
+      loop?.stop();
       loop = null;
       await queue;
       // Normally none left (stopAdopting ran first); never leave an adopted source running past our own stop.

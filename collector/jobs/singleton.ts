@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from '../../common/logger.js';
-import { clampDelay, type Timers } from '../../common/timers.js';
+import { clampDelay, repeat, type Repeating, type Timers } from '../../common/timers.js';
 import type { SqlStore } from '../store/sql/connect.js';
 import { release, tryAcquire } from '../store/sql/leases.js';
 
@@ -113,7 +113,7 @@ export function createSingletonJobs(options: SingletonJobsOptions): SingletonJob
   const entries = new Map<string, Entry>();
   let started = false;
   let stopping = false;
-  let loop: unknown = null;
+  let loop: Repeating | null = null;
   let alarm: unknown = null;
   let queue: Promise<void> = Promise.resolve();
 
@@ -210,13 +210,6 @@ export function createSingletonJobs(options: SingletonJobsOptions): SingletonJob
     return queue;
   }
 
-  function arm(): void {
-    if (stopping) return;
-    loop = timers.setTimeout(() => {
-      loop = null;
-      void tick().then(arm);
-    }, renewEveryMs);
-  }
 
   return {
     holder,
@@ -229,12 +222,12 @@ export function createSingletonJobs(options: SingletonJobsOptions): SingletonJob
       if (started) throw new Error('singleton jobs already started');
       started = true;
       await tick();
-      arm();
+      if (!stopping) loop = repeat(timers, renewEveryMs, tick, (error) => log.error({ err: error }, 'lease round failed'));
     },
     async stop() {
       if (stopping) return;
       stopping = true;
-      if (loop !== null) timers.clearTimeout(loop);
+      loop?.stop();
       if (alarm !== null) timers.clearTimeout(alarm);
       loop = null;
       alarm = null;

@@ -44,6 +44,34 @@ describe('repeat', () => {
   });
 });
 
+describe('repeat with an async job', () => {
+  it('arms the next run only after the promise settled (runs never overlap); a rejection is reported', async () => {
+    const m = manualTimers();
+    let finish: (() => void) | null = null;
+    let runs = 0;
+    const errors: unknown[] = [];
+    const job = repeat(m.timers, 500, () => {
+      runs++;
+      if (runs === 2) return Promise.reject(new Error('store down'));
+      return new Promise<void>((resolve) => (finish = resolve));
+    }, (e) => errors.push(e));
+    m.fire();
+    expect(runs).toBe(1);
+    expect(m.pending.filter((t) => !t.cleared)).toHaveLength(0); // still running: nothing armed
+    finish!();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(m.pending.filter((t) => !t.cleared)).toHaveLength(1);
+    m.fire();
+    await new Promise((r) => setImmediate(r));
+    expect(errors).toEqual([new Error('store down')]);
+    expect(m.pending.filter((t) => !t.cleared)).toHaveLength(1);
+    job.stop();
+    m.fire();
+    expect(runs).toBe(2);
+  });
+});
+
 describe('clampDelay', () => {
   it('is never negative and never beyond setTimeout\'s largest delay', () => {
     expect(clampDelay(5_000, 10_000)).toBe(0);
