@@ -26,6 +26,7 @@ import {
   ESCALATION_LEVELS,
   SimAgent,
   appliedSeqs,
+  expectAckedApplied,
   expectEachSeqAppliedOnce,
   leases,
   makePair,
@@ -35,6 +36,7 @@ import {
   sqlClient,
   stableIncident,
   startDeployLikeMosquitto,
+  waitBothIngesting,
   type ApiCheck,
   type LeaseRow,
   type Pair,
@@ -116,13 +118,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
   it('under load both collectors ingest their share, and crit results open one incident per check whose escalation fires', async () => {
     for (const agent of agents) agent.startLoad();
     // `$share` gives each collector part of every agent's stream.
-    await vi.waitFor(
-      async () => {
-        expect(await metric(pair.a, 'outpost_messages_in_total', { kind: 'results' })).toBeGreaterThan(100);
-        expect(await metric(pair.b, 'outpost_messages_in_total', { kind: 'results' })).toBeGreaterThan(100);
-      },
-      { timeout: 60_000, interval: 500 },
-    );
+    await waitBothIngesting(pair);
     // The receiver accepts nothing for now: the pages A sends stay unanswered, owed in the store, until A is killed.
     pair.webhook.hold(true);
     for (const agent of agents) agent.crit.add('down-1');
@@ -177,18 +173,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
     expect((sessionA?.acquired_at_ms ?? Infinity) - killedAt).toBeLessThanOrEqual(FAILOVER_BOUND_MS);
     // The survivor carries the whole load: every result the broker has acknowledged to the agents by now (A's queued
     // share included) is in the store before A is restarted (30 s after the kill).
-    const ackedByNow = new Map(agents.map((a) => [a.id, [...a.acked]]));
-    await vi.waitFor(
-      async () => {
-        const applied = await appliedSeqs(db);
-        for (const agent of agents) {
-          const have = new Set(applied.get(agent.id) ?? []);
-          const missing = (ackedByNow.get(agent.id) ?? []).filter((seq) => !have.has(seq));
-          expect({ agent: agent.id, missing: missing.slice(0, 20), count: missing.length }).toEqual({ agent: agent.id, missing: [], count: 0 });
-        }
-      },
-      { timeout: Math.max(1000, killedAt + RESTART_AFTER_MS - Date.now() - 1000), interval: 500 },
-    );
+    await expectAckedApplied(db, agents, Math.max(1000, killedAt + RESTART_AFTER_MS - Date.now() - 1000));
     console.info(`[pair failover] every result acknowledged before the adoption was in the store ${Date.now() - killedAt} ms after the kill`);
 
     const held = await vi.waitFor(
@@ -367,17 +352,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: kill -9 of one under lo
     // At A's next round (every 2 s), not after the lease's 6 s expiry.
     expect(after).toBeLessThanOrEqual(2 * RENEW_MS);
     // A alone carries the load: everything acknowledged to the agents by now reaches the store while B is down.
-    const ackedByNow = new Map(agents.map((a) => [a.id, [...a.acked]]));
-    await vi.waitFor(
-      async () => {
-        const applied = await appliedSeqs(db);
-        for (const agent of agents) {
-          const have = new Set(applied.get(agent.id) ?? []);
-          expect({ agent: agent.id, missing: (ackedByNow.get(agent.id) ?? []).filter((seq) => !have.has(seq)).length }).toEqual({ agent: agent.id, missing: 0 });
-        }
-      },
-      { timeout: 30_000, interval: 500 },
-    );
+    await expectAckedApplied(db, agents, 30_000);
 
     await pair.b.start();
     await vi.waitFor(

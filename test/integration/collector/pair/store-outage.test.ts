@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type pg from 'pg';
 import { startPostgres, type PostgresServer } from '../../../helpers/postgres.js';
 import type { MosquittoServer } from '../../../helpers/mosquitto.js';
-import { SimAgent, expectEachSeqAppliedOnce, makePair, metric, sqlClient, startDeployLikeMosquitto, type ApiCheck, type Pair } from './support.js';
+import { SimAgent, expectEachSeqAppliedOnce, makePair, sqlClient, startDeployLikeMosquitto, waitBothIngesting, waitHealthy, type ApiCheck, type Pair } from './support.js';
 
 const AGENTS = ['pair-pg-1', 'pair-pg-2', 'pair-pg-3'];
 
@@ -33,15 +33,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: PostgreSQL stopped for 
     }
     await pair.a.start();
     await pair.b.start();
-    for (const proc of [pair.a, pair.b]) {
-      await vi.waitFor(
-        async () => {
-          const { status, body } = await proc.health();
-          expect({ id: proc.id, status, store: body.store, broker: body.broker }).toEqual({ id: proc.id, status: 200, store: { engine: 'postgres', ok: true }, broker: true });
-        },
-        { timeout: 60_000, interval: 500 },
-      );
-    }
+    for (const proc of [pair.a, pair.b]) await waitHealthy(proc);
   }, 240_000);
 
   afterAll(async () => {
@@ -57,13 +49,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: PostgreSQL stopped for 
 
   it('/healthz is 503 while the store is down and 200 after; the broker keeps what was not committed; nothing lost or applied twice', async () => {
     for (const agent of agents) agent.startLoad();
-    await vi.waitFor(
-      async () => {
-        expect(await metric(pair.a, 'outpost_messages_in_total', { kind: 'results' })).toBeGreaterThan(100);
-        expect(await metric(pair.b, 'outpost_messages_in_total', { kind: 'results' })).toBeGreaterThan(100);
-      },
-      { timeout: 60_000, interval: 500 },
-    );
+    await waitBothIngesting(pair);
     for (const agent of agents) agent.crit.add('down-1');
 
     await postgres.halt();
@@ -86,15 +72,7 @@ describe('two collectors on PostgreSQL behind Mosquitto: PostgreSQL stopped for 
     expect(Math.min(...sentDuringOutage)).toBeGreaterThan(0);
     await postgres.resume();
 
-    for (const proc of [pair.a, pair.b]) {
-      await vi.waitFor(
-        async () => {
-          const { status, body } = await proc.health();
-          expect({ id: proc.id, status, store: body.store, broker: body.broker }).toEqual({ id: proc.id, status: 200, store: { engine: 'postgres', ok: true }, broker: true });
-        },
-        { timeout: 60_000, interval: 500 },
-      );
-    }
+    for (const proc of [pair.a, pair.b]) await waitHealthy(proc);
     // The singleton jobs run again, each on exactly one of the two (docs/ha.md: none runs while the store is down).
     await vi.waitFor(
       async () => {

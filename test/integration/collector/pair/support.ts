@@ -532,3 +532,41 @@ export function stableIncident(item: Record<string, unknown>): Record<string, un
       : null,
   };
 }
+
+/** Waits until the collector's /healthz is 200 with its PostgreSQL store and broker connection up. */
+export async function waitHealthy(proc: CollectorProcess, timeoutMs = 60_000): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const { status, body } = await proc.health();
+      expect({ id: proc.id, status, store: body.store, broker: body.broker }).toEqual({ id: proc.id, status: 200, store: { engine: 'postgres', ok: true }, broker: true });
+    },
+    { timeout: timeoutMs, interval: 500 },
+  );
+}
+
+/** Waits until each collector of the pair has taken more than `atLeast` results (`$share` gives each part of every stream). */
+export async function waitBothIngesting(pair: Pair, atLeast = 100): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      expect(await metric(pair.a, 'outpost_messages_in_total', { kind: 'results' })).toBeGreaterThan(atLeast);
+      expect(await metric(pair.b, 'outpost_messages_in_total', { kind: 'results' })).toBeGreaterThan(atLeast);
+    },
+    { timeout: 60_000, interval: 500 },
+  );
+}
+
+/** Waits until every seq the broker had acknowledged to the agents when called is applied in the store. */
+export async function expectAckedApplied(db: pg.Client, agents: readonly SimAgent[], timeoutMs: number): Promise<void> {
+  const ackedByNow = new Map(agents.map((a) => [a.id, [...a.acked]]));
+  await vi.waitFor(
+    async () => {
+      const applied = await appliedSeqs(db);
+      for (const agent of agents) {
+        const have = new Set(applied.get(agent.id) ?? []);
+        const missing = (ackedByNow.get(agent.id) ?? []).filter((seq) => !have.has(seq));
+        expect({ agent: agent.id, missing: missing.slice(0, 20), count: missing.length }).toEqual({ agent: agent.id, missing: [], count: 0 });
+      }
+    },
+    { timeout: timeoutMs, interval: 500 },
+  );
+}
