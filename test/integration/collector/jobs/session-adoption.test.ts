@@ -103,6 +103,19 @@ function harness(engine: Engine) {
   };
 }
 
+/** A harness with the two collectors' stores open (one database, two pools on PostgreSQL), closed after `fn`. */
+async function withStores(engine: Engine, fn: (h: ReturnType<typeof harness>, sa: SqlStore, sb: SqlStore) => Promise<void>): Promise<void> {
+  const h = harness(engine);
+  const [sa, sb] = await h.open();
+  if (!sa || !sb) throw new Error('stores');
+  try {
+    await fn(h, sa, sb);
+  } finally {
+    await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
+  }
+}
+
+
 async function sessionLeases(store: SqlStore): Promise<Array<[string, string, boolean]>> {
   const rows = (await list(store.db)).filter((l) => l.name.startsWith('mqtt-session:'));
   return rows.map((l) => [l.name, l.holder, l.expiresAtMs > 0]);
@@ -110,10 +123,7 @@ async function sessionLeases(store: SqlStore): Promise<Array<[string, string, bo
 
 describe.each(ENGINES)('broker session adoption on %s', (engine) => {
   it('each collector claims its own session; nobody adopts a live one', async () => {
-    const h = harness(engine);
-    const [sa, sb] = await h.open();
-    if (!sa || !sb) throw new Error('stores');
-    try {
+    await withStores(engine, async (h, sa, sb) => {
       const a = h.collector(sa, 'collector-a', 'outpost-collector-a');
       const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
       await a.start();
@@ -130,16 +140,11 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
         ['mqtt-session:outpost-collector-a', 'collector-a', true],
         ['mqtt-session:outpost-collector-b', 'collector-b', true],
       ]);
-    } finally {
-      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
-    }
+    });
   }, 60_000);
 
   it('the owner dies: the survivor adopts within ttl + renew, not before the lease expired; the owner back takes it again', async () => {
-    const h = harness(engine);
-    const [sa, sb] = await h.open();
-    if (!sa || !sb) throw new Error('stores');
-    try {
+    await withStores(engine, async (h, sa, sb) => {
       const a = h.collector(sa, 'collector-a', 'outpost-collector-a');
       const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
       await a.start();
@@ -182,16 +187,11 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       expect(h.broker.connects).toEqual(['collector-b:outpost-collector-a']);
       expect(await sessionLeases(sa)).toContainEqual(['mqtt-session:outpost-collector-a', 'collector-a-2', true]);
       expect(a2.status()).toEqual([]);
-    } finally {
-      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
-    }
+    });
   }, 60_000);
 
   it('the broker hands the session back to its owner: the adopter stops at once, forgets it, and does not come back', async () => {
-    const h = harness(engine);
-    const [sa, sb] = await h.open();
-    if (!sa || !sb) throw new Error('stores');
-    try {
+    await withStores(engine, async (h, sa, sb) => {
       await h.collector(sa, 'collector-a', 'outpost-collector-a').start();
       const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
       await b.start();
@@ -212,16 +212,11 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       }
       expect(h.broker.connects).toEqual(['collector-b:outpost-collector-a']);
       expect(await sessionLeases(sa)).toContainEqual(['mqtt-session:outpost-collector-a', 'collector-a', true]);
-    } finally {
-      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
-    }
+    });
   }, 60_000);
 
   it('the adopted connection drops while the owner stays dead: the lease is released and the session adopted again', async () => {
-    const h = harness(engine);
-    const [sa, sb] = await h.open();
-    if (!sa || !sb) throw new Error('stores');
-    try {
+    await withStores(engine, async (h, sa, sb) => {
       await h.collector(sa, 'collector-a', 'outpost-collector-a').start();
       const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
       await b.start();
@@ -231,16 +226,11 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       await b.tick();
       expect(h.broker.connects).toEqual(['collector-b:outpost-collector-a', 'collector-b:outpost-collector-a']);
       expect(b.status().map((s) => s.client_id)).toEqual(['outpost-collector-a']);
-    } finally {
-      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
-    }
+    });
   }, 60_000);
 
   it('a graceful stop releases the session lease: the peer adopts at its next round', async () => {
-    const h = harness(engine);
-    const [sa, sb] = await h.open();
-    if (!sa || !sb) throw new Error('stores');
-    try {
+    await withStores(engine, async (h, sa, sb) => {
       const a = h.collector(sa, 'collector-a', 'outpost-collector-a');
       const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
       await a.start();
@@ -266,9 +256,7 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
         ['mqtt-session:outpost-collector-a', 'collector-b', false],
         ['mqtt-session:outpost-collector-b', 'collector-b', false],
       ]);
-    } finally {
-      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
-    }
+    });
   }, 60_000);
 
   it('two survivors: exactly one adopts a dead session', async () => {
@@ -296,10 +284,7 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
   }, 60_000);
 
   it('two collectors with one client id: the second claim is reported as a misconfiguration', async () => {
-    const h = harness(engine);
-    const [sa, sb] = await h.open();
-    if (!sa || !sb) throw new Error('stores');
-    try {
+    await withStores(engine, async (h, sa, sb) => {
       const warnings: string[] = [];
       const a = h.collector(sa, 'collector-a', 'outpost-collector', (m) => warnings.push(m));
       const b = h.collector(sb, 'collector-b', 'outpost-collector');
@@ -308,15 +293,10 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       h.advance(RENEW);
       await a.tick();
       expect(warnings).toEqual(['mqtt.client_id outpost-collector: another collector claims this broker session as its own too; each collector needs its own client id']);
-    } finally {
-      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
-    }
+    });
   }, 60_000);
   it('after a store outage nobody adopts a live owner\'s lapsed lease; a collector starting beside a dead peer adopts one TTL after its start', async () => {
-    const h = harness(engine);
-    const [sa, sb] = await h.open();
-    if (!sa || !sb) throw new Error('stores');
-    try {
+    await withStores(engine, async (h, sa, sb) => {
       let down = false;
       // The store as each collector sees it: unreachable while `down`.
       const reachable = (store: SqlStore): SqlStore =>
@@ -362,15 +342,10 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       h.advance(RENEW);
       await c.tick();
       expect(h.broker.connects).toEqual(['collector-c:outpost-collector-a', 'collector-c:outpost-collector-b']);
-    } finally {
-      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
-    }
+    });
   }, 60_000);
   it('a session that cannot be connected to (a refused login, a failed connect): its lease is given back, tried again after a pause, not every round', async () => {
-    const h = harness(engine);
-    const [sa, sb] = await h.open();
-    if (!sa || !sb) throw new Error('stores');
-    try {
+    await withStores(engine, async (h, sa, sb) => {
       await h.collector(sa, 'collector-a', 'outpost-collector-a').start();
       const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
       await b.start();
@@ -399,15 +374,10 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       await c.tick();
       // Not a's again (its connect failed here too: paused), but b's, expired since b stopped.
       expect(c.status().map((s) => s.client_id)).toEqual(['outpost-collector-b']);
-    } finally {
-      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
-    }
+    });
   }, 60_000);
   it('shutdown: stopAdopting drops and releases adopted sessions at once, but our own lease is claimed until releaseOwn', async () => {
-    const h = harness(engine);
-    const [sa, sb] = await h.open();
-    if (!sa || !sb) throw new Error('stores');
-    try {
+    await withStores(engine, async (h, sa, sb) => {
       await h.collector(sa, 'collector-a', 'outpost-collector-a').start();
       const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
       const c = h.collector(sb, 'collector-c', 'outpost-collector-c');
@@ -431,8 +401,6 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       h.advance(RENEW);
       await c.tick();
       expect(c.status().map((s) => s.client_id).sort()).toEqual(['outpost-collector-a', 'outpost-collector-b']);
-    } finally {
-      await Promise.all([...new Set([sa, sb])].map((s) => s.close()));
-    }
+    });
   }, 60_000);
 });
