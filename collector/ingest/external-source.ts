@@ -11,6 +11,14 @@
  * session's queue: Mosquitto `max_queued_messages`). Memory stays bounded however far the broker is ahead. On
  * MQTT 5 the same bound is also announced as `receiveMaximum`, so the broker itself keeps at most that many
  * unacknowledged messages in flight to us.
+ *
+ * Retained replays: every SUBSCRIBE makes the broker send each retained message on the filter again (flag retain=1),
+ * shared subscriptions included (Mosquitto 2.0) — every agent's status and inventory, twice the fleet in messages,
+ * each costing store writes. When the CONNACK says our session was kept, the session already delivered or queued
+ * everything newer (live deliveries carry retain=0), so replays are acknowledged without being processed. (MQTT 5's
+ * retain handling 1 would spare sending them, but Mosquitto 2.0.11 then sends none on a new shared subscription
+ * either: measured.) After a kill -9 the survivor adopting the dead collector's
+ * session (../jobs/session-adoption.ts) would otherwise spend its catch-up on 2 × agents stale messages.
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient, type PacketHandler } from 'mqtt';
@@ -113,6 +121,9 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     sendPacket(packet, done, ...rest);
   };
   let pending = 0;
+  /** The current connection's CONNACK said the broker kept our session (see "Retained replays" above). */
+  let sessionPresent = false;
+  let replaysSkipped = 0;
   /** Bumped when a connection closes: settlements of an older connection's messages no longer touch the queue. */
   let connection = 0;
   // The callback of the message that reached the limit: mqtt.js reads nothing more until it runs.
@@ -127,6 +138,16 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     }
   };
   client.handleMessage = (packet, callback) => {
+    if (packet.retain && sessionPresent) {
+      // Its PUBACK goes out in order with the others' (an id never taken is sent by mqtt.js at once).
+      if (packet.qos === 1 && typeof packet.messageId === 'number') {
+        acks.taken(packet.messageId);
+        acks.committed(packet.messageId);
+      }
+      if (replaysSkipped++ === 0) log.info({ client_id: opts.clientId }, 'session kept by the broker: skipping the retained messages it replays on re-subscribe');
+      callback();
+      return;
+    }
     const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
     const taken = connection;
     const messageId = packet.qos === 1 && typeof packet.messageId === 'number' ? packet.messageId : null;
@@ -155,6 +176,8 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
   let wasConnected = false;
   client.on('connect', (connack) => {
     wasConnected = true;
+    sessionPresent = connack.sessionPresent;
+    replaysSkipped = 0;
     opts.onConnectionChange?.(true);
     log.info({ url: opts.url, client_id: opts.clientId, filter, session_present: connack.sessionPresent }, 'connected to external MQTT broker');
     // Re-subscribing is harmless and covers a broker that lost the session.

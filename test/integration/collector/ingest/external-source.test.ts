@@ -170,6 +170,58 @@ describe('external source backpressure', () => {
     });
   }
 
+  for (const protocolVersion of [4, 5] as const) {
+    it(`MQTT ${protocolVersion === 4 ? '3.1.1' : '5'}, shared group: retained messages are processed on a new session, not replayed again when the broker kept it; what queued meanwhile arrives`, async () => {
+      const clientId = `retained-${protocolVersion}-${process.pid}`;
+      const group = `g${protocolVersion}`;
+      const agent = `retained-agent-${protocolVersion}`;
+      const publisher = await mqtt.connectAsync(mosq.url, { protocolVersion: 4, clientId: `retained-pub-${protocolVersion}-${process.pid}` });
+      await publisher.publishAsync(topics.status(agent), 'status-1', { qos: 1, retain: true });
+      await publisher.publishAsync(topics.inventory(agent), 'inventory-1', { qos: 1, retain: true });
+      const got: string[] = [];
+      const open = () =>
+        startExternalSource({
+          url: mosq.url,
+          clientId,
+          protocolVersion,
+          sharedGroup: group,
+          logger: createLogger({ level: 'silent' }),
+          // Only this test's agent (the broker keeps the other test's retained messages too).
+          onMessage: (topic, payload) => (topic.includes(`/${agent}/`) && got.push(Buffer.from(payload).toString()), Promise.resolve()),
+        });
+      try {
+        // A new session: the retained status and inventory are the collector's news of the agent.
+        const first = await open();
+        await waitUntil(() => got.length === 2, 10_000, 'retained messages on a new session');
+        expect(got.sort()).toEqual(['inventory-1', 'status-1']);
+        await first.stop();
+        // Away: the status changes (the session queues it, delivered with retain=0).
+        await publisher.publishAsync(topics.status(agent), 'status-2', { qos: 1, retain: true });
+        got.length = 0;
+        const second = await open();
+        try {
+          await waitUntil(() => got.includes('status-2'), 10_000, 'the queued status');
+          // The re-subscribe's replay (status-2 and inventory-1 again, retain=1) is acknowledged, not processed.
+          await publisher.publishAsync(topics.results(agent), 'marker', { qos: 1 });
+          await waitUntil(() => got.includes('marker'), 10_000, 'a live message after the replay');
+          expect(got).toEqual(['status-2', 'marker']);
+          expect(second.unackedWaiting()).toBe(0);
+        } finally {
+          await second.stop();
+        }
+        // Nothing was left unacknowledged in the session: a third connection receives nothing old.
+        got.length = 0;
+        const third = await open();
+        await publisher.publishAsync(topics.results(agent), 'marker-2', { qos: 1 });
+        await waitUntil(() => got.includes('marker-2'), 10_000, 'the third connection live');
+        await third.stop();
+        expect(got).toEqual(['marker-2']);
+      } finally {
+        await publisher.endAsync();
+      }
+    });
+  }
+
   it('reconnect: false: stop() is no loss of the session to report', async () => {
     const closed: string[] = [];
     const source = await startExternalSource({
