@@ -7,7 +7,8 @@
  * dropped, and the agents deleted them from their spools at the broker's PUBACK). So every collector holds a lease
  * `mqtt-session:<its client id>` while it runs (claimed unconditionally: the owner always wins), and a collector that
  * finds another client id's lease expired takes it (one adopter: `tryAcquire`) and connects a second source with that
- * client id: it drains the queue and takes the dead member's share, within ttl + renewal of the death.
+ * client id: it drains the queue and takes the dead member's share, within ttl of the death: a round that sees a
+ * peer's lease run out before the next round wakes again at that instant instead of up to one renewal later.
  *
  * A collector adopts only after its own claims have worked for one TTL (after its start or a store outage), so that
  * a live owner whose lease lapsed meanwhile has claimed it again first.
@@ -17,7 +18,7 @@
  * Whatever was unacknowledged at a handover is redelivered and deduplicated (seq set): never lost, never twice.
  */
 import type { Logger } from '../../common/logger.js';
-import { repeat, type Repeating, type Timers } from '../../common/timers.js';
+import { clampDelay, repeat, type Repeating, type Timers } from '../../common/timers.js';
 import type { SqlStore } from '../store/sql/connect.js';
 import { claim, list, release, tryAcquire } from '../store/sql/leases.js';
 import { LEASE_DEFAULTS, validateLeaseTiming } from './singleton.js';
@@ -113,6 +114,8 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
   let duplicateWarned = false;
   /** Client ids whose session could not be connected to (e.g. a refused login): not tried again before then. */
   const notBefore = new Map<string, number>();
+  /** A look at the leases armed for the instant a peer's lease runs out (before the next round). */
+  let alarm: { handle: unknown; atMs: number } | null = null;
 
   /** Runs `work` after every round and drop queued before it: one change of the adopted set at a time. Never rejects. */
   const serial = (work: () => Promise<void>): Promise<void> => {
@@ -191,9 +194,14 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
     }
     const atMs = now();
     for (const lease of leases) {
-      if (!lease.name.startsWith(SESSION_LEASE_PREFIX) || lease.name === ownName || lease.expiresAtMs > atMs) continue;
+      if (!lease.name.startsWith(SESSION_LEASE_PREFIX) || lease.name === ownName) continue;
       const other = lease.name.slice(SESSION_LEASE_PREFIX.length);
       if (other === '' || adopted.has(other) || (notBefore.get(other) ?? 0) > atMs) continue;
+      if (lease.expiresAtMs > atMs) {
+        // A live peer renews every renewEveryMs, its lease then ends ≥ ttl − renewEveryMs ahead: this one missed renewals.
+        if (lease.expiresAtMs < atMs + renewEveryMs) wakeAt(lease.expiresAtMs + 1);
+        continue;
+      }
       let result;
       try {
         result = await tryAcquire(store.db, lease.name, holder, ttlMs, atMs);
@@ -217,6 +225,20 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
       // One per round: with several survivors, the next dead session goes to whoever comes next.
       return;
     }
+  }
+
+  /** One more look at the leases at `atMs` (the earliest wins); rounds go on as usual. */
+  function wakeAt(atMs: number): void {
+    if (alarm && alarm.atMs <= atMs) return;
+    if (alarm) timers.clearTimeout(alarm.handle);
+    // The callback's promise (never rejects) is for a caller that awaits it: tests with driven timers.
+    const handle = timers.setTimeout(() => {
+      if (alarm?.handle === handle) alarm = null;
+      return serial(async () => {
+        if (!adoptionOver) await adoptOne();
+      });
+    }, clampDelay(atMs, now()));
+    alarm = { handle, atMs };
   }
 
   /** A session we could not connect to (wrong login for it?) is left alone for a while instead of retried every round. */
@@ -255,6 +277,8 @@ export function createSessionAdoption(options: SessionAdoptionOptions): SessionA
       released = true;
       loop?.stop();
       loop = null;
+      if (alarm) timers.clearTimeout(alarm.handle);
+      alarm = null;
       await queue;
       // Normally none left (stopAdopting ran first); never leave an adopted source running past our own stop.
       for (const entry of [...adopted.values()]) await drop(entry, 'collector stopping', true);

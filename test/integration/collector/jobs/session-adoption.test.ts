@@ -2,7 +2,7 @@
  * Adoption of a dead collector's broker session (collector/jobs/session-adoption.ts) on both engines, with a driven
  * clock and a stand-in for the MQTT source (the real one: test/integration/collector/pair/failover.test.ts): the
  * owner's claim always wins; an expired session lease is adopted by exactly one peer, within ttl + renew of the
- * owner's last claim and never before it expired; the adopter gives the session up when the owner claims it back or
+ * owner's last claim (at the expiry itself when a round saw it coming) and never before it expired; the adopter gives the session up when the owner claims it back or
  * the broker closes its connection; a graceful stop hands the session over at the peer's next round.
  */
 import { describe, expect, it } from 'vitest';
@@ -18,8 +18,6 @@ const TTL = 6000;
 const RENEW = 2000;
 const SKEW = 2000;
 const silent = createLogger({ level: 'silent' });
-/** The test calls tick() itself: the rounds' own timer never fires. */
-const NO_TIMERS: Timers = { setTimeout: () => null, clearTimeout: () => undefined };
 
 const stores = storeLocations('adopt');
 
@@ -76,10 +74,38 @@ function harness(engine: Engine) {
   let nowMs = T0;
   const broker = fakeBroker();
   const made: SessionAdoption[] = [];
+  /** Each collector's timers (its rounds' and its alarms'), fired only when the test says (`fireDue`). */
+  const pending = new Map<string, Map<number, { dueMs: number; callback: () => unknown }>>();
+  let nextId = 0;
+  const timersOf = (holder: string): Timers => {
+    const mine = new Map<number, { dueMs: number; callback: () => unknown }>();
+    pending.set(holder, mine);
+    return {
+      setTimeout: (callback, ms) => {
+        const id = ++nextId;
+        mine.set(id, { dueMs: nowMs + ms, callback });
+        return id;
+      },
+      clearTimeout: (id) => void mine.delete(id as number),
+    };
+  };
   return {
     broker,
     now: () => nowMs,
     advance: (ms: number) => (nowMs += ms),
+    /** When `holder`'s armed timers are due. */
+    dueAt: (holder: string) => [...(pending.get(holder)?.values() ?? [])].map((t) => t.dueMs),
+    /** Runs `holder`'s timers due by now and waits for what they return (most tests call tick() and fire none). */
+    async fireDue(holder: string) {
+      const mine = pending.get(holder);
+      const running: unknown[] = [];
+      for (const [id, t] of [...(mine ?? [])]) {
+        if (t.dueMs > nowMs) continue;
+        mine?.delete(id);
+        running.push(t.callback());
+      }
+      await Promise.all(running);
+    },
     async open() {
       return openShared(engine);
     },
@@ -89,7 +115,7 @@ function harness(engine: Engine) {
         holder,
         clientId,
         now: () => nowMs,
-        timers: NO_TIMERS,
+        timers: timersOf(holder),
         ttlMs: TTL,
         renewEveryMs: RENEW,
         maxClockSkewMs: SKEW,
@@ -187,6 +213,41 @@ describe.each(ENGINES)('broker session adoption on %s', (engine) => {
       expect(h.broker.connects).toEqual(['collector-b:outpost-collector-a']);
       expect(await sessionLeases(sa)).toContainEqual(['mqtt-session:outpost-collector-a', 'collector-a-2', true]);
       expect(a2.status()).toEqual([]);
+    });
+  }, 60_000);
+
+  it('the survivor looks again the instant the dead owner\'s lease runs out, not up to a round later', async () => {
+    await withStores(engine, async (h, sa, sb) => {
+      // b's rounds are driven by tick() (its own loop is not started): only the alarm goes into its timers. b has
+      // claimed for one TTL (it may adopt) when a starts, half a round after b's round, and dies after its first
+      // claim: a's lease runs out between two of b's rounds.
+      const b = h.collector(sb, 'collector-b', 'outpost-collector-b');
+      await b.tick();
+      for (let i = 0; i < TTL / RENEW; i++) {
+        h.advance(RENEW);
+        await b.tick();
+      }
+      h.advance(RENEW / 2);
+      await h.collector(sa, 'collector-a', 'outpost-collector-a').start();
+      const expiresAt = h.now() + TTL;
+      h.advance(RENEW / 2);
+      for (;;) {
+        await b.tick();
+        if (h.now() + RENEW > expiresAt) break; // the last round before the expiry
+        expect(h.dueAt('collector-b')).toEqual([]); // a's lease ends after b's next round: nothing armed yet
+        h.advance(RENEW);
+      }
+      expect(h.broker.connects).toEqual([]);
+      expect(h.dueAt('collector-b')).toEqual([expiresAt + 1]);
+      h.advance(expiresAt + 1 - h.now());
+      await h.fireDue('collector-b');
+      expect(h.broker.connects).toEqual(['collector-b:outpost-collector-a']);
+      expect(b.status()[0]?.since_ms).toBe(expiresAt + 1);
+      // The next round renews it as usual; nothing more is armed.
+      h.advance(RENEW / 2);
+      await b.tick();
+      expect(h.broker.connects).toEqual(['collector-b:outpost-collector-a']);
+      expect(h.dueAt('collector-b')).toEqual([]);
     });
   }, 60_000);
 
