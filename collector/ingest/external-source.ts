@@ -15,7 +15,8 @@
  * Retained replays: every SUBSCRIBE makes the broker send each retained message on the filter again (flag retain=1),
  * shared subscriptions included (Mosquitto 2.0) — every agent's status and inventory, twice the fleet in messages,
  * each costing store writes. When the CONNACK says our session was kept, the session already delivered or queued
- * everything newer (live deliveries carry retain=0), so replays are acknowledged without being processed. (MQTT 5's
+ * everything newer (live deliveries carry retain=0), so replays are acknowledged without being processed; an
+ * adopted session does not subscribe at all (`subscribe: false`). (MQTT 5's
  * retain handling 1 would spare sending them, but Mosquitto 2.0.11 then sends none on a new shared subscription
  * either: measured.) After a kill -9 the survivor adopting the dead collector's
  * session (../jobs/session-adoption.ts) would otherwise spend its catch-up on 2 × agents stale messages.
@@ -52,6 +53,11 @@ export interface ExternalSourceOptions {
    * comes back the broker hands it the session and disconnects us; we must not take it back). Default true.
    */
   reconnect?: boolean;
+  /**
+   * false: never SUBSCRIBE (an adopted session: the subscription is its owner's, kept with the session; subscribing
+   * again would only make the broker replay every retained message). Default true.
+   */
+  subscribe?: boolean;
   /**
    * With `reconnect: false`: the connection ended other than by `stop()`; `why` for the log; `wasConnected` false when
    * it never came up (refused login, broker unreachable).
@@ -180,7 +186,11 @@ export async function startExternalSource(opts: ExternalSourceOptions): Promise<
     replaysSkipped = 0;
     opts.onConnectionChange?.(true);
     log.info({ url: opts.url, client_id: opts.clientId, filter, session_present: connack.sessionPresent }, 'connected to external MQTT broker');
-    // Re-subscribing is harmless and covers a broker that lost the session.
+    if (opts.subscribe === false) {
+      if (!connack.sessionPresent) log.warn({ client_id: opts.clientId }, 'the broker did not keep this session: nothing queued in it to drain');
+      return;
+    }
+    // Re-subscribing covers a broker that lost the session (the retained replay it causes is skipped, above).
     client.subscribe(filter, { qos: 1 }, (error) => {
       if (error) log.error({ err: error.message, filter }, 'subscribe failed');
     });

@@ -104,7 +104,7 @@ export async function startBroker(
           timers: BACKGROUND_TIMERS,
           logger: deps.root,
           connect: (clientId, onClosed) =>
-            startExternalSource({ ...common, clientId, username: adoptedUsername(config.mqtt, clientId), logger: mqttLog.child({ adopted_session: clientId }), reconnect: false, onClosed }),
+            startExternalSource({ ...common, clientId, username: adoptedUsername(config.mqtt, clientId), logger: mqttLog.child({ adopted_session: clientId }), reconnect: false, subscribe: false, onClosed }),
           onDuplicateClientId: (message) => deps.warnings.push(message),
         })
       : null;

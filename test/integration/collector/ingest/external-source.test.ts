@@ -216,11 +216,51 @@ describe('external source backpressure', () => {
         await waitUntil(() => got.includes('marker-2'), 10_000, 'the third connection live');
         await third.stop();
         expect(got).toEqual(['marker-2']);
+        // Adopted (no SUBSCRIBE of its own): the owner's kept subscription delivers what queued meanwhile, and live.
+        await publisher.publishAsync(topics.results(agent), 'queued-3', { qos: 1 });
+        got.length = 0;
+        const adopted = await startExternalSource({
+          url: mosq.url,
+          clientId,
+          protocolVersion,
+          sharedGroup: group,
+          reconnect: false,
+          subscribe: false,
+          logger: createLogger({ level: 'silent' }),
+          onMessage: (topic, payload) => (topic.includes(`/${agent}/`) && got.push(Buffer.from(payload).toString()), Promise.resolve()),
+        });
+        await publisher.publishAsync(topics.results(agent), 'live-3', { qos: 1 });
+        await waitUntil(() => got.length === 2, 10_000, 'the adopted connection drains and stays live');
+        await adopted.stop();
+        expect(got).toEqual(['queued-3', 'live-3']);
       } finally {
         await publisher.endAsync();
       }
     });
   }
+
+  it('subscribe: false (an adopted session): a session the broker did not keep gets no subscription, so nothing arrives', async () => {
+    const got: string[] = [];
+    const source = await startExternalSource({
+      url: mosq.url,
+      clientId: `adopted-unkept-${process.pid}`,
+      protocolVersion: 4,
+      reconnect: false,
+      subscribe: false,
+      logger: createLogger({ level: 'silent' }),
+      onMessage: (_topic, payload) => (got.push(Buffer.from(payload).toString()), Promise.resolve()),
+    });
+    try {
+      await waitUntil(() => source.connected(), 10_000, 'source connected');
+      const publisher = await mqtt.connectAsync(mosq.url, { protocolVersion: 4, clientId: `adopted-unkept-pub-${process.pid}` });
+      await publisher.publishAsync(topics.results('adopted-unkept'), 'live', { qos: 1 });
+      await publisher.endAsync();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(got).toEqual([]);
+    } finally {
+      await source.stop();
+    }
+  });
 
   it('reconnect: false: stop() is no loss of the session to report', async () => {
     const closed: string[] = [];
