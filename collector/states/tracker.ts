@@ -68,6 +68,8 @@ export function createStateTracker(deps: StateTrackerDeps) {
   const tracked = new Map<string, TrackedCheck>();
   /** Checks whose cached machine was confirmed current in this batch (shared stores only). */
   const verified = new Set<string>();
+  /** The newest stored run `verify` read in this batch for checks it found uncached or stale (null: none): `preload` reuses it. */
+  const newestRead = new Map<string, StoredRun | null>();
 
   /** Rebuilds the in-memory machine from the open interval and the runs since it began. */
   async function load(q: Q, meta: CheckMeta, lastRun?: StoredRun | null): Promise<TrackedCheck> {
@@ -163,21 +165,28 @@ export function createStateTracker(deps: StateTrackerDeps) {
     },
     /**
      * Shared stores: re-checks the cached machines of these checks against the store in one query per few hundred
-     * (after `lockAgents`), instead of one query per check at its first touch. A stale one is dropped (reloaded when
-     * observed). A no-op otherwise.
+     * (after `lockAgents`), instead of one query per check at its first touch. A stale one is dropped; the newest run
+     * read for it (and for uncached ones) is kept for `preload`, which then needs no second read. A no-op otherwise.
      */
     async verify(q: Q, metas: Iterable<CheckMeta>): Promise<void> {
       if (!shared) return;
+      // Uncached checks too: `preload` needs their newest run, and one statement serves both.
       const due = new Map<string, CheckMeta>();
       for (const meta of metas) {
         const key = `${meta.agentId}\u0000${meta.checkId}`;
-        if (tracked.has(key) && !verified.has(key)) due.set(key, meta);
+        if (!verified.has(key)) due.set(key, meta);
       }
       if (due.size === 0) return;
       const newest = await log.newest(q, [...due.values()]);
       for (const key of due.keys()) {
-        if (!sameRun(newest.get(key) ?? null, tracked.get(key)!.lastRun)) tracked.delete(key);
-        verified.add(key);
+        const run = newest.get(key) ?? null;
+        const check = tracked.get(key);
+        if (check && sameRun(run, check.lastRun)) {
+          verified.add(key);
+          continue;
+        }
+        tracked.delete(key);
+        newestRead.set(key, run);
       }
     },
     /**
@@ -199,11 +208,12 @@ export function createStateTracker(deps: StateTrackerDeps) {
         return open ? [{ agentId: m.agentId, checkId: m.checkId, fromMs: open.startMs }] : [];
       });
       const runs = await log.loadFromMany(q, since);
-      const newest = await log.newest(q, checks);
+      const unread = checks.filter((m) => !newestRead.has(`${m.agentId}\u0000${m.checkId}`));
+      const newest = unread.length > 0 ? await log.newest(q, unread) : new Map<string, StoredRun>();
       for (const [key, meta] of due) {
         const open = opens.get(key) ?? null;
         const { machine } = replayRuns(machineAfter(open), open ? (runs.get(key) ?? []) : [], deps.confirmationsFor(meta));
-        const last = newest.get(key) ?? null;
+        const last = newestRead.has(key) ? (newestRead.get(key) ?? null) : (newest.get(key) ?? null);
         tracked.set(key, { meta, machine, lastRun: last, lastObservedMs: last ? last.lastMs : EARLIEST });
         // Read in this transaction after the agents were locked: current.
         if (shared) verified.add(key);
@@ -231,11 +241,13 @@ export function createStateTracker(deps: StateTrackerDeps) {
     async persist(q: Q): Promise<void> {
       await log.persist(q);
       verified.clear();
+      newestRead.clear();
     },
     /** Forgets cached machines (after a rolled-back transaction they may be ahead of the database). */
     resetCache(): void {
       tracked.clear();
       verified.clear();
+      newestRead.clear();
       log.discard();
     },
   };

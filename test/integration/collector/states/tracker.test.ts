@@ -22,7 +22,7 @@ afterAll(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
 
-/** `verifyFirst`: re-check cached machines for the batch up front (as the ingest does), else at each first touch. */
+/** `verifyFirst`: re-check and load machines for the batch up front (as the ingest does), else at each first touch. */
 async function open(location: StoreLocation, confirmations = 1, now = () => 500, shared = location.kind === 'postgres', verifyFirst = true) {
   const store = await openSqlStore(location);
   stores.push(store);
@@ -35,7 +35,11 @@ async function open(location: StoreLocation, confirmations = 1, now = () => 500,
     try {
       return await store.transaction(async (trx) => {
         await tracker.lockAgents(trx, [META.agentId]);
-        if (verifyFirst) await tracker.verify(trx, [META]);
+        if (verifyFirst) {
+          // As the ingest does: re-check cached machines, then load what is missing or stale.
+          await tracker.verify(trx, [META]);
+          await tracker.preload(trx, [META]);
+        }
         locked?.();
         const changes = [];
         for (const [state, at, cause] of list) changes.push(await tracker.observe(trx, META, singleRun(state, cause ?? 'result', at, `${state}@${at}`)));
