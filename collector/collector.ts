@@ -10,7 +10,7 @@ import type { Logger } from '../common/logger.js';
 import type { Timers } from '../common/timers.js';
 import { createAgentEventsService } from './agent-events/service.js';
 import { createStreamHub } from './api/stream.js';
-import type { CollectorConfig } from './config.js';
+import { batchDelayMs, type CollectorConfig } from './config.js';
 import type { IncidentNotice, NoticeSettled, StateChange } from './events.js';
 import { createHeartbeatService, type HeartbeatService } from './heartbeats/service.js';
 import { getIncidentById } from './incidents/repository.js';
@@ -210,7 +210,7 @@ export function createCollector(deps: CollectorDeps) {
       now,
       maxPayloadBytes: config.ingest.max_payload_bytes,
       batchMaxItems: config.ingest.batch_max_messages,
-      batchMaxDelayMs: config.ingest.batch_max_delay,
+      batchMaxDelayMs: batchDelayMs(config),
       announce: (changes) => pipeline.stateChanged(changes),
       onResult: (m, receivedAtMs) => pipeline.resultAccepted(m, receivedAtMs),
     });

@@ -124,11 +124,11 @@ const apiSchema = z
 const ingestSchema = z.strictObject({
   max_payload_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(MAX_PAYLOAD_BYTES),
   /**
-   * A batch is committed after this many messages or this delay, whichever comes first. 50 ms: at a fleet's steady
-   * trickle, fewer and fuller commits (each an fsync on SQLite); a result's PUBACK waits at most this long.
+   * A batch is committed after this many messages or this delay, whichever comes first: at a fleet's steady
+   * trickle, fewer and fuller commits; a result's PUBACK waits at most this long. Absent: `batchDelayMs` (by store).
    */
   batch_max_messages: z.number().int().min(1).max(100_000).default(2000),
-  batch_max_delay: durationSchema({ max: '1s' }).default(50),
+  batch_max_delay: durationSchema({ max: '1s' }).optional(),
   /** Clock skew beyond this is logged as a warning. */
   skew_warn: durationSchema({ min: '1s' }).default(30_000),
   /**
@@ -210,6 +210,18 @@ export const collectorConfigSchema = z.strictObject({
 export type CollectorConfig = z.output<typeof collectorConfigSchema>;
 
 type StoreConfig = Pick<CollectorConfig, 'data_dir'> & { store?: { url?: string | undefined } };
+
+/** `ingest.batch_max_delay` when absent: 50 ms on SQLite, 100 ms on PostgreSQL. */
+export const DEFAULT_BATCH_DELAY_MS = { sqlite: 50, postgres: 100 } as const;
+
+/**
+ * How long a batch waits for more messages. On SQLite a commit is a local write; on PostgreSQL each batch costs a
+ * dozen network round trips, and collectors in a shared group each see a share of the stream: at twice the delay a
+ * pair commits about as often as one collector (measured: BENCHMARKS.md "Fleet").
+ */
+export function batchDelayMs(config: CollectorConfig): number {
+  return config.ingest.batch_max_delay ?? DEFAULT_BATCH_DELAY_MS[storeLocation(config).kind];
+}
 
 /** Where the store is: `store.url`, or SQLite `outpost.db` in `data_dir` when absent. */
 export function storeLocation(config: StoreConfig): StoreLocation {

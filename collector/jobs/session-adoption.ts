@@ -21,9 +21,15 @@ import type { Logger } from '../../common/logger.js';
 import { clampDelay, repeat, type Repeating, type Timers } from '../../common/timers.js';
 import type { SqlStore } from '../store/sql/connect.js';
 import { claim, list, release, tryAcquire } from '../store/sql/leases.js';
-import { LEASE_DEFAULTS, validateLeaseTiming } from './singleton.js';
+import { validateLeaseTiming } from './singleton.js';
 
 export const SESSION_LEASE_PREFIX = 'mqtt-session:';
+/**
+ * Shorter than the jobs' leases (./singleton.ts): half of every agent's results wait in a dead member's session
+ * until it is adopted, and a wrong adoption costs only a handover (the owner's claim wins, nothing is lost), where a
+ * job's lease lapsing stops the job. Adopted within 5 s of the death, the queue drained in 1–2 s after.
+ */
+export const SESSION_LEASE_DEFAULTS = { ttlMs: 5000, renewEveryMs: 1000, maxClockSkewMs: 2000 } as const;
 /** How long a session we could not connect to is left alone. */
 export const RETRY_REFUSED_MS = 30_000;
 
@@ -94,9 +100,9 @@ interface Adopted {
 
 export function createSessionAdoption(options: SessionAdoptionOptions): SessionAdoption {
   const { store, holder, clientId, now, timers } = options;
-  const ttlMs = options.ttlMs ?? LEASE_DEFAULTS.ttlMs;
-  const renewEveryMs = options.renewEveryMs ?? LEASE_DEFAULTS.renewEveryMs;
-  const maxClockSkewMs = options.maxClockSkewMs ?? LEASE_DEFAULTS.maxClockSkewMs;
+  const ttlMs = options.ttlMs ?? SESSION_LEASE_DEFAULTS.ttlMs;
+  const renewEveryMs = options.renewEveryMs ?? SESSION_LEASE_DEFAULTS.renewEveryMs;
+  const maxClockSkewMs = options.maxClockSkewMs ?? SESSION_LEASE_DEFAULTS.maxClockSkewMs;
   validateLeaseTiming(ttlMs, renewEveryMs, maxClockSkewMs);
   const log = options.logger.child({ component: 'session-adoption', holder });
   const ownName = sessionLeaseName(clientId);

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseConfigText, zodProblems } from '../../../common/config.js';
-import { collectorConfigSchema, defaultCollectorConfig, validateCollectorConfigFile } from '../../../collector/config.js';
+import { batchDelayMs, collectorConfigSchema, defaultCollectorConfig, validateCollectorConfigFile } from '../../../collector/config.js';
 
 const parse = (text: string, env: Record<string, string> = {}) => parseConfigText(text, collectorConfigSchema, env);
 
@@ -17,6 +17,19 @@ describe('collector config', () => {
     expect(c.states).toMatchObject({ default_confirmations: 1, silence_factor: 3 });
     expect(c.ingest.skew_warn).toBe(30_000);
     expect(c.incidents.enabled).toBe(true);
+  });
+
+  it('the batch delay: 50 ms on SQLite, 100 ms on PostgreSQL unless ingest.batch_max_delay says otherwise', () => {
+    const delay = (text: string) => {
+      const out = parse(text);
+      if (!out.ok) throw new Error(JSON.stringify(out.problems));
+      return batchDelayMs(out.config);
+    };
+    expect(delay('')).toBe(50);
+    expect(delay('store:\n  url: sqlite:/var/lib/outpost/outpost.db')).toBe(50);
+    expect(delay('store:\n  url: postgres://outpost@db.test/outpost')).toBe(100);
+    expect(delay('store:\n  url: postgres://outpost@db.test/outpost\ningest:\n  batch_max_delay: 20ms')).toBe(20);
+    expect(delay('ingest:\n  batch_max_delay: 0ms')).toBe(0);
   });
 
   it('an empty file is the defaults', () => {
