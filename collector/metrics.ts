@@ -1,5 +1,5 @@
 /** Every Prometheus metric of the collector, registered on an injected registry (tests use their own). */
-import { Counter, Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { SEVERITIES } from './events.js';
 import { REJECT_REASONS } from './ingest/decode.js';
 
@@ -45,6 +45,12 @@ export function createCollectorMetrics(registry: Registry) {
     ingestBatchErrors: new Counter({
       name: 'outpost_ingest_batch_errors_total',
       help: 'Ingest batches whose transaction failed (messages not acknowledged)',
+      registers,
+    }),
+    ingestBatchSeconds: new Histogram({
+      name: 'outpost_ingest_batch_seconds',
+      help: 'Ingest batches from the start of their transaction to its commit (retries included)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
     agentsOnline: new Gauge({

@@ -69,6 +69,31 @@ export interface ProcessorDeps {
   retryAttempts?: number;
 }
 
+/** A batch taking this long (seconds) is logged with where its time went. */
+const SLOW_BATCH_S = 1;
+
+/** Where a batch's time goes (lock, load, dedupe, apply, write, commit), summed over retries. */
+interface PhaseClock {
+  mark(phase: string): void;
+  spent(): Record<string, number>;
+  totalMs(): number;
+}
+
+function phaseClock(): PhaseClock {
+  const startMs = performance.now();
+  let lastMs = startMs;
+  const spent: Record<string, number> = {};
+  return {
+    mark(phase) {
+      const at = performance.now();
+      spent[phase] = Math.round((spent[phase] ?? 0) + at - lastMs);
+      lastMs = at;
+    },
+    spent: () => spent,
+    totalMs: () => performance.now() - startMs,
+  };
+}
+
 /** Skew is stored only when it moved by more than this, to spare a write per result. */
 const SKEW_STORE_STEP_MS = 1000;
 /** A duplicate seq 1 after more than this many results means the agent's seq restarted. */
@@ -223,26 +248,31 @@ export function createProcessor(deps: ProcessorDeps) {
   };
   const agentOf = (item: IngestItem): string => (item.type === 'silence' ? item.verdict.meta.agentId : item.decoded.agentId);
 
-  async function run(q: Q, items: IngestItem[]): Promise<BatchOutcome> {
+  async function run(q: Q, items: IngestItem[], phases: PhaseClock): Promise<BatchOutcome> {
     const ctx: BatchContext = { changes: [], accepted: [], checkRows: new Map(), lastSeen: new Map(), skews: new Map() };
     await tracker.lockAgents(q, items.map(agentOf));
+    phases.mark('lock');
     const touched = items.flatMap(checkOf);
     await tracker.verify(q, touched);
     await tracker.preload(q, touched);
+    phases.mark('load');
     // Dedupe first, all seqs in ascending order (see seq-marks.ts); their effects then apply in arrival order.
     const { offers, at } = offersOf(items);
     const found = await seqMarks.offer(q, offers);
     const verdicts = new Map<number, SeqVerdict>(at.map((index, k) => [index, found[k]!]));
+    phases.mark('dedupe');
     for (const [i, item] of items.entries()) {
       if (item.type === 'message') await applyMessage(q, item.decoded, item.receivedAtMs, verdicts.get(i) ?? 'new', ctx);
       else await applySilence(q, item.verdict, ctx);
     }
+    phases.mark('apply');
     // A few statements per batch, not one per check and agent.
     await checks.recordMany(q, [...ctx.checkRows.values()].flatMap((rows) => [...rows.values()]));
     await agents.touchMany(q, ctx.lastSeen);
     for (const [agentId, skewMs] of ctx.skews) await agents.setSkew(q, agentId, skewMs);
     await seqMarks.persist(q);
     await tracker.persist(q);
+    phases.mark('write');
     return { changes: ctx.changes, accepted: ctx.accepted };
   }
 
@@ -255,9 +285,11 @@ export function createProcessor(deps: ProcessorDeps) {
     deps.onRolledBack?.();
   }
 
-  async function processOnce(items: IngestItem[]): Promise<BatchOutcome> {
+  async function processOnce(items: IngestItem[], phases: PhaseClock): Promise<BatchOutcome> {
     try {
-      return await deps.store.transaction((trx) => run(trx, items));
+      const outcome = await deps.store.transaction((trx) => run(trx, items, phases));
+      phases.mark('commit');
+      return outcome;
     } catch (error) {
       rolledBack();
       throw error;
@@ -279,11 +311,15 @@ export function createProcessor(deps: ProcessorDeps) {
      */
     processBatch(items: IngestItem[]): Promise<BatchOutcome> {
       return serially(async () => {
-        const outcome = await withRetry(() => processOnce(items), {
+        const phases = phaseClock();
+        const outcome = await withRetry(() => processOnce(items, phases), {
           attempts: deps.retryAttempts ?? 5,
           isRetryable: isRetryableSqlError,
           onRetry: (error, attempt) => deps.logger.warn({ err: error, attempt, items: items.length }, 'ingest batch aborted by the database (two collectors raced): running it again'),
         });
+        const seconds = phases.totalMs() / 1000;
+        metrics.ingestBatchSeconds.observe(seconds);
+        if (seconds >= SLOW_BATCH_S) deps.warn('slow-batch', { items: items.length, ms: Math.round(phases.totalMs()), phases_ms: phases.spent() }, 'slow ingest batch (a lock wait, a slow store?): the broker waits for its acknowledgements meanwhile');
         try {
           deps.onCommitted?.();
         } catch (error) {

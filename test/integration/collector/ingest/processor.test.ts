@@ -71,6 +71,8 @@ function setup(store: SqlStore, hooks: { onEvent?: (q: Q, m: EventMessage) => Pr
   const tracker = createStateTracker({ intervals, log, shared: store.dialect === 'postgres', confirmationsFor: () => 1, reorderWindowMs: 86_400_000, now: () => T0 + 600_000 });
   const journal: string[] = [];
   const notices: Array<{ kind: string; data: unknown }> = [];
+  const registry = new Registry();
+  const warnings: Array<{ key: string; obj: object; msg: string }> = [];
   const processor = createProcessor({
     store,
     agents,
@@ -78,10 +80,10 @@ function setup(store: SqlStore, hooks: { onEvent?: (q: Q, m: EventMessage) => Pr
     seqMarks,
     tracker,
     liveness: createLivenessMonitor({ silenceFactor: 3 }),
-    metrics: createCollectorMetrics(new Registry()),
+    metrics: createCollectorMetrics(registry),
     logger: createLogger({ level: 'silent' }),
     skewWarnMs: 60_000,
-    warn: () => undefined,
+    warn: (key, obj, msg) => void warnings.push({ key, obj, msg }),
     onEvent: async (q, m) => {
       journal.push(`event ${m.seq}`);
       await hooks.onEvent?.(q, m);
@@ -91,7 +93,7 @@ function setup(store: SqlStore, hooks: { onEvent?: (q: Q, m: EventMessage) => Pr
     onRolledBack: () => journal.push('rolled back'),
   });
   const history = async () => (await intervals.history(store.db, 'web-1', 'http', 0, 1e15)).map((i) => [i.state, i.startMs - T0, i.endMs === null ? null : i.endMs - T0]);
-  return { processor, agents, checks, journal, notices, history };
+  return { processor, agents, checks, journal, notices, history, registry, warnings };
 }
 
 describe.each(ENGINES)('ingest processor on %s', (driver) => {
@@ -133,6 +135,24 @@ describe.each(ENGINES)('ingest processor on %s', (driver) => {
       ['crit', 30_000, null],
     ]);
     expect(await store.db.selectFrom('seen_seqs').select('seq').orderBy('seq').execute()).toEqual([{ seq: 1 }, { seq: 2 }, { seq: 3 }, { seq: 4 }]);
+  });
+
+  it('every batch is timed (outpost_ingest_batch_seconds); a slow one is logged with where its time went', async () => {
+    const store = await openStore(driver);
+    const t = setup(store, { onEvent: () => new Promise((r) => setTimeout(r, 1100)) });
+    await t.processor.processBatch([result(1, 'ok', T0)]);
+    expect(t.warnings.filter((w) => w.key === 'slow-batch')).toEqual([]);
+    await t.processor.processBatch([result(2, 'ok', T0 + 30_000), event(3, T0 + 31_000)]);
+    const slow = t.warnings.filter((w) => w.key === 'slow-batch');
+    expect(slow).toHaveLength(1);
+    const obj = slow[0]!.obj as { items: number; ms: number; phases_ms: Record<string, number> };
+    expect(obj.items).toBe(2);
+    expect(obj.ms).toBeGreaterThanOrEqual(1100);
+    expect(Object.keys(obj.phases_ms)).toEqual(['lock', 'load', 'dedupe', 'apply', 'write', 'commit']);
+    expect(obj.phases_ms.apply).toBeGreaterThanOrEqual(1050); // the event's handler ran in the apply phase
+    const exposition = (await t.registry.metrics()).split('\n');
+    expect(exposition).toContain('outpost_ingest_batch_seconds_count 2');
+    expect(exposition).toContain('outpost_ingest_batch_seconds_bucket{le="1"} 1');
   });
 
   it('a failed batch leaves nothing behind and is not retried; the same messages apply later as new', async () => {
