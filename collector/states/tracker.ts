@@ -62,6 +62,28 @@ function machineAfter(interval: StateInterval | null): MachineState {
 const sameRun = (a: StoredRun | null, b: StoredRun | null): boolean =>
   a === b || (a !== null && b !== null && a.id === b.id && a.lastMs === b.lastMs && a.count === b.count);
 
+/**
+ * Another collector only counted more observations into the run our machine already ended on (same row: rewrites
+ * and new runs get new ids), and that run is the machine's settled state with nothing pending: observations agreeing
+ * with a confirmed state change nothing, so the machine is still right and only its newest run moves on. The common
+ * case under `$share` (a check whose results alternate between two collectors), which then needs no reload.
+ */
+function onlyExtended(check: TrackedCheck, newest: StoredRun | null): boolean {
+  const last = check.lastRun;
+  const { machine } = check;
+  return (
+    newest !== null &&
+    last !== null &&
+    newest.id === last.id &&
+    newest.firstMs === last.firstMs &&
+    newest.lastMs >= last.lastMs &&
+    newest.count >= last.count &&
+    machine.pending === null &&
+    machine.confirmed === newest.state &&
+    machine.confirmedSynthetic === (newest.cause !== 'result')
+  );
+}
+
 export function createStateTracker(deps: StateTrackerDeps) {
   const { intervals, log } = deps;
   const shared = deps.shared ?? false;
@@ -86,7 +108,8 @@ export function createStateTracker(deps: StateTrackerDeps) {
     if (check && shared && !verified.has(key)) {
       // Every observation of a check changes its newest run: unchanged, nobody else observed it since.
       const newest = await log.last(q, meta.agentId, meta.checkId);
-      if (!sameRun(newest, check.lastRun)) check = await load(q, meta, newest);
+      if (onlyExtended(check, newest)) check = { ...check, lastRun: newest, lastObservedMs: newest!.lastMs };
+      else if (!sameRun(newest, check.lastRun)) check = await load(q, meta, newest);
     }
     if (!check) check = await load(q, meta);
     tracked.set(key, check);
@@ -181,7 +204,11 @@ export function createStateTracker(deps: StateTrackerDeps) {
       for (const key of due.keys()) {
         const run = newest.get(key) ?? null;
         const check = tracked.get(key);
-        if (check && sameRun(run, check.lastRun)) {
+        if (check && onlyExtended(check, run)) {
+          check.lastRun = run;
+          check.lastObservedMs = run!.lastMs;
+        }
+        if (check && (check.lastRun === run || sameRun(run, check.lastRun))) {
           verified.add(key);
           continue;
         }

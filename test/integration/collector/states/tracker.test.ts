@@ -23,10 +23,14 @@ afterAll(async () => {
 });
 
 /** `verifyFirst`: re-check and load machines for the batch up front (as the ingest does), else at each first touch. */
-async function open(location: StoreLocation, confirmations = 1, now = () => 500, shared = location.kind === 'postgres', verifyFirst = true) {
+async function open(location: StoreLocation, confirmations = 1, now = () => 500, shared = location.kind === 'postgres', verifyFirst = true, reads?: string[]) {
   const store = await openSqlStore(location);
   stores.push(store);
-  const intervals = createIntervalsRepo();
+  const repo = createIntervalsRepo();
+  // `reads`: the interval reads a machine (re)load makes, by method name.
+  const intervals = reads
+    ? { ...repo, open: (...a: Parameters<typeof repo.open>) => (reads.push('open'), repo.open(...a)), openMany: (...a: Parameters<typeof repo.openMany>) => (reads.push('openMany'), repo.openMany(...a)) }
+    : repo;
   const log = createObservationLogRepo();
   const tooLate: number[] = [];
   const tracker = createStateTracker({ intervals, log, shared, confirmationsFor: () => confirmations, reorderWindowMs: WINDOW, now, onTooLate: (_m, run) => tooLate.push(run.firstMs) });
@@ -247,6 +251,29 @@ describe('two collectors on one PostgreSQL deriving one check (results split by 
       ['ok', 0, 100],
       ['crit', 100, 250],
       ['ok', 250, null],
+    ]);
+  }, 60_000);
+
+  it('results alternating between the collectors: a machine settled on a run the other only extended is not reloaded; one with a streak pending is', async () => {
+    const location = await locations.location('postgres');
+    const a = await open(location, 2);
+    const reads: string[] = [];
+    const b = await open(location, 2, () => 500, true, true, reads);
+    expect(await a.observe('ok', 0)).toMatchObject({ from: null, to: 'ok' }); // a first result is taken at once
+    for (const [t, at] of [[b, 10], [a, 20]] as const) expect(await t.observe('ok', at)).toBeNull();
+    expect(reads).toEqual(['openMany']); // b's first touch
+    for (let at = 30; at < 100; at += 20) {
+      await b.observe('ok', at);
+      await a.observe('ok', at + 10);
+    }
+    expect(reads).toEqual(['openMany']); // a only counted into the run b's machine is settled on
+    // a starts a crit streak (1 of 2): b's machine must see it pending, so it reloads and confirms at the second crit.
+    expect(await a.observe('crit', 200)).toBeNull();
+    expect(await b.observe('crit', 210)).toMatchObject({ from: 'ok', to: 'crit', atMs: 200 });
+    expect(reads).toEqual(['openMany', 'openMany']);
+    expect(await b.history()).toEqual([
+      ['ok', 0, 200],
+      ['crit', 200, null],
     ]);
   }, 60_000);
 
