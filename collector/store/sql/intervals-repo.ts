@@ -1,8 +1,8 @@
 /** State intervals: (agent, check, target, state, start, end, reason) — the single source for availability. Async on both engines. */
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { CheckState, FindingParams } from '../../../common/protocol.js';
 import type { StateIntervalsTable } from './schema.js';
-import type { Q } from './sql-helpers.js';
+import { checkKeys, onPostgres, type Q } from './sql-helpers.js';
 
 export type IntervalCause = 'result' | 'agent_offline' | 'agent_stopped' | 'silence';
 
@@ -79,12 +79,14 @@ export function createIntervalsRepo() {
       const out = new Map<string, StateInterval>();
       for (let start = 0; start < checks.length; start += OPEN_MANY_CHUNK) {
         const keys = checks.slice(start, start + OPEN_MANY_CHUNK);
-        const rows = await q
-          .selectFrom('state_intervals')
-          .selectAll()
-          .where('end_ms', 'is', null)
-          .where((w) => w(w.refTuple('agent_id', 'check_id'), 'in', keys.map((k) => w.tuple(k.agentId, k.checkId))))
-          .execute();
+        const rows = onPostgres(q)
+          ? (await sql<Selectable<StateIntervalsTable>>`SELECT s.* FROM ${checkKeys(keys)} JOIN state_intervals s ON s.agent_id = k.agent_id AND s.check_id = k.check_id AND s.end_ms IS NULL`.execute(q)).rows
+          : await q
+              .selectFrom('state_intervals')
+              .selectAll()
+              .where('end_ms', 'is', null)
+              .where((w) => w(w.refTuple('agent_id', 'check_id'), 'in', keys.map((k) => w.tuple(k.agentId, k.checkId))))
+              .execute();
         for (const row of rows) {
           const key = `${row.agent_id}\u0000${row.check_id}`;
           // At most one is open; should two be, the latest counts (as `open` reads it).

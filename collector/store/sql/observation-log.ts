@@ -7,7 +7,7 @@ import { sql, type Selectable } from 'kysely';
 import type { CheckState, FindingParams } from '../../../common/protocol.js';
 import type { ObservationCause, ObservationRun } from '../../states/machine.js';
 import type { ObservationRunsTable } from './schema.js';
-import { changed, type Q } from './sql-helpers.js';
+import { changed, checkKeys, onPostgres, type Q } from './sql-helpers.js';
 
 export interface StoredRun extends ObservationRun {
   id: number;
@@ -83,17 +83,19 @@ export function createObservationLogRepo() {
       const out = new Map<string, StoredRun>();
       for (let start = 0; start < checks.length; start += NEWEST_CHUNK) {
         const keys = checks.slice(start, start + NEWEST_CHUNK);
-        const rows = await q
-          .selectFrom('observation_runs')
-          .selectAll()
-          .where('id', 'in', (eb) =>
-            eb
+        const rows = onPostgres(q)
+          ? (await sql<Selectable<ObservationRunsTable>>`SELECT r.* FROM ${checkKeys(keys)} CROSS JOIN LATERAL (SELECT * FROM observation_runs o WHERE o.agent_id = k.agent_id AND o.check_id = k.check_id ORDER BY o.id DESC LIMIT 1) r`.execute(q)).rows
+          : await q
               .selectFrom('observation_runs')
-              .select((e) => e.fn.max('id').as('id'))
-              .where((w) => w(w.refTuple('agent_id', 'check_id'), 'in', keys.map((k) => w.tuple(k.agentId, k.checkId))))
-              .groupBy(['agent_id', 'check_id']),
-          )
-          .execute();
+              .selectAll()
+              .where('id', 'in', (eb) =>
+                eb
+                  .selectFrom('observation_runs')
+                  .select((e) => e.fn.max('id').as('id'))
+                  .where((w) => w(w.refTuple('agent_id', 'check_id'), 'in', keys.map((k) => w.tuple(k.agentId, k.checkId))))
+                  .groupBy(['agent_id', 'check_id']),
+              )
+              .execute();
         for (const row of rows) out.set(`${row.agent_id}\u0000${row.check_id}`, toRun(row));
       }
       return out;
@@ -114,17 +116,23 @@ export function createObservationLogRepo() {
       for (let start = 0; start < checks.length; start += NEWEST_CHUNK) {
         const keys = checks.slice(start, start + NEWEST_CHUNK);
         const fromMs = new Map(keys.map((k) => [`${k.agentId}\u0000${k.checkId}`, k.fromMs]));
-        // A row-value IN list searches the index once per check; a join with a VALUES table scanned it (10× slower).
-        const rows = await q
-          .selectFrom('observation_runs')
-          .selectAll()
-          .where((w) => w(w.refTuple('agent_id', 'check_id'), 'in', keys.map((k) => w.tuple(k.agentId, k.checkId))))
-          .where('first_ms', '>=', Math.min(...keys.map((k) => k.fromMs)))
-          .orderBy('agent_id')
-          .orderBy('check_id')
-          .orderBy('first_ms')
-          .orderBy('id')
-          .execute();
+        // SQLite: a row-value IN list searches the index once per check; a join with a VALUES table scanned it (10×
+        // slower). PostgreSQL: the other way round (sql-helpers.ts checkKeys).
+        const rows = onPostgres(q)
+          ? (
+              await sql<Selectable<ObservationRunsTable>>`SELECT o.* FROM ${checkKeys(keys)} JOIN observation_runs o ON o.agent_id = k.agent_id AND o.check_id = k.check_id
+                  AND o.first_ms >= ${Math.min(...keys.map((k) => k.fromMs))} ORDER BY o.agent_id, o.check_id, o.first_ms, o.id`.execute(q)
+            ).rows
+          : await q
+              .selectFrom('observation_runs')
+              .selectAll()
+              .where((w) => w(w.refTuple('agent_id', 'check_id'), 'in', keys.map((k) => w.tuple(k.agentId, k.checkId))))
+              .where('first_ms', '>=', Math.min(...keys.map((k) => k.fromMs)))
+              .orderBy('agent_id')
+              .orderBy('check_id')
+              .orderBy('first_ms')
+              .orderBy('id')
+              .execute();
         for (const row of rows) {
           const key = `${row.agent_id}\u0000${row.check_id}`;
           if (row.first_ms < (fromMs.get(key) ?? Infinity)) continue;
