@@ -16,10 +16,10 @@
  * shared subscriptions included (Mosquitto 2.0) — every agent's status and inventory, twice the fleet in messages,
  * each costing store writes. When the CONNACK says our session was kept, the session already delivered or queued
  * everything newer (live deliveries carry retain=0), so replays are acknowledged without being processed; an
- * adopted session does not subscribe at all (`subscribe: false`). (MQTT 5's
- * retain handling 1 would spare sending them, but Mosquitto 2.0.11 then sends none on a new shared subscription
- * either: measured.) After a kill -9 the survivor adopting the dead collector's
- * session (../jobs/session-adoption.ts) would otherwise spend its catch-up on 2 × agents stale messages.
+ * adopted session does not subscribe at all (`subscribe: false`). (MQTT 5's retain handling 1 would spare sending
+ * them, but Mosquitto 2.0.11 then sends none on a new shared subscription either: measured.) After a kill -9 the
+ * survivor adopting the dead collector's session (../jobs/session-adoption.ts) would otherwise spend its catch-up on
+ * 2 × agents stale messages.
  */
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient, type PacketHandler } from 'mqtt';
