@@ -268,8 +268,7 @@ export function createProcessor(deps: ProcessorDeps) {
     phases.mark('apply');
     // A few statements per batch, not one per check and agent.
     await checks.recordMany(q, [...ctx.checkRows.values()].flatMap((rows) => [...rows.values()]));
-    await agents.touchMany(q, ctx.lastSeen);
-    for (const [agentId, skewMs] of ctx.skews) await agents.setSkew(q, agentId, skewMs);
+    await agents.touchMany(q, ctx.lastSeen, ctx.skews);
     await seqMarks.persist(q);
     await tracker.persist(q);
     phases.mark('write');

@@ -62,7 +62,9 @@ describe.each(ENGINES)('async store repositories on %s', (driver) => {
     await repo.touch(q, 'web-1', T0 + 500); // older: last_seen_ms never goes back
     await repo.touch(q, 'web-1', T0 + 2000);
     await repo.setInventory(q, inventory, T0 + 1500);
-    await repo.setSkew(q, 'web-1', 12.6);
+    // The ingest's batch write: last seen (never back) and the skew of the agents it measured; others keep theirs.
+    await repo.touchMany(q, new Map([['web-1', T0 + 1800]]), new Map([['web-1', 12.6]]));
+    await repo.touchMany(q, new Map([['web-1', T0 + 1900]]));
     await repo.setIncarnation(q, 'web-1', 'k3f9', T0 + 3000);
     await repo.touch(q, 'db-1', T0);
     const web: AgentRow = {
