@@ -208,7 +208,7 @@ export function createStateTracker(deps: StateTrackerDeps) {
           check.lastRun = run;
           check.lastObservedMs = run!.lastMs;
         }
-        if (check && (check.lastRun === run || sameRun(run, check.lastRun))) {
+        if (check && sameRun(run, check.lastRun)) {
           verified.add(key);
           continue;
         }

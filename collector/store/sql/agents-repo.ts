@@ -42,16 +42,15 @@ const TOUCH_CHUNK = 1000;
 export function createAgentsRepo() {
   return {
     /**
-     * Last seen of many agents, and the clock skew of those in `skews` (others keep theirs), a few hundred per
+     * Last seen of many agents, and the clock skew of those of them in `skews` (others keep theirs), a few hundred per
      * statement (the ingest's per-batch write; in agent order). One statement, not one skew update per agent: while a
      * backlog drains, receive − send time moves for every agent in every batch (161,374 single updates in a few
      * minutes of `bench/fleet` at 10,000 agents).
      */
     async touchMany(q: Q, seen: ReadonlyMap<string, number>, skews: ReadonlyMap<string, number> = new Map()): Promise<void> {
-      const ids = new Set([...seen.keys(), ...skews.keys()]);
-      const rows = [...ids]
-        .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-        .map((agent_id) => ({ agent_id, last_seen_ms: seen.get(agent_id) ?? 0, skew_ms: skews.has(agent_id) ? Math.round(skews.get(agent_id)!) : null }));
+      const rows = [...seen]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([agent_id, last_seen_ms]) => ({ agent_id, last_seen_ms, skew_ms: skews.has(agent_id) ? Math.round(skews.get(agent_id)!) : null }));
       for (let start = 0; start < rows.length; start += TOUCH_CHUNK) {
         await q
           .insertInto('agents')
