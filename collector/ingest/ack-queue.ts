@@ -35,18 +35,20 @@ interface Entry {
 export function createAckQueue(send: (messageIds: number[]) => void): AckQueue {
   let entries: Entry[] = [];
   let head = 0;
-  const find = (messageId: number, pick: (e: Entry) => boolean): Entry | undefined => {
-    for (let i = head; i < entries.length; i++) {
-      const e = entries[i];
-      if (e && e.messageId === messageId && pick(e)) return e;
-    }
-    return undefined;
-  };
+  // The entries not yet released, by packet id: a lookup per message must not scan what is outstanding (thousands
+  // when the broker's window is wide: measured, the scan was a fifth of a collector's CPU). A broker reuses an id
+  // only after its PUBACK, so a list holds one entry but for a stale one of an earlier round (kept in order).
+  let byId = new Map<number, Entry[]>();
+  const find = (messageId: number, pick: (e: Entry) => boolean): Entry | undefined => byId.get(messageId)?.find(pick);
   const flush = () => {
     const out: number[] = [];
     for (let e = entries[head]; e && e.committed && e.ready; e = entries[head]) {
       head++;
       out.push(e.messageId);
+      // Released in arrival order, so it is the first of its id.
+      const same = byId.get(e.messageId);
+      if (same && same.length > 1) same.shift();
+      else byId.delete(e.messageId);
     }
     if (out.length > 0) send(out);
     // Compact now and then instead of shifting at every PUBACK.
@@ -57,7 +59,11 @@ export function createAckQueue(send: (messageIds: number[]) => void): AckQueue {
   };
   return {
     taken(messageId) {
-      entries.push({ messageId, committed: false, ready: false });
+      const entry: Entry = { messageId, committed: false, ready: false };
+      entries.push(entry);
+      const same = byId.get(messageId);
+      if (same) same.push(entry);
+      else byId.set(messageId, [entry]);
     },
     ackReady(messageId) {
       const entry = find(messageId, (e) => !e.ready);
@@ -75,6 +81,7 @@ export function createAckQueue(send: (messageIds: number[]) => void): AckQueue {
     clear() {
       entries = [];
       head = 0;
+      byId = new Map();
     },
     size: () => entries.length - head,
   };

@@ -106,4 +106,26 @@ describe('ack queue', () => {
   it('PUBACK bytes: 0x40, remaining length 2, the packet id big-endian, back to back', () => {
     expect([...pubackBytes([1, 0x1234, 65_535])]).toEqual([0x40, 2, 0, 1, 0x40, 2, 0x12, 0x34, 0x40, 2, 0xff, 0xff]);
   });
+
+  it('a packet id used again (after its PUBACK, or twice outstanding) is matched to its entries in arrival order', () => {
+    const { queue, sent, ready } = harness();
+    queue.taken(1);
+    ready(1);
+    queue.committed(1);
+    queue.taken(1); // the broker reuses the id once it was acknowledged
+    ready(1);
+    expect(sent).toEqual([1]);
+    queue.committed(1);
+    expect(sent).toEqual([1, 1]);
+    queue.taken(3);
+    queue.taken(3);
+    ready(3);
+    ready(3);
+    queue.committed(3);
+    expect(sent).toEqual([1, 1, 3]);
+    expect(queue.size()).toBe(1);
+    queue.committed(3);
+    expect(sent).toEqual([1, 1, 3, 3]);
+    expect(ready(3)).toBe(false);
+  });
 });
