@@ -30,10 +30,18 @@ export interface IngestDeps {
   onResult?(message: ResultMessage, receivedAtMs: number): void | Promise<void>;
 }
 
+/**
+ * A batch of at least 20 messages (Mosquitto's stock in-flight window) that then hears nothing for 10 ms goes at once:
+ * the broker is waiting for our acknowledgements (./batcher.ts). A live stream of a few hundred results a second and
+ * more rarely pauses 10 ms once that full; below that the delay ends the batch first.
+ */
+export const QUIET_FLUSH = { ms: 10, minItems: 20 } as const;
+
 export function createIngest(deps: IngestDeps) {
   const batcher = createBatcher<IngestItem, BatchOutcome>({
     maxItems: deps.batchMaxItems,
     maxDelayMs: deps.batchMaxDelayMs,
+    quiet: QUIET_FLUSH,
     processBatch: (items) => deps.processor.processBatch(items),
     afterCommit: async ({ changes, accepted }) => {
       // Both start at once, in this order; neither holds up the next batch.
