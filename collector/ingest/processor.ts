@@ -255,9 +255,13 @@ export function createProcessor(deps: ProcessorDeps) {
     const touched = items.flatMap(checkOf);
     await tracker.verify(q, touched);
     await tracker.preload(q, touched);
+    // What the dedupe and the incarnation check would otherwise read per stream and agent on their first touch
+    // (every agent's, after a restart or a rolled-back batch).
+    const { offers, at } = offersOf(items);
+    await incarnations.prefetch(q, offers.flatMap((o) => (o.incarnation === undefined ? [] : [o.agentId])));
+    await seqMarks.prefetch(q, offers);
     phases.mark('load');
     // Dedupe first, all seqs in ascending order (see seq-marks.ts); their effects then apply in arrival order.
-    const { offers, at } = offersOf(items);
     const found = await seqMarks.offer(q, offers);
     const verdicts = new Map<number, SeqVerdict>(at.map((index, k) => [index, found[k]!]));
     phases.mark('dedupe');

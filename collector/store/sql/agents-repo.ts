@@ -38,6 +38,8 @@ const toRow = (raw: Selectable<AgentsTable>): AgentRow => ({
 });
 
 const TOUCH_CHUNK = 1000;
+/** Agents per lookup statement (an IN list of the primary key). */
+const MANY_CHUNK = 500;
 
 export function createAgentsRepo() {
   return {
@@ -119,6 +121,15 @@ export function createAgentsRepo() {
     async incarnation(q: Q, agentId: string): Promise<string | null> {
       const row = await q.selectFrom('agents').select('incarnation').where('agent_id', '=', agentId).executeTakeFirst();
       return row?.incarnation ?? null;
+    },
+    /** `incarnation` of many agents (absent from the map: no such agent yet), a few hundred per statement. */
+    async incarnations(q: Q, agentIds: readonly string[]): Promise<Map<string, string | null>> {
+      const out = new Map<string, string | null>();
+      for (let start = 0; start < agentIds.length; start += MANY_CHUNK) {
+        const rows = await q.selectFrom('agents').select(['agent_id', 'incarnation']).where('agent_id', 'in', agentIds.slice(start, start + MANY_CHUNK)).execute();
+        for (const row of rows) out.set(row.agent_id, row.incarnation);
+      }
+      return out;
     },
     async setIncarnation(q: Q, agentId: string, incarnation: string, atMs: number): Promise<void> {
       await q

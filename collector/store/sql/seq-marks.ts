@@ -24,7 +24,8 @@
  * a rolled-back batch forgets them; `offer` inserts them in ascending (agent, incarnation, stream, seq) order, so
  * two collectors offering overlapping seqs take the primary key's row locks in the same order (fewer deadlocks).
  */
-import { changed, laterOf, type Q } from './sql-helpers.js';
+import { sql } from 'kysely';
+import { changed, keyPairs, laterOf, onPostgres, type Q } from './sql-helpers.js';
 
 export type SeqStream = 'results' | 'events';
 /** `new`: applied now; `seen`: in the set (a redelivery); `below_floor`: at or below the pruned floor. */
@@ -53,6 +54,24 @@ const PRUNE_SLICE_MS = 30_000;
 
 /** Rows per insert statement (5 parameters each: well under SQLite's and PostgreSQL's limits). */
 const OFFER_CHUNK = 1000;
+/** Streams per lookup statement of `prefetch`. */
+const LOOKUP_CHUNK = 500;
+
+/** The per-stream seq of these (agent, stream) pairs in `seq_floors` or `seq_marks`, keyed `agent\0stream`. */
+async function seqsOf(q: Q, table: 'seq_floors' | 'seq_marks', pairs: ReadonlyArray<readonly [string, string]>): Promise<Map<string, number>> {
+  const column = sql.ref(table === 'seq_floors' ? 'floor_seq' : 'max_seq');
+  const out = new Map<string, number>();
+  for (let start = 0; start < pairs.length; start += LOOKUP_CHUNK) {
+    const chunk = pairs.slice(start, start + LOOKUP_CHUNK);
+    // As the batch loads of the state history (sql-helpers.ts checkKeys): a join with an unnest on PostgreSQL, a
+    // row-value IN list on SQLite.
+    const query = onPostgres(q)
+      ? sql<{ agent_id: string; stream: string; seq: number | string }>`SELECT t.agent_id, t.stream, t.${column} AS seq FROM ${keyPairs(chunk, ['agent_id', 'stream'])} JOIN ${sql.table(table)} t ON t.agent_id = k.agent_id AND t.stream = k.stream`
+      : sql<{ agent_id: string; stream: string; seq: number | string }>`SELECT agent_id, stream, ${column} AS seq FROM ${sql.table(table)} WHERE (agent_id, stream) IN (${sql.join(chunk.map(([agentId, stream]) => sql`(${agentId}, ${stream})`))})`;
+    for (const row of (await query.execute(q)).rows) out.set(`${row.agent_id}\u0000${row.stream}`, Number(row.seq));
+  }
+  return out;
+}
 
 function compareOffers(a: SeqOffer, b: SeqOffer): number {
   const text = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
@@ -97,6 +116,25 @@ export function createSeqMarksRepo(opts: SeqMarksOptions = {}) {
   }
 
   return {
+    /**
+     * Caches the floor and the highest seq of these offers' streams in a statement per table and few hundred streams
+     * (a batch's, before `offer` and `applied` would read each stream it has not cached with two statements).
+     */
+    async prefetch(q: Q, offers: readonly SeqOffer[]): Promise<void> {
+      const wanted = new Map<string, readonly [string, string]>();
+      for (const o of offers) {
+        const stream = streamOf(o.kind, o.incarnation);
+        const key = keyOf(o.agentId, stream);
+        if (!floors.has(key) || !marks.has(key)) wanted.set(key, [o.agentId, stream]);
+      }
+      if (wanted.size === 0) return;
+      for (const [cache, table] of [[floors, 'seq_floors'], [marks, 'seq_marks']] as const) {
+        const missing = [...wanted].filter(([key]) => !cache.has(key));
+        if (missing.length === 0) continue;
+        const found = await seqsOf(q, table, missing.map(([, pair]) => pair));
+        for (const [key] of missing) cache.set(key, found.get(key) ?? 0);
+      }
+    },
     /**
      * The dedupe verdicts of a batch's seqs, in the order given, without noting them as applied (call `applied` for
      * each `new` one, in the batch's order). Inserts in ascending (agent, incarnation, stream, seq) order, a chunk

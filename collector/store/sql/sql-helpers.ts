@@ -30,5 +30,10 @@ export function onPostgres(q: Q): boolean {
  * hundreds of pairs is planned as hundreds of OR'ed index probes (measured ≈ 10× the time of a join with this).
  */
 export function checkKeys(keys: ReadonlyArray<{ agentId: string; checkId: string }>): RawBuilder<unknown> {
-  return sql`unnest(${keys.map((k) => k.agentId)}::text[], ${keys.map((k) => k.checkId)}::text[]) AS k(agent_id, check_id)`;
+  return keyPairs(keys.map((k) => [k.agentId, k.checkId]), ['agent_id', 'check_id']);
+}
+
+/** PostgreSQL: text pairs as a relation `k(<columns>)` from two array parameters (as `checkKeys`). */
+export function keyPairs(pairs: ReadonlyArray<readonly [string, string]>, columns: readonly [string, string]): RawBuilder<unknown> {
+  return sql`unnest(${pairs.map((p) => p[0])}::text[], ${pairs.map((p) => p[1])}::text[]) AS k(${sql.id(columns[0])}, ${sql.id(columns[1])})`;
 }

@@ -184,4 +184,46 @@ describe.each(ENGINES)('seen seqs on %s', (driver) => {
     expect(await marks.accept(store.db, 'old', 'results', 1, 'i2', T0)).toBe('new');
     expect(await marks.knows(store.db, 'old', 'i1')).toBe(true);
   });
+
+  it('prefetch: a cold cache reads the floors and marks of a batch in one statement each, with the verdicts of the lazy reads', async () => {
+    const store = await open();
+    const o = (agentId: string, seq: number, kind: 'results' | 'events' = 'results'): SeqOffer => ({ agentId, kind, seq, incarnation: 'i', receivedAtMs: T0 });
+    const agents = Array.from({ length: 600 }, (_, i) => `agent-${String(i).padStart(3, '0')}`);
+    // History: every agent applied seqs 1–3; agent-000's results were pruned into a floor of 5 (seq 4 never seen).
+    const before = createSeqMarksRepo({ now: () => T0 });
+    await batch(store, before, (trx) => before.offer(trx, agents.flatMap((a) => [1, 2, 3].map((seq) => o(a, seq)))).then(async (verdicts) => {
+      for (const a of agents) for (const seq of [1, 2, 3]) await before.applied(trx, a, 'results', seq, 'i');
+      return verdicts;
+    }));
+    await store.db.insertInto('seq_floors').values({ agent_id: 'agent-000', stream: 'results@i', floor_seq: 5 }).execute();
+    const offers = [...agents.flatMap((a) => [o(a, 3), o(a, 4)]), o('agent-000', 6), o('agent-001', 1, 'events'), o('newcomer', 1)];
+
+    /** Each cold (a restarted collector's) repo offers the same batch; returns the verdicts and the statements it ran. */
+    const run = async (prefetch: boolean) => {
+      const marks = createSeqMarksRepo({ now: () => T0 });
+      const statements: string[] = [];
+      const verdicts = await store.transaction(async (trx) => {
+        const q = trx.withPlugin({ transformQuery: (args) => (statements.push(args.node.kind), args.node), transformResult: async (args) => args.result });
+        if (prefetch) await marks.prefetch(q, offers);
+        const prefetched = statements.length;
+        const found = await marks.offer(q, offers);
+        for (const [i, offer] of offers.entries()) if (found[i] === 'new') await marks.applied(q, offer.agentId, offer.kind, offer.seq, offer.incarnation);
+        return { found, prefetched, afterwards: statements.slice(prefetched) };
+      });
+      await store.transaction((trx) => trx.deleteFrom('seen_seqs').where('seq', '>=', 4).execute()); // the same batch again for the other run
+      await store.transaction((trx) => trx.deleteFrom('seen_seqs').where('stream', '=', 'events').execute());
+      await store.transaction((trx) => trx.deleteFrom('seen_seqs').where('agent_id', '=', 'newcomer').execute());
+      return { ...verdicts, highest: await marks.highest(store.db, 'agent-005', 'results', 'i') };
+    };
+    const lazy = await run(false);
+    const eager = await run(true);
+    expect(eager.found).toEqual(lazy.found);
+    expect(eager.found.slice(0, 4)).toEqual(['below_floor', 'below_floor', 'seen', 'new']);
+    expect(eager.found.slice(-3)).toEqual(['new', 'new', 'new']);
+    expect(eager.highest).toBe(4);
+    // 602 streams: two lookups per table (500 a statement); afterwards only the inserts, no read per stream.
+    expect(eager.prefetched).toBe(4);
+    expect(eager.afterwards.every((kind) => kind === 'InsertQueryNode')).toBe(true);
+    expect(lazy.afterwards.filter((kind) => kind === 'SelectQueryNode').length).toBeGreaterThan(1000);
+  });
 });
