@@ -263,7 +263,7 @@ export async function runModeB(report: Report, o: ModeBOptions, onInterrupt: (fn
     say(
       `(b) results: ${fmt(sent)} sent, ${fmt(counts.observations)} stored, ${fmt(lost)} lost (${short.length} agents short${short.length > 0 ? `, e.g. ${short.slice(0, 3).map((x) => x.id).join(', ')}` : ''}), ${fmt(extra)} applied twice; ` +
         `dedupe set: ${fmt([...applied.values()].reduce((s, n) => s + n, 0))} seqs applied, ${fmt(notApplied)} sent but never applied; ` +
-        `incidents opened since the restart: ${counts.incidentsSince}${counts.incidentTitles.length > 0 ? ` (${counts.incidentTitles.join('; ')})` : ''}; UNKNOWN intervals (agent lost/stopped/silence) since the restart: ${counts.unknownSince}`,
+        `incidents opened since the restart: ${counts.incidentsSince}${counts.incidentTitles.length > 0 ? ` (${counts.incidentTitles.join('; ')})` : ''}; UNKNOWN intervals (agent lost/stopped/silence) since the restart: ${counts.unknownSince}; synthetic observations (Last Will, stop, silence; whole run, not counted as results): ${fmt(counts.synthetic)}`,
     );
   } finally {
     await teardown();

@@ -43,7 +43,7 @@ export function pgFigures(url: string): PgFigures {
       return { tables: byName, rows: Object.fromEntries(live.map((r) => [r.name, Number(r.n)])), total: Object.values(byName).reduce((s, b) => s + b, 0), databaseBytes: Number(db?.bytes ?? 0) };
     },
     async stored(prefix) {
-      const [r] = await rows<{ n: string | null }>('SELECT sum(count) AS n FROM observation_runs WHERE agent_id LIKE $1', [`${prefix}-%`]);
+      const [r] = await rows<{ n: string | null }>("SELECT sum(count) AS n FROM observation_runs WHERE agent_id LIKE $1 AND cause = 'result'", [`${prefix}-%`]);
       return Number(r?.n ?? 0);
     },
     async appliedSince(prefix, sinceMs) {
@@ -64,12 +64,17 @@ export function pgFigures(url: string): PgFigures {
       return new Map(r.map((x) => [x.agent_id, Number(x.n)]));
     },
     async counts(prefix, sinceMs) {
-      const perAgentRows = await rows<{ agent_id: string; n: string }>('SELECT agent_id, sum(count) AS n FROM observation_runs WHERE agent_id LIKE $1 GROUP BY agent_id', [`${prefix}-%`]);
+      // Results only, as store-figures.ts.
+      const perAgentRows = await rows<{ agent_id: string; n: string; synthetic: string }>(
+        "SELECT agent_id, sum(CASE WHEN cause = 'result' THEN count ELSE 0 END) AS n, sum(CASE WHEN cause = 'result' THEN 0 ELSE count END) AS synthetic FROM observation_runs WHERE agent_id LIKE $1 GROUP BY agent_id",
+        [`${prefix}-%`],
+      );
       const perAgent = new Map(perAgentRows.map((r) => [r.agent_id, Number(r.n)]));
       const incidents = await rows<{ title: string }>('SELECT title FROM incidents WHERE opened_at_ms >= $1', [sinceMs]);
       const [unknown] = await rows<{ n: string }>("SELECT count(*) AS n FROM state_intervals WHERE start_ms >= $1 AND cause IN ('agent_offline', 'agent_stopped', 'silence')", [sinceMs]);
       return {
         observations: [...perAgent.values()].reduce((s, n) => s + n, 0),
+        synthetic: perAgentRows.reduce((s, r) => s + Number(r.synthetic), 0),
         perAgent,
         incidentsSince: incidents.length,
         incidentTitles: [...new Set(incidents.map((i) => i.title))].slice(0, 5),

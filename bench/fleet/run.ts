@@ -179,7 +179,7 @@ if (mode === 'a' || mode === 'both') {
     const lost = finals.reduce((sum, a) => sum + Math.max(0, a.lastSeq - (counts.perAgent.get(a.id) ?? 0)), 0);
     say(
       `(a) results: ${fmt(sent)} sent, ${fmt(counts.observations)} stored, ${fmt(lost)} lost (${short.length} agents short${short.length > 0 ? `, e.g. ${short.slice(0, 3).map((a) => a.id).join(', ')}` : ''}); ` +
-        `incidents opened since the restart: ${counts.incidentsSince}${counts.incidentTitles.length > 0 ? ` (${counts.incidentTitles.join('; ')})` : ''}; UNKNOWN intervals (agent lost/stopped/silence) since the restart: ${counts.unknownSince}`,
+        `incidents opened since the restart: ${counts.incidentsSince}${counts.incidentTitles.length > 0 ? ` (${counts.incidentTitles.join('; ')})` : ''}; UNKNOWN intervals (agent lost/stopped/silence) since the restart: ${counts.unknownSince}; synthetic observations (Last Will, stop, silence; whole run, not counted as results): ${fmt(counts.synthetic)}`,
     );
   } finally {
     await fleet.kill();

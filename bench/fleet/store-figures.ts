@@ -42,9 +42,11 @@ export function storeBytes(dataDir: string): StoreBytes {
 }
 
 export interface StoreCounts {
-  /** Results stored (observations in the run-length log). */
+  /** Results stored (observations of cause `result` in the run-length log). */
   observations: number;
-  /** Per agent: observations stored. */
+  /** Synthetic observations (an agent's Last Will, a stop, a silence: one per check), the whole run. */
+  synthetic: number;
+  /** Per agent: results stored. */
   perAgent: Map<string, number>;
   incidentsSince: number;
   incidentTitles: string[];
@@ -56,7 +58,12 @@ export function storeCounts(dataDir: string, prefix: string, sinceMs: number): S
   const db = open(dataDir);
   try {
     const like = `${prefix}-%`;
-    const rows = db.prepare<[string], { agent_id: string; n: number }>('SELECT agent_id, sum(count) AS n FROM observation_runs WHERE agent_id LIKE ? GROUP BY agent_id').all(like);
+    // Results only: an agent's Last Will or a silence adds a synthetic observation per check, which is not a result.
+    const rows = db
+      .prepare<[string], { agent_id: string; n: number; synthetic: number }>(
+        "SELECT agent_id, sum(CASE WHEN cause = 'result' THEN count ELSE 0 END) AS n, sum(CASE WHEN cause = 'result' THEN 0 ELSE count END) AS synthetic FROM observation_runs WHERE agent_id LIKE ? GROUP BY agent_id",
+      )
+      .all(like);
     const perAgent = new Map(rows.map((r) => [r.agent_id, r.n]));
     const incidents = db.prepare<[number], { title: string }>('SELECT title FROM incidents WHERE opened_at_ms >= ?').all(sinceMs);
     const unknown = db
@@ -64,6 +71,7 @@ export function storeCounts(dataDir: string, prefix: string, sinceMs: number): S
       .get(sinceMs);
     return {
       observations: rows.reduce((s, r) => s + r.n, 0),
+      synthetic: rows.reduce((s, r) => s + r.synthetic, 0),
       perAgent,
       incidentsSince: incidents.length,
       incidentTitles: [...new Set(incidents.map((i) => i.title))].slice(0, 5),
