@@ -32,8 +32,8 @@ export interface IngestDeps {
 
 /**
  * A batch of at least 20 messages (Mosquitto's stock in-flight window) that then hears nothing for 10 ms goes at once:
- * the broker is waiting for our acknowledgements (./batcher.ts). A live stream of a few hundred results a second and
- * more rarely pauses 10 ms once that full; below that the delay ends the batch first.
+ * the broker is waiting for our acknowledgements (./batcher.ts). A live stream of a few hundred results a second or
+ * more rarely pauses 10 ms once a batch is that full; a slower one reaches the delay first.
  */
 export const QUIET_FLUSH = { ms: 10, minItems: 20 } as const;
 
