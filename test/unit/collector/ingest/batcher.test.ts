@@ -1,4 +1,4 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBatcher } from '../../../../collector/ingest/batcher.js';
 
 /** A promise with its resolve, to hold a batch "in the database" until the test lets it commit. */
@@ -106,6 +106,9 @@ describe('micro-batcher', () => {
   });
 
   describe('quiet flush (a window-bound broker waits for our acknowledgements)', () => {
+    beforeEach(() => void vi.useFakeTimers());
+    afterEach(() => void vi.useRealTimers());
+
     function quietBatcher(maxDelayMs: number) {
       const batches: number[][] = [];
       const b = createBatcher<number, void>({
@@ -121,73 +124,53 @@ describe('micro-batcher', () => {
     }
 
     it('a batch of minItems goes once nothing arrived for quiet.ms, long before its delay', async () => {
-      vi.useFakeTimers();
-      try {
-        const { b, batches } = quietBatcher(60_000);
-        const done = [1, 2, 3].map((i) => b.submit(i));
-        await vi.advanceTimersByTimeAsync(9);
-        expect(batches).toEqual([]);
-        await vi.advanceTimersByTimeAsync(1);
-        expect(batches).toEqual([[1, 2, 3]]);
-        await Promise.all(done);
-      } finally {
-        vi.useRealTimers();
-      }
+      const { b, batches } = quietBatcher(60_000);
+      const done = [1, 2, 3].map((i) => b.submit(i));
+      await vi.advanceTimersByTimeAsync(9);
+      expect(batches).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(batches).toEqual([[1, 2, 3]]);
+      await Promise.all(done);
     });
 
     it('counts quiet from the last arrival: a stream that keeps coming fills the batch until it pauses', async () => {
-      vi.useFakeTimers();
-      try {
-        const { b, batches } = quietBatcher(60_000);
-        const done = [1, 2, 3].map((i) => b.submit(i));
-        for (let i = 4; i <= 9; i++) {
-          await vi.advanceTimersByTimeAsync(5);
-          done.push(b.submit(i));
-        }
-        // Last arrival at 30 ms: still open at 39 ms, gone at 40 ms.
-        await vi.advanceTimersByTimeAsync(9);
-        expect(batches).toEqual([]);
-        await vi.advanceTimersByTimeAsync(1);
-        expect(batches).toEqual([[1, 2, 3, 4, 5, 6, 7, 8, 9]]);
-        await Promise.all(done);
-      } finally {
-        vi.useRealTimers();
+      const { b, batches } = quietBatcher(60_000);
+      const done = [1, 2, 3].map((i) => b.submit(i));
+      for (let i = 4; i <= 9; i++) {
+        await vi.advanceTimersByTimeAsync(5);
+        done.push(b.submit(i));
       }
+      // Last arrival at 30 ms: still open at 39 ms, gone at 40 ms.
+      await vi.advanceTimersByTimeAsync(9);
+      expect(batches).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(batches).toEqual([[1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+      await Promise.all(done);
     });
 
     it('below minItems a quiet batch waits for its delay (a trickle is not committed message by message)', async () => {
-      vi.useFakeTimers();
-      try {
-        const { b, batches } = quietBatcher(100);
-        const done = [1, 2].map((i) => b.submit(i));
-        await vi.advanceTimersByTimeAsync(99);
-        expect(batches).toEqual([]);
-        await vi.advanceTimersByTimeAsync(1);
-        expect(batches).toEqual([[1, 2]]);
-        await Promise.all(done);
-      } finally {
-        vi.useRealTimers();
-      }
+      const { b, batches } = quietBatcher(100);
+      const done = [1, 2].map((i) => b.submit(i));
+      await vi.advanceTimersByTimeAsync(99);
+      expect(batches).toEqual([]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(batches).toEqual([[1, 2]]);
+      await Promise.all(done);
     });
 
     it('a source that sends a window of 5 and waits for its acknowledgements: one window per commit, not per delay', async () => {
-      vi.useFakeTimers();
-      try {
-        const { b, batches } = quietBatcher(100);
-        // The broker: a window in flight; each acknowledgement (commit) lets the next message go, 1 ms later.
-        let sent = 0;
-        const send = (): void => {
-          sent++;
-          void b.submit(sent).then(() => setTimeout(send, 1));
-        };
-        for (let i = 0; i < 5; i++) send();
-        await vi.advanceTimersByTimeAsync(1000);
-        // Without the quiet flush: 10 batches of 5 (one per 100 ms delay). With it: one per 11 ms (quiet + round trip).
-        expect(batches.length).toBeGreaterThanOrEqual(85);
-        expect(batches.every((batch) => batch.length === 5)).toBe(true);
-      } finally {
-        vi.useRealTimers();
-      }
+      const { b, batches } = quietBatcher(100);
+      // The broker: a window in flight; each acknowledgement (commit) lets the next message go, 1 ms later.
+      let sent = 0;
+      const send = (): void => {
+        sent++;
+        void b.submit(sent).then(() => setTimeout(send, 1));
+      };
+      for (let i = 0; i < 5; i++) send();
+      await vi.advanceTimersByTimeAsync(1000);
+      // Without the quiet flush: 10 batches of 5 (one per 100 ms delay). With it: one per 11 ms (quiet + round trip).
+      expect(batches.length).toBeGreaterThanOrEqual(85);
+      expect(batches.every((batch) => batch.length === 5)).toBe(true);
     });
   });
 });
