@@ -19,7 +19,7 @@ const CONFLICT_NOTICE_EVERY_MS = 600_000;
 export type IncarnationClass = 'same' | 'new' | 'superseded';
 
 export interface IncarnationDeps {
-  agents: Pick<AgentsRepo, 'incarnation' | 'incarnations' | 'setIncarnation'>;
+  agents: Pick<AgentsRepo, 'incarnations' | 'setIncarnation'>;
   seqMarks: Pick<SeqMarksRepo, 'knows'>;
   metrics: Pick<CollectorMetrics, 'agentIdConflicts' | 'newIncarnations'>;
   logger: Logger;
@@ -35,7 +35,7 @@ export function createIncarnationTracker(deps: IncarnationDeps) {
   async function currentOf(q: Q, agentId: string): Promise<string | null> {
     let value = current.get(agentId);
     if (value === undefined) {
-      value = await deps.agents.incarnation(q, agentId);
+      value = (await deps.agents.incarnations(q, [agentId])).get(agentId) ?? null;
       current.set(agentId, value);
     }
     return value;

@@ -118,11 +118,10 @@ export function createAgentsRepo() {
         )
         .execute();
     },
-    async incarnation(q: Q, agentId: string): Promise<string | null> {
-      const row = await q.selectFrom('agents').select('incarnation').where('agent_id', '=', agentId).executeTakeFirst();
-      return row?.incarnation ?? null;
-    },
-    /** `incarnation` of many agents (absent from the map: no such agent yet), a few hundred per statement. */
+    /**
+     * The seq incarnation each of these agents last started with (null: none sent yet, an agent without incarnations;
+     * absent from the map: no such agent yet), a few hundred per statement.
+     */
     async incarnations(q: Q, agentIds: readonly string[]): Promise<Map<string, string | null>> {
       const out = new Map<string, string | null>();
       for (let start = 0; start < agentIds.length; start += MANY_CHUNK) {

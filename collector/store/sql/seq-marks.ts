@@ -57,8 +57,11 @@ const OFFER_CHUNK = 1000;
 /** Streams per lookup statement of `prefetch`. */
 const LOOKUP_CHUNK = 500;
 
-/** The per-stream seq of these (agent, stream) pairs in `seq_floors` or `seq_marks`, keyed `agent\0stream`. */
-async function seqsOf(q: Q, table: 'seq_floors' | 'seq_marks', pairs: ReadonlyArray<readonly [string, string]>): Promise<Map<string, number>> {
+type SeqTable = 'seq_floors' | 'seq_marks';
+const keyOf = (agentId: string, stream: string): string => `${agentId}\u0000${stream}`;
+
+/** The per-stream seq of these (agent, stream) pairs in `seq_floors` or `seq_marks`, by `keyOf` (absent: no row). */
+async function seqsOf(q: Q, table: SeqTable, pairs: ReadonlyArray<readonly [string, string]>): Promise<Map<string, number>> {
   const column = sql.ref(table === 'seq_floors' ? 'floor_seq' : 'max_seq');
   const out = new Map<string, number>();
   for (let start = 0; start < pairs.length; start += LOOKUP_CHUNK) {
@@ -68,7 +71,7 @@ async function seqsOf(q: Q, table: 'seq_floors' | 'seq_marks', pairs: ReadonlyAr
     const query = onPostgres(q)
       ? sql<{ agent_id: string; stream: string; seq: number | string }>`SELECT t.agent_id, t.stream, t.${column} AS seq FROM ${keyPairs(chunk, ['agent_id', 'stream'])} JOIN ${sql.table(table)} t ON t.agent_id = k.agent_id AND t.stream = k.stream`
       : sql<{ agent_id: string; stream: string; seq: number | string }>`SELECT agent_id, stream, ${column} AS seq FROM ${sql.table(table)} WHERE (agent_id, stream) IN (${sql.join(chunk.map(([agentId, stream]) => sql`(${agentId}, ${stream})`))})`;
-    for (const row of (await query.execute(q)).rows) out.set(`${row.agent_id}\u0000${row.stream}`, Number(row.seq));
+    for (const row of (await query.execute(q)).rows) out.set(keyOf(row.agent_id, row.stream), Number(row.seq));
   }
   return out;
 }
@@ -83,29 +86,28 @@ export function createSeqMarksRepo(opts: SeqMarksOptions = {}) {
   const windowMs = opts.windowMs ?? DEFAULT_DEDUPE_WINDOW_MS;
   const floors = new Map<string, number>();
   const marks = new Map<string, number>();
+  const caches: Record<SeqTable, Map<string, number>> = { seq_floors: floors, seq_marks: marks };
   const dirty = new Map<string, { agentId: string; stream: string; seq: number }>();
   let lastPruneMs = Number.NEGATIVE_INFINITY;
   const streamOf = (stream: SeqStream, incarnation: string | undefined): string => (incarnation ? `${stream}@${incarnation}` : stream);
-  const keyOf = (agentId: string, stream: string): string => `${agentId}\u0000${stream}`;
 
-  async function floor(q: Q, agentId: string, stream: string): Promise<number> {
-    const key = keyOf(agentId, stream);
-    let value = floors.get(key);
-    if (value === undefined) {
-      value = (await q.selectFrom('seq_floors').select('floor_seq').where('agent_id', '=', agentId).where('stream', '=', stream).executeTakeFirst())?.floor_seq ?? 0;
-      floors.set(key, value);
-    }
-    return value;
+  /** Caches the seqs of `table` for these (agent, stream) pairs it has not cached (0: no row), a statement per 500. */
+  async function load(q: Q, table: SeqTable, pairs: ReadonlyArray<readonly [string, string]>): Promise<void> {
+    const cache = caches[table];
+    const missing = pairs.filter(([agentId, stream]) => !cache.has(keyOf(agentId, stream)));
+    if (missing.length === 0) return;
+    const found = await seqsOf(q, table, missing);
+    for (const [agentId, stream] of missing) cache.set(keyOf(agentId, stream), found.get(keyOf(agentId, stream)) ?? 0);
   }
-  async function mark(q: Q, agentId: string, stream: string): Promise<number> {
+  async function cachedSeq(q: Q, table: SeqTable, agentId: string, stream: string): Promise<number> {
     const key = keyOf(agentId, stream);
-    let value = marks.get(key);
-    if (value === undefined) {
-      value = (await q.selectFrom('seq_marks').select('max_seq').where('agent_id', '=', agentId).where('stream', '=', stream).executeTakeFirst())?.max_seq ?? 0;
-      marks.set(key, value);
-    }
-    return value;
+    const hit = caches[table].get(key);
+    if (hit !== undefined) return hit;
+    await load(q, table, [[agentId, stream]]);
+    return caches[table].get(key) ?? 0;
   }
+  const floor = (q: Q, agentId: string, stream: string) => cachedSeq(q, 'seq_floors', agentId, stream);
+  const mark = (q: Q, agentId: string, stream: string) => cachedSeq(q, 'seq_marks', agentId, stream);
 
   /** Raises the cached highest seq (written by `persist`). */
   function applied(agentId: string, kind: SeqStream, seq: number, incarnation: string | undefined, current: number): void {
@@ -121,19 +123,13 @@ export function createSeqMarksRepo(opts: SeqMarksOptions = {}) {
      * (a batch's, before `offer` and `applied` would read each stream it has not cached with two statements).
      */
     async prefetch(q: Q, offers: readonly SeqOffer[]): Promise<void> {
-      const wanted = new Map<string, readonly [string, string]>();
+      const pairs = new Map<string, readonly [string, string]>();
       for (const o of offers) {
         const stream = streamOf(o.kind, o.incarnation);
-        const key = keyOf(o.agentId, stream);
-        if (!floors.has(key) || !marks.has(key)) wanted.set(key, [o.agentId, stream]);
+        pairs.set(keyOf(o.agentId, stream), [o.agentId, stream]);
       }
-      if (wanted.size === 0) return;
-      for (const [cache, table] of [[floors, 'seq_floors'], [marks, 'seq_marks']] as const) {
-        const missing = [...wanted].filter(([key]) => !cache.has(key));
-        if (missing.length === 0) continue;
-        const found = await seqsOf(q, table, missing.map(([, pair]) => pair));
-        for (const [key] of missing) cache.set(key, found.get(key) ?? 0);
-      }
+      await load(q, 'seq_floors', [...pairs.values()]);
+      await load(q, 'seq_marks', [...pairs.values()]);
     },
     /**
      * The dedupe verdicts of a batch's seqs, in the order given, without noting them as applied (call `applied` for

@@ -86,8 +86,8 @@ describe.each(ENGINES)('async store repositories on %s', (driver) => {
     expect(await repo.list(q)).toEqual([dbAgent, web]);
     expect(await repo.get(q, 'web-1')).toEqual(web);
     expect(await repo.get(q, 'nope')).toBeNull();
-    expect(await repo.incarnation(q, 'web-1')).toBe('k3f9');
-    expect(await repo.incarnation(q, 'db-1')).toBeNull();
+    expect((await repo.incarnations(q, ['web-1'])).get('web-1')).toBe('k3f9');
+    expect((await repo.incarnations(q, ['db-1'])).get('db-1')).toBeNull();
     // Many at once (a batch's prefetch): a known agent without one is null, an unknown one absent.
     expect(await repo.incarnations(q, ['web-1', 'db-1', 'nope'])).toEqual(new Map([['web-1', 'k3f9'], ['db-1', null]]));
     expect(await repo.incarnations(q, [])).toEqual(new Map());

@@ -224,6 +224,7 @@ describe.each(ENGINES)('seen seqs on %s', (driver) => {
     // 602 streams: two lookups per table (500 a statement); afterwards only the inserts, no read per stream.
     expect(eager.prefetched).toBe(4);
     expect(eager.afterwards.every((kind) => kind === 'InsertQueryNode')).toBe(true);
-    expect(lazy.afterwards.filter((kind) => kind === 'SelectQueryNode').length).toBeGreaterThan(1000);
+    // The lazy path: a read (raw or built) per stream and table.
+    expect(lazy.afterwards.filter((kind) => kind !== 'InsertQueryNode').length).toBeGreaterThan(1000);
   });
 });
